@@ -1,0 +1,3 @@
+from socialops.cli.main import main
+
+main()

@@ -1,0 +1,9 @@
+"""Commands of this group (being written)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    return None

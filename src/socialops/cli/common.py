@@ -1,0 +1,33 @@
+"""What every command shares: the workspace option, JSON output, errors as one line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+
+__all__ = ["State", "console", "err_console", "print_json", "state"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class State:
+    """Global options given before the command (``socialops --workspace DIR import ...``)."""
+
+    workspace: str | None = None
+
+
+state = State()
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    return typer.Exit(code)

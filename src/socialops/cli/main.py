@@ -1,0 +1,66 @@
+"""The ``socialops`` command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from socialops import __version__
+from socialops.cli import common
+from socialops.errors import SocialopsError
+
+app = typer.Typer(
+    name="socialops",
+    help="socialops: social media marketing planning and operations, Korean first, offline.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"socialops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    workspace: str | None = typer.Option(
+        None,
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: $SOCIALOPS_HOME or ./.socialops).",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    common.state.workspace = workspace
+
+
+def _register() -> None:
+    # Command groups live in their own modules; each adds itself to `app`.
+    from socialops.cli import analytics_cmd, demo_cmd, ingest_cmd, nlp_cmd
+
+    for mod in (ingest_cmd, nlp_cmd, analytics_cmd, demo_cmd):
+        mod.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    _register()
+    interrupted = "interrupted: the workspace is consistent; run the same command again to finish."
+    try:
+        rv = app(args=argv, standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        common.err_console.print(interrupted)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SocialopsError as exc:
+        common.err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        sys.exit(exc.exit_code)
+    sys.exit(rv if isinstance(rv, int) else 0)

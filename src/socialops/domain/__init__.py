@@ -1,0 +1,1 @@
+"""Pure data definitions, no I/O."""

@@ -1,0 +1,63 @@
+"""One error tree for the whole product.
+
+Every error a user can cause is a :class:`SocialopsError` with a message that says what went wrong
+and what to do. The CLI turns them into one line and an exit status; nothing else catches them.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataError",
+    "EngineError",
+    "InputFileError",
+    "SettingsError",
+    "SocialopsError",
+    "UnknownPresetError",
+    "WorkspaceError",
+]
+
+
+class SocialopsError(Exception):
+    """Root of every error the product reports to a user."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InputFileError(SocialopsError):
+    """A file the user named is missing, unreadable or in a format we cannot read."""
+
+    exit_code = 2
+
+
+class UnknownPresetError(SocialopsError):
+    """An import preset or column mapping that does not exist or does not fit the file."""
+
+    exit_code = 2
+
+
+class SettingsError(SocialopsError):
+    """A setting, flag or environment variable with a value we cannot use."""
+
+    exit_code = 2
+
+
+class EngineError(SocialopsError):
+    """The analytics engine named is unknown or could not start."""
+
+    exit_code = 2
+
+
+class WorkspaceError(SocialopsError):
+    """The workspace is missing, empty, or not in a state for this command."""
+
+    exit_code = 3
+
+
+class DataError(SocialopsError):
+    """Data that cannot be processed as asked (e.g. an empty store for stats)."""
+
+    exit_code = 3

@@ -1,0 +1,1 @@
+"""Text enrichment: language, normalisation, tokens, sentiment, keywords."""

@@ -1,0 +1,60 @@
+"""Korean morphology with Kiwi (kiwipiepy; the model ships in the kiwipiepy_model package).
+
+One Kiwi per process, created lazily. Tokens are returned as ``"form/TAG"`` strings (Sejong tags,
+e.g. ``배송/NNG``, ``늦/VA``), the same strings the enriched store keeps in ``tokens``, so every
+model that reads tokens (sentiment, keywords) can be recomputed from the store.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiwipiepy import Kiwi
+
+__all__ = ["CONTENT_TAGS", "analyse", "get_kiwi", "kiwi_version", "lemma_of"]
+
+_lock = threading.Lock()
+_kiwi: Kiwi | None = None
+
+# Tags whose lemmas are content words: nouns, verbs, adjectives, roots, foreign words
+NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "XR"})
+PREDICATE_TAGS = frozenset({"VV", "VA"})
+CONTENT_TAGS = NOUN_TAGS | PREDICATE_TAGS
+
+
+def get_kiwi() -> Kiwi:
+    """The process's Kiwi analyser (one worker thread: parallelism comes from processes)."""
+    global _kiwi
+    if _kiwi is None:
+        with _lock:
+            if _kiwi is None:
+                from kiwipiepy import Kiwi
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    _kiwi = Kiwi(num_workers=1, model_type="cong")
+    return _kiwi
+
+
+def kiwi_version() -> str:
+    import kiwipiepy
+
+    return str(kiwipiepy.__version__)
+
+
+def analyse(texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
+    """Morphemes of each text as ``(form, tag, lemma)``; lemma adds 다 to verbs/adjectives."""
+    kiwi = get_kiwi()
+    out: list[list[tuple[str, str, str]]] = []
+    for toks in kiwi.tokenize(list(texts)):
+        out.append([(t.form, t.tag, t.lemma) for t in toks])
+    return out
+
+
+def lemma_of(form: str, tag: str) -> str:
+    """Dictionary form of a morpheme: ``늦``/VA → ``늦다``; nouns unchanged."""
+    return form + "다" if tag in PREDICATE_TAGS else form

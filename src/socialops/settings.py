@@ -1,0 +1,97 @@
+"""One table of settings, layered: default < environment < CLI flag.
+
+Secrets never live here; they come from the environment or a key file and are never logged.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from socialops.errors import SettingsError
+
+__all__ = ["SETTINGS", "Setting", "data_dir", "default_timezone", "workspace_dir"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting(
+            "workspace",
+            "SOCIALOPS_HOME",
+            "./.socialops",
+            "Folder that holds the workspace (database, imported and enriched posts).",
+        ),
+        Setting(
+            "data_dir",
+            "SOCIALOPS_DATA_DIR",
+            "../shared/data",
+            "Folder with the shared real sample data (demo job, tests, benchmarks).",
+        ),
+        Setting(
+            "timezone",
+            "SOCIALOPS_TZ",
+            "Asia/Seoul",
+            "Zone used to read naive timestamps and to bucket days.",
+        ),
+        Setting(
+            "engine",
+            "SOCIALOPS_ENGINE",
+            "duckdb",
+            "Analytics engine: duckdb, spark (local[*]) or spark://HOST:PORT.",
+        ),
+        Setting(
+            "workers",
+            "SOCIALOPS_WORKERS",
+            "0",
+            "Processes for local enrichment (0 = one per CPU core).",
+        ),
+    ]
+}
+
+
+def get(name: str, override: str | None = None) -> str:
+    """The value of a setting: CLI override, else environment, else default."""
+    s = SETTINGS[name]
+    if override is not None and override != "":
+        return override
+    return os.environ.get(s.env) or s.default
+
+
+def workspace_dir(override: str | Path | None = None) -> Path:
+    return Path(get("workspace", None if override is None else str(override))).expanduser()
+
+
+def data_dir(override: str | Path | None = None) -> Path:
+    return Path(get("data_dir", None if override is None else str(override))).expanduser()
+
+
+def default_timezone(override: str | None = None) -> ZoneInfo:
+    name = get("timezone", override)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(
+            f"Unknown time zone {name!r}: use an IANA name such as Asia/Seoul or UTC."
+        ) from exc
+
+
+def workers(override: int | None = None) -> int:
+    raw = str(override) if override is not None else get("workers")
+    try:
+        n = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"SOCIALOPS_WORKERS must be a whole number, not {raw!r}.") from exc
+    if n < 0:
+        raise SettingsError("SOCIALOPS_WORKERS must be 0 (one per core) or more.")
+    return n or (os.cpu_count() or 1)

@@ -1,0 +1,1 @@
+"""Storage: the workspace folder (SQLite ledger + Parquet) and the analytics engines."""

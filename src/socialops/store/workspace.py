@@ -1,0 +1,180 @@
+"""The workspace folder: a SQLite ledger plus Parquet files.
+
+Layout of ``SOCIALOPS_HOME``::
+
+    workspace.db          SQLite: imports, raw parts, post keys, quarantine, enriched parts
+    raw/<part>.parquet    canonical posts as imported (socialops.domain.post.POST_SCHEMA)
+    enriched/month=YYYY-MM/<part>.parquet
+                          enriched posts (ENRICHED_SCHEMA), Hive-partitioned by local month
+
+Crash safety: a Parquet file is written under ``tmp/``, renamed into place, and only then
+recorded in the ledger in the same transaction as its keys. A file that the ledger does not
+know is an orphan of an interrupted run and :meth:`Workspace.recover` deletes it, so a rerun
+finishes the job without duplicates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from socialops import settings
+from socialops.errors import WorkspaceError
+
+__all__ = ["Workspace"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS imports (
+    import_id     TEXT PRIMARY KEY,
+    source_path   TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL,
+    preset        TEXT NOT NULL,
+    format        TEXT NOT NULL,
+    encoding      TEXT,
+    delimiter     TEXT,
+    timezone      TEXT NOT NULL,
+    topics        TEXT NOT NULL DEFAULT '[]',
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT,
+    status        TEXT NOT NULL,              -- running | done | interrupted | failed
+    rows_read     INTEGER NOT NULL DEFAULT 0,
+    imported      INTEGER NOT NULL DEFAULT 0,
+    duplicates    INTEGER NOT NULL DEFAULT 0,
+    quarantined   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS raw_parts (
+    part        TEXT PRIMARY KEY,             -- file name stem under raw/
+    import_id   TEXT NOT NULL REFERENCES imports(import_id),
+    seq         INTEGER NOT NULL,
+    rows        INTEGER NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS post_keys (
+    platform TEXT NOT NULL,
+    post_id  TEXT NOT NULL,
+    part     TEXT NOT NULL,
+    PRIMARY KEY (platform, post_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quarantine (
+    source_sha256 TEXT NOT NULL,
+    source_row    INTEGER NOT NULL,
+    import_id     TEXT NOT NULL,
+    source_file   TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    detail        TEXT,
+    raw           TEXT,
+    PRIMARY KEY (source_sha256, source_row)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS enriched_parts (
+    raw_part     TEXT PRIMARY KEY REFERENCES raw_parts(part),
+    pipeline     TEXT NOT NULL,               -- component versions that made it
+    files        TEXT NOT NULL,               -- JSON list of paths relative to enriched/
+    rows         INTEGER NOT NULL,
+    enriched_at  TEXT NOT NULL
+);
+"""
+
+
+class Workspace:
+    """A workspace folder. Create with :meth:`open`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.db_path = root / "workspace.db"
+        self.raw_dir = root / "raw"
+        self.enriched_dir = root / "enriched"
+        self.tmp_dir = root / "tmp"
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, create: bool = True) -> Workspace:
+        root = settings.workspace_dir(path)
+        ws = cls(root)
+        if not ws.db_path.exists():
+            if not create:
+                raise WorkspaceError(
+                    f"No workspace at {root}: run `socialops import FILE --preset NAME` first, "
+                    "or point --workspace / SOCIALOPS_HOME at an existing one."
+                )
+            try:
+                root.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WorkspaceError(f"Cannot create the workspace folder {root}: {exc}") from exc
+        for d in (ws.raw_dir, ws.enriched_dir, ws.tmp_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        with ws.connect() as conn:
+            conn.executescript(_SCHEMA)
+        return ws
+
+    def connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    @contextlib.contextmanager
+    def transaction(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (Ctrl-C included)."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- files ---------------------------------------------------------------------------------
+    def raw_path(self, part: str) -> Path:
+        return self.raw_dir / f"{part}.parquet"
+
+    def tmp_path(self, name: str) -> Path:
+        return self.tmp_dir / name
+
+    def committed_raw_parts(self, conn: sqlite3.Connection | None = None) -> list[str]:
+        own = conn is None
+        c = conn or self.connect()
+        try:
+            return [r[0] for r in c.execute("SELECT part FROM raw_parts ORDER BY part")]
+        finally:
+            if own:
+                c.close()
+
+    def enriched_files(self) -> list[Path]:
+        return sorted(self.enriched_dir.glob("month=*/*.parquet"))
+
+    def recover(self) -> dict[str, int]:
+        """Delete what an interrupted run left behind; return how many files of each kind."""
+        removed = {"tmp": 0, "raw": 0, "enriched": 0}
+        if self.tmp_dir.exists():
+            for p in self.tmp_dir.iterdir():
+                if p.is_dir():
+                    shutil.rmtree(p, ignore_errors=True)
+                else:
+                    p.unlink(missing_ok=True)
+                removed["tmp"] += 1
+        with contextlib.closing(self.connect()) as conn:
+            known_raw = set(self.committed_raw_parts(conn))
+            known_enriched: set[str] = set()
+            import json
+
+            for (files,) in conn.execute("SELECT files FROM enriched_parts"):
+                known_enriched.update(json.loads(files))
+            # imports that never finished are marked interrupted (their committed parts stay)
+            conn.execute(
+                "UPDATE imports SET status='interrupted' WHERE status='running'"
+            )
+        for p in self.raw_dir.glob("*.parquet"):
+            if p.stem not in known_raw:
+                p.unlink(missing_ok=True)
+                removed["raw"] += 1
+        for p in self.enriched_files():
+            rel = os.path.relpath(p, self.enriched_dir)
+            if rel not in known_enriched:
+                p.unlink(missing_ok=True)
+                removed["enriched"] += 1
+        return removed
