@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from socialops import __version__
@@ -51,16 +50,14 @@ def _register() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     _register()
-    interrupted = "interrupted: the workspace is consistent; run the same command again to finish."
     try:
-        rv = app(args=argv, standalone_mode=False)
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        common.err_console.print(interrupted)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        app(args=argv, standalone_mode=True)
     except SocialopsError as exc:
         common.err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
         sys.exit(exc.exit_code)
-    sys.exit(rv if isinstance(rv, int) else 0)
+    except SystemExit as exc:
+        if exc.code == 130:  # Typer turns Ctrl-C into exit status 130
+            common.err_console.print(
+                "interrupted: the workspace is consistent; run the same command again to finish."
+            )
+        raise
