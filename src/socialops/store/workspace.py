@@ -4,7 +4,7 @@ Layout of ``SOCIALOPS_HOME``::
 
     workspace.db          SQLite: imports, raw parts, post keys, quarantine, enriched parts
     raw/<part>.parquet    canonical posts as imported (socialops.domain.post.POST_SCHEMA)
-    enriched/month=YYYY-MM/<part>.parquet
+    enriched/month=YYYY-MM/<run>_<n>.parquet
                           enriched posts (ENRICHED_SCHEMA), Hive-partitioned by local month
 
 Crash safety: a Parquet file is written under ``tmp/``, renamed into place, and only then
@@ -16,6 +16,8 @@ finishes the job without duplicates.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import json
 import os
 import shutil
 import sqlite3
@@ -69,12 +71,19 @@ CREATE TABLE IF NOT EXISTS quarantine (
     raw           TEXT,
     PRIMARY KEY (source_sha256, source_row)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS enriched_parts (
-    raw_part     TEXT PRIMARY KEY REFERENCES raw_parts(part),
+CREATE TABLE IF NOT EXISTS enrich_runs (
+    run_id       TEXT PRIMARY KEY,
     pipeline     TEXT NOT NULL,               -- component versions that made it
+    engine       TEXT NOT NULL,
     files        TEXT NOT NULL,               -- JSON list of paths relative to enriched/
     rows         INTEGER NOT NULL,
-    enriched_at  TEXT NOT NULL
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS enriched_parts (
+    raw_part     TEXT PRIMARY KEY REFERENCES raw_parts(part),
+    run_id       TEXT NOT NULL REFERENCES enrich_runs(run_id),
+    rows         INTEGER NOT NULL
 );
 """
 
@@ -147,6 +156,23 @@ class Workspace:
     def enriched_files(self) -> list[Path]:
         return sorted(self.enriched_dir.glob("month=*/*.parquet"))
 
+    @contextlib.contextmanager
+    def lock(self, what: str) -> Iterator[None]:
+        """Hold the workspace's writer lock (one import or enrichment at a time)."""
+        path = self.root / ".lock"
+        fh = open(path, "a+")  # noqa: SIM115 - held for the duration of the context
+        try:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise WorkspaceError(
+                    f"The workspace {self.root} is busy with another import or enrichment; "
+                    f"wait for it to finish, then run {what} again."
+                ) from exc
+            yield
+        finally:
+            fh.close()
+
     def recover(self) -> dict[str, int]:
         """Delete what an interrupted run left behind; return how many files of each kind."""
         removed = {"tmp": 0, "raw": 0, "enriched": 0}
@@ -160,9 +186,7 @@ class Workspace:
         with contextlib.closing(self.connect()) as conn:
             known_raw = set(self.committed_raw_parts(conn))
             known_enriched: set[str] = set()
-            import json
-
-            for (files,) in conn.execute("SELECT files FROM enriched_parts"):
+            for (files,) in conn.execute("SELECT files FROM enrich_runs"):
                 known_enriched.update(json.loads(files))
             # imports that never finished are marked interrupted (their committed parts stay)
             conn.execute(

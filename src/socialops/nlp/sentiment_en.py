@@ -1,0 +1,333 @@
+"""English tweet sentiment: VADER features + hashed n-grams, one linear (softmax) model.
+
+``featurize`` is the single path from raw text to the feature matrix, used by training
+(:mod:`socialops.train.sentiment_en`) and by scoring. Text goes through
+:func:`socialops.nlp.normalize.normalize`, then URLs become ``http`` and @mentions ``@user``
+(so the model learns sentiment, not which account or brand a tweet talks to).
+
+Features, all hashed into one fixed-width sparse row (no vocabulary to ship):
+
+- VADER (``polarity_scores``): compound, pos, neg, neu, |compound|, compound bins, and
+  counts/extremes of lexicon hits (positive and negative valences);
+- word unigrams and bigrams (lower-cased, hashtags split into ``#`` + word, negation scope
+  marked with a ``_NEG`` suffix up to the next punctuation);
+- character 2-5-grams within word boundaries.
+
+The model: per class ``logit = X @ W.T + b + offset``; ``offset`` is tuned on held-out folds so
+that classes are balanced for macro-recall. Label = argmax; score = P(positive) - P(negative),
+in [-1, 1]. Weights are stored as safetensors + JSON (never pickle).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import HashingVectorizer
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from socialops.nlp.normalize import MENTION_RE, URL_RE, normalize
+
+__all__ = [
+    "LABELS",
+    "MODEL_DIR",
+    "EnSentiment",
+    "FeatureConfig",
+    "featurize",
+    "preprocess",
+]
+
+LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
+MODEL_DIR = Path(__file__).parent / "models" / "sentiment_en"
+WEIGHTS_FILE = "weights.safetensors"
+META_FILE = "model.json"
+
+_TOKEN_RE = re.compile(
+    r"[a-z0-9][a-z0-9'’_-]*[a-z0-9]|[a-z0-9]"  # words (keeps don't, well-done)
+    r"|[:;=8][-o^']?[)(\]\[dpo/\\|*]+"  # western emoticons :) ;-( :D
+    r"|<3"
+    r"|[!?]+"
+    r"|[\U0001f000-\U0001faff\u2600-\u27bf\u2764\u2b50]"  # emoji, one per token
+    r"|@user|#"
+)
+_NEGATORS = frozenset(
+    "not no never nor none nobody nothing neither nowhere cannot cant can't can’t "
+    "dont don't don’t doesnt doesn't didnt didn't isnt isn't wasnt wasn't arent aren't "
+    "werent weren't wont won't wouldnt wouldn't shouldnt shouldn't couldnt couldn't "
+    "havent haven't hasnt hasn't hadnt hadn't aint ain't without".split()
+)
+_CLAUSE_END = re.compile(r"^[.,!?;:]+$")
+_COMPOUND_BINS = np.array([-0.75, -0.5, -0.25, -0.05, 0.05, 0.25, 0.5, 0.75])
+
+_vader_lock = threading.Lock()
+_vader: SentimentIntensityAnalyzer | None = None
+
+
+def _analyzer() -> SentimentIntensityAnalyzer:
+    global _vader
+    with _vader_lock:
+        if _vader is None:
+            _vader = SentimentIntensityAnalyzer()
+        return _vader
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """Everything that decides the feature layout; saved in model.json with the weights."""
+
+    word_bits: int = 17
+    char_bits: int = 17
+    char_ngrams: tuple[int, int] = (2, 5)
+    word_bigrams: bool = True
+    negation: bool = True
+    dense_scale: float = 2.0
+
+    @property
+    def n_dense(self) -> int:
+        return 5 + len(_COMPOUND_BINS) + 1 + 6
+
+    @property
+    def n_features(self) -> int:
+        return (1 << self.word_bits) + (1 << self.char_bits) + self.n_dense
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "word_bits": self.word_bits,
+            "char_bits": self.char_bits,
+            "char_ngrams": list(self.char_ngrams),
+            "word_bigrams": self.word_bigrams,
+            "negation": self.negation,
+            "dense_scale": self.dense_scale,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> FeatureConfig:
+        lo, hi = d.get("char_ngrams", [2, 5])
+        return cls(
+            word_bits=int(d["word_bits"]),
+            char_bits=int(d["char_bits"]),
+            char_ngrams=(int(lo), int(hi)),
+            word_bigrams=bool(d.get("word_bigrams", True)),
+            negation=bool(d.get("negation", True)),
+            dense_scale=float(d.get("dense_scale", 2.0)),
+        )
+
+
+def preprocess(text: str | None) -> str:
+    """Normalised text with URLs → ``http`` and @mentions → ``@user`` (TweetEval's convention)."""
+    s = normalize(text).text
+    if not s:
+        return ""
+    s = URL_RE.sub(" http ", s)
+    s = MENTION_RE.sub(" @user ", s)
+    return " ".join(s.split())
+
+
+def _word_features(text: str, cfg: FeatureConfig) -> list[str]:
+    toks = _TOKEN_RE.findall(text.lower())
+    out: list[str] = []
+    negated = False
+    prev = "<s>"
+    for tok in toks:
+        if _CLAUSE_END.match(tok):
+            negated = False
+            feat = tok
+        elif tok in _NEGATORS:
+            negated = cfg.negation
+            feat = tok
+        else:
+            feat = tok + "_NEG" if negated else tok
+        out.append(feat)
+        if cfg.word_bigrams:
+            out.append(prev + " " + tok)
+        prev = tok
+    if cfg.word_bigrams and toks:
+        out.append(prev + " </s>")
+    return out
+
+
+def _dense_features(text: str, cfg: FeatureConfig) -> np.ndarray:
+    vader = _analyzer()
+    v = np.zeros(cfg.n_dense, dtype=np.float64)
+    if not text:
+        v[5 + np.searchsorted(_COMPOUND_BINS, 0.0)] = 1.0
+        return v * cfg.dense_scale
+    s = vader.polarity_scores(text)
+    c = s["compound"]
+    v[0] = c
+    v[1] = s["pos"]
+    v[2] = s["neg"]
+    v[3] = s["neu"]
+    v[4] = abs(c)
+    v[5 + int(np.searchsorted(_COMPOUND_BINS, c))] = 1.0
+    # per-token lexicon hits
+    lex = vader.lexicon
+    vals = [lex[w] for w in (t.strip("'’") for t in text.lower().split()) if w in lex]
+    base = 5 + len(_COMPOUND_BINS) + 1
+    if vals:
+        arr = np.asarray(vals)
+        pos = arr[arr > 0]
+        neg = arr[arr < 0]
+        v[base + 0] = np.log1p(len(pos))
+        v[base + 1] = np.log1p(len(neg))
+        v[base + 2] = pos.max() / 4.0 if len(pos) else 0.0
+        v[base + 3] = -neg.min() / 4.0 if len(neg) else 0.0
+        v[base + 4] = pos.sum() / 8.0
+        v[base + 5] = -neg.sum() / 8.0
+    return v * cfg.dense_scale
+
+
+_hasher_cache: dict[FeatureConfig, tuple[FeatureHasher, HashingVectorizer]] = {}
+
+
+def _hashers(cfg: FeatureConfig) -> tuple[FeatureHasher, HashingVectorizer]:
+    key = cfg
+    h = _hasher_cache.get(key)
+    if h is None:
+        words = FeatureHasher(n_features=1 << cfg.word_bits, input_type="string")
+        chars = HashingVectorizer(
+            analyzer="char_wb",
+            ngram_range=cfg.char_ngrams,
+            n_features=1 << cfg.char_bits,
+            lowercase=True,
+            norm="l2",
+            alternate_sign=True,
+        )
+        h = (words, chars)
+        _hasher_cache[key] = h
+    return h
+
+
+def featurize(texts: Sequence[str], cfg: FeatureConfig) -> sp.csr_matrix:
+    """Raw texts → sparse feature rows (the one path shared by training and scoring)."""
+    pre = [preprocess(t) for t in texts]
+    words_h, chars_h = _hashers(cfg)
+    wf = [_word_features(t, cfg) for t in pre]
+    xw = words_h.transform(wf).tocsr().astype(np.float64)
+    # l2-normalise word counts per row
+    norms = np.sqrt(np.asarray(xw.multiply(xw).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    xw = sp.csr_matrix(sp.diags(1.0 / norms) @ xw)
+    xc = chars_h.transform([t.lower() for t in pre]).tocsr()
+    dense = np.vstack([_dense_features(t, cfg) for t in pre]) if pre else np.zeros((0, cfg.n_dense))
+    return sp.hstack([xw, xc, sp.csr_matrix(dense)], format="csr")
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+class EnSentiment:
+    """English tweet sentiment. ``EnSentiment.load().score(texts)`` → (labels, scores)."""
+
+    VERSION: str = "1"
+
+    _default: EnSentiment | None = None
+    _default_lock = threading.Lock()
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        offset: np.ndarray,
+        cfg: FeatureConfig,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        if weights.shape != (len(LABELS), cfg.n_features):
+            raise ValueError(
+                f"weights have shape {weights.shape}, expected {(len(LABELS), cfg.n_features)}"
+            )
+        self.weights = np.ascontiguousarray(weights, dtype=np.float32)
+        self.bias = np.asarray(bias, dtype=np.float64).reshape(len(LABELS))
+        self.offset = np.asarray(offset, dtype=np.float64).reshape(len(LABELS))
+        self.cfg = cfg
+        self.meta = dict(meta or {})
+        self._wt = self.weights.T.astype(np.float64)
+
+    # -- persistence ----------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: Path | None = None) -> EnSentiment:
+        """Load a model folder; ``None`` gives the shipped model, loaded once and cached."""
+        if path is None:
+            with cls._default_lock:
+                if cls._default is None:
+                    cls._default = cls._load_dir(MODEL_DIR)
+                return cls._default
+        return cls._load_dir(Path(path))
+
+    @classmethod
+    def _load_dir(cls, folder: Path) -> EnSentiment:
+        from safetensors.numpy import load_file
+
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        if meta.get("labels") != list(LABELS):
+            raise ValueError(f"{folder / META_FILE}: labels {meta.get('labels')} != {LABELS}")
+        tensors = load_file(str(folder / meta.get("weights_file", WEIGHTS_FILE)))
+        cfg = FeatureConfig.from_json(meta["features"])
+        return cls(
+            weights=tensors["weights"].astype(np.float32),
+            bias=tensors["bias"].astype(np.float64),
+            offset=np.asarray(meta.get("offset", [0.0, 0.0, 0.0]), dtype=np.float64),
+            cfg=cfg,
+            meta=meta,
+        )
+
+    def save(self, folder: Path, extra_meta: dict[str, Any] | None = None) -> None:
+        from safetensors.numpy import save_file
+
+        folder.mkdir(parents=True, exist_ok=True)
+        save_file(
+            {
+                "weights": self.weights.astype(np.float16),
+                "bias": self.bias.astype(np.float32),
+            },
+            str(folder / WEIGHTS_FILE),
+        )
+        meta = {
+            **self.meta,
+            **(extra_meta or {}),
+            "model": "socialops.nlp.sentiment_en.EnSentiment",
+            "version": self.VERSION,
+            "labels": list(LABELS),
+            "weights_file": WEIGHTS_FILE,
+            "features": self.cfg.to_json(),
+            "offset": [float(x) for x in self.offset],
+        }
+        (folder / META_FILE).write_text(
+            json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+
+    # -- scoring --------------------------------------------------------------------------
+    def logits(self, x: sp.csr_matrix) -> np.ndarray:
+        z: np.ndarray = np.asarray(x @ self._wt) + self.bias + self.offset
+        return z
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return _softmax(self.logits(featurize(list(texts), self.cfg)))
+
+    def score(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """Per text a label in negative/neutral/positive and a score P(pos) - P(neg) in [-1, 1]."""
+        texts = list(texts)
+        if not texts:
+            return [], np.zeros(0, dtype=np.float64)
+        p = self.predict_proba(texts)
+        idx = p.argmax(axis=1)
+        labels = [LABELS[i] for i in idx]
+        score = np.clip(p[:, 2] - p[:, 0], -1.0, 1.0)
+        # empty or whitespace-only text carries no sentiment
+        for i, t in enumerate(texts):
+            if not t or not t.strip():
+                labels[i] = "neutral"
+                score[i] = 0.0
+        return labels, score
