@@ -56,5 +56,8 @@ def analyse(texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
 
 
 def lemma_of(form: str, tag: str) -> str:
-    """Dictionary form of a morpheme: ``늦``/VA → ``늦다``; nouns unchanged."""
-    return form + "다" if tag in PREDICATE_TAGS else form
+    """Dictionary form of a morpheme: ``늦``/VA → ``늦다``; nouns unchanged.
+
+    Irregular predicates carry a suffix on the tag (``VV-I``); Kiwi's own ``lemma`` restores
+    their stem, this helper is for forms already regular."""
+    return form + "다" if tag.partition("-")[0] in PREDICATE_TAGS else form

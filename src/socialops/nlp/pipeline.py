@@ -97,7 +97,7 @@ def enrich_batch(batch: pa.RecordBatch, tz: str = "Asia/Seoul") -> pa.RecordBatc
         morphs_all = ko.analyse([norms[i].text for i in ko_idx])
         for i, morphs in zip(ko_idx, morphs_all, strict=True):
             tokens[i] = [f"{f}/{t}" for f, t, _ in morphs]
-            lemmas[i] = [lm for _, t, lm in morphs if t in ko.CONTENT_TAGS]
+            lemmas[i] = [lm for _, t, lm in morphs if t.partition("-")[0] in ko.CONTENT_TAGS]
             kws[i] = keywords.keywords_ko([(f, t) for f, t, _ in morphs], norms[i].hashtags)
         labels, scores = KoSentiment.load().score(
             [tokens[i] for i in ko_idx], [norms[i].text for i in ko_idx]

@@ -1,0 +1,35 @@
+.PHONY: setup demo test test-fast check format bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+# The main job on the embedded default: import, enrich and summarise the real sample data.
+demo: setup
+	.venv/bin/socialops demo
+
+# Every test (CI runs this).
+test: setup
+	CI=$${CI:-} .venv/bin/python -m pytest -n 2 --dist loadgroup -q
+
+test-fast: setup
+	.venv/bin/python -m pytest -q -m "not slow and not spark"
+
+check: setup
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
+	.venv/bin/mypy src
+
+format: setup
+	.venv/bin/ruff format src tests bench
+	.venv/bin/ruff check --fix src tests bench
+
+bench: setup
+	.venv/bin/python bench/enrich_throughput.py
+	.venv/bin/python bench/pipeline_nsmc.py
+	.venv/bin/python bench/stats_10m.py --engine duckdb
+	.venv/bin/python bench/stats_10m.py --engine spark
+	.venv/bin/python bench/sentiment_ko.py
+	.venv/bin/python bench/sentiment_en.py
+
+clean:
+	rm -rf .socialops .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,258 @@
+"""Running the enrichment pipeline over a workspace: a local process pool or Spark.
+
+Both runners call :func:`socialops.nlp.pipeline.enrich_batches` and write the same rows:
+
+1. pending = raw parts the ledger has not enriched yet (incremental);
+2. enrich them — locally in slices over a process pool, or on Spark with ``mapInArrow`` — into
+   staging files under ``tmp/``;
+3. lay the rows out by local month (Hive ``month=YYYY-MM``), sorted by time, with DuckDB (local)
+   or Spark's writer (Spark), still under ``tmp/``;
+4. move the files into ``enriched/`` and record the run and its raw parts in ONE transaction.
+
+A crash before step 4 commits leaves only files the ledger does not know; ``Workspace.recover``
+removes them and a rerun does the work again. Nothing is enriched twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from socialops import settings
+from socialops.domain.post import ENRICHED_SCHEMA, POST_SCHEMA
+from socialops.errors import WorkspaceError
+from socialops.nlp.pipeline import enrich_batch, enrich_batches, pipeline_id
+from socialops.store.workspace import Workspace
+
+__all__ = ["EnrichResult", "enrich_workspace", "rebuild"]
+
+SLICE_ROWS = 4000
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class EnrichResult:
+    run_id: str | None
+    engine: str
+    raw_parts: int
+    rows: int
+    files: int
+    pipeline: str
+    elapsed_s: float
+    rows_per_s: float
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _pending(ws: Workspace) -> list[tuple[str, int]]:
+    with ws.connect() as conn:
+        return [
+            (r[0], r[1])
+            for r in conn.execute(
+                "SELECT p.part, p.rows FROM raw_parts p "
+                "LEFT JOIN enriched_parts e ON e.raw_part = p.part "
+                "WHERE e.raw_part IS NULL ORDER BY p.part"
+            )
+        ]
+
+
+# -- local process pool ------------------------------------------------------------------------
+def _warm(tz: str) -> None:
+    """Load Kiwi and the models once per worker process, before the first slice."""
+    batch = pa.RecordBatch.from_pylist(
+        [
+            {
+                "platform": "warm",
+                "post_id": "0",
+                "kind": "post",
+                "text": "준비 완료 ready",
+                "source_file": "-",
+                "source_row": 1,
+                "import_id": "-",
+            }
+        ],
+        schema=POST_SCHEMA,
+    )
+    enrich_batch(batch, tz)
+
+
+def _enrich_slice(raw_path: str, offset: int, length: int, out_path: str, tz: str) -> int:
+    table = pq.read_table(raw_path, schema=POST_SCHEMA).slice(offset, length)
+    rows = 0
+    with pq.ParquetWriter(out_path, ENRICHED_SCHEMA, compression="zstd") as w:
+        for b in enrich_batches(table.to_batches(max_chunksize=1000), tz):
+            w.write_batch(b)
+            rows += b.num_rows
+    return rows
+
+
+def _run_local(
+    ws: Workspace, pending: list[tuple[str, int]], stage: Path, tz: str, workers: int,
+    progress: Progress | None,
+) -> int:
+    tasks = []
+    for part, nrows in pending:
+        for k, off in enumerate(range(0, max(nrows, 1), SLICE_ROWS)):
+            tasks.append(
+                (str(ws.raw_path(part)), off, min(SLICE_ROWS, nrows - off),
+                 str(stage / f"{part}-{k:05d}.parquet"), tz)
+            )
+    total = sum(n for _, n in pending)
+    done = 0
+    if workers <= 1:
+        _warm(tz)
+        for t in tasks:
+            done += _enrich_slice(*t)
+            if progress:
+                progress(done, total)
+        return done
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm, initargs=(tz,)) as pool:
+        futures = [pool.submit(_enrich_slice, *t) for t in tasks]
+        try:
+            for f in as_completed(futures):
+                done += f.result()
+                if progress:
+                    progress(done, total)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+    return done
+
+
+def _layout_duckdb(ws: Workspace, stage: Path, out: Path, run_id: str) -> None:
+    """Rewrite the staged rows Hive-partitioned by month and sorted by time (bounded memory)."""
+    import duckdb
+
+    spill = ws.tmp_dir / f"duckdb-{run_id}"
+    spill.mkdir(exist_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET temp_directory='{spill}'")
+        con.execute("SET memory_limit='1GB'")
+        con.execute("SET preserve_insertion_order=false")
+        con.execute(
+            f"COPY (SELECT * FROM read_parquet('{stage}/*.parquet') "
+            "ORDER BY month, created_at, platform, post_id) "
+            f"TO '{out}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month), "
+            f"ROW_GROUP_SIZE 122880, FILENAME_PATTERN '{run_id}_{{i}}')"
+        )
+    finally:
+        con.close()
+
+
+# -- Spark ---------------------------------------------------------------------------------------
+def _run_spark(
+    ws: Workspace, pending: list[tuple[str, int]], out: Path, tz: str, master: str, run_id: str
+) -> int:
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    from socialops.store.spark import get_spark
+
+    spark = get_spark(master)
+    spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+    paths = [str(ws.raw_path(p)) for p, _ in pending]
+    df = spark.read.schema(from_arrow_schema(POST_SCHEMA)).parquet(*paths)
+
+    def fn(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        return enrich_batches(batches, tz)
+
+    enriched = df.mapInArrow(fn, from_arrow_schema(ENRICHED_SCHEMA))
+    enriched = enriched.repartition("month").sortWithinPartitions(
+        "month", "created_at", "platform", "post_id"
+    )
+    enriched.write.mode("overwrite").partitionBy("month").parquet(str(out))
+    return sum(n for _, n in pending)
+
+
+# -- the whole run -------------------------------------------------------------------------------
+def enrich_workspace(
+    ws: Workspace,
+    *,
+    engine: str = "duckdb",
+    workers: int | None = None,
+    tz: str | None = None,
+    progress: Progress | None = None,
+) -> EnrichResult:
+    """Enrich every raw part not enriched yet. ``engine``: duckdb (local pool), spark, spark://…"""
+    from socialops.store.analytics import parse_engine
+
+    spec = parse_engine(engine)
+    zone = tz or settings.default_timezone().key
+    t0 = time.perf_counter()
+    with ws.lock("`socialops enrich`"):
+        ws.recover()
+        pending = _pending(ws)
+        if not pending:
+            with ws.connect() as conn:
+                if conn.execute("SELECT COUNT(*) FROM raw_parts").fetchone()[0] == 0:
+                    raise WorkspaceError(
+                        "Nothing to enrich: the workspace has no imported posts. "
+                        "Run `socialops import FILE --preset NAME` first."
+                    )
+            return EnrichResult(None, engine, 0, 0, 0, pipeline_id(), 0.0, 0.0)
+        run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        work = ws.tmp_dir / f"enrich-{run_id}"
+        stage, out = work / "stage", work / "out"
+        stage.mkdir(parents=True)
+        started = _now()
+        if spec.kind == "duckdb":
+            rows = _run_local(ws, pending, stage, zone, settings.workers(workers), progress)
+            _layout_duckdb(ws, stage, out, run_id)
+        else:
+            rows = _run_spark(ws, pending, out, zone, spec.master, run_id)
+            if progress:
+                progress(rows, rows)
+        files = _move_into_place(ws, out, run_id)
+        with ws.connect() as conn, ws.transaction(conn):
+            conn.execute(
+                "INSERT INTO enrich_runs VALUES (?,?,?,?,?,?,?)",
+                (run_id, pipeline_id(), engine, json.dumps(files), rows, started, _now()),
+            )
+            conn.executemany(
+                "INSERT INTO enriched_parts VALUES (?,?,?)",
+                [(p, run_id, n) for p, n in pending],
+            )
+        shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - t0
+    return EnrichResult(
+        run_id, engine, len(pending), rows, len(files), pipeline_id(), round(elapsed, 3),
+        round(rows / elapsed, 1) if elapsed else 0.0,
+    )
+
+
+def _move_into_place(ws: Workspace, out: Path, run_id: str) -> list[str]:
+    files: list[str] = []
+    for k, src in enumerate(sorted(out.glob("month=*/*.parquet"))):
+        month_dir = ws.enriched_dir / src.parent.name
+        month_dir.mkdir(exist_ok=True)
+        name = f"{run_id}_{k}.parquet"
+        os.replace(src, month_dir / name)
+        files.append(f"{src.parent.name}/{name}")
+    return files
+
+
+def rebuild(ws: Workspace) -> int:
+    """Forget every enrichment (e.g. after a model update); the next enrich redoes all."""
+    with ws.lock("`socialops enrich --rebuild`"):
+        with ws.connect() as conn, ws.transaction(conn):
+            conn.execute("DELETE FROM enriched_parts")
+            conn.execute("DELETE FROM enrich_runs")
+        removed = ws.recover()
+    return removed["enriched"]
