@@ -1,0 +1,644 @@
+"""Import a file of posts into the workspace: streaming, idempotent, crash-safe.
+
+For each batch of rows (default 50,000): rows are mapped to the canonical record
+(socialops.domain.post.POST_SCHEMA); bad rows go to the quarantine; keys already in the ledger
+(``post_keys``, key = platform + post_id) or repeated in the file are counted as duplicates; the
+new rows are written as a Parquet part under ``tmp/``, renamed into ``raw/``, and only then
+recorded in ONE SQLite transaction with their keys, the ``raw_parts`` row, the quarantine rows
+and the import's counters. An interrupted import leaves committed parts only; running it again
+finishes the job without duplicates. Every run holds the workspace writer lock.
+
+``rows_read = imported + duplicates + quarantined`` always.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from socialops import settings
+from socialops.domain.post import POST_SCHEMA, PostKind
+from socialops.errors import InputFileError, WorkspaceError
+from socialops.listen import presets as P
+from socialops.listen.readers import MAX_FIELD_CHARS, RawRecord, open_source
+from socialops.listen.timeparse import TimeParser
+from socialops.store.workspace import Workspace
+
+__all__ = [
+    "QUARANTINE_REASONS",
+    "ImportResult",
+    "import_file",
+    "list_imports",
+    "list_quarantine",
+    "workspace_lock",
+]
+
+QUARANTINE_REASONS: dict[str, str] = {
+    "encoding": "a line that is not valid in the file's encoding",
+    "column_count": "a row with more or fewer fields than the header",
+    "malformed": "a row the CSV parser cannot read (e.g. a quote never closed)",
+    "bad_json": "a JSONL line that is not a JSON object",
+    "oversized_field": f"a field longer than {MAX_FIELD_CHARS:,} characters",
+    "missing_id": "no post id (empty id cell)",
+    "empty_text": "empty or blank text where text is required",
+    "missing_date": "no date where the preset requires one",
+    "bad_date": "a date/time that cannot be read",
+    "bad_number": "a count (likes, comments, shares, views, followers) that is not a number",
+    "bad_value": "a platform or kind that is empty or unknown",
+}
+_KINDS = frozenset(k.value for k in PostKind)
+_INT_RE = re.compile(r"^[+-]?\d{1,15}$")
+_FLOAT_RE = re.compile(r"^[+-]?\d{1,15}\.\d+$")
+
+
+@dataclass
+class ImportResult:
+    import_id: str
+    source_file: str
+    source_sha256: str
+    preset: str
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    timezone: str
+    topics: list[str]
+    rows_read: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    duplicates_in_file: int = 0
+    already_imported: int = 0
+    quarantined: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    parts: list[str] = field(default_factory=list)
+    status: str = "running"
+    elapsed_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["elapsed_s"] = round(self.elapsed_s, 3)
+        return d
+
+    @property
+    def delimiter_name(self) -> str:
+        return {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(
+            self.delimiter or "", repr(self.delimiter)
+        )
+
+    def summary(self) -> str:
+        return (
+            f"rows read {self.rows_read:,} = imported {self.imported:,} + duplicates "
+            f"{self.duplicates:,} + quarantined {self.quarantined:,}"
+        )
+
+
+@contextlib.contextmanager
+def workspace_lock(ws: Workspace, what: str = "the import") -> Iterator[None]:
+    """The workspace's advisory writer lock (fcntl.flock on ``<workspace>/.lock``).
+
+    Raises WorkspaceError at once when another import or enrichment holds it.
+    """
+    lock = getattr(ws, "lock", None)
+    if lock is not None:
+        with lock(what):
+            yield
+        return
+    import fcntl  # pragma: no cover - older Workspace without lock()
+
+    fh = open(ws.root / ".lock", "a+")  # noqa: SIM115  # pragma: no cover
+    try:  # pragma: no cover
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise WorkspaceError(
+                f"The workspace {ws.root} is busy with another import or enrichment; wait for "
+                f"it to finish, then run {what} again."
+            ) from exc
+        yield
+    finally:  # pragma: no cover
+        fh.close()
+
+
+# -- value helpers -------------------------------------------------------------------------------
+def _str(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        s = v.strip()
+        return s or None
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float):
+        if v != v:
+            return None
+        if v.is_integer():
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, dict | list):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    return str(v)
+
+
+def _text(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v if v.strip() else None
+    return _str(v)
+
+
+def _int(v: Any) -> int | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        if v != v:
+            return None
+        if v.is_integer():
+            return int(v)
+        raise ValueError(repr(v))
+    s = str(v).strip().replace(",", "").replace("_", "")
+    if not s:
+        return None
+    try:
+        return int(s)
+    except ValueError:
+        f = float(s)  # ValueError propagates
+        if not f.is_integer():
+            raise ValueError(s) from None
+        return int(f)
+
+
+def _extra_value(v: Any, as_list: bool) -> Any:
+    if isinstance(v, str):
+        s = v.strip()
+        if as_list:
+            parts = [x.strip() for x in s.split(",") if x.strip()]
+            return [int(x) if _INT_RE.match(x) else x for x in parts]
+        if _INT_RE.match(s) and not (len(s.lstrip("+-")) > 1 and s.lstrip("+-")[0] == "0"):
+            return int(s)
+        if _FLOAT_RE.match(s):
+            return float(s)
+        return v
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+# -- conversion ----------------------------------------------------------------------------------
+@dataclass
+class _Batch:
+    cols: dict[str, list[Any]]
+    keys: list[tuple[str, str]]
+    quarantine: list[tuple[int, str, str, str]]  # row, reason, detail, raw
+
+
+def _derived_id(rec: RawRecord) -> str:
+    vals = rec.values or {}
+    payload = "\x1f".join(_str(v) or "" for v in vals.values())
+    h = hashlib.sha1(f"{rec.row}\x1e{payload}".encode(), usedforsecurity=False).hexdigest()
+    return f"r{rec.row}-{h[:12]}"
+
+
+def _convert(records: list[RawRecord], b: P.Bound, tp: TimeParser) -> _Batch:
+    names = [f.name for f in POST_SCHEMA]
+    cols: dict[str, list[Any]] = {n: [] for n in names}
+    keys: list[tuple[str, str]] = []
+    quar: list[tuple[int, str, str, str]] = []
+    c = b.columns
+    c_id = c.get("post_id")
+    c_text = c.get("text")
+    c_date = c.get("created_at")
+    c_platform = c.get("platform")
+    c_kind = c.get("kind")
+    k_platform = b.consts.get("platform", "unknown")
+    k_kind = b.consts.get("kind", "post")
+    req = b.required
+    text_req = "text" in req
+    date_req = "created_at" in req
+    str_cols = [(f, c[f]) for f in P.STR_FIELDS if f in c]
+    int_cols = [(f, c[f]) for f in P.INT_FIELDS if f in c]
+    unmapped_str = [f for f in P.STR_FIELDS if f not in c]
+    unmapped_int = [f for f in P.INT_FIELDS if f not in c]
+    extra_cols = [(x, x in b.spec.list_columns) for x in b.extra]
+    derive = b.derive_id
+    col_id, col_text, col_date = cols["post_id"], cols["text"], cols["created_at"]
+    col_platform, col_kind, col_row = cols["platform"], cols["kind"], cols["source_row"]
+    col_extra = cols["extra"]
+
+    def bad(rec: RawRecord, reason: str, detail: str) -> None:
+        quar.append((rec.row, reason, detail, rec.raw_text()))
+
+    for rec in records:
+        v = rec.values
+        if v is None:
+            quar.append((rec.row, rec.reason or "malformed", rec.detail or "", rec.raw_text()))
+            continue
+        # platform and kind
+        if c_platform is not None:
+            platform = _str(v.get(c_platform))
+            if platform is None:
+                bad(rec, "bad_value", f"empty platform in column {c_platform!r}")
+                continue
+            platform = platform.lower()
+        else:
+            platform = k_platform
+        if c_kind is not None:
+            kind = (_str(v.get(c_kind)) or "").lower()
+            if kind not in _KINDS:
+                bad(rec, "bad_value", f"kind {kind!r} is not one of {', '.join(sorted(_KINDS))}")
+                continue
+        else:
+            kind = k_kind
+        # id
+        if c_id is not None:
+            pid = _str(v.get(c_id))
+            if pid is None:
+                if derive:
+                    pid = _derived_id(rec)
+                else:
+                    bad(rec, "missing_id", f"empty id in column {c_id!r}")
+                    continue
+        else:
+            pid = _derived_id(rec)
+        # text
+        text = _text(v.get(c_text)) if c_text is not None else None
+        if text is None:
+            if text_req:
+                bad(rec, "empty_text", f"empty text in column {c_text!r}")
+                continue
+        elif len(text) > MAX_FIELD_CHARS:
+            bad(
+                rec,
+                "oversized_field",
+                f"text has {len(text):,} characters (limit {MAX_FIELD_CHARS:,})",
+            )
+            continue
+        # date
+        if c_date is not None:
+            raw_date = v.get(c_date)
+            try:
+                ts = tp.to_us(raw_date)
+            except ValueError as exc:
+                bad(rec, "bad_date", f"column {c_date!r}: {exc}")
+                continue
+        else:
+            ts = None
+        if ts is None and date_req:
+            bad(rec, "missing_date", f"empty date in column {c_date!r}")
+            continue
+        # counts
+        ints: list[int | None] = []
+        failed = False
+        for f, col in int_cols:
+            try:
+                ints.append(_int(v.get(col)))
+            except (ValueError, OverflowError):
+                bad(
+                    rec,
+                    "bad_number",
+                    f"{f} (column {col!r}) is not a whole number: {str(v.get(col))[:40]!r}",
+                )
+                failed = True
+                break
+        if failed:
+            continue
+        # accepted
+        col_platform.append(platform)
+        col_id.append(pid)
+        col_kind.append(kind)
+        col_text.append(text)
+        col_date.append(ts)
+        col_row.append(rec.row)
+        for (f, _col), n in zip(int_cols, ints, strict=True):
+            cols[f].append(n)
+        for f, col in str_cols:
+            cols[f].append(_str(v.get(col)))
+        if extra_cols:
+            ex = {}
+            for x, as_list in extra_cols:
+                val = v.get(x)
+                if val is None or (isinstance(val, str) and not val.strip()):
+                    continue
+                ex[x] = _extra_value(val, as_list)
+            col_extra.append(json.dumps(ex, ensure_ascii=False, default=str) if ex else None)
+        else:
+            col_extra.append(None)
+        keys.append((platform, pid))
+    n = len(keys)
+    for f in unmapped_str:
+        cols[f] = [None] * n
+    for f in unmapped_int:
+        cols[f] = [None] * n
+    return _Batch(cols, keys, quar)
+
+
+def _take(b: _Batch, keep: list[int]) -> dict[str, list[Any]]:
+    if len(keep) == len(b.keys):
+        return b.cols
+    return {k: [vals[i] for i in keep] if vals else vals for k, vals in b.cols.items()}
+
+
+def _table(
+    cols: dict[str, list[Any]], n: int, source_file: str, topics: list[str], import_id: str
+) -> pa.Table:
+    arrays = []
+    for f in POST_SCHEMA:
+        if f.name == "source_file":
+            arrays.append(pa.array([source_file] * n, type=f.type))
+        elif f.name == "topics":
+            arrays.append(pa.array([topics] * n, type=f.type))
+        elif f.name == "import_id":
+            arrays.append(pa.array([import_id] * n, type=f.type))
+        else:
+            arrays.append(pa.array(cols[f.name], type=f.type))
+    return pa.Table.from_arrays(arrays, schema=POST_SCHEMA)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _new_import_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _existing(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """{key: part} for the keys already in the ledger."""
+    if not keys:
+        return {}
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS _batch_keys (platform TEXT NOT NULL, post_id TEXT NOT "
+        "NULL, PRIMARY KEY (platform, post_id)) WITHOUT ROWID"
+    )
+    conn.execute("BEGIN")
+    try:
+        conn.execute("DELETE FROM _batch_keys")
+        conn.executemany("INSERT OR IGNORE INTO _batch_keys VALUES (?, ?)", keys)
+        rows = conn.execute(
+            "SELECT b.platform, b.post_id, k.part FROM _batch_keys b JOIN post_keys k "
+            "ON k.platform = b.platform AND k.post_id = b.post_id"
+        ).fetchall()
+        conn.execute("DELETE FROM _batch_keys")
+    finally:
+        conn.execute("COMMIT")
+    return {(r[0], r[1]): r[2] for r in rows}
+
+
+# -- the import ----------------------------------------------------------------------------------
+def import_file(
+    ws: Workspace,
+    path: str | Path,
+    *,
+    preset: str = "generic",
+    mapping: Mapping[str, Any] | None = None,
+    topics: Sequence[str] = (),
+    tz: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    batch_size: int = 50_000,
+) -> ImportResult:
+    """Import ``path`` into ``ws``; see the module docstring. Returns the counts and detections.
+
+    ``mapping`` is a mapping-file object (see socialops.listen.presets) merged onto ``preset``.
+    ``progress(done, total)`` is called after each committed batch (position in the file, in
+    bytes of the file for text, rows for XLSX/Parquet).
+    """
+    t0 = time.perf_counter()
+    zone = settings.default_timezone(tz)
+    spec = P.get_preset(preset)
+    if mapping:
+        if "preset" in mapping and isinstance(mapping["preset"], str):
+            spec = P.get_preset(mapping["preset"]) if preset == "generic" else spec
+        spec = P.merge_mapping(spec, mapping)
+    p = Path(path)
+    source_file = os.path.abspath(p)
+    topic_list = [t.strip() for t in topics if t and t.strip()]
+
+    src = open_source(
+        p,
+        encoding=encoding,
+        delimiter=delimiter,
+        header=spec.header,
+        names=list(spec.names) if spec.names else None,
+    )
+    with src:
+        bound = P.bind(spec, src.columns, str(p))
+        try:
+            sha = _sha256(p)
+        except OSError as exc:
+            raise InputFileError(f"Cannot read {p}: {exc}") from exc
+        tp = TimeParser(zone, spec.date_format)
+        import_id = _new_import_id()
+        res = ImportResult(
+            import_id=import_id,
+            source_file=source_file,
+            source_sha256=sha,
+            preset=spec.name,
+            format=src.format,
+            encoding=src.encoding,
+            delimiter=src.delimiter,
+            timezone=str(zone.key),
+            topics=topic_list,
+        )
+        reasons: Counter[str] = Counter()
+        with workspace_lock(ws, "the import"):
+            ws.recover()
+            conn = ws.connect()
+            try:
+                with ws.transaction(conn):
+                    conn.execute(
+                        "INSERT INTO imports (import_id, source_path, source_sha256, preset, "
+                        "format, encoding, delimiter, timezone, topics, started_at, status) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+                        (
+                            import_id,
+                            source_file,
+                            sha,
+                            spec.name,
+                            src.format,
+                            src.encoding,
+                            src.delimiter,
+                            res.timezone,
+                            json.dumps(topic_list, ensure_ascii=False),
+                            _now(),
+                        ),
+                    )
+                try:
+                    _run(ws, conn, src, bound, tp, res, reasons, progress, batch_size)
+                except BaseException as exc:
+                    status = "failed" if isinstance(exc, Exception) else "interrupted"
+                    with contextlib.suppress(Exception):
+                        conn.execute(
+                            "UPDATE imports SET status = ?, finished_at = ? WHERE import_id = ?",
+                            (status, _now(), import_id),
+                        )
+                    raise
+                res.status = "done"
+                with ws.transaction(conn):
+                    conn.execute(
+                        "UPDATE imports SET status = 'done', finished_at = ? WHERE import_id = ?",
+                        (_now(), import_id),
+                    )
+            finally:
+                conn.close()
+    res.quarantine_reasons = dict(sorted(reasons.items()))
+    res.elapsed_s = time.perf_counter() - t0
+    assert res.rows_read == res.imported + res.duplicates + res.quarantined
+    assert res.duplicates == res.duplicates_in_file + res.already_imported
+    return res
+
+
+def _run(
+    ws: Workspace,
+    conn: sqlite3.Connection,
+    src: Any,
+    bound: P.Bound,
+    tp: TimeParser,
+    res: ImportResult,
+    reasons: Counter[str],
+    progress: Callable[[int, int], None] | None,
+    batch_size: int,
+) -> None:
+    my_parts: set[str] = set()
+    seq = 0
+    for records in src.batches(batch_size):
+        batch = _convert(records, bound, tp)
+        # duplicates: inside this batch, earlier in this file, or from earlier imports
+        existing = _existing(conn, list(dict.fromkeys(batch.keys)))
+        keep: list[int] = []
+        seen: set[tuple[str, str]] = set()
+        in_file = already = 0
+        for i, k in enumerate(batch.keys):
+            if k in seen:
+                in_file += 1
+                continue
+            part = existing.get(k)
+            if part is not None:
+                if part in my_parts:
+                    in_file += 1
+                else:
+                    already += 1
+                continue
+            seen.add(k)
+            keep.append(i)
+        part_name = f"{res.import_id}-{seq:05d}"
+        new_keys = [batch.keys[i] for i in keep]
+        if keep:
+            table = _table(
+                _take(batch, keep), len(keep), res.source_file, res.topics, res.import_id
+            )
+            tmp = ws.tmp_path(f"{part_name}.parquet")
+            pq.write_table(table, tmp, compression="zstd")
+            os.replace(tmp, ws.raw_path(part_name))
+        n_q = len(batch.quarantine)
+        with ws.transaction(conn):
+            if keep:
+                conn.executemany(
+                    "INSERT INTO post_keys (platform, post_id, part) VALUES (?, ?, ?)",
+                    [(pl, pid, part_name) for pl, pid in new_keys],
+                )
+                conn.execute(
+                    "INSERT INTO raw_parts (part, import_id, seq, rows, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (part_name, res.import_id, seq, len(keep), _now()),
+                )
+            if n_q:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO quarantine (source_sha256, source_row, import_id, "
+                    "source_file, reason, detail, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (res.source_sha256, row, res.import_id, res.source_file, r, d, raw)
+                        for row, r, d, raw in batch.quarantine
+                    ],
+                )
+            conn.execute(
+                "UPDATE imports SET rows_read = rows_read + ?, imported = imported + ?, "
+                "duplicates = duplicates + ?, quarantined = quarantined + ? WHERE import_id = ?",
+                (len(records), len(keep), in_file + already, n_q, res.import_id),
+            )
+        if keep:
+            my_parts.add(part_name)
+            res.parts.append(part_name)
+            seq += 1
+        res.rows_read += len(records)
+        res.imported += len(keep)
+        res.duplicates_in_file += in_file
+        res.already_imported += already
+        res.duplicates += in_file + already
+        res.quarantined += n_q
+        reasons.update(r for _, r, _, _ in batch.quarantine)
+        assert res.rows_read == res.imported + res.duplicates + res.quarantined
+        if progress is not None:
+            done, total = src.position()
+            progress(done, total)
+
+
+# -- listings ------------------------------------------------------------------------------------
+def list_quarantine(
+    ws: Workspace, limit: int | None = 100, import_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Quarantined rows (a row is recorded once, under the import that first met it)."""
+    sql = (
+        "SELECT q.source_file, q.source_row, q.reason, q.detail, q.raw, q.import_id, "
+        "q.source_sha256 FROM quarantine q"
+    )
+    args: list[Any] = []
+    if import_id:
+        sql += " WHERE q.import_id = ?"
+        args.append(import_id)
+    sql += " ORDER BY q.source_file, q.source_row"
+    if limit is not None and limit >= 0:
+        sql += " LIMIT ?"
+        args.append(limit)
+    with contextlib.closing(ws.connect()) as conn:
+        return [
+            {
+                "file": r[0],
+                "row": r[1],
+                "reason": r[2],
+                "detail": r[3],
+                "raw": r[4],
+                "import_id": r[5],
+                "source_sha256": r[6],
+            }
+            for r in conn.execute(sql, args)
+        ]
+
+
+def list_imports(ws: Workspace) -> list[dict[str, Any]]:
+    with contextlib.closing(ws.connect()) as conn:
+        rows = conn.execute("SELECT * FROM imports ORDER BY started_at, import_id").fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            with contextlib.suppress(ValueError, TypeError):
+                d["topics"] = json.loads(d["topics"])
+            out.append(d)
+        return out
