@@ -1,0 +1,198 @@
+"""Descriptive statistics over enriched posts, the same on every engine.
+
+Each function takes the Ibis table of enriched posts (``AnalyticsStore.posts()``), builds ONE Ibis
+expression, runs it, and returns plain Python data (``int``, ``str``, ``float``, ``None``, lists and
+dicts) in a deterministic order. Shares and ratios are computed in Python from integer counts and
+rounded to :data:`DIGITS` places, so DuckDB and Spark give equal results.
+
+:func:`summary` gathers them all; it is what ``socialops stats --json`` prints. Its keys:
+
+``totals``
+    ``posts``, ``authors`` (distinct platform + author_id), ``dated``, ``undated`` (no ``day``),
+    ``first_day``, ``last_day`` (ISO dates, or null when nothing is dated).
+``platforms`` / ``languages``
+    ``[{"platform"|"lang": str, "posts": int}]``, most posts first, ties by name; a post without
+    a detected language counts as ``"unknown"``.
+``days``
+    ``[{"day": "YYYY-MM-DD", "posts": int}]`` by local day, oldest first; undated posts left out.
+``sentiment``
+    ``posts``, ``scored`` (with a sentiment label), ``negative``/``neutral``/``positive`` counts,
+    ``shares`` (each label / scored), ``net`` = (positive − negative) / (positive + negative),
+    ``net_share`` = %positive − %negative (as a fraction of scored), ``mean_score`` (mean
+    ``sentiment_score``); ratios are null when their denominator is 0.
+``sentiment_by_lang``
+    the same fields plus ``lang``, one entry per language, most posts first, ties by name.
+``top_keywords``
+    ``[{"keyword": str, "posts": int}]``: posts whose ``keywords`` contain it (a keyword repeated
+    in one post counts once), most first, ties by keyword (code point order), at most ``top``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import ibis
+
+from socialops.store.analytics import fetch_arrow
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+__all__ = [
+    "DIGITS",
+    "LABELS",
+    "by_day",
+    "by_lang",
+    "by_platform",
+    "sentiment",
+    "sentiment_by_lang",
+    "summary",
+    "top_keywords",
+    "totals",
+]
+
+DIGITS = 4
+LABELS = ("negative", "neutral", "positive")
+UNKNOWN_LANG = "unknown"
+
+
+def _rows(expr: ir.Table) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = fetch_arrow(expr).to_pylist()
+    return rows
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return str(value.isoformat())
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return None if not den else round(num / den, DIGITS)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), DIGITS)
+
+
+def totals(t: ir.Table) -> dict[str, Any]:
+    """Posts, distinct authors, dated/undated and the first and last local day."""
+    author = t.platform.concat("\x1f", t.author_id)  # null when author_id is null
+    expr = t.aggregate(
+        posts=t.count(),
+        authors=author.nunique(),
+        dated=t.day.count(),
+        first_day=t.day.min(),
+        last_day=t.day.max(),
+    )
+    (row,) = _rows(expr)
+    posts, dated = int(row["posts"]), int(row["dated"] or 0)
+    return {
+        "posts": posts,
+        "authors": int(row["authors"] or 0),
+        "dated": dated,
+        "undated": posts - dated,
+        "first_day": _iso(row["first_day"]),
+        "last_day": _iso(row["last_day"]),
+    }
+
+
+def _counts_by(t: ir.Table, column: str, key: ir.Value) -> list[dict[str, Any]]:
+    expr = (
+        t.select(k=key)
+        .group_by("k")
+        .aggregate(posts=ibis._.count())
+        .order_by([ibis.desc("posts"), ibis.asc("k")])
+    )
+    return [{column: r["k"], "posts": int(r["posts"])} for r in _rows(expr)]
+
+
+def by_platform(t: ir.Table) -> list[dict[str, Any]]:
+    """``[{"platform", "posts"}]``, most posts first."""
+    return _counts_by(t, "platform", t.platform)
+
+
+def by_lang(t: ir.Table) -> list[dict[str, Any]]:
+    """``[{"lang", "posts"}]``, most posts first; no detected language → ``"unknown"``."""
+    return _counts_by(t, "lang", t.lang.fill_null(UNKNOWN_LANG))
+
+
+def by_day(t: ir.Table) -> list[dict[str, Any]]:
+    """``[{"day": "YYYY-MM-DD", "posts"}]`` oldest first; undated posts are left out."""
+    expr = (
+        t.filter(t.day.notnull())
+        .group_by(day=t.day)
+        .aggregate(posts=ibis._.count())
+        .order_by("day")
+    )
+    return [{"day": _iso(r["day"]), "posts": int(r["posts"])} for r in _rows(expr)]
+
+
+def _sentiment_metrics(t: ir.Table) -> dict[str, ir.Scalar]:
+    return {
+        "posts": t.count(),
+        "scored": t.sentiment.count(),
+        **{label: t.count(where=t.sentiment == label) for label in LABELS},
+        "mean_score": t.sentiment_score.mean(),
+    }
+
+
+def _sentiment_row(row: dict[str, Any]) -> dict[str, Any]:
+    counts = {label: int(row[label] or 0) for label in LABELS}
+    scored = int(row["scored"] or 0)
+    pos, neg = counts["positive"], counts["negative"]
+    return {
+        "posts": int(row["posts"]),
+        "scored": scored,
+        **counts,
+        "shares": {label: _ratio(counts[label], scored) for label in LABELS},
+        "net": _ratio(pos - neg, pos + neg),
+        "net_share": _ratio(pos - neg, scored),
+        "mean_score": _round(row["mean_score"]),
+    }
+
+
+def sentiment(t: ir.Table) -> dict[str, Any]:
+    """Sentiment counts, shares and net sentiment over all posts."""
+    (row,) = _rows(t.aggregate(**_sentiment_metrics(t)))
+    return _sentiment_row(row)
+
+
+def sentiment_by_lang(t: ir.Table) -> list[dict[str, Any]]:
+    """:func:`sentiment` per language, most posts first."""
+    t = t.mutate(lang=t.lang.fill_null(UNKNOWN_LANG))
+    expr = (
+        t.group_by("lang")
+        .aggregate(**_sentiment_metrics(t))
+        .order_by([ibis.desc("posts"), ibis.asc("lang")])
+    )
+    return [{"lang": r["lang"], **_sentiment_row(r)} for r in _rows(expr)]
+
+
+def top_keywords(t: ir.Table, n: int = 20) -> list[dict[str, Any]]:
+    """The ``n`` keywords found in most posts: ``[{"keyword", "posts"}]``."""
+    kw = t.select(keyword=t.keywords.unique().unnest())
+    expr = (
+        kw.filter(kw.keyword.notnull() & (kw.keyword != ""))
+        .group_by("keyword")
+        .aggregate(posts=ibis._.count())
+        .order_by([ibis.desc("posts"), ibis.asc("keyword")])
+        .limit(max(int(n), 0))
+    )
+    return [{"keyword": r["keyword"], "posts": int(r["posts"])} for r in _rows(expr)]
+
+
+def summary(t: ir.Table, top: int = 20) -> dict[str, Any]:
+    """Every statistic above in one dict (see the module docstring for its keys)."""
+    return {
+        "totals": totals(t),
+        "platforms": by_platform(t),
+        "languages": by_lang(t),
+        "days": by_day(t),
+        "sentiment": sentiment(t),
+        "sentiment_by_lang": sentiment_by_lang(t),
+        "top_keywords": top_keywords(t, top),
+    }

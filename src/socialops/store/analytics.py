@@ -1,0 +1,154 @@
+"""The analytics store: enriched posts as Hive-partitioned Parquet, queried through Ibis.
+
+One query code path runs on two engines:
+
+- ``duckdb`` (default): an in-process DuckDB, all cores, Parquet footers cached between queries;
+- ``spark`` (a local ``local[*]`` session) or ``spark://HOST:PORT`` (a standalone cluster whose
+  workers see the workspace folder at the same path).
+
+Usage::
+
+    store = open_store(ws, "duckdb")
+    t = store.posts()          # ibis.Table over <workspace>/enriched/month=*/*.parquet
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from socialops.errors import DataError, EngineError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pyarrow as pa
+
+    from socialops.store.workspace import Workspace
+
+__all__ = ["AnalyticsStore", "EngineSpec", "fetch_arrow", "open_store", "parse_engine"]
+
+EMPTY_STORE = "No enriched posts yet: run `socialops import ...` then `socialops enrich`."
+
+_SPARK_URL = re.compile(
+    r"^spark://(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(?P<port>\d+)$"
+)
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """A parsed ``--engine`` value."""
+
+    kind: Literal["duckdb", "spark"]
+    master: str | None = None  # Spark master URL ("local[*]" or "spark://HOST:PORT")
+
+    @property
+    def label(self) -> str:
+        return self.kind if self.master in (None, "local[*]") else f"spark ({self.master})"
+
+
+def parse_engine(name: str) -> EngineSpec:
+    """``duckdb`` | ``spark`` (local[*]) | ``spark://HOST:PORT`` → :class:`EngineSpec`."""
+    raw = (name or "").strip()
+    low = raw.lower()
+    if low in ("", "duckdb"):
+        return EngineSpec("duckdb")
+    if low in ("spark", "pyspark", "spark-local"):
+        return EngineSpec("spark", "local[*]")
+    if low.startswith("spark://"):
+        m = _SPARK_URL.match(raw)
+        if not m or not 0 < int(m["port"]) < 65536:
+            raise EngineError(
+                f"Bad Spark master {raw!r}: write it as spark://HOST:PORT (e.g. spark://node1:7077)."
+            )
+        return EngineSpec("spark", raw)
+    raise EngineError(f"Unknown engine {raw!r}: use duckdb, spark or spark://HOST:PORT.")
+
+
+@dataclass
+class AnalyticsStore:
+    """An Ibis connection over one workspace's enriched posts. Create with :func:`open_store`."""
+
+    ws: Workspace
+    engine: EngineSpec
+    con: Any  # an Ibis backend (ibis.backends.duckdb.Backend or ibis.backends.pyspark.Backend)
+    _posts: ir.Table | None = field(default=None, repr=False)
+
+    def posts(self) -> ir.Table:
+        """The enriched posts as one table (``month`` comes from the ``month=`` folders)."""
+        if self._posts is None:
+            if not self.ws.enriched_files():
+                raise DataError(EMPTY_STORE)
+            self._posts = (
+                self._duckdb_posts() if self.engine.kind == "duckdb" else self._spark_posts()
+            )
+        return self._posts
+
+    def close(self) -> None:
+        """Release the DuckDB connection (a Spark session is shared and stays up)."""
+        if self.engine.kind == "duckdb":
+            self.con.disconnect()
+        self._posts = None
+
+    def __enter__(self) -> AnalyticsStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- engines -------------------------------------------------------------------------------
+    def _duckdb_posts(self) -> ir.Table:
+        glob = str(self.ws.enriched_dir / "month=*" / "*.parquet").replace("'", "''")
+        name = "socialops_posts"
+        self.con.raw_sql(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet('{glob}', "
+            "hive_partitioning = true, hive_types = {'month': 'VARCHAR'})"
+        )
+        return self.con.table(name)
+
+    def _spark_posts(self) -> ir.Table:
+        import ibis
+
+        path = str(self.ws.enriched_dir)
+        t: ir.Table = self.con.read_parquet(
+            path, table_name=ibis.util.gen_name("socialops_posts"), basePath=path
+        )
+        return t
+
+
+def fetch_arrow(expr: ir.Table) -> pa.Table:
+    """Run an Ibis table expression on its engine and return the result as an Arrow table.
+
+    On Spark this goes straight through ``DataFrame.toArrow()``: Ibis' own ``to_pyarrow`` takes a
+    detour through pandas that is slower and warns under pandas 3.
+    """
+    import ibis
+
+    backend = ibis.get_backend(expr)
+    if backend.name == "pyspark":
+        session = backend._session
+        table: pa.Table = session.sql(backend.compile(expr)).toArrow()
+        return table.cast(expr.schema().to_pyarrow()) if table.num_columns else table
+    result: pa.Table = expr.to_pyarrow()
+    return result
+
+
+def open_store(ws: Workspace, engine: str | EngineSpec = "duckdb") -> AnalyticsStore:
+    """Connect ``engine`` to the workspace's analytics store (nothing is read until queried)."""
+    spec = engine if isinstance(engine, EngineSpec) else parse_engine(engine)
+    import ibis
+
+    if spec.kind == "duckdb":
+        con = ibis.duckdb.connect(threads=os.cpu_count() or 1)
+        con.raw_sql("SET parquet_metadata_cache = true")
+        return AnalyticsStore(ws, spec, con)
+
+    from socialops.store.spark import get_spark
+
+    session = get_spark(spec.master or "local[*]")
+    try:
+        con = ibis.pyspark.connect(session)
+    except Exception as exc:  # pragma: no cover - a JVM that died after start
+        raise EngineError(f"Spark is not usable: {exc}") from exc
+    return AnalyticsStore(ws, spec, con)

@@ -1,0 +1,141 @@
+"""The analytics store: engine names, reading the Hive-partitioned enriched Parquet on DuckDB and
+on Spark, and the empty-store error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from socialops.domain.post import ENRICHED_SCHEMA
+from socialops.errors import DataError, EngineError
+from socialops.store.analytics import (
+    EMPTY_STORE,
+    EngineSpec,
+    fetch_arrow,
+    open_store,
+    parse_engine,
+)
+from socialops.store.workspace import Workspace
+
+ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
+FILE_SCHEMA = pa.schema([f for f in ENRICHED_SCHEMA if f.name != "month"])
+
+
+@pytest.fixture(scope="session")
+def spark_ready() -> Iterator[None]:
+    from socialops.store.spark import get_spark
+
+    try:
+        get_spark()
+    except EngineError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    yield
+
+
+def _write(ws: Workspace, month: str, part: str, rows: list[dict[str, Any]]) -> None:
+    folder = ws.enriched_dir / f"month={month}"
+    folder.mkdir(parents=True, exist_ok=True)
+    base = {"kind": "post", "source_file": "f.csv", "source_row": 1, "import_id": "i"}
+    table = pa.Table.from_pylist([{**base, **r} for r in rows], schema=FILE_SCHEMA)
+    pq.write_table(table, folder / f"{part}.parquet")
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    ws = Workspace.open(tmp_path_factory.mktemp("store") / "ws")
+    d = dt.date
+    _write(
+        ws,
+        "2024-01",
+        "a",
+        [
+            {"platform": "twitter", "post_id": "1", "lang": "ko", "day": d(2024, 1, 3)},
+            {"platform": "twitter", "post_id": "2", "lang": "en", "day": d(2024, 1, 31)},
+        ],
+    )
+    _write(ws, "2024-01", "b", [{"platform": "x", "post_id": "3", "day": d(2024, 1, 9)}])
+    _write(
+        ws, "2024-02", "a", [{"platform": "x", "post_id": "4", "day": d(2024, 2, 1), "lang": "ko"}]
+    )
+    _write(ws, "undated", "a", [{"platform": "x", "post_id": "5", "keywords": ["키워드"]}])
+    return ws
+
+
+@pytest.mark.parametrize(
+    ("name", "spec"),
+    [
+        ("duckdb", EngineSpec("duckdb")),
+        ("", EngineSpec("duckdb")),
+        (" DuckDB ", EngineSpec("duckdb")),
+        ("spark", EngineSpec("spark", "local[*]")),
+        ("spark://node1:7077", EngineSpec("spark", "spark://node1:7077")),
+        ("spark://10.0.0.5:7077", EngineSpec("spark", "spark://10.0.0.5:7077")),
+    ],
+)
+def test_parse_engine(name: str, spec: EngineSpec) -> None:
+    assert parse_engine(name) == spec
+
+
+@pytest.mark.parametrize("name", ["postgres", "sqlite", "duck", "local[*]"])
+def test_unknown_engine(name: str) -> None:
+    with pytest.raises(EngineError, match="use duckdb, spark or spark://HOST:PORT"):
+        parse_engine(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "spark://",
+        "spark://host",
+        "spark://host:",
+        "spark://host:0",
+        "spark://h:99999",
+        "spark://host:7077/x",
+        "spark://-bad:7077",
+    ],
+)
+def test_bad_spark_master(name: str) -> None:
+    with pytest.raises(EngineError, match="spark://HOST:PORT"):
+        parse_engine(name)
+
+
+def test_empty_store(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "ws")
+    with open_store(ws, "duckdb") as store, pytest.raises(DataError) as err:
+        store.posts()
+    assert err.value.message == EMPTY_STORE
+    assert "socialops enrich" in EMPTY_STORE
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_reads_hive_partitions(request: pytest.FixtureRequest, ws: Workspace, engine: str) -> None:
+    if engine == "spark":
+        request.getfixturevalue("spark_ready")
+    store = open_store(ws, engine)
+    try:
+        t = store.posts()
+        assert set(t.columns) == set(ENRICHED_SCHEMA.names)
+        assert t.schema()["month"].is_string()
+        assert t.schema()["day"].is_date()
+        assert t.schema()["keywords"].is_array()
+        rows = fetch_arrow(t.select("post_id", "month", "day").order_by("post_id")).to_pylist()
+        assert rows == [
+            {"post_id": "1", "month": "2024-01", "day": dt.date(2024, 1, 3)},
+            {"post_id": "2", "month": "2024-01", "day": dt.date(2024, 1, 31)},
+            {"post_id": "3", "month": "2024-01", "day": dt.date(2024, 1, 9)},
+            {"post_id": "4", "month": "2024-02", "day": dt.date(2024, 2, 1)},
+            {"post_id": "5", "month": "undated", "day": None},
+        ]
+        kw = fetch_arrow(t.filter(t.post_id == "5").select("keywords")).to_pylist()
+        assert kw == [{"keywords": ["키워드"]}]
+    finally:
+        store.close()
