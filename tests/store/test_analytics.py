@@ -139,3 +139,34 @@ def test_reads_hive_partitions(request: pytest.FixtureRequest, ws: Workspace, en
         assert kw == [{"keywords": ["키워드"]}]
     finally:
         store.close()
+
+
+def _cli(argv: list[str]) -> int:
+    from socialops.cli.main import main
+
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_stats_command(ws: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert _cli(["--workspace", str(ws.root), "stats", "--json", "--top", "1"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["totals"]["posts"] == 5
+    assert out["top_keywords"] == [{"keyword": "키워드", "posts": 1}]
+    assert _cli(["--workspace", str(ws.root), "stats"]) == 0
+    assert "Top keywords" in capsys.readouterr().out
+
+
+def test_stats_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli(["--workspace", str(tmp_path / "none"), "stats"]) == 3
+    assert "No workspace" in capsys.readouterr().err
+    Workspace.open(tmp_path / "empty")
+    assert _cli(["--workspace", str(tmp_path / "empty"), "stats"]) == 3
+    assert "No enriched posts yet" in capsys.readouterr().err
+    assert _cli(["--workspace", str(tmp_path / "empty"), "stats", "--engine", "oracle"]) == 2
+    assert "Unknown engine 'oracle'" in capsys.readouterr().err
