@@ -1,9 +1,145 @@
-"""Commands of this group (being written)."""
+"""``socialops import``, ``socialops quarantine`` and ``socialops imports``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.table import Table
+
+from socialops.cli import common
+from socialops.cli.progress import progress_bar
+
+
+def import_cmd(
+    path: Path = typer.Argument(..., help="CSV/TSV (also .gz), XLSX, JSONL or Parquet file."),
+    preset: str = typer.Option(
+        "generic",
+        "--preset",
+        "-p",
+        help="Column mapping: generic, airline-tweets, nsmc-reviews, kote, korean-sarcasm, "
+        "facebook-metrics.",
+    ),
+    topic: list[str] = typer.Option(
+        None, "--topic", "-t", help="Tag the imported posts with a tracked topic (repeatable)."
+    ),
+    tz: str = typer.Option(
+        None, "--tz", help="Zone for timestamps without an offset (default: setting timezone)."
+    ),
+    map_: list[str] = typer.Option(
+        None, "--map", help="FIELD=COLUMN, e.g. --map text=body (repeatable; FIELD= for none)."
+    ),
+    mapping: Path = typer.Option(None, "--mapping", help="JSON mapping file (see docs/import.md)."),
+    encoding: str = typer.Option(None, "--encoding", help="Override the detected encoding."),
+    delimiter: str = typer.Option(
+        None, "--delimiter", help="Override the detected delimiter (',', ';', '|', 'tab')."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Import posts from a file into the workspace (idempotent; bad rows go to quarantine)."""
+    from socialops.listen import presets
+    from socialops.listen.ingest import import_file
+    from socialops.store.workspace import Workspace
+
+    spec: dict[str, object] = {}
+    if mapping is not None:
+        spec.update(presets.load_mapping_file(mapping))
+    if map_:
+        spec.update(presets.parse_map_flags(map_))
+    presets.get_preset(preset)  # fail on an unknown preset before touching the workspace
+    ws = Workspace.open(common.state.workspace)
+    with progress_bar(f"import {path.name}", enabled=not as_json) as update:
+        res = import_file(
+            ws,
+            path,
+            preset=preset,
+            mapping=spec or None,
+            topics=topic or [],
+            tz=tz,
+            encoding=encoding,
+            delimiter=delimiter,
+            progress=update,
+        )
+    if as_json:
+        common.print_json(res.to_dict())
+        return
+    c = common.console
+    detected = f"format {res.format}"
+    if res.encoding:
+        detected += f", encoding {res.encoding}"
+    if res.delimiter:
+        detected += f", delimiter {res.delimiter_name}"
+    c.print(f"{res.source_file}: {detected}; preset {res.preset}", highlight=False)
+    c.print(res.summary(), highlight=False)
+    if res.duplicates:
+        c.print(
+            f"duplicates: {res.duplicates_in_file:,} repeated in the file, "
+            f"{res.already_imported:,} imported before",
+            highlight=False,
+        )
+    if res.quarantined:
+        why = ", ".join(f"{k} {v:,}" for k, v in res.quarantine_reasons.items())
+        c.print(
+            f"quarantined: {why} (see `socialops quarantine --import {res.import_id}`)",
+            highlight=False,
+        )
+    c.print(f"import {res.import_id} in {res.elapsed_s:.1f} s", highlight=False)
+
+
+def quarantine_cmd(
+    limit: int = typer.Option(50, "--limit", "-n", help="Show at most N rows (0 = all)."),
+    import_id: str = typer.Option(None, "--import", help="Only rows first met by this import."),
+    as_json: bool = typer.Option(False, "--json", help="Print rows as JSON (with the raw row)."),
+) -> None:
+    """Rows that could not be imported: file, row number, reason and detail."""
+    from socialops.listen.ingest import list_quarantine
+    from socialops.store.workspace import Workspace
+
+    ws = Workspace.open(common.state.workspace, create=False)
+    rows = list_quarantine(ws, limit=None if limit == 0 else limit, import_id=import_id)
+    if as_json:
+        common.print_json(rows)
+        return
+    if not rows:
+        common.console.print("No quarantined rows.")
+        return
+    t = Table("file", "row", "reason", "detail")
+    for r in rows:
+        t.add_row(Path(r["file"]).name, f"{r['row']:,}", r["reason"], r["detail"] or "")
+    common.console.print(t)
+
+
+def imports_cmd(
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Past imports with their counts."""
+    from socialops.listen.ingest import list_imports
+    from socialops.store.workspace import Workspace
+
+    ws = Workspace.open(common.state.workspace, create=False)
+    rows = list_imports(ws)
+    if as_json:
+        common.print_json(rows)
+        return
+    if not rows:
+        common.console.print("No imports yet: run `socialops import FILE --preset NAME`.")
+        return
+    t = Table("import", "file", "preset", "status", "read", "imported", "dupl.", "quar.")
+    for r in rows:
+        t.add_row(
+            r["import_id"],
+            Path(r["source_path"]).name,
+            r["preset"],
+            r["status"],
+            f"{r['rows_read']:,}",
+            f"{r['imported']:,}",
+            f"{r['duplicates']:,}",
+            f"{r['quarantined']:,}",
+        )
+    common.console.print(t)
 
 
 def register(app: typer.Typer) -> None:
-    return None
+    app.command("import")(import_cmd)
+    app.command("quarantine")(quarantine_cmd)
+    app.command("imports")(imports_cmd)

@@ -186,7 +186,43 @@ def _int(v: Any) -> int | None:
         return int(f)
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+_encode_str: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
+    json.encoder.py_encode_basestring
+)
+
+
+def _json_value(v: Any) -> str:
+    """JSON text of one extra value (same output as json.dumps(..., ensure_ascii=False))."""
+    if isinstance(v, str):
+        return _encode_str(v)
+    if isinstance(v, bool) or v is None:
+        return _JSON.encode(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v) if v == v and v not in (float("inf"), float("-inf")) else "null"
+    return _JSON.encode(v)
+
+
+_EXTRA_CACHE: dict[tuple[str, bool], Any] = {}
+
+
 def _extra_value(v: Any, as_list: bool) -> Any:
+    if isinstance(v, str) and len(v) <= 24:
+        key = (v, as_list)
+        hit = _EXTRA_CACHE.get(key, _EXTRA_CACHE)
+        if hit is not _EXTRA_CACHE:
+            return hit
+        out = _extra_value_uncached(v, as_list)
+        if len(_EXTRA_CACHE) > 100_000:
+            _EXTRA_CACHE.clear()
+        _EXTRA_CACHE[key] = out
+        return out
+    return _extra_value_uncached(v, as_list)
+
+
+def _extra_value_uncached(v: Any, as_list: bool) -> Any:
     if isinstance(v, str):
         s = v.strip()
         if as_list:
@@ -237,7 +273,7 @@ def _convert(records: list[RawRecord], b: P.Bound, tp: TimeParser) -> _Batch:
     int_cols = [(f, c[f]) for f in P.INT_FIELDS if f in c]
     unmapped_str = [f for f in P.STR_FIELDS if f not in c]
     unmapped_int = [f for f in P.INT_FIELDS if f not in c]
-    extra_cols = [(x, x in b.spec.list_columns) for x in b.extra]
+    extra_cols = [(x, x in b.spec.list_columns, _encode_str(x) + ": ") for x in b.extra]
     derive = b.derive_id
     col_id, col_text, col_date = cols["post_id"], cols["text"], cols["created_at"]
     col_platform, col_kind, col_row = cols["platform"], cols["kind"], cols["source_row"]
@@ -332,13 +368,13 @@ def _convert(records: list[RawRecord], b: P.Bound, tp: TimeParser) -> _Batch:
         for f, col in str_cols:
             cols[f].append(_str(v.get(col)))
         if extra_cols:
-            ex = {}
-            for x, as_list in extra_cols:
+            parts = []
+            for x, as_list, key_json in extra_cols:
                 val = v.get(x)
                 if val is None or (isinstance(val, str) and not val.strip()):
                     continue
-                ex[x] = _extra_value(val, as_list)
-            col_extra.append(json.dumps(ex, ensure_ascii=False, default=str) if ex else None)
+                parts.append(key_json + _json_value(_extra_value(val, as_list)))
+            col_extra.append("{" + ", ".join(parts) + "}" if parts else None)
         else:
             col_extra.append(None)
         keys.append((platform, pid))
@@ -389,25 +425,19 @@ def _new_import_id() -> str:
 
 
 def _existing(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """{key: part} for the keys already in the ledger."""
-    if not keys:
-        return {}
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS _batch_keys (platform TEXT NOT NULL, post_id TEXT NOT "
-        "NULL, PRIMARY KEY (platform, post_id)) WITHOUT ROWID"
-    )
-    conn.execute("BEGIN")
-    try:
-        conn.execute("DELETE FROM _batch_keys")
-        conn.executemany("INSERT OR IGNORE INTO _batch_keys VALUES (?, ?)", keys)
-        rows = conn.execute(
-            "SELECT b.platform, b.post_id, k.part FROM _batch_keys b JOIN post_keys k "
-            "ON k.platform = b.platform AND k.post_id = b.post_id"
-        ).fetchall()
-        conn.execute("DELETE FROM _batch_keys")
-    finally:
-        conn.execute("COMMIT")
-    return {(r[0], r[1]): r[2] for r in rows}
+    """{key: part} for the keys already in the ledger (one query per platform in the batch)."""
+    by_platform: dict[str, list[str]] = {}
+    for pl, pid in keys:
+        by_platform.setdefault(pl, []).append(pid)
+    out: dict[tuple[str, str], str] = {}
+    for pl, ids in by_platform.items():
+        for pid, part in conn.execute(
+            "SELECT post_id, part FROM post_keys WHERE platform = ? "
+            "AND post_id IN (SELECT value FROM json_each(?))",
+            (pl, json.dumps(ids)),
+        ):
+            out[(pl, pid)] = part
+    return out
 
 
 # -- the import ----------------------------------------------------------------------------------
@@ -528,26 +558,39 @@ def _run(
 ) -> None:
     my_parts: set[str] = set()
     seq = 0
+    conn.execute("DROP TABLE IF EXISTS temp._seen_old")
+    conn.execute(
+        "CREATE TEMP TABLE _seen_old (platform TEXT NOT NULL, post_id TEXT NOT NULL, "
+        "PRIMARY KEY (platform, post_id)) WITHOUT ROWID"
+    )
     for records in src.batches(batch_size):
         batch = _convert(records, bound, tp)
         # duplicates: inside this batch, earlier in this file, or from earlier imports
         existing = _existing(conn, list(dict.fromkeys(batch.keys)))
         keep: list[int] = []
         seen: set[tuple[str, str]] = set()
+        old_keys: list[tuple[str, str]] = []
         in_file = already = 0
         for i, k in enumerate(batch.keys):
             if k in seen:
                 in_file += 1
                 continue
-            part = existing.get(k)
-            if part is not None:
-                if part in my_parts:
-                    in_file += 1
-                else:
-                    already += 1
-                continue
             seen.add(k)
-            keep.append(i)
+            part = existing.get(k)
+            if part is None:
+                keep.append(i)
+            elif part in my_parts:
+                in_file += 1
+            else:
+                old_keys.append(k)
+        if old_keys:
+            # imported before this run: the first time this run meets such a key it is
+            # "already imported", a repeat inside the file is a duplicate in the file
+            before = conn.total_changes
+            conn.executemany("INSERT OR IGNORE INTO temp._seen_old VALUES (?, ?)", old_keys)
+            fresh = conn.total_changes - before
+            already += fresh
+            in_file += len(old_keys) - fresh
         part_name = f"{res.import_id}-{seq:05d}"
         new_keys = [batch.keys[i] for i in keep]
         if keep:
@@ -562,7 +605,7 @@ def _run(
             if keep:
                 conn.executemany(
                     "INSERT INTO post_keys (platform, post_id, part) VALUES (?, ?, ?)",
-                    [(pl, pid, part_name) for pl, pid in new_keys],
+                    sorted((pl, pid, part_name) for pl, pid in new_keys),
                 )
                 conn.execute(
                     "INSERT INTO raw_parts (part, import_id, seq, rows, created_at) "

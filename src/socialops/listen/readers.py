@@ -444,11 +444,12 @@ def _open_delimited(
             if err is None and len(fields) == 1 and not fields[0].strip() and width > 1:
                 continue  # whitespace-only line
             row_no += 1
-            raw_text = "".join(lines).rstrip("\r\n")
-            if err is None:
+            raw_text = (lines[0] if len(lines) == 1 else "".join(lines)).rstrip("\r\n")
+            bad_lines = feed.bad
+            if err is None and bad_lines:
                 for ln in range(start, end + 1):
-                    if ln in feed.bad:
-                        err = ("encoding", feed.bad.pop(ln))
+                    if ln in bad_lines:
+                        err = ("encoding", bad_lines.pop(ln))
                         break
             if err is None and len(fields) != width:
                 err = (
@@ -468,8 +469,9 @@ def _open_delimited(
                 )
             else:
                 batch.append(RawRecord(row_no, None, _trunc(raw_text), err[0], err[1], line=start))
-            for ln in [k for k in feed.bad if k <= end]:
-                feed.bad.pop(ln)
+            if bad_lines:
+                for ln in [k for k in bad_lines if k <= end]:
+                    bad_lines.pop(ln)
             if len(batch) >= size:
                 yield batch
                 batch = []

@@ -1,0 +1,245 @@
+"""Format, encoding and delimiter detection; streaming readers for every format."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from socialops.errors import InputFileError, SettingsError
+from socialops.listen.readers import RawRecord, detect_encoding, open_source
+
+KO_ROWS = [
+    ["id", "text", "date"],
+    ["1", "배송이 너무 늦어요", "2024-03-01 10:00"],
+    ["2", "고객센터 연결이 안 됩니다, 답답하네요", "2024-03-02 11:30"],
+    ["3", "좋아요 👍", "2024-03-03"],
+]
+
+
+def _csv(rows: list[list[str]], delim: str = ",") -> str:
+    out = []
+    for r in rows:
+        cells = []
+        for c in r:
+            if delim in c or '"' in c or "\n" in c:
+                c = '"' + c.replace('"', '""') + '"'
+            cells.append(c)
+        out.append(delim.join(cells))
+    return "\r\n".join(out) + "\r\n"
+
+
+def _all(path: Path, **kw: object) -> tuple[object, list[RawRecord]]:
+    with open_source(path, **kw) as src:  # type: ignore[arg-type]
+        recs = [r for b in src.batches(2) for r in b]
+        return src, recs
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"), [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp949", "cp949")]
+)
+def test_encoding_detected(tmp_path: Path, encoding: str, expected: str) -> None:
+    p = tmp_path / "ko.csv"
+    text = _csv(KO_ROWS).replace("👍", "") if encoding == "cp949" else _csv(KO_ROWS)
+    p.write_bytes(text.encode(encoding))
+    src, recs = _all(p)
+    assert src.encoding == expected  # type: ignore[attr-defined]
+    assert src.columns == ["id", "text", "date"]  # type: ignore[attr-defined]
+    assert [r.values["text"] for r in recs if r.values] == [
+        KO_ROWS[i][1].replace("👍", "") if encoding == "cp949" else KO_ROWS[i][1] for i in (1, 2, 3)
+    ]
+    assert [r.row for r in recs] == [1, 2, 3]
+
+
+def test_euc_kr_reported_as_cp949(tmp_path: Path) -> None:
+    p = tmp_path / "euckr.csv"
+    rows = [["id", "text"]] + [[str(i), f"한국어 리뷰 {i}번 정말 재미있어요"] for i in range(50)]
+    p.write_bytes(_csv(rows).encode("euc-kr"))
+    src, recs = _all(p)
+    assert src.encoding == "cp949"  # type: ignore[attr-defined]
+    assert len(recs) == 50 and all(r.values for r in recs)
+
+
+def test_encoding_override(tmp_path: Path) -> None:
+    p = tmp_path / "ko.csv"
+    p.write_bytes(_csv(KO_ROWS[:3]).encode("cp949"))
+    src, recs = _all(p, encoding="euc-kr")
+    assert src.encoding == "euc_kr"  # type: ignore[attr-defined]
+    assert recs[0].values == {"id": "1", "text": "배송이 너무 늦어요", "date": "2024-03-01 10:00"}
+    with pytest.raises(SettingsError, match="Unknown encoding"):
+        open_source(p, encoding="klingon-8")
+
+
+def test_broken_line_pinpointed(tmp_path: Path) -> None:
+    p = tmp_path / "broken.csv"
+    good = _csv(KO_ROWS).encode("utf-8")
+    lines = good.split(b"\r\n")
+    lines.insert(2, b"9,\xb9\xe8\xbc\xdb broken cp949 bytes,2024-03-05")
+    p.write_bytes(b"\r\n".join(lines))
+    src, recs = _all(p)
+    assert src.encoding == "utf-8"  # type: ignore[attr-defined]
+    assert [r.reason for r in recs] == [None, "encoding", None, None]
+    assert recs[1].row == 2 and recs[1].values is None
+    assert "line 3" in (recs[1].detail or "")
+
+
+@pytest.mark.parametrize(
+    ("delim", "ext"), [(",", ".csv"), ("\t", ".tsv"), (";", ".csv"), ("|", ".txt"), ("\t", ".csv")]
+)
+def test_delimiter_detected(tmp_path: Path, delim: str, ext: str) -> None:
+    p = tmp_path / f"d{ext}"
+    p.write_text(_csv(KO_ROWS, delim), encoding="utf-8")
+    src, recs = _all(p)
+    assert src.delimiter == delim  # type: ignore[attr-defined]
+    assert len(recs) == 3 and all(r.values and len(r.values) == 3 for r in recs)
+
+
+def test_delimiter_override(tmp_path: Path) -> None:
+    p = tmp_path / "d.csv"
+    p.write_text("a;b\n1,5;2\n", encoding="utf-8")
+    src, recs = _all(p, delimiter=",")
+    assert src.delimiter == ","  # type: ignore[attr-defined]
+    assert src.columns == ["a;b"]  # type: ignore[attr-defined]
+    assert recs[0].reason == "column_count"
+    src, recs = _all(p, delimiter=";")
+    assert recs[0].values == {"a": "1,5", "b": "2"}
+
+
+def test_gzip_and_multiline_fields(tmp_path: Path) -> None:
+    p = tmp_path / "x.tsv.gz"
+    rows = [["id", "text"], ["1", "첫 줄\n둘째 줄"], ["2", "plain"]]
+    with gzip.open(p, "wt", encoding="utf-8", newline="") as f:
+        f.write(_csv(rows, "\t"))
+    src, recs = _all(p)
+    assert src.format == "csv" and src.delimiter == "\t"  # type: ignore[attr-defined]
+    assert recs[0].values == {"id": "1", "text": "첫 줄\n둘째 줄"}
+    assert recs[1].row == 2 and recs[1].line == 4
+
+
+def test_column_count_and_blank_lines(tmp_path: Path) -> None:
+    p = tmp_path / "c.csv"
+    p.write_text("id,text\n1,a\n\n2,b,extra\n3\n4,d\n", encoding="utf-8")
+    _, recs = _all(p)
+    assert [(r.row, r.reason) for r in recs] == [
+        (1, None),
+        (2, "column_count"),
+        (3, "column_count"),
+        (4, None),
+    ]
+
+
+def test_no_header_names(tmp_path: Path) -> None:
+    p = tmp_path / "n.tsv"
+    p.write_text("7\thello\t1,2\n8\tbye\t3\n", encoding="utf-8")
+    src, recs = _all(p, header=False, names=["ID", "text", "labels"])
+    assert src.columns == ["ID", "text", "labels"]  # type: ignore[attr-defined]
+    assert recs[0].values == {"ID": "7", "text": "hello", "labels": "1,2"}
+    assert len(recs) == 2
+
+
+def test_blank_and_duplicate_header_names(tmp_path: Path) -> None:
+    p = tmp_path / "h.csv"
+    p.write_text(",text,text\n0,a,b\n", encoding="utf-8")
+    src, _ = _all(p)
+    assert src.columns == ["column_1", "text", "text_2"]  # type: ignore[attr-defined]
+
+
+def test_xlsx(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    import openpyxl
+
+    p = tmp_path / "x.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "text", "created_at", "likes"])
+    ws.append([1, "엑셀 한국어", datetime(2024, 1, 2, 3, 4, 5), 10])
+    ws.append([2, "second", "2024-01-03", None])
+    ws.append([None, None, None, None])
+    ws.append([3, "third", None, 3.0])
+    wb.save(p)
+    src, recs = _all(p)
+    assert src.format == "xlsx" and src.encoding is None  # type: ignore[attr-defined]
+    assert src.columns == ["id", "text", "created_at", "likes"]  # type: ignore[attr-defined]
+    assert [r.row for r in recs] == [1, 2, 3]
+    assert recs[0].values == {
+        "id": 1,
+        "text": "엑셀 한국어",
+        "created_at": datetime(2024, 1, 2, 3, 4, 5),
+        "likes": 10,
+    }
+
+
+def test_jsonl(tmp_path: Path) -> None:
+    p = tmp_path / "x.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": "안녕", "meta": {"k": 1}}, ensure_ascii=False),
+        "",
+        "not json",
+        "[1, 2]",
+        json.dumps({"id": "b", "text": "two"}),
+    ]
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    src, recs = _all(p)
+    assert src.format == "jsonl"  # type: ignore[attr-defined]
+    assert src.columns == ["id", "text", "meta"]  # type: ignore[attr-defined]
+    assert [(r.row, r.reason) for r in recs] == [
+        (1, None),
+        (2, "bad_json"),
+        (3, "bad_json"),
+        (4, None),
+    ]
+    assert recs[0].values == {"id": "a", "text": "안녕", "meta": {"k": 1}}
+
+
+def test_parquet(tmp_path: Path) -> None:
+    p = tmp_path / "x.parquet"
+    t = pa.table({"id": [1, 2, 3], "text": ["a", "나", None]})
+    pq.write_table(t, p, row_group_size=2)
+    src, recs = _all(p)
+    assert src.format == "parquet"  # type: ignore[attr-defined]
+    assert [r.values for r in recs] == [
+        {"id": 1, "text": "a"},
+        {"id": 2, "text": "나"},
+        {"id": 3, "text": None},
+    ]
+    assert [r.row for r in recs] == [1, 2, 3]
+
+
+def test_format_sniffed_without_extension(tmp_path: Path) -> None:
+    p = tmp_path / "data"
+    pq.write_table(pa.table({"id": [1]}), p)
+    assert open_source(p).format == "parquet"
+    j = tmp_path / "data2"
+    j.write_text('{"id": 1}\n', encoding="utf-8")
+    assert open_source(j).format == "jsonl"
+
+
+def test_missing_empty_and_binary(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="No such file"):
+        open_source(tmp_path / "nope.csv")
+    e = tmp_path / "e.csv"
+    e.write_bytes(b"")
+    with pytest.raises(InputFileError, match="empty"):
+        open_source(e)
+    b = tmp_path / "blank.csv"
+    b.write_bytes(b"\n\n  \n")
+    with pytest.raises(InputFileError, match="empty"):
+        open_source(b)
+    with pytest.raises(InputFileError, match="folder"):
+        open_source(tmp_path)
+    x = tmp_path / "bad.xlsx"
+    x.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(InputFileError, match="Excel"):
+        open_source(x)
+
+
+def test_detect_encoding_prefers_utf8() -> None:
+    assert detect_encoding(b"abc,def\n") == "utf-8"
+    assert detect_encoding("가나다,라마\n".encode()) == "utf-8"
+    assert detect_encoding("가나다,라마\n".encode("cp949") * 20) == "cp949"
+    assert detect_encoding(b"\xef\xbb\xbfid,text\n") == "utf-8-sig"
