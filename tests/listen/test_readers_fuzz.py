@@ -43,7 +43,10 @@ def _check(path: Path, **kw: object) -> None:
 
 
 @FUZZ
-@given(data=st.binary(min_size=0, max_size=600), ext=st.sampled_from([".csv", ".tsv", ".jsonl", ""]))
+@given(
+    data=st.binary(min_size=0, max_size=600),
+    ext=st.sampled_from([".csv", ".tsv", ".jsonl", ""]),
+)
 def test_random_bytes(data: bytes, ext: str) -> None:
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / f"f{ext}"
@@ -53,8 +56,9 @@ def test_random_bytes(data: bytes, ext: str) -> None:
 
 @FUZZ
 @given(
-    header=st.lists(st.sampled_from(["id", "text", "created_at", "likes", "x", ""]), min_size=1,
-                    max_size=5),
+    header=st.lists(
+        st.sampled_from(["id", "text", "created_at", "likes", "x", ""]), min_size=1, max_size=5
+    ),
     rows=st.lists(st.lists(cells, min_size=0, max_size=6), min_size=0, max_size=15),
     delim=st.sampled_from([",", "\t", ";", "|"]),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp949", "latin-1"]),
