@@ -1,0 +1,102 @@
+"""Enriching a workspace: incremental, crash-safe, and the same rows on DuckDB's pool and Spark."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from socialops.errors import WorkspaceError
+from socialops.listen.ingest import import_file
+from socialops.nlp import runner
+from socialops.store.workspace import Workspace
+
+
+def _enriched(ws: Workspace) -> pa.Table:
+    con = duckdb.connect()
+    return con.execute(
+        f"SELECT * FROM read_parquet('{ws.enriched_dir}/*/*.parquet', hive_partitioning=true) "
+        "ORDER BY platform, post_id"
+    ).arrow()
+
+
+def _small_csv(tmp_path: Path, n: int, start: int = 0) -> Path:
+    p = tmp_path / f"posts-{start}.csv"
+    lines = ["id,text,created_at"]
+    for i in range(start, start + n):
+        text = "배송이 늦어서 화가 나요" if i % 2 else "great service, thank you"
+        lines.append(f"{i},{text} {i},2026-03-{1 + i % 28:02d} 10:00:00")
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+def test_enrich_empty_workspace_is_a_clear_error(workspace: Workspace) -> None:
+    with pytest.raises(WorkspaceError, match="import"):
+        runner.enrich_workspace(workspace)
+
+
+def test_incremental_enrichment(workspace: Workspace, tmp_path: Path) -> None:
+    import_file(workspace, _small_csv(tmp_path, 30), preset="generic")
+    first = runner.enrich_workspace(workspace, workers=1)
+    assert first.rows == 30
+    again = runner.enrich_workspace(workspace, workers=1)
+    assert again.rows == 0  # nothing enriched twice
+    import_file(workspace, _small_csv(tmp_path, 20, start=30), preset="generic")
+    second = runner.enrich_workspace(workspace, workers=1)
+    assert second.rows == 20
+    t = _enriched(workspace)
+    assert t.num_rows == 50
+    assert len(set(t.column("post_id").to_pylist())) == 50
+
+
+def test_interrupted_enrichment_finishes_on_rerun(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "SLICE_ROWS", 10)
+    import_file(workspace, _small_csv(tmp_path, 45), preset="generic")
+    calls = 0
+
+    def stop_after_two(done: int, total: int) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        runner.enrich_workspace(workspace, workers=1, progress=stop_after_two)
+    assert workspace.enriched_files() == []  # nothing half-written is visible
+    res = runner.enrich_workspace(workspace, workers=1)
+    assert res.rows == 45
+    t = _enriched(workspace)
+    assert t.num_rows == 45 and len(set(t.column("post_id").to_pylist())) == 45
+
+
+def test_rebuild_redoes_everything(workspace: Workspace, tmp_path: Path) -> None:
+    import_file(workspace, _small_csv(tmp_path, 12), preset="generic")
+    runner.enrich_workspace(workspace, workers=1)
+    removed = runner.rebuild(workspace)
+    assert removed >= 1 and workspace.enriched_files() == []
+    assert runner.enrich_workspace(workspace, workers=1).rows == 12
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_pool_and_spark_write_identical_rows(
+    tmp_path: Path, shared_file: Callable[[str], Path]
+) -> None:
+    tables = {}
+    for engine in ("duckdb", "spark"):
+        ws = Workspace.open(tmp_path / engine)
+        import_file(ws, shared_file("kote/val.tsv"), preset="kote")
+        import_file(ws, shared_file("airline_tweets/Tweets.csv"), preset="airline-tweets")
+        res = runner.enrich_workspace(ws, engine=engine, workers=2)
+        assert res.rows == 5000 + 14640 - 155
+        tables[engine] = _enriched(ws).drop_columns(["import_id", "source_file"])
+    a, b = tables["duckdb"], tables["spark"]
+    assert a.schema.names == b.schema.names
+    assert a.num_rows == b.num_rows
+    for name in a.schema.names:
+        assert a.column(name).to_pylist() == b.column(name).to_pylist(), name
