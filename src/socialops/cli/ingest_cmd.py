@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -48,7 +50,18 @@ def import_cmd(
         spec.update(presets.parse_map_flags(map_))
     presets.get_preset(preset)  # fail on an unknown preset before touching the workspace
     ws = Workspace.open(common.state.workspace)
-    with progress_bar(f"import {path.name}", enabled=not as_json) as update:
+    with contextlib.ExitStack() as stack:
+        bar: list[Callable[[int, int], None]] = []
+
+        def update(done: int, total: int) -> None:
+            # the bar starts with the first committed batch: errors found before that (file,
+            # preset, mapping, lock) are printed alone, as one line
+            if not bar:
+                bar.append(
+                    stack.enter_context(progress_bar(f"import {path.name}", enabled=not as_json))
+                )
+            bar[0](done, total)
+
         res = import_file(
             ws,
             path,
@@ -69,19 +82,21 @@ def import_cmd(
         detected += f", encoding {res.encoding}"
     if res.delimiter:
         detected += f", delimiter {res.delimiter_name}"
-    c.print(f"{res.source_file}: {detected}; preset {res.preset}", highlight=False)
-    c.print(res.summary(), highlight=False)
+    c.print(f"{res.source_file}: {detected}; preset {res.preset}", highlight=False, soft_wrap=True)
+    c.print(res.summary(), highlight=False, soft_wrap=True)
     if res.duplicates:
         c.print(
             f"duplicates: {res.duplicates_in_file:,} repeated in the file, "
             f"{res.already_imported:,} imported before",
             highlight=False,
+            soft_wrap=True,
         )
     if res.quarantined:
         why = ", ".join(f"{k} {v:,}" for k, v in res.quarantine_reasons.items())
         c.print(
             f"quarantined: {why} (see `socialops quarantine --import {res.import_id}`)",
             highlight=False,
+            soft_wrap=True,
         )
     c.print(f"import {res.import_id} in {res.elapsed_s:.1f} s", highlight=False)
 

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from socialops import settings
 from socialops.domain.post import POST_SCHEMA, PostKind
-from socialops.errors import InputFileError, WorkspaceError
+from socialops.errors import InputFileError, UnknownPresetError, WorkspaceError
 from socialops.listen import presets as P
 from socialops.listen.readers import MAX_FIELD_CHARS, RawRecord, open_source
 from socialops.listen.timeparse import TimeParser
@@ -271,8 +271,19 @@ def _convert(records: list[RawRecord], b: P.Bound, tp: TimeParser) -> _Batch:
     date_req = "created_at" in req
     str_cols = [(f, c[f]) for f in P.STR_FIELDS if f in c]
     int_cols = [(f, c[f]) for f in P.INT_FIELDS if f in c]
-    unmapped_str = [f for f in P.STR_FIELDS if f not in c]
-    unmapped_int = [f for f in P.INT_FIELDS if f not in c]
+    fixed: dict[str, Any] = {}
+    for f in P.STR_FIELDS:
+        if f not in c and f in b.consts:
+            fixed[f] = _str(b.consts[f])
+    for f in P.INT_FIELDS:
+        if f not in c and f in b.consts:
+            try:
+                fixed[f] = _int(b.consts[f])
+            except ValueError:
+                raise UnknownPresetError(
+                    f"The constant for {f} must be a whole number, not {b.consts[f]!r}."
+                ) from None
+    unmapped = [f for f in (*P.STR_FIELDS, *P.INT_FIELDS) if f not in c]
     extra_cols = [(x, x in b.spec.list_columns, _encode_str(x) + ": ") for x in b.extra]
     derive = b.derive_id
     col_id, col_text, col_date = cols["post_id"], cols["text"], cols["created_at"]
@@ -379,10 +390,8 @@ def _convert(records: list[RawRecord], b: P.Bound, tp: TimeParser) -> _Batch:
             col_extra.append(None)
         keys.append((platform, pid))
     n = len(keys)
-    for f in unmapped_str:
-        cols[f] = [None] * n
-    for f in unmapped_int:
-        cols[f] = [None] * n
+    for f in unmapped:
+        cols[f] = [fixed.get(f)] * n
     return _Batch(cols, keys, quar)
 
 

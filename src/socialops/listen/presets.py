@@ -79,6 +79,7 @@ STR_FIELDS = (
     "reply_to_id",
     "repost_of_id",
 )
+_CONST_FIELDS = ("platform", "kind", *STR_FIELDS, *INT_FIELDS)
 _OPTION_KEYS = ("preset", "extra", "required", "date_format", "header", "names", "description")
 DEFAULT_REQUIRED = frozenset({"post_id", "text", "created_at"})
 
@@ -288,6 +289,9 @@ def merge_mapping(base: Spec, mapping: Mapping[str, Any]) -> Spec:
                     )
                 required = set(val)
             elif key == "names":
+                if val is None:
+                    changes["names"] = None
+                    continue
                 if not (isinstance(val, list) and all(isinstance(x, str) for x in val)):
                     raise UnknownPresetError('"names" must be a list of column names.')
                 changes["names"] = tuple(val)
@@ -308,6 +312,11 @@ def merge_mapping(base: Spec, mapping: Mapping[str, Any]) -> Spec:
         absent.discard(key)
         if isinstance(val, dict):
             if "value" in val:
+                if key not in _CONST_FIELDS:
+                    raise UnknownPresetError(
+                        f"{key!r} cannot be a constant; constants are allowed for: "
+                        f"{', '.join(_CONST_FIELDS)}."
+                    )
                 consts[key] = str(val["value"])
             elif val.get("column"):
                 columns[key] = str(val["column"])
