@@ -193,7 +193,7 @@ def test_mapping_flags_and_errors(workspace: Workspace, tmp_path: Path) -> None:
         mapping={"post_id": "", "text": "Body", "created_at": "When", "platform": "blog"},
     )
     assert r2.already_imported == 2  # derived ids are stable
-    with pytest.raises(UnknownPresetError, match="no such column"):
+    with pytest.raises(UnknownPresetError, match="No column 'Nope'"):
         import_file(workspace, p, mapping={"text": "Nope", "post_id": ""})
     with pytest.raises(UnknownPresetError, match="Known presets"):
         import_file(workspace, p, preset="nope")
@@ -280,3 +280,74 @@ def test_errors_are_socialops_errors(workspace: Workspace, tmp_path: Path) -> No
     except SocialopsError:
         return
     _adds_up(r)
+
+
+def test_mapping_file_constants_and_cli(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    data = _write(
+        tmp_path / "in.tsv",
+        "cid\tbody\tposted\thearts\n"
+        "c1\t배송 문의\t24/03/2024 10:00\t3\n"
+        "c2\t\t24/03/2024 11:00\t1\n",
+        "cp949",
+    )
+    m = tmp_path / "map.json"
+    m.write_text(
+        json.dumps(
+            {
+                "platform": "instagram",
+                "kind": "comment",
+                "post_id": "cid",
+                "text": "body",
+                "created_at": "posted",
+                "likes": {"column": "hearts"},
+                "language": {"value": "ko"},
+                "date_format": "%d/%m/%Y %H:%M",
+                "names": None,
+            }
+        ),
+        encoding="utf-8",
+    )
+    home = tmp_path / "ws"
+    env = {**os.environ, "SOCIALOPS_HOME": str(home), "COLUMNS": "200"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "socialops", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    p = cli("import", str(data), "--mapping", str(m), "--topic", "cs", "--tz", "UTC")
+    assert p.returncode == 0, p.stderr
+    assert "encoding cp949" in p.stdout and "delimiter tab" in p.stdout
+    assert "rows read 2 = imported 1 + duplicates 0 + quarantined 1" in p.stdout
+    p = cli("import", str(data), "--mapping", str(m), "--json")
+    r = json.loads(p.stdout)
+    assert (r["imported"], r["already_imported"], r["quarantined"]) == (0, 1, 1)
+    assert r["encoding"] == "cp949" and r["delimiter"] == "\t"
+    ws = Workspace.open(home)
+    post = _posts(ws)[0]
+    assert (post["platform"], post["kind"], post["language"], post["likes"]) == (
+        "instagram",
+        "comment",
+        "ko",
+        3,
+    )
+    assert post["created_at"] == datetime(2024, 3, 24, 10, 0, tzinfo=UTC)
+    p = cli("quarantine")
+    assert p.returncode == 0 and "empty_text" in p.stdout and "in.tsv" in p.stdout
+    q = json.loads(cli("quarantine", "--json").stdout)
+    assert [x["row"] for x in q] == [2]
+    imports = json.loads(cli("imports", "--json").stdout)
+    assert [x["imported"] for x in imports] == [1, 0]
+    # --map on top of the file; a bad column is one clear line
+    p = cli("import", str(data), "--mapping", str(m), "--map", "text=nope")
+    assert p.returncode == 2
+    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "nope" in lines[0] and "Traceback" not in p.stderr

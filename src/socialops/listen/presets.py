@@ -370,14 +370,15 @@ def _find(col: str, available: Sequence[str]) -> str | None:
 
 def bind(spec: Spec, available: Sequence[str], source: str) -> Bound:
     """Check ``spec`` against the file's columns; UnknownPresetError if it cannot fit."""
-    shown = ", ".join(repr(c) for c in available[:30]) + (" ..." if len(available) > 30 else "")
+    shown = ", ".join(repr(c[:30]) for c in available[:8]) + (", ..." if len(available) > 8 else "")
+    source = Path(source).name
     cols: dict[str, str] = {}
     for f, c in spec.columns.items():
         found = _find(c, available)
         if found is None:
             raise UnknownPresetError(
-                f"Preset/mapping {spec.name!r} reads column {c!r} for {f}, but {source} has no "
-                f"such column (it has: {shown}). Fix it with --map {f}=COLUMN or another --preset."
+                f"No column {c!r} (for {f}) in {source}; its columns: {shown}. "
+                f"Fix it with --map {f}=COLUMN or another --preset."
             )
         cols[f] = found
     if spec.aliases:
@@ -406,8 +407,8 @@ def bind(spec: Spec, available: Sequence[str], source: str) -> Bound:
                 "created_at": "--map created_at=COLUMN (or --map created_at= if it has no dates)",
             }[f]
             raise UnknownPresetError(
-                f"No column for {f} in {source} with preset {spec.name!r} (columns: {shown}). "
-                f"Say which with {hint}."
+                f"Which column is {f} in {source} (preset {spec.name!r}; columns: {shown})? "
+                f"Say it with {hint}."
             )
     if "post_id" not in cols and not derive_id:
         derive_id = True  # not required and not mapped: derive
@@ -420,8 +421,8 @@ def bind(spec: Spec, available: Sequence[str], source: str) -> Bound:
             found = _find(c, available)
             if found is None:
                 raise UnknownPresetError(
-                    f"Preset/mapping {spec.name!r} keeps column {c!r} in extra, but {source} has "
-                    f"no such column (it has: {shown})."
+                    f"No column {c!r} (for extra) in {source}; its columns: {shown}. "
+                    "Fix the mapping's extra list or use another --preset."
                 )
             extra.append(found)
     return Bound(spec, cols, consts, extra, required, derive_id)
