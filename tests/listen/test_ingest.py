@@ -351,3 +351,14 @@ def test_mapping_file_constants_and_cli(tmp_path: Path) -> None:
     assert p.returncode == 2
     lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "nope" in lines[0] and "Traceback" not in p.stderr
+
+
+def test_jsonl_keys_beyond_the_sample_go_to_extra(workspace: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "late.jsonl"
+    rows = [{"id": i, "text": "t", "date": "2024-01-01"} for i in range(1200)]
+    rows[-1]["late_key"] = "kept"
+    p.write_text("\n".join(json.dumps(x) for x in rows) + "\n", encoding="utf-8")
+    r = import_file(workspace, p)
+    assert r.imported == 1200
+    extras = [x["extra"] for x in _posts(workspace) if x["extra"]]
+    assert extras == ['{"late_key": "kept"}']

@@ -253,7 +253,11 @@ def _derived_id(rec: RawRecord) -> str:
     return f"r{rec.row}-{h[:12]}"
 
 
-def _convert(records: list[RawRecord], b: P.Bound, tp: TimeParser) -> _Batch:
+def _convert(
+    records: list[RawRecord], b: P.Bound, tp: TimeParser, dynamic_extra: bool = False
+) -> _Batch:
+    """Map raw rows to canonical columns; ``dynamic_extra``: rows may hold keys beyond the
+    columns seen when the file was opened (JSONL), keep every unmapped one in extra."""
     names = [f.name for f in POST_SCHEMA]
     cols: dict[str, list[Any]] = {n: [] for n in names}
     keys: list[tuple[str, str]] = []
@@ -285,6 +289,7 @@ def _convert(records: list[RawRecord], b: P.Bound, tp: TimeParser) -> _Batch:
                 ) from None
     unmapped = [f for f in (*P.STR_FIELDS, *P.INT_FIELDS) if f not in c]
     extra_cols = [(x, x in b.spec.list_columns, _encode_str(x) + ": ") for x in b.extra]
+    mapped = set(c.values())
     derive = b.derive_id
     col_id, col_text, col_date = cols["post_id"], cols["text"], cols["created_at"]
     col_platform, col_kind, col_row = cols["platform"], cols["kind"], cols["source_row"]
@@ -378,7 +383,16 @@ def _convert(records: list[RawRecord], b: P.Bound, tp: TimeParser) -> _Batch:
             cols[f].append(n)
         for f, col in str_cols:
             cols[f].append(_str(v.get(col)))
-        if extra_cols:
+        if dynamic_extra:
+            parts = [
+                _encode_str(x) + ": " + _json_value(_extra_value(val, False))
+                for x, val in v.items()
+                if x not in mapped
+                and val is not None
+                and not (isinstance(val, str) and not val.strip())
+            ]
+            col_extra.append("{" + ", ".join(parts) + "}" if parts else None)
+        elif extra_cols:
             parts = []
             for x, as_list, key_json in extra_cols:
                 val = v.get(x)
@@ -567,13 +581,14 @@ def _run(
 ) -> None:
     my_parts: set[str] = set()
     seq = 0
+    dynamic = src.format == "jsonl" and bound.spec.extra == "*"
     conn.execute("DROP TABLE IF EXISTS temp._seen_old")
     conn.execute(
         "CREATE TEMP TABLE _seen_old (platform TEXT NOT NULL, post_id TEXT NOT NULL, "
         "PRIMARY KEY (platform, post_id)) WITHOUT ROWID"
     )
     for records in src.batches(batch_size):
-        batch = _convert(records, bound, tp)
+        batch = _convert(records, bound, tp, dynamic)
         # duplicates: inside this batch, earlier in this file, or from earlier imports
         existing = _existing(conn, list(dict.fromkeys(batch.keys)))
         keep: list[int] = []

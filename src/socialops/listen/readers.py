@@ -689,7 +689,7 @@ def _open_parquet(p: Path) -> Source:
 
     try:
         pf = pq.ParquetFile(p)
-    except (pa.ArrowException, OSError) as exc:
+    except Exception as exc:  # pyarrow raises several kinds for a damaged file
         raise InputFileError(f"Cannot open {p} as Parquet: {exc}") from exc
     columns = list(pf.schema_arrow.names)
     total = pf.metadata.num_rows
@@ -725,7 +725,7 @@ def _open_parquet(p: Path) -> Source:
                         out.append(RawRecord(row_no, vals, None))
                 state["done"] = row_no
                 yield out
-        except (pa.ArrowException, OSError) as exc:
+        except (pa.ArrowException, OSError, ValueError) as exc:
             raise InputFileError(f"Cannot read {p} past row {row_no}: {exc}") from exc
 
     return Source(p, "parquet", None, None, columns, True, batches, position, [pf.close])
