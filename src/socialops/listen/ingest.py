@@ -206,6 +206,7 @@ def _json_value(v: Any) -> str:
 
 
 _EXTRA_CACHE: dict[tuple[str, bool], Any] = {}
+_FRAG_CACHE: dict[tuple[str, bool], str] = {}  # short extra value -> its JSON text
 
 
 def _extra_value(v: Any, as_list: bool) -> Any:
@@ -290,6 +291,8 @@ def _convert(
     unmapped = [f for f in (*P.STR_FIELDS, *P.INT_FIELDS) if f not in c]
     extra_cols = [(x, x in b.spec.list_columns, _encode_str(x) + ": ") for x in b.extra]
     mapped = set(c.values())
+    frag_cache = _FRAG_CACHE
+    date_cache = tp._cache
     derive = b.derive_id
     col_id, col_text, col_date = cols["post_id"], cols["text"], cols["created_at"]
     col_platform, col_kind, col_row = cols["platform"], cols["kind"], cols["source_row"]
@@ -321,7 +324,8 @@ def _convert(
             kind = k_kind
         # id
         if c_id is not None:
-            pid = _str(v.get(c_id))
+            pid = v.get(c_id)
+            pid = (pid.strip() or None) if pid.__class__ is str else _str(pid)
             if pid is None:
                 if derive:
                     pid = _derived_id(rec)
@@ -347,7 +351,9 @@ def _convert(
         if c_date is not None:
             raw_date = v.get(c_date)
             try:
-                ts = tp.to_us(raw_date)
+                ts = date_cache.get(raw_date) if raw_date.__class__ is str else None
+                if ts is None:
+                    ts = tp.to_us(raw_date)
             except ValueError as exc:
                 bad(rec, "bad_date", f"column {c_date!r}: {exc}")
                 continue
@@ -396,7 +402,19 @@ def _convert(
             parts = []
             for x, as_list, key_json in extra_cols:
                 val = v.get(x)
-                if val is None or (isinstance(val, str) and not val.strip()):
+                if val is None:
+                    continue
+                if val.__class__ is str and len(val) <= 24:
+                    frag = frag_cache.get((val, as_list))
+                    if frag is None:
+                        frag = "" if not val.strip() else _json_value(_extra_value(val, as_list))
+                        if len(frag_cache) > 100_000:
+                            frag_cache.clear()
+                        frag_cache[(val, as_list)] = frag
+                    if frag:
+                        parts.append(key_json + frag)
+                    continue
+                if isinstance(val, str) and not val.strip():
                     continue
                 parts.append(key_json + _json_value(_extra_value(val, as_list)))
             col_extra.append("{" + ", ".join(parts) + "}" if parts else None)
