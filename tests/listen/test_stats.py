@@ -62,11 +62,13 @@ def _row(**kw: Any) -> dict[str, Any]:
 
 
 def small_rows() -> list[dict[str, Any]]:
-    """Korean and English posts over several months, some undated, empty and odd keyword lists."""
+    """Korean and English posts over several months, some undated, empty and odd keyword lists.
+
+    Keyword lists hold no repeats, as enrichment writes them (socialops.nlp.keywords)."""
     t0 = dt.datetime(2024, 1, 30, 16, 30, tzinfo=UTC)  # 2024-01-31 01:30 in Seoul
     specs = [
         # platform, author, lang, hours after t0 (None: undated), sentiment, score, keywords
-        ("twitter", "a1", "ko", 0, "positive", 0.8, ["배송", "만족", "배송"]),
+        ("twitter", "a1", "ko", 0, "positive", 0.8, ["배송", "만족"]),
         ("twitter", "a1", "ko", 7, "negative", -0.6, ["배송", "지연"]),
         ("twitter", "a2", "en", 8, "neutral", 0.0, ["delivery", "late"]),
         ("naver_movie", "m1", "ko", 24 * 3, "positive", 0.9, ["연기", "최고"]),
@@ -124,7 +126,10 @@ def airline_rows(path: Path) -> list[dict[str, Any]]:
                 lang="en",
                 sentiment=sent,
                 sentiment_score=scores.get(sent),
-                keywords=[w for w in re.findall(r"\w+", text.lower()) if len(w) > 3],
+                # like socialops.nlp.keywords: no repeats within a post
+                keywords=list(
+                    dict.fromkeys(w for w in re.findall(r"\w+", text.lower()) if len(w) > 3)
+                ),
                 source_row=i + 1,
             )
         )
@@ -224,6 +229,7 @@ def _summary(
                 "summary": stats.summary(t, top=top),
                 "top3": stats.top_keywords(t, 3),
                 "top0": stats.top_keywords(t, 0),
+                "top_rollup": stats.top_keywords(t, top, store.keyword_counts()),
             }
         finally:
             store.close()
@@ -260,6 +266,7 @@ def test_small_store_matches_python(
         assert got["summary"][key] == want[key], key
     assert got["top3"] == want["top_keywords"][:3]
     assert got["top0"] == []
+    assert got["top_rollup"] == want["top_keywords"]
 
 
 def test_small_store_known_values(small: tuple[Workspace, list[dict[str, Any]]]) -> None:
@@ -306,6 +313,7 @@ def test_airline_tweets_match_python(
     assert got["summary"]["totals"]["posts"] == 14640
     for key in want:
         assert got["summary"][key] == want[key], key
+    assert got["top_rollup"] == want["top_keywords"]
 
 
 @pytest.mark.slow

@@ -141,6 +141,34 @@ def test_reads_hive_partitions(request: pytest.FixtureRequest, ws: Workspace, en
         store.close()
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_keyword_rollup_follows_the_files(
+    request: pytest.FixtureRequest, tmp_path: Path, engine: str
+) -> None:
+    if engine == "spark":
+        request.getfixturevalue("spark_ready")
+    ws = Workspace.open(tmp_path / "ws")
+    _write(ws, "2024-01", "a", [{"platform": "x", "post_id": "1", "keywords": ["a", "b"]}])
+    _write(ws, "2024-02", "a", [{"platform": "x", "post_id": "2", "keywords": ["b", ""]}])
+    _write(ws, "undated", "a", [{"platform": "x", "post_id": "3", "keywords": []}])
+    rollups = ws.root / "cache" / "keyword_counts"
+
+    def counts() -> dict[str, int]:
+        with open_store(ws, engine) as store:
+            kc = store.keyword_counts()
+            agg = kc.group_by("keyword").aggregate(posts=kc.posts.sum())
+            return {r["keyword"]: r["posts"] for r in fetch_arrow(agg).to_pylist()}
+
+    assert counts() == {"a": 1, "b": 2}
+    assert len(list(rollups.glob("*.parquet"))) == 3
+    _write(ws, "2024-02", "b", [{"platform": "x", "post_id": "4", "keywords": ["c", "b"]}])
+    assert counts() == {"a": 1, "b": 3, "c": 1}
+    assert len(list(rollups.glob("*.parquet"))) == 4
+    (ws.enriched_dir / "month=2024-01" / "a.parquet").unlink()
+    assert counts() == {"b": 2, "c": 1}
+    assert len(list(rollups.glob("*.parquet"))) == 3
+
+
 def _cli(argv: list[str]) -> int:
     from socialops.cli.main import main
 

@@ -94,7 +94,7 @@ def stats(
 
     ws = Workspace.open(common.state.workspace, create=False)
     with open_store(ws, settings.get("engine", engine)) as store:
-        result = summary(store.posts(), top=top)
+        result = summary(store.posts(), top=top, keyword_counts=store.keyword_counts())
     if as_json:
         common.print_json(result)
     else:

@@ -10,16 +10,27 @@ Usage::
 
     store = open_store(ws, "duckdb")
     t = store.posts()          # ibis.Table over <workspace>/enriched/month=*/*.parquet
+    kc = store.keyword_counts()  # (keyword, posts) per enriched file, a rollup kept on disk
+
+Keyword rollup: counting keywords means unnesting every post's list (10M posts hold ~100M
+keywords), which no engine does in under a second on a laptop. Enriched files are immutable once
+in place, so :meth:`AnalyticsStore.keyword_counts` counts each file once, through the same
+engine, into ``<workspace>/cache/keyword_counts/<key>.parquet`` (``key`` from the file's path,
+size and mtime) and drops rollups of files that are gone; later queries sum the small rollups.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from socialops.errors import DataError, EngineError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -74,6 +85,7 @@ class AnalyticsStore:
     engine: EngineSpec
     con: Any  # an Ibis backend (ibis.backends.duckdb.Backend or ibis.backends.pyspark.Backend)
     _posts: ir.Table | None = field(default=None, repr=False)
+    _views: list[str] = field(default_factory=list, repr=False)
 
     def posts(self) -> ir.Table:
         """The enriched posts as one table (``month`` comes from the ``month=`` folders)."""
@@ -85,11 +97,75 @@ class AnalyticsStore:
             )
         return self._posts
 
+    def keyword_counts(self) -> ir.Table:
+        """``(keyword, posts)`` rows, one per keyword per enriched file: how many of the file's
+        posts list the keyword. Sum ``posts`` by ``keyword`` for the whole store. Rollups of new
+        files are built on first use (this is the cold cost), stale ones are deleted."""
+        files = self.ws.enriched_files()
+        if not files:
+            raise DataError(EMPTY_STORE)
+        out = self.ws.root / "cache" / "keyword_counts"
+        out.mkdir(parents=True, exist_ok=True)
+        wanted: dict[str, Path] = {}
+        for f in files:
+            st = f.stat()
+            rel = f.relative_to(self.ws.enriched_dir).as_posix()
+            key = hashlib.sha256(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()
+            wanted[f"kc-{key[:24]}.parquet"] = f
+        for p in out.glob("*.parquet"):
+            if p.name not in wanted:
+                p.unlink(missing_ok=True)
+        for name, f in wanted.items():
+            if not (out / name).exists():
+                self._write_keyword_counts(f, out / name)
+        return self._read([out / n for n in sorted(wanted)], "socialops_keyword_counts")
+
+    def _write_keyword_counts(self, src: Path, target: Path) -> None:
+        import ibis
+        import pyarrow.parquet as pq
+
+        t = self._read([src], "socialops_part")
+        kw = t.select(keyword=t.keywords.unnest())
+        expr = (
+            kw.filter(kw.keyword.notnull() & (kw.keyword != ""))
+            .group_by("keyword")
+            .aggregate(posts=ibis._.count())
+        )
+        table = fetch_arrow(expr)
+        self._drop(t.get_name())
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        pq.write_table(table, tmp)
+        os.replace(tmp, target)
+
+    def _read(self, files: list[Path], prefix: str) -> ir.Table:
+        """Plain (not Hive) Parquet files as a table on this engine."""
+        import ibis
+
+        name = ibis.util.gen_name(prefix)
+        if self.engine.kind == "duckdb":
+            t: ir.Table = self.con.read_parquet([str(f) for f in files], table_name=name)
+            return t
+        df = self.con._session.read.parquet(*[str(f) for f in files])
+        df.createOrReplaceTempView(name)
+        self._views.append(name)
+        t = self.con.table(name)
+        return t
+
     def close(self) -> None:
         """Release the DuckDB connection (a Spark session is shared and stays up)."""
         if self.engine.kind == "duckdb":
             self.con.disconnect()
+        else:  # temporary views of this store go; the shared session stays
+            for name in self._views:
+                self._drop(name)
+        self._views.clear()
         self._posts = None
+
+    def _drop(self, name: str) -> None:
+        if self.engine.kind == "duckdb":
+            self.con.raw_sql(f'DROP VIEW IF EXISTS "{name}"')
+        else:
+            self.con._session.catalog.dropTempView(name)
 
     def __enter__(self) -> AnalyticsStore:
         return self
@@ -111,9 +187,9 @@ class AnalyticsStore:
         import ibis
 
         path = str(self.ws.enriched_dir)
-        t: ir.Table = self.con.read_parquet(
-            path, table_name=ibis.util.gen_name("socialops_posts"), basePath=path
-        )
+        name = ibis.util.gen_name("socialops_posts")
+        t: ir.Table = self.con.read_parquet(path, table_name=name, basePath=path)
+        self._views.append(name)
         return t
 
 
