@@ -600,6 +600,7 @@ def _run(
     my_parts: set[str] = set()
     seq = 0
     dynamic = src.format == "jsonl" and bound.spec.extra == "*"
+    conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("DROP TABLE IF EXISTS temp._seen_old")
     conn.execute(
         "CREATE TEMP TABLE _seen_old (platform TEXT NOT NULL, post_id TEXT NOT NULL, "
@@ -629,6 +630,7 @@ def _run(
             # imported before this run: the first time this run meets such a key it is
             # "already imported", a repeat inside the file is a duplicate in the file
             before = conn.total_changes
+            old_keys.sort()
             conn.executemany("INSERT OR IGNORE INTO temp._seen_old VALUES (?, ?)", old_keys)
             fresh = conn.total_changes - before
             already += fresh
