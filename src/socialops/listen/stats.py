@@ -11,8 +11,8 @@ rounded to :data:`DIGITS` places, so DuckDB and Spark give equal results.
     ``posts``, ``authors`` (distinct platform + author_id), ``dated``, ``undated`` (no ``day``),
     ``first_day``, ``last_day`` (ISO dates, or null when nothing is dated).
 ``platforms`` / ``languages``
-    ``[{"platform"|"lang": str, "posts": int}]``, most posts first, ties by name; a post without
-    a detected language counts as ``"unknown"``.
+    ``[{"platform"|"lang": str, "posts": int}]``, most posts first, ties by name; posts without
+    a detected language are counted as ``"unknown"``.
 ``days``
     ``[{"day": "YYYY-MM-DD", "posts": int}]`` by local day, oldest first; undated posts left out.
 ``sentiment``
@@ -81,13 +81,21 @@ def _round(value: float | None) -> float | None:
 
 def totals(t: ir.Table) -> dict[str, Any]:
     """Posts, distinct authors, dated/undated and the first and last local day."""
-    author = t.platform.concat("\x1f", t.author_id)  # null when author_id is null
-    expr = t.aggregate(
-        posts=t.count(),
-        authors=author.nunique(),
-        dated=t.day.count(),
-        first_day=t.day.min(),
-        last_day=t.day.max(),
+    # per platform first: author ids are unique within a platform, so the distinct authors of
+    # the store are the sum of each platform's (cheaper than distinct platform+author strings)
+    per = t.group_by("platform").aggregate(
+        posts=ibis._.count(),
+        authors=ibis._.author_id.nunique(),
+        dated=ibis._.day.count(),
+        first_day=ibis._.day.min(),
+        last_day=ibis._.day.max(),
+    )
+    expr = per.aggregate(
+        posts=per.posts.sum(),
+        authors=per.authors.sum(),
+        dated=per.dated.sum(),
+        first_day=per.first_day.min(),
+        last_day=per.last_day.max(),
     )
     (row,) = _rows(expr)
     posts, dated = int(row["posts"]), int(row["dated"] or 0)
@@ -101,24 +109,22 @@ def totals(t: ir.Table) -> dict[str, Any]:
     }
 
 
-def _counts_by(t: ir.Table, column: str, key: ir.Value) -> list[dict[str, Any]]:
-    expr = (
-        t.select(k=key)
-        .group_by("k")
-        .aggregate(posts=ibis._.count())
-        .order_by([ibis.desc("posts"), ibis.asc("k")])
-    )
+def _counts_by(t: ir.Table, column: str, fill: str | None = None) -> list[dict[str, Any]]:
+    agg = t.group_by(k=t[column]).aggregate(posts=ibis._.count())
+    if fill is not None:  # after grouping: one coalesce per group, not per row
+        agg = agg.mutate(k=agg.k.fill_null(fill))
+    expr = agg.order_by([ibis.desc("posts"), ibis.asc("k")])
     return [{column: r["k"], "posts": int(r["posts"])} for r in _rows(expr)]
 
 
 def by_platform(t: ir.Table) -> list[dict[str, Any]]:
     """``[{"platform", "posts"}]``, most posts first."""
-    return _counts_by(t, "platform", t.platform)
+    return _counts_by(t, "platform")
 
 
 def by_lang(t: ir.Table) -> list[dict[str, Any]]:
     """``[{"lang", "posts"}]``, most posts first; no detected language → ``"unknown"``."""
-    return _counts_by(t, "lang", t.lang.fill_null(UNKNOWN_LANG))
+    return _counts_by(t, "lang", UNKNOWN_LANG)
 
 
 def by_day(t: ir.Table) -> list[dict[str, Any]]:
@@ -164,12 +170,9 @@ def sentiment(t: ir.Table) -> dict[str, Any]:
 
 def sentiment_by_lang(t: ir.Table) -> list[dict[str, Any]]:
     """:func:`sentiment` per language, most posts first."""
-    t = t.mutate(lang=t.lang.fill_null(UNKNOWN_LANG))
-    expr = (
-        t.group_by("lang")
-        .aggregate(**_sentiment_metrics(t))
-        .order_by([ibis.desc("posts"), ibis.asc("lang")])
-    )
+    agg = t.group_by("lang").aggregate(**_sentiment_metrics(t))
+    agg = agg.mutate(lang=agg.lang.fill_null(UNKNOWN_LANG))  # lang is ko | en | other | null
+    expr = agg.order_by([ibis.desc("posts"), ibis.asc("lang")])
     return [{"lang": r["lang"], **_sentiment_row(r)} for r in _rows(expr)]
 
 
