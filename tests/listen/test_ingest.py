@@ -362,3 +362,36 @@ def test_jsonl_keys_beyond_the_sample_go_to_extra(workspace: Workspace, tmp_path
     assert r.imported == 1200
     extras = [x["extra"] for x in _posts(workspace) if x["extra"]]
     assert extras == ['{"late_key": "kept"}']
+
+
+def test_xlsx_and_parquet_import(workspace: Workspace, tmp_path: Path) -> None:
+    import openpyxl
+    import pyarrow as pa
+
+    x = tmp_path / "posts.xlsx"
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.append(["ID", "Message", "Date", "Likes", "Channel"])
+    sheet.append([101, "엑셀 게시물", datetime(2024, 5, 1, 9, 0), 7.0, "블로그"])
+    sheet.append([102.0, "second", "2024-05-02 09:00", None, None])
+    wb.save(x)
+    r = import_file(workspace, x, mapping={"platform": "naver_blog"})
+    _adds_up(r)
+    assert (r.format, r.encoding, r.delimiter, r.imported) == ("xlsx", None, None, 2)
+    posts = {p["post_id"]: p for p in _posts(workspace)}
+    assert set(posts) == {"101", "102"}
+    assert posts["101"]["created_at"] == datetime(2024, 5, 1, 0, 0, tzinfo=UTC)  # Seoul
+    assert posts["101"]["likes"] == 7 and json.loads(str(posts["101"]["extra"])) == {
+        "Channel": "블로그"
+    }
+
+    pqf = tmp_path / "posts.parquet"
+    ts = pa.array([datetime(2024, 5, 3, 12, 0, tzinfo=UTC), None], type=pa.timestamp("ms", "UTC"))
+    pq.write_table(
+        pa.table({"id": ["p1", "p2"], "text": ["parquet one", "two"], "created_at": ts}), pqf
+    )
+    r2 = import_file(workspace, pqf, mapping={"platform": "naver_blog"})
+    _adds_up(r2)
+    assert (r2.format, r2.imported, r2.quarantine_reasons) == ("parquet", 1, {"missing_date": 1})
+    p1 = next(p for p in _posts(workspace) if p["post_id"] == "p1")
+    assert p1["created_at"] == datetime(2024, 5, 3, 12, 0, tzinfo=UTC)
