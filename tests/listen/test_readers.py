@@ -243,3 +243,10 @@ def test_detect_encoding_prefers_utf8() -> None:
     assert detect_encoding("가나다,라마\n".encode()) == "utf-8"
     assert detect_encoding("가나다,라마\n".encode("cp949") * 20) == "cp949"
     assert detect_encoding(b"\xef\xbb\xbfid,text\n") == "utf-8-sig"
+
+
+def test_binary_file_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "image.csv"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    with pytest.raises(InputFileError, match="binary"):
+        open_source(p)

@@ -164,6 +164,11 @@ def detect_encoding(sample: bytes, *, complete: bool = False) -> str:
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if sample.count(b"\x00") > max(2, len(sample) // 100):
+        raise InputFileError(
+            "The file looks binary (many NUL bytes), not text: import a CSV/TSV, XLSX, JSONL or "
+            "Parquet file, or pass --encoding if it really is text."
+        )
     lines = sample.split(b"\n")
     if not complete and len(lines) > 1:
         lines = lines[:-1]  # the last line of a sample may be cut mid-character
