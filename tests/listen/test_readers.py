@@ -250,3 +250,21 @@ def test_binary_file_is_refused(tmp_path: Path) -> None:
     p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
     with pytest.raises(InputFileError, match="binary"):
         open_source(p)
+
+
+def test_excel_unicode_text_utf16(tmp_path: Path) -> None:
+    p = tmp_path / "unicode.txt"
+    p.write_bytes(_csv(KO_ROWS, "\t").encode("utf-16"))  # with BOM, as Excel writes it
+    src, recs = _all(p)
+    assert (src.encoding, src.delimiter) == ("utf-16", "\t")  # type: ignore[attr-defined]
+    assert src.columns == ["id", "text", "date"]  # type: ignore[attr-defined]
+    assert [r.values["text"] for r in recs if r.values] == [r[1] for r in KO_ROWS[1:]]
+
+
+def test_cr_only_line_endings(tmp_path: Path) -> None:
+    p = tmp_path / "mac.csv"
+    p.write_bytes(_csv(KO_ROWS).replace("\r\n", "\r").encode("utf-8"))
+    _, recs = _all(p)
+    assert [r.row for r in recs] == [1, 2, 3]
+    assert all(r.reason is None for r in recs)
+    assert recs[2].values == {"id": "3", "text": "좋아요 👍", "date": "2024-03-03"}

@@ -334,21 +334,52 @@ def open_source(
     return _open_delimited(p, enc, sample, complete, delimiter, header, names)
 
 
-class _LineFeed:
-    """Decoded lines of a byte stream, noting which physical lines failed strict decoding."""
+_WIDE = ("utf-16", "utf_16", "utf-16-le", "utf_16_le", "utf-16-be", "utf_16_be", "utf-32", "utf_32")
 
-    def __init__(self, stream: IO[bytes], encoding: str) -> None:
+
+def _split_cr(stream: IO[bytes]) -> Iterator[bytes]:
+    """Lines of a file whose lines end with CR alone (old Mac / Excel for Mac CSV)."""
+    buf = b""
+    while chunk := stream.read(1 << 20):
+        buf += chunk
+        parts = buf.split(b"\r")
+        buf = parts.pop()
+        for part in parts:
+            yield part + b"\r"
+    if buf:
+        yield buf
+
+
+class _LineFeed:
+    """Decoded lines of a byte stream, noting which physical lines failed strict decoding.
+
+    Lines end with LF or CRLF; a file with CR alone (``cr_only``) is split on CR. UTF-16/32
+    (Excel's "Unicode text") is decoded as a text stream; a line with an undecodable sequence
+    (shown as U+FFFD) is marked bad.
+    """
+
+    def __init__(self, stream: IO[bytes], encoding: str, cr_only: bool = False) -> None:
         self.stream = stream
         self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-        self.strip_bom = encoding == "utf-8-sig"
+        self.cr_only = cr_only
         self.line_no = 0
         self.bad: dict[int, str] = {}
         self.lines: list[str] = []  # lines of the record being parsed
 
     def __iter__(self) -> Iterator[str]:
         enc = self.encoding
+        if enc in _WIDE:
+            text = io.TextIOWrapper(self.stream, encoding=enc, errors="replace", newline="")
+            for s in text:
+                self.line_no += 1
+                if "\ufffd" in s:
+                    self.bad[self.line_no] = f"line {self.line_no} is not valid {enc}"
+                self.lines.append(s)
+                yield s
+            return
         first = True
-        for b in self.stream:
+        source: Iterator[bytes] = _split_cr(self.stream) if self.cr_only else iter(self.stream)
+        for b in source:
             self.line_no += 1
             if first:
                 first = False
@@ -375,11 +406,8 @@ def _open_delimited(
     header: bool,
     names: list[str] | None,
 ) -> Source:
-    if enc in ("utf-16", "utf_16", "utf-32", "utf_32"):
-        raise InputFileError(
-            f"{p} is {enc.upper()}; save it as UTF-8 (or CP949) text and import that file."
-        )
     text_sample = sample.decode(enc, errors="replace")
+    cr_only = enc not in _WIDE and b"\r" in sample and b"\n" not in sample
     if text_sample.startswith("\ufeff"):
         text_sample = text_sample[1:]
     delim = delimiter or detect_delimiter(text_sample, hint_ext=_stem_ext(p))
@@ -412,7 +440,7 @@ def _open_delimited(
         stream, raw = _open_bytes(p)
         state["raw"] = raw
         src._closers.extend([stream.close, raw.close])
-        feed = _LineFeed(stream, enc)
+        feed = _LineFeed(stream, enc, cr_only)
         reader = csv.reader(feed, delimiter=delim)
         width = len(columns)
         batch: list[RawRecord] = []
