@@ -32,7 +32,6 @@ from socialops.errors import DataError, EngineError
 if TYPE_CHECKING:
     from pathlib import Path
 
-if TYPE_CHECKING:
     import ibis.expr.types as ir
     import pyarrow as pa
 

@@ -140,7 +140,8 @@ def log_path() -> str:
     """Where the JVM's own console output (banner, warnings, errors) goes."""
     import tempfile
 
-    return os.path.join(tempfile.gettempdir(), f"socialops-spark-{os.getpid()}.log")
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return os.path.join(tempfile.gettempdir(), f"socialops-spark-{uid}.log")
 
 
 @contextlib.contextmanager
@@ -148,6 +149,9 @@ def _jvm_stderr_to(path: str) -> Iterator[None]:
     """Point file descriptor 2 at ``path`` while the JVM starts, so the JVM (which inherits it)
     logs there for its whole life and the user's console stays quiet."""
     sys.stderr.flush()
+    with contextlib.suppress(OSError):
+        if os.path.getsize(path) > 8 * 2**20:  # keep the log small: start it afresh
+            os.truncate(path, 0)
     saved = os.dup(2)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
