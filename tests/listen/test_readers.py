@@ -268,3 +268,20 @@ def test_cr_only_line_endings(tmp_path: Path) -> None:
     assert [r.row for r in recs] == [1, 2, 3]
     assert all(r.reason is None for r in recs)
     assert recs[2].values == {"id": "3", "text": "좋아요 👍", "date": "2024-03-03"}
+
+
+def test_truncated_gzip_is_an_input_error(tmp_path: Path) -> None:
+    import random
+
+    rnd = random.Random(1)
+    full = tmp_path / "full.csv.gz"
+    rows = [["id", "text"]] + [
+        [str(i), "".join(rnd.choice("가나다라마바사 abc") for _ in range(40))] for i in range(20000)
+    ]
+    with gzip.open(full, "wt", encoding="utf-8", newline="") as f:
+        f.write(_csv(rows))
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
+    with open_source(cut) as src, pytest.raises(InputFileError, match="complete"):
+        for _ in src.batches(1000):
+            pass
