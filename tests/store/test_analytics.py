@@ -108,6 +108,15 @@ def test_bad_spark_master(name: str) -> None:
         parse_engine(name)
 
 
+def test_spark_without_java(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from socialops.store import spark
+
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java here
+    with pytest.raises(EngineError, match=r"Spark needs Java 17\+.*apt-get install"):
+        spark.get_spark("local[1]")  # a master no session runs, so nothing cached answers
+
+
 def test_empty_store(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path / "ws")
     with open_store(ws, "duckdb") as store, pytest.raises(DataError) as err:

@@ -84,9 +84,6 @@ def get_spark(master: str = "local[*]") -> SparkSession:
         session = _sessions.get(master)
         if session is not None and not _stopped(session):
             return session
-        # one SparkContext per process: a session for another master has to go first
-        for other in list(_sessions):
-            _sessions.pop(other).stop()
         try:
             from pyspark.sql import SparkSession
         except ImportError as exc:
@@ -98,6 +95,9 @@ def get_spark(master: str = "local[*]") -> SparkSession:
             raise EngineError(f"{_JAVA_HINT}; no `java` found on PATH or JAVA_HOME.")
         if 0 < major < 17:
             raise EngineError(f"{_JAVA_HINT}; found Java {major}.")
+        # one SparkContext per process: a session for another master has to go first
+        for other in list(_sessions):
+            _sessions.pop(other).stop()
         os.environ.setdefault("PYSPARK_PYTHON", _python())
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         for name in ("py4j", "pyspark"):
