@@ -276,12 +276,12 @@ def test_truncated_gzip_is_an_input_error(tmp_path: Path) -> None:
     rnd = random.Random(1)
     full = tmp_path / "full.csv.gz"
     rows = [["id", "text"]] + [
-        [str(i), "".join(rnd.choice("가나다라마바사 abc") for _ in range(40))] for i in range(20000)
+        [str(i), "".join(rnd.choice("가나다라마바사 abc") for _ in range(40))] for i in range(40000)
     ]
     with gzip.open(full, "wt", encoding="utf-8", newline="") as f:
         f.write(_csv(rows))
     cut = tmp_path / "cut.csv.gz"
     cut.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
-    with open_source(cut) as src, pytest.raises(InputFileError, match="complete"):
+    with pytest.raises(InputFileError, match="complete"), open_source(cut) as src:
         for _ in src.batches(1000):
             pass
