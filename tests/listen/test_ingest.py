@@ -395,3 +395,13 @@ def test_xlsx_and_parquet_import(workspace: Workspace, tmp_path: Path) -> None:
     assert (r2.format, r2.imported, r2.quarantine_reasons) == ("parquet", 1, {"missing_date": 1})
     p1 = next(p for p in _posts(workspace) if p["post_id"] == "p1")
     assert p1["created_at"] == datetime(2024, 5, 3, 12, 0, tzinfo=UTC)
+
+
+def test_several_date_formats(workspace: Workspace, tmp_path: Path) -> None:
+    p = _write(tmp_path / "d.csv", "id,text,when\n1,a,4/24/2018 3:13\n2,b,04-11-2018 04:53\n")
+    fmts = ["%m/%d/%Y %H:%M", "%m-%d-%Y %H:%M"]
+    r = import_file(workspace, p, tz="UTC", mapping={"created_at": "when", "date_format": fmts})
+    assert r.imported == 2
+    got = {x["post_id"]: x["created_at"] for x in _posts(workspace)}
+    assert got["1"] == datetime(2018, 4, 24, 3, 13, tzinfo=UTC)
+    assert got["2"] == datetime(2018, 4, 11, 4, 53, tzinfo=UTC)

@@ -17,7 +17,7 @@ Mapping file format (JSON object; every key optional)::
       "likes": {"column": "fav"},      same as "likes": "fav"
       "extra": ["airline", "mood"],    columns kept in `extra` ("*" = every unmapped column)
       "required": ["post_id", "text"], fields a row must have (else it is quarantined)
-      "date_format": "%d/%m/%Y %H:%M", strftime format tried first for created_at
+      "date_format": "%d/%m/%Y %H:%M", strftime format (or a list) tried first for created_at
       "header": false,                 the first row is data, not column names
       "names": ["id", "text", "date"]  column names when there is no header
     }
@@ -142,7 +142,7 @@ class Spec:
     aliases: bool = False  # generic: match common column names
     extra: tuple[str, ...] | str = "*"  # "*" = every column not mapped to a field
     required: frozenset[str] = DEFAULT_REQUIRED
-    date_format: str | None = None
+    date_format: str | tuple[str, ...] | None = None  # strftime format(s) tried first
     header: bool = True
     names: tuple[str, ...] | None = None
     list_columns: frozenset[str] = frozenset()  # extra columns holding "1,2,3" → [1, 2, 3]
@@ -298,7 +298,14 @@ def merge_mapping(base: Spec, mapping: Mapping[str, Any]) -> Spec:
             elif key == "header":
                 changes["header"] = bool(val)
             elif key == "date_format":
-                changes["date_format"] = str(val) if val else None
+                if isinstance(val, list) and all(isinstance(x, str) for x in val):
+                    changes["date_format"] = tuple(val) or None
+                elif isinstance(val, str) or val is None:
+                    changes["date_format"] = val or None
+                else:
+                    raise UnknownPresetError(
+                        '"date_format" must be a strftime format or a list of them.'
+                    )
             else:
                 changes["description"] = str(val)
             continue

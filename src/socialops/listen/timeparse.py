@@ -6,7 +6,7 @@ Accepted, in this order:
   naive ones are read in the import zone; a date is local midnight.
 * numbers and all-digit strings: 8 digits ``YYYYMMDD``; otherwise epoch seconds (up to 11
   digits), milliseconds (12–14 digits) or microseconds (15–17 digits).
-* an explicit ``strftime`` format given by the preset or mapping (e.g. ``%y.%m.%d``).
+* explicit ``strftime`` formats given by the preset or mapping (e.g. ``%y.%m.%d``), in order.
 * ISO 8601 (``2015-02-24T11:35:52Z``, ``2015-02-24 11:35:52+09:00``, ``2015-02-24``), also with
   a space before the offset (``2015-02-24 11:35:52 -0800``) and ``/`` or ``.`` date separators.
 * RFC 2822 / Twitter API (``Tue Feb 24 11:35:52 +0000 2015``, ``Tue, 24 Feb 2015 11:35:52 GMT``).
@@ -18,6 +18,7 @@ A value with an offset is kept as that instant; a naive value is read in the zon
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -35,9 +36,9 @@ _CACHE_MAX = 200_000
 class TimeParser:
     """Parse timestamps in one zone, with an optional explicit format; caches repeated values."""
 
-    def __init__(self, tz: tzinfo, fmt: str | None = None) -> None:
+    def __init__(self, tz: tzinfo, fmt: str | Sequence[str] | None = None) -> None:
         self.tz = tz
-        self.fmt = fmt
+        self.fmts: tuple[str, ...] = (fmt,) if isinstance(fmt, str) else tuple(fmt or ())
         self._cache: dict[str, int] = {}
 
     def to_us(self, value: Any) -> int | None:
@@ -80,11 +81,11 @@ class TimeParser:
         return (dt - _EPOCH) // _US
 
     def _parse_str(self, s: str) -> datetime:
-        if self.fmt:
+        for fmt in self.fmts:
             try:
-                return datetime.strptime(s, self.fmt)
+                return datetime.strptime(s, fmt)
             except ValueError:
-                pass  # fall through to the general forms
+                pass  # next format, then the general forms
         if s.isdigit() or (s[0] == "-" and s[1:].isdigit()):
             digits = len(s.lstrip("-"))
             if digits == 8:
