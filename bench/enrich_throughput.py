@@ -16,8 +16,8 @@ import resource
 import time
 
 import pyarrow as pa
-from _common import data_dir, machine
 
+from _common import data_dir, machine
 from socialops.domain.post import POST_SCHEMA
 from socialops.nlp import ko
 from socialops.nlp.pipeline import enrich_batch, pipeline_id
@@ -43,8 +43,15 @@ def main() -> None:
             if len(texts) >= args.n:
                 break
     rows = [
-        {"platform": "naver_movie", "post_id": str(i), "kind": "review", "text": t,
-         "source_file": "bench", "source_row": i + 1, "import_id": "bench"}
+        {
+            "platform": "naver_movie",
+            "post_id": str(i),
+            "kind": "review",
+            "text": t,
+            "source_file": "bench",
+            "source_row": i + 1,
+            "import_id": "bench",
+        }
         for i, t in enumerate(texts)
     ]
     table = pa.Table.from_pylist(rows, schema=POST_SCHEMA)

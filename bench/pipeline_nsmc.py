@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import psutil
+
 from _common import REPO, data_dir, machine
 
 

@@ -1,4 +1,4 @@
-"""The command line as a user meets it: real subprocesses, real files, exit codes, one-line errors."""
+"""The command line as a user meets it: real subprocesses and files, exit codes, one-line errors."""
 
 from __future__ import annotations
 
@@ -81,7 +81,9 @@ def test_import_enrich_stats_on_real_airline_tweets(
 ) -> None:
     home = tmp_path / "ws"
     src = shared_file("airline_tweets/Tweets.csv")
-    p = run(["import", str(src), "--preset", "airline-tweets", "--topic", "airlines", "--json"], home)
+    p = run(
+        ["import", str(src), "--preset", "airline-tweets", "--topic", "airlines", "--json"], home
+    )
     assert p.returncode == 0, p.stderr
     r = json.loads(p.stdout)
     assert r["rows_read"] == 14640
@@ -117,8 +119,10 @@ def test_sentiment_command_writes_utf8_bom_csv(tmp_path: Path) -> None:
         "3,I love it\n4,\n".encode("cp949")
     )
     out = tmp_path / "out.csv"
-    p = run(["sentiment", str(src), "--text-column", "comment", "--out", str(out), "--json"],
-            tmp_path / "ws")
+    p = run(
+        ["sentiment", str(src), "--text-column", "comment", "--out", str(out), "--json"],
+        tmp_path / "ws",
+    )
     assert p.returncode == 0, p.stderr
     summary = json.loads(p.stdout)
     assert summary["encoding"] in ("cp949", "euc_kr", "euc-kr")
@@ -135,8 +139,10 @@ def test_sentiment_command_writes_utf8_bom_csv(tmp_path: Path) -> None:
 def test_sentiment_command_unknown_column(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text("id,body\n1,hello\n", encoding="utf-8")
-    p = run(["sentiment", str(src), "--text-column", "text", "--out", str(tmp_path / "o.csv")],
-            tmp_path / "ws")
+    p = run(
+        ["sentiment", str(src), "--text-column", "text", "--out", str(tmp_path / "o.csv")],
+        tmp_path / "ws",
+    )
     assert p.returncode == 2
     assert "body" in one_line_error(p)
     assert not (tmp_path / "o.csv").exists()

@@ -56,7 +56,9 @@ def test_enrich_batch_adds_every_component() -> None:
 
 def test_local_day_is_in_the_workspace_zone() -> None:
     # 2026-03-01 15:30 UTC is already 2 March in Seoul (UTC+9)
-    out = enrich_batch(_batch(["hello world", "무"], [datetime(2026, 3, 1, 15, 30, tzinfo=UTC), None]))
+    out = enrich_batch(
+        _batch(["hello world", "무"], [datetime(2026, 3, 1, 15, 30, tzinfo=UTC), None])
+    )
     day, undated = out.to_pylist()
     assert str(day["day"]) == "2026-03-02" and day["month"] == "2026-03"
     assert undated["day"] is None and undated["month"] == "undated"

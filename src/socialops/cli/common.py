@@ -12,7 +12,7 @@ from rich.console import Console
 __all__ = ["State", "console", "err_console", "print_json", "state"]
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 class State:

@@ -64,8 +64,13 @@ def sentiment(
         raise SettingsError(f"Unknown --lang {lang!r}: use ko, en or auto.")
     with progress_bar("scoring", enabled=not as_json) as update:
         summary = score_file(
-            file, text_column=text_column, out=out, lang=lang, encoding=encoding,
-            delimiter=delimiter, progress=update,
+            file,
+            text_column=text_column,
+            out=out,
+            lang=lang,
+            encoding=encoding,
+            delimiter=delimiter,
+            progress=update,
         )
     if as_json:
         print_json(summary)

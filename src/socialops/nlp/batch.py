@@ -87,16 +87,16 @@ def score_file(
                 w = csv.writer(fh)
                 w.writerow(header)
                 for records in src.batches(batch_rows):
-                    texts = [
-                        _cell((r.values or {}).get(text_column)) for r in records
-                    ]
+                    texts = [_cell((r.values or {}).get(text_column)) for r in records]
                     scored = score_texts(texts, lang)
                     for r, (lab, sc) in zip(records, scored, strict=True):
                         vals = r.values or {}
                         if r.values is None:
                             unreadable += 1
                         counts[lab or "none"] += 1
-                        w.writerow([*(_cell(vals.get(c)) for c in src.columns), lab or "", _cell(sc)])
+                        w.writerow(
+                            [*(_cell(vals.get(c)) for c in src.columns), lab or "", _cell(sc)]
+                        )
                     rows += len(records)
                     if progress:
                         done, total = src.position()

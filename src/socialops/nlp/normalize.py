@@ -28,7 +28,9 @@ EMOJI_RE = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\u2b50\u2b55\u2764\u203c\u2049]"
     "[\ufe0f\U0001f3fb-\U0001f3ff]*"
 )
-_CONTROL_RE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\ufeff]")
+_CONTROL_RE = re.compile(
+    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\ufeff]"
+)
 _WS_RE = re.compile(r"\s+")
 _JAMO_LAUGH_RE = re.compile(r"([ㅋㅎ])\1{2,}")
 _JAMO_CRY_RE = re.compile(r"[ㅠㅜ]{3,}")

@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -103,15 +103,24 @@ def _enrich_slice(raw_path: str, offset: int, length: int, out_path: str, tz: st
 
 
 def _run_local(
-    ws: Workspace, pending: list[tuple[str, int]], stage: Path, tz: str, workers: int,
+    ws: Workspace,
+    pending: list[tuple[str, int]],
+    stage: Path,
+    tz: str,
+    workers: int,
     progress: Progress | None,
 ) -> int:
     tasks = []
     for part, nrows in pending:
         for k, off in enumerate(range(0, max(nrows, 1), SLICE_ROWS)):
             tasks.append(
-                (str(ws.raw_path(part)), off, min(SLICE_ROWS, nrows - off),
-                 str(stage / f"{part}-{k:05d}.parquet"), tz)
+                (
+                    str(ws.raw_path(part)),
+                    off,
+                    min(SLICE_ROWS, nrows - off),
+                    str(stage / f"{part}-{k:05d}.parquet"),
+                    tz,
+                )
             )
     total = sum(n for _, n in pending)
     done = 0
@@ -170,8 +179,8 @@ def _run_spark(
     paths = [str(ws.raw_path(p)) for p, _ in pending]
     df = spark.read.schema(from_arrow_schema(POST_SCHEMA)).parquet(*paths)
 
-    def fn(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        return enrich_batches(batches, tz)
+    def fn(batches: Iterable[pa.RecordBatch]) -> Iterable[pa.RecordBatch]:
+        return enrich_batches(iter(batches), tz)
 
     enriched = df.mapInArrow(fn, from_arrow_schema(ENRICHED_SCHEMA))
     enriched = enriched.repartition("month").sortWithinPartitions(
@@ -216,7 +225,7 @@ def enrich_workspace(
             rows = _run_local(ws, pending, stage, zone, settings.workers(workers), progress)
             _layout_duckdb(ws, stage, out, run_id)
         else:
-            rows = _run_spark(ws, pending, out, zone, spec.master, run_id)
+            rows = _run_spark(ws, pending, out, zone, spec.master or "local[*]", run_id)
             if progress:
                 progress(rows, rows)
         files = _move_into_place(ws, out, run_id)
@@ -232,7 +241,13 @@ def enrich_workspace(
         shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - t0
     return EnrichResult(
-        run_id, engine, len(pending), rows, len(files), pipeline_id(), round(elapsed, 3),
+        run_id,
+        engine,
+        len(pending),
+        rows,
+        len(files),
+        pipeline_id(),
+        round(elapsed, 3),
         round(rows / elapsed, 1) if elapsed else 0.0,
     )
 

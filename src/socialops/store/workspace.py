@@ -189,9 +189,7 @@ class Workspace:
             for (files,) in conn.execute("SELECT files FROM enrich_runs"):
                 known_enriched.update(json.loads(files))
             # imports that never finished are marked interrupted (their committed parts stay)
-            conn.execute(
-                "UPDATE imports SET status='interrupted' WHERE status='running'"
-            )
+            conn.execute("UPDATE imports SET status='interrupted' WHERE status='running'")
         for p in self.raw_dir.glob("*.parquet"):
             if p.stem not in known_raw:
                 p.unlink(missing_ok=True)
