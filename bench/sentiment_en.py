@@ -29,6 +29,7 @@ def main() -> None:
     ap.add_argument("--data-dir", default=None)
     ap.add_argument("--no-cv", action="store_true", help="skip the held-out CV (throughput only)")
     ap.add_argument("--n", type=int, default=5000, help="tweets for the throughput run")
+    ap.add_argument("--repeats", type=int, default=3, help="throughput runs (best one is kept)")
     args = ap.parse_args()
     data = settings.data_dir(args.data_dir)
 
@@ -68,20 +69,22 @@ def main() -> None:
     pool = te_texts + air_texts
     texts = [pool[i % len(pool)] for i in range(args.n)]
     model.score(texts[:100])  # warm-up
-    t0 = time.perf_counter()
-    for i in range(0, len(texts), 1000):
-        model.score(texts[i : i + 1000])
-    dt = time.perf_counter() - t0
     vader = _analyzer()
-    t1 = time.perf_counter()
-    for t in texts:
-        vader.polarity_scores(t)
-    dv = time.perf_counter() - t1
+    dt = dv = float("inf")
+    for _ in range(args.repeats):  # best of N: the machine may be shared
+        t0 = time.perf_counter()
+        for i in range(0, len(texts), 1000):
+            model.score(texts[i : i + 1000])
+        dt = min(dt, time.perf_counter() - t0)
+        t1 = time.perf_counter()
+        for t in texts:
+            vader.polarity_scores(t)
+        dv = min(dv, time.perf_counter() - t1)
     print(
         f"throughput: model {len(texts) / dt:,.0f} tweets/s "
         f"({dt / len(texts) * 1e6:.0f} us/tweet); "
         f"VADER polarity_scores alone {len(texts) / dv:,.0f} tweets/s "
-        f"({dv / len(texts) * 1e6:.0f} us/tweet); n={len(texts)}"
+        f"({dv / len(texts) * 1e6:.0f} us/tweet); n={len(texts)}, best of {args.repeats}"
     )
 
 

@@ -7,8 +7,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from socialops.nlp.sentiment_en import LABELS, MODEL_DIR, EnSentiment, FeatureConfig, featurize
+from socialops.nlp.normalize import normalize
+from socialops.nlp.sentiment_en import (
+    LABELS,
+    MODEL_DIR,
+    EnSentiment,
+    FeatureConfig,
+    _normalized,
+    featurize,
+)
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +128,25 @@ def test_beats_vader_on_held_out_tweeteval_fold(model: EnSentiment, data_dir: Pa
     held = tr.heldout_fold_check(data_dir, fold=0, seed=13)
     assert held["n"] == 400
     assert held["macro_recall"] > held["vader_macro_recall"], held
+
+
+_ALPHABET = st.sampled_from(
+    [
+        *"ab !?.~^ \t\n:)@#/",
+        *("ㅋ", "ㅎ", "ㅠ", "ㅜ", "가", "e\u0301", "é", "\u200b", "\x85", "\u00a0"),
+        *("😀", "\ufe0f", "\u1100\u1161", "http://t.co/aaaa", "www.x.y"),
+    ]
+)
+
+
+@given(st.lists(_ALPHABET, max_size=14).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_normalize_fast_path_matches_normalize(text: str) -> None:
+    assert _normalized(text) == normalize(text).text
+
+
+@pytest.mark.parametrize(
+    "text", ["plain tweet", "so goooood", "why!!!", "  padded ", "tab\there", "ㅋㅋㅋ", "ㅠㅜㅠ"]
+)
+def test_normalize_fast_path_examples(text: str) -> None:
+    assert _normalized(text) == normalize(text).text

@@ -25,6 +25,7 @@ import json
 import math
 import re
 import threading
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,9 +129,27 @@ class FeatureConfig:
         )
 
 
+# Text that ``normalize`` could change: control/zero-width characters, whitespace other than
+# single spaces, leading/trailing space, a character repeated 3+ times (normalize folds 3+ of
+# ``!?.~^ㅋㅎ`` and 4+ of anything), 3+ of ``ㅠㅜ`` mixed; plus text not in NFC. Text without
+# these is already normal, so the fast path skips the call (same output, tested).
+_MAY_CHANGE_RE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\ufeff]|[^\S ]|  |^ | $|(.)\1\1|[ㅠㅜ]{3,}"
+)
+
+
+def _normalized(text: str | None) -> str:
+    """``normalize(text).text``, skipping the call for text it would leave unchanged."""
+    if not text:
+        return ""
+    if _MAY_CHANGE_RE.search(text) is None and unicodedata.is_normalized("NFC", text):
+        return text
+    return normalize(text).text
+
+
 def preprocess(text: str | None) -> str:
     """Normalised text with URLs → ``http`` and @mentions → ``@user`` (TweetEval's convention)."""
-    s = normalize(text).text
+    s = _normalized(text)
     if not s:
         return ""
     low = s.lower()
