@@ -38,6 +38,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from socialops.nlp.normalize import MENTION_RE, URL_RE, normalize
+from socialops.nlp.normalize import VERSION as NORMALIZE_VERSION
 
 __all__ = [
     "LABELS",
@@ -132,17 +133,24 @@ class FeatureConfig:
 # Text that ``normalize`` could change: control/zero-width characters, whitespace other than
 # single spaces, leading/trailing space, a character repeated 3+ times (normalize folds 3+ of
 # ``!?.~^ㅋㅎ`` and 4+ of anything), 3+ of ``ㅠㅜ`` mixed; plus text not in NFC. Text without
-# these is already normal, so the fast path skips the call (same output, tested).
+# these is already normal, so the fast path skips the call (same output, property-tested). The
+# rules mirror normalize VERSION "1"; any other version turns the fast path off.
 _MAY_CHANGE_RE = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\ufeff]|[^\S ]|  |^ | $|(.)\1\1|[ㅠㅜ]{3,}"
 )
+
+_FAST_PATH = NORMALIZE_VERSION == "1"
 
 
 def _normalized(text: str | None) -> str:
     """``normalize(text).text``, skipping the call for text it would leave unchanged."""
     if not text:
         return ""
-    if _MAY_CHANGE_RE.search(text) is None and unicodedata.is_normalized("NFC", text):
+    if (
+        _FAST_PATH
+        and _MAY_CHANGE_RE.search(text) is None
+        and unicodedata.is_normalized("NFC", text)
+    ):
         return text
     return normalize(text).text
 
