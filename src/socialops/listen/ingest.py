@@ -721,7 +721,7 @@ def list_quarantine(
 
 def list_imports(ws: Workspace) -> list[dict[str, Any]]:
     with contextlib.closing(ws.connect()) as conn:
-        rows = conn.execute("SELECT * FROM imports ORDER BY started_at, import_id").fetchall()
+        rows = conn.execute("SELECT * FROM imports ORDER BY started_at, rowid").fetchall()
         out = []
         for r in rows:
             d = dict(r)
