@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "DataError",
     "EngineError",
+    "EnrichError",
     "InputFileError",
     "SettingsError",
     "SocialopsError",
@@ -61,3 +62,9 @@ class DataError(SocialopsError):
     """Data that cannot be processed as asked (e.g. an empty store for stats)."""
 
     exit_code = 3
+
+
+class EnrichError(SocialopsError):
+    """Enrichment could not finish; nothing of the run was saved."""
+
+    exit_code = 4

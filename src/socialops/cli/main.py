@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -55,8 +56,17 @@ def main(argv: list[str] | None = None) -> None:
     except SocialopsError as exc:
         common.err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
         sys.exit(exc.exit_code)
-    except SystemExit as exc:
-        if exc.code == 130:  # Typer turns Ctrl-C into exit status 130
+    except Exception as exc:  # a bug or an environment problem: one line, not a traceback
+        if os.environ.get("SOCIALOPS_DEBUG"):
+            raise
+        common.err_console.print(
+            f"[red]error:[/red] unexpected {type(exc).__name__}: {exc}. The workspace is "
+            "consistent; rerun with SOCIALOPS_DEBUG=1 to see the traceback and report it.",
+            highlight=False,
+        )
+        sys.exit(70)
+    except SystemExit as stop:
+        if stop.code == 130:  # Typer turns Ctrl-C into exit status 130
             common.err_console.print(
                 "interrupted: the workspace is consistent; run the same command again to finish."
             )

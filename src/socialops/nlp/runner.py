@@ -22,6 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ import pyarrow.parquet as pq
 
 from socialops import settings
 from socialops.domain.post import ENRICHED_SCHEMA, POST_SCHEMA
-from socialops.errors import WorkspaceError
+from socialops.errors import EnrichError, WorkspaceError
 from socialops.nlp.pipeline import enrich_batch, enrich_batches, pipeline_id
 from socialops.store.workspace import Workspace
 
@@ -131,7 +132,26 @@ def _run_local(
             if progress:
                 progress(done, total)
         return done
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm, initargs=(tz,)) as pool:
+    try:
+        return _pool_run(tasks, tz, workers, total, progress)
+    except BrokenProcessPool as exc:
+        raise EnrichError(
+            "An enrichment worker process stopped unexpectedly (out of memory, or a model file "
+            "missing from the installation). Nothing was saved; run `socialops enrich "
+            "--workers 1` to see the cause."
+        ) from exc
+
+
+def _pool_run(
+    tasks: list[tuple[str, int, int, str, str]],
+    tz: str,
+    workers: int,
+    total: int,
+    progress: Progress | None,
+) -> int:
+    done = 0
+    n = max(1, min(workers, len(tasks)))
+    with ProcessPoolExecutor(max_workers=n, initializer=_warm, initargs=(tz,)) as pool:
         futures = [pool.submit(_enrich_slice, *t) for t in tasks]
         try:
             for f in as_completed(futures):
