@@ -83,7 +83,6 @@ def test_rebuild_redoes_everything(workspace: Workspace, tmp_path: Path) -> None
 
 
 @pytest.mark.spark
-@pytest.mark.xdist_group("spark")
 def test_pool_and_spark_write_identical_rows(
     tmp_path: Path, shared_file: Callable[[str], Path]
 ) -> None:
