@@ -3,20 +3,28 @@
 Features (:func:`featurize`, shared by training and scoring) are binary and hashed into
 ``2**hash_bits`` dimensions:
 
-- morpheme unigrams and bigrams of the Kiwi tokens (``"form/TAG"`` strings, e.g. ``늦/VA``);
+- morpheme n-grams (``token_ngrams``: 1..3) of the Kiwi tokens (``"form/TAG"`` strings, e.g.
+  ``늦/VA``);
+- the last ``tail_tokens`` morphemes and their bigrams once more, as separate "tail" features
+  (the verdict of a Korean sentence sits in its final predicate and endings);
 - character n-grams of the normalised text padded with one space on each side
-  (``char_ngrams``, e.g. 1-4), computed for the whole batch at once from the code points.
+  (``char_ngrams``, e.g. 1-5), computed for the whole batch at once from the code points.
+
+With ``l2_normalize`` each active feature of a row has the value ``1/sqrt(active features)``
+(:func:`row_scale`), so the row has unit L2 norm.
 
 All hashes are stable across processes and platforms (CRC-32 of the token's UTF-8 for tokens,
 an FNV-style 64-bit rolling hash for characters, both finished with a 64-bit mixer), so a model
 trained in one process scores the same in another.
 
-The model is ``logit = bias + sum(weights[active features])``; ``score = 2 * p_pos - 1`` in
-[-1, 1]. A text is *neutral* when it has no tokens or ``|score| < neutral_band`` (stored in
-``model.json``; the default is 0.2, i.e. ``0.4 < p_pos < 0.6``), else positive or negative.
+The model is ``logit = bias + row_scale * sum(weights[active features])``;
+``score = 2 * p_pos - 1`` in [-1, 1]. A text is *neutral* when it has no tokens or
+``|score| < neutral_band`` (stored in ``model.json``; 0.2, i.e. ``0.4 < p_pos < 0.6``), else
+positive or negative.
 
-Files (``socialops/nlp/models/sentiment_ko/``): ``weights.safetensors`` (float16 ``weights``)
-and ``model.json`` (config, thresholds, metrics). Loading never unpickles anything.
+Files (``socialops/nlp/models/sentiment_ko/``): ``weights.safetensors`` (the non-zero weights
+after pruning, float16, with their indices; see :meth:`KoSentiment.save`) and ``model.json``
+(config, thresholds, metrics). Loading never unpickles anything.
 """
 
 from __future__ import annotations
@@ -36,11 +44,11 @@ __all__ = [
     "FeatureConfig",
     "KoSentiment",
     "featurize",
+    "row_scale",
 ]
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "sentiment_ko"
 
-_M64 = (1 << 64) - 1
 _FNV_PRIME = np.uint64(0x100000001B3)
 _MIX1 = np.uint64(0xFF51AFD7ED558CCD)
 _MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
@@ -48,6 +56,8 @@ _S33 = np.uint64(33)
 _SEED_UNI = 0x9E3779B97F4A7C15
 _SEED_BI = 0xBF58476D1CE4E5B9
 _SEED_CHAR = 0x94D049BB133111EB
+_SEED_TAIL = 0xD6E8FEB86659FD93
+_SEED_TAIL_BI = 0xA0761D6478BD642F
 _ROW_SHIFT = np.uint64(32)
 
 _token_hash_cache: dict[str, int] = {}
@@ -61,12 +71,16 @@ class FeatureConfig:
     hash_bits: int = 20
     token_ngrams: int = 2
     char_ngrams: tuple[int, int] = (1, 4)
+    tail_tokens: int = 0
+    l2_normalize: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
             "hash_bits": self.hash_bits,
             "token_ngrams": self.token_ngrams,
             "char_ngrams": list(self.char_ngrams),
+            "tail_tokens": self.tail_tokens,
+            "l2_normalize": self.l2_normalize,
         }
 
     @classmethod
@@ -76,6 +90,8 @@ class FeatureConfig:
             hash_bits=int(d["hash_bits"]),
             token_ngrams=int(d["token_ngrams"]),
             char_ngrams=(int(lo), int(hi)),
+            tail_tokens=int(d.get("tail_tokens", 0)),
+            l2_normalize=bool(d.get("l2_normalize", False)),
         )
 
 
@@ -93,14 +109,14 @@ def _token_hashes(flat: list[str]) -> np.ndarray:
     cache = _token_hash_cache
     if len(cache) > _TOKEN_CACHE_MAX:
         cache.clear()
-    out = np.empty(len(flat), dtype=np.uint64)
-    for i, tok in enumerate(flat):
-        h = cache.get(tok)
-        if h is None:
-            h = zlib.crc32(tok.encode("utf-8"))
-            cache[tok] = h
-        out[i] = h
-    return out
+    get = cache.get
+    hs = [get(tok) for tok in flat]
+    if None in hs:
+        for i, h in enumerate(hs):
+            if h is None:
+                tok = flat[i]
+                hs[i] = cache[tok] = zlib.crc32(tok.encode("utf-8"))
+    return np.array(hs, dtype=np.uint64)
 
 
 def featurize(
@@ -132,6 +148,17 @@ def featurize(
             same = rows[1:] == rows[:-1]
             h2 = (th[:-1] * _FNV_PRIME) ^ (th[1:] + np.uint64(_SEED_BI))
             keys.append((rows[1:][same] << _ROW_SHIFT) | (_mix(h2[same]) & mask))
+        if config.tail_tokens > 0:
+            # the last morphemes (the sentence-final predicate and endings) again, marked
+            ends = np.cumsum(lens)
+            to_end = np.repeat(ends, lens) - np.arange(total) - 1
+            tail = to_end < config.tail_tokens
+            ht = th[tail] ^ np.uint64(_SEED_TAIL)
+            keys.append((rows[tail] << _ROW_SHIFT) | (_mix(ht) & mask))
+            if config.token_ngrams >= 2 and total > 1:
+                tail2 = same & tail[1:]
+                h2t = h2[tail2] ^ np.uint64(_SEED_TAIL_BI)
+                keys.append((rows[1:][tail2] << _ROW_SHIFT) | (_mix(h2t) & mask))
 
     # --- character n-grams of " text " (NUL separates texts and never enters an n-gram)
     lo, hi = config.char_ngrams
@@ -159,12 +186,47 @@ def featurize(
 
     if not keys:
         return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    allk = np.unique(np.concatenate(keys))
+    allk = np.concatenate(keys)
+    allk.sort()
+    first = np.empty(len(allk), dtype=bool)
+    first[:1] = True
+    np.not_equal(allk[1:], allk[:-1], out=first[1:])
+    allk = allk[first]
     rows_out = (allk >> _ROW_SHIFT).astype(np.int64)
     indices = (allk & mask).astype(np.int32)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows_out, minlength=n), out=indptr[1:])
     return indptr, indices
+
+
+def row_scale(indptr: np.ndarray, config: FeatureConfig) -> np.ndarray:
+    """Value of every active feature in each row: 1, or 1/sqrt(row nnz) with ``l2_normalize``."""
+    nnz = np.diff(indptr)
+    if not config.l2_normalize:
+        return np.ones(len(nnz), dtype=np.float64)
+    return 1.0 / np.sqrt(np.maximum(nnz, 1))
+
+
+def _sparse_weights(weights: np.ndarray, hash_bits: int) -> dict[str, np.ndarray]:
+    if hash_bits < 16:
+        raise ValueError("hash_bits must be at least 16")
+    nz = np.flatnonzero(weights).astype(np.int64)
+    blocks = nz >> 16
+    offsets = np.searchsorted(blocks, np.arange((1 << (hash_bits - 16)) + 1)).astype(np.int64)
+    return {
+        "bucket_offsets": offsets,
+        "index_low": (nz & 0xFFFF).astype(np.uint16),
+        "values": weights[nz].astype(np.float16),
+    }
+
+
+def _dense_weights(arrays: dict[str, np.ndarray], hash_bits: int) -> np.ndarray:
+    offsets = arrays["bucket_offsets"].astype(np.int64)
+    blocks = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+    idx = (blocks << 16) | arrays["index_low"].astype(np.int64)
+    dense = np.zeros(1 << hash_bits, dtype=np.float32)
+    dense[idx] = arrays["values"].astype(np.float32)
+    return dense
 
 
 class KoSentiment:
@@ -209,21 +271,29 @@ class KoSentiment:
         from safetensors.numpy import load_file
 
         meta = json.loads((d / "model.json").read_text(encoding="utf-8"))
+        config = FeatureConfig.from_json(meta["features"])
         arrays = load_file(str(d / meta.get("weights_file", "weights.safetensors")))
         return cls(
-            arrays["weights"],
+            _dense_weights(arrays, config.hash_bits),
             float(meta["bias"]),
-            FeatureConfig.from_json(meta["features"]),
+            config,
             neutral_band=float(meta["neutral_band"]),
             meta=meta,
         )
 
     def save(self, d: Path, extra: dict[str, Any] | None = None) -> None:
-        """Write ``weights.safetensors`` (float16) and ``model.json`` into ``d``."""
+        """Write ``weights.safetensors`` and ``model.json`` into ``d``.
+
+        Only the non-zero weights are stored (prune first to keep the file small): their
+        indices as ``bucket_offsets`` (int64, one per 2**16 block) + ``index_low`` (uint16,
+        the low 16 bits, sorted) and their values as float16 ``values``.
+        """
         from safetensors.numpy import save_file
 
         d.mkdir(parents=True, exist_ok=True)
-        save_file({"weights": self.weights.astype(np.float16)}, str(d / "weights.safetensors"))
+        save_file(
+            _sparse_weights(self.weights, self.config.hash_bits), str(d / "weights.safetensors")
+        )
         meta = {
             "version": self.VERSION,
             "weights_file": "weights.safetensors",
@@ -231,7 +301,7 @@ class KoSentiment:
             "neutral_band": self.neutral_band,
             "features": self.config.to_json(),
             "labels": list(self.LABELS),
-            "score": "2 * sigmoid(bias + sum(weights[features])) - 1",
+            "score": "2 * sigmoid(bias + sum(weights[features]) * row_scale) - 1",
             **(extra or {}),
         }
         (d / "model.json").write_text(
@@ -243,7 +313,8 @@ class KoSentiment:
         indptr, indices = featurize(tokens, texts, self.config)
         n = len(tokens)
         rows = np.repeat(np.arange(n), np.diff(indptr))
-        return np.bincount(rows, weights=self.weights[indices], minlength=n) + self.bias
+        sums = np.bincount(rows, weights=self.weights[indices], minlength=n)
+        return sums * row_scale(indptr, self.config) + self.bias
 
     def score(
         self, tokens: Sequence[Sequence[str]], texts: Sequence[str]
