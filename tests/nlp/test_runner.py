@@ -17,17 +17,17 @@ from socialops.store.workspace import Workspace
 
 def _enriched(ws: Workspace) -> pa.Table:
     con = duckdb.connect()
-    return con.execute(
+    return con.sql(
         f"SELECT * FROM read_parquet('{ws.enriched_dir}/*/*.parquet', hive_partitioning=true) "
         "ORDER BY platform, post_id"
-    ).arrow()
+    ).to_arrow_table()
 
 
 def _small_csv(tmp_path: Path, n: int, start: int = 0) -> Path:
     p = tmp_path / f"posts-{start}.csv"
     lines = ["id,text,created_at"]
     for i in range(start, start + n):
-        text = "배송이 늦어서 화가 나요" if i % 2 else "great service, thank you"
+        text = "배송이 늦어서 화가 나요" if i % 2 else "great service and thank you"
         lines.append(f"{i},{text} {i},2026-03-{1 + i % 28:02d} 10:00:00")
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return p

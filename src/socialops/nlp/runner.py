@@ -16,6 +16,7 @@ removes them and a rerun does the work again. Nothing is enriched twice.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import time
@@ -151,7 +152,11 @@ def _pool_run(
 ) -> int:
     done = 0
     n = max(1, min(workers, len(tasks)))
-    with ProcessPoolExecutor(max_workers=n, initializer=_warm, initargs=(tz,)) as pool:
+    # spawn, not fork: Kiwi's native threads do not survive fork() in a process that has used it
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=n, mp_context=ctx, initializer=_warm, initargs=(tz,)
+    ) as pool:
         futures = [pool.submit(_enrich_slice, *t) for t in tasks]
         try:
             for f in as_completed(futures):
