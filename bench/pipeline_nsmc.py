@@ -55,11 +55,17 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", default="duckdb")
+    ap.add_argument(
+        "--keep", help="Keep the workspace in this (new) folder, e.g. for bench/stats_10m.py"
+    )
     args = ap.parse_args()
     exe = str(REPO / ".venv" / "bin" / "socialops")
     src = data_dir() / "nsmc" / "reviews.tsv.gz"
     with tempfile.TemporaryDirectory(prefix="socialops-bench-") as tmp:
-        env = {**os.environ, "SOCIALOPS_HOME": str(Path(tmp) / "ws")}
+        home = Path(args.keep) if args.keep else Path(tmp) / "ws"
+        if home.exists():
+            raise SystemExit(f"{home} exists: give a new folder to --keep")
+        env = {**os.environ, "SOCIALOPS_HOME": str(home)}
         steps = [
             ("import", [exe, "import", str(src), "--preset", "nsmc-reviews", "--json"]),
             ("enrich", [exe, "enrich", "--engine", args.engine, "--json"]),
