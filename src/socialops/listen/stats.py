@@ -8,7 +8,8 @@ rounded to :data:`DIGITS` places, so DuckDB and Spark give equal results.
 :func:`summary` gathers them all; it is what ``socialops stats --json`` prints. Its keys:
 
 ``totals``
-    ``posts``, ``authors`` (distinct platform + author_id), ``dated``, ``undated`` (no ``day``),
+    ``posts``, ``authors`` (distinct platform + author_id, or author_handle where there is no
+    id), ``dated``, ``undated`` (no ``day``),
     ``first_day``, ``last_day`` (ISO dates, or null when nothing is dated).
 ``platforms`` / ``languages``
     ``[{"platform"|"lang": str, "posts": int}]``, most posts first, ties by name; posts without
@@ -85,7 +86,8 @@ def totals(t: ir.Table) -> dict[str, Any]:
     # the store are the sum of each platform's (cheaper than distinct platform+author strings)
     per = t.group_by("platform").aggregate(
         posts=ibis._.count(),
-        authors=ibis._.author_id.nunique(),
+        # an author is known by id, or by handle where the source gives no id
+        authors=ibis._.author_id.fill_null(ibis._.author_handle).nunique(),
         dated=ibis._.day.count(),
         first_day=ibis._.day.min(),
         last_day=ibis._.day.max(),

@@ -21,6 +21,8 @@ KO_STOP = frozenset(
     "누구 무엇 뭐 어디 언제 하나 다음 이상 이하 경우 관련 통해 위해 부분 자체 사람 생각".split()
 )
 EN_STOP_KEYWORDS = frozenset("just get got like know really thing make going want".split())
+# placeholders that anonymised data sets put where a link or a user was
+PLACEHOLDERS = frozenset({"url", "user", "http", "https"})
 
 
 def _add(out: list[str], seen: set[str], word: str) -> None:
@@ -36,7 +38,11 @@ def keywords_ko(morphs: Sequence[tuple[str, str]], hashtags: Sequence[str]) -> l
     for form, tag in morphs:
         if tag in _KO_NOUN_TAGS or tag == "SL":
             word = form.lower() if tag == "SL" else form
-            ok = (len(word) >= 2 if tag != "SL" else len(word) >= 3) and word not in KO_STOP
+            ok = (
+                (len(word) >= 2 if tag != "SL" else len(word) >= 3)
+                and word not in KO_STOP
+                and word.lower() not in PLACEHOLDERS
+            )
             if ok:
                 if prev_noun is not None and tag in _KO_NOUN_TAGS:
                     _add(out, seen, f"{prev_noun} {word}")
@@ -57,7 +63,7 @@ def keywords_en(lemmas: Sequence[str], hashtags: Sequence[str]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for w in lemmas:
-        if len(w) >= 3 and w not in EN_STOP_KEYWORDS and w.isalpha():
+        if len(w) >= 3 and w not in EN_STOP_KEYWORDS and w not in PLACEHOLDERS and w.isalpha():
             _add(out, seen, w)
         if len(out) >= MAX_KEYWORDS:
             break
