@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from socialops import settings
 from socialops.domain.post import POST_SCHEMA, PostKind
-from socialops.errors import InputFileError, UnknownPresetError, WorkspaceError
+from socialops.errors import InputFileError, UnknownPresetError
 from socialops.listen import presets as P
 from socialops.listen.readers import MAX_FIELD_CHARS, RawRecord, open_source
 from socialops.listen.timeparse import TimeParser
@@ -108,29 +108,9 @@ class ImportResult:
 
 @contextlib.contextmanager
 def workspace_lock(ws: Workspace, what: str = "the import") -> Iterator[None]:
-    """The workspace's advisory writer lock (fcntl.flock on ``<workspace>/.lock``).
-
-    Raises WorkspaceError at once when another import or enrichment holds it.
-    """
-    lock = getattr(ws, "lock", None)
-    if lock is not None:
-        with lock(what):
-            yield
-        return
-    import fcntl  # pragma: no cover - older Workspace without lock()
-
-    fh = open(ws.root / ".lock", "a+")  # noqa: SIM115  # pragma: no cover
-    try:  # pragma: no cover
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise WorkspaceError(
-                f"The workspace {ws.root} is busy with another import or enrichment; wait for "
-                f"it to finish, then run {what} again."
-            ) from exc
+    """The workspace's writer lock (shared with enrichment); WorkspaceError when busy."""
+    with ws.lock(what):
         yield
-    finally:  # pragma: no cover
-        fh.close()
 
 
 # -- value helpers -------------------------------------------------------------------------------
