@@ -7,7 +7,7 @@ skip on a developer machine without it, and FAIL when ``CI=true`` (CI always has
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,6 +47,21 @@ def shared_file(data_dir: Path) -> Callable[[str], Path]:
         return p
 
     return get
+
+
+@pytest.fixture(scope="session")
+def spark_ready() -> Iterator[None]:
+    """One local Spark session for the whole run (its start is slow); fails in CI without Java."""
+    from socialops.errors import EngineError
+    from socialops.store.spark import get_spark
+
+    try:
+        get_spark()
+    except EngineError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    yield
 
 
 @pytest.fixture

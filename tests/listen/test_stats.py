@@ -5,10 +5,9 @@ plain-Python computation over the same rows (a small hand-made store and the rea
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +17,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from socialops.domain.post import ENRICHED_SCHEMA
-from socialops.errors import EngineError
 from socialops.listen import stats
 from socialops.store.analytics import AnalyticsStore, open_store
 from socialops.store.workspace import Workspace
@@ -193,20 +191,6 @@ def expected_summary(rows: list[dict[str, Any]], top: int) -> dict[str, Any]:
 
 
 # -- fixtures ---------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def spark_ready() -> Iterator[None]:
-    """One local Spark session for the whole run (its start is slow)."""
-    from socialops.store.spark import get_spark
-
-    try:
-        get_spark()
-    except EngineError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
-    yield
-
-
 def _open(request: pytest.FixtureRequest, ws: Workspace, engine: str) -> AnalyticsStore:
     if engine == "spark":
         request.getfixturevalue("spark_ready")

@@ -4,8 +4,6 @@ on Spark, and the empty-store error."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +24,6 @@ from socialops.store.workspace import Workspace
 
 ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
 FILE_SCHEMA = pa.schema([f for f in ENRICHED_SCHEMA if f.name != "month"])
-
-
-@pytest.fixture(scope="session")
-def spark_ready() -> Iterator[None]:
-    from socialops.store.spark import get_spark
-
-    try:
-        get_spark()
-    except EngineError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
-    yield
 
 
 def _write(ws: Workspace, month: str, part: str, rows: list[dict[str, Any]]) -> None:
