@@ -397,6 +397,20 @@ class _LineFeed:
             yield s
 
 
+def _byte_position(p: Path, state: dict[str, Any]) -> Callable[[], tuple[int, int]]:
+    """``(bytes read, file size)`` of the raw stream a reader keeps in ``state["raw"]``."""
+    total_size = p.stat().st_size
+
+    def position() -> tuple[int, int]:
+        raw = state.get("raw")
+        try:
+            return (raw.tell() if raw is not None and not raw.closed else total_size), total_size
+        except (OSError, ValueError):
+            return total_size, total_size
+
+    return position
+
+
 def _open_delimited(
     p: Path,
     enc: str,
@@ -426,15 +440,8 @@ def _open_delimited(
         columns = list(names)
     else:
         columns = [f"column_{i + 1}" for i in range(len(head_rows[0]))]
-    total_size = p.stat().st_size
     state: dict[str, Any] = {}
-
-    def position() -> tuple[int, int]:
-        raw = state.get("raw")
-        try:
-            return (raw.tell() if raw is not None and not raw.closed else total_size), total_size
-        except (OSError, ValueError):
-            return total_size, total_size
+    position = _byte_position(p, state)
 
     def batches(size: int) -> Iterator[list[RawRecord]]:
         stream, raw = _open_bytes(p)
@@ -541,15 +548,8 @@ def _open_jsonl(p: Path, enc: str) -> Source:
             obj = json.loads(ln.lstrip("\ufeff"))
             if isinstance(obj, dict):
                 cols.update(dict.fromkeys(str(k) for k in obj))
-    total_size = p.stat().st_size
     state: dict[str, Any] = {}
-
-    def position() -> tuple[int, int]:
-        raw = state.get("raw")
-        try:
-            return (raw.tell() if raw is not None and not raw.closed else total_size), total_size
-        except (OSError, ValueError):
-            return total_size, total_size
+    position = _byte_position(p, state)
 
     def batches(size: int) -> Iterator[list[RawRecord]]:
         stream, raw = _open_bytes(p)
