@@ -11,8 +11,10 @@ __all__ = [
     "EngineError",
     "EnrichError",
     "InputFileError",
+    "QueryError",
     "SettingsError",
     "SocialopsError",
+    "TopicError",
     "UnknownPresetError",
     "WorkspaceError",
 ]
@@ -48,6 +50,22 @@ class SettingsError(SocialopsError):
 
 class EngineError(SocialopsError):
     """The analytics engine named is unknown or could not start."""
+
+    exit_code = 2
+
+
+class QueryError(SocialopsError):
+    """A topic query that does not parse; the message points at the position."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+class TopicError(SocialopsError):
+    """An unknown topic, a duplicate name, or a topic that cannot be used as asked."""
 
     exit_code = 2
 

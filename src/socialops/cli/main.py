@@ -43,9 +43,17 @@ def _root(
 
 def _register() -> None:
     # Command groups live in their own modules; each adds itself to `app`.
-    from socialops.cli import analytics_cmd, demo_cmd, ingest_cmd, nlp_cmd
+    from socialops.cli import (
+        alerts_cmd,
+        analytics_cmd,
+        demo_cmd,
+        ingest_cmd,
+        listen_cmd,
+        nlp_cmd,
+        report_cmd,
+    )
 
-    for mod in (ingest_cmd, nlp_cmd, analytics_cmd, demo_cmd):
+    for mod in (ingest_cmd, nlp_cmd, analytics_cmd, listen_cmd, report_cmd, alerts_cmd, demo_cmd):
         mod.register(app)
 
 

@@ -70,8 +70,10 @@ ENRICHED_FIELDS: list[pa.Field] = [
     pa.field("sentiment", pa.string()),  # negative | neutral | positive
     pa.field("sentiment_score", pa.float64()),  # -1 .. 1
     pa.field("keywords", _STRS),  # keyword candidates
+    pa.field("match_text", pa.string()),  # " unit unit ... ": tokens as query match units
     pa.field("enriched_by", pa.string()),  # "lang@1,normalize@1,..." component versions
     pa.field("day", pa.date32()),  # local day of created_at in the workspace zone
+    pa.field("hour", pa.int8()),  # local hour of day (0-23) of created_at
     pa.field("month", pa.string()),  # YYYY-MM partition key (local), "undated" when no date
 ]
 ENRICHED_SCHEMA = pa.schema(POST_FIELDS + ENRICHED_FIELDS)

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialops.domain.post import ENRICHED_SCHEMA
-from socialops.nlp import en, keywords, ko, lang, normalize
+from socialops.nlp import en, keywords, ko, lang, match, normalize
 
 __all__ = ["COMPONENTS", "Component", "enrich_batch", "enrich_batches", "pipeline_id"]
 
@@ -42,7 +42,8 @@ COMPONENTS: tuple[Component, ...] = (
     Component("tokens", ("text_norm", "lang"), ("tokens", "lemmas")),
     Component("sentiment", ("tokens", "text_norm", "lang"), ("sentiment", "sentiment_score")),
     Component("keywords", ("tokens", "lemmas", "hashtags"), ("keywords",)),
-    Component("time", ("created_at",), ("day", "month")),
+    Component("match", ("tokens",), ("match_text",)),
+    Component("time", ("created_at",), ("day", "hour", "month")),
 )
 
 
@@ -57,7 +58,8 @@ def _versions() -> dict[str, str]:
         "tokens": f"kiwi-{ko.kiwi_version()}/en-{en.VERSION}",
         "sentiment": f"{KoSentiment.VERSION}/{EnSentiment.VERSION}",
         "keywords": keywords.VERSION,
-        "time": "1",
+        "match": match.VERSION,
+        "time": "2",
     }
 
 
@@ -66,11 +68,12 @@ def pipeline_id() -> str:
     return ",".join(f"{c.name}@{c.version}" for c in COMPONENTS)
 
 
-def _local_days(created_at: pa.Array, tz: str) -> tuple[pa.Array, pa.Array]:
+def _local_days(created_at: pa.Array, tz: str) -> tuple[pa.Array, pa.Array, pa.Array]:
     local = pc.local_timestamp(created_at.cast(pa.timestamp("us", tz=tz)))
     day = local.cast(pa.date32())
+    hour = pc.hour(local).cast(pa.int8())
     month = pc.fill_null(pc.strftime(local, format="%Y-%m"), "undated")
-    return day, month
+    return day, hour, month
 
 
 def enrich_batch(batch: pa.RecordBatch, tz: str = "Asia/Seoul") -> pa.RecordBatch:
@@ -119,7 +122,7 @@ def enrich_batch(batch: pa.RecordBatch, tz: str = "Asia/Seoul") -> pa.RecordBatc
             sentiment[i] = lab
             score[i] = round(float(sc), 6)
 
-    day, month = _local_days(batch.column("created_at"), tz)
+    day, hour, month = _local_days(batch.column("created_at"), tz)
     strs = pa.list_(pa.string())
     added: dict[str, Any] = {
         "lang": pa.array(langs, pa.string()),
@@ -133,8 +136,10 @@ def enrich_batch(batch: pa.RecordBatch, tz: str = "Asia/Seoul") -> pa.RecordBatc
         "sentiment": pa.array(sentiment, pa.string()),
         "sentiment_score": pa.array(score, pa.float64()),
         "keywords": pa.array(kws, strs),
+        "match_text": pa.array([match.match_text(t) for t in tokens], pa.string()),
         "enriched_by": pa.array([pipeline_id()] * n, pa.string()),
         "day": day,
+        "hour": hour,
         "month": month,
     }
     columns = [

@@ -91,9 +91,13 @@ class AnalyticsStore:
         if self._posts is None:
             if not self.ws.enriched_files():
                 raise DataError(EMPTY_STORE)
-            self._posts = (
-                self._duckdb_posts() if self.engine.kind == "duckdb" else self._spark_posts()
-            )
+            posts = self._duckdb_posts() if self.engine.kind == "duckdb" else self._spark_posts()
+            if "match_text" not in posts.columns:
+                raise DataError(
+                    "The enriched posts were made by an older socialops: run "
+                    "`socialops enrich --rebuild` to redo them with this version."
+                )
+            self._posts = posts
         return self._posts
 
     def keyword_counts(self) -> ir.Table:

@@ -80,6 +80,18 @@ CREATE TABLE IF NOT EXISTS enrich_runs (
     started_at   TEXT NOT NULL,
     finished_at  TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS topics (
+    name        TEXT PRIMARY KEY,
+    query       TEXT NOT NULL,
+    kind        TEXT NOT NULL,                -- brand | competitor | product | campaign
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS alert_runs (
+    run_at      TEXT PRIMARY KEY,             -- when `socialops alerts` ran (UTC ISO)
+    since       TEXT,                         -- the period start it looked from
+    alerts      TEXT NOT NULL                 -- JSON list of the alert keys it reported
+);
 CREATE TABLE IF NOT EXISTS enriched_parts (
     raw_part     TEXT PRIMARY KEY REFERENCES raw_parts(part),
     run_id       TEXT NOT NULL REFERENCES enrich_runs(run_id),

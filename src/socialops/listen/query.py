@@ -1,0 +1,293 @@
+"""Boolean topic queries: parse, compile to an Ibis filter, and match in plain Python.
+
+Syntax (like Brandwatch's and Talkwalker's, case-insensitive for words, operators in capitals)::
+
+    대한항공 OR "korean air" OR @KoreanAir OR #대한항공
+    (배송 OR 택배) AND (늦다 OR 지연) NOT 환불
+    united -"united states"          # - is NOT; words side by side are ANDed
+    삼성*                            # prefix: 삼성, 삼성전자, 삼성페이 ...
+
+- ``AND``, ``OR``, ``NOT`` (also ``-`` before a term or group), parentheses; ``NOT`` binds
+  tighter than ``AND``, which binds tighter than ``OR``; juxtaposition is ``AND``.
+- A word is matched morpheme-aware for Korean and case-insensitively, plural-folded for English:
+  the term is analysed like post text into match units (:mod:`socialops.nlp.match`) and found as
+  a whole-unit run in the post's ``match_text`` — ``배송`` finds 배송이 and 배송은, ``늦다`` finds
+  늦었어요, ``flight`` finds Flights. Trailing particles and endings of a term are dropped.
+- ``"exact phrase"``: its units, consecutive and in order.
+- ``#hashtag`` and ``@handle``: that hashtag or mention (case-insensitive).
+- ``word*``: any unit that starts with ``word``.
+
+A query that does not parse raises :class:`~socialops.errors.QueryError` whose message gives
+the position (1-based) and shows the query with a marker there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import reduce
+from typing import TYPE_CHECKING, Union
+
+from socialops.errors import QueryError
+from socialops.nlp import match as mu
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+__all__ = ["And", "Node", "Not", "Or", "Term", "compile_query", "matches", "parse", "terms"]
+
+MAX_QUERY_CHARS = 2000
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+
+
+@dataclass(frozen=True)
+class Term:
+    raw: str  # as written (without quotes)
+    units: tuple[str, ...]  # match units to find as one run
+    prefix: bool = False  # last unit is a prefix (word*)
+    phrase: bool = False
+
+    @property
+    def needle(self) -> str:
+        """The substring of ``match_text`` that means a match."""
+        body = " ".join(self.units)
+        return f" {body}" if self.prefix else f" {body} "
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+Node = Union[Term, Not, And, Or]  # noqa: UP007 - a runtime alias
+
+# -- tokens ------------------------------------------------------------------------------------
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+)|(?P<lp>\()|(?P<rp>\))|(?P<phrase>"[^"]*"?)|(?P<minus>-(?=[^\s)]))"""
+    r"""|(?P<word>[^\s()"]+)"""
+)
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # lp rp phrase word and or not end
+    text: str
+    pos: int  # 0-based character offset
+
+
+def _error(query: str, pos: int, what: str) -> QueryError:
+    pos = max(0, min(pos, len(query)))
+    shown = f"{query[:pos]}⟦here⟧{query[pos:]}"
+    return QueryError(
+        f"Bad topic query at position {pos + 1}: {what}. Query: {shown}", position=pos + 1
+    )
+
+
+def _lex(query: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    for m in _TOKEN.finditer(query):
+        kind = m.lastgroup or ""
+        text = m.group()
+        if kind == "ws":
+            continue
+        if kind == "phrase":
+            if len(text) < 2 or not text.endswith('"'):
+                raise _error(query, m.start(), 'a phrase is not closed: add the closing "')
+            toks.append(_Tok("phrase", text[1:-1], m.start()))
+        elif kind == "word" and text in ("AND", "OR", "NOT"):
+            toks.append(_Tok(text.lower(), text, m.start()))
+        elif kind == "word" and text in ("&&", "||"):
+            toks.append(_Tok("and" if text == "&&" else "or", text, m.start()))
+        elif kind == "minus":
+            toks.append(_Tok("not", "-", m.start()))
+        else:
+            toks.append(_Tok(kind, text, m.start()))
+    toks.append(_Tok("end", "", len(query)))
+    return toks
+
+
+# -- terms -------------------------------------------------------------------------------------
+_DROP_TRAILING = ("J", "E", "S")  # particles, endings, punctuation at the end of a term
+
+
+def _units_ko(text: str) -> list[str]:
+    from socialops.nlp import ko
+
+    morphs = [(f, t.partition("-")[0]) for f, t, _ in ko.analyse([text])[0]]
+    while (
+        morphs
+        and morphs[-1][1].startswith(_DROP_TRAILING)
+        and morphs[-1][1]
+        not in (
+            "SL",
+            "SN",
+            "SH",
+        )
+    ):
+        morphs.pop()
+    out = [mu.unit(f, t) for f, t in morphs]
+    return [u for u in out if u]
+
+
+def _units_en(text: str) -> list[str]:
+    from socialops.nlp import en
+
+    toks, _ = en.tokenize(text)
+    out = []
+    for tok in toks:
+        form, _, tag = tok.rpartition("/")
+        u = mu.unit(form, tag)
+        if u:
+            out.append(u)
+    return out
+
+
+def _term(query: str, tok: _Tok) -> Term:
+    raw = tok.text
+    phrase = tok.kind == "phrase"
+    body = raw.strip()
+    prefix = not phrase and body.endswith("*") and len(body) > 1
+    if prefix:
+        body = body.rstrip("*")
+    if not body:
+        raise _error(query, tok.pos, "an empty term: write a word or a phrase")
+    if not phrase and body[0] in "#@" and len(body) > 1:
+        units: list[str] = [body.lower()]
+    elif not phrase and "*" in body:
+        raise _error(query, tok.pos, "'*' is allowed only at the end of a word (배송*)")
+    else:
+        units = _units_ko(body) if _HANGUL.search(body) else _units_en(body)
+    if not units:
+        raise _error(query, tok.pos, f"{raw!r} has nothing searchable (only punctuation?)")
+    return Term(raw=raw, units=tuple(units), prefix=prefix, phrase=phrase)
+
+
+# -- parser ------------------------------------------------------------------------------------
+class _Parser:
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.toks = _lex(query)
+        self.i = 0
+
+    @property
+    def tok(self) -> _Tok:
+        return self.toks[self.i]
+
+    def take(self) -> _Tok:
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise _error(self.query, 0, "the query is empty: write at least one word")
+        node = self.or_()
+        if self.tok.kind == "rp":
+            raise _error(self.query, self.tok.pos, "a ')' without its '('")
+        if self.tok.kind != "end":  # pragma: no cover - or_ consumes everything else
+            raise _error(self.query, self.tok.pos, f"unexpected {self.tok.text!r}")
+        return node
+
+    def or_(self) -> Node:
+        parts = [self.and_()]
+        while self.tok.kind == "or":
+            self.take()
+            parts.append(self.and_())
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def and_(self) -> Node:
+        start = self.tok.pos
+        parts = [self.not_()]
+        while True:
+            if self.tok.kind == "and":
+                self.take()
+                parts.append(self.not_())
+            elif self.tok.kind in ("word", "phrase", "lp", "not"):
+                parts.append(self.not_())  # juxtaposition
+            else:
+                break
+        if all(isinstance(p, Not) for p in parts):
+            raise _error(
+                self.query,
+                start,
+                "a query cannot only exclude: add what to look for before NOT",
+            )
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def not_(self) -> Node:
+        if self.tok.kind == "not":
+            self.take()
+            return Not(self.not_())
+        return self.atom()
+
+    def atom(self) -> Node:
+        t = self.tok
+        if t.kind == "lp":
+            self.take()
+            if self.tok.kind == "rp":
+                raise _error(self.query, self.tok.pos, "empty parentheses")
+            node = self.or_()
+            if self.tok.kind != "rp":
+                raise _error(self.query, self.tok.pos, "a '(' is not closed: add ')'")
+            self.take()
+            return node
+        if t.kind in ("word", "phrase"):
+            self.take()
+            return _term(self.query, t)
+        if t.kind == "end":
+            raise _error(self.query, t.pos, "the query ends where a word was expected")
+        if t.kind == "rp":
+            raise _error(self.query, t.pos, "a ')' where a word was expected")
+        raise _error(self.query, t.pos, f"{t.text} where a word was expected")
+
+
+def parse(query: str) -> Node:
+    """Parse a topic query into a tree of :class:`Term`, :class:`Not`, :class:`And`, :class:`Or`."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"The query has {len(query)} characters; keep it under {MAX_QUERY_CHARS}, "
+            "or split it into several topics."
+        )
+    return _Parser(query).parse()
+
+
+def terms(node: Node, *, positive: bool = True) -> list[Term]:
+    """The terms of a query; with ``positive`` only those not under a NOT."""
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Not):
+        return [] if positive else terms(node.child, positive=positive)
+    return [t for c in node.children for t in terms(c, positive=positive)]
+
+
+def compile_query(node: Node, match_text: ir.StringValue) -> ir.BooleanValue:
+    """The query as an Ibis boolean over a ``match_text`` column (runs on DuckDB and Spark)."""
+    if isinstance(node, Term):
+        return match_text.contains(node.needle)
+    if isinstance(node, Not):
+        return ~compile_query(node.child, match_text)
+    parts = [compile_query(c, match_text) for c in node.children]
+    if isinstance(node, And):
+        return reduce(lambda a, b: a & b, parts)
+    return reduce(lambda a, b: a | b, parts)
+
+
+def matches(node: Node, match_text: str) -> bool:
+    """The same query in plain Python (tests check the engines against it)."""
+    if isinstance(node, Term):
+        return node.needle in match_text
+    if isinstance(node, Not):
+        return not matches(node.child, match_text)
+    if isinstance(node, And):
+        return all(matches(c, match_text) for c in node.children)
+    return any(matches(c, match_text) for c in node.children)

@@ -1,0 +1,243 @@
+"""What every listening analysis shares: the scope (time range, granularity, filters), the
+topic filters compiled to Ibis, periods, and result tables.
+
+Time: ``day`` and ``hour`` are the post's local day and hour in the workspace zone (set at
+enrichment, Asia/Seoul by default). Engines aggregate by day (and hour) only; periods (hour, day,
+ISO week starting Monday) are built from those in Python, so both engines give the same periods
+and every empty period is present with zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from socialops.errors import DataError, SettingsError
+from socialops.listen import query as q
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from socialops.listen.topics import Topic
+    from socialops.store.analytics import AnalyticsStore
+
+__all__ = [
+    "EVERY",
+    "ResultTable",
+    "Scope",
+    "all_periods",
+    "count_rows",
+    "data_extent",
+    "parse_day",
+    "period_of",
+    "scoped_posts",
+    "topic_filter",
+]
+
+Every = Literal["hour", "day", "week"]
+EVERY: tuple[str, ...] = ("hour", "day", "week")
+SENTIMENTS = ("positive", "neutral", "negative")
+
+
+def parse_day(value: str | None, flag: str) -> date | None:
+    """``YYYY-MM-DD`` (or ``YYYY-MM-DDTHH:MM...``: the day is taken) → date."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise SettingsError(
+            f"{flag} {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2015-02-21."
+        ) from None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The slice of posts an analysis looks at. ``start``/``end`` are inclusive local days;
+    ``None`` means the data's first/last day (see :func:`resolve`)."""
+
+    start: date | None = None
+    end: date | None = None
+    every: str = "day"
+    platforms: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.every not in EVERY:
+            raise SettingsError(f"--every {self.every!r}: use hour, day or week.")
+        if self.start and self.end and self.start > self.end:
+            raise SettingsError(
+                f"--from {self.start} is after --to {self.end}: swap them or widen the range."
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+            "every": self.every,
+            "platforms": list(self.platforms),
+            "langs": list(self.langs),
+        }
+
+
+def _filtered(store: AnalyticsStore, scope: Scope) -> ir.Table:
+    t = store.posts()
+    cond = [t.day.notnull()]
+    if scope.start:
+        cond.append(t.day >= scope.start)
+        cond.append(t.month >= scope.start.strftime("%Y-%m"))  # prunes month= folders
+    if scope.end:
+        cond.append(t.day <= scope.end)
+        cond.append(t.month <= scope.end.strftime("%Y-%m"))
+    if scope.platforms:
+        cond.append(t.platform.isin(list(scope.platforms)))
+    if scope.langs:
+        cond.append(t.lang.isin(list(scope.langs)))
+    return t.filter(cond)
+
+
+def data_extent(store: AnalyticsStore, scope: Scope) -> tuple[date, date] | None:
+    """First and last local day with posts in the scope's filters (ignoring its range)."""
+    from socialops.store.analytics import fetch_arrow
+
+    t = _filtered(store, Scope(platforms=scope.platforms, langs=scope.langs))
+    row = fetch_arrow(t.aggregate(lo=t.day.min(), hi=t.day.max())).to_pylist()[0]
+    if row["lo"] is None:
+        return None
+    return row["lo"], row["hi"]
+
+
+def resolve(store: AnalyticsStore, scope: Scope) -> Scope:
+    """The scope with an open range closed to the data's extent; a clear error when the range
+    holds no posts at all."""
+    extent = data_extent(store, scope)
+    filters = ""
+    if scope.platforms or scope.langs:
+        filters = (
+            f" for platform {list(scope.platforms) or 'any'}, language {list(scope.langs) or 'any'}"
+        )
+    if extent is None:
+        raise DataError(f"No dated posts{filters}: import and enrich data first, or drop filters.")
+    lo, hi = extent
+    start, end = scope.start or lo, scope.end or hi
+    if start > hi or end < lo or start > end:
+        raise DataError(
+            f"No posts between {start} and {end}{filters}: the data covers {lo} to {hi}; "
+            "choose --from/--to inside it."
+        )
+    return Scope(start, end, scope.every, scope.platforms, scope.langs)
+
+
+def scoped_posts(store: AnalyticsStore, scope: Scope) -> ir.Table:
+    """Dated posts in the scope's range and filters."""
+    return _filtered(store, scope)
+
+
+def topic_filter(t: ir.Table, topic: Topic) -> ir.BooleanValue:
+    """The topic's query as a filter over ``t`` (a posts table)."""
+    return q.compile_query(topic.tree, t.match_text)
+
+
+# -- periods -----------------------------------------------------------------------------------
+def period_of(day: date, hour: int | None, every: str) -> str:
+    """The period key of a local day/hour: ``2015-02-22``, ``2015-02-22T13:00`` or the Monday
+    of the ISO week (``2015-02-16``)."""
+    if every == "hour":
+        return f"{day.isoformat()}T{(hour or 0):02d}:00"
+    if every == "week":
+        return (day - timedelta(days=day.weekday())).isoformat()
+    return day.isoformat()
+
+
+def all_periods(start: date, end: date, every: str) -> list[str]:
+    """Every period key from ``start`` to ``end`` inclusive, in order."""
+    out: list[str] = []
+    if every == "week":
+        d = start - timedelta(days=start.weekday())
+        while d <= end:
+            out.append(d.isoformat())
+            d += timedelta(days=7)
+        return out
+    d = start
+    while d <= end:
+        if every == "hour":
+            out.extend(f"{d.isoformat()}T{h:02d}:00" for h in range(24))
+        else:
+            out.append(d.isoformat())
+        d += timedelta(days=1)
+    return out
+
+
+def period_start(key: str) -> datetime:
+    """The local start of a period key."""
+    return datetime.fromisoformat(key if "T" in key else f"{key}T00:00")
+
+
+def period_end(key: str, every: str) -> datetime:
+    """The local end (exclusive) of a period key."""
+    step = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(days=7)}
+    return period_start(key) + step[every]
+
+
+@dataclass
+class CountRows:
+    """Post counts by (period, sentiment): ``all`` posts and each topic's matches."""
+
+    periods: list[str]
+    topics: list[str]
+    # (period, sentiment) -> [all, topic0, topic1, ...]
+    cells: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+
+    def series(self, column: int, sentiment: str | None = None) -> list[int]:
+        """Counts per period of ``column`` (0 = all posts, 1.. = topics), optionally for one
+        sentiment only."""
+        zero = [0] * (len(self.topics) + 1)
+        wanted = (*SENTIMENTS, "none") if sentiment is None else (sentiment,)
+        return [sum(self.cells.get((p, s), zero)[column] for s in wanted) for p in self.periods]
+
+    def total(self, column: int, sentiment: str | None = None) -> int:
+        return sum(self.series(column, sentiment))
+
+
+def count_rows(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> CountRows:
+    """One scan: posts per day (and hour) and sentiment, in all and for each topic."""
+    from socialops.store.analytics import fetch_arrow
+
+    assert scope.start and scope.end, "resolve() the scope first"
+    t = scoped_posts(store, scope)
+    t = t.mutate(sentiment=t.sentiment.fill_null("none"))
+    keys = ["day", "hour"] if scope.every == "hour" else ["day"]
+    aggs: dict[str, Any] = {"n_all": t.count()}
+    for i, topic in enumerate(topics):
+        aggs[f"n_{i}"] = topic_filter(t, topic).ifelse(1, 0).sum()
+    expr = t.group_by([*keys, "sentiment"]).aggregate(**aggs)
+    table = fetch_arrow(expr)
+    rows = CountRows(all_periods(scope.start, scope.end, scope.every), [x.name for x in topics])
+    width = len(topics) + 1
+    for r in table.to_pylist():
+        key = (period_of(r["day"], r.get("hour"), scope.every), r["sentiment"])
+        cell = rows.cells.setdefault(key, [0] * width)
+        cell[0] += int(r["n_all"])
+        for i in range(len(topics)):
+            cell[i + 1] += int(r[f"n_{i}"] or 0)
+    return rows
+
+
+# -- result tables (CLI display, CSV/XLSX export) ---------------------------------------------
+@dataclass
+class ResultTable:
+    """A flat table of an analysis result: shown by the CLI, exported by the report."""
+
+    name: str  # short, file-name safe, e.g. "volume", "assoc_positive"
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+
+    @classmethod
+    def of(
+        cls, name: str, title: str, records: Iterable[dict[str, Any]], columns: list[str]
+    ) -> ResultTable:
+        return cls(name, title, columns, [[r.get(c) for c in columns] for r in records])

@@ -1,0 +1,193 @@
+"""Mention volume, share of voice and sentiment over time, per topic (one scan for all three).
+
+Formulas (../shared/PRODUCT.md):
+
+- share of voice = a brand's mentions / all tracked brands' and competitors' mentions × 100
+  (a post that names two brands is a mention of each);
+- net sentiment = (positive − negative) / (positive + negative), ``null`` when both are 0; also
+  ``pct_positive − pct_negative`` where the shares are of posts with a sentiment (positive,
+  neutral, negative); posts without one (languages other than ko/en) are counted as ``unscored``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from socialops.listen.scope import SENTIMENTS, CountRows, ResultTable, Scope, count_rows
+
+if TYPE_CHECKING:
+    from socialops.listen.topics import Topic
+    from socialops.store.analytics import AnalyticsStore
+
+__all__ = [
+    "net_sentiment",
+    "sentiment",
+    "sentiment_tables",
+    "sov",
+    "sov_tables",
+    "volume",
+    "volume_tables",
+]
+
+SOV_KINDS = ("brand", "competitor")
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 2) if whole else None
+
+
+def net_sentiment(pos: int, neg: int) -> float | None:
+    return round((pos - neg) / (pos + neg), 4) if pos + neg else None
+
+
+def _head(name: str, scope: Scope, topics: Sequence[Topic], rows: CountRows) -> dict[str, Any]:
+    return {
+        "analysis": name,
+        "scope": scope.to_dict(),
+        "topics": [t.name for t in topics],
+        "periods": rows.periods,
+    }
+
+
+def volume(
+    store: AnalyticsStore,
+    scope: Scope,
+    topics: Sequence[Topic],
+    rows: CountRows | None = None,
+) -> dict[str, Any]:
+    """Posts matching each topic per period, and all posts in scope (the collection volume)."""
+    rows = rows or count_rows(store, scope, topics)
+    out = _head("volume", scope, topics, rows)
+    all_series = rows.series(0)
+    out["all_posts"] = {"total": sum(all_series), "series": all_series}
+    out["results"] = []
+    for i, t in enumerate(topics):
+        series = rows.series(i + 1)
+        out["results"].append(
+            {"topic": t.name, "kind": t.kind, "total": sum(series), "series": series}
+        )
+    return out
+
+
+def sov(
+    store: AnalyticsStore,
+    scope: Scope,
+    topics: Sequence[Topic],
+    rows: CountRows | None = None,
+) -> dict[str, Any]:
+    """Share of voice among the brands and competitors in ``topics`` (all of them when none of
+    the topics is a brand or competitor), in total and per period."""
+    tracked = [t for t in topics if t.kind in SOV_KINDS] or list(topics)
+    rows = rows or count_rows(store, scope, topics)
+    out = _head("sov", scope, tracked, rows)
+    idx = {t.name: i + 1 for i, t in enumerate(topics)}
+    series = {t.name: rows.series(idx[t.name]) for t in tracked}
+    totals = {n: sum(s) for n, s in series.items()}
+    grand = sum(totals.values())
+    out["total_mentions"] = grand
+    out["results"] = [
+        {
+            "topic": t.name,
+            "kind": t.kind,
+            "mentions": totals[t.name],
+            "share": _pct(totals[t.name], grand),
+            "series": [
+                {"mentions": series[t.name][k], "share": _pct(series[t.name][k], per)}
+                for k, per in enumerate(
+                    sum(s[k] for s in series.values()) for k in range(len(rows.periods))
+                )
+            ],
+        }
+        for t in tracked
+    ]
+    return out
+
+
+def _sentiment_cell(pos: int, neu: int, neg: int, unscored: int) -> dict[str, Any]:
+    scored = pos + neu + neg
+    pp, pn = _pct(pos, scored), _pct(neg, scored)
+    return {
+        "positive": pos,
+        "neutral": neu,
+        "negative": neg,
+        "unscored": unscored,
+        "pct_positive": pp,
+        "pct_neutral": _pct(neu, scored),
+        "pct_negative": pn,
+        "net_sentiment": net_sentiment(pos, neg),
+        "pct_diff": round(pp - pn, 2) if pp is not None and pn is not None else None,
+    }
+
+
+def sentiment(
+    store: AnalyticsStore,
+    scope: Scope,
+    topics: Sequence[Topic],
+    rows: CountRows | None = None,
+) -> dict[str, Any]:
+    """Sentiment counts, shares and net sentiment per topic, in total and per period."""
+    rows = rows or count_rows(store, scope, topics)
+    out = _head("sentiment", scope, topics, rows)
+    out["results"] = []
+    for i, t in enumerate(topics):
+        per = {s: rows.series(i + 1, s) for s in (*SENTIMENTS, "none")}
+        cells = [
+            _sentiment_cell(
+                per["positive"][k], per["neutral"][k], per["negative"][k], per["none"][k]
+            )
+            for k in range(len(rows.periods))
+        ]
+        total = _sentiment_cell(*(sum(per[s]) for s in (*SENTIMENTS, "none")))
+        out["results"].append({"topic": t.name, "kind": t.kind, **total, "series": cells})
+    return out
+
+
+# -- tables ------------------------------------------------------------------------------------
+def volume_tables(result: dict[str, Any]) -> list[ResultTable]:
+    names = [r["topic"] for r in result["results"]]
+    rows = [
+        [p, *(r["series"][k] for r in result["results"]), result["all_posts"]["series"][k]]
+        for k, p in enumerate(result["periods"])
+    ]
+    return [ResultTable("volume", "Mention volume", ["period", *names, "all posts"], rows)]
+
+
+def sov_tables(result: dict[str, Any]) -> list[ResultTable]:
+    total = ResultTable.of(
+        "sov", "Share of voice", result["results"], ["topic", "kind", "mentions", "share"]
+    )
+    names = [r["topic"] for r in result["results"]]
+    rows = [
+        [p, *(r["series"][k]["share"] for r in result["results"])]
+        for k, p in enumerate(result["periods"])
+    ]
+    return [
+        total,
+        ResultTable("sov_by_period", "Share of voice by period (%)", ["period", *names], rows),
+    ]
+
+
+_SENT_COLS = [
+    "positive",
+    "neutral",
+    "negative",
+    "unscored",
+    "pct_positive",
+    "pct_negative",
+    "net_sentiment",
+    "pct_diff",
+]
+
+
+def sentiment_tables(result: dict[str, Any]) -> list[ResultTable]:
+    total = ResultTable.of("sentiment", "Sentiment", result["results"], ["topic", *_SENT_COLS])
+    rows = [
+        [r["topic"], p, *(r["series"][k][c] for c in _SENT_COLS)]
+        for r in result["results"]
+        for k, p in enumerate(result["periods"])
+    ]
+    by = ResultTable(
+        "sentiment_by_period", "Sentiment by period", ["topic", "period", *_SENT_COLS], rows
+    )
+    return [total, by]
