@@ -46,12 +46,16 @@ class Term:
     units: tuple[str, ...]  # match units to find as one run
     prefix: bool = False  # last unit is a prefix (word*)
     phrase: bool = False
+    compound: str | None = None  # Korean nouns written as one word: also found as a compound
 
     @property
-    def needle(self) -> str:
-        """The substring of ``match_text`` that means a match."""
-        body = " ".join(self.units)
-        return f" {body}" if self.prefix else f" {body} "
+    def needles(self) -> tuple[str, ...]:
+        """Substrings of ``match_text`` any of which means a match."""
+        end = "" if self.prefix else " "
+        out = [f" {' '.join(self.units)}{end}"]
+        if self.compound:
+            out.append(f" {self.compound}{end}")
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -118,25 +122,26 @@ def _lex(query: str) -> list[_Tok]:
 
 # -- terms -------------------------------------------------------------------------------------
 _DROP_TRAILING = ("J", "E", "S")  # particles, endings, punctuation at the end of a term
+_KEEP_S = ("SL", "SN", "SH")  # Latin, numbers, Chinese characters are words
 
 
-def _units_ko(text: str) -> list[str]:
+def _units_ko(text: str) -> tuple[list[str], str | None]:
+    """Units of a Korean term, and its compound form when it is nouns written as one word."""
     from socialops.nlp import ko
 
     morphs = [(f, t.partition("-")[0]) for f, t, _ in ko.analyse([text])[0]]
-    while (
-        morphs
-        and morphs[-1][1].startswith(_DROP_TRAILING)
-        and morphs[-1][1]
-        not in (
-            "SL",
-            "SN",
-            "SH",
-        )
-    ):
+    while morphs and morphs[-1][1].startswith(_DROP_TRAILING) and morphs[-1][1] not in _KEEP_S:
         morphs.pop()
-    out = [mu.unit(f, t) for f, t in morphs]
-    return [u for u in out if u]
+    pairs = [(mu.unit(f, t), t) for f, t in morphs]
+    units = [u for u, _ in pairs if u]
+    compound = None
+    if (
+        1 < len(units) <= mu.MAX_COMPOUND
+        and " " not in text.strip()
+        and all(t in mu.NOUN_TAGS for u, t in pairs if u)
+    ):
+        compound = "".join(units)
+    return units, compound
 
 
 def _units_en(text: str) -> list[str]:
@@ -161,15 +166,18 @@ def _term(query: str, tok: _Tok) -> Term:
         body = body.rstrip("*")
     if not body:
         raise _error(query, tok.pos, "an empty term: write a word or a phrase")
+    compound: str | None = None
     if not phrase and body[0] in "#@" and len(body) > 1:
         units: list[str] = [body.lower()]
     elif not phrase and "*" in body:
         raise _error(query, tok.pos, "'*' is allowed only at the end of a word (배송*)")
+    elif _HANGUL.search(body):
+        units, compound = _units_ko(body)
     else:
-        units = _units_ko(body) if _HANGUL.search(body) else _units_en(body)
+        units = _units_en(body)
     if not units:
         raise _error(query, tok.pos, f"{raw!r} has nothing searchable (only punctuation?)")
-    return Term(raw=raw, units=tuple(units), prefix=prefix, phrase=phrase)
+    return Term(raw=raw, units=tuple(units), prefix=prefix, phrase=phrase, compound=compound)
 
 
 # -- parser ------------------------------------------------------------------------------------
@@ -273,7 +281,8 @@ def terms(node: Node, *, positive: bool = True) -> list[Term]:
 def compile_query(node: Node, match_text: ir.StringValue) -> ir.BooleanValue:
     """The query as an Ibis boolean over a ``match_text`` column (runs on DuckDB and Spark)."""
     if isinstance(node, Term):
-        return match_text.contains(node.needle)
+        hits = [match_text.contains(n) for n in node.needles]
+        return reduce(lambda a, b: a | b, hits)
     if isinstance(node, Not):
         return ~compile_query(node.child, match_text)
     parts = [compile_query(c, match_text) for c in node.children]
@@ -285,7 +294,7 @@ def compile_query(node: Node, match_text: ir.StringValue) -> ir.BooleanValue:
 def matches(node: Node, match_text: str) -> bool:
     """The same query in plain Python (tests check the engines against it)."""
     if isinstance(node, Term):
-        return node.needle in match_text
+        return any(n in match_text for n in node.needles)
     if isinstance(node, Not):
         return not matches(node.child, match_text)
     if isinstance(node, And):

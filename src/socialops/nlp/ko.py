@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi
 
-__all__ = ["CONTENT_TAGS", "analyse", "get_kiwi", "kiwi_version", "lemma_of"]
+__all__ = ["CONTENT_TAGS", "analyse", "analyse_words", "get_kiwi", "kiwi_version", "lemma_of"]
 
 _lock = threading.Lock()
 _kiwi: Kiwi | None = None
@@ -52,6 +52,21 @@ def analyse(texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
     out: list[list[tuple[str, str, str]]] = []
     for toks in kiwi.tokenize(list(texts)):
         out.append([(t.form, t.tag, t.lemma) for t in toks])
+    return out
+
+
+def analyse_words(texts: Sequence[str]) -> list[list[tuple[str, str, str, bool]]]:
+    """Like :func:`analyse`, with a fourth item: whether the morpheme starts a new word (there is
+    a space, or the text's start, before it)."""
+    kiwi = get_kiwi()
+    out: list[list[tuple[str, str, str, bool]]] = []
+    for toks in kiwi.tokenize(list(texts)):
+        end = -1
+        row = []
+        for t in toks:
+            row.append((t.form, t.tag, t.lemma, t.start > end))
+            end = t.start + t.len
+        out.append(row)
     return out
 
 

@@ -11,23 +11,30 @@ consecutive units. Rules for a unit:
 - English words: lower case, plural folded (``flights`` → ``flight``), stop words kept (phrases);
 - ``#hashtags`` and ``@mentions``: lower-cased with their sign; URLs, emails and punctuation are
   not units.
+
+Kiwi splits the same compound differently by context (겨울왕국/NNP alone, 겨울/NNG 왕국/NNG in
+"겨울왕국 보고"), so after the units, behind a ``|`` that no phrase can cross, come the
+compounds of each run of adjacent nouns inside one word (every sub-run of two to four nouns,
+joined without a space): `` 겨울 왕국 보 고 | 겨울왕국 ``. A query term that is one noun finds either form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from socialops.nlp import en
 
 __all__ = ["SKIP_TAGS", "VERSION", "match_text", "unit"]
 
-VERSION = "1"
+VERSION = "2"
 
 # Kiwi and socialops.nlp.en tags that are not match units
 SKIP_TAGS = frozenset(
     {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB", "W_URL", "W_EMAIL", "URL", "Z_CODA"}
 )
 _EN_TAGS = frozenset({"EN", "STOP", "SL"})
+NOUN_TAGS = frozenset({"NNG", "NNP", "XR"})
+MAX_COMPOUND = 4
 
 
 def unit(form: str, tag: str) -> str | None:
@@ -39,14 +46,36 @@ def unit(form: str, tag: str) -> str | None:
     return form.lower().replace(" ", "_")
 
 
-def match_text(tokens: Iterable[str]) -> str:
-    """``" u1 u2 ... "`` for tokens stored as ``form/TAG`` (an empty post gives ``" "``)."""
+def match_text(tokens: Iterable[str], word_starts: Sequence[bool] | None = None) -> str:
+    """``" u1 u2 ... | compounds "`` for tokens stored as ``form/TAG`` (an empty post gives
+    ``" "``). ``word_starts[i]`` says token ``i`` begins a new word (a space before it): noun
+    compounds never cross a word boundary. Without it, adjacent nouns always join."""
     units: list[str] = []
-    for tok in tokens:
+    compounds: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        for i in range(len(run)):
+            for j in range(i + 2, min(len(run), i + MAX_COMPOUND) + 1):
+                compounds.append("".join(run[i:j]))
+        run.clear()
+
+    for k, tok in enumerate(tokens):
+        if word_starts is not None and word_starts[k]:
+            flush()
         form, _, tag = tok.rpartition("/")
         if not form:  # a token without a tag
             form, tag = tag, ""
-        u = unit(form, tag.partition("-")[0])
+        base = tag.partition("-")[0]
+        u = unit(form, base)
         if u:
             units.append(u)
-    return " " + " ".join(units) + " " if units else " "
+        if u and base in NOUN_TAGS:
+            run.append(u)
+        else:
+            flush()
+    flush()
+    if not units:
+        return " "
+    tail = " | " + " ".join(dict.fromkeys(compounds)) if compounds else ""
+    return " " + " ".join(units) + tail + " "

@@ -95,13 +95,15 @@ def enrich_batch(batch: pa.RecordBatch, tz: str = "Asia/Seoul") -> pa.RecordBatc
     sentiment: list[str | None] = [None] * n
     score: list[float | None] = [None] * n
 
+    word_starts: list[list[bool] | None] = [None] * n
     ko_idx = [i for i, lg in enumerate(langs) if lg == "ko"]
     if ko_idx:
-        morphs_all = ko.analyse([norms[i].text for i in ko_idx])
+        morphs_all = ko.analyse_words([norms[i].text for i in ko_idx])
         for i, morphs in zip(ko_idx, morphs_all, strict=True):
-            tokens[i] = [f"{f}/{t}" for f, t, _ in morphs]
-            lemmas[i] = [lm for _, t, lm in morphs if t.partition("-")[0] in ko.CONTENT_TAGS]
-            kws[i] = keywords.keywords_ko([(f, t) for f, t, _ in morphs], norms[i].hashtags)
+            tokens[i] = [f"{f}/{t}" for f, t, _, _ in morphs]
+            lemmas[i] = [lm for _, t, lm, _ in morphs if t.partition("-")[0] in ko.CONTENT_TAGS]
+            kws[i] = keywords.keywords_ko([(f, t) for f, t, _, _ in morphs], norms[i].hashtags)
+            word_starts[i] = [w for _, _, _, w in morphs]
         labels, scores = KoSentiment.load().score(
             [tokens[i] for i in ko_idx], [norms[i].text for i in ko_idx]
         )
@@ -136,7 +138,9 @@ def enrich_batch(batch: pa.RecordBatch, tz: str = "Asia/Seoul") -> pa.RecordBatc
         "sentiment": pa.array(sentiment, pa.string()),
         "sentiment_score": pa.array(score, pa.float64()),
         "keywords": pa.array(kws, strs),
-        "match_text": pa.array([match.match_text(t) for t in tokens], pa.string()),
+        "match_text": pa.array(
+            [match.match_text(t, w) for t, w in zip(tokens, word_starts, strict=True)], pa.string()
+        ),
         "enriched_by": pa.array([pipeline_id()] * n, pa.string()),
         "day": day,
         "hour": hour,
