@@ -15,7 +15,8 @@ consecutive units. Rules for a unit:
 Kiwi splits the same compound differently by context (겨울왕국/NNP alone, 겨울/NNG 왕국/NNG in
 "겨울왕국 보고"), so after the units, behind a ``|`` that no phrase can cross, come the
 compounds of each run of adjacent nouns inside one word (every sub-run of two to four nouns,
-joined without a space): `` 겨울 왕국 보 고 | 겨울왕국 ``. A query term that is one noun finds either form.
+joined without a space): `` 겨울 왕국 보 고 | 겨울왕국 ``. A query term that is one noun finds
+either form.
 """
 
 from __future__ import annotations
