@@ -138,7 +138,7 @@ def _units_ko(text: str) -> tuple[list[str], str | None]:
     if (
         1 < len(units) <= mu.MAX_COMPOUND
         and " " not in text.strip()
-        and all(t in mu.NOUN_TAGS for u, t in pairs if u)
+        and all(t in mu.COMPOUND_TAGS for u, t in pairs if u)
     ):
         compound = "".join(units)
     return units, compound

@@ -14,9 +14,9 @@ consecutive units. Rules for a unit:
 
 Kiwi splits the same compound differently by context (겨울왕국/NNP alone, 겨울/NNG 왕국/NNG in
 "겨울왕국 보고"), so after the units, behind a ``|`` that no phrase can cross, come the
-compounds of each run of adjacent nouns inside one word (every sub-run of two to four nouns,
-joined without a space): `` 겨울 왕국 보 고 | 겨울왕국 ``. A query term that is one noun finds
-either form.
+compounds of each run of adjacent nouns, roots, affixes and stems inside one word (every
+sub-run of two to four, joined without a space): `` 겨울 왕국 보 고 | 겨울왕국 ``. A query term
+written as one word finds either form (지루하다 finds 지루하/VA and 지루/XR 하/XSA).
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ SKIP_TAGS = frozenset(
     {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB", "W_URL", "W_EMAIL", "URL", "Z_CODA"}
 )
 _EN_TAGS = frozenset({"EN", "STOP", "SL"})
-NOUN_TAGS = frozenset({"NNG", "NNP", "XR"})
+# morphemes that join into compounds within a word: nouns, roots, derivational affixes and
+# predicate stems (지루/XR 하/XSA and 지루하/VA are the same word to a reader)
+COMPOUND_TAGS = frozenset({"NNG", "NNP", "XR", "XPN", "XSN", "XSA", "XSV", "VA", "VV"})
 MAX_COMPOUND = 4
 
 
@@ -71,7 +73,7 @@ def match_text(tokens: Iterable[str], word_starts: Sequence[bool] | None = None)
         u = unit(form, base)
         if u:
             units.append(u)
-        if u and base in NOUN_TAGS:
+        if u and base in COMPOUND_TAGS:
             run.append(u)
         else:
             flush()
