@@ -1,0 +1,445 @@
+"""Association words (연관어) and sentiment association words (감성 연관어) of each topic.
+
+A word (an entry of the enriched ``keywords`` lists) is an association word of a topic when it
+appears in the topic's posts more often than chance against the rest of the corpus in scope.
+For each word, a 2×2 table of posts — with/without the word × in/out of the topic — is scored
+with Dunning's log-likelihood ratio
+
+    G² = 2 Σ O·ln(O / E)   over the four cells, E = row total × column total / N
+
+and a word is kept when it is in at least ``min_count`` of the topic's posts, over-represented
+(observed > expected) and significant (G² ≥ 3.84, p < 0.05 with 1 df). Words are ranked by G²
+(ties: word). ``lift`` = P(word | topic) / P(word) (PMI = log of it). The topic's own query terms
+are left out (every post of the topic has them).
+
+Sentiment words use the same statistic inside the topic: positive words are over-represented in
+the topic's positive posts against its other posts, negative words in its negative posts against
+its other posts.
+
+Counting, exactly and fast: topic posts are usually few, so only their keyword lists are
+unnested (one scan for all topics). The reference count of a candidate word (its posts in the
+whole scope) comes from the per-file keyword rollup (:meth:`AnalyticsStore.keyword_counts`) for
+every month wholly inside the range, plus an exact unnest of the posts of the partial edge
+months (or the rollup of that month minus the posts outside the range, whichever side has fewer
+days); with a platform or language filter the rollup does not apply and every post in scope is
+unnested. ``_exact=True`` forces the unnest (tests compare both).
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from socialops.listen import query as q
+from socialops.listen.scope import ResultTable, Scope, resolve, scoped_posts, topic_filter
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from socialops.listen.topics import Topic
+    from socialops.store.analytics import AnalyticsStore
+
+__all__ = [
+    "MIN_G2",
+    "assoc",
+    "assoc_tables",
+    "g2",
+    "is_query_word",
+    "query_words",
+]
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+MIN_G2 = 3.84  # χ²(1) at p = 0.05
+
+
+# -- statistics --------------------------------------------------------------------------------
+def g2(a: int, b: int, n1: int, n2: int) -> float:
+    """Dunning's log-likelihood G² of a word seen in ``a`` of ``n1`` posts of one group and
+    ``b`` of ``n2`` posts of the other."""
+    n = n1 + n2
+    k = a + b
+    if n == 0 or k == 0 or k == n:
+        return 0.0
+    cells = (
+        (a, n1 * k / n),
+        (n1 - a, n1 * (n - k) / n),
+        (b, n2 * k / n),
+        (n2 - b, n2 * (n - k) / n),
+    )
+    return 2.0 * sum(o * math.log(o / e) for o, e in cells if o > 0)
+
+
+def _score(
+    counts: dict[str, tuple[int, int]], n1: int, n2: int, min_count: int, limit: int
+) -> list[dict[str, Any]]:
+    """Over-represented, significant words of group 1, best first."""
+    out: list[tuple[float, str, int, int]] = []
+    for word, (a, b) in counts.items():
+        if a < min_count or n1 == 0 or a * n2 <= b * n1:
+            continue
+        score = g2(a, b, n1, n2)
+        if score >= MIN_G2:
+            out.append((score, word, a, b))
+    out.sort(key=lambda r: (-r[0], r[1]))
+    n = n1 + n2
+    return [
+        {
+            "word": w,
+            "count": a,
+            "rest_count": b,
+            "g2": round(s, 3),
+            "lift": round(a * n / (n1 * (a + b)), 3),
+        }
+        for s, w, a, b in out[:limit]
+    ]
+
+
+# -- the topic's own words ---------------------------------------------------------------------
+def _norm(word: str) -> str:
+    return "".join(word.lower().split()).lstrip("#@")
+
+
+@dataclass(frozen=True)
+class QueryWords:
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+
+
+def query_words(topic: Topic) -> QueryWords:
+    """The normalised forms of a topic's positive query terms: as written, as match units
+    joined, each unit of two or more characters, and the compound form."""
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    for term in q.terms(topic.tree):
+        units = [_norm(u) for u in term.units]
+        forms = {_norm(term.raw.rstrip("*")), "".join(units)}
+        forms.update(u for u in units if len(u) >= 2)
+        if term.compound:
+            forms.add(_norm(term.compound))
+        exact.update(f for f in forms if f)
+        if term.prefix and units and units[-1]:
+            prefixes.append("".join(units))
+    return QueryWords(frozenset(exact), tuple(sorted(set(prefixes))))
+
+
+def is_query_word(word: str, qw: QueryWords) -> bool:
+    """Whether ``word`` (a keyword) is one of the topic's own query terms: equal to one, a
+    Korean piece of one (``왕국`` of ``겨울왕국``, which Kiwi may split), or a two-noun keyword
+    with such a part (``이순신 장군``: its other part is counted on its own)."""
+    n = _norm(word)
+    if not n:
+        return False
+    if n in qw.exact or any(n.startswith(p) for p in qw.prefixes):
+        return True
+    if _HANGUL.search(n) and len(n) >= 2 and any(n in f for f in qw.exact):
+        return True
+    parts = word.split()
+    return len(parts) > 1 and any(is_query_word(p, qw) for p in parts)
+
+
+# -- counting ----------------------------------------------------------------------------------
+def _flags(t: ir.Table, topics: Sequence[Topic]) -> dict[str, ir.IntegerValue]:
+    return {f"t{i}": topic_filter(t, tp).ifelse(1, 0) for i, tp in enumerate(topics)}
+
+
+def _sentiment_counts(
+    store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]
+) -> tuple[int, list[dict[str, int]]]:
+    """Posts in scope, and each topic's posts by sentiment (``none`` for unscored)."""
+    from socialops.store.analytics import fetch_arrow
+
+    t = scoped_posts(store, scope)
+    t = t.mutate(s=t.sentiment.fill_null("none"), **_flags(t, topics))
+    aggs: dict[str, Any] = {"n": t.count()}
+    aggs.update({f"t{i}": t[f"t{i}"].sum() for i in range(len(topics))})
+    rows = fetch_arrow(t.group_by("s").aggregate(**aggs)).to_pylist()
+    total = sum(int(r["n"]) for r in rows)
+    per = [{str(r["s"]): int(r[f"t{i}"] or 0) for r in rows} for i in range(len(topics))]
+    return total, per
+
+
+def _topic_keywords(
+    store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]
+) -> list[dict[str, dict[str, int]]]:
+    """Per topic: keyword → sentiment → posts (one unnest of the topics' posts)."""
+    import ibis
+
+    from socialops.store.analytics import fetch_arrow
+
+    t = scoped_posts(store, scope)
+    flags = _flags(t, topics)
+    t = t.mutate(s=t.sentiment.fill_null("none"), **flags)
+    t = t.filter(ibis.or_(*(t[f"t{i}"] == 1 for i in range(len(topics)))))
+    cols = [f"t{i}" for i in range(len(topics))]
+    u = t.select("s", *cols, keyword=t.keywords.unnest())
+    u = u.filter(u.keyword.notnull() & (u.keyword != ""))
+    expr = u.group_by(["keyword", "s"]).aggregate(**{c: u[c].sum() for c in cols})
+    out: list[dict[str, dict[str, int]]] = [{} for _ in topics]
+    for r in fetch_arrow(expr).to_pylist():
+        for i in range(len(topics)):
+            n = int(r[f"t{i}"] or 0)
+            if n:
+                out[i].setdefault(r["keyword"], {})[r["s"]] = n
+    return out
+
+
+def _months(start: date, end: date) -> list[tuple[str, date, date]]:
+    """(``YYYY-MM``, first day, last day) of every month the range touches."""
+    out = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        last = calendar.monthrange(y, m)[1]
+        out.append((f"{y:04d}-{m:02d}", date(y, m, 1), date(y, m, last)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _rollup(store: AnalyticsStore, months: Iterable[str]) -> ir.Table | None:
+    """The keyword rollup of the enriched files of ``months`` (built when missing)."""
+    store.keyword_counts()  # builds missing rollups, drops stale ones
+    wanted = {f"month={m}" for m in months}
+    root = store.ws.root / "cache" / "keyword_counts"
+    paths = []
+    for f in store.ws.enriched_files():
+        if f.parent.name not in wanted:
+            continue
+        st = f.stat()
+        rel = f.relative_to(store.ws.enriched_dir).as_posix()
+        key = hashlib.sha256(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()
+        paths.append(root / f"kc-{key[:24]}.parquet")
+    if not paths:
+        return None
+    return store._read(sorted(paths), "socialops_kc_months")
+
+
+def _unnest_counts(t: ir.Table, words: list[str]) -> ir.Table:
+    u = t.select(keyword=t.keywords.unnest())
+    u = u.filter(u.keyword.isin(words))
+    return u.group_by("keyword").aggregate(posts=u.count())
+
+
+def _reference_counts(
+    store: AnalyticsStore, scope: Scope, words: list[str], *, exact: bool = False
+) -> dict[str, int]:
+    """Posts in scope that list each word (exact)."""
+    import ibis
+
+    from socialops.store.analytics import fetch_arrow
+
+    if not words:
+        return {}
+    assert scope.start and scope.end
+    t = scoped_posts(store, scope)
+    counts: dict[str, int] = dict.fromkeys(words, 0)
+
+    def add(expr: ir.Table, sign: int = 1) -> None:
+        for r in fetch_arrow(expr).to_pylist():
+            counts[r["keyword"]] += sign * int(r["posts"])
+
+    if exact or scope.platforms or scope.langs:
+        add(_unnest_counts(t, words))
+        return counts
+    whole: list[str] = []
+    inside: list[str] = []  # partial months counted from their posts in range
+    outside: list[tuple[str, date, date]] = []  # partial months: rollup − posts out of range
+    for m, first, last in _months(scope.start, scope.end):
+        lo, hi = max(first, scope.start), min(last, scope.end)
+        if lo == first and hi == last:
+            whole.append(m)
+        elif (hi - lo).days + 1 > (last - first).days + 1 - ((hi - lo).days + 1):
+            outside.append((m, lo, hi))
+        else:
+            inside.append(m)
+    rolled = whole + [m for m, _, _ in outside]
+    if rolled and (kc := _rollup(store, rolled)) is not None:
+        kc = kc.filter(kc.keyword.isin(words))
+        add(kc.group_by("keyword").aggregate(posts=kc.posts.sum()))
+    if inside:
+        add(_unnest_counts(t.filter(t.month.isin(inside)), words))
+    if outside:
+        p = store.posts()
+        conds = [(p.month == m) & ((p.day < lo) | (p.day > hi)) for m, lo, hi in outside]
+        add(_unnest_counts(p.filter(ibis.or_(*conds)), words), -1)
+    return counts
+
+
+def _examples(
+    store: AnalyticsStore,
+    scope: Scope,
+    topics: Sequence[Topic],
+    words: list[set[str]],
+    n: int,
+) -> list[dict[tuple[str, str], list[dict[str, Any]]]]:
+    """Per topic: (word, sentiment) → its ``n`` most engaging posts (ties: platform, post_id)."""
+    import ibis
+
+    from socialops.store.analytics import fetch_arrow
+
+    out: list[dict[tuple[str, str], list[dict[str, Any]]]] = [{} for _ in topics]
+    union = sorted(set().union(*words))
+    if not union or n <= 0:
+        return out
+    t = scoped_posts(store, scope)
+    t = t.mutate(
+        s=t.sentiment.fill_null("none"),
+        eng=t.likes.fill_null(0) + t.comments.fill_null(0) + t.shares.fill_null(0),
+        **_flags(t, topics),
+    )
+    cols = [f"t{i}" for i in range(len(topics))]
+    t = t.filter(ibis.or_(*(t[c] == 1 for c in cols)))
+    u = t.select("platform", "post_id", "text", "s", "eng", *cols, keyword=t.keywords.unnest())
+    u = u.filter(u.keyword.isin(union))
+    order = [ibis.desc("eng"), "platform", "post_id"]
+    ranks = {
+        f"r{i}": ibis.row_number().over(group_by=["keyword", "s", c], order_by=order)
+        for i, c in enumerate(cols)
+    }
+    u = u.mutate(**ranks)
+    u = u.filter(ibis.or_(*((u[c] == 1) & (u[f"r{i}"] < n) for i, c in enumerate(cols))))
+    rows = fetch_arrow(u).to_pylist()
+    rows.sort(key=lambda r: (-int(r["eng"]), r["platform"], r["post_id"]))
+    for rank, r in enumerate(rows):
+        for i, c in enumerate(cols):
+            if r[c] == 1 and r[f"r{i}"] < n and r["keyword"] in words[i]:
+                out[i].setdefault((r["keyword"], r["s"]), []).append(
+                    {
+                        "_rank": rank,
+                        "post_id": r["post_id"],
+                        "platform": r["platform"],
+                        "sentiment": None if r["s"] == "none" else r["s"],
+                        "text": r["text"],
+                    }
+                )
+    return out
+
+
+def _pick(
+    found: dict[tuple[str, str], list[dict[str, Any]]],
+    word: str,
+    sentiments: Sequence[str],
+    n: int,
+) -> list[dict[str, Any]]:
+    """The ``n`` most engaging examples of ``word`` among posts of ``sentiments``."""
+    merged = sorted(
+        (e for s in sentiments for e in found.get((word, s), [])), key=lambda e: e["_rank"]
+    )
+    return [{k: v for k, v in e.items() if k != "_rank"} for e in merged[:n]]
+
+
+# -- the analysis ------------------------------------------------------------------------------
+SENT = ("positive", "neutral", "negative", "none")
+
+
+def assoc(
+    store: AnalyticsStore,
+    scope: Scope,
+    topics: Sequence[Topic],
+    *,
+    limit: int = 30,
+    min_count: int = 5,
+    examples: int = 2,
+    _exact: bool = False,
+) -> dict[str, Any]:
+    """Association words and positive/negative association words of each topic (see the
+    module docstring for the statistic and how counts are made)."""
+    if scope.start is None or scope.end is None:
+        scope = resolve(store, scope)
+    topics = list(topics)
+    limit, min_count = max(1, int(limit)), max(1, int(min_count))
+    total, by_sent = _sentiment_counts(store, scope, topics)
+    kw = _topic_keywords(store, scope, topics)
+    own = [query_words(tp) for tp in topics]
+    excluded: list[list[str]] = [[] for _ in topics]
+    candidates: set[str] = set()
+    for i, words in enumerate(kw):
+        for w in sorted(words):
+            if is_query_word(w, own[i]):
+                if sum(words[w].values()) >= min_count:
+                    excluded[i].append(w)
+                del words[w]
+            elif sum(words[w].values()) >= min_count:
+                candidates.add(w)
+    ref = _reference_counts(store, scope, sorted(candidates), exact=_exact)
+
+    results: list[dict[str, Any]] = []
+    for i, tp in enumerate(topics):
+        n1 = sum(by_sent[i].values())
+        n_pos, n_neg = by_sent[i].get("positive", 0), by_sent[i].get("negative", 0)
+        words = kw[i]
+        main = {
+            w: (sum(c.values()), ref[w] - sum(c.values())) for w, c in words.items() if w in ref
+        }
+        pos = {
+            w: (c.get("positive", 0), sum(c.values()) - c.get("positive", 0))
+            for w, c in words.items()
+        }
+        neg = {
+            w: (c.get("negative", 0), sum(c.values()) - c.get("negative", 0))
+            for w, c in words.items()
+        }
+        results.append(
+            {
+                "topic": tp.name,
+                "kind": tp.kind,
+                "posts": n1,
+                "rest_posts": total - n1,
+                "positive_posts": n_pos,
+                "negative_posts": n_neg,
+                "words": _score(main, n1, total - n1, min_count, limit),
+                "positive": _score(pos, n_pos, n1 - n_pos, min_count, limit),
+                "negative": _score(neg, n_neg, n1 - n_neg, min_count, limit),
+                "excluded": excluded[i],  # query words with ≥ min_count posts
+            }
+        )
+    wanted = [{x["word"] for k in ("words", "positive", "negative") for x in r[k]} for r in results]
+    found = _examples(store, scope, topics, wanted, examples)
+    for i, r in enumerate(results):
+        for x in r["words"]:
+            x["examples"] = _pick(found[i], x["word"], SENT, examples)
+        for x in r["positive"]:
+            x["examples"] = _pick(found[i], x["word"], ("positive",), examples)
+        for x in r["negative"]:
+            x["examples"] = _pick(found[i], x["word"], ("negative",), examples)
+    return {
+        "analysis": "assoc",
+        "scope": scope.to_dict(),
+        "topics": [tp.name for tp in topics],
+        "method": {
+            "statistic": "log-likelihood G2 (Dunning), over-represented words only",
+            "min_count": min_count,
+            "min_g2": MIN_G2,
+            "limit": limit,
+        },
+        "all_posts": total,
+        "results": results,
+    }
+
+
+# -- tables ------------------------------------------------------------------------------------
+def _example_text(x: dict[str, Any]) -> str:
+    ex = x.get("examples") or []
+    return " | ".join(" ".join(str(e["text"]).split())[:140] for e in ex)
+
+
+def assoc_tables(result: dict[str, Any]) -> list[ResultTable]:
+    cols = ["topic", "rank", "word", "count", "rest_count", "g2", "lift", "example"]
+    titles = {
+        "words": ("assoc", "Association words (연관어)"),
+        "positive": ("assoc_positive", "Positive association words (긍정 연관어)"),
+        "negative": ("assoc_negative", "Negative association words (부정 연관어)"),
+    }
+    out = []
+    for key, (name, title) in titles.items():
+        rows = [
+            [r["topic"], k + 1, *(x[c] for c in cols[2:7]), _example_text(x)]
+            for r in result["results"]
+            for k, x in enumerate(r[key])
+        ]
+        out.append(ResultTable(name, title, cols, rows))
+    return out
