@@ -1,0 +1,494 @@
+"""Spikes: periods where a topic's volume, or its negative volume, stands out against the topic's
+own recent baseline — and coverage changes, which are not spikes. Method and thresholds:
+``docs/spikes.md``.
+
+In short, per topic and per series (``volume``: the topic's posts; ``negative``: its negative
+posts), each covered period ``x`` is scored against the trailing ``window`` covered periods of
+the same segment: ``z = (x − median) / max(1.4826 · MAD, √max(median, 1))`` (robust z-score with a
+Poisson floor on the scale). A period is flagged when ``z ≥ z`` and ``x ≥ min_count``;
+consecutive flagged periods merge into one spike ``[start, end)``.
+
+Coverage (reported as kind ``coverage``, never scored nor used in a baseline): periods without
+any post in scope (``gap``), a partly collected first or last period (``partial``), periods
+before the topic's first post (``before_first``), and a level shift that lasts to the end of
+the range (``level_shift``: the topic's data only starts there); a level shift starts a new
+segment whose baseline uses only the periods after it.
+
+The counts come from :func:`~socialops.listen.scope.count_rows` (one scan); the words and example
+posts of each spike from small Ibis aggregations; the rest is deterministic Python, so DuckDB and
+Spark give identical results.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import TYPE_CHECKING, Any
+
+from socialops.errors import SettingsError
+from socialops.listen import query as q
+from socialops.listen.scope import (
+    ResultTable,
+    Scope,
+    count_rows,
+    period_end,
+    period_of,
+    period_start,
+    resolve,
+    scoped_posts,
+    topic_filter,
+)
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from socialops.listen.topics import Topic
+    from socialops.store.analytics import AnalyticsStore
+
+__all__ = [
+    "DEFAULT_WINDOW",
+    "MIN_COUNT",
+    "Flag",
+    "Z",
+    "detect",
+    "g2",
+    "spikes",
+    "spikes_tables",
+]
+
+Z = 4.0  # robust z-score threshold
+MIN_COUNT = 5  # a flagged period has at least this many posts
+DEFAULT_WINDOW = {"hour": 168, "day": 14, "week": 8}  # trailing covered periods in a baseline
+SHIFT_MIN = {"hour": 36, "day": 3, "week": 3}  # periods a level shift lasts (to the end)
+SHIFT_RATIO = 10.0  # a level shift: run median ≥ this × the baseline median (at least 1)
+PARTIAL = 0.25  # an edge period with fewer posts than this × the median is partly collected
+MAD_SCALE = 1.4826  # MAD → standard deviation for normal data
+WORD_MIN = 5  # a word that drove a spike is in at least this many of its posts
+MIN_REFERENCE = 30  # fewer baseline posts: compare with all the topic's other posts in scope
+KINDS = ("volume", "negative", "coverage")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One spike or coverage change over period indices ``[start, end)``."""
+
+    kind: str  # volume | negative | coverage
+    start: int
+    end: int
+    count: int
+    score: float | None = None
+    baseline: float | None = None  # expected posts over the run (sum of baseline medians)
+    peak: int | None = None
+    reason: str | None = None  # coverage: gap | partial | before_first | level_shift
+    reference: tuple[int, ...] = field(default=())  # baseline periods of the first period
+
+
+def _scores(
+    series: Sequence[int],
+    covered: Sequence[bool],
+    segment: Sequence[int],
+    window: int,
+    min_baseline: int,
+) -> list[tuple[float, float, tuple[int, ...]] | None]:
+    """Per period: (z, baseline median, baseline period indices), None where not scored."""
+    out: list[tuple[float, float, tuple[int, ...]] | None] = []
+    history: list[int] = []  # covered indices so far
+    for i, x in enumerate(series):
+        if not covered[i]:
+            out.append(None)
+            continue
+        ref = [j for j in history[-window:] if segment[j] == segment[i]]
+        history.append(i)
+        if len(ref) < min_baseline:
+            out.append(None)
+            continue
+        vals = [series[j] for j in ref]
+        med = float(statistics.median(vals))
+        mad = float(statistics.median(abs(v - med) for v in vals))
+        scale = max(MAD_SCALE * mad, math.sqrt(max(med, 1.0)))
+        out.append(((x - med) / scale, med, tuple(ref)))
+    return out
+
+
+def _runs(
+    kind: str,
+    series: Sequence[int],
+    scores: Sequence[tuple[float, float, tuple[int, ...]] | None],
+    z: float,
+    min_count: int,
+) -> list[Flag]:
+    runs: list[Flag] = []
+    cur: list[tuple[int, float, float, tuple[int, ...]]] = []  # (index, z, median, reference)
+
+    def close() -> None:
+        if cur:
+            best = max(cur, key=lambda c: (c[1], -c[0]))
+            runs.append(
+                Flag(
+                    kind,
+                    cur[0][0],
+                    cur[-1][0] + 1,
+                    sum(series[c[0]] for c in cur),
+                    round(best[1], 2),
+                    round(sum(c[2] for c in cur), 2),
+                    best[0],
+                    reference=cur[0][3],
+                )
+            )
+            cur.clear()
+
+    for i, s in enumerate(scores):
+        if s is not None and s[0] >= z and series[i] >= min_count:
+            cur.append((i, *s))
+        else:
+            close()
+    close()
+    return runs
+
+
+def _spans(reasons: Sequence[str | None], counts: Sequence[int]) -> list[Flag]:
+    out: list[Flag] = []
+    i = 0
+    while i < len(reasons):
+        r = reasons[i]
+        j = i + 1
+        while j < len(reasons) and reasons[j] == r:
+            j += 1
+        if r is not None:
+            out.append(Flag("coverage", i, j, sum(counts[i:j]), reason=r))
+        i = j
+    return out
+
+
+def _level_shift(
+    counts: Sequence[int],
+    covered: Sequence[bool],
+    segment: Sequence[int],
+    window: int,
+    min_baseline: int,
+    z: float,
+    min_count: int,
+) -> tuple[int, int, float] | None:
+    """The last volume run when it lasts to the last covered period: (start, end, level ratio)."""
+    runs = _runs(
+        "volume", counts, _scores(counts, covered, segment, window, min_baseline), z, min_count
+    )
+    last_covered = max((i for i, c in enumerate(covered) if c), default=-1)
+    if not runs or runs[-1].end != last_covered + 1:
+        return None
+    run = runs[-1]
+    level = float(statistics.median(counts[run.start : run.end]))
+    before = float(statistics.median(counts[j] for j in run.reference))
+    return run.start, run.end, level / max(before, 1.0)
+
+
+def detect(
+    all_counts: Sequence[int],
+    counts: Sequence[int],
+    negative: Sequence[int] | None = None,
+    *,
+    every: str = "day",
+    z: float = Z,
+    min_count: int = MIN_COUNT,
+    window: int | None = None,
+    min_baseline: int | None = None,
+    shift_min: int | None = None,
+    shift_ratio: float = SHIFT_RATIO,
+) -> list[Flag]:
+    """Spikes and coverage changes of one topic's series (pure; period indices).
+
+    ``all_counts``: all posts in scope per period (collection coverage); ``counts``: the topic's
+    posts; ``negative``: its negative posts (``None``: no negative spikes)."""
+    n = len(counts)
+    if len(all_counts) != n or (negative is not None and len(negative) != n):
+        raise ValueError("all_counts, counts and negative must have one value per period")
+    window = window or DEFAULT_WINDOW.get(every, 14)
+    if window < 1 or z <= 0 or min_count < 1:
+        raise SettingsError("spikes: window and min_count must be ≥ 1 and z > 0.")
+    min_baseline = min_baseline or max(3, window // 4)
+    shift_min = shift_min or SHIFT_MIN.get(every, 3)
+    if not any(counts):
+        return []
+    reasons: list[str | None] = [None] * n
+    nonempty = [i for i, a in enumerate(all_counts) if a > 0]
+    for i, a in enumerate(all_counts):
+        if a == 0:
+            reasons[i] = "gap"
+    if len(nonempty) >= 3:
+        med_all = statistics.median(all_counts[i] for i in nonempty)
+        for i in {nonempty[0], nonempty[-1]}:
+            if all_counts[i] < PARTIAL * med_all:
+                reasons[i] = "partial"
+    first = next(i for i, c in enumerate(counts) if c > 0)
+    for i in range(first):
+        reasons[i] = "before_first"
+    covered = [r is None for r in reasons]
+    segment = [0] * n
+    flags = _spans(reasons, counts)
+    shift = _level_shift(counts, covered, segment, window, min_baseline, z, min_count)
+    if shift is not None and shift[1] - shift[0] >= shift_min and shift[2] >= shift_ratio:
+        s, e = shift[0], shift[1]
+        flags.append(Flag("coverage", s, e, sum(counts[s:e]), reason="level_shift"))
+        segment = [0] * s + [1] * (n - s)  # the new level has its own baseline
+    vol = _runs(
+        "volume", counts, _scores(counts, covered, segment, window, min_baseline), z, min_count
+    )
+    flags.extend(vol)
+    if negative is not None:
+        neg_scores = _scores(negative, covered, segment, window, min_baseline)
+        flags.extend(_runs("negative", negative, neg_scores, z, min_count))
+    order = {k: i for i, k in enumerate(KINDS)}
+    return sorted(flags, key=lambda f: (f.start, order[f.kind], f.end))
+
+
+# -- words and example posts ------------------------------------------------------------------
+def g2(a: int, b: int, n1: int, n2: int) -> float:
+    """Log-likelihood G² of a word in ``a`` of ``n1`` target posts vs ``b`` of ``n2`` reference
+    posts (2×2 table)."""
+    total = n1 + n2
+    k = a + b
+    out = 0.0
+    for obs, row, col in ((a, n1, k), (b, n2, k), (n1 - a, n1, total - k), (n2 - b, n2, total - k)):
+        exp = row * col / total if total else 0.0
+        if obs > 0 and exp > 0:
+            out += obs * math.log(obs / exp)
+    return 2.0 * out
+
+
+def _period_cond(t: ir.Table, keys: Sequence[str], every: str) -> ir.BooleanValue:
+    """Posts in the periods ``keys`` (merged into contiguous ranges)."""
+    ranges: list[list[Any]] = []
+    for k in sorted(keys):
+        lo, hi = period_start(k), period_end(k, every)
+        if ranges and ranges[-1][1] == lo:
+            ranges[-1][1] = hi
+        else:
+            ranges.append([lo, hi])
+    conds: list[ir.BooleanValue] = []
+    for lo, hi in ranges:
+        if every != "hour":
+            conds.append((t.day >= lo.date()) & (t.day < hi.date()))
+            continue
+        after = (t.day > lo.date()) | ((t.day == lo.date()) & (t.hour >= lo.hour))
+        before = (t.day < hi.date()) | ((t.day == hi.date()) & (t.hour < hi.hour))
+        conds.append(after & before)
+    return reduce(lambda x, y: x | y, conds)
+
+
+def _excluded(topic: Topic) -> set[str]:
+    """The topic's own query terms (lower-case, without #/@ and spaces)."""
+    out: set[str] = set()
+    for term in q.terms(topic.tree):
+        for w in (term.raw, "".join(term.units), term.compound or ""):
+            w = w.lower().lstrip("#@").replace(" ", "")
+            if w:
+                out.add(w)
+    return out
+
+
+def _is_query_word(word: str, excluded: set[str]) -> bool:
+    """A keyword that is a query term or part of one (겨울 and 왕국 of 겨울왕국)."""
+    w = word.lower().lstrip("#@").replace(" ", "")
+    return any(w in term for term in excluded)
+
+
+def _keyword_counts(
+    t: ir.Table, cond: ir.BooleanValue, every: str
+) -> dict[tuple[str, bool, str], int]:
+    """(period, negative?, keyword) → posts, for the topic's posts in ``cond``."""
+    from socialops.store.analytics import fetch_arrow
+
+    keys = ["day", "hour"] if every == "hour" else ["day"]
+    sub = t.filter(cond)
+    sub = sub.select(*keys, neg=(sub.sentiment == "negative").fill_null(False), kw=sub.keywords)
+    u = sub.select(*keys, "neg", kw=sub.kw.unnest())
+    u = u.filter(u.kw.notnull())
+    expr = u.group_by([*keys, "neg", "kw"]).aggregate(n=u.count())
+    out: dict[tuple[str, bool, str], int] = {}
+    for r in fetch_arrow(expr).to_pylist():
+        key = (period_of(r["day"], r.get("hour"), every), bool(r["neg"]), r["kw"])
+        out[key] = out.get(key, 0) + int(r["n"])
+    return out
+
+
+def _words(
+    counts: dict[tuple[str, bool, str], int],
+    target: set[str],
+    reference: set[str],
+    negative: bool,
+    n1: int,
+    n2: int,
+    excluded: set[str],
+    limit: int,
+) -> list[dict[str, Any]]:
+    a: dict[str, int] = {}
+    b: dict[str, int] = {}
+    for (p, neg, w), n in counts.items():
+        if (negative and not neg) or _is_query_word(w, excluded):
+            continue
+        if p in target:
+            a[w] = a.get(w, 0) + n
+        elif p in reference:
+            b[w] = b.get(w, 0) + n
+    scored: list[dict[str, Any]] = []
+    for w, na in a.items():
+        nb = b.get(w, 0)
+        if na < WORD_MIN or not n1 or (n2 and na / n1 <= nb / n2):
+            continue
+        scored.append({"word": w, "count": na, "baseline": nb, "g2": round(g2(na, nb, n1, n2), 3)})
+    scored.sort(key=lambda d: (-d["g2"], -d["count"], d["word"]))
+    return scored[:limit]
+
+
+def _examples(
+    t: ir.Table, cond: ir.BooleanValue, words: Sequence[str], limit: int
+) -> list[dict[str, Any]]:
+    """Posts of the spike that use most of its top words, then the most engaged, oldest first."""
+    from socialops.store.analytics import fetch_arrow
+
+    if limit <= 0:
+        return []
+    sub = t.filter(cond)
+    hits = [sub.keywords.contains(w).fill_null(False).ifelse(1, 0) for w in words[:5]]
+    score = reduce(lambda x, y: x + y, hits) if hits else sub.likes.fill_null(0) * 0
+    eng = sub.likes.fill_null(0) + sub.shares.fill_null(0)
+    sub = sub.mutate(_hits=score, _eng=eng)
+    expr = sub.order_by(
+        [sub._hits.desc(), sub._eng.desc(), sub.created_at, sub.platform, sub.post_id]
+    ).limit(limit)
+    cols = ["platform", "post_id", "author_handle", "text", "created_at", "likes", "shares"]
+    out = []
+    for r in fetch_arrow(expr.select(*cols)).to_pylist():
+        r["created_at"] = r["created_at"].isoformat() if r["created_at"] else None
+        out.append(r)
+    return out
+
+
+# -- the analysis ------------------------------------------------------------------------------
+def spikes(
+    store: AnalyticsStore,
+    scope: Scope,
+    topics: Sequence[Topic],
+    *,
+    z: float = Z,
+    min_count: int = MIN_COUNT,
+    window: int | None = None,
+    words: int = 10,
+    examples: int = 3,
+) -> dict[str, Any]:
+    """Volume and negative spikes per topic, each explained by the words and posts that drove
+    it, and coverage changes (see the module doc and ``docs/spikes.md``)."""
+    if not (scope.start and scope.end):
+        scope = resolve(store, scope)
+    every = scope.every
+    window = window or DEFAULT_WINDOW[every]
+    rows = count_rows(store, scope, topics)
+    periods = rows.periods
+    all_counts = rows.series(0)
+    posts = scoped_posts(store, scope)
+    results: list[dict[str, Any]] = []
+    for i, topic in enumerate(topics):
+        vol, neg = rows.series(i + 1), rows.series(i + 1, "negative")
+        flags = detect(all_counts, vol, neg, every=every, z=z, min_count=min_count, window=window)
+        spikes_ = [f for f in flags if f.kind != "coverage"]
+        t = posts.filter(topic_filter(posts, topic)) if spikes_ else posts
+        kw: dict[tuple[str, bool, str], int] = {}
+        if spikes_ and words > 0:
+            keys = {periods[k] for f in spikes_ for k in (*range(f.start, f.end), *f.reference)}
+            kw = _keyword_counts(t, _period_cond(t, sorted(keys), every), every)
+        for f in flags:
+            item: dict[str, Any] = {
+                "topic": topic.name,
+                "start": periods[f.start],
+                "end": period_end(periods[f.end - 1], every).isoformat(timespec="minutes")
+                if every == "hour"
+                else period_end(periods[f.end - 1], every).date().isoformat(),
+                "kind": f.kind,
+                "score": f.score,
+                "count": f.count,
+                "baseline": f.baseline,
+                "periods": f.end - f.start,
+                "peak": periods[f.peak] if f.peak is not None else None,
+                "reason": f.reason,
+                "words": [],
+                "word_stats": [],
+                "posts": [],
+            }
+            if f.kind != "coverage":
+                item.update(_explain(t, kw, f, periods, vol, neg, topic, every, words, examples))
+            results.append(item)
+    order = {k: n for n, k in enumerate(KINDS)}
+    tidx = {tp.name: n for n, tp in enumerate(topics)}
+    results.sort(key=lambda r: (tidx[r["topic"]], r["start"], order[r["kind"]], r["end"]))
+    return {
+        "analysis": "spikes",
+        "scope": scope.to_dict(),
+        "topics": [tp.name for tp in topics],
+        "params": {"z": z, "min_count": min_count, "window": window, "every": every},
+        "results": results,
+    }
+
+
+def _explain(
+    t: ir.Table,
+    kw: dict[tuple[str, bool, str], int],
+    f: Flag,
+    periods: Sequence[str],
+    vol: Sequence[int],
+    neg: Sequence[int],
+    topic: Topic,
+    every: str,
+    words: int,
+    examples: int,
+) -> dict[str, Any]:
+    negative = f.kind == "negative"
+    series = neg if negative else vol
+    target = {periods[k] for k in range(f.start, f.end)}
+    reference = {periods[k] for k in f.reference}
+    n1 = sum(series[k] for k in range(f.start, f.end))
+    n2 = sum(series[k] for k in f.reference)
+    basis = "baseline"
+    if n2 < MIN_REFERENCE:  # too few baseline posts: every other post of the topic in scope
+        reference = {p for k, p in enumerate(periods) if k < f.start or k >= f.end}
+        n2 = sum(series) - n1
+        basis = "rest_of_scope"
+        if words > 0:
+            kw = kw | _keyword_counts(t, ~_period_cond(t, sorted(target), every), every)
+    stats = _words(kw, target, reference, negative, n1, n2, _excluded(topic), words)
+    cond = _period_cond(t, sorted(target), every)
+    if negative:
+        cond = cond & (t.sentiment == "negative").fill_null(False)
+    return {
+        "words": [w["word"] for w in stats],
+        "word_stats": stats,
+        "word_reference": basis,
+        "posts": _examples(t, cond, [w["word"] for w in stats], examples),
+    }
+
+
+def spikes_tables(result: dict[str, Any]) -> list[ResultTable]:
+    cols = ["topic", "kind", "start", "end", "score", "count", "baseline", "reason", "words"]
+    rows = [dict(r, words=r["words"][:6]) for r in result["results"]]
+    main = ResultTable.of("spikes", "Spikes and coverage changes", rows, cols)
+    posts = [
+        {
+            "topic": r["topic"],
+            "kind": r["kind"],
+            "start": r["start"],
+            "post_id": p["post_id"],
+            "created_at": p["created_at"],
+            "text": p["text"],
+        }
+        for r in result["results"]
+        for p in r["posts"]
+    ]
+    ex = ResultTable.of(
+        "spikes_posts",
+        "Posts that drove each spike",
+        posts,
+        ["topic", "kind", "start", "post_id", "created_at", "text"],
+    )
+    return [main, ex]
