@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from socialops.listen.charts import hbar_chart, line_chart, nice_ticks, stacked_bars
@@ -12,7 +13,7 @@ HOSTILE = '<script>alert(1)</script>"onload="x'
 def test_nice_ticks_cover_the_range_with_round_steps() -> None:
     ticks = nice_ticks(0, 937)
     assert ticks[0] <= 0 and ticks[-1] >= 937
-    steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
+    steps = {round(b - a, 6) for a, b in itertools.pairwise(ticks)}
     assert len(steps) == 1 and steps.pop() in (100, 200, 250)
     assert nice_ticks(-1, 1)[0] == -1 and nice_ticks(-1, 1)[-1] == 1
     assert len(nice_ticks(5, 5)) >= 2  # a flat series still gets an axis

@@ -71,6 +71,7 @@ def report(
     common.console.print(
         f"wrote {out} ({written['tables']} tables)" + (", " + ", ".join(extra) if extra else ""),
         highlight=False,
+        soft_wrap=True,
     )
     if written["unavailable"]:
         common.err_console.print(

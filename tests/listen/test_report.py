@@ -1,0 +1,144 @@
+"""The listening report on real data: Korean movie reviews and English airline tweets."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from socialops.errors import DataError
+from socialops.listen.analyses import ANALYSES
+from socialops.listen.export import cell_text, sheet_names
+from socialops.listen.report import LABELS, REPORT_ANALYSES, ReportData, build_report, write_report
+from socialops.listen.scope import Scope
+from socialops.listen.topics import Topic, resolve_topics
+from socialops.store.analytics import open_store
+from socialops.store.workspace import Workspace
+
+AIRLINE_TZ = "America/Los_Angeles"  # as in conftest.airline_ws
+
+REMOTE = re.compile(r"""(?:src|href|action|xlink:href)\s*=\s*(?!["']?#)""", re.I)
+
+
+def assert_self_contained(html: str) -> None:
+    assert html.startswith("<!DOCTYPE html>")
+    assert not REMOTE.search(html), REMOTE.search(html)
+    low = html.lower()
+    for bad in ("<script", "<link", "<iframe", "<img", "@import", "url("):
+        assert bad not in low, bad
+    # no resource URL anywhere outside escaped post text
+    outside_posts = re.sub(r'<div class="post">.*?</div></div>', "", html, flags=re.S)
+    outside_posts = re.sub(r"<td>.*?</td>", "", outside_posts, flags=re.S)
+    assert "http://" not in outside_posts and "https://" not in outside_posts
+
+
+def cell(v: object) -> object:
+    """A table value as it should read back from the XLSX."""
+    out = cell_text(v)
+    return None if out == "" else out
+
+
+def check_exports(data: ReportData, xlsx: Path, csv_dir: Path) -> None:
+    tables = data.all_tables()
+    names = sheet_names(tables)
+    wb = load_workbook(xlsx, read_only=True)
+    assert wb.sheetnames == names
+    assert all(len(n) <= 31 for n in names) and len({n.lower() for n in names}) == len(names)
+    for t, name in zip(tables, names, strict=True):
+        rows = list(wb[name].iter_rows(values_only=True))
+        assert list(rows[0]) == [str(c) for c in t.columns]
+        assert len(rows) - 1 == len(t.rows), name
+        for got, want in zip(rows[1:], t.rows, strict=True):
+            assert list(got) == [cell(v) for v in want], name
+    wb.close()
+    files = sorted(p.name for p in csv_dir.glob("*.csv"))
+    assert len(files) == len(tables)
+    for p in csv_dir.glob("*.csv"):
+        assert p.read_bytes().startswith(b"\xef\xbb\xbf"), p
+    summary = list(csv.reader((csv_dir / "summary.csv").open(encoding="utf-8-sig")))
+    assert summary[0][0] == "topic"
+    assert [r[0] for r in summary[1:]] == [t.name for t in data.topics]
+    assert [int(r[2]) for r in summary[1:]] == [data.counts[t.name] for t in data.topics]
+
+
+def test_korean_report_on_nsmc(nsmc_ws: Workspace, tmp_path: Path) -> None:
+    topics = resolve_topics(nsmc_ws, ["겨울왕국", "명량", "인터스텔라", "변호인"])
+    with open_store(nsmc_ws, "duckdb") as store:
+        data = build_report(store, Scope(date(2013, 12, 1), date(2014, 12, 31), "week"), topics)
+    out, xlsx, csv_dir = tmp_path / "r.html", tmp_path / "r.xlsx", tmp_path / "csv"
+    written = write_report(data, out, lang="ko", xlsx=xlsx, csv_dir=csv_dir)
+    html = out.read_text(encoding="utf-8")
+    assert_self_contained(html)
+    assert '<html lang="ko">' in html
+    for key in ("summary", *REPORT_ANALYSES):
+        assert f"<h2>{LABELS['ko'][key]}</h2>" in html, key
+    assert html.count("<svg") >= 4  # volume, SOV (2), sentiment (2) at least
+    # every analysis that exists ran, the others say so
+    for name in REPORT_ANALYSES:
+        sec = data.sections[name]
+        try:
+            ANALYSES[name].load()
+        except ImportError:
+            assert sec.unavailable and name in written["unavailable"]
+            assert LABELS["ko"]["unavailable"] in html
+        else:
+            assert sec.result is not None and sec.tables, name
+    # the summary: every movie, counts with thousands separators, SOV adds up to 100
+    shares = [r["share"] for r in data.summary_rows()]
+    assert abs(sum(shares) - 100) < 0.05
+    total = data.sections["volume"].result["all_posts"]["total"]  # type: ignore[index]
+    assert total >= 1000 and f"{total:,}" in html, (total, data.counts)
+    assert all(f"{n:,}" in html for n in data.counts.values())
+    # association words (연관어) with their examples, if the analysis is there
+    if data.sections["assoc"].result:
+        assert LABELS["ko"]["positive_words"] in html
+        assert "예시 게시물" in html
+    check_exports(data, xlsx, csv_dir)
+    assoc_csv = csv_dir / "assoc.csv"
+    if assoc_csv.exists():  # Korean words round-trip through the BOM'd CSV
+        rows = list(csv.DictReader(assoc_csv.open(encoding="utf-8-sig")))
+        want = [str(r[2]) for r in next(t for t in data.all_tables() if t.name == "assoc").rows]
+        assert [r["word"] for r in rows] == want
+        assert any(re.search("[가-힣]", w) for w in want)
+
+
+def test_english_report_on_airline_tweets(airline_ws: Workspace, tmp_path: Path) -> None:
+    topics = resolve_topics(airline_ws, ["United", "American", "Delta", "Southwest"])
+    with open_store(airline_ws, "duckdb") as store:
+        data = build_report(store, Scope(), topics, tz=ZoneInfo(AIRLINE_TZ))
+    out, xlsx, csv_dir = tmp_path / "air.html", tmp_path / "air.xlsx", tmp_path / "c"
+    write_report(data, out, lang="en", xlsx=xlsx, csv_dir=csv_dir)
+    html = out.read_text(encoding="utf-8")
+    assert_self_contained(html)
+    assert '<html lang="en">' in html
+    for key in ("summary", *REPORT_ANALYSES):
+        assert f"<h2>{LABELS['en'][key]}</h2>" in html, key
+    assert "<svg" in html and AIRLINE_TZ in html
+    assert data.scope.start == date(2015, 2, 16) and data.scope.end == date(2015, 2, 24)
+    assert "2015-02-16 – 2015-02-24" in html
+    sov = {r["topic"]: r["mentions"] for r in data.sections["sov"].result["results"]}  # type: ignore[index]
+    assert sov == {t.name: data.counts[t.name] for t in topics}
+    assert f"{data.counts['United']:,}" in html
+    check_exports(data, xlsx, csv_dir)
+    spikes = data.sections["spikes"]
+    if spikes.result is not None:  # the cancelled-flight days are shown, coverage apart
+        assert "American" in html and LABELS["en"]["coverage"] in html
+
+
+def test_report_without_data_says_so(nsmc_ws: Workspace) -> None:
+    topics = resolve_topics(nsmc_ws, ["겨울왕국"])
+    with open_store(nsmc_ws, "duckdb") as store:
+        with pytest.raises(DataError, match="No posts between 1999-01-01 and 1999-12-31"):
+            build_report(store, Scope(date(1999, 1, 1), date(1999, 12, 31)), topics)
+        nothing = Topic("없는영화", "존재하지않는제목쿼리", "product")
+        with pytest.raises(DataError, match="match topic 없는영화"):
+            build_report(store, Scope(date(2014, 1, 1), date(2014, 1, 31)), [nothing])
+        # one topic without matches next to one with: a report with a warning
+        data = build_report(store, Scope(date(2014, 1, 1), date(2014, 1, 31)), [*topics, nothing])
+    assert data.counts["없는영화"] == 0 and data.counts["겨울왕국"] > 0
+    assert any("없는영화" in w for w in data.warnings)
