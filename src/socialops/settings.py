@@ -56,6 +56,18 @@ SETTINGS: dict[str, Setting] = {
             "0",
             "Processes for local enrichment (0 = one per CPU core).",
         ),
+        Setting(
+            "alert_z",
+            "SOCIALOPS_ALERT_Z",
+            "4.0",
+            "Alerts: robust z-score a period must reach to be a spike (docs/spikes.md).",
+        ),
+        Setting(
+            "alert_min_posts",
+            "SOCIALOPS_ALERT_MIN_POSTS",
+            "5",
+            "Alerts: posts a period must have to be a spike.",
+        ),
     ]
 }
 
