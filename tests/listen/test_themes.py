@@ -1,0 +1,163 @@
+"""Themes, complaint reasons and recurring issues on real data: airline complaint reasons about
+cancellations/delays and bags/customer service, movie review themes, timelines that add up,
+deterministic output."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from socialops.errors import SettingsError
+from socialops.listen.scope import Scope, resolve
+from socialops.listen.themes import episodes, issues, issues_tables, themes, themes_tables
+from socialops.listen.topics import resolve_topics
+from socialops.store.analytics import open_store
+from socialops.store.workspace import Workspace
+
+DELAYS = {"cancelled", "flightled", "delayed", "delay", "late"}
+BAGS_OR_SERVICE = {"bag", "baggage", "luggage", "lost", "customer", "service", "rude"}
+
+
+def _run(fn: Any, ws: Workspace, names: list[str], **kw: Any) -> dict[str, Any]:
+    scope = Scope(every=kw.pop("every", "day"))
+    with open_store(ws) as store:
+        out: dict[str, Any] = fn(store, resolve(store, scope), resolve_topics(ws, names), **kw)
+    return out
+
+
+@pytest.fixture(scope="module")
+def air_themes(airline_ws: Workspace) -> dict[str, Any]:
+    return _run(themes, airline_ws, ["United", "US Airways"])
+
+
+@pytest.fixture(scope="module")
+def air_issues(airline_ws: Workspace) -> dict[str, Any]:
+    return _run(issues, airline_ws, ["United", "US Airways"])
+
+
+def _labels(part: dict[str, Any]) -> list[set[str]]:
+    return [set(th["label"].split(", ")) for th in part["themes"]]
+
+
+def _check_part(part: dict[str, Any]) -> None:
+    sizes = [th["size"] for th in part["themes"]]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sum(sizes) + part["unassigned"] == part["posts"]
+    assert [th["theme"] for th in part["themes"]] == list(range(1, len(sizes) + 1))
+    for th in part["themes"]:
+        assert 1 <= len(th["label"].split(", ")) <= 4
+        s = th["sentiment"]
+        assert s["positive"] + s["neutral"] + s["negative"] + s["unscored"] == th["size"]
+        assert th["share"] == round(100 * th["size"] / part["posts"], 2)
+        assert 1 <= len(th["examples"]) <= 3
+        assert all(e["text"] for e in th["examples"])
+
+
+@pytest.mark.parametrize("airline", ["United", "US Airways"])
+def test_airline_complaint_reasons(air_themes: dict[str, Any], airline: str) -> None:
+    r = next(x for x in air_themes["results"] if x["topic"] == airline)
+    complaints = r["complaints"]
+    labels = _labels(complaints)
+    assert len(labels) >= 4
+    delays = [k for k, lab in enumerate(labels) if lab & DELAYS]
+    other = [k for k, lab in enumerate(labels) if lab & BAGS_OR_SERVICE and not lab & DELAYS]
+    assert delays and other, labels
+    # complaint reasons are made of negative posts only
+    for th in complaints["themes"]:
+        assert th["sentiment"]["negative"] == th["size"]
+        assert {e["sentiment"] for e in th["examples"]} == {"negative"}
+    _check_part(complaints)
+    _check_part(r)
+    assert complaints["posts"] < r["posts"]
+    # the topic's own query words are no theme words
+    assert not any("united" in th["words"] for th in r["themes"])
+
+
+def test_movie_themes(nsmc_ws: Workspace) -> None:
+    result = _run(themes, nsmc_ws, ["인터스텔라", "겨울왕국"])
+    for r in result["results"]:
+        labels = [th["label"] for th in r["themes"]]
+        assert len(set(labels)) >= 2, labels
+        _check_part(r)
+        assert not any("인터스텔라" in th["words"] for th in r["themes"])
+
+
+def test_sample_and_seed(airline_ws: Workspace) -> None:
+    a = _run(themes, airline_ws, ["United"], sample=500, k=5)["results"][0]
+    assert a["sampled"] == 500 and a["k"] == 5
+    _check_part(a)  # every post is assigned, not only the sample
+    b = _run(themes, airline_ws, ["United"], sample=500, k=5, seed=7)["results"][0]
+    assert b["sampled"] == 500 and a["themes"] != b["themes"]
+
+
+def test_issue_timelines(air_issues: dict[str, Any], air_themes: dict[str, Any]) -> None:
+    periods = air_issues["periods"]
+    assert periods[0] == air_issues["scope"]["from"] and len(periods) == 9
+    for r, t in zip(air_issues["results"], air_themes["results"], strict=True):
+        assert r["negative_posts"] == t["complaints"]["posts"]
+        sizes = [th["size"] for th in r["themes"]]
+        assert sum(sizes) + r["unassigned"] == r["negative_posts"]
+        labels = {th["label"] for th in r["themes"]}
+        assert labels == {th["label"] for th in t["complaints"]["themes"]}
+        assert r["recurring"] == sum(th["recurring"] for th in r["themes"])
+        for th in r["themes"]:
+            assert len(th["timeline"]) == len(periods)
+            assert sum(th["timeline"]) == th["size"]
+            assert th["recurring"] == (len(th["episodes"]) >= 2)
+            for e in th["episodes"]:
+                a, b = periods.index(e["start"]), periods.index(e["end"])
+                assert e["posts"] == sum(th["timeline"][a : b + 1])
+
+
+def test_hourly_issues_recur(airline_ws: Workspace) -> None:
+    """Per hour, complaint themes come and go: some return after quiet hours."""
+    r = _run(issues, airline_ws, ["United"], every="hour")["results"][0]
+    recurring = [th for th in r["themes"] if th["recurring"]]
+    assert recurring
+    for th in recurring:
+        assert sum(th["timeline"]) == th["size"]
+        spans = th["episodes"]
+        assert len(spans) >= 2
+        assert all(a["end"] < b["start"] for a, b in itertools.pairwise(spans))
+    assert r["themes"][0]["recurring"]  # recurring issues first
+
+
+def test_episodes() -> None:
+    series = [1, 1, 9, 8, 1, 1, 1, 7, 1, 0, 1, 7]  # mean 38/12: active from 6.33
+    eps = episodes(series, factor=2.0, min_posts=3, gap=2)
+    assert [(e["first"], e["last"], e["posts"], e["peak"]) for e in eps] == [
+        (2, 3, 17, 9),
+        (7, 7, 7, 7),
+        (11, 11, 7, 7),
+    ]
+    # runs closer than the gap (three quiet periods < 4) are one episode
+    eps = episodes(series, factor=2.0, min_posts=3, gap=4)
+    assert [(e["first"], e["last"], e["posts"]) for e in eps] == [(2, 11, 36)]
+    assert episodes(series, factor=2.0, min_posts=8, gap=2)[0]["first"] == 2
+    assert episodes([0, 0, 0], factor=2.0, min_posts=1, gap=1) == []
+    assert episodes([], factor=2.0, min_posts=1, gap=1) == []
+
+
+def test_deterministic(airline_ws: Workspace, air_themes: dict[str, Any]) -> None:
+    assert _run(themes, airline_ws, ["United", "US Airways"]) == air_themes
+
+
+def test_tables(air_themes: dict[str, Any], air_issues: dict[str, Any]) -> None:
+    tables = {t.name: t for t in themes_tables(air_themes)}
+    assert set(tables) == {"themes", "complaints"}
+    n = sum(len(r["complaints"]["themes"]) for r in air_themes["results"])
+    assert len(tables["complaints"].rows) == n
+    tables = {t.name: t for t in issues_tables(air_issues)}
+    assert set(tables) == {"issues", "issues_timeline"}
+    total = sum(th["size"] for r in air_issues["results"] for th in r["themes"])
+    assert sum(row[-1] for row in tables["issues_timeline"].rows) == total
+
+
+def test_bad_options(airline_ws: Workspace) -> None:
+    with pytest.raises(SettingsError, match="themes"):
+        _run(themes, airline_ws, ["United"], k=0)
+    with open_store(airline_ws) as store, pytest.raises(SettingsError, match="every"):
+        tps = resolve_topics(airline_ws, ["United"])
+        issues(store, resolve(store, Scope()), tps, every="month")
