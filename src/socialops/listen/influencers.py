@@ -25,7 +25,8 @@ the L1 change is below :data:`TOL`), then by the author key. Scores sum to 1. Wi
 engagement and reach in the topic. Data without handles or links (e.g. anonymous reviews) gives an
 empty graph with a note.
 
-Aggregations run in Ibis (one scan for the author figures of every topic, one for the edges);
+Aggregations run in Ibis (one scan for the author figures and mention edges of every topic,
+a cheap one for replies and reposts, and when there are some, one more for those);
 PageRank runs in Python over the small edge list, with nodes in key order, so DuckDB and Spark
 give identical results.
 """
@@ -56,6 +57,7 @@ EMPTY_NOTE = (
     "no replies, reposts or @mentions between identifiable authors in this topic's posts "
     "(e.g. reviews without handles): there is no network to rank"
 )
+SELF = " "  # the target of an author's own row in the rollup (no handle contains a space)
 NO_AUTHORS_NOTE = "the topic's posts carry no author handle or id"
 
 
@@ -108,46 +110,56 @@ def _author_key(t: ir.Table) -> ir.StringValue:
     return ibis.coalesce(handle, aid)
 
 
-def _flagged(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> ir.Table:
+def _flagged(
+    store: AnalyticsStore, scope: Scope, topics: Sequence[Topic], links: bool = False
+) -> ir.Table:
     """Posts in scope that match at least one topic and have an author: ``author`` key and a
-    boolean ``m{i}`` per topic."""
+    boolean ``m{i}`` per topic; with ``links``, only replies and reposts."""
     t = scoped_posts(store, scope)
+    if links:
+        t = t.filter(t.reply_to_id.notnull() | t.repost_of_id.notnull())
     flags = {f"m{i}": topic_filter(t, tp) for i, tp in enumerate(topics)}
     t = t.mutate(author=_author_key(t), **flags)
     return t.filter(t.author.notnull(), reduce(lambda a, b: a | b, [t[f] for f in flags]))
 
 
-def _author_stats(t: ir.Table, k: int) -> ir.Table:
+def _rollup(t: ir.Table, k: int) -> ir.Table:
+    """One scan for both the author figures and the mention edges: each topic post is unnested
+    into one row per @mention (``target`` = the handle, lower-cased, without ``@``) plus one row
+    with ``target`` = :data:`SELF`; grouped by ``(author, target)``, the SELF rows hold each
+    author's posts, likes, comments, shares and reach per topic, and the other rows' ``posts_i``
+    is the number of mentions of ``target`` by ``author`` in topic ``i``."""
     import ibis
 
-    likes = t.likes.fill_null(0)
-    comments = t.comments.fill_null(0)
-    shares = t.shares.fill_null(0)
+    strs = "array<string>"
+    mentions = t.mentions.fill_null(ibis.literal([], type=strs))
+    u = t.mutate(target=mentions.concat(ibis.literal([SELF], type=strs)).unnest())
+    name = u.target.lower()
+    u = u.mutate(target=name.startswith("@").ifelse(name.substr(1), name).nullif(""))
+    likes = u.likes.fill_null(0)
+    comments = u.comments.fill_null(0)
+    shares = u.shares.fill_null(0)
     aggs: dict[str, Any] = {
-        "handle": t.author_handle.min(),
-        "author_id": t.author_id.min(),
+        "handle": u.author_handle.min(),
+        "author_id": u.author_id.min(),
     }
     for i in range(k):
-        m = t[f"m{i}"]
+        m = u[f"m{i}"]
         aggs[f"posts_{i}"] = m.ifelse(1, 0).sum()
         aggs[f"likes_{i}"] = m.ifelse(likes, 0).sum()
         aggs[f"comments_{i}"] = m.ifelse(comments, 0).sum()
         aggs[f"shares_{i}"] = m.ifelse(shares, 0).sum()
-        aggs[f"reach_{i}"] = ibis.cases((m, t.author_followers), else_=None).max()
-    return t.group_by("author").aggregate(**aggs)
+        aggs[f"reach_{i}"] = ibis.cases((m, u.author_followers), else_=None).max()
+    u = u.filter(u.target.notnull(), u.target != u.author)
+    return u.group_by(["author", "target"]).aggregate(**aggs)
 
 
-def _edges(store: AnalyticsStore, t: ir.Table, k: int) -> ir.Table:
-    """``(author, target, kind, w_0..w_k)``: links from topic posts, weighted per topic."""
+def _links(store: AnalyticsStore, r: ir.Table, k: int) -> ir.Table:
+    """``(author, target, kind, w_0..w_k)``: replies and reposts among topic posts ``r``, to the
+    author of the post they answer or share (looked up among all posts, any date)."""
     import ibis
 
     flags = [f"m{i}" for i in range(k)]
-    u = t.select("author", *flags, mention=t.mentions.unnest())
-    name = u.mention.lower()
-    name = name.startswith("@").ifelse(name.substr(1), name)
-    mentions = u.select("author", *flags, target=name.nullif(""), kind=ibis.literal("mention"))
-
-    r = t.filter(t.reply_to_id.notnull() | t.repost_of_id.notnull())
     links = [
         r.select("platform", "author", *flags, ref=r[col], kind=ibis.literal(kind))
         for col, kind in (("reply_to_id", "reply"), ("repost_of_id", "repost"))
@@ -159,14 +171,21 @@ def _edges(store: AnalyticsStore, t: ir.Table, k: int) -> ir.Table:
     targets = targets.semi_join(
         refs, [targets.platform == refs.platform, targets.post_id == refs.ref]
     ).distinct()
-    joined = refs.join(
+    allx = refs.join(
         targets, [refs.platform == targets.platform, refs.ref == targets.post_id]
     ).select("author", *flags, "target", "kind")
-
-    allx = ibis.union(mentions, joined)
-    allx = allx.filter(allx.target.notnull(), allx.target != allx.author)
+    allx = allx.filter(allx.target != allx.author)
     aggs = {f"w_{i}": allx[f"m{i}"].ifelse(1, 0).sum() for i in range(k)}
     return allx.group_by(["author", "target", "kind"]).aggregate(**aggs)
+
+
+def _has_links(store: AnalyticsStore, scope: Scope) -> bool:
+    """Whether any post in scope is a reply or a repost (a cheap scan of two id columns)."""
+    from socialops.store.analytics import fetch_arrow
+
+    t = scoped_posts(store, scope)
+    t = t.filter(t.reply_to_id.notnull() | t.repost_of_id.notnull())
+    return bool(fetch_arrow(t.aggregate(n=t.count())).to_pylist()[0]["n"])
 
 
 # -- the analysis ------------------------------------------------------------------------------
@@ -297,9 +316,19 @@ def influencers(
     if not topics:
         return out
     k = len(topics)
-    t = _flagged(store, scope, topics)
-    stats = {r["author"]: r for r in fetch_arrow(_author_stats(t, k)).to_pylist()}
-    edges = fetch_arrow(_edges(store, t, k)).to_pylist()
+    stats: dict[str, dict[str, Any]] = {}
+    edges: list[dict[str, Any]] = []
+    for r in fetch_arrow(_rollup(_flagged(store, scope, topics), k)).to_pylist():
+        if r["target"] == SELF:
+            stats[r["author"]] = r
+        else:
+            weights = {f"w_{i}": r[f"posts_{i}"] for i in range(k)}
+            edges.append(
+                {"author": r["author"], "target": r["target"], "kind": "mention", **weights}
+            )
+    if _has_links(store, scope):
+        links = _flagged(store, scope, topics, links=True)
+        edges.extend(fetch_arrow(_links(store, links, k)).to_pylist())
     for i, tp in enumerate(topics):
         rows = [_author_row(a, st, i) for a, st in stats.items() if st[f"posts_{i}"]]
         rows.sort(key=lambda r: (-r["engagement"], -r["posts"], r["author"]))
