@@ -25,6 +25,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
@@ -362,7 +363,10 @@ def _examples(
     cols = ["platform", "post_id", "author_handle", "text", "created_at", "likes", "shares"]
     out = []
     for r in fetch_arrow(expr.select(*cols)).to_pylist():
-        r["created_at"] = r["created_at"].isoformat() if r["created_at"] else None
+        ts = r["created_at"]
+        if ts is not None and ts.tzinfo is None:  # Spark gives naive UTC
+            ts = ts.replace(tzinfo=UTC)
+        r["created_at"] = ts.astimezone(UTC).isoformat() if ts is not None else None
         out.append(r)
     return out
 
