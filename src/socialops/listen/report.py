@@ -15,6 +15,7 @@ Post text, author names and topic names are written by strangers: every piece of
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LABELS",
     "REPORT_ANALYSES",
+    "TABLE_TITLES_KO",
     "ReportData",
     "Section",
     "build_report",
@@ -66,7 +68,7 @@ LABELS: dict[str, dict[str, str]] = {
         "spikes": "급증 구간",
         "issues": "반복 이슈",
         "influencers": "영향력 있는 작성자",
-        "themes": "주제와 불만 사유",
+        "themes": "테마와 불만 사유",
         "topics": "주제",
         "range": "기간",
         "every": "집계 단위",
@@ -159,6 +161,28 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# Korean titles of the known result tables (others keep the analysis's own title)
+TABLE_TITLES_KO: dict[str, str] = {
+    "summary": "요약",
+    "volume": "기간별 언급량",
+    "sov": "점유율",
+    "sov_by_period": "기간별 점유율 (%)",
+    "sentiment": "감성",
+    "sentiment_by_period": "기간별 감성",
+    "assoc": "연관어",
+    "assoc_positive": "긍정 연관어",
+    "assoc_negative": "부정 연관어",
+    "spikes": "급증 구간과 수집 범위 변화",
+    "spikes_posts": "급증을 이끈 게시물",
+    "issues": "반복 이슈",
+    "issues_timeline": "불만 주제 추이",
+    "influencers_engagement": "참여도 기준 영향력 작성자",
+    "influencers_network": "네트워크 기준 영향력 작성자 (답글·멘션·공유 PageRank)",
+    "themes": "테마",
+    "complaints": "불만 사유",
+}
+
+
 @dataclass
 class Section:
     """One analysis in the report: its JSON result and tables, or why there are none."""
@@ -168,6 +192,7 @@ class Section:
     tables: list[ResultTable] = field(default_factory=list)
     unavailable: str | None = None  # module not importable yet
     error: str | None = None  # a user-facing error from the analysis
+    seconds: float = 0.0  # how long the analysis and its tables took
 
 
 @dataclass
@@ -246,9 +271,10 @@ def build_report(
     topics = list(topics)
     scope = resolve(store, scope)
     counts, warnings = check_matches(store, scope, topics)
-    rows = (
-        count_rows(store, scope, topics) if {"volume", "sov", "sentiment"} & set(analyses) else None
-    )
+    t0 = time.perf_counter()
+    shared = {"volume", "sov", "sentiment"} & set(analyses)
+    rows = count_rows(store, scope, topics) if shared else None  # one scan for all three
+    rows_seconds = time.perf_counter() - t0
     sections: dict[str, Section] = {}
     for name in analyses:
         sec = Section(name)
@@ -261,11 +287,13 @@ def build_report(
         options: dict[str, Any] = {}
         if ANALYSES[name].module == "socialops.listen.volume" and rows is not None:
             options["rows"] = rows
+        t0 = time.perf_counter()
         try:
             sec.result = run_analysis(name, store, scope, topics, **options)
             sec.tables = tables_of(name, sec.result)
         except SocialopsError as exc:
             sec.error = exc.message
+        sec.seconds = round(time.perf_counter() - t0 + (rows_seconds if name == "volume" else 0), 3)
     return ReportData(
         topics,
         scope,
@@ -439,7 +467,8 @@ class _Html:
         self.add(svg) if svg else self.empty(self.L["no_chart"])
 
     def table(self, rt: ResultTable) -> None:
-        self.add(f"<h3>{_e(rt.title)}</h3>")
+        title = TABLE_TITLES_KO.get(rt.name, rt.title) if self.lang == "ko" else rt.title
+        self.add(f"<h3>{_e(title)}</h3>")
         if not rt.rows:
             self.empty(self.L["no_rows"])
             return
@@ -492,7 +521,11 @@ class _Html:
             for note_key in ("method", "note", "notes"):
                 note = sec.result.get(note_key)
                 if isinstance(note, str | dict) and note:
-                    text = _e(note) if isinstance(note, str) else fmt(note, self.d.tz)
+                    text = (
+                        _e(note)
+                        if isinstance(note, str)
+                        else "; ".join(f"{_e(k)}: {fmt(v, self.d.tz)}" for k, v in note.items())
+                    )
                     self.add(f'<p class="note">{text}</p>')
             special = getattr(self, f"_{key}", None)
             if special is not None:
@@ -751,6 +784,7 @@ def write_report(
             fh.write(html)
     except OSError as exc:
         raise InputFileError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+    written["seconds"] = {s.name: s.seconds for s in data.sections.values() if s.result}
     written["unavailable"] = [s.name for s in data.sections.values() if s.unavailable]
     written["failed"] = [s.name for s in data.sections.values() if s.error]
     return written
