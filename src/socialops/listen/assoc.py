@@ -31,7 +31,8 @@ import calendar
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,8 @@ __all__ = [
     "assoc_tables",
     "g2",
     "is_query_word",
+    "materialized",
+    "post_texts",
     "query_words",
 ]
 
@@ -144,45 +147,67 @@ def is_query_word(word: str, qw: QueryWords) -> bool:
 
 
 # -- counting ----------------------------------------------------------------------------------
-def _flags(t: ir.Table, topics: Sequence[Topic]) -> dict[str, ir.IntegerValue]:
-    return {f"t{i}": topic_filter(t, tp).ifelse(1, 0) for i, tp in enumerate(topics)}
-
-
-def _sentiment_counts(
-    store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]
-) -> tuple[int, list[dict[str, int]]]:
-    """Posts in scope, and each topic's posts by sentiment (``none`` for unscored)."""
-    from socialops.store.analytics import fetch_arrow
-
-    t = scoped_posts(store, scope)
-    t = t.mutate(s=t.sentiment.fill_null("none"), **_flags(t, topics))
-    aggs: dict[str, Any] = {"n": t.count()}
-    aggs.update({f"t{i}": t[f"t{i}"].sum() for i in range(len(topics))})
-    rows = fetch_arrow(t.group_by("s").aggregate(**aggs)).to_pylist()
-    total = sum(int(r["n"]) for r in rows)
-    per = [{str(r["s"]): int(r[f"t{i}"] or 0) for r in rows} for i in range(len(topics))]
-    return total, per
-
-
-def _topic_keywords(
-    store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]
-) -> list[dict[str, dict[str, int]]]:
-    """Per topic: keyword → sentiment → posts (one unnest of the topics' posts)."""
+@contextmanager
+def materialized(store: AnalyticsStore, expr: ir.Table) -> Iterator[ir.Table]:
+    """``expr`` computed once into a temporary table of the store's engine (a DuckDB temp
+    table, a cached Spark DataFrame), dropped on exit. (Ibis' own ``Table.cache`` cannot drop
+    its table on DuckDB 2.)"""
     import ibis
 
-    from socialops.store.analytics import fetch_arrow
+    name = ibis.util.gen_name("socialops_tmp")
+    con = store.con
+    if store.engine.kind == "duckdb":
+        table: ir.Table = con.create_table(name, expr, temp=True)
+        try:
+            yield table
+        finally:
+            con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
+        return
+    df = con._session.sql(con.compile(expr)).cache()
+    df.createOrReplaceTempView(name)
+    try:
+        yield con.table(name)
+    finally:
+        con._session.catalog.dropTempView(name)
+        df.unpersist()
+
+
+def _topic_posts(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> ir.Table:
+    """The posts in scope that match any topic, with a 0/1 column ``t<i>`` per topic: the one
+    scan that evaluates the queries (the result is cached by the caller)."""
+    import ibis
 
     t = scoped_posts(store, scope)
-    flags = _flags(t, topics)
-    t = t.mutate(s=t.sentiment.fill_null("none"), **flags)
-    t = t.filter(ibis.or_(*(t[f"t{i}"] == 1 for i in range(len(topics)))))
-    cols = [f"t{i}" for i in range(len(topics))]
-    u = t.select("s", *cols, keyword=t.keywords.unnest())
+    flags = {f"t{i}": topic_filter(t, tp).ifelse(1, 0) for i, tp in enumerate(topics)}
+    t = t.mutate(
+        s=t.sentiment.fill_null("none"),
+        eng=t.likes.fill_null(0) + t.comments.fill_null(0) + t.shares.fill_null(0),
+        **flags,
+    )
+    t = t.filter(ibis.or_(*(t[c] == 1 for c in flags)))
+    return t.select("platform", "post_id", "month", "s", "eng", "keywords", *flags)
+
+
+def _sentiment_counts(tp: ir.Table, n_topics: int) -> list[dict[str, int]]:
+    """Each topic's posts by sentiment (``none`` for unscored)."""
+    from socialops.store.analytics import fetch_arrow
+
+    aggs = {f"t{i}": tp[f"t{i}"].sum() for i in range(n_topics)}
+    rows = fetch_arrow(tp.group_by("s").aggregate(**aggs)).to_pylist()
+    return [{str(r["s"]): int(r[f"t{i}"] or 0) for r in rows} for i in range(n_topics)]
+
+
+def _topic_keywords(tp: ir.Table, n_topics: int) -> list[dict[str, dict[str, int]]]:
+    """Per topic: keyword → sentiment → posts."""
+    from socialops.store.analytics import fetch_arrow
+
+    cols = [f"t{i}" for i in range(n_topics)]
+    u = tp.select("s", *cols, keyword=tp.keywords.unnest())
     u = u.filter(u.keyword.notnull() & (u.keyword != ""))
     expr = u.group_by(["keyword", "s"]).aggregate(**{c: u[c].sum() for c in cols})
-    out: list[dict[str, dict[str, int]]] = [{} for _ in topics]
+    out: list[dict[str, dict[str, int]]] = [{} for _ in range(n_topics)]
     for r in fetch_arrow(expr).to_pylist():
-        for i in range(len(topics)):
+        for i in range(n_topics):
             n = int(r[f"t{i}"] or 0)
             if n:
                 out[i].setdefault(r["keyword"], {})[r["s"]] = n
@@ -270,30 +295,19 @@ def _reference_counts(
 
 
 def _examples(
-    store: AnalyticsStore,
-    scope: Scope,
-    topics: Sequence[Topic],
-    words: list[set[str]],
-    n: int,
+    tp: ir.Table, words: list[set[str]], n: int
 ) -> list[dict[tuple[str, str], list[dict[str, Any]]]]:
     """Per topic: (word, sentiment) → its ``n`` most engaging posts (ties: platform, post_id)."""
     import ibis
 
     from socialops.store.analytics import fetch_arrow
 
-    out: list[dict[tuple[str, str], list[dict[str, Any]]]] = [{} for _ in topics]
+    out: list[dict[tuple[str, str], list[dict[str, Any]]]] = [{} for _ in words]
     union = sorted(set().union(*words))
     if not union or n <= 0:
         return out
-    t = scoped_posts(store, scope)
-    t = t.mutate(
-        s=t.sentiment.fill_null("none"),
-        eng=t.likes.fill_null(0) + t.comments.fill_null(0) + t.shares.fill_null(0),
-        **_flags(t, topics),
-    )
-    cols = [f"t{i}" for i in range(len(topics))]
-    t = t.filter(ibis.or_(*(t[c] == 1 for c in cols)))
-    u = t.select("platform", "post_id", "text", "s", "eng", *cols, keyword=t.keywords.unnest())
+    cols = [f"t{i}" for i in range(len(words))]
+    u = tp.select("platform", "post_id", "month", "s", "eng", *cols, keyword=tp.keywords.unnest())
     u = u.filter(u.keyword.isin(union))
     order = [ibis.desc("eng"), "platform", "post_id"]
     ranks = {
@@ -313,9 +327,33 @@ def _examples(
                         "post_id": r["post_id"],
                         "platform": r["platform"],
                         "sentiment": None if r["s"] == "none" else r["s"],
-                        "text": r["text"],
+                        "_month": r["month"],  # for post_texts
                     }
                 )
+    return out
+
+
+def post_texts(
+    store: AnalyticsStore, keys: set[tuple[str, str, str]]
+) -> dict[tuple[str, str], str]:
+    """The text of each (platform, post id, month) post: a query that reads only those months
+    (texts are the widest column; analyses carry ids and fetch the few texts they show)."""
+    from socialops.store.analytics import fetch_arrow
+
+    if not keys:
+        return {}
+    t = store.posts()
+    months = sorted({m for _, _, m in keys})
+    ids = sorted({pid for _, pid, _ in keys})
+    expr = t.filter(t.month.isin(months) & t.post_id.isin(ids)).select(
+        "platform", "post_id", "text"
+    )
+    wanted = {(p, i) for p, i, _ in keys}
+    out: dict[tuple[str, str], str] = {}
+    for r in fetch_arrow(expr).to_pylist():
+        key = (r["platform"], r["post_id"])
+        if key in wanted:
+            out[key] = r["text"] or ""
     return out
 
 
@@ -329,31 +367,25 @@ def _pick(
     merged = sorted(
         (e for s in sentiments for e in found.get((word, s), [])), key=lambda e: e["_rank"]
     )
-    return [{k: v for k, v in e.items() if k != "_rank"} for e in merged[:n]]
+    return [{k: v for k, v in e.items() if not k.startswith("_")} for e in merged[:n]]
 
 
 # -- the analysis ------------------------------------------------------------------------------
 SENT = ("positive", "neutral", "negative", "none")
 
 
-def assoc(
+def _results(
     store: AnalyticsStore,
     scope: Scope,
     topics: Sequence[Topic],
-    *,
-    limit: int = 30,
-    min_count: int = 5,
-    examples: int = 2,
-    _exact: bool = False,
-) -> dict[str, Any]:
-    """Association words and positive/negative association words of each topic (see the
-    module docstring for the statistic and how counts are made)."""
-    if scope.start is None or scope.end is None:
-        scope = resolve(store, scope)
-    topics = list(topics)
-    limit, min_count = max(1, int(limit)), max(1, int(min_count))
-    total, by_sent = _sentiment_counts(store, scope, topics)
-    kw = _topic_keywords(store, scope, topics)
+    total: int,
+    by_sent: list[dict[str, int]],
+    kw: list[dict[str, dict[str, int]]],
+    limit: int,
+    min_count: int,
+    exact: bool,
+) -> list[dict[str, Any]]:
+    """Each topic's scored word lists (without examples)."""
     own = [query_words(tp) for tp in topics]
     excluded: list[list[str]] = [[] for _ in topics]
     candidates: set[str] = set()
@@ -365,8 +397,7 @@ def assoc(
                 del words[w]
             elif sum(words[w].values()) >= min_count:
                 candidates.add(w)
-    ref = _reference_counts(store, scope, sorted(candidates), exact=_exact)
-
+    ref = _reference_counts(store, scope, sorted(candidates), exact=exact)
     results: list[dict[str, Any]] = []
     for i, tp in enumerate(topics):
         n1 = sum(by_sent[i].values())
@@ -394,11 +425,49 @@ def assoc(
                 "words": _score(main, n1, total - n1, min_count, limit),
                 "positive": _score(pos, n_pos, n1 - n_pos, min_count, limit),
                 "negative": _score(neg, n_neg, n1 - n_neg, min_count, limit),
-                "excluded": excluded[i],  # query words with ≥ min_count posts
+                "excluded": excluded[i],  # query words in ≥ min_count of the topic's posts
             }
         )
-    wanted = [{x["word"] for k in ("words", "positive", "negative") for x in r[k]} for r in results]
-    found = _examples(store, scope, topics, wanted, examples)
+    return results
+
+
+def assoc(
+    store: AnalyticsStore,
+    scope: Scope,
+    topics: Sequence[Topic],
+    *,
+    limit: int = 30,
+    min_count: int = 5,
+    examples: int = 2,
+    _exact: bool = False,
+) -> dict[str, Any]:
+    """Association words and positive/negative association words of each topic (see the
+    module docstring for the statistic and how counts are made)."""
+    from socialops.store.analytics import fetch_arrow
+
+    if scope.start is None or scope.end is None:
+        scope = resolve(store, scope)
+    topics = list(topics)
+    limit, min_count = max(1, int(limit)), max(1, int(min_count))
+    t = scoped_posts(store, scope)
+    total = int(fetch_arrow(t.aggregate(n=t.count())).column("n")[0].as_py() or 0)
+    # one scan evaluates the topic queries; later queries read the cached topic posts
+    with materialized(store, _topic_posts(store, scope, topics)) as tp:
+        by_sent = _sentiment_counts(tp, len(topics))
+        kw = _topic_keywords(tp, len(topics))
+        results = _results(store, scope, topics, total, by_sent, kw, limit, min_count, _exact)
+        wanted = [
+            {x["word"] for k in ("words", "positive", "negative") for x in r[k]} for r in results
+        ]
+        found = _examples(tp, wanted, examples)
+    keys = {
+        (e["platform"], e["post_id"], e["_month"]) for f in found for ex in f.values() for e in ex
+    }
+    texts = post_texts(store, keys)
+    for f in found:
+        for ex in f.values():
+            for e in ex:
+                e["text"] = texts.get((e["platform"], e["post_id"]), "")
     for i, r in enumerate(results):
         for x in r["words"]:
             x["examples"] = _pick(found[i], x["word"], SENT, examples)
@@ -424,7 +493,7 @@ def assoc(
 # -- tables ------------------------------------------------------------------------------------
 def _example_text(x: dict[str, Any]) -> str:
     ex = x.get("examples") or []
-    return " | ".join(" ".join(str(e["text"]).split())[:140] for e in ex)
+    return " ".join(str(ex[0]["text"]).split())[:120] if ex else ""
 
 
 def assoc_tables(result: dict[str, Any]) -> list[ResultTable]:

@@ -33,7 +33,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from socialops.errors import SettingsError
-from socialops.listen.assoc import QueryWords, is_query_word, query_words
+from socialops.listen.assoc import QueryWords, is_query_word, post_texts, query_words
 from socialops.listen.scope import (
     EVERY,
     ResultTable,
@@ -64,6 +64,7 @@ class _Post:
     post_id: str
     day: date
     hour: int | None
+    month: str
     sentiment: str  # positive | neutral | negative | none
     words: list[str]
 
@@ -90,7 +91,7 @@ def _fetch(
     t = t.filter(topic_filter(t, topic))
     if negative:
         t = t.filter(t.sentiment == "negative")
-    t = t.select("platform", "post_id", "day", "hour", "sentiment", "keywords")
+    t = t.select("platform", "post_id", "day", "hour", "month", "sentiment", "keywords")
     rows = fetch_arrow(t).to_pylist()
     qw = query_words(topic)
     own: dict[str, bool] = {}
@@ -100,6 +101,7 @@ def _fetch(
             r["post_id"],
             r["day"],
             r["hour"],
+            r["month"],
             r["sentiment"] or "none",
             _clean(r["keywords"], qw, own),
         )
@@ -228,21 +230,6 @@ def _themes_of(model: _Model) -> list[dict[str, Any]]:
     return out
 
 
-def _texts(store: AnalyticsStore, keys: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    from socialops.store.analytics import fetch_arrow
-
-    if not keys:
-        return {}
-    t = store.posts()
-    ids = sorted({pid for _, pid in keys})
-    rows = fetch_arrow(t.filter(t.post_id.isin(ids)).select("platform", "post_id", "text"))
-    return {
-        (r["platform"], r["post_id"]): r["text"]
-        for r in rows.to_pylist()
-        if (r["platform"], r["post_id"]) in keys
-    }
-
-
 def _finish(
     themes_list: list[dict[str, Any]], model: _Model, texts: dict[tuple[str, str], str]
 ) -> None:
@@ -261,9 +248,9 @@ def _finish(
         th.pop("_members", None)
 
 
-def _example_keys(model: _Model, themes_list: list[dict[str, Any]]) -> set[tuple[str, str]]:
+def _example_keys(model: _Model, themes_list: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
     return {
-        (model.posts[i].platform, model.posts[i].post_id)
+        (model.posts[i].platform, model.posts[i].post_id, model.posts[i].month)
         for th in themes_list
         for i in th["_examples"]
     }
@@ -301,7 +288,7 @@ def themes(
     if scope.start is None or scope.end is None:
         scope = resolve(store, scope)
     fitted = []
-    keys: set[tuple[str, str]] = set()
+    keys: set[tuple[str, str, str]] = set()
     for tp in topics:
         posts = _fetch(store, scope, tp)
         negatives = [p for p in posts if p.sentiment == "negative"]
@@ -311,7 +298,7 @@ def themes(
             keys |= _example_keys(model, lst)
             pair.append((model, lst))
         fitted.append(pair)
-    texts = _texts(store, keys)
+    texts = post_texts(store, keys)
     results = []
     for tp, pair in zip(topics, fitted, strict=True):
         parts = []
@@ -391,13 +378,13 @@ def issues(
     periods = all_periods(scope.start, scope.end, every)
     index = {p: n for n, p in enumerate(periods)}
     fitted = []
-    keys: set[tuple[str, str]] = set()
+    keys: set[tuple[str, str, str]] = set()
     for tp in topics:
         model = _fit(_fetch(store, scope, tp, negative=True), k, sample, seed)
         lst = _themes_of(model)
         keys |= _example_keys(model, lst)
         fitted.append((model, lst))
-    texts = _texts(store, keys)
+    texts = post_texts(store, keys)
     results = []
     for tp, (model, lst) in zip(topics, fitted, strict=True):
         for th in lst:
