@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from socialops.errors import DataError, SettingsError
-from socialops.listen.scope import Scope, scoped_posts, topic_filter
+from socialops.listen.scope import Scope, topic_posts
 
 if TYPE_CHECKING:
     from socialops.listen.scope import ResultTable
@@ -125,10 +125,10 @@ def match_counts(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -
     """How many posts in scope each topic matches (one scan)."""
     from socialops.store.analytics import fetch_arrow
 
-    t = scoped_posts(store, scope)
-    aggs = {f"n_{i}": topic_filter(t, tp).ifelse(1, 0).sum() for i, tp in enumerate(topics)}
-    row = fetch_arrow(t.aggregate(**aggs)).to_pylist()[0]
-    return {tp.name: int(row[f"n_{i}"] or 0) for i, tp in enumerate(topics)}
+    out: dict[str, int] = {}
+    for tp, t in zip(topics, topic_posts(store, scope, topics), strict=True):
+        out[tp.name] = int(fetch_arrow(t.aggregate(n=t.count())).column("n")[0].as_py() or 0)
+    return out
 
 
 def check_matches(

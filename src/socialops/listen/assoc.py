@@ -28,7 +28,6 @@ unnested. ``_exact=True`` forces the unnest (tests compare both).
 from __future__ import annotations
 
 import calendar
-import hashlib
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,7 +37,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from socialops.listen import query as q
-from socialops.listen.scope import ResultTable, Scope, resolve, scoped_posts, topic_filter
+from socialops.listen.scope import ResultTable, Scope, resolve, scoped_posts, topic_posts
+from socialops.store.analytics import cache_file_name
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -173,19 +173,20 @@ def materialized(store: AnalyticsStore, expr: ir.Table) -> Iterator[ir.Table]:
 
 
 def _topic_posts(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> ir.Table:
-    """The posts in scope that match any topic, with a 0/1 column ``t<i>`` per topic: the one
-    scan that evaluates the queries (the result is cached by the caller)."""
+    """The posts in scope of each topic (from the store's topic-match cache), one row per post
+    and topic it matches, with a 0/1 column ``t<i>`` per topic (figures are summed per flag)."""
     import ibis
 
-    t = scoped_posts(store, scope)
-    flags = {f"t{i}": topic_filter(t, tp).ifelse(1, 0) for i, tp in enumerate(topics)}
-    t = t.mutate(
-        s=t.sentiment.fill_null("none"),
-        eng=t.likes.fill_null(0) + t.comments.fill_null(0) + t.shares.fill_null(0),
-        **flags,
-    )
-    t = t.filter(ibis.or_(*(t[c] == 1 for c in flags)))
-    return t.select("platform", "post_id", "month", "s", "eng", "keywords", *flags)
+    parts = []
+    for i, t in enumerate(topic_posts(store, scope, topics)):
+        flags = {f"t{j}": ibis.literal(1 if j == i else 0) for j in range(len(topics))}
+        t = t.mutate(
+            s=t.sentiment.fill_null("none"),
+            eng=t.likes.fill_null(0) + t.comments.fill_null(0) + t.shares.fill_null(0),
+            **flags,
+        )
+        parts.append(t.select("platform", "post_id", "month", "s", "eng", "keywords", *flags))
+    return parts[0] if len(parts) == 1 else ibis.union(*parts)
 
 
 def _sentiment_counts(tp: ir.Table, n_topics: int) -> list[dict[str, int]]:
@@ -234,10 +235,7 @@ def _rollup(store: AnalyticsStore, months: Iterable[str]) -> ir.Table | None:
     for f in store.ws.enriched_files():
         if f.parent.name not in wanted:
             continue
-        st = f.stat()
-        rel = f.relative_to(store.ws.enriched_dir).as_posix()
-        key = hashlib.sha256(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()
-        paths.append(root / f"kc-{key[:24]}.parquet")
+        paths.append(root / cache_file_name(store.ws, f, "kc"))
     if not paths:
         return None
     return store._read(sorted(paths), "socialops_kc_months")

@@ -34,13 +34,12 @@ give identical results.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from socialops.errors import SettingsError
-from socialops.listen.scope import ResultTable, Scope, resolve, scoped_posts, topic_filter
+from socialops.listen.scope import ResultTable, Scope, resolve, scoped_posts, topic_posts
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -113,14 +112,19 @@ def _author_key(t: ir.Table) -> ir.StringValue:
 def _flagged(
     store: AnalyticsStore, scope: Scope, topics: Sequence[Topic], links: bool = False
 ) -> ir.Table:
-    """Posts in scope that match at least one topic and have an author: ``author`` key and a
-    boolean ``m{i}`` per topic; with ``links``, only replies and reposts."""
-    t = scoped_posts(store, scope)
-    if links:
-        t = t.filter(t.reply_to_id.notnull() | t.repost_of_id.notnull())
-    flags = {f"m{i}": topic_filter(t, tp) for i, tp in enumerate(topics)}
-    t = t.mutate(author=_author_key(t), **flags)
-    return t.filter(t.author.notnull(), reduce(lambda a, b: a | b, [t[f] for f in flags]))
+    """Posts in scope that match a topic and have an author: ``author`` key and a boolean
+    ``m{i}`` per topic (one row per post and topic it matches: every figure is summed under its
+    topic's flag); with ``links``, only replies and reposts."""
+    import ibis
+
+    parts = []
+    for i, t in enumerate(topic_posts(store, scope, topics)):
+        if links:
+            t = t.filter(t.reply_to_id.notnull() | t.repost_of_id.notnull())
+        flags = {f"m{j}": ibis.literal(j == i) for j in range(len(topics))}
+        parts.append(t.mutate(author=_author_key(t), **flags))
+    u = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    return u.filter(u.author.notnull())
 
 
 def _rollup(t: ir.Table, k: int) -> ir.Table:

@@ -34,6 +34,7 @@ __all__ = [
     "period_of",
     "scoped_posts",
     "topic_filter",
+    "topic_posts",
 ]
 
 Every = Literal["hour", "day", "week"]
@@ -83,8 +84,8 @@ class Scope:
         }
 
 
-def _filtered(store: AnalyticsStore, scope: Scope) -> ir.Table:
-    t = store.posts()
+def _filtered(store: AnalyticsStore, scope: Scope, t: ir.Table | None = None) -> ir.Table:
+    t = store.posts() if t is None else t
     cond = [t.day.notnull()]
     if scope.start:
         cond.append(t.day >= scope.start)
@@ -137,8 +138,16 @@ def scoped_posts(store: AnalyticsStore, scope: Scope) -> ir.Table:
 
 
 def topic_filter(t: ir.Table, topic: Topic) -> ir.BooleanValue:
-    """The topic's query as a filter over ``t`` (a posts table)."""
+    """The topic's query as a filter over ``t`` (a posts table with ``match_text``). Analyses
+    use :func:`topic_posts`, which reads the store's cached matches instead of scanning."""
     return q.compile_query(topic.tree, t.match_text)
+
+
+def topic_posts(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> list[ir.Table]:
+    """For each topic, its matching posts in the scope (columns
+    :data:`~socialops.store.analytics.TOPIC_COLUMNS`), from the store's topic-match cache."""
+    tables = store.topic_posts([(tp.query, tp.tree) for tp in topics])
+    return [_filtered(store, scope, t) for t in tables]
 
 
 # -- periods -----------------------------------------------------------------------------------
@@ -207,22 +216,16 @@ def count_rows(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> 
     from socialops.store.analytics import fetch_arrow
 
     assert scope.start and scope.end, "resolve() the scope first"
-    t = scoped_posts(store, scope)
-    t = t.mutate(sentiment=t.sentiment.fill_null("none"))
     keys = ["day", "hour"] if scope.every == "hour" else ["day"]
-    aggs: dict[str, Any] = {"n_all": t.count()}
-    for i, topic in enumerate(topics):
-        aggs[f"n_{i}"] = topic_filter(t, topic).ifelse(1, 0).sum()
-    expr = t.group_by([*keys, "sentiment"]).aggregate(**aggs)
-    table = fetch_arrow(expr)
     rows = CountRows(all_periods(scope.start, scope.end, scope.every), [x.name for x in topics])
     width = len(topics) + 1
-    for r in table.to_pylist():
-        key = (period_of(r["day"], r.get("hour"), scope.every), r["sentiment"])
-        cell = rows.cells.setdefault(key, [0] * width)
-        cell[0] += int(r["n_all"])
-        for i in range(len(topics)):
-            cell[i + 1] += int(r[f"n_{i}"] or 0)
+    tables = [scoped_posts(store, scope), *topic_posts(store, scope, topics)]
+    for col, t in enumerate(tables):
+        t = t.mutate(sentiment=t.sentiment.fill_null("none"))
+        expr = t.group_by([*keys, "sentiment"]).aggregate(n=t.count())
+        for r in fetch_arrow(expr).to_pylist():
+            key = (period_of(r["day"], r.get("hour"), scope.every), r["sentiment"])
+            rows.cells.setdefault(key, [0] * width)[col] += int(r["n"])
     return rows
 
 

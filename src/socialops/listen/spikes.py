@@ -39,8 +39,7 @@ from socialops.listen.scope import (
     period_of,
     period_start,
     resolve,
-    scoped_posts,
-    topic_filter,
+    topic_posts,
 )
 
 if TYPE_CHECKING:
@@ -392,13 +391,13 @@ def spikes(
     rows = count_rows(store, scope, topics)
     periods = rows.periods
     all_counts = rows.series(0)
-    posts = scoped_posts(store, scope)
+    tables = topic_posts(store, scope, topics)
     results: list[dict[str, Any]] = []
     for i, topic in enumerate(topics):
         vol, neg = rows.series(i + 1), rows.series(i + 1, "negative")
         flags = detect(all_counts, vol, neg, every=every, z=z, min_count=min_count, window=window)
         spikes_ = [f for f in flags if f.kind != "coverage"]
-        t = posts.filter(topic_filter(posts, topic)) if spikes_ else posts
+        t = tables[i]
         kw: dict[tuple[str, bool, str], int] = {}
         if spikes_ and words > 0:
             keys = {periods[k] for f in spikes_ for k in (*range(f.start, f.end), *f.reference)}

@@ -41,8 +41,7 @@ from socialops.listen.scope import (
     all_periods,
     period_of,
     resolve,
-    scoped_posts,
-    topic_filter,
+    topic_posts,
 )
 
 if TYPE_CHECKING:
@@ -87,8 +86,7 @@ def _fetch(
 ) -> list[_Post]:
     from socialops.store.analytics import fetch_arrow
 
-    t = scoped_posts(store, scope)
-    t = t.filter(topic_filter(t, topic))
+    (t,) = topic_posts(store, scope, [topic])
     if negative:
         t = t.filter(t.sentiment == "negative")
     t = t.select("platform", "post_id", "day", "hour", "month", "sentiment", "keywords")
