@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from socialops.errors import QueryError, TopicError
@@ -52,3 +54,27 @@ def test_bad_input(workspace: Workspace) -> None:
     with pytest.raises(TopicError, match="name"):
         add_topic(workspace, "   ", "배송")
     assert list_topics(workspace) == []  # nothing half-written
+
+
+def test_cached_matches_go_with_their_query(airline_ws: Workspace, tmp_path: Path) -> None:
+    import shutil
+
+    from socialops.listen.analyses import match_counts
+    from socialops.listen.scope import Scope, resolve
+    from socialops.store.analytics import open_store, topic_cache_key
+
+    ws = Workspace.open(tmp_path / "ws")
+    shutil.rmtree(ws.root)
+    shutil.copytree(airline_ws.root, ws.root)
+    cache = ws.root / "cache" / "topics"
+    with open_store(ws) as store:
+        n = match_counts(store, resolve(store, Scope()), list_topics(ws))["United"]
+    old = cache / topic_cache_key(get_topic(ws, "United").query)
+    assert old.is_dir() and n > 0
+    edit_topic(ws, "United", query="@united")
+    assert not old.exists()
+    with open_store(ws) as store:
+        fewer = match_counts(store, resolve(store, Scope()), [get_topic(ws, "United")])
+    assert 0 < fewer["United"] < n  # the edited query is matched afresh
+    remove_topic(ws, "United")
+    assert not (cache / topic_cache_key("@united")).exists()

@@ -176,6 +176,8 @@ def edit_topic(
                 old.name,
             ),
         )
+    if query is not None:
+        _prune_matches(ws, old.query)
     return get_topic(ws, target)
 
 
@@ -183,4 +185,16 @@ def remove_topic(ws: Workspace, name: str) -> Topic:
     old = get_topic(ws, name)
     with ws.connect() as conn, ws.transaction(conn):
         conn.execute("DELETE FROM topics WHERE name = ?", (old.name,))
+    _prune_matches(ws, old.query)
     return old
+
+
+def _prune_matches(ws: Workspace, query: str) -> None:
+    """Drop the cached matches of a query no topic uses any more."""
+    import shutil
+
+    from socialops.store.analytics import topic_cache_key
+
+    if any(t.query.strip() == query.strip() for t in list_topics(ws)):
+        return
+    shutil.rmtree(ws.root / "cache" / "topics" / topic_cache_key(query), ignore_errors=True)
