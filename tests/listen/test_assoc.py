@@ -185,3 +185,20 @@ def test_assoc_and_themes_same_on_spark(airline_ws: Workspace, spark_ready: None
             out[engine] = (assoc(store, sc, tps), themes(store, sc, tps))
     assert out["duckdb"][0] == out["spark"][0]
     assert out["duckdb"][1] == out["spark"][1]
+
+
+def test_examples_beyond_the_pool_are_exact(
+    airline_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Examples found through the small first pool plus the second query equal those found
+    when the pool holds every post."""
+    from socialops.listen import assoc as mod
+
+    with open_store(airline_ws) as store:
+        scope = resolve(store, Scope())
+        topics = resolve_topics(airline_ws, ["United", "Virgin America"])
+        full = mod.assoc(store, scope, topics, examples=2)
+        monkeypatch.setattr(mod, "EXAMPLE_POOL", 40)
+        pooled = mod.assoc(store, scope, topics, examples=2)
+    assert pooled == full
+    assert any(x["examples"] for r in full["results"] for x in r["negative"])

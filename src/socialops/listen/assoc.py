@@ -30,8 +30,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -52,7 +51,6 @@ __all__ = [
     "assoc_tables",
     "g2",
     "is_query_word",
-    "materialized",
     "post_texts",
     "query_words",
 ]
@@ -147,31 +145,6 @@ def is_query_word(word: str, qw: QueryWords) -> bool:
 
 
 # -- counting ----------------------------------------------------------------------------------
-@contextmanager
-def materialized(store: AnalyticsStore, expr: ir.Table) -> Iterator[ir.Table]:
-    """``expr`` computed once into a temporary table of the store's engine (a DuckDB temp
-    table, a cached Spark DataFrame), dropped on exit. (Ibis' own ``Table.cache`` cannot drop
-    its table on DuckDB 2.)"""
-    import ibis
-
-    name = ibis.util.gen_name("socialops_tmp")
-    con = store.con
-    if store.engine.kind == "duckdb":
-        table: ir.Table = con.create_table(name, expr, temp=True)
-        try:
-            yield table
-        finally:
-            con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
-        return
-    df = con._session.sql(con.compile(expr)).cache()
-    df.createOrReplaceTempView(name)
-    try:
-        yield con.table(name)
-    finally:
-        con._session.catalog.dropTempView(name)
-        df.unpersist()
-
-
 def _topic_posts(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> ir.Table:
     """The posts in scope of each topic (from the store's topic-match cache), one row per post
     and topic it matches, with a 0/1 column ``t<i>`` per topic (figures are summed per flag)."""
@@ -198,21 +171,72 @@ def _sentiment_counts(tp: ir.Table, n_topics: int) -> list[dict[str, int]]:
     return [{str(r["s"]): int(r[f"t{i}"] or 0) for r in rows} for i in range(n_topics)]
 
 
-def _topic_keywords(tp: ir.Table, n_topics: int) -> list[dict[str, dict[str, int]]]:
-    """Per topic: keyword → sentiment → posts."""
+def _topic_keywords(
+    store: AnalyticsStore, scope: Scope, topics: Sequence[Topic], exact: bool = False
+) -> list[dict[str, dict[str, int]]]:
+    """Per topic: keyword → sentiment → posts (exact). Whole months come from the topic's
+    keyword rollup, partial edge months from its posts (see :func:`_month_plan`)."""
+    import ibis
+
     from socialops.store.analytics import fetch_arrow
 
-    cols = [f"t{i}" for i in range(n_topics)]
-    u = tp.select("s", *cols, keyword=tp.keywords.unnest())
-    u = u.filter(u.keyword.notnull() & (u.keyword != ""))
-    expr = u.group_by(["keyword", "s"]).aggregate(**{c: u[c].sum() for c in cols})
-    out: list[dict[str, dict[str, int]]] = [{} for _ in range(n_topics)]
-    for r in fetch_arrow(expr).to_pylist():
-        for i in range(n_topics):
-            n = int(r[f"t{i}"] or 0)
-            if n:
-                out[i].setdefault(r["keyword"], {})[r["s"]] = n
+    out: list[dict[str, dict[str, int]]] = [{} for _ in topics]
+
+    def add(i: int, expr: ir.Table, sign: int = 1) -> None:
+        for r in fetch_arrow(expr).to_pylist():
+            cell = out[i].setdefault(r["keyword"], {})
+            cell[r["s"]] = cell.get(r["s"], 0) + sign * int(r["posts"])
+
+    def unnest(t: ir.Table) -> ir.Table:
+        u = t.select(s=t.sentiment.fill_null("none"), keyword=t.keywords.unnest())
+        u = u.filter(u.keyword.notnull() & (u.keyword != ""))
+        return u.group_by(["keyword", "s"]).aggregate(posts=u.count())
+
+    scoped = topic_posts(store, scope, topics)
+    if exact or scope.platforms or scope.langs:
+        for i, t in enumerate(scoped):
+            add(i, unnest(t))
+    else:
+        whole, inside, outside = _month_plan(scope)
+        rolled = whole + [m for m, _, _ in outside]
+        queries = [(tp.query, tp.tree) for tp in topics]
+        if rolled:
+            for i, kc in enumerate(store.topic_keyword_counts(queries)):
+                kc = kc.filter(kc.month.isin(rolled))
+                add(i, kc.group_by(["keyword", "s"]).aggregate(posts=kc.posts.sum()))
+        if inside:
+            for i, t in enumerate(scoped):
+                add(i, unnest(t.filter(t.month.isin(inside))))
+        if outside:
+            for i, p in enumerate(store.topic_posts(queries)):
+                conds = [(p.month == m) & ((p.day < lo) | (p.day > hi)) for m, lo, hi in outside]
+                add(i, unnest(p.filter(ibis.or_(*conds))), -1)
+    for words in out:
+        for w in [w for w, c in words.items() if not any(c.values())]:
+            del words[w]
+        for c in words.values():
+            for k in [k for k, n in c.items() if n == 0]:
+                del c[k]
     return out
+
+
+def _month_plan(scope: Scope) -> tuple[list[str], list[str], list[tuple[str, date, date]]]:
+    """How to count a range exactly from monthly rollups: ``whole`` months (rollup), ``inside``
+    partial months (count their posts in range) and ``outside`` partial months (rollup minus
+    their posts out of range), whichever side of a partial month has fewer days."""
+    assert scope.start and scope.end
+    whole: list[str] = []
+    inside: list[str] = []
+    outside: list[tuple[str, date, date]] = []
+    for m, first, last in _months(scope.start, scope.end):
+        lo, hi = max(first, scope.start), min(last, scope.end)
+        if lo == first and hi == last:
+            whole.append(m)
+        elif (hi - lo).days + 1 > (last - first).days + 1 - ((hi - lo).days + 1):
+            outside.append((m, lo, hi))
+        else:
+            inside.append(m)
+    return whole, inside, outside
 
 
 def _months(start: date, end: date) -> list[tuple[str, date, date]]:
@@ -268,17 +292,7 @@ def _reference_counts(
     if exact or scope.platforms or scope.langs:
         add(_unnest_counts(t, words))
         return counts
-    whole: list[str] = []
-    inside: list[str] = []  # partial months counted from their posts in range
-    outside: list[tuple[str, date, date]] = []  # partial months: rollup − posts out of range
-    for m, first, last in _months(scope.start, scope.end):
-        lo, hi = max(first, scope.start), min(last, scope.end)
-        if lo == first and hi == last:
-            whole.append(m)
-        elif (hi - lo).days + 1 > (last - first).days + 1 - ((hi - lo).days + 1):
-            outside.append((m, lo, hi))
-        else:
-            inside.append(m)
+    whole, inside, outside = _month_plan(scope)
     rolled = whole + [m for m, _, _ in outside]
     if rolled and (kc := _rollup(store, rolled)) is not None:
         kc = kc.filter(kc.keyword.isin(words))
@@ -292,42 +306,75 @@ def _reference_counts(
     return counts
 
 
+EXAMPLE_POOL = 5000  # each topic's most engaging posts, where examples are looked for first
+
+
 def _examples(
-    tp: ir.Table, words: list[set[str]], n: int
+    store: AnalyticsStore,
+    scope: Scope,
+    topics: Sequence[Topic],
+    words: list[set[str]],
+    kw: list[dict[str, dict[str, int]]],
+    n: int,
 ) -> list[dict[tuple[str, str], list[dict[str, Any]]]]:
-    """Per topic: (word, sentiment) → its ``n`` most engaging posts (ties: platform, post_id)."""
+    """Per topic: (word, sentiment) → its ``n`` most engaging posts (ties: platform, post_id).
+
+    Exact and cheap: the topic's :data:`EXAMPLE_POOL` most engaging posts are read first (a
+    prefix of the same order); only words that still lack examples there, though ``kw`` says
+    they have more posts, get a second query over the posts that list them."""
     import ibis
 
     from socialops.store.analytics import fetch_arrow
 
     out: list[dict[tuple[str, str], list[dict[str, Any]]]] = [{} for _ in words]
-    union = sorted(set().union(*words))
-    if not union or n <= 0:
+    if n <= 0:
         return out
-    cols = [f"t{i}" for i in range(len(words))]
-    u = tp.select("platform", "post_id", "month", "s", "eng", *cols, keyword=tp.keywords.unnest())
-    u = u.filter(u.keyword.isin(union))
-    order = [ibis.desc("eng"), "platform", "post_id"]
-    ranks = {
-        f"r{i}": ibis.row_number().over(group_by=["keyword", "s", c], order_by=order)
-        for i, c in enumerate(cols)
-    }
-    u = u.mutate(**ranks)
-    u = u.filter(ibis.or_(*((u[c] == 1) & (u[f"r{i}"] < n) for i, c in enumerate(cols))))
-    rows = fetch_arrow(u).to_pylist()
-    rows.sort(key=lambda r: (-int(r["eng"]), r["platform"], r["post_id"]))
-    for rank, r in enumerate(rows):
-        for i, c in enumerate(cols):
-            if r[c] == 1 and r[f"r{i}"] < n and r["keyword"] in words[i]:
-                out[i].setdefault((r["keyword"], r["s"]), []).append(
-                    {
-                        "_rank": rank,
-                        "post_id": r["post_id"],
-                        "platform": r["platform"],
-                        "sentiment": None if r["s"] == "none" else r["s"],
-                        "_month": r["month"],  # for post_texts
-                    }
-                )
+
+    def example(r: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "_rank": (-int(r["eng"]), r["platform"], r["post_id"]),
+            "post_id": r["post_id"],
+            "platform": r["platform"],
+            "sentiment": None if r["s"] == "none" else r["s"],
+            "_month": r["month"],  # for post_texts
+        }
+
+    for i, t in enumerate(topic_posts(store, scope, topics)):
+        if not words[i]:
+            continue
+        eng = t.likes.fill_null(0) + t.comments.fill_null(0) + t.shares.fill_null(0)
+        base = t.select(
+            "platform", "post_id", "month", "keywords", s=t.sentiment.fill_null("none"), eng=eng
+        )
+        order = [ibis.desc("eng"), "platform", "post_id"]
+        pool = fetch_arrow(base.order_by(order).limit(EXAMPLE_POOL)).to_pylist()
+        found = out[i]
+        for r in pool:
+            for w in r["keywords"] or []:
+                if w in words[i]:
+                    lst = found.setdefault((w, r["s"]), [])
+                    if len(lst) < n:
+                        lst.append(example(r))
+        if len(pool) < EXAMPLE_POOL:
+            continue  # the pool held every post of the topic
+        missing = sorted(
+            w
+            for w in words[i]
+            if any(len(found.get((w, s), [])) < min(n, kw[i].get(w, {}).get(s, 0)) for s in SENT)
+        )
+        if not missing:
+            continue
+        sub = base.filter(ibis.or_(*(base.keywords.contains(w) for w in missing)))
+        u = sub.select("platform", "post_id", "month", "s", "eng", keyword=sub.keywords.unnest())
+        u = u.filter(u.keyword.isin(missing))
+        u = u.mutate(r=ibis.row_number().over(group_by=["keyword", "s"], order_by=order))
+        rows = fetch_arrow(u.filter(u.r < n)).to_pylist()
+        rows.sort(key=lambda r: (-int(r["eng"]), r["platform"], r["post_id"]))
+        for w in missing:
+            for s_ in SENT:
+                found.pop((w, s_), None)
+        for r in rows:
+            found.setdefault((r["keyword"], r["s"]), []).append(example(r))
     return out
 
 
@@ -449,15 +496,11 @@ def assoc(
     limit, min_count = max(1, int(limit)), max(1, int(min_count))
     t = scoped_posts(store, scope)
     total = int(fetch_arrow(t.aggregate(n=t.count())).column("n")[0].as_py() or 0)
-    # one scan evaluates the topic queries; later queries read the cached topic posts
-    with materialized(store, _topic_posts(store, scope, topics)) as tp:
-        by_sent = _sentiment_counts(tp, len(topics))
-        kw = _topic_keywords(tp, len(topics))
-        results = _results(store, scope, topics, total, by_sent, kw, limit, min_count, _exact)
-        wanted = [
-            {x["word"] for k in ("words", "positive", "negative") for x in r[k]} for r in results
-        ]
-        found = _examples(tp, wanted, examples)
+    by_sent = _sentiment_counts(_topic_posts(store, scope, topics), len(topics))
+    kw = _topic_keywords(store, scope, topics, _exact)
+    results = _results(store, scope, topics, total, by_sent, kw, limit, min_count, _exact)
+    wanted = [{x["word"] for k in ("words", "positive", "negative") for x in r[k]} for r in results]
+    found = _examples(store, scope, topics, wanted, kw, examples)
     keys = {
         (e["platform"], e["post_id"], e["_month"]) for f in found for ex in f.values() for e in ex
     }

@@ -168,6 +168,28 @@ class AnalyticsStore:
                 )
         return [self._topics[key] for key, _ in keyed]
 
+    def topic_keyword_counts(self, queries: Sequence[tuple[str, Any]]) -> list[ir.Table]:
+        """For each ``(query text, parsed query)``: ``(keyword, s, posts, month)`` rows, one per
+        keyword and sentiment (``s``; ``none`` when unscored) per enriched file: how many of the
+        query's matching posts in that file list the keyword. Built with the matches (from the
+        cached match file, in Arrow, so every engine reads the same rollup)."""
+        self.topic_posts(queries)
+        root = self.ws.root / "cache" / "topics"
+        names = sorted(cache_file_name(self.ws, f, "tp") for f in self.ws.enriched_files())
+        out = []
+        for text, _ in queries:
+            folder = root / topic_cache_key(text)
+            kw_dir = folder / "keywords"
+            kw_dir.mkdir(exist_ok=True)
+            for p in kw_dir.glob("*.parquet"):
+                if p.name not in names:
+                    p.unlink(missing_ok=True)
+            for name in names:
+                if not (kw_dir / name).exists():
+                    _write_keyword_rollup(folder / name, kw_dir / name)
+            out.append(self._read([kw_dir / n for n in names], "socialops_topic_kw"))
+        return out
+
     def _write_topic_matches(
         self, src: Path, name: str, todo: list[tuple[str, Any]], root: Path
     ) -> None:
@@ -296,6 +318,34 @@ TOPIC_COLUMNS: list[str] = [
     "hour",
     "month",
 ]
+
+
+def _write_keyword_rollup(src: Path, target: Path) -> None:
+    """``(keyword, s, posts, month)`` of one cached match file (keywords are distinct per post)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(src, columns=["keywords", "sentiment", "month"])
+    kw = t.column("keywords").combine_chunks()
+    flat = pc.list_flatten(kw)
+    parents = pc.list_parent_indices(kw)
+    s = pc.fill_null(t.column("sentiment").combine_chunks(), "none").take(parents)
+    u = pa.table({"keyword": flat, "s": s})
+    u = u.filter(pc.and_kleene(pc.is_valid(u["keyword"]), pc.not_equal(u["keyword"], "")))
+    g = u.group_by(["keyword", "s"]).aggregate([("keyword", "count")])
+    month = t.column("month")[0].as_py() if t.num_rows else ""
+    rollup = pa.table(
+        {
+            "keyword": g.column("keyword").cast(pa.string()),
+            "s": g.column("s").cast(pa.string()),
+            "posts": g.column("keyword_count").cast(pa.int64()),
+            "month": pa.array([month] * g.num_rows, pa.string()),
+        }
+    )
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    pq.write_table(rollup, tmp)
+    os.replace(tmp, target)
 
 
 def topic_cache_key(query: str) -> str:
