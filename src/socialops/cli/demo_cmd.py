@@ -1,7 +1,8 @@
 """``socialops demo``: the main job on the embedded default.
 
 Imports the real sample files from the shared data folder, enriches them and prints the stats,
-so a newcomer sees the whole data core work end to end with one command.
+adds tracked topics (the six US airlines of the tweets; four films of the Naver reviews) and
+writes a listening report for each, so a newcomer sees the whole loop with one command.
 """
 
 from __future__ import annotations
@@ -24,6 +25,65 @@ DEMO_FILES: list[tuple[str, str, str]] = [
     ("korean_sarcasm/train.csv", "korean-sarcasm", "sarcasm"),
     ("facebook_metrics/dataset_Facebook.csv", "facebook-metrics", "facebook-page"),
 ]
+
+
+# (report file, language, topic first then its competitors: (name, query, kind)), data it needs
+DEMO_REPORTS: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
+    (
+        "airlines.html",
+        "en",
+        "airline-tweets",
+        [
+            ("United", "@united OR united", "brand"),
+            ("American", '@AmericanAir OR "american air" OR "american airlines"', "competitor"),
+            ("Delta", "@JetBlue OR jetblue OR @delta OR delta", "competitor"),
+            ("Southwest", "@SouthwestAir OR southwest", "competitor"),
+            ("US Airways", '@USAirways OR "us airways" OR usairways', "competitor"),
+            ("Virgin America", '@VirginAmerica OR "virgin america"', "competitor"),
+        ],
+    ),
+    (
+        "movies.html",
+        "ko",
+        "nsmc-reviews",
+        [
+            ("명량", "명량 OR 이순신 OR 최민식", "product"),
+            ("겨울왕국", "겨울왕국 OR 엘사 OR 올라프 OR 렛잇고", "competitor"),
+            ("인터스텔라", "인터스텔라 OR 놀란", "competitor"),
+            ("변호인", "변호인 OR 송강호", "competitor"),
+        ],
+    ),
+]
+
+
+def _reports(ws: Workspace, eng: str, presets: set[str], quiet: bool) -> list[dict[str, object]]:
+    """Add the demo topics (once) and write a report per topic group into <workspace>/reports."""
+    from socialops.errors import TopicError
+    from socialops.listen.report import build_report, write_report
+    from socialops.listen.scope import Scope
+    from socialops.listen.topics import add_topic, get_topic
+    from socialops.store.analytics import open_store
+
+    out: list[dict[str, object]] = []
+    folder = ws.root / "reports"
+    folder.mkdir(exist_ok=True)
+    for name, lang, preset, group in DEMO_REPORTS:
+        if preset not in presets:
+            continue
+        topics = []
+        for tname, query, kind in group:
+            try:
+                topics.append(get_topic(ws, tname))
+            except TopicError:
+                topics.append(add_topic(ws, tname, query, kind))
+        with progress_bar(f"report {name}", enabled=not quiet) as update:
+            update(0, 1)
+            with open_store(ws, eng) as store:
+                data = build_report(store, Scope(every="day"), topics)
+            written = write_report(data, folder / name, lang=lang)
+            update(1, 1)
+        out.append({"report": str(folder / name), "topics": [t.name for t in topics], **written})
+    return out
 
 
 def demo(
@@ -70,16 +130,23 @@ def demo(
         console.print(
             f"enriched {er.rows:,} posts in {er.elapsed_s:.1f} s ({er.rows_per_s:,.0f} posts/s)"
         )
-    store = open_store(ws, eng)
-    s = summary(store.posts())
+    with open_store(ws, eng) as store:
+        s = summary(store.posts())
     report["stats"] = s
+    presets = {p for _, p, _ in DEMO_FILES if not (small and p == "nsmc-reviews")}
+    report["reports"] = _reports(ws, eng, presets, as_json)
     if as_json:
         print_json(report)
         return
     from socialops.cli.analytics_cmd import render_summary
 
     render_summary(s)
-    console.print(f"\nworkspace: {ws.root}   next: `socialops stats`, `socialops quarantine`")
+    for r in report["reports"]:  # type: ignore[attr-defined]
+        console.print(f"listening report: {r['report']}  (topics: {', '.join(r['topics'])})")
+    console.print(
+        f"\nworkspace: {ws.root}   next: `socialops stats`, `socialops listen sov`, "
+        "`socialops report --topic 명량 --vs 겨울왕국 --out report.html`"
+    )
 
 
 def register(app: typer.Typer) -> None:
