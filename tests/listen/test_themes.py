@@ -161,3 +161,60 @@ def test_bad_options(airline_ws: Workspace) -> None:
     with open_store(airline_ws) as store, pytest.raises(SettingsError, match="every"):
         tps = resolve_topics(airline_ws, ["United"])
         issues(store, resolve(store, Scope()), tps, every="month")
+
+
+def test_big_topic_path(airline_ws: Workspace) -> None:
+    """A topic with more posts than the sample: fitted on the hashed sample, every post assigned
+    by projection; sizes, sentiment mixes and timelines still add up."""
+    r = _run(themes, airline_ws, ["United"], sample=800)["results"][0]
+    assert r["sampled"] == 800 < r["posts"]
+    _check_part(r)
+    labels = _labels(r["complaints"])
+    assert any(lab & DELAYS for lab in labels), labels
+    i = _run(issues, airline_ws, ["United"], sample=800, every="hour")["results"][0]
+    assert i["sampled"] == 800 < i["negative_posts"]
+    for th in i["themes"]:
+        assert sum(th["timeline"]) == th["size"]
+    assert sum(th["size"] for th in i["themes"]) + i["unassigned"] == i["negative_posts"]
+
+
+def test_sample_ignores_row_order(airline_ws: Workspace) -> None:
+    """The sample and the assignment depend on the posts, not on the order an engine returns
+    them in; the sample hash is a function of (seed, platform, post id) alone."""
+    import numpy as np
+
+    from socialops.listen import themes as th
+
+    with open_store(airline_ws) as store:
+        scope = resolve(store, Scope())
+        (tp,) = resolve_topics(airline_ws, ["United"])
+        rows = th._fetch(store, scope, tp)
+    n = len(rows)
+    shuffled = np.random.default_rng(1).permutation(n)
+    other = rows.take(shuffled)
+    a, b = th._fit(rows, None, 500, 0), th._fit(other, None, 500, 0)
+    assert a.method == b.method == "projection"
+    assert a.words == b.words
+    assert (a.assign[shuffled] == b.assign).all()
+    assert th._keys(rows, th._pick(rows, np.arange(n), 500, 3)) == th._keys(
+        other, th._pick(other, np.arange(n), 500, 3)
+    )
+    h = th._sample_hash(0, rows, np.arange(n))
+    assert (h[shuffled] == th._sample_hash(0, other, np.arange(n))).all()
+    assert len(set(h.tolist())) == len(set(th._keys(rows, np.arange(n))))
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_big_topic_path_same_on_spark(spark_ready: None, airline_ws: Workspace) -> None:
+    """The sampled/projection path gives the same themes on both engines."""
+    out = []
+    for engine in ("duckdb", "spark"):
+        with open_store(airline_ws, engine) as store:
+            scope = resolve(store, Scope(every="day"))
+            tps = resolve_topics(airline_ws, ["United", "US Airways"])
+            out.append(
+                (themes(store, scope, tps, sample=600), issues(store, scope, tps, sample=600))
+            )
+    assert out[0] == out[1]
+    assert out[0][0]["results"][0]["sampled"] == 600

@@ -24,7 +24,6 @@ so DuckDB and Spark give the same output.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import warnings
 from collections.abc import Sequence
@@ -32,14 +31,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
 from socialops.errors import SettingsError
-from socialops.listen.assoc import QueryWords, is_query_word, post_texts, query_words
+from socialops.listen.assoc import is_query_word, post_texts, query_words
 from socialops.listen.scope import (
     EVERY,
     ResultTable,
     Scope,
     all_periods,
-    period_of,
     resolve,
     topic_posts,
 )
@@ -55,76 +58,217 @@ MIN_POSTS = 10  # fewer posts with vocabulary words: no themes
 TOP_WORDS = 8
 LABEL_WORDS = 4
 EXAMPLES = 3
+SENTIMENTS = ("positive", "neutral", "negative")  # codes 0-2; 3: unscored
+_U64 = np.uint64
+_MASK64 = (1 << 64) - 1
+_BYTE_MASKS = np.array([(1 << (8 * b)) - 1 for b in range(8)] + [_MASK64], dtype=_U64)
 
 
 @dataclass
-class _Post:
-    platform: str
-    post_id: str
-    day: date
-    hour: int | None
-    month: str
-    sentiment: str  # positive | neutral | negative | none
-    words: list[str]
+class _Rows:
+    """A topic's posts as columns (in the engine's row order: nothing here depends on it) and
+    their keywords, without the topic's query words, as codes into ``vocab`` (CSR layout:
+    post ``i`` has ``codes[indptr[i]:indptr[i + 1]]``, ``rows`` is the post of each code)."""
+
+    platform: pa.Array
+    post_id: pa.Array
+    month: pa.Array
+    day: np.ndarray  # days since 1970-01-01
+    hour: np.ndarray
+    sent: np.ndarray  # index in SENTIMENTS, 3: unscored
+    indptr: np.ndarray
+    codes: np.ndarray
+    rows: np.ndarray
+    vocab: list[str]
+
+    def __len__(self) -> int:
+        return len(self.sent)
+
+    def subset(self, mask: np.ndarray) -> _Rows:
+        lengths = np.diff(self.indptr)
+        keep = np.repeat(mask, lengths)
+        new_rows = np.cumsum(mask) - 1
+        sel = pa.array(mask)
+        return _Rows(
+            self.platform.filter(sel),
+            self.post_id.filter(sel),
+            self.month.filter(sel),
+            self.day[mask],
+            self.hour[mask],
+            self.sent[mask],
+            np.concatenate([[0], np.cumsum(lengths[mask])]).astype(np.int64),
+            self.codes[keep],
+            new_rows[self.rows[keep]],
+            self.vocab,
+        )
+
+    def take(self, idx: np.ndarray) -> _Rows:
+        """The posts ``idx`` in that order (small selections)."""
+        lengths = np.diff(self.indptr)[idx]
+        indptr = np.zeros(len(idx) + 1, np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        pos = np.arange(indptr[-1]) + np.repeat(self.indptr[idx] - indptr[:-1], lengths)
+        sel = pa.array(idx)
+        return _Rows(
+            self.platform.take(sel),
+            self.post_id.take(sel),
+            self.month.take(sel),
+            self.day[idx],
+            self.hour[idx],
+            self.sent[idx],
+            indptr,
+            self.codes[pos],
+            np.repeat(np.arange(len(idx)), lengths),
+            self.vocab,
+        )
+
+    def words(self) -> list[list[str]]:
+        v = self.vocab
+        c = self.codes.tolist()
+        p = self.indptr.tolist()
+        return [[v[j] for j in c[p[i] : p[i + 1]]] for i in range(len(self))]
 
 
 @dataclass
 class _Model:
-    """Themes fitted on a sample, and every post's theme (−1: unassigned)."""
+    """Themes fitted on a sample, and every post's theme (−1: unassigned) and weight in it."""
 
-    posts: list[_Post]
+    posts: _Rows
     sampled: int = 0
     k: int = 0
+    method: str = ""
     words: list[list[str]] = field(default_factory=list)  # top words per theme
-    assign: list[int] = field(default_factory=list)
-    weight: list[float] = field(default_factory=list)
+    assign: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    overlap: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    @property
+    def unassigned(self) -> int:
+        return int((self.assign < 0).sum())
 
 
 # -- rows --------------------------------------------------------------------------------------
-def _fetch(
-    store: AnalyticsStore, scope: Scope, topic: Topic, *, negative: bool = False
-) -> list[_Post]:
+def _array(col: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+
+
+def _fetch(store: AnalyticsStore, scope: Scope, topic: Topic, *, negative: bool = False) -> _Rows:
+    """The topic's posts as Arrow columns; keywords dictionary-encoded once, and the query words
+    dropped by vocabulary (each distinct word tested once)."""
     from socialops.store.analytics import fetch_arrow
 
     (t,) = topic_posts(store, scope, [topic])
     if negative:
         t = t.filter(t.sentiment == "negative")
     t = t.select("platform", "post_id", "day", "hour", "month", "sentiment", "keywords")
-    rows = fetch_arrow(t).to_pylist()
+    tab = fetch_arrow(t)
+    n = tab.num_rows
+    kw = _array(tab["keywords"])
+    if kw.null_count:
+        kw = pc.if_else(pc.is_null(kw), pa.scalar([], kw.type), kw)
+    offsets = kw.offsets.to_numpy().astype(np.int64)
+    flat = kw.values.slice(offsets[0], offsets[-1] - offsets[0])  # zero-copy
+    parents = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
+    enc = _array(pc.dictionary_encode(flat))
+    dictionary: list[str | None] = enc.dictionary.to_pylist()
     qw = query_words(topic)
-    own: dict[str, bool] = {}
-    posts = [
-        _Post(
-            r["platform"],
-            r["post_id"],
-            r["day"],
-            r["hour"],
-            r["month"],
-            r["sentiment"] or "none",
-            _clean(r["keywords"], qw, own),
-        )
-        for r in rows
-    ]
-    posts.sort(key=lambda p: (p.platform, p.post_id))
-    return posts
+    kept = [w is not None and w != "" and not is_query_word(w, qw) for w in dictionary]
+    keep_word = np.array([*kept, False], dtype=np.bool_)
+    codes = pc.fill_null(enc.indices, len(dictionary)).to_numpy().astype(np.int64)
+    keep = keep_word[codes]
+    # compact codes: the kept distinct words only
+    remap = np.cumsum(keep_word) - 1
+    vocab = [w for w, k in zip(dictionary, keep_word.tolist(), strict=False) if k]
+    codes, rows = remap[codes[keep]], parents[keep]
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    sent = pc.fill_null(
+        pc.index_in(_array(tab["sentiment"]), value_set=pa.array(SENTIMENTS)), 3
+    ).to_numpy()
+    return _Rows(
+        platform=_array(tab["platform"]),
+        post_id=_array(tab["post_id"]),
+        month=_array(tab["month"]),
+        day=_array(tab["day"]).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64),
+        hour=pc.fill_null(_array(tab["hour"]), 0).to_numpy().astype(np.int64),
+        sent=sent.astype(np.int64),
+        indptr=indptr,
+        codes=codes.astype(np.int64),
+        rows=rows,
+        vocab=[str(w) for w in vocab],
+    )
 
 
-def _clean(keywords: list[str] | None, qw: QueryWords, own: dict[str, bool]) -> list[str]:
-    """The keywords that are not the topic's own query words (``own`` memoises the test)."""
-    out = []
-    for w in keywords or []:
-        if not w:
-            continue
-        hit = own.get(w)
-        if hit is None:
-            hit = own[w] = is_query_word(w, qw)
-        if not hit:
-            out.append(w)
-    return out
+# -- the deterministic sample ------------------------------------------------------------------
+def _mix(h: np.ndarray) -> np.ndarray:
+    """The SplitMix64 finaliser over uint64 (wrapping arithmetic)."""
+    h = h ^ (h >> _U64(30))
+    h = h * _U64(0xBF58476D1CE4E5B9)
+    h = h ^ (h >> _U64(27))
+    h = h * _U64(0x94D049BB133111EB)
+    return h ^ (h >> _U64(31))
 
 
-def _hash(seed: int, p: _Post) -> bytes:
-    return hashlib.blake2b(f"{seed}\0{p.platform}\0{p.post_id}".encode(), digest_size=8).digest()
+def _hash_strings(arr: pa.Array, h: np.ndarray) -> np.ndarray:
+    """``h`` folded with each string's length and UTF-8 bytes, 8 bytes (little-endian,
+    zero-padded) at a time, each step through :func:`_mix` — vectorised over the rows."""
+    arr = pc.fill_null(arr, "").cast(pa.large_string())
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
+    buf = arr.buffers()[2]
+    raw = np.frombuffer(buf, dtype=np.uint8) if buf is not None else np.zeros(0, np.uint8)
+    padded = np.zeros(len(raw) + 8, dtype=np.uint8)
+    padded[: len(raw)] = raw
+    # every byte position read as the start of a little-endian uint64 (unaligned view)
+    words = np.ndarray((len(raw) + 1,), dtype="<u8", buffer=padded.data, strides=(1,))
+    start = offsets[:-1].astype(np.int64)
+    length = np.diff(offsets).astype(np.int64)
+    h = _mix(h ^ length.astype(_U64))
+    longest = int(length.max()) if n else 0
+    for k in range(0, longest, 8):
+        left = np.clip(length - k, 0, 8)
+        w = words[np.minimum(start + k, len(raw))] & _BYTE_MASKS[left]
+        h = np.where(left > 0, _mix(h ^ w), h)
+    return h
+
+
+def _sample_hash(seed: int, rows: _Rows, idx: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of (seed, platform, post id) of the posts ``idx``: a function of those
+    values only, so the same posts give the same sample whatever order an engine returns."""
+    h0 = _mix(np.array([seed & _MASK64], dtype=_U64))[0]
+    sel = pa.array(idx)
+    h = _hash_strings(rows.platform.take(sel), np.full(len(idx), h0, dtype=_U64))
+    return _hash_strings(rows.post_id.take(sel), h)
+
+
+def _keys(rows: _Rows, idx: np.ndarray) -> list[tuple[str, str]]:
+    sel = pa.array(idx)
+    return list(
+        zip(rows.platform.take(sel).to_pylist(), rows.post_id.take(sel).to_pylist(), strict=True)
+    )
+
+
+def _by_key(rows: _Rows, idx: np.ndarray) -> np.ndarray:
+    """``idx`` ordered by (platform, post id)."""
+    keys = _keys(rows, idx)
+    order = sorted(range(len(idx)), key=keys.__getitem__)
+    return idx[np.array(order, dtype=np.int64)] if len(idx) else idx
+
+
+def _pick(rows: _Rows, docs: np.ndarray, sample: int, seed: int) -> np.ndarray:
+    """The posts to fit on, in (platform, post id) order: every post with words when there are
+    at most ``sample``, else the ``sample`` with the smallest hash (ties: platform, post id)."""
+    if len(docs) <= sample:
+        return _by_key(rows, docs)
+    h = _sample_hash(seed, rows, docs)
+    bound = np.partition(h, sample - 1)[sample - 1]
+    cand = docs[h <= bound]
+    if len(cand) > sample:  # equal hashes at the boundary
+        hc = h[h <= bound].tolist()
+        keys = _keys(rows, cand)
+        order = sorted(range(len(cand)), key=lambda i: (hc[i], keys[i]))[:sample]
+        cand = cand[np.array(order, dtype=np.int64)]
+    return _by_key(rows, cand)
 
 
 def _identity(doc: list[str]) -> list[str]:
@@ -136,17 +280,44 @@ def _auto_k(n: int) -> int:
     return max(2, min(MAX_K, round(math.sqrt(n / 25))))
 
 
-def _fit(posts: list[_Post], k: int | None, sample: int, seed: int) -> _Model:
+def _counts(rows: _Rows, col_of: np.ndarray, n_cols: int) -> sp.csr_matrix:
+    """Posts × vocabulary-column term counts (canonical CSR: sorted, duplicates summed)."""
+    cols = col_of[rows.codes]
+    keep = cols >= 0
+    r = rows.rows[keep]
+    indptr = np.zeros(len(rows) + 1, np.int64)
+    np.cumsum(np.bincount(r, minlength=len(rows)), out=indptr[1:])
+    x = sp.csr_matrix((np.ones(int(keep.sum())), cols[keep], indptr), shape=(len(rows), n_cols))
+    x.sum_duplicates()
+    return x
+
+
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """TF-IDF rows as ``TfidfVectorizer.transform`` makes them: counts × idf, l2-normalised."""
+    from sklearn.preprocessing import normalize
+
+    x = counts.astype(np.float64)
+    x.data *= idf[x.indices]
+    out: sp.csr_matrix = normalize(x, norm="l2", copy=False)
+    return out
+
+
+def _fit(rows: _Rows, k: int | None, sample: int, seed: int) -> _Model:
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    model = _Model(posts, assign=[-1] * len(posts), weight=[0.0] * len(posts))
-    docs = [p for p in posts if p.words]
+    n = len(rows)
+    model = _Model(
+        rows,
+        assign=np.full(n, -1, np.int64),
+        weight=np.zeros(n),
+        overlap=np.zeros(n, np.int64),
+    )
+    docs = np.flatnonzero(np.diff(rows.indptr) > 0)
     if len(docs) < MIN_POSTS:
         return model
-    picked = sorted(docs, key=lambda p: _hash(seed, p))[: max(1, sample)]
-    picked.sort(key=lambda p: (p.platform, p.post_id))
+    picked = _pick(rows, docs, max(1, sample), seed)
     vec = TfidfVectorizer(
         analyzer=_identity,
         min_df=max(2, len(picked) // 1000),
@@ -154,45 +325,88 @@ def _fit(posts: list[_Post], k: int | None, sample: int, seed: int) -> _Model:
         max_features=5000,
     )
     try:
-        x = vec.fit_transform([p.words for p in picked])
+        x = vec.fit_transform(rows.take(picked).words())
     except ValueError:  # no word left after min_df/max_df
         return model
     vocab = vec.get_feature_names_out()
     n_k = _auto_k(len(picked)) if k is None else int(k)
     n_k = max(1, min(n_k, x.shape[0] - 1, x.shape[1]))
     nmf = NMF(n_components=n_k, init="nndsvda", random_state=seed, max_iter=500)
+    col_of = np.full(len(rows.vocab), -1, np.int64)
+    index = {w: j for j, w in enumerate(rows.vocab)}
+    for j, w in enumerate(vocab.tolist()):
+        col_of[index[w]] = j
+    counts = _counts(rows, col_of, len(vocab))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         nmf.fit(x)
-        w_all = nmf.transform(vec.transform([p.words for p in posts]))
-    h = nmf.components_
+        h = nmf.components_
+        if n <= sample:
+            # NMF weights of every post, fed in (platform, post id) order: the solver's stopping
+            # test is over all rows, so the rows and their order are fixed
+            order = _by_key(rows, np.arange(n))
+            w_all = np.empty((n, n_k))
+            w_all[order] = nmf.transform(_tfidf(counts[order], vec.idf_))
+            model.method = "nmf"
+        else:
+            # projection: each post's TF-IDF vector (l2-normalised) times each theme's word
+            # weights — one sparse product for all posts, row by row independent
+            w_all = np.asarray(_tfidf(counts, vec.idf_) @ h.T)
+            model.method = "projection"
     model.sampled, model.k = len(picked), n_k
     for row in h:
-        order = sorted(range(len(vocab)), key=lambda j: (-row[j], str(vocab[j])))
-        model.words.append([str(vocab[j]) for j in order[:TOP_WORDS] if row[j] > 0])
+        order_w = sorted(range(len(vocab)), key=lambda j: (-row[j], str(vocab[j])))
+        model.words.append([str(vocab[j]) for j in order_w[:TOP_WORDS] if row[j] > 0])
     best = w_all.argmax(axis=1)  # the first of equal maxima, as on every platform
-    top = w_all.max(axis=1)
-    model.assign = [
-        int(b) if v > 0 else -1 for b, v in zip(best.tolist(), top.tolist(), strict=True)
-    ]
-    model.weight = [float(v) if v > 0 else 0.0 for v in top.tolist()]
+    top = w_all[np.arange(n), best]
+    model.assign = np.where(top > 0, best, -1).astype(np.int64)
+    model.weight = np.where(top > 0, top, 0.0)
+    # how many of its theme's top words each post has (examples are chosen by it)
+    tops = np.zeros((len(vocab), n_k), dtype=np.int64)
+    column = {str(w): j for j, w in enumerate(vocab.tolist())}
+    for j, ws in enumerate(model.words):
+        for w in ws:
+            tops[column[w], j] = 1
+    coo_rows = np.repeat(np.arange(n), np.diff(counts.indptr))
+    a = model.assign[coo_rows]
+    hit = np.where(a >= 0, tops[counts.indices, np.maximum(a, 0)], 0)
+    model.overlap = np.bincount(coo_rows, weights=hit, minlength=n).astype(np.int64)
     return model
 
 
-def _sentiment_mix(posts: Sequence[_Post]) -> dict[str, Any]:
-    counts = {s: 0 for s in ("positive", "neutral", "negative", "none")}
-    for p in posts:
-        counts[p.sentiment] += 1
-    scored = counts["positive"] + counts["neutral"] + counts["negative"]
-    out: dict[str, Any] = {
-        "positive": counts["positive"],
-        "neutral": counts["neutral"],
-        "negative": counts["negative"],
-        "unscored": counts["none"],
-    }
-    for s in ("positive", "neutral", "negative"):
-        out[f"pct_{s}"] = round(100.0 * counts[s] / scored, 2) if scored else None
+def _sentiment_mix(counts: Sequence[int]) -> dict[str, Any]:
+    """``counts``: posts per SENTIMENTS code, unscored last."""
+    pos, neu, neg, none = (int(c) for c in counts)
+    scored = pos + neu + neg
+    out: dict[str, Any] = {"positive": pos, "neutral": neu, "negative": neg, "unscored": none}
+    for s, c in zip(SENTIMENTS, (pos, neu, neg), strict=True):
+        out[f"pct_{s}"] = round(100.0 * c / scored, 2) if scored else None
     return out
+
+
+def _examples(model: _Model, members: np.ndarray) -> list[int]:
+    """The ``EXAMPLES`` members with most of the theme's top words, then the heaviest, ties by
+    (platform, post id): only the members that can be among them are sorted."""
+    ov = model.overlap[members]
+    chosen: list[np.ndarray] = []
+    left = EXAMPLES
+    for level in np.unique(ov)[::-1].tolist():
+        group = members[ov == level]
+        if len(group) <= left:
+            chosen.append(group)
+            left -= len(group)
+        else:
+            gw = model.weight[group]
+            bound = np.partition(gw, len(group) - left)[len(group) - left]
+            chosen.append(group[gw >= bound])
+            left = 0
+        if left == 0:
+            break
+    cand = np.concatenate(chosen) if chosen else members[:0]
+    keys = _keys(model.posts, cand)
+    ovs, wts = model.overlap[cand].tolist(), model.weight[cand].tolist()
+    order = sorted(range(len(cand)), key=lambda i: (-ovs[i], -wts[i], keys[i]))
+    return [int(cand[i]) for i in order[:EXAMPLES]]
 
 
 def _themes_of(model: _Model) -> list[dict[str, Any]]:
@@ -200,26 +414,28 @@ def _themes_of(model: _Model) -> list[dict[str, Any]]:
     post indexes (dropped before output)."""
     total = len(model.posts)
     out: list[dict[str, Any]] = []
+    if not model.k:
+        return out
+    assigned = model.assign >= 0
+    a = model.assign[assigned]
+    sizes = np.bincount(a, minlength=model.k)
+    mix = np.bincount(a * 4 + model.posts.sent[assigned], minlength=4 * model.k).reshape(-1, 4)
+    by_theme = np.argsort(model.assign, kind="stable")
+    bounds = np.searchsorted(model.assign[by_theme], np.arange(-1, model.k + 1))
     for j in range(model.k):
-        members = [i for i, a in enumerate(model.assign) if a == j]
-        if not members or not model.words[j]:
+        size = int(sizes[j])
+        if not size or not model.words[j]:
             continue
-        # examples: posts with most of the theme's top words, then the heaviest; ties keep
-        # post order (platform, post id): the sort is stable
-        label = set(model.words[j][:TOP_WORDS])
-        top = sorted(
-            members,
-            key=lambda i: (-len(label.intersection(model.posts[i].words)), -model.weight[i]),
-        )
+        members = by_theme[bounds[j + 1] : bounds[j + 2]]
         out.append(
             {
                 "label": ", ".join(model.words[j][:LABEL_WORDS]),
                 "words": model.words[j],
-                "size": len(members),
-                "share": round(100.0 * len(members) / total, 2) if total else None,
-                "sentiment": _sentiment_mix([model.posts[i] for i in members]),
-                "_members": members,
-                "_examples": top[:EXAMPLES],
+                "size": size,
+                "share": round(100.0 * size / total, 2) if total else None,
+                "sentiment": _sentiment_mix(mix[j].tolist()),
+                "_theme": j,
+                "_examples": _examples(model, members),
             }
         )
     out.sort(key=lambda th: (-th["size"], th["label"]))
@@ -232,26 +448,36 @@ def _finish(
     themes_list: list[dict[str, Any]], model: _Model, texts: dict[tuple[str, str], str]
 ) -> None:
     for th in themes_list:
+        idx = np.array(th.pop("_examples"), dtype=np.int64)
+        keys = _keys(model.posts, idx)
+        sents = model.posts.sent[idx].tolist()
         th["examples"] = [
             {
-                "post_id": model.posts[i].post_id,
-                "platform": model.posts[i].platform,
-                "sentiment": None
-                if model.posts[i].sentiment == "none"
-                else model.posts[i].sentiment,
-                "text": texts.get((model.posts[i].platform, model.posts[i].post_id), ""),
+                "post_id": pid,
+                "platform": plat,
+                "sentiment": SENTIMENTS[s] if s < 3 else None,
+                "text": texts.get((plat, pid), ""),
             }
-            for i in th.pop("_examples")
+            for (plat, pid), s in zip(keys, sents, strict=True)
         ]
-        th.pop("_members", None)
+        th.pop("_theme", None)
 
 
 def _example_keys(model: _Model, themes_list: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
-    return {
-        (model.posts[i].platform, model.posts[i].post_id, model.posts[i].month)
-        for th in themes_list
-        for i in th["_examples"]
-    }
+    idx = np.array([i for th in themes_list for i in th["_examples"]], dtype=np.int64)
+    sel = pa.array(idx)
+    months = model.posts.month.take(sel).to_pylist()
+    return {(p, i, m) for (p, i), m in zip(_keys(model.posts, idx), months, strict=True)}
+
+
+def _period_index(rows: _Rows, start: date, every: str) -> np.ndarray:
+    """Each post's index in ``all_periods(start, end, every)``."""
+    first = (start - date(1970, 1, 1)).days
+    if every == "hour":
+        return (rows.day - first) * 24 + rows.hour
+    if every == "week":
+        return (rows.day - (first - start.weekday())) // 7
+    return rows.day - first
 
 
 def _check(k: int | None, sample: int) -> None:
@@ -289,7 +515,7 @@ def themes(
     keys: set[tuple[str, str, str]] = set()
     for tp in topics:
         posts = _fetch(store, scope, tp)
-        negatives = [p for p in posts if p.sentiment == "negative"]
+        negatives = posts.subset(posts.sent == SENTIMENTS.index("negative"))
         pair = []
         for model in (_fit(posts, k, sample, seed), _fit(negatives, k, sample, seed)):
             lst = _themes_of(model)
@@ -307,7 +533,7 @@ def themes(
                     "posts": len(model.posts),
                     "sampled": model.sampled,
                     "k": model.k,
-                    "unassigned": model.assign.count(-1),
+                    "unassigned": model.unassigned,
                     "themes": lst,
                 }
             )
@@ -374,7 +600,6 @@ def issues(
         scope = resolve(store, scope)
     assert scope.start and scope.end
     periods = all_periods(scope.start, scope.end, every)
-    index = {p: n for n, p in enumerate(periods)}
     fitted = []
     keys: set[tuple[str, str, str]] = set()
     for tp in topics:
@@ -385,11 +610,11 @@ def issues(
     texts = post_texts(store, keys)
     results = []
     for tp, (model, lst) in zip(topics, fitted, strict=True):
+        pidx = _period_index(model.posts, scope.start, every)
+        assert not len(pidx) or (pidx.min() >= 0 and pidx.max() < len(periods))
         for th in lst:
-            series = [0] * len(periods)
-            for i in th["_members"]:
-                p = model.posts[i]
-                series[index[period_of(p.day, p.hour, every)]] += 1
+            members = model.assign == th["_theme"]
+            series = np.bincount(pidx[members], minlength=len(periods)).tolist()
             eps: list[dict[str, Any]] = [
                 {"start": periods[e["first"]], "end": periods[e["last"]]}
                 | {"posts": e["posts"], "peak": e["peak"]}
@@ -407,7 +632,7 @@ def issues(
                 "negative_posts": len(model.posts),
                 "sampled": model.sampled,
                 "k": model.k,
-                "unassigned": model.assign.count(-1),
+                "unassigned": model.unassigned,
                 "recurring": sum(th["recurring"] for th in lst),
                 "themes": lst,
             }
