@@ -2,12 +2,20 @@
 
 **Themes.** The topic's posts (Korean and English alike: the enriched ``keywords`` lists, without
 the topic's own query words) are weighted by TF-IDF and factorised with NMF (scikit-learn,
-``nndsvda`` start, fixed seed). The model is fitted on a deterministic sample of at most
-``sample`` posts — the posts with the smallest BLAKE2 hash of ``seed``, platform and post id —
-and then every post of the topic is assigned to the theme with its largest weight (posts with no
-word of the vocabulary stay unassigned). A theme is labelled by its top words; it reports its
-size, share of the topic's posts, sentiment mix and the posts that weigh most in it. ``k`` (the
-number of themes) defaults to ``round(sqrt(n / 25))`` clamped to 2–8 for ``n`` sampled posts.
+``nndsvda`` start, fixed seed). A topic with at most ``sample`` posts is fitted on all of them and
+each post gets its NMF weights (``NMF.transform`` of every post, in (platform, post id) order).
+A bigger topic is fitted on a deterministic sample — the ``sample`` posts with the smallest
+64-bit hash of ``seed``, platform and post id (:func:`_sample_hash`, numpy over the Arrow
+columns) — and every post is assigned by projection: its l2-normalised TF-IDF vector times each
+theme's word weights (argmax of X·Hᵀ, one sparse product, row by row independent of the engine's
+row order). Posts with no word of the vocabulary stay unassigned. A theme is labelled by its top
+words; it reports its size, share of the topic's posts, sentiment mix and the posts with most of
+its top words, then the heaviest. ``k`` (the number of themes) defaults to
+``round(sqrt(n / 25))`` clamped to 2–8 for ``n`` sampled posts.
+
+Everything per post stays vectorised: Arrow columns from the topic-match cache, keywords
+dictionary-encoded once (query words dropped per distinct word), a sparse count matrix, numpy
+``bincount`` for sizes, sentiment mixes and timelines; only the example posts' texts are fetched.
 
 **Complaint reasons** are the same over the topic's negative posts only.
 
@@ -18,8 +26,8 @@ period and at least ``min_posts``; an *episode* is a run of active periods, and 
 ``gap`` quiet periods are one episode. A theme with two or more episodes — separated by at least
 ``gap`` quiet periods — is a recurring issue.
 
-Rows are fetched from the engine and sorted by (platform, post id) before anything is computed,
-so DuckDB and Spark give the same output.
+Nothing depends on the order an engine returns rows in (ties are broken by platform and post
+id), so DuckDB and Spark give the same output.
 """
 
 from __future__ import annotations
@@ -367,10 +375,12 @@ def _fit(rows: _Rows, k: int | None, sample: int, seed: int) -> _Model:
     for j, ws in enumerate(model.words):
         for w in ws:
             tops[column[w], j] = 1
-    coo_rows = np.repeat(np.arange(n), np.diff(counts.indptr))
-    a = model.assign[coo_rows]
-    hit = np.where(a >= 0, tops[counts.indices, np.maximum(a, 0)], 0)
-    model.overlap = np.bincount(coo_rows, weights=hit, minlength=n).astype(np.int64)
+    is_top = np.asarray(tops.sum(axis=1) > 0)
+    occ = np.flatnonzero(is_top[counts.indices])  # occurrences of any theme's top word
+    post = np.searchsorted(counts.indptr, occ, side="right") - 1
+    a = model.assign[post]
+    hit = (a >= 0) & (tops[counts.indices[occ], np.maximum(a, 0)] > 0)
+    model.overlap = np.bincount(post[hit], minlength=n).astype(np.int64)
     return model
 
 
