@@ -265,9 +265,18 @@ def _rollup(store: AnalyticsStore, months: Iterable[str]) -> ir.Table | None:
     return store._read(sorted(paths), "socialops_kc_months")
 
 
+def _only(t: ir.Table, words: list[str]) -> ir.Table:
+    """Rows of ``t`` whose ``keyword`` is one of ``words``: a semi-join with an in-memory table
+    (an ``isin`` of thousands of literals costs seconds to compile)."""
+    import ibis
+
+    wanted = ibis.memtable({"keyword": words}, schema={"keyword": "string"})
+    return t.semi_join(wanted, "keyword")
+
+
 def _unnest_counts(t: ir.Table, words: list[str]) -> ir.Table:
     u = t.select(keyword=t.keywords.unnest())
-    u = u.filter(u.keyword.isin(words))
+    u = _only(u, words)
     return u.group_by("keyword").aggregate(posts=u.count())
 
 
@@ -295,7 +304,7 @@ def _reference_counts(
     whole, inside, outside = _month_plan(scope)
     rolled = whole + [m for m, _, _ in outside]
     if rolled and (kc := _rollup(store, rolled)) is not None:
-        kc = kc.filter(kc.keyword.isin(words))
+        kc = _only(kc, words)
         add(kc.group_by("keyword").aggregate(posts=kc.posts.sum()))
     if inside:
         add(_unnest_counts(t.filter(t.month.isin(inside)), words))
@@ -306,7 +315,7 @@ def _reference_counts(
     return counts
 
 
-EXAMPLE_POOL = 5000  # each topic's most engaging posts, where examples are looked for first
+EXAMPLE_POOL = 5000  # each topic's most engaging posts, where examples are looked for
 
 
 def _examples(
@@ -317,11 +326,11 @@ def _examples(
     kw: list[dict[str, dict[str, int]]],
     n: int,
 ) -> list[dict[tuple[str, str], list[dict[str, Any]]]]:
-    """Per topic: (word, sentiment) → its ``n`` most engaging posts (ties: platform, post_id).
-
-    Exact and cheap: the topic's :data:`EXAMPLE_POOL` most engaging posts are read first (a
-    prefix of the same order); only words that still lack examples there, though ``kw`` says
-    they have more posts, get a second query over the posts that list them."""
+    """Per topic: (word, sentiment) → up to ``n`` example posts: the most engaging posts that
+    list the word among the topic's :data:`EXAMPLE_POOL` most engaging posts (ties: platform,
+    post id) — every post of a topic that small, so exactly the word's most engaging posts. A
+    word with no example in the pool though ``kw`` counts posts for it gets the most engaging
+    posts that list it in the latest month (in range) where it appears, from a second query."""
     import ibis
 
     from socialops.store.analytics import fetch_arrow
@@ -364,17 +373,30 @@ def _examples(
         )
         if not missing:
             continue
-        sub = base.filter(ibis.or_(*(base.keywords.contains(w) for w in missing)))
+        # the latest month (in range) in which each such word appears: read from the topic's
+        # keyword rollup, so the second query reads those months' posts only
+        kc = store.topic_keyword_counts([(topics[i].query, topics[i].tree)])[0]
+        assert scope.start and scope.end
+        kc = kc.filter(
+            (kc.month >= scope.start.strftime("%Y-%m")) & (kc.month <= scope.end.strftime("%Y-%m"))
+        )
+        kc = _only(kc, missing)
+        latest = fetch_arrow(kc.group_by("keyword").aggregate(month=kc.month.max()))
+        months = sorted(set(latest.column("month").to_pylist()))
+        if not months:
+            continue
+        sub = base.filter(base.month.isin(months))
+        sub = sub.filter(ibis.or_(*(sub.keywords.contains(w) for w in missing)))
         u = sub.select("platform", "post_id", "month", "s", "eng", keyword=sub.keywords.unnest())
-        u = u.filter(u.keyword.isin(missing))
+        u = _only(u, missing)
         u = u.mutate(r=ibis.row_number().over(group_by=["keyword", "s"], order_by=order))
         rows = fetch_arrow(u.filter(u.r < n)).to_pylist()
         rows.sort(key=lambda r: (-int(r["eng"]), r["platform"], r["post_id"]))
-        for w in missing:
-            for s_ in SENT:
-                found.pop((w, s_), None)
+        had = {key for key, lst in found.items() if lst}
         for r in rows:
-            found.setdefault((r["keyword"], r["s"]), []).append(example(r))
+            key = (r["keyword"], r["s"])
+            if key not in had:
+                found.setdefault(key, []).append(example(r))
     return out
 
 
