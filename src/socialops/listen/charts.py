@@ -30,7 +30,7 @@ PALETTE = (
     "#17becf",
 )
 SENTIMENT_COLORS = {"positive": "#2ca02c", "neutral": "#b0b0b0", "negative": "#d62728"}
-_FONT = 'font-family="sans-serif" font-size="11"'
+_FONT = 'font-size="11"'  # the page's font (Korean-capable stack in the report CSS)
 
 
 def _e(text: object) -> str:

@@ -431,7 +431,8 @@ def _find(obj: Any, keys: Iterable[str], depth: int = 4) -> list[dict[str, Any]]
 
 # -- HTML ---------------------------------------------------------------------------------------
 _CSS = """
-body{font-family:sans-serif;margin:24px auto;max-width:1040px;color:#222;line-height:1.45}
+body{font-family:"Malgun Gothic","Apple SD Gothic Neo","Noto Sans KR","Noto Sans CJK KR",
+NanumGothic,sans-serif;margin:24px auto;max-width:1040px;color:#222;line-height:1.45}
 h1{font-size:24px;margin-bottom:4px}h2{font-size:19px;border-bottom:2px solid #ddd;
 padding-bottom:4px;margin-top:36px}h3{font-size:15px;margin:18px 0 6px}
 table{border-collapse:collapse;font-size:12px;margin:8px 0 4px}
