@@ -373,6 +373,7 @@ def fetch_arrow(expr: ir.Table) -> pa.Table:
     backend = ibis.get_backend(expr)
     if backend.name == "pyspark":
         session = backend._session
+        backend._run_pre_execute_hooks(expr)  # registers in-memory tables (ibis.memtable)
         table: pa.Table = session.sql(backend.compile(expr)).toArrow()
         return table.cast(expr.schema().to_pyarrow()) if table.num_columns else table
     result: pa.Table = expr.to_pyarrow()
