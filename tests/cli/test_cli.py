@@ -4,32 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-
-def run(args: list[str], home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOCIALOPS_HOME": str(home), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "socialops", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=600,
-    )
-
-
-def one_line_error(p: subprocess.CompletedProcess[str]) -> str:
-    assert "Traceback" not in p.stderr, p.stderr
-    lines = [ln for ln in p.stderr.strip().splitlines() if ln.strip()]
-    assert len(lines) == 1, p.stderr
-    return lines[0]
+from cli_run import one_line_error, run
 
 
 @pytest.mark.parametrize(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
+import cli_run
 import pytest
+from cli_run import one_line_error
 from openpyxl import load_workbook
 
 from socialops.errors import DataError
@@ -21,21 +21,7 @@ FORMULA = '=HYPERLINK("http://evil.example","click")'
 
 
 def run(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOCIALOPS_HOME": str(home), "COLUMNS": "200", "SOCIALOPS_WORKERS": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "socialops", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-def one_line_error(p: subprocess.CompletedProcess[str]) -> str:
-    assert "Traceback" not in p.stderr, p.stderr
-    lines = [ln for ln in p.stderr.strip().splitlines() if ln.strip()]
-    assert len(lines) == 1, p.stderr
-    return lines[0]
+    return cli_run.run(args, home, SOCIALOPS_WORKERS="1")
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
@@ -296,13 +296,14 @@ def _is_query_word(word: str, excluded: set[str]) -> bool:
 
 
 def _keyword_counts(
-    t: ir.Table, cond: ir.BooleanValue, every: str
+    t: ir.Table, cond: ir.BooleanValue | None, every: str
 ) -> dict[tuple[str, bool, str], int]:
-    """(period, negative?, keyword) → posts, for the topic's posts in ``cond``."""
+    """(period, negative?, keyword) → posts, for the topic's posts in ``cond`` (all when
+    ``None``)."""
     from socialops.store.analytics import fetch_arrow
 
     keys = ["day", "hour"] if every == "hour" else ["day"]
-    sub = t.filter(cond)
+    sub = t if cond is None else t.filter(cond)
     sub = sub.select(*keys, neg=(sub.sentiment == "negative").fill_null(False), kw=sub.keywords)
     u = sub.select(*keys, "neg", kw=sub.kw.unnest())
     u = u.filter(u.kw.notnull())
@@ -314,25 +315,51 @@ def _keyword_counts(
     return out
 
 
+class _WordIndex:
+    """A topic's keyword counts by (period, negative?), query words removed, with totals: built
+    once per topic, so explaining many spikes costs only their own periods."""
+
+    def __init__(self, counts: dict[tuple[str, bool, str], int], excluded: set[str]) -> None:
+        own: dict[str, bool] = {}
+        self.by: dict[tuple[str, bool], dict[str, int]] = {}
+        self.total: dict[bool, dict[str, int]] = {False: {}, True: {}}  # all posts / negative
+        for (p, neg, w), n in counts.items():
+            hit = own.get(w)
+            if hit is None:
+                hit = own[w] = _is_query_word(w, excluded)
+            if hit:
+                continue
+            d = self.by.setdefault((p, neg), {})
+            d[w] = d.get(w, 0) + n
+            for key in (False, True) if neg else (False,):
+                self.total[key][w] = self.total[key].get(w, 0) + n
+
+    def sum(self, periods: set[str], negative: bool) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for p in periods:
+            for neg in (True,) if negative else (False, True):
+                for w, n in self.by.get((p, neg), {}).items():
+                    out[w] = out.get(w, 0) + n
+        return out
+
+
 def _words(
-    counts: dict[tuple[str, bool, str], int],
+    index: _WordIndex,
     target: set[str],
-    reference: set[str],
+    reference: set[str] | None,
     negative: bool,
     n1: int,
     n2: int,
-    excluded: set[str],
     limit: int,
 ) -> list[dict[str, Any]]:
-    a: dict[str, int] = {}
-    b: dict[str, int] = {}
-    for (p, neg, w), n in counts.items():
-        if (negative and not neg) or _is_query_word(w, excluded):
-            continue
-        if p in target:
-            a[w] = a.get(w, 0) + n
-        elif p in reference:
-            b[w] = b.get(w, 0) + n
+    """Words over-represented in ``target`` periods against ``reference`` periods (``None``:
+    every other period of the topic in scope), ranked by G²."""
+    a = index.sum(target, negative)
+    if reference is None:
+        total = index.total[negative]
+        b = {w: total.get(w, 0) - na for w, na in a.items()}
+    else:
+        b = index.sum(reference, negative)
     scored: list[dict[str, Any]] = []
     for w, na in a.items():
         nb = b.get(w, 0)
@@ -343,31 +370,50 @@ def _words(
     return scored[:limit]
 
 
-def _examples(
-    t: ir.Table, cond: ir.BooleanValue, words: Sequence[str], limit: int
-) -> list[dict[str, Any]]:
-    """Posts of the spike that use most of its top words, then the most engaged, oldest first."""
+_CANDIDATE_COLS = ["platform", "post_id", "author_handle", "created_at", "likes", "shares"]
+
+
+def _candidates(t: ir.Table, keys: Sequence[str], every: str) -> list[dict[str, Any]]:
+    """The topic's posts in the periods ``keys`` (no text: texts are fetched for the chosen
+    examples only), with their period and whether they are negative."""
     from socialops.store.analytics import fetch_arrow
 
-    if limit <= 0:
+    if not keys:
         return []
-    sub = t.filter(cond)
-    hits = [sub.keywords.contains(w).fill_null(False).ifelse(1, 0) for w in words[:5]]
-    score = reduce(lambda x, y: x + y, hits) if hits else sub.likes.fill_null(0) * 0
-    eng = sub.likes.fill_null(0) + sub.shares.fill_null(0)
-    sub = sub.mutate(_hits=score, _eng=eng)
-    expr = sub.order_by(
-        [sub._hits.desc(), sub._eng.desc(), sub.created_at, sub.platform, sub.post_id]
-    ).limit(limit)
-    cols = ["platform", "post_id", "author_handle", "text", "created_at", "likes", "shares"]
-    out = []
-    for r in fetch_arrow(expr.select(*cols)).to_pylist():
+    cols = [*_CANDIDATE_COLS, "day", "hour", "month", "sentiment", "keywords"]
+    rows = fetch_arrow(t.filter(_period_cond(t, keys, every)).select(*cols)).to_pylist()
+    for r in rows:
+        r["period"] = period_of(r["day"], r["hour"], every)
+        r["negative"] = r["sentiment"] == "negative"
         ts = r["created_at"]
         if ts is not None and ts.tzinfo is None:  # Spark gives naive UTC
             ts = ts.replace(tzinfo=UTC)
-        r["created_at"] = ts.astimezone(UTC).isoformat() if ts is not None else None
-        out.append(r)
-    return out
+        r["created_at"] = ts.astimezone(UTC) if ts is not None else None
+    return rows
+
+
+def _examples(
+    candidates: dict[str, list[dict[str, Any]]],
+    target: set[str],
+    negative: bool,
+    words: Sequence[str],
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Posts of the spike that use most of its top words, then the most engaged (likes +
+    shares), oldest first (ties: platform, post id)."""
+    top = set(words[:5])
+    pool = [r for p in target for r in candidates.get(p, ()) if r["negative"] or not negative]
+    far = datetime.max.replace(tzinfo=UTC)
+
+    def key(r: dict[str, Any]) -> tuple[Any, ...]:
+        hits = len(top.intersection(r["keywords"] or ()))
+        eng = (r["likes"] or 0) + (r["shares"] or 0)
+        return (-hits, -eng, r["created_at"] or far, r["platform"], r["post_id"])
+
+    return [
+        {**{c: r[c] for c in _CANDIDATE_COLS}, "_month": r["month"]}
+        for r in sorted(pool, key=key)[: max(0, limit)]
+    ]
 
 
 # -- the analysis ------------------------------------------------------------------------------
@@ -400,8 +446,17 @@ def spikes(
         t = tables[i]
         kw: dict[tuple[str, bool, str], int] = {}
         if spikes_ and words > 0:
-            keys = {periods[k] for f in spikes_ for k in (*range(f.start, f.end), *f.reference)}
-            kw = _keyword_counts(t, _period_cond(t, sorted(keys), every), every)
+            if any(_reference_size(f, vol, neg) < MIN_REFERENCE for f in spikes_):
+                kw = _keyword_counts(t, None, every)  # some spike compares with all the rest
+            else:
+                keys = {periods[k] for f in spikes_ for k in (*range(f.start, f.end), *f.reference)}
+                kw = _keyword_counts(t, _period_cond(t, sorted(keys), every), every)
+        index = _WordIndex(kw, _excluded(topic))
+        candidates: dict[str, list[dict[str, Any]]] = {}
+        if spikes_ and examples > 0:
+            spans = {periods[k] for f in spikes_ for k in range(f.start, f.end)}
+            for r in _candidates(t, sorted(spans), every):
+                candidates.setdefault(r["period"], []).append(r)
         for f in flags:
             item: dict[str, Any] = {
                 "topic": topic.name,
@@ -421,8 +476,9 @@ def spikes(
                 "posts": [],
             }
             if f.kind != "coverage":
-                item.update(_explain(t, kw, f, periods, vol, neg, topic, every, words, examples))
+                item.update(_explain(index, candidates, f, periods, vol, neg, words, examples))
             results.append(item)
+    _add_texts(store, results)
     order = {k: n for n, k in enumerate(KINDS)}
     tidx = {tp.name: n for n, tp in enumerate(topics)}
     results.sort(key=lambda r: (tidx[r["topic"]], r["start"], order[r["kind"]], r["end"]))
@@ -435,40 +491,51 @@ def spikes(
     }
 
 
+def _add_texts(store: AnalyticsStore, results: list[dict[str, Any]]) -> None:
+    """Texts of every example post, in one query (texts are the widest column)."""
+    from socialops.listen.assoc import post_texts
+
+    posts = [p for r in results for p in r["posts"]]
+    texts = post_texts(store, {(p["platform"], p["post_id"], p.pop("_month")) for p in posts})
+    for p in posts:
+        p["text"] = texts.get((p["platform"], p["post_id"]), "")
+        ts = p["created_at"]
+        p["created_at"] = ts.isoformat() if ts is not None else None
+
+
+def _reference_size(f: Flag, vol: Sequence[int], neg: Sequence[int]) -> int:
+    series = neg if f.kind == "negative" else vol
+    return sum(series[k] for k in f.reference)
+
+
 def _explain(
-    t: ir.Table,
-    kw: dict[tuple[str, bool, str], int],
+    index: _WordIndex,
+    candidates: dict[str, list[dict[str, Any]]],
     f: Flag,
     periods: Sequence[str],
     vol: Sequence[int],
     neg: Sequence[int],
-    topic: Topic,
-    every: str,
     words: int,
     examples: int,
 ) -> dict[str, Any]:
     negative = f.kind == "negative"
     series = neg if negative else vol
     target = {periods[k] for k in range(f.start, f.end)}
-    reference = {periods[k] for k in f.reference}
+    reference: set[str] | None = {periods[k] for k in f.reference}
     n1 = sum(series[k] for k in range(f.start, f.end))
-    n2 = sum(series[k] for k in f.reference)
+    n2 = _reference_size(f, vol, neg)
     basis = "baseline"
     if n2 < MIN_REFERENCE:  # too few baseline posts: every other post of the topic in scope
-        reference = {p for k, p in enumerate(periods) if k < f.start or k >= f.end}
+        reference = None
         n2 = sum(series) - n1
         basis = "rest_of_scope"
-        if words > 0:
-            kw = kw | _keyword_counts(t, ~_period_cond(t, sorted(target), every), every)
-    stats = _words(kw, target, reference, negative, n1, n2, _excluded(topic), words)
-    cond = _period_cond(t, sorted(target), every)
-    if negative:
-        cond = cond & (t.sentiment == "negative").fill_null(False)
+    stats = _words(index, target, reference, negative, n1, n2, words) if words > 0 else []
+    top = [w["word"] for w in stats]
     return {
-        "words": [w["word"] for w in stats],
+        "words": top,
         "word_stats": stats,
         "word_reference": basis,
-        "posts": _examples(t, cond, [w["word"] for w in stats], examples),
+        "posts": _examples(candidates, target, negative, top, examples),
     }
 
 

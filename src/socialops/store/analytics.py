@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from socialops.domain.post import ENRICHED_SCHEMA
 from socialops.errors import DataError, EngineError
 
 if TYPE_CHECKING:
@@ -290,34 +291,12 @@ class AnalyticsStore:
         return t
 
 
-# what a topic's cached matches keep: everything analyses read, not the token columns
-TOPIC_COLUMNS: list[str] = [
-    "platform",
-    "post_id",
-    "kind",
-    "author_id",
-    "author_handle",
-    "text",
-    "created_at",
-    "url",
-    "parent_id",
-    "reply_to_id",
-    "repost_of_id",
-    "likes",
-    "comments",
-    "shares",
-    "views",
-    "author_followers",
-    "lang",
-    "mentions",
-    "hashtags",
-    "sentiment",
-    "sentiment_score",
-    "keywords",
-    "day",
-    "hour",
-    "month",
-]
+# what a topic's cached matches keep: every column analyses read, not the token columns
+_NOT_IN_TOPIC_CACHE = frozenset(
+    {"language", "source_file", "source_row", "topics", "extra", "import_id", "text_norm"}
+    | {"urls", "emojis", "tokens", "lemmas", "match_text", "enriched_by"}
+)
+TOPIC_COLUMNS: list[str] = [f.name for f in ENRICHED_SCHEMA if f.name not in _NOT_IN_TOPIC_CACHE]
 
 
 def _write_keyword_rollup(src: Path, target: Path) -> None:
