@@ -39,6 +39,7 @@ import pyarrow.parquet as pq
 from _common import machine
 from socialops import settings
 from socialops.listen.analyses import ANALYSES
+from socialops.listen.samples import AIRLINE_TOPICS, FILM_TOPICS
 from socialops.listen.scope import Scope, resolve
 from socialops.listen.topics import Topic, list_topics
 from socialops.nlp import en, keywords, match
@@ -47,21 +48,6 @@ from socialops.store.workspace import Workspace
 from stats_10m import FILE_SCHEMA, airline_source, build, workspace_source
 
 DATASET_VERSION = "listen-1"  # bump when the rows written change
-
-AIRLINE_TOPICS: dict[str, str] = {
-    "United": "@united OR united",
-    "American": '@AmericanAir OR "american air" OR "american airlines"',
-    "Delta": "@JetBlue OR jetblue OR @delta OR delta",
-    "Southwest": "@SouthwestAir OR southwest",
-    "US Airways": '@USAirways OR "us airways" OR usairways',
-    "Virgin America": '@VirginAmerica OR "virgin america"',
-}
-MOVIE_TOPICS: dict[str, str] = {
-    "겨울왕국": "겨울왕국 OR 엘사 OR 올라프 OR 렛잇고",
-    "명량": "명량 OR 이순신",
-    "인터스텔라": "인터스텔라 OR 놀란",
-    "변호인": "변호인 OR 송강호",
-}
 
 
 # -- source rows ------------------------------------------------------------------------------
@@ -154,7 +140,7 @@ def pick_topics(args: argparse.Namespace, lang: str, ws: Path | None) -> tuple[l
         if own:
             return own, f"topics of {ws}"
     if lang == "ko":
-        return [Topic(n, q, "product") for n, q in MOVIE_TOPICS.items()], "Korean movie topics"
+        return [Topic(n, q, "product") for n, q in FILM_TOPICS.items()], "Korean movie topics"
     return [Topic(n, q, "brand") for n, q in AIRLINE_TOPICS.items()], "airline topics"
 
 

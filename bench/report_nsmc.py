@@ -22,14 +22,9 @@ import time
 from pathlib import Path
 
 from _common import REPO, data_dir, machine
+from socialops.listen.samples import FILM_TOPICS
 
-# movie → query (as in tests/listen/conftest.py); the first is the report's topic
-MOVIES: dict[str, str] = {
-    "명량": "명량 OR 이순신",
-    "겨울왕국": "겨울왕국 OR 엘사 OR 올라프 OR 렛잇고",
-    "인터스텔라": "인터스텔라 OR 놀란",
-    "변호인": "변호인 OR 송강호",
-}
+MOVIES = FILM_TOPICS  # the first is the report's topic
 GOAL_S = 30.0
 EXE = str(REPO / ".venv" / "bin" / "socialops")
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from socialops.listen.ingest import import_file
+from socialops.listen.samples import AIRLINE_TOPICS, FILM_TOPICS
 from socialops.listen.topics import add_topic
 from socialops.nlp.runner import enrich_workspace
 from socialops.store.workspace import Workspace
@@ -95,22 +96,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # - ``nsmc_ws``: a slice of ``nsmc/reviews.tsv.gz``: every review that names one of a few popular
 #   movies, plus every 40th other review as background, with the movies as product topics.
 AIRLINE_TZ = "America/Los_Angeles"
-AIRLINES: dict[str, str] = {
-    "United": "@united OR united",
-    "American": '@AmericanAir OR "american air" OR "american airlines"',
-    "Delta": "@JetBlue OR jetblue OR @delta OR delta",
-    "Southwest": "@SouthwestAir OR southwest",
-    "US Airways": '@USAirways OR "us airways" OR usairways',
-    "Virgin America": '@VirginAmerica OR "virgin america"',
-}
+AIRLINES = AIRLINE_TOPICS
 
 # movie → (query, release day in Korea)
-MOVIES: dict[str, tuple[str, str]] = {
-    "겨울왕국": ("겨울왕국 OR 엘사 OR 올라프 OR 렛잇고", "2014-01-16"),
-    "명량": ("명량 OR 이순신", "2014-07-30"),
-    "인터스텔라": ("인터스텔라 OR 놀란", "2014-11-06"),
-    "변호인": ("변호인 OR 송강호", "2013-12-18"),
+_RELEASES = {
+    "겨울왕국": "2014-01-16",
+    "명량": "2014-07-30",
+    "인터스텔라": "2014-11-06",
+    "변호인": "2013-12-18",
 }
+MOVIES: dict[str, tuple[str, str]] = {n: (q, _RELEASES[n]) for n, q in FILM_TOPICS.items()}
 _MOVIE_WORDS = ("겨울왕국", "엘사", "올라프", "렛잇고", "명량", "이순신", "인터스텔라", "놀란")
 _MOVIE_WORDS += ("변호인", "송강호")
 

@@ -15,6 +15,7 @@ from socialops import settings
 from socialops.cli.common import console, print_json, state
 from socialops.cli.progress import progress_bar
 from socialops.errors import SettingsError
+from socialops.listen.samples import AIRLINE_TOPICS, FILM_TOPICS
 from socialops.store.workspace import Workspace
 
 # (file under the data folder, preset, topic)
@@ -27,32 +28,10 @@ DEMO_FILES: list[tuple[str, str, str]] = [
 ]
 
 
-# (report file, language, topic first then its competitors: (name, query, kind)), data it needs
-DEMO_REPORTS: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
-    (
-        "airlines.html",
-        "en",
-        "airline-tweets",
-        [
-            ("United", "@united OR united", "brand"),
-            ("American", '@AmericanAir OR "american air" OR "american airlines"', "competitor"),
-            ("Delta", "@JetBlue OR jetblue OR @delta OR delta", "competitor"),
-            ("Southwest", "@SouthwestAir OR southwest", "competitor"),
-            ("US Airways", '@USAirways OR "us airways" OR usairways', "competitor"),
-            ("Virgin America", '@VirginAmerica OR "virgin america"', "competitor"),
-        ],
-    ),
-    (
-        "movies.html",
-        "ko",
-        "nsmc-reviews",
-        [
-            ("명량", "명량 OR 이순신 OR 최민식", "product"),
-            ("겨울왕국", "겨울왕국 OR 엘사 OR 올라프 OR 렛잇고", "competitor"),
-            ("인터스텔라", "인터스텔라 OR 놀란", "competitor"),
-            ("변호인", "변호인 OR 송강호", "competitor"),
-        ],
-    ),
+# (report file, language, preset whose data it needs, topics: the first is the report's topic)
+DEMO_REPORTS: list[tuple[str, str, str, dict[str, str]]] = [
+    ("airlines.html", "en", "airline-tweets", AIRLINE_TOPICS),
+    ("movies.html", "ko", "nsmc-reviews", FILM_TOPICS),
 ]
 
 
@@ -71,11 +50,12 @@ def _reports(ws: Workspace, eng: str, presets: set[str], quiet: bool) -> list[di
         if preset not in presets:
             continue
         topics = []
-        for tname, query, kind in group:
+        for n, (tname, query) in enumerate(group.items()):
             try:
                 topics.append(get_topic(ws, tname))
             except TopicError:
-                topics.append(add_topic(ws, tname, query, kind))
+                kind = "brand" if preset == "airline-tweets" else "product"
+                topics.append(add_topic(ws, tname, query, kind if n == 0 else "competitor"))
         with progress_bar(f"report {name}", enabled=not quiet) as update:
             update(0, 1)
             with open_store(ws, eng) as store:
