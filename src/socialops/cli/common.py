@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-__all__ = ["State", "console", "err_console", "print_json", "state"]
+__all__ = ["State", "console", "err_console", "print_json", "state", "warn"]
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
@@ -26,6 +26,12 @@ state = State()
 
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def warn(messages: list[str]) -> None:
+    """One ``warning:`` line on stderr per message."""
+    for m in messages:
+        err_console.print(f"[yellow]warning:[/yellow] {m}", highlight=False)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -146,7 +146,7 @@ def listen(
 ) -> None:
     """Run one listening analysis over the tracked topics."""
     from socialops.listen.analyses import ANALYSES, check_matches, run_analysis, tables_of
-    from socialops.listen.scope import Scope, parse_day, resolve
+    from socialops.listen.scope import Scope, resolve
     from socialops.listen.topics import resolve_topics
     from socialops.store.analytics import open_store
 
@@ -154,18 +154,11 @@ def listen(
         raise common.fail(f"Unknown analysis {analysis!r}: use one of {', '.join(ANALYSES)}.")
     ws = _ws()
     topics = resolve_topics(ws, topic)
-    scope = Scope(
-        parse_day(date_from, "--from"),
-        parse_day(date_to, "--to"),
-        every.strip().lower(),
-        tuple(platform),
-        tuple(x.strip().lower() for x in lang),
-    )
+    scope = Scope.from_flags(date_from, date_to, every, platform, lang)
     with open_store(ws, settings.get("engine", engine)) as store:
         scope = resolve(store, scope)
         _, warnings = check_matches(store, scope, topics)
-        for w in warnings:
-            common.err_console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+        common.warn(warnings)
         result = run_analysis(analysis, store, scope, topics)
     result["warnings"] = warnings
     if as_json:

@@ -35,7 +35,7 @@ def report(
     """Write the listening report for a topic against its competitors."""
     from socialops.errors import SettingsError, TopicError
     from socialops.listen.report import LABELS, build_report, write_report
-    from socialops.listen.scope import Scope, parse_day
+    from socialops.listen.scope import Scope
     from socialops.listen.topics import resolve_topics
     from socialops.store.analytics import open_store
     from socialops.store.workspace import Workspace
@@ -49,16 +49,10 @@ def report(
         raise TopicError(f"Topic {dup[0]!r} is named twice: give each topic once.")
     ws = Workspace.open(common.state.workspace, create=False)
     topics = resolve_topics(ws, names)
-    scope = Scope(
-        parse_day(date_from, "--from"),
-        parse_day(date_to, "--to"),
-        every.strip().lower(),
-        tuple(platform),
-    )
+    scope = Scope.from_flags(date_from, date_to, every, platform)
     with open_store(ws, settings.get("engine", engine)) as store:
         data = build_report(store, scope, topics)
-    for w in data.warnings:
-        common.err_console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+    common.warn(data.warnings)
     written = write_report(data, out, lang=lang, xlsx=xlsx, csv_dir=csv_dir)
     if as_json:
         common.print_json(written)

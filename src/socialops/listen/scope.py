@@ -74,6 +74,24 @@ class Scope:
                 f"--from {self.start} is after --to {self.end}: swap them or widen the range."
             )
 
+    @classmethod
+    def from_flags(
+        cls,
+        date_from: str | None,
+        date_to: str | None,
+        every: str = "day",
+        platforms: Iterable[str] = (),
+        langs: Iterable[str] = (),
+    ) -> Scope:
+        """The scope the CLI flags ``--from --to --every --platform --lang`` describe."""
+        return cls(
+            parse_day(date_from, "--from"),
+            parse_day(date_to, "--to"),
+            every.strip().lower(),
+            tuple(platforms),
+            tuple(x.strip().lower() for x in langs),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "from": self.start.isoformat() if self.start else None,
