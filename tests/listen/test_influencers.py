@@ -1,16 +1,23 @@
 """Influential authors: engagement recounted from the Parquet, PageRank checked against a direct
 linear solve, the airlines' own accounts at the centre of their mention graphs, replies and
-reposts resolved to authors, Korean reviews without handles, DuckDB == Spark."""
+reposts resolved to authors, Korean reviews without handles, the monthly author rollups (whole
+and partial months, filters, stale and rebuilt files) equal to aggregating every post,
+DuckDB == Spark."""
 
 from __future__ import annotations
 
 import csv
+import shutil
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 
 from socialops.errors import SettingsError
@@ -25,7 +32,7 @@ from socialops.listen.ingest import import_file
 from socialops.listen.scope import Scope, resolve
 from socialops.listen.topics import Topic, add_topic, list_topics
 from socialops.nlp.runner import enrich_workspace
-from socialops.store.analytics import open_store
+from socialops.store.analytics import cache_file_name, open_store, topic_cache_key
 from socialops.store.workspace import Workspace
 
 OWN_HANDLE = {
@@ -37,17 +44,19 @@ OWN_HANDLE = {
 }
 
 
-def _run(ws: Workspace, engine: str = "duckdb", **options: Any) -> dict[str, Any]:
+def _run(
+    ws: Workspace, engine: str = "duckdb", scope: Scope | None = None, **options: Any
+) -> dict[str, Any]:
     store = open_store(ws, engine)
     try:
-        return influencers(store, resolve(store, Scope()), list_topics(ws), **options)
+        return influencers(store, resolve(store, scope or Scope()), list_topics(ws), **options)
     finally:
         store.close()
 
 
 def _posts(ws: Workspace) -> list[dict[str, Any]]:
     cols = ["author_handle", "author_id", "likes", "comments", "shares", "author_followers"]
-    cols += ["mentions", "match_text", "day"]
+    cols += ["mentions", "match_text", "day", "platform"]
     data = ds.dataset(ws.root / "enriched", format="parquet", partitioning="hive")
     return [r for r in data.to_table(columns=cols).to_pylist() if r["day"] is not None]
 
@@ -230,8 +239,178 @@ def test_tables_and_bad_options(airline_ws: Workspace, airline_result: dict[str,
         store.close()
 
 
+# -- the monthly author rollups -----------------------------------------------------------------
+def _months_ws(root: Path, shared_file: Callable[[str], Path]) -> Workspace:
+    """Every 12th airline tweet (by id), spread evenly from 2015-01-05 to 2015-04-25 (UTC) over
+    two platforms, with likes, comments, followers (some missing), a few authors known by id
+    only, and replies and reposts that cross months."""
+    with open(shared_file("airline_tweets/Tweets.csv"), encoding="utf-8", newline="") as f:
+        src = sorted(csv.DictReader(f), key=lambda r: r["tweet_id"])[::12]  # airlines mixed
+    header = ["post_id", "platform", "author", "author_id", "text", "created_at"]
+    header += ["reply_to_id", "repost_of_id", "likes", "comments", "author_followers"]
+    t0 = datetime(2015, 1, 5, 6, 0, tzinfo=UTC)
+    step = timedelta(days=110) / len(src)
+    rows = []
+    for i, r in enumerate(src):
+        rows.append(
+            [
+                str(i),
+                "mastodon" if i % 3 == 0 else "twitter",
+                "" if i % 17 == 0 else r["name"],
+                f"u{len(r['name']) % 9}" if i % 17 == 0 or i % 5 == 0 else "",
+                r["text"],
+                (t0 + i * step).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                str(i - 42) if i % 11 == 0 and i >= 42 else "",
+                str(i - 90) if i % 13 == 0 and i >= 90 else "",
+                "" if i % 4 == 0 else str((i * 7) % 23),
+                str(i % 3),
+                "" if i % 6 == 0 else str((i * 37) % 1000),
+            ]
+        )
+    path = root / "months.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    ws = Workspace.open(root / "ws")
+    import_file(ws, path, tz="UTC")
+    enrich_workspace(ws, workers=1, tz="UTC")
+    add_topic(ws, "United", "@united OR united", "brand")
+    add_topic(ws, "US Airways", '@USAirways OR "us airways" OR usairways', "brand")
+    add_topic(ws, "Delta", "@JetBlue OR jetblue OR @delta OR delta", "brand")
+    return ws
+
+
+@pytest.fixture(scope="module")
+def months_ws(
+    tmp_path_factory: pytest.TempPathFactory, shared_file: Callable[[str], Path]
+) -> Workspace:
+    return _months_ws(tmp_path_factory.mktemp("months"), shared_file)
+
+
+MONTH_SCOPES = [
+    Scope(),  # the data's range: its first and last months hold no day outside it
+    Scope(date(2015, 1, 20), date(2015, 3, 10)),  # partial January and March, whole February
+    Scope(date(2015, 2, 3), date(2015, 2, 17)),  # inside one month
+    Scope(date(2015, 1, 1), date(2015, 4, 30), platforms=("twitter",)),
+    Scope(date(2015, 1, 20), date(2015, 4, 10), langs=("en",)),
+    Scope(date(2015, 3, 1), date(2015, 3, 31), platforms=("mastodon",), langs=("en", "ko")),
+    Scope(date(2015, 6, 1), date(2015, 6, 30)),  # no posts at all
+]
+
+
+def _rollup_dirs(ws: Workspace) -> list[Path]:
+    return [
+        ws.root / "cache" / "topics" / topic_cache_key(t.query) / "authors" for t in list_topics(ws)
+    ]
+
+
+def _influencers(ws: Workspace, scope: Scope, **options: Any) -> dict[str, Any]:
+    store = open_store(ws)
+    try:
+        return influencers(store, scope, list_topics(ws), limit=500, **options)
+    finally:
+        store.close()
+
+
+def test_rollups_equal_every_post_aggregated(months_ws: Workspace) -> None:
+    store = open_store(months_ws)
+    try:
+        full = resolve(store, Scope())
+    finally:
+        store.close()
+    assert (full.start, full.end) == (date(2015, 1, 5), date(2015, 4, 25))
+    months = sorted(f.parent.name for f in months_ws.enriched_files())
+    assert months == ["month=2015-01", "month=2015-02", "month=2015-03", "month=2015-04"]
+    for scope in [full, *MONTH_SCOPES[1:]]:
+        fast = _influencers(months_ws, scope)
+        assert fast == _influencers(months_ws, scope, _exact=True), scope
+    # the rollups exist, one per match file, and hold every dated topic post with an author
+    posts = _posts(months_ws)
+    for topic, folder in zip(list_topics(months_ws), _rollup_dirs(months_ws), strict=True):
+        names = sorted(cache_file_name(months_ws, f, "tp") for f in months_ws.enriched_files())
+        assert sorted(p.name for p in folder.glob("*.parquet")) == names
+        rolled = pq.read_table(sorted(folder.glob("*.parquet")))
+        own = rolled.filter(pc.equal(rolled["target"], " "))
+        expected = [r for r in posts if _key(r) and q.matches(topic.tree, r["match_text"])]
+        assert pc.sum(own["posts"]).as_py() == len(expected) > 20
+
+
+def test_partial_months_recounted_from_posts(months_ws: Workspace) -> None:
+    """Engagement of a range cutting two months, and a platform filter, against a recount."""
+    posts = _posts(months_ws)
+    for scope in (MONTH_SCOPES[1], MONTH_SCOPES[3]):
+        result = _influencers(months_ws, scope)
+        assert scope.start and scope.end
+        for topic, res in zip(list_topics(months_ws), result["results"], strict=True):
+            tally: dict[str, list[int]] = {}
+            for r in posts:
+                key = _key(r)
+                if (
+                    key is None
+                    or not scope.start <= r["day"] <= scope.end
+                    or (scope.platforms and r["platform"] not in scope.platforms)
+                    or not q.matches(topic.tree, r["match_text"])
+                ):
+                    continue
+                a = tally.setdefault(key, [0, 0])
+                a[0] += 1
+                a[1] += sum(r[c] or 0 for c in ("likes", "comments", "shares"))
+            got = {a["author"]: [a["posts"], a["engagement"]] for a in res["by_engagement"]}
+            assert res["authors"] == len(tally) > 5
+            assert got == tally
+
+
+def test_stale_rollups_removed_and_missing_rebuilt(months_ws: Workspace) -> None:
+    scope = MONTH_SCOPES[1]  # February whole (from its rollup), January and March partial
+    inside = MONTH_SCOPES[2]  # inside February: from the posts
+    before, before_inside = _influencers(months_ws, scope), _influencers(months_ws, inside)
+    folder = _rollup_dirs(months_ws)[0]  # the first topic (Delta)
+    (feb,) = [
+        cache_file_name(months_ws, f, "tp")
+        for f in months_ws.enriched_files()
+        if f.parent.name == "month=2015-02"
+    ]
+    stale = folder / "tp-000000000000000000000000.parquet"
+    shutil.copy(folder / feb, stale)
+    # the rollup is what is read: add 1000 likes to every author's own row for February
+    t = pq.read_table(folder / feb)
+    likes = pc.if_else(pc.equal(t["target"], " "), pc.add(t["likes"], 1000), t["likes"])
+    pq.write_table(t.set_column(t.schema.get_field_index("likes"), "likes", likes), folder / feb)
+    changed = _influencers(months_ws, scope)
+    assert not stale.exists()
+    top = changed["results"][0]["by_engagement"][0]
+    assert top["likes"] >= 1000
+    assert changed["results"][1:] == before["results"][1:]
+    assert _influencers(months_ws, inside) == before_inside  # partial month: not from rollup
+    (folder / feb).unlink()
+    assert _influencers(months_ws, scope) == before
+    assert (folder / feb).exists()
+    rebuilt = pq.read_table(folder / feb)
+    assert pc.max(rebuilt["likes"]).as_py() < 1000
+    assert rebuilt.schema.field("posts").type == pa.int64()
+
+
+def _sorted(t: pa.Table) -> pa.Table:
+    return t.sort_by([(c, "ascending") for c in ("month", "platform", "lang", "author", "target")])
+
+
 @pytest.mark.spark
 def test_duckdb_equals_spark(
-    airline_ws: Workspace, airline_result: dict[str, Any], spark_ready: None
+    airline_ws: Workspace,
+    airline_result: dict[str, Any],
+    months_ws: Workspace,
+    spark_ready: None,
 ) -> None:
     assert _run(airline_ws, "spark", limit=25) == airline_result
+    # rollups built by Spark: the same files, the same results, whole and partial months
+    built = {d: _sorted(pq.read_table(d)) for d in _rollup_dirs(months_ws)}
+    expected = [_influencers(months_ws, s) for s in MONTH_SCOPES[1:4]]
+    for d in built:
+        shutil.rmtree(d)
+    store = open_store(months_ws, "spark")
+    try:
+        got = [influencers(store, s, list_topics(months_ws), limit=500) for s in MONTH_SCOPES[1:4]]
+    finally:
+        store.close()
+    assert got == expected
+    for d, table in built.items():
+        assert _sorted(pq.read_table(d)) == table

@@ -25,15 +25,27 @@ the L1 change is below :data:`TOL`), then by the author key. Scores sum to 1. Wi
 engagement and reach in the topic. Data without handles or links (e.g. anonymous reviews) gives an
 empty graph with a note.
 
-Aggregations run in Ibis (one scan for the author figures and mention edges of every topic,
-a cheap one for replies and reposts, and when there are some, one more for those);
+Counting: the author figures and the mention edges come from one unnest of each topic post into
+a row per @mention plus one of its own, grouped by (author, target) (:func:`_rollup`). Tracked
+topics are asked about again and again, so that grouping is kept per cached match file of the
+topic (one enriched file, so one month), by platform, language and month, in
+``<workspace>/cache/topics/<query key>/authors/<match file name>`` (built by the store's engine
+on first use, deleted when its match file goes; every figure is a sum, max or min, so the rows of
+several months and platforms add up exactly). A query takes the months wholly in range, and the
+edge months whose match files hold no day outside it (Parquet statistics), from these rollups
+(filtered by platform and language), and aggregates the posts in range of the other edge months;
+one Ibis query re-aggregates both for every topic. Replies and reposts cost a cheap scan of two id
+columns to see whether there are any, and when there are, one more query.
 PageRank runs in Python over the small edge list, with nodes in key order, so DuckDB and Spark
 give identical results.
 """
 
 from __future__ import annotations
 
+import calendar
+import os
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,6 +54,8 @@ from socialops.errors import SettingsError
 from socialops.listen.scope import ResultTable, Scope, resolve, scoped_posts, topic_posts
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import ibis.expr.types as ir
 
     from socialops.listen.topics import Topic
@@ -114,8 +128,8 @@ def _flagged(
     store: AnalyticsStore, scope: Scope, topics: Sequence[Topic], links: bool = False
 ) -> ir.Table:
     """Posts in scope that match a topic and have an author: ``author`` key and a boolean
-    ``m{i}`` per topic (one row per post and topic it matches: every figure is summed under its
-    topic's flag); with ``links``, only replies and reposts."""
+    ``m{i}`` per topic (one row per post and topic it matches); with ``links``, only replies and
+    reposts."""
     import ibis
 
     parts = []
@@ -128,12 +142,27 @@ def _flagged(
     return u.filter(u.author.notnull())
 
 
-def _rollup(t: ir.Table, k: int) -> ir.Table:
-    """One scan for both the author figures and the mention edges: each topic post is unnested
-    into one row per @mention (``target`` = the handle, lower-cased, without ``@``) plus one row
-    with ``target`` = :data:`SELF`; grouped by ``(author, target)``, the SELF rows hold each
-    author's posts, likes, comments, shares and reach per topic, and the other rows' ``posts_i``
-    is the number of mentions of ``target`` by ``author`` in topic ``i``."""
+# the author rollup: one row per (author, target) and group key, with these figures
+_ROLLUP_BY = ("platform", "lang", "month")
+_ROLLUP_FIGURES = ("handle", "author_id", "posts", "likes", "comments", "shares", "reach")
+_ROLLUP_SCHEMA = {
+    "author": "string",
+    "target": "string",
+    **dict.fromkeys(_ROLLUP_BY, "string"),
+    "handle": "string",
+    "author_id": "string",
+    **dict.fromkeys(("posts", "likes", "comments", "shares", "reach"), "int64"),
+}
+
+
+def _rollup(t: ir.Table, by: Sequence[str] = ()) -> ir.Table:
+    """One scan for both the author figures and the mention edges of one topic's posts ``t``
+    (with an ``author`` key, never null): each post is unnested into one row per @mention
+    (``target`` = the handle, lower-cased, without ``@``) plus one row with ``target`` =
+    :data:`SELF`; grouped by ``(author, target, *by)``, the SELF rows hold the author's
+    ``posts``, ``likes``, ``comments``, ``shares``, ``reach`` (largest ``author_followers``) and
+    smallest ``handle`` and ``author_id``; the other rows' ``posts`` is the number of mentions of
+    ``target`` by ``author``. Every figure is a sum, max or min, so rollups of parts add up."""
     import ibis
 
     strs = "array<string>"
@@ -141,22 +170,191 @@ def _rollup(t: ir.Table, k: int) -> ir.Table:
     u = t.mutate(target=mentions.concat(ibis.literal([SELF], type=strs)).unnest())
     name = u.target.lower()
     u = u.mutate(target=name.startswith("@").ifelse(name.substr(1), name).nullif(""))
-    likes = u.likes.fill_null(0)
-    comments = u.comments.fill_null(0)
-    shares = u.shares.fill_null(0)
-    aggs: dict[str, Any] = {
-        "handle": u.author_handle.min(),
-        "author_id": u.author_id.min(),
-    }
-    for i in range(k):
-        m = u[f"m{i}"]
-        aggs[f"posts_{i}"] = m.ifelse(1, 0).sum()
-        aggs[f"likes_{i}"] = m.ifelse(likes, 0).sum()
-        aggs[f"comments_{i}"] = m.ifelse(comments, 0).sum()
-        aggs[f"shares_{i}"] = m.ifelse(shares, 0).sum()
-        aggs[f"reach_{i}"] = ibis.cases((m, u.author_followers), else_=None).max()
     u = u.filter(u.target.notnull(), u.target != u.author)
-    return u.group_by(["author", "target"]).aggregate(**aggs)
+    return u.group_by(["author", "target", *by]).aggregate(
+        handle=u.author_handle.min(),
+        author_id=u.author_id.min(),
+        posts=u.count(),
+        likes=u.likes.fill_null(0).sum(),
+        comments=u.comments.fill_null(0).sum(),
+        shares=u.shares.fill_null(0).sum(),
+        reach=u.author_followers.max(),
+    )
+
+
+def _write_author_rollups(store: AnalyticsStore, todo: list[tuple[Path, Path]]) -> None:
+    """Write the author rollup of each ``(match file, rollup file)`` (one engine query for all:
+    each file's rows carry its index ``_f``)."""
+    import ibis
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from socialops.store.analytics import fetch_arrow
+
+    parts, views = [], []
+    for k, (src, _) in enumerate(todo):
+        t = store._read([src], "socialops_tp_part")
+        views.append(t.get_name())
+        t = t.mutate(author=_author_key(t), _f=ibis.literal(k, "int32"))
+        parts.append(t.filter(t.author.notnull(), t.day.notnull()))
+    u = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    table = fetch_arrow(_rollup(u, ("_f", *_ROLLUP_BY)))
+    for name in views:
+        store._drop(name)
+    schema = ibis.schema(_ROLLUP_SCHEMA).to_pyarrow()
+    cols = table.select(list(_ROLLUP_SCHEMA)).cast(schema)
+    for k, (_, target) in enumerate(todo):
+        part = cols.filter(pc.equal(table.column("_f"), pa.scalar(k, pa.int32())))
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        pq.write_table(part, tmp)
+        os.replace(tmp, target)
+
+
+def _author_rollups(
+    store: AnalyticsStore, topics: Sequence[Topic]
+) -> list[tuple[ir.Table, dict[str, list[Path]]]]:
+    """For each topic: its author rollup (:func:`_rollup` by platform, language and month of
+    every cached match file, kept in ``<topic cache folder>/authors/<match file name>``, built
+    on first use, stale ones deleted) as a table, and its match files by month."""
+    from socialops.store.analytics import cache_file_name, topic_cache_key
+
+    store.topic_posts([(tp.query, tp.tree) for tp in topics])  # the match files exist
+    month_of = {
+        cache_file_name(store.ws, f, "tp"): f.parent.name.partition("=")[2]
+        for f in store.ws.enriched_files()
+    }
+    names = sorted(month_of)
+    root = store.ws.root / "cache" / "topics"
+    out = []
+    for tp in topics:
+        folder = root / topic_cache_key(tp.query)
+        authors = folder / "authors"
+        authors.mkdir(exist_ok=True)
+        for p in authors.glob("*.parquet"):
+            if p.name not in month_of:
+                p.unlink(missing_ok=True)
+        todo = [(folder / n, authors / n) for n in names if not (authors / n).exists()]
+        if todo:
+            _write_author_rollups(store, todo)
+        by_month: dict[str, list[Path]] = {}
+        for n in names:
+            by_month.setdefault(month_of[n], []).append(folder / n)
+        out.append((store._read([authors / n for n in names], "socialops_topic_authors"), by_month))
+    return out
+
+
+def _day_range(path: Path) -> tuple[date, date] | None:
+    """The first and last ``day`` in a Parquet file, from its statistics (``None`` when they
+    are missing; an empty range, first > last, when the file has no dated row)."""
+    import pyarrow.parquet as pq
+
+    md = pq.ParquetFile(path).metadata
+    lo: date | None = None
+    hi: date | None = None
+    for g in range(md.num_row_groups):
+        rg = md.row_group(g)
+        for c in range(rg.num_columns):
+            col = rg.column(c)
+            if col.path_in_schema != "day":
+                continue
+            st = col.statistics
+            if st is None or (not st.has_min_max and st.null_count != col.num_values):
+                return None
+            if st.has_min_max:
+                if not isinstance(st.min, date) or not isinstance(st.max, date):
+                    return None
+                lo = st.min if lo is None else min(lo, st.min)
+                hi = st.max if hi is None else max(hi, st.max)
+            break
+        else:
+            return None  # no day column
+    if lo is None or hi is None:
+        return date.max, date.min
+    return lo, hi
+
+
+def _months(start: date, end: date) -> list[tuple[str, date, date]]:
+    """(``YYYY-MM``, first day, last day) of every month the range ``start..end`` touches."""
+    out = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        first = date(y, m, 1)
+        last = date(y, m, calendar.monthrange(y, m)[1])
+        out.append((first.strftime("%Y-%m"), first, last))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _split_months(scope: Scope, by_month: dict[str, list[Path]]) -> tuple[list[str], list[str]]:
+    """The months of the scope's range to take ``whole`` from the rollup (wholly inside the
+    range, or whose match files hold no day outside it) and the ``partial`` ones, to count from
+    the posts in range."""
+    assert scope.start and scope.end
+    whole: list[str] = []
+    partial: list[str] = []
+    for m, first, last in _months(scope.start, scope.end):
+        files = by_month.get(m)
+        if not files:
+            continue  # no posts that month
+        if scope.start <= first and last <= scope.end:
+            whole.append(m)
+            continue
+        ranges = [_day_range(f) for f in files]
+        if all(r is not None and scope.start <= r[0] and r[1] <= scope.end for r in ranges):
+            whole.append(m)
+        elif any(r is None or (r[0] <= scope.end and scope.start <= r[1]) for r in ranges):
+            partial.append(m)
+    return whole, partial
+
+
+def _figures(
+    store: AnalyticsStore, scope: Scope, topics: Sequence[Topic], exact: bool = False
+) -> ir.Table | None:
+    """``(ti, author, target, handle, author_id, posts, likes, comments, shares, reach)``: the
+    :func:`_rollup` of every topic's posts in scope (``ti``: the topic's index), in one query:
+    whole months from the author rollups (filtered by platform and language), partial months
+    from the posts in range; ``exact`` aggregates every post in scope instead. ``None`` when no
+    month of the range holds posts."""
+    import ibis
+
+    cols = ["author", "target", *_ROLLUP_FIGURES]
+
+    def from_posts(t: ir.Table) -> ir.Table:
+        t = t.mutate(author=_author_key(t))
+        return _rollup(t.filter(t.author.notnull())).select(*cols)
+
+    scoped = topic_posts(store, scope, topics)
+    parts = []
+    if exact:
+        parts = [(i, from_posts(t)) for i, t in enumerate(scoped)]
+    else:
+        for i, (t, (r, by_month)) in enumerate(
+            zip(scoped, _author_rollups(store, topics), strict=True)
+        ):
+            whole, partial = _split_months(scope, by_month)
+            if whole:
+                r = r.filter(r.month.isin(whole))
+                if scope.platforms:
+                    r = r.filter(r.platform.isin(list(scope.platforms)))
+                if scope.langs:
+                    r = r.filter(r.lang.isin(list(scope.langs)))
+                parts.append((i, r.select(*cols)))
+            if partial:
+                parts.append((i, from_posts(t.filter(t.month.isin(partial)))))
+    if not parts:
+        return None
+    tagged = [p.mutate(ti=ibis.literal(i, "int32")) for i, p in parts]
+    u = tagged[0] if len(tagged) == 1 else ibis.union(*tagged)
+    return u.group_by(["ti", "author", "target"]).aggregate(
+        handle=u.handle.min(),
+        author_id=u.author_id.min(),
+        posts=u.posts.sum(),
+        likes=u.likes.sum(),
+        comments=u.comments.sum(),
+        shares=u.shares.sum(),
+        reach=u.reach.max(),
+    )
 
 
 def _links(store: AnalyticsStore, r: ir.Table, k: int) -> ir.Table:
@@ -298,9 +496,11 @@ def influencers(
     *,
     limit: int = 20,
     damping: float = 0.85,
+    _exact: bool = False,
 ) -> dict[str, Any]:
     """The ``limit`` most influential authors of each topic by engagement and by PageRank over
-    the topic's reply / mention / repost network (see the module doc)."""
+    the topic's reply / mention / repost network (see the module doc). ``_exact=True``
+    aggregates every post in scope instead of reading the author rollups (tests compare)."""
     from socialops.store.analytics import fetch_arrow
 
     if limit < 1:
@@ -325,22 +525,23 @@ def influencers(
     edges: list[dict[str, Any]] = []
     empty: dict[str, Any] = {f"{m}_{j}": 0 for m in _FIGURES for j in range(k)}
     empty.update({f"reach_{j}": None for j in range(k)})
-    for i, tp in enumerate(topics):  # one query per topic: 5 aggregates, not 5 per topic each
-        for r in fetch_arrow(_rollup(_flagged(store, scope, [tp]), 1)).to_pylist():
-            if r["target"] != SELF:
-                weights = {f"w_{j}": r["posts_0"] if j == i else 0 for j in range(k)}
-                edges.append(
-                    {"author": r["author"], "target": r["target"], "kind": "mention", **weights}
-                )
-                continue
-            st = stats.setdefault(
-                r["author"], {"handle": None, "author_id": None, "author": r["author"], **empty}
+    figures = _figures(store, scope, topics, _exact)
+    for r in fetch_arrow(figures).to_pylist() if figures is not None else []:
+        i = r["ti"]
+        if r["target"] != SELF:
+            weights = {f"w_{j}": r["posts"] if j == i else 0 for j in range(k)}
+            edges.append(
+                {"author": r["author"], "target": r["target"], "kind": "mention", **weights}
             )
-            for m in (*_FIGURES, "reach"):
-                st[f"{m}_{i}"] = r[f"{m}_0"]
-            for c in ("handle", "author_id"):  # the smallest seen, as one query would give
-                if r[c] is not None and (st[c] is None or r[c] < st[c]):
-                    st[c] = r[c]
+            continue
+        st = stats.setdefault(
+            r["author"], {"handle": None, "author_id": None, "author": r["author"], **empty}
+        )
+        for m in (*_FIGURES, "reach"):
+            st[f"{m}_{i}"] = r[m]
+        for c in ("handle", "author_id"):  # the smallest over every topic
+            if r[c] is not None and (st[c] is None or r[c] < st[c]):
+                st[c] = r[c]
     if _has_links(store, scope):
         links = _flagged(store, scope, topics, links=True)
         edges.extend(fetch_arrow(_links(store, links, k)).to_pylist())
