@@ -51,6 +51,7 @@ def _check_part(part: dict[str, Any]) -> None:
         s = th["sentiment"]
         assert s["positive"] + s["neutral"] + s["negative"] + s["unscored"] == th["size"]
         assert th["share"] == round(100 * th["size"] / part["posts"], 2)
+        assert (th["margin"] is None) == (not part["estimated"])
         assert 1 <= len(th["examples"]) <= 3
         assert all(e["text"] for e in th["examples"])
 
@@ -204,6 +205,57 @@ def test_sample_ignores_row_order(airline_ws: Workspace) -> None:
     assert len(set(h.tolist())) == len(set(th._keys(rows, np.arange(n))))
 
 
+def test_estimated_from_a_uniform_sample(airline_ws: Workspace) -> None:
+    """Above ``max_posts`` a topic is read as the posts whose sample key is below
+    2^63 · max_posts / posts: sizes, sentiment mixes and timelines are scaled counts that still
+    add up, shares carry a margin, and the estimate is close to the full count."""
+    import pyarrow.compute as pc
+
+    from socialops.listen.scope import topic_posts
+    from socialops.store.analytics import fetch_arrow
+    from socialops.store.sample_key import KEY_SPACE
+
+    exact = _run(themes, airline_ws, ["United"], sample=500)["results"][0]
+    r = _run(themes, airline_ws, ["United"], sample=500, max_posts=1000)["results"][0]
+    assert not exact["estimated"] and exact["read"] == exact["posts"]
+    assert r["estimated"] and r["posts"] == exact["posts"] > 3000
+    with open_store(airline_ws) as store:
+        scope = resolve(store, Scope())
+        (t,) = topic_posts(store, scope, resolve_topics(airline_ws, ["United"]))
+        keys = fetch_arrow(t.select("sample_key", "sentiment"))
+    bound = KEY_SPACE * 1000 // r["posts"]
+    below = pc.less(keys["sample_key"], bound)
+    assert r["read"] == pc.sum(below).as_py()  # the same posts, whatever the engine's order
+    assert 800 < r["read"] < 1200  # a Bernoulli(1000 / posts) sample
+    _check_part(r)
+    assert all(th["margin"] > 0 for th in r["themes"])
+    # negative posts: their own sample, scaled to their exact count
+    neg = r["complaints"]
+    assert neg["posts"] == exact["complaints"]["posts"] and neg["estimated"]
+    _check_part(neg)
+    # the sentiment mix of the estimated themes adds up near the true one (±5 points)
+    true_neg = exact["complaints"]["posts"] / exact["posts"]
+    est_neg = sum(th["sentiment"]["negative"] for th in r["themes"]) / r["posts"]
+    assert abs(est_neg - true_neg) < 0.05 + r["unassigned"] / r["posts"]
+    i = _run(issues, airline_ws, ["United"], sample=500, max_posts=1000)["results"][0]
+    assert i["estimated"] and i["negative_posts"] == neg["posts"]
+    for th in i["themes"]:
+        assert sum(th["timeline"]) == th["size"]
+    assert sum(th["size"] for th in i["themes"]) + i["unassigned"] == i["negative_posts"]
+    with pytest.raises(SettingsError, match="max_posts"):
+        _run(themes, airline_ws, ["United"], sample=500, max_posts=400)
+
+
+def test_apportion() -> None:
+    from socialops.listen.themes import apportion
+
+    assert apportion([3, 2, 0], 5) == [3, 2, 0]  # already adding up: unchanged
+    assert apportion([1, 1, 1], 10) == [4, 3, 3]  # ties: the first
+    assert apportion([5, 0, 3], 80) == [50, 0, 30]
+    assert sum(apportion([7, 13, 2, 9], 1003)) == 1003
+    assert apportion([0, 0], 5) == [0, 0]
+
+
 @pytest.mark.spark
 @pytest.mark.slow
 def test_big_topic_path_same_on_spark(spark_ready: None, airline_ws: Workspace) -> None:
@@ -214,7 +266,12 @@ def test_big_topic_path_same_on_spark(spark_ready: None, airline_ws: Workspace) 
             scope = resolve(store, Scope(every="day"))
             tps = resolve_topics(airline_ws, ["United", "US Airways"])
             out.append(
-                (themes(store, scope, tps, sample=600), issues(store, scope, tps, sample=600))
+                (
+                    themes(store, scope, tps, sample=600),
+                    issues(store, scope, tps, sample=600),
+                    themes(store, scope, tps, sample=600, max_posts=1500),
+                )
             )
     assert out[0] == out[1]
     assert out[0][0]["results"][0]["sampled"] == 600
+    assert out[0][2]["results"][0]["estimated"]

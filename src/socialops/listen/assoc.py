@@ -403,25 +403,11 @@ def _examples(
 def post_texts(
     store: AnalyticsStore, keys: set[tuple[str, str, str]]
 ) -> dict[tuple[str, str], str]:
-    """The text of each (platform, post id, month) post: a query that reads only those months
-    (texts are the widest column; analyses carry ids and fetch the few texts they show)."""
-    from socialops.store.analytics import fetch_arrow
+    """The text of each (platform, post id, month) post, from the workspace's text index
+    (:mod:`socialops.store.texts`): analyses carry ids and fetch the few texts they show."""
+    from socialops.store.texts import post_texts as lookup
 
-    if not keys:
-        return {}
-    t = store.posts()
-    months = sorted({m for _, _, m in keys})
-    ids = sorted({pid for _, pid, _ in keys})
-    expr = t.filter(t.month.isin(months) & t.post_id.isin(ids)).select(
-        "platform", "post_id", "text"
-    )
-    wanted = {(p, i) for p, i, _ in keys}
-    out: dict[tuple[str, str], str] = {}
-    for r in fetch_arrow(expr).to_pylist():
-        key = (r["platform"], r["post_id"])
-        if key in wanted:
-            out[key] = r["text"] or ""
-    return out
+    return lookup(store.ws, ((p, i) for p, i, _ in keys))
 
 
 def _pick(

@@ -163,7 +163,8 @@ def topic_filter(t: ir.Table, topic: Topic) -> ir.BooleanValue:
 
 def topic_posts(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> list[ir.Table]:
     """For each topic, its matching posts in the scope (columns
-    :data:`~socialops.store.analytics.TOPIC_COLUMNS`), from the store's topic-match cache."""
+    :data:`~socialops.store.analytics.TOPIC_COLUMNS` and ``sample_key``), from the store's
+    topic-match cache."""
     tables = store.topic_posts([(tp.query, tp.tree) for tp in topics])
     return [_filtered(store, scope, t) for t in tables]
 

@@ -140,8 +140,8 @@ class AnalyticsStore:
 
     def topic_posts(self, queries: Sequence[tuple[str, Any]]) -> list[ir.Table]:
         """For each ``(query text, parsed query)``: its matching posts (every enriched file),
-        with the columns in :data:`TOPIC_COLUMNS`. Missing per-file matches are computed first
-        (the cold cost), stale ones deleted."""
+        with the columns in :data:`TOPIC_COLUMNS` and ``sample_key``. Missing per-file matches
+        are computed first (the cold cost), stale ones deleted."""
         files = self.ws.enriched_files()
         if not files:
             raise DataError(EMPTY_STORE)
@@ -199,6 +199,7 @@ class AnalyticsStore:
         import pyarrow.parquet as pq
 
         from socialops.listen.query import compile_query
+        from socialops.store.sample_key import sample_keys
 
         t = self._read([src], "socialops_part")
         month = src.parent.name.partition("=")[2]
@@ -210,11 +211,17 @@ class AnalyticsStore:
         table = fetch_arrow(expr)
         self._drop(t.get_name())
         cols = table.select(TOPIC_COLUMNS)
+        cols = cols.append_column("sample_key", sample_keys(cols["platform"], cols["post_id"]))
+        # sorted by sample key, in small row groups: a sample (``sample_key < bound``) is a
+        # prefix of each file, and engines skip the rest by the row groups' min/max
+        order = pc.sort_indices(cols["sample_key"])
+        flags = table.select([f"_m{i}" for i in range(len(todo))]).take(order)
+        cols = cols.take(order)
         for i, (key, _) in enumerate(todo):
-            part = cols.filter(pc.fill_null(table.column(f"_m{i}"), False))
+            part = cols.filter(pc.fill_null(flags.column(f"_m{i}"), False))
             target = root / key / name
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            pq.write_table(part, tmp)
+            pq.write_table(part, tmp, row_group_size=TOPIC_ROW_GROUP)
             os.replace(tmp, target)
 
     def _write_keyword_counts(self, src: Path, target: Path) -> None:
@@ -297,6 +304,9 @@ _NOT_IN_TOPIC_CACHE = frozenset(
     | {"urls", "emojis", "tokens", "lemmas", "match_text", "enriched_by"}
 )
 TOPIC_COLUMNS: list[str] = [f.name for f in ENRICHED_SCHEMA if f.name not in _NOT_IN_TOPIC_CACHE]
+# cached matches also hold ``sample_key`` (socialops.store.sample_key); bump when the files change
+TOPIC_CACHE_VERSION = "3"
+TOPIC_ROW_GROUP = 16384  # rows per row group of a cached match file
 
 
 def _write_keyword_rollup(src: Path, target: Path) -> None:
@@ -328,10 +338,12 @@ def _write_keyword_rollup(src: Path, target: Path) -> None:
 
 
 def topic_cache_key(query: str) -> str:
-    """The cache folder name of a query's matches (changes with the query and match units)."""
+    """The cache folder name of a query's matches (changes with the query, the match units and
+    the layout of the cached files)."""
     from socialops.nlp.match import VERSION
 
-    return hashlib.sha256(f"{VERSION}\0{query.strip()}".encode()).hexdigest()[:24]
+    text = f"{VERSION}\0{TOPIC_CACHE_VERSION}\0{query.strip()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def cache_file_name(ws: Workspace, f: Path, prefix: str) -> str:
