@@ -152,6 +152,20 @@ def test_reference_counts_equal_direct_counts(nsmc_ws: Workspace) -> None:
     assert fast["results"][1]["posts"] == n_topic
 
 
+def test_example_pools_from_file_pools(nsmc_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a pool smaller than the topics, the pool taken from each month file's own most
+    engaging posts (whole months) and the posts of partial months gives the same examples as
+    the pool taken from every post in scope."""
+    from socialops.listen import assoc as mod
+
+    monkeypatch.setattr(mod, "EXAMPLE_POOL", 30)
+    scope = Scope(date(2013, 11, 3), date(2014, 8, 10))
+    fast = _run(nsmc_ws, ["겨울왕국", "명량"], scope)
+    assert fast == _run(nsmc_ws, ["겨울왕국", "명량"], scope, _exact=True)
+    assert any(list(nsmc_ws.root.glob("cache/topics/*/top-30/*.parquet")))
+    assert sum(len(x["examples"]) for r in fast["results"] for x in r["words"]) > 20
+
+
 def test_filters_and_options(nsmc_ws: Workspace) -> None:
     result = _run(nsmc_ws, ["명량"], Scope(langs=("ko",)), limit=5, min_count=8, examples=1)
     r = result["results"][0]

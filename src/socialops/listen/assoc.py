@@ -27,16 +27,24 @@ unnested. ``_exact=True`` forces the unnest (tests compare both).
 
 from __future__ import annotations
 
-import calendar
 import math
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialops.listen import query as q
-from socialops.listen.scope import ResultTable, Scope, resolve, scoped_posts, topic_posts
+from socialops.listen.scope import (
+    ResultTable,
+    Scope,
+    months_between,
+    resolve,
+    scoped_posts,
+    topic_posts,
+)
 from socialops.store.analytics import cache_file_name
 
 if TYPE_CHECKING:
@@ -181,11 +189,10 @@ def _topic_keywords(
     from socialops.store.analytics import fetch_arrow
 
     out: list[dict[str, dict[str, int]]] = [{} for _ in topics]
+    parts: dict[int, list[ir.Table]] = {1: [], -1: []}  # counts to add, counts to subtract
 
     def add(i: int, expr: ir.Table, sign: int = 1) -> None:
-        for r in fetch_arrow(expr).to_pylist():
-            cell = out[i].setdefault(r["keyword"], {})
-            cell[r["s"]] = cell.get(r["s"], 0) + sign * int(r["posts"])
+        parts[sign].append(expr.mutate(topic=ibis.literal(i)))
 
     def unnest(t: ir.Table) -> ir.Table:
         u = t.select(s=t.sentiment.fill_null("none"), keyword=t.keywords.unnest())
@@ -211,6 +218,13 @@ def _topic_keywords(
             for i, p in enumerate(store.topic_posts(queries)):
                 conds = [(p.month == m) & ((p.day < lo) | (p.day > hi)) for m, lo, hi in outside]
                 add(i, unnest(p.filter(ibis.or_(*conds))), -1)
+    for sign, exprs in parts.items():  # one query for all topics' counts of each sign
+        if not exprs:
+            continue
+        expr = exprs[0] if len(exprs) == 1 else ibis.union(*exprs)
+        for r in fetch_arrow(expr).to_pylist():
+            cell = out[int(r["topic"])].setdefault(r["keyword"], {})
+            cell[r["s"]] = cell.get(r["s"], 0) + sign * int(r["posts"])
     for words in out:
         for w in [w for w, c in words.items() if not any(c.values())]:
             del words[w]
@@ -228,7 +242,7 @@ def _month_plan(scope: Scope) -> tuple[list[str], list[str], list[tuple[str, dat
     whole: list[str] = []
     inside: list[str] = []
     outside: list[tuple[str, date, date]] = []
-    for m, first, last in _months(scope.start, scope.end):
+    for m, first, last in months_between(scope.start, scope.end):
         lo, hi = max(first, scope.start), min(last, scope.end)
         if lo == first and hi == last:
             whole.append(m)
@@ -237,17 +251,6 @@ def _month_plan(scope: Scope) -> tuple[list[str], list[str], list[tuple[str, dat
         else:
             inside.append(m)
     return whole, inside, outside
-
-
-def _months(start: date, end: date) -> list[tuple[str, date, date]]:
-    """(``YYYY-MM``, first day, last day) of every month the range touches."""
-    out = []
-    y, m = start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        last = calendar.monthrange(y, m)[1]
-        out.append((f"{y:04d}-{m:02d}", date(y, m, 1), date(y, m, last)))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
 
 
 def _rollup(store: AnalyticsStore, months: Iterable[str]) -> ir.Table | None:
@@ -316,6 +319,69 @@ def _reference_counts(
 
 
 EXAMPLE_POOL = 5000  # each topic's most engaging posts, where examples are looked for
+_FIGURES = ("likes", "comments", "shares")
+
+
+def _engaging(t: ir.Table) -> ir.Table:
+    """Posts with what example picking needs: ``s`` (sentiment, ``none`` when unscored) and
+    ``eng`` (likes + comments + shares, a missing count as 0)."""
+    eng = t.likes.fill_null(0) + t.comments.fill_null(0) + t.shares.fill_null(0)
+    return t.select(
+        "platform", "post_id", "month", "keywords", s=t.sentiment.fill_null("none"), eng=eng
+    )
+
+
+def _write_top_pool(src: Path, target: Path) -> None:
+    """The :data:`EXAMPLE_POOL` most engaging posts of one cached match file (ties: platform,
+    post id), in Arrow, so every engine reads the same file."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(
+        src,
+        columns=[*("platform", "post_id", "month", "keywords", "sentiment"), *_FIGURES],
+    )
+    eng = pc.add(
+        pc.add(pc.fill_null(t["likes"], 0), pc.fill_null(t["comments"], 0)),
+        pc.fill_null(t["shares"], 0),
+    ).cast(pa.int64())
+    pool = pa.table(
+        {
+            "platform": t["platform"],
+            "post_id": t["post_id"],
+            "month": t["month"],
+            "keywords": t["keywords"],
+            "s": pc.fill_null(t["sentiment"], "none"),
+            "eng": eng,
+        }
+    )
+    order = pc.sort_indices(
+        pool, [("eng", "descending"), ("platform", "ascending"), ("post_id", "ascending")]
+    )
+    pool = pool.take(order[:EXAMPLE_POOL])
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    pq.write_table(pool, tmp)
+    os.replace(tmp, target)
+
+
+def _top_pools(store: AnalyticsStore, topics: Sequence[Topic]) -> list[tuple[ir.Table, set[str]]]:
+    """Per topic: the most engaging posts of each of its cached match files (one file per
+    enriched file, in ``<topic cache folder>/top-<pool>/``, built on first use, stale ones
+    deleted) as one table, and the months those files cover. The topic's most engaging posts
+    over whole months are among them."""
+
+    def build(todo: list[tuple[Path, Path]]) -> None:
+        for src, target in todo:
+            _write_top_pool(src, target)
+
+    store.topic_posts([(tp.query, tp.tree) for tp in topics])  # the match files exist
+    out = []
+    for tp in topics:
+        files = store.topic_derived(tp.query, f"top-{EXAMPLE_POOL}", build)
+        table = store._read([p for _, p in files], "socialops_topic_top")
+        out.append((table, {m for m, _ in files}))
+    return out
 
 
 def _examples(
@@ -325,12 +391,17 @@ def _examples(
     words: list[set[str]],
     kw: list[dict[str, dict[str, int]]],
     n: int,
+    exact: bool = False,
 ) -> list[dict[tuple[str, str], list[dict[str, Any]]]]:
     """Per topic: (word, sentiment) → up to ``n`` example posts: the most engaging posts that
     list the word among the topic's :data:`EXAMPLE_POOL` most engaging posts (ties: platform,
     post id) — every post of a topic that small, so exactly the word's most engaging posts. A
     word with no example in the pool though ``kw`` counts posts for it gets the most engaging
-    posts that list it in the latest month (in range) where it appears, from a second query."""
+    posts that list it in the latest month (in range) where it appears, from a second query.
+
+    The pool over whole months is taken from each cached match file's own most engaging posts
+    (:func:`_top_pools`; the topic's top posts are among them), partial months from their posts
+    in range; with ``exact`` (or platform/language filters) from every post in scope."""
     import ibis
 
     from socialops.store.analytics import fetch_arrow
@@ -348,55 +419,90 @@ def _examples(
             "_month": r["month"],  # for post_texts
         }
 
+    order = [ibis.desc("eng"), "platform", "post_id"]
+    bases: dict[int, ir.Table] = {}
     for i, t in enumerate(topic_posts(store, scope, topics)):
-        if not words[i]:
-            continue
-        eng = t.likes.fill_null(0) + t.comments.fill_null(0) + t.shares.fill_null(0)
-        base = t.select(
-            "platform", "post_id", "month", "keywords", s=t.sentiment.fill_null("none"), eng=eng
-        )
-        order = [ibis.desc("eng"), "platform", "post_id"]
-        pool = fetch_arrow(base.order_by(order).limit(EXAMPLE_POOL)).to_pylist()
+        if words[i]:
+            bases[i] = _engaging(t).mutate(topic=ibis.literal(i))
+    if not bases:
+        return out
+    # one query for every topic's pool: its EXAMPLE_POOL most engaging posts, whole months read
+    # from the per-file pools kept with the topic's matches, partial months from its posts
+    pools = []
+    tops = _top_pools(store, [topics[i] for i in bases])
+    whole, inside, outside = _month_plan(scope)
+    for (i, base), (top, top_months) in zip(bases.items(), tops, strict=True):
+        rolled = [m for m in whole if m in top_months]
+        if exact or scope.platforms or scope.langs or not rolled:
+            src = base
+        else:
+            top = top.filter(top.month.isin(rolled)).mutate(topic=ibis.literal(i))
+            partial = [*inside, *(m for m, _, _ in outside)]
+            src = top.select(*base.columns)
+            if partial:
+                src = ibis.union(src, base.filter(base.month.isin(partial)))
+        pools.append(src.order_by(order).limit(EXAMPLE_POOL))
+    got = fetch_arrow(pools[0] if len(pools) == 1 else ibis.union(*pools)).to_pylist()
+    got.sort(key=lambda r: (r["topic"], -int(r["eng"]), r["platform"], r["post_id"]))
+    pool_size = dict.fromkeys(bases, 0)
+    for r in got:
+        i = r["topic"]
+        pool_size[i] += 1
         found = out[i]
-        for r in pool:
-            for w in r["keywords"] or []:
-                if w in words[i]:
-                    lst = found.setdefault((w, r["s"]), [])
-                    if len(lst) < n:
-                        lst.append(example(r))
-        if len(pool) < EXAMPLE_POOL:
+        for w in r["keywords"] or []:
+            if w in words[i]:
+                lst = found.setdefault((w, r["s"]), [])
+                if len(lst) < n:
+                    lst.append(example(r))
+    missing: dict[int, list[str]] = {}
+    for i in bases:
+        if pool_size[i] < EXAMPLE_POOL:
             continue  # the pool held every post of the topic
-        missing = sorted(
+        left = sorted(
             w
             for w in words[i]
-            if any(len(found.get((w, s), [])) < min(n, kw[i].get(w, {}).get(s, 0)) for s in SENT)
+            if any(len(out[i].get((w, s), [])) < min(n, kw[i].get(w, {}).get(s, 0)) for s in SENT)
         )
-        if not missing:
-            continue
-        # the latest month (in range) in which each such word appears: read from the topic's
-        # keyword rollup, so the second query reads those months' posts only
-        kc = store.topic_keyword_counts([(topics[i].query, topics[i].tree)])[0]
-        assert scope.start and scope.end
-        kc = kc.filter(
-            (kc.month >= scope.start.strftime("%Y-%m")) & (kc.month <= scope.end.strftime("%Y-%m"))
+        if left:
+            missing[i] = left
+    if not missing:
+        return out
+    # the latest month (in range) in which each such word appears, from the topics' keyword
+    # rollups (one query), so the second query reads those months' posts only
+    assert scope.start and scope.end
+    first, last = scope.start.strftime("%Y-%m"), scope.end.strftime("%Y-%m")
+    rollups = store.topic_keyword_counts([(topics[i].query, topics[i].tree) for i in missing])
+    latest_parts = []
+    for i, kc in zip(missing, rollups, strict=True):
+        kc = _only(kc.filter((kc.month >= first) & (kc.month <= last)), missing[i])
+        latest_parts.append(
+            kc.group_by("keyword").aggregate(month=kc.month.max()).mutate(topic=ibis.literal(i))
         )
-        kc = _only(kc, missing)
-        latest = fetch_arrow(kc.group_by("keyword").aggregate(month=kc.month.max()))
-        months = sorted(set(latest.column("month").to_pylist()))
-        if not months:
-            continue
-        sub = base.filter(base.month.isin(months))
-        sub = sub.filter(ibis.or_(*(sub.keywords.contains(w) for w in missing)))
-        u = sub.select("platform", "post_id", "month", "s", "eng", keyword=sub.keywords.unnest())
-        u = _only(u, missing)
+    latest = fetch_arrow(
+        latest_parts[0] if len(latest_parts) == 1 else ibis.union(*latest_parts)
+    ).to_pylist()
+    months: dict[int, set[str]] = {}
+    for r in latest:
+        months.setdefault(int(r["topic"]), set()).add(r["month"])
+    row_parts = []
+    for i, ms in sorted(months.items()):
+        sub = bases[i].filter(bases[i].month.isin(sorted(ms)))
+        u = sub.select(
+            "platform", "post_id", "month", "s", "eng", "topic", keyword=sub.keywords.unnest()
+        )
+        u = _only(u, missing[i])
         u = u.mutate(r=ibis.row_number().over(group_by=["keyword", "s"], order_by=order))
-        rows = fetch_arrow(u.filter(u.r < n)).to_pylist()
-        rows.sort(key=lambda r: (-int(r["eng"]), r["platform"], r["post_id"]))
-        had = {key for key, lst in found.items() if lst}
-        for r in rows:
-            key = (r["keyword"], r["s"])
-            if key not in had:
-                found.setdefault(key, []).append(example(r))
+        row_parts.append(u.filter(u.r < n))
+    if not row_parts:
+        return out
+    rows = fetch_arrow(row_parts[0] if len(row_parts) == 1 else ibis.union(*row_parts))
+    rows_list = rows.to_pylist()
+    rows_list.sort(key=lambda r: (-int(r["eng"]), r["platform"], r["post_id"]))
+    had = {(i, key) for i in missing for key, lst in out[i].items() if lst}
+    for r in rows_list:
+        i, key = int(r["topic"]), (r["keyword"], r["s"])
+        if (i, key) not in had:
+            out[i].setdefault(key, []).append(example(r))
     return out
 
 
@@ -508,7 +614,7 @@ def assoc(
     kw = _topic_keywords(store, scope, topics, _exact)
     results = _results(store, scope, topics, total, by_sent, kw, limit, min_count, _exact)
     wanted = [{x["word"] for k in ("words", "positive", "negative") for x in r[k]} for r in results]
-    found = _examples(store, scope, topics, wanted, kw, examples)
+    found = _examples(store, scope, topics, wanted, kw, examples, _exact)
     keys = {
         (e["platform"], e["post_id"], e["_month"]) for f in found for ex in f.values() for e in ex
     }

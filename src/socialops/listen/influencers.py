@@ -42,7 +42,6 @@ give identical results.
 
 from __future__ import annotations
 
-import calendar
 import os
 from collections.abc import Sequence
 from datetime import date
@@ -51,7 +50,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from socialops.errors import SettingsError
-from socialops.listen.scope import ResultTable, Scope, resolve, scoped_posts, topic_posts
+from socialops.listen.scope import (
+    ResultTable,
+    Scope,
+    months_between,
+    resolve,
+    scoped_posts,
+    topic_posts,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -217,30 +223,19 @@ def _author_rollups(
     """For each topic: its author rollup (:func:`_rollup` by platform, language and month of
     every cached match file, kept in ``<topic cache folder>/authors/<match file name>``, built
     on first use, stale ones deleted) as a table, and its match files by month."""
-    from socialops.store.analytics import cache_file_name, topic_cache_key
+
+    def build(todo: list[tuple[Path, Path]]) -> None:
+        _write_author_rollups(store, todo)
 
     store.topic_posts([(tp.query, tp.tree) for tp in topics])  # the match files exist
-    month_of = {
-        cache_file_name(store.ws, f, "tp"): f.parent.name.partition("=")[2]
-        for f in store.ws.enriched_files()
-    }
-    names = sorted(month_of)
-    root = store.ws.root / "cache" / "topics"
     out = []
     for tp in topics:
-        folder = root / topic_cache_key(tp.query)
-        authors = folder / "authors"
-        authors.mkdir(exist_ok=True)
-        for p in authors.glob("*.parquet"):
-            if p.name not in month_of:
-                p.unlink(missing_ok=True)
-        todo = [(folder / n, authors / n) for n in names if not (authors / n).exists()]
-        if todo:
-            _write_author_rollups(store, todo)
+        files = store.topic_derived(tp.query, "authors", build)
         by_month: dict[str, list[Path]] = {}
-        for n in names:
-            by_month.setdefault(month_of[n], []).append(folder / n)
-        out.append((store._read([authors / n for n in names], "socialops_topic_authors"), by_month))
+        for month, path in files:
+            by_month.setdefault(month, []).append(path.parent.parent / path.name)
+        table = store._read([p for _, p in files], "socialops_topic_authors")
+        out.append((table, by_month))
     return out
 
 
@@ -274,18 +269,6 @@ def _day_range(path: Path) -> tuple[date, date] | None:
     return lo, hi
 
 
-def _months(start: date, end: date) -> list[tuple[str, date, date]]:
-    """(``YYYY-MM``, first day, last day) of every month the range ``start..end`` touches."""
-    out = []
-    y, m = start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        first = date(y, m, 1)
-        last = date(y, m, calendar.monthrange(y, m)[1])
-        out.append((first.strftime("%Y-%m"), first, last))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 def _split_months(scope: Scope, by_month: dict[str, list[Path]]) -> tuple[list[str], list[str]]:
     """The months of the scope's range to take ``whole`` from the rollup (wholly inside the
     range, or whose match files hold no day outside it) and the ``partial`` ones, to count from
@@ -293,7 +276,7 @@ def _split_months(scope: Scope, by_month: dict[str, list[Path]]) -> tuple[list[s
     assert scope.start and scope.end
     whole: list[str] = []
     partial: list[str] = []
-    for m, first, last in _months(scope.start, scope.end):
+    for m, first, last in months_between(scope.start, scope.end):
         files = by_month.get(m)
         if not files:
             continue  # no posts that month

@@ -30,6 +30,7 @@ __all__ = [
     "all_periods",
     "count_rows",
     "data_extent",
+    "months_between",
     "parse_day",
     "period_of",
     "scoped_posts",
@@ -178,6 +179,19 @@ def period_of(day: date, hour: int | None, every: str) -> str:
     if every == "week":
         return (day - timedelta(days=day.weekday())).isoformat()
     return day.isoformat()
+
+
+def months_between(start: date, end: date) -> list[tuple[str, date, date]]:
+    """(``YYYY-MM``, first day, last day) of every month the range ``start..end`` touches."""
+    import calendar
+
+    out = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        last = calendar.monthrange(y, m)[1]
+        out.append((f"{y:04d}-{m:02d}", date(y, m, 1), date(y, m, last)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
 def all_periods(start: date, end: date, every: str) -> list[str]:

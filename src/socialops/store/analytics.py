@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -169,26 +169,44 @@ class AnalyticsStore:
                 )
         return [self._topics[key] for key, _ in keyed]
 
+    def topic_derived(
+        self, query: str, folder: str, build: Callable[[list[tuple[Path, Path]]], None]
+    ) -> list[tuple[str, Path]]:
+        """A per-file cache derived from a query's cached matches (call :meth:`topic_posts`
+        first): ``<topic cache folder>/<folder>/<match file name>``, the missing ones made by
+        ``build([(match file, target), ...])``, those of files that are gone deleted. Returns
+        ``(month, path)`` for every enriched file, in file-name order."""
+        month_of = {
+            cache_file_name(self.ws, f, "tp"): f.parent.name.partition("=")[2]
+            for f in self.ws.enriched_files()
+        }
+        src = self.ws.root / "cache" / "topics" / topic_cache_key(query)
+        out_dir = src / folder
+        out_dir.mkdir(exist_ok=True)
+        for p in out_dir.glob("*.parquet"):
+            if p.name not in month_of:
+                p.unlink(missing_ok=True)
+        names = sorted(month_of)
+        todo = [(src / n, out_dir / n) for n in names if not (out_dir / n).exists()]
+        if todo:
+            build(todo)
+        return [(month_of[n], out_dir / n) for n in names]
+
     def topic_keyword_counts(self, queries: Sequence[tuple[str, Any]]) -> list[ir.Table]:
         """For each ``(query text, parsed query)``: ``(keyword, s, posts, month)`` rows, one per
         keyword and sentiment (``s``; ``none`` when unscored) per enriched file: how many of the
         query's matching posts in that file list the keyword. Built with the matches (from the
         cached match file, in Arrow, so every engine reads the same rollup)."""
+
+        def build(todo: list[tuple[Path, Path]]) -> None:
+            for src, target in todo:
+                _write_keyword_rollup(src, target)
+
         self.topic_posts(queries)
-        root = self.ws.root / "cache" / "topics"
-        names = sorted(cache_file_name(self.ws, f, "tp") for f in self.ws.enriched_files())
         out = []
         for text, _ in queries:
-            folder = root / topic_cache_key(text)
-            kw_dir = folder / "keywords"
-            kw_dir.mkdir(exist_ok=True)
-            for p in kw_dir.glob("*.parquet"):
-                if p.name not in names:
-                    p.unlink(missing_ok=True)
-            for name in names:
-                if not (kw_dir / name).exists():
-                    _write_keyword_rollup(folder / name, kw_dir / name)
-            out.append(self._read([kw_dir / n for n in names], "socialops_topic_kw"))
+            files = self.topic_derived(text, "keywords", build)
+            out.append(self._read([p for _, p in files], "socialops_topic_kw"))
         return out
 
     def _write_topic_matches(
