@@ -111,6 +111,9 @@ def test_english_report_on_airline_tweets(airline_ws: Workspace, tmp_path: Path)
     topics = resolve_topics(airline_ws, ["United", "American", "Delta", "Southwest"])
     with open_store(airline_ws, "duckdb") as store:
         data = build_report(store, Scope(), topics, tz=ZoneInfo(AIRLINE_TZ))
+        # without a zone, the report is in the zone the workspace's posts were enriched in
+        assert airline_ws.zone() == AIRLINE_TZ
+        assert build_report(store, Scope(), topics[:1], analyses=["volume"]).tz.key == AIRLINE_TZ
     out, xlsx, csv_dir = tmp_path / "air.html", tmp_path / "air.xlsx", tmp_path / "c"
     write_report(data, out, lang="en", xlsx=xlsx, csv_dir=csv_dir)
     html = out.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from socialops.errors import WorkspaceError
+from socialops.errors import SettingsError, WorkspaceError
 from socialops.listen.ingest import import_file
 from socialops.nlp import runner
 from socialops.store.workspace import Workspace
@@ -80,6 +80,34 @@ def test_rebuild_redoes_everything(workspace: Workspace, tmp_path: Path) -> None
     removed = runner.rebuild(workspace)
     assert removed >= 1 and workspace.enriched_files() == []
     assert runner.enrich_workspace(workspace, workers=1).rows == 12
+
+
+def test_zone_is_recorded_and_kept(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The zone of the local day/hour is recorded with each enrichment; later enrichments keep
+    it (whatever the setting says), another zone is refused until a rebuild."""
+    monkeypatch.delenv("SOCIALOPS_TZ", raising=False)
+    assert workspace.zone() is None
+    import_file(workspace, _small_csv(tmp_path, 6), preset="generic")
+    runner.enrich_workspace(workspace, workers=1, tz="America/New_York")
+    assert workspace.zone() == "America/New_York"
+    hours = set(_enriched(workspace).column("hour").to_pylist())
+    assert hours <= {20, 21}  # 10:00 in Seoul (the import zone): 20:00 (EST) or 21:00 (EDT) in NY
+    import_file(workspace, _small_csv(tmp_path, 4, start=6), preset="generic")
+    monkeypatch.setenv("SOCIALOPS_TZ", "Europe/Paris")  # the setting, after the import
+    with pytest.raises(SettingsError, match="enriched in America/New_York"):
+        runner.enrich_workspace(workspace, workers=1, tz="UTC")
+    assert runner.enrich_workspace(workspace, workers=1).rows == 4  # the workspace's zone
+    assert set(_enriched(workspace).column("hour").to_pylist()) <= {20, 21}
+    with pytest.raises(SettingsError, match="Unknown time zone"):
+        runner.enrich_workspace(workspace, workers=1, tz="Mars/Base")
+    monkeypatch.delenv("SOCIALOPS_TZ")
+    runner.rebuild(workspace)
+    assert workspace.zone() is None
+    assert runner.enrich_workspace(workspace, workers=1, tz="UTC").rows == 10
+    assert workspace.zone() == "UTC"
+    assert set(_enriched(workspace).column("hour").to_pylist()) == {1}
 
 
 @pytest.mark.spark

@@ -23,6 +23,12 @@ def enrich(
     rebuild: bool = typer.Option(
         False, "--rebuild", help="Forget earlier enrichment and redo everything."
     ),
+    tz: str = typer.Option(
+        None,
+        "--tz",
+        help="Zone of the posts' local day and hour (default: the workspace's, else the "
+        "timezone setting, Asia/Seoul).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Enrich imported posts: language, normalisation, tokens, sentiment, keywords."""
@@ -34,7 +40,7 @@ def enrich(
     if rebuild:
         do_rebuild(ws)
     with progress_bar("enriching", enabled=not as_json) as update:
-        result = enrich_workspace(ws, engine=eng, workers=workers, progress=update)
+        result = enrich_workspace(ws, engine=eng, workers=workers, tz=tz, progress=update)
     if as_json:
         print_json(result.to_dict())
         return

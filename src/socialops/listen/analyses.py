@@ -113,7 +113,10 @@ def run_analysis(
     **options: Any,
 ) -> dict[str, Any]:
     fn, _ = _get(name).load()
-    return fn(store, scope, list(topics), **options)
+    out: dict[str, Any] = fn(store, scope, list(topics), **options)
+    if isinstance(out.get("scope"), dict):  # the zone of the local days and hours
+        out["scope"]["zone"] = store.ws.zone()
+    return out
 
 
 def tables_of(name: str, result: dict[str, Any]) -> list[ResultTable]:

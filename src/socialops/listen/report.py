@@ -300,7 +300,7 @@ def build_report(
         counts,
         warnings,
         sections,
-        tz or settings.default_timezone(),
+        tz or settings.default_timezone(store.ws.zone()),
         datetime.now(UTC),
     )
 

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from socialops import settings
 from socialops.domain.post import ENRICHED_SCHEMA, POST_SCHEMA
-from socialops.errors import EnrichError, WorkspaceError
+from socialops.errors import EnrichError, SettingsError, WorkspaceError
 from socialops.nlp.pipeline import enrich_batch, enrich_batches, pipeline_id
 from socialops.store.workspace import Workspace
 
@@ -228,10 +228,10 @@ def enrich_workspace(
     from socialops.store.analytics import parse_engine
 
     spec = parse_engine(engine)
-    zone = tz or settings.default_timezone().key
     t0 = time.perf_counter()
     with ws.lock("`socialops enrich`"):
         ws.recover()
+        zone = _zone(ws, tz)
         pending = _pending(ws)
         if not pending:
             with ws.connect() as conn:
@@ -256,8 +256,9 @@ def enrich_workspace(
         files = _move_into_place(ws, out, run_id)
         with ws.connect() as conn, ws.transaction(conn):
             conn.execute(
-                "INSERT INTO enrich_runs VALUES (?,?,?,?,?,?,?)",
-                (run_id, pipeline_id(), engine, json.dumps(files), rows, started, _now()),
+                "INSERT INTO enrich_runs (run_id, pipeline, engine, files, rows, started_at, "
+                "finished_at, zone) VALUES (?,?,?,?,?,?,?,?)",
+                (run_id, pipeline_id(), engine, json.dumps(files), rows, started, _now(), zone),
             )
             conn.executemany(
                 "INSERT INTO enriched_parts VALUES (?,?,?)",
@@ -275,6 +276,23 @@ def enrich_workspace(
         round(elapsed, 3),
         round(rows / elapsed, 1) if elapsed else 0.0,
     )
+
+
+def _zone(ws: Workspace, tz: str | None) -> str:
+    """The zone to enrich in: ``tz``, else the zone the workspace's posts were enriched in,
+    else the ``timezone`` setting. A zone other than the workspace's is refused: local days of
+    old and new posts would not compare."""
+    have = ws.zone()
+    if tz is None:
+        return have or settings.default_timezone().key
+    zone = settings.default_timezone(tz).key  # validates the name
+    if have is not None and zone != have:
+        raise SettingsError(
+            f"This workspace's posts were enriched in {have}; enriching more in {zone} would "
+            f"mix local days. Use --tz {have}, or `socialops enrich --rebuild --tz {zone}` to "
+            "redo every post in the new zone."
+        )
+    return zone
 
 
 def _move_into_place(ws: Workspace, out: Path, run_id: str) -> list[str]:

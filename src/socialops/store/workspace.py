@@ -78,7 +78,8 @@ CREATE TABLE IF NOT EXISTS enrich_runs (
     files        TEXT NOT NULL,               -- JSON list of paths relative to enriched/
     rows         INTEGER NOT NULL,
     started_at   TEXT NOT NULL,
-    finished_at  TEXT NOT NULL
+    finished_at  TEXT NOT NULL,
+    zone         TEXT                         -- IANA zone of the local day/hour it wrote
 );
 CREATE TABLE IF NOT EXISTS topics (
     name        TEXT PRIMARY KEY,
@@ -128,7 +129,20 @@ class Workspace:
             d.mkdir(parents=True, exist_ok=True)
         with ws.connect() as conn:
             conn.executescript(_SCHEMA)
+            cols = {r["name"] for r in conn.execute("PRAGMA table_info(enrich_runs)")}
+            if "zone" not in cols:  # a workspace made before zones were recorded
+                conn.execute("ALTER TABLE enrich_runs ADD COLUMN zone TEXT")
         return ws
+
+    def zone(self) -> str | None:
+        """The time zone the enriched posts' local ``day`` and ``hour`` are in (that of the
+        latest enrichment that recorded one); ``None`` before the first enrichment."""
+        with self.connect() as conn:
+            row = conn.execute(
+                "SELECT zone FROM enrich_runs WHERE zone IS NOT NULL "
+                "ORDER BY finished_at DESC LIMIT 1"
+            ).fetchone()
+        return str(row["zone"]) if row else None
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
