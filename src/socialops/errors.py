@@ -7,6 +7,7 @@ and what to do. The CLI turns them into one line and an exit status; nothing els
 from __future__ import annotations
 
 __all__ = [
+    "AccountError",
     "DataError",
     "EngineError",
     "EnrichError",
@@ -86,3 +87,9 @@ class EnrichError(SocialopsError):
     """Enrichment could not finish; nothing of the run was saved."""
 
     exit_code = 4
+
+
+class AccountError(SocialopsError):
+    """A user, role, workspace membership or credential that cannot be used as asked."""
+
+    exit_code = 2

@@ -57,6 +57,30 @@ SETTINGS: dict[str, Setting] = {
             "Processes for local enrichment (0 = one per CPU core).",
         ),
         Setting(
+            "web_host",
+            "SOCIALOPS_WEB_HOST",
+            "127.0.0.1",
+            "Web workspace: address `socialops serve` listens on.",
+        ),
+        Setting(
+            "web_port",
+            "SOCIALOPS_WEB_PORT",
+            "8000",
+            "Web workspace: port `socialops serve` listens on.",
+        ),
+        Setting(
+            "session_hours",
+            "SOCIALOPS_SESSION_HOURS",
+            "12",
+            "Web workspace: hours a sign-in lasts.",
+        ),
+        Setting(
+            "cookie_secure",
+            "SOCIALOPS_COOKIE_SECURE",
+            "auto",
+            "Web workspace: mark the session cookie Secure (auto: when the request is HTTPS).",
+        ),
+        Setting(
             "alert_z",
             "SOCIALOPS_ALERT_Z",
             "4.0",

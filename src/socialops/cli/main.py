@@ -51,9 +51,19 @@ def _register() -> None:
         listen_cmd,
         nlp_cmd,
         report_cmd,
+        web_cmd,
     )
 
-    for mod in (ingest_cmd, nlp_cmd, analytics_cmd, listen_cmd, report_cmd, alerts_cmd, demo_cmd):
+    for mod in (
+        ingest_cmd,
+        nlp_cmd,
+        analytics_cmd,
+        listen_cmd,
+        report_cmd,
+        alerts_cmd,
+        demo_cmd,
+        web_cmd,
+    ):
         mod.register(app)
 
 

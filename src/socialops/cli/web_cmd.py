@@ -1,0 +1,116 @@
+"""``socialops serve``, ``socialops user add`` and ``socialops token create``: the web workspace
+and its accounts."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from typing import TYPE_CHECKING
+
+import typer
+
+from socialops import settings
+from socialops.cli.common import console, err_console, print_json, state
+from socialops.errors import AccountError
+
+if TYPE_CHECKING:
+    from socialops.web.accounts import Accounts
+
+user_app = typer.Typer(help="Users of the web workspace.", no_args_is_help=True)
+token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+
+
+def _accounts() -> Accounts:
+    from socialops.web.accounts import Accounts
+
+    return Accounts(settings.workspace_dir(state.workspace))
+
+
+def serve(
+    host: str = typer.Option(None, "--host", help="Address to listen on (default 127.0.0.1)."),
+    port: int = typer.Option(None, "--port", help="Port (default 8000)."),
+) -> None:
+    """Start the web workspace (pages and the REST API under /api/v1)."""
+    import uvicorn
+
+    from socialops.web.app import create_app
+
+    host = settings.get("web_host", host)
+    raw_port = settings.get("web_port", None if port is None else str(port))
+    try:
+        port_n = int(raw_port)
+    except ValueError:
+        raise AccountError(f"Port {raw_port!r} is not a number: use e.g. --port 8000.") from None
+    accounts = _accounts()
+    if not accounts.has_users():
+        password = secrets.token_urlsafe(12)
+        accounts.add_user("owner@socialops.local", password, name="Owner", role="owner")
+        err_console.print(
+            "First start: created the owner [bold]owner@socialops.local[/bold] with the password "
+            f"[bold]{password}[/bold] (shown once; change it with `socialops user add`).",
+            highlight=False,
+        )
+    app = create_app(settings.workspace_dir(state.workspace))
+    console.print(f"socialops web workspace: http://{host}:{port_n}/  (sign in at /login)")
+    uvicorn.run(app, host=host, port=port_n, log_level="warning", access_log=False)
+
+
+@user_app.command("add")
+def user_add(
+    email: str = typer.Argument(..., help="The user's e-mail address (their sign-in name)."),
+    role: str = typer.Option(
+        "viewer", "--role", help="owner, manager, agent, analyst or viewer (in the workspace)."
+    ),
+    name: str = typer.Option(None, "--name", help="Display name."),
+    workspace_id: str = typer.Option("main", "--in", help="Workspace id (default main)."),
+    lang: str = typer.Option("ko", "--lang", help="UI language: ko or en."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the user as JSON."),
+) -> None:
+    """Add a user with a role in a workspace (the password from stdin, or one generated and
+    printed once)."""
+    generated = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = generated = secrets.token_urlsafe(12)
+    user = _accounts().add_user(
+        email, password, name=name, role=role, workspace=workspace_id, lang=lang
+    )
+    _accounts().audit(
+        "user.add",
+        user=None,
+        email=user.email,
+        workspace=workspace_id,
+        target=user.email,
+        detail={"role": role, "by": "cli"},
+    )
+    if as_json:
+        print_json({**user.public(), "role": role, "workspace": workspace_id})
+        return
+    console.print(f"added {user.email} as {role} of {workspace_id}", highlight=False)
+    if generated:
+        console.print(f"password (shown once): {generated}", highlight=False)
+
+
+@token_app.command("create")
+def token_create(
+    email: str = typer.Argument(..., help="Whose token."),
+    name: str = typer.Option("cli", "--name", help="A label for the token."),
+) -> None:
+    """Print a new personal API token (send it as `Authorization: Bearer TOKEN`)."""
+    accounts = _accounts()
+    user = accounts.user_by_email(email)
+    if user is None:
+        raise AccountError(f"No user {email}: add one with `socialops user add {email}`.")
+    token = accounts.create_token(user.id, name)
+    accounts.audit("token.create", user=user, detail={"by": "cli", "name": name})
+    typer.echo(token)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")

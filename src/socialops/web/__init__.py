@@ -1,0 +1,1 @@
+"""The web workspace: accounts and roles, pages and the REST API (``socialops serve``)."""

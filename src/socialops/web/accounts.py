@@ -1,0 +1,534 @@
+"""Accounts of the web workspace: users, workspaces and their members, sign-in sessions, API
+tokens, sign-in throttling and the audit log, in one SQLite file beside the workspaces
+(``<home>/accounts.db``).
+
+Passwords are hashed with Argon2id (argon2-cffi, its default parameters; re-hashed on sign-in
+when those change). Session and API tokens are random (``secrets``), shown once and stored only as
+their SHA-256. Nothing here logs a password or a token.
+
+Workspaces: ``main`` is the folder ``<home>`` itself (the one the CLI works on); others live in
+``<home>/workspaces/<slug>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from socialops.errors import AccountError
+from socialops.web.permissions import ROLES
+
+__all__ = ["MAIN", "Accounts", "Member", "Session", "User"]
+
+MAIN = "main"
+DB_FILE = "accounts.db"
+TOKEN_PREFIX = "sot_"
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+MIN_PASSWORD = 10
+LANGS = ("ko", "en")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    id          INTEGER PRIMARY KEY,
+    email       TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    password    TEXT NOT NULL,               -- Argon2id hash
+    lang        TEXT NOT NULL DEFAULT 'ko',
+    tz          TEXT NOT NULL DEFAULT 'Asia/Seoul',
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS workspaces (
+    slug        TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS members (
+    workspace   TEXT NOT NULL REFERENCES workspaces(slug) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role        TEXT NOT NULL,
+    PRIMARY KEY (workspace, user_id)
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_tokens (
+    id          INTEGER PRIMARY KEY,
+    token_hash  TEXT NOT NULL UNIQUE,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    last_used   TEXT
+);
+CREATE TABLE IF NOT EXISTS sign_in_failures (
+    key         TEXT NOT NULL,               -- e-mail (lower-case) and client address
+    at          TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sign_in_failures_key ON sign_in_failures (key, at);
+CREATE TABLE IF NOT EXISTS audit (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    user_id     INTEGER,
+    email       TEXT,
+    workspace   TEXT,
+    action      TEXT NOT NULL,
+    target      TEXT,
+    detail      TEXT,                        -- JSON
+    ip          TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_workspace ON audit (workspace, id);
+"""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(t: datetime) -> str:
+    return t.isoformat(timespec="seconds")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    name: str
+    lang: str
+    tz: str
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "email": self.email,
+            "name": self.name,
+            "lang": self.lang,
+            "tz": self.tz,
+        }
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf: str
+    expires_at: str
+
+
+@dataclass(frozen=True)
+class Member:
+    user: User
+    role: str
+
+
+class Accounts:
+    """The accounts database of one socialops home folder."""
+
+    def __init__(self, home: Path) -> None:
+        from argon2 import PasswordHasher
+
+        self.home = home
+        self.path = home / DB_FILE
+        self._hasher = PasswordHasher()
+        # verified against when the e-mail is unknown: a wrong e-mail costs what a wrong
+        # password does
+        self._dummy = self._hasher.hash(secrets.token_hex(16))
+        home.mkdir(parents=True, exist_ok=True)
+        with self.connect() as con:
+            con.executescript(_SCHEMA)
+            if con.execute("SELECT 1 FROM workspaces WHERE slug = ?", (MAIN,)).fetchone() is None:
+                con.execute("INSERT INTO workspaces VALUES (?, ?, ?)", (MAIN, "Main", _iso(_now())))
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+        con.execute("PRAGMA foreign_keys=ON")
+        try:
+            yield con
+        finally:
+            con.close()
+
+    # -- users ---------------------------------------------------------------------------------
+    @staticmethod
+    def _user(row: sqlite3.Row) -> User:
+        return User(row["id"], row["email"], row["name"], row["lang"], row["tz"])
+
+    def has_users(self) -> bool:
+        with self.connect() as con:
+            return con.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+    def add_user(
+        self,
+        email: str,
+        password: str,
+        *,
+        name: str | None = None,
+        role: str | None = None,
+        workspace: str = MAIN,
+        lang: str = "ko",
+    ) -> User:
+        """A new user, a member of ``workspace`` with ``role`` when given."""
+        email = email.strip().lower()
+        if not _EMAIL.match(email):
+            raise AccountError(f"{email!r} is not an e-mail address: write it as name@example.com.")
+        check_password(password)
+        if role is not None:
+            check_role(role)
+        if lang not in LANGS:
+            raise AccountError(f"Unknown language {lang!r}: use ko or en.")
+        hashed = self._hasher.hash(password)
+        with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                cur = con.execute(
+                    "INSERT INTO users (email, name, password, lang, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        email,
+                        (name or email.split("@")[0]).strip()[:100],
+                        hashed,
+                        lang,
+                        _iso(_now()),
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                con.execute("ROLLBACK")
+                raise AccountError(
+                    f"A user {email} exists already: pick another e-mail address."
+                ) from None
+            uid = int(cur.lastrowid or 0)
+            if role is not None:
+                self._require_workspace(con, workspace)
+                con.execute("INSERT INTO members VALUES (?, ?, ?)", (workspace, uid, role))
+            con.execute("COMMIT")
+        user = self.user(uid)
+        assert user is not None
+        return user
+
+    def user(self, user_id: int) -> User | None:
+        with self.connect() as con:
+            row = con.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+        return self._user(row) if row else None
+
+    def user_by_email(self, email: str) -> User | None:
+        with self.connect() as con:
+            row = con.execute(
+                "SELECT * FROM users WHERE email = ?", (email.strip().lower(),)
+            ).fetchone()
+        return self._user(row) if row else None
+
+    def check_credentials(self, email: str, password: str) -> User | None:
+        """The user when the password is right, else ``None`` (the same time either way)."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        with self.connect() as con:
+            row = con.execute(
+                "SELECT * FROM users WHERE email = ?", (email.strip().lower(),)
+            ).fetchone()
+        stored = row["password"] if row else self._dummy
+        try:
+            self._hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if row is None:
+            return None
+        if self._hasher.check_needs_rehash(stored):
+            with self.connect() as con:
+                con.execute(
+                    "UPDATE users SET password = ? WHERE id = ?",
+                    (self._hasher.hash(password), row["id"]),
+                )
+        return self._user(row)
+
+    def set_preferences(
+        self, user_id: int, *, lang: str | None = None, tz: str | None = None
+    ) -> User:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        if lang is not None and lang not in LANGS:
+            raise AccountError(f"Unknown language {lang!r}: use ko or en.")
+        if tz is not None:
+            try:
+                ZoneInfo(tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise AccountError(
+                    f"Unknown time zone {tz!r}: use an IANA name such as Asia/Seoul."
+                ) from None
+        with self.connect() as con:
+            if lang is not None:
+                con.execute("UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
+            if tz is not None:
+                con.execute("UPDATE users SET tz = ? WHERE id = ?", (tz, user_id))
+        user = self.user(user_id)
+        if user is None:
+            raise AccountError(f"No user {user_id}.")
+        return user
+
+    # -- workspaces and members ------------------------------------------------------------------
+    @staticmethod
+    def _require_workspace(con: sqlite3.Connection, slug: str) -> None:
+        if con.execute("SELECT 1 FROM workspaces WHERE slug = ?", (slug,)).fetchone() is None:
+            raise AccountError(f"No workspace {slug!r}.")
+
+    def workspace_dir(self, slug: str) -> Path:
+        return self.home if slug == MAIN else self.home / "workspaces" / slug
+
+    def add_workspace(self, slug: str, name: str, owner_id: int) -> None:
+        if not _SLUG.match(slug):
+            raise AccountError(
+                f"Workspace id {slug!r}: use 1-40 lower-case letters, digits and dashes."
+            )
+        with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute(
+                    "INSERT INTO workspaces VALUES (?, ?, ?)",
+                    (slug, name.strip()[:100] or slug, _iso(_now())),
+                )
+            except sqlite3.IntegrityError:
+                con.execute("ROLLBACK")
+                raise AccountError(f"A workspace {slug!r} exists already.") from None
+            con.execute("INSERT INTO members VALUES (?, ?, 'owner')", (slug, owner_id))
+            con.execute("COMMIT")
+
+    def workspaces_of(self, user_id: int) -> list[dict[str, str]]:
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT w.slug, w.name, m.role FROM members m JOIN workspaces w "
+                "ON w.slug = m.workspace WHERE m.user_id = ? ORDER BY w.slug",
+                (user_id,),
+            ).fetchall()
+        return [{"slug": r["slug"], "name": r["name"], "role": r["role"]} for r in rows]
+
+    def workspace_name(self, slug: str) -> str | None:
+        with self.connect() as con:
+            row = con.execute("SELECT name FROM workspaces WHERE slug = ?", (slug,)).fetchone()
+        return str(row["name"]) if row else None
+
+    def role_of(self, user_id: int, slug: str) -> str | None:
+        with self.connect() as con:
+            row = con.execute(
+                "SELECT role FROM members WHERE workspace = ? AND user_id = ?", (slug, user_id)
+            ).fetchone()
+        return str(row["role"]) if row else None
+
+    def members(self, slug: str) -> list[Member]:
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT u.*, m.role FROM members m JOIN users u ON u.id = m.user_id "
+                "WHERE m.workspace = ? ORDER BY u.email",
+                (slug,),
+            ).fetchall()
+        return [Member(self._user(r), r["role"]) for r in rows]
+
+    def set_member(self, slug: str, user_id: int, role: str) -> None:
+        check_role(role)
+        with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            self._require_workspace(con, slug)
+            if role != "owner":
+                self._keep_an_owner(con, slug, user_id)
+            con.execute(
+                "INSERT INTO members VALUES (?, ?, ?) ON CONFLICT (workspace, user_id) "
+                "DO UPDATE SET role = excluded.role",
+                (slug, user_id, role),
+            )
+            con.execute("COMMIT")
+
+    def remove_member(self, slug: str, user_id: int) -> None:
+        with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            self._keep_an_owner(con, slug, user_id)
+            con.execute("DELETE FROM members WHERE workspace = ? AND user_id = ?", (slug, user_id))
+            con.execute("COMMIT")
+
+    @staticmethod
+    def _keep_an_owner(con: sqlite3.Connection, slug: str, user_id: int) -> None:
+        owners = [
+            r[0]
+            for r in con.execute(
+                "SELECT user_id FROM members WHERE workspace = ? AND role = 'owner'", (slug,)
+            )
+        ]
+        if owners == [user_id]:
+            con.execute("ROLLBACK")
+            raise AccountError(
+                "A workspace keeps at least one owner: make someone else owner first."
+            )
+
+    # -- sessions --------------------------------------------------------------------------------
+    def start_session(self, user_id: int, hours: float) -> tuple[str, Session]:
+        """A new sign-in session: ``(token for the cookie, session)``."""
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        now = _now()
+        expires = _iso(now + timedelta(hours=hours))
+        with self.connect() as con:
+            con.execute("DELETE FROM sessions WHERE expires_at < ?", (_iso(now),))
+            con.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+                (_digest(token), user_id, csrf, _iso(now), expires),
+            )
+        user = self.user(user_id)
+        assert user is not None
+        return token, Session(user, csrf, expires)
+
+    def session(self, token: str) -> Session | None:
+        if not token:
+            return None
+        with self.connect() as con:
+            row = con.execute(
+                "SELECT s.csrf, s.expires_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id "
+                "WHERE s.token_hash = ?",
+                (_digest(token),),
+            ).fetchone()
+        if row is None or row["expires_at"] < _iso(_now()):
+            return None
+        return Session(self._user(row), row["csrf"], row["expires_at"])
+
+    def end_session(self, token: str) -> None:
+        with self.connect() as con:
+            con.execute("DELETE FROM sessions WHERE token_hash = ?", (_digest(token),))
+
+    def end_all_sessions(self, user_id: int) -> int:
+        with self.connect() as con:
+            return con.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,)).rowcount
+
+    # -- API tokens ------------------------------------------------------------------------------
+    def create_token(self, user_id: int, name: str = "api") -> str:
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with self.connect() as con:
+            con.execute(
+                "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?,?,?,?)",
+                (_digest(token), user_id, name.strip()[:100] or "api", _iso(_now())),
+            )
+        return token
+
+    def token_user(self, token: str) -> User | None:
+        if not token.startswith(TOKEN_PREFIX):
+            return None
+        with self.connect() as con:
+            row = con.execute(
+                "SELECT t.id AS tid, u.* FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                "WHERE t.token_hash = ?",
+                (_digest(token),),
+            ).fetchone()
+            if row is None:
+                return None
+            con.execute(
+                "UPDATE api_tokens SET last_used = ? WHERE id = ?", (_iso(_now()), row["tid"])
+            )
+        return self._user(row)
+
+    def tokens(self, user_id: int) -> list[dict[str, Any]]:
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT id, name, created_at, last_used FROM api_tokens WHERE user_id = ? "
+                "ORDER BY id",
+                (user_id,),
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def revoke_token(self, user_id: int, token_id: int) -> bool:
+        with self.connect() as con:
+            n = con.execute(
+                "DELETE FROM api_tokens WHERE id = ? AND user_id = ?", (token_id, user_id)
+            ).rowcount
+        return bool(n)
+
+    # -- sign-in throttling ----------------------------------------------------------------------
+    def recent_failures(self, key: str, minutes: int) -> int:
+        since = _iso(_now() - timedelta(minutes=minutes))
+        with self.connect() as con:
+            con.execute(
+                "DELETE FROM sign_in_failures WHERE at < ?", (_iso(_now() - timedelta(days=1)),)
+            )
+            row = con.execute(
+                "SELECT COUNT(*) FROM sign_in_failures WHERE key = ? AND at >= ?", (key, since)
+            ).fetchone()
+        return int(row[0])
+
+    def note_failure(self, key: str) -> None:
+        with self.connect() as con:
+            con.execute("INSERT INTO sign_in_failures VALUES (?, ?)", (key, _iso(_now())))
+
+    def clear_failures(self, key: str) -> None:
+        with self.connect() as con:
+            con.execute("DELETE FROM sign_in_failures WHERE key = ?", (key,))
+
+    # -- audit log -------------------------------------------------------------------------------
+    def audit(
+        self,
+        action: str,
+        *,
+        user: User | None = None,
+        email: str | None = None,
+        workspace: str | None = None,
+        target: str | None = None,
+        detail: dict[str, Any] | None = None,
+        ip: str | None = None,
+    ) -> None:
+        """Record who did what, when (never a password or token)."""
+        with self.connect() as con:
+            con.execute(
+                "INSERT INTO audit (at, user_id, email, workspace, action, target, detail, ip) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    _iso(_now()),
+                    user.id if user else None,
+                    user.email if user else email,
+                    workspace,
+                    action,
+                    target,
+                    json.dumps(detail, ensure_ascii=False) if detail else None,
+                    ip,
+                ),
+            )
+
+    def audit_log(
+        self, workspace: str | None, *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """``(total, entries newest first)`` of a workspace (with sign-ins, which have none)."""
+        where, args = "WHERE workspace = ? OR workspace IS NULL", [workspace]
+        with self.connect() as con:
+            total = con.execute(f"SELECT COUNT(*) FROM audit {where}", args).fetchone()[0]
+            rows = con.execute(
+                f"SELECT at, email, workspace, action, target, detail, ip FROM audit {where} "
+                "ORDER BY id DESC LIMIT ? OFFSET ?",
+                [*args, limit, offset],
+            ).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["detail"] = json.loads(d["detail"]) if d["detail"] else None
+            out.append(d)
+        return int(total), out
+
+
+def check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}.")
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"The password is too short: use at least {MIN_PASSWORD} characters.")
+    if len(password) > 1024:
+        raise AccountError("The password is too long: use at most 1024 characters.")

@@ -1,0 +1,521 @@
+"""The REST API, ``/api/v1``: everything the pages do, for scripts. Authenticate with a personal
+token (``Authorization: Bearer sot_…``, from ``socialops token create EMAIL`` or
+``POST /api/v1/me/tokens``) or the page session (changes then need ``X-CSRF-Token``). Errors have
+one shape: ``{"error": {"status", "code", "message"}}``. Lists are paginated with ``page`` and
+``per_page`` and answer ``{total, page, per_page, pages, items}``. Every endpoint names the
+action it needs (socialops.web.permissions)."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from socialops.errors import TopicError
+from socialops.web.accounts import Accounts
+from socialops.web.auth import Access, WebError, require, require_user
+from socialops.web.permissions import ROLES
+from socialops.web.services import POST_SORTS, PostQuery, Services, scope_of
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1")
+
+Slug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", description="workspace id")]
+Role = Literal["owner", "manager", "agent", "analyst", "viewer"]
+Kind = Literal["brand", "competitor", "product", "campaign"]
+Every = Literal["hour", "day", "week"]
+Analysis = Literal[
+    "volume", "sov", "sentiment", "assoc", "spikes", "issues", "influencers", "themes"
+]
+Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+UPLOAD_LIMIT = 50 * 2**20
+assert ROLES == ("owner", "manager", "agent", "analyst", "viewer")
+
+
+def _accounts(request: Request) -> Accounts:
+    a: Accounts = request.app.state.accounts
+    return a
+
+
+def _services(request: Request) -> Services:
+    s: Services = request.app.state.services
+    return s
+
+
+def _ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _audit(request: Request, access: Access, action: str, target: str, **detail: Any) -> None:
+    _accounts(request).audit(
+        action,
+        user=access.user,
+        workspace=access.workspace,
+        target=target,
+        detail=detail or None,
+        ip=_ip(request),
+    )
+
+
+# -- models ------------------------------------------------------------------------------------
+class ErrorBody(BaseModel):
+    status: int
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    s: {"model": ErrorResponse} for s in (400, 401, 403, 404, 409, 413, 422)
+}
+
+
+class WorkspaceOut(BaseModel):
+    slug: str
+    name: str
+    role: Role
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    lang: Literal["ko", "en"]
+    tz: str
+
+
+class MeOut(UserOut):
+    workspaces: list[WorkspaceOut]
+
+
+class Preferences(BaseModel):
+    lang: Literal["ko", "en"] | None = None
+    tz: str | None = Field(None, min_length=1, max_length=64)
+
+
+class TokenIn(BaseModel):
+    name: str = Field("api", min_length=1, max_length=100)
+
+
+class TokenCreated(BaseModel):
+    id: int
+    name: str
+    token: str = Field(description="shown once: keep it secret")
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    created_at: str
+    last_used: str | None
+
+
+class TopicIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    query: str = Field(min_length=1, max_length=1000)
+    kind: Kind = "brand"
+
+
+class TopicEdit(BaseModel):
+    query: str | None = Field(None, min_length=1, max_length=1000)
+    kind: Kind | None = None
+
+
+class TopicOut(BaseModel):
+    name: str
+    query: str
+    kind: str
+    created_at: str
+    updated_at: str
+
+
+class MemberIn(BaseModel):
+    email: str = Field(min_length=3, max_length=320)
+    role: Role
+
+
+class RoleIn(BaseModel):
+    role: Role
+
+
+class MemberOut(BaseModel):
+    user: UserOut
+    role: Role
+
+
+class Page(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    items: list[dict[str, Any]]
+
+
+class Done(BaseModel):
+    ok: bool = True
+    detail: str | None = None
+
+
+# -- me ----------------------------------------------------------------------------------------
+@router.get("/me", response_model=MeOut, responses=ERRORS, tags=["me"])
+def me(request: Request) -> dict[str, Any]:
+    p = require_user(request)
+    return {**p.user.public(), "workspaces": _accounts(request).workspaces_of(p.user.id)}
+
+
+@router.patch("/me", response_model=MeOut, responses=ERRORS, tags=["me"])
+def set_preferences(request: Request, body: Preferences) -> dict[str, Any]:
+    p = require_user(request)
+    user = _accounts(request).set_preferences(p.user.id, lang=body.lang, tz=body.tz)
+    _accounts(request).audit(
+        "user.preferences", user=user, detail=body.model_dump(exclude_none=True), ip=_ip(request)
+    )
+    return {**user.public(), "workspaces": _accounts(request).workspaces_of(user.id)}
+
+
+@router.post("/me/sign-out-everywhere", response_model=Done, responses=ERRORS, tags=["me"])
+def sign_out_everywhere(request: Request) -> Done:
+    p = require_user(request)
+    n = _accounts(request).end_all_sessions(p.user.id)
+    _accounts(request).audit(
+        "auth.sign_out_everywhere", user=p.user, detail={"sessions": n}, ip=_ip(request)
+    )
+    return Done(detail=f"{n} sessions ended")
+
+
+@router.get("/me/tokens", response_model=list[TokenOut], responses=ERRORS, tags=["me"])
+def tokens(request: Request) -> list[dict[str, Any]]:
+    p = require_user(request)
+    return _accounts(request).tokens(p.user.id)
+
+
+@router.post(
+    "/me/tokens", response_model=TokenCreated, status_code=201, responses=ERRORS, tags=["me"]
+)
+def create_token(request: Request, body: TokenIn) -> dict[str, Any]:
+    p = require_user(request)
+    token = _accounts(request).create_token(p.user.id, body.name)
+    made = _accounts(request).tokens(p.user.id)[-1]
+    _accounts(request).audit("token.create", user=p.user, target=str(made["id"]), ip=_ip(request))
+    return {"id": made["id"], "name": made["name"], "token": token}
+
+
+@router.delete("/me/tokens/{token_id}", response_model=Done, responses=ERRORS, tags=["me"])
+def revoke_token(request: Request, token_id: Annotated[int, Path(ge=1)]) -> Done:
+    p = require_user(request)
+    if not _accounts(request).revoke_token(p.user.id, token_id):
+        raise WebError(404, "not_found")
+    _accounts(request).audit("token.revoke", user=p.user, target=str(token_id), ip=_ip(request))
+    return Done()
+
+
+# -- workspaces --------------------------------------------------------------------------------
+@router.get("/workspaces", response_model=list[WorkspaceOut], responses=ERRORS, tags=["workspaces"])
+def workspaces(request: Request) -> list[dict[str, str]]:
+    p = require_user(request)
+    return _accounts(request).workspaces_of(p.user.id)
+
+
+@router.get("/workspaces/{ws}", responses=ERRORS, tags=["workspaces"])
+def workspace(request: Request, ws: Slug) -> dict[str, Any]:
+    access = require(request, ws, "view")
+    return {
+        "slug": ws,
+        "name": _accounts(request).workspace_name(ws),
+        "role": access.role,
+        "zone": _services(request).workspace(ws).zone(),
+        **_services(request).overview(ws),
+    }
+
+
+# -- topics ------------------------------------------------------------------------------------
+@router.get(
+    "/workspaces/{ws}/topics", response_model=list[TopicOut], responses=ERRORS, tags=["topics"]
+)
+def topics(request: Request, ws: Slug) -> list[dict[str, str]]:
+    from socialops.listen.topics import list_topics
+
+    require(request, ws, "view")
+    return [tp.to_dict() for tp in list_topics(_services(request).workspace(ws))]
+
+
+@router.post(
+    "/workspaces/{ws}/topics",
+    response_model=TopicOut,
+    status_code=201,
+    responses=ERRORS,
+    tags=["topics"],
+)
+def add_topic(request: Request, ws: Slug, body: TopicIn) -> dict[str, str]:
+    from socialops.listen.topics import add_topic as add
+
+    access = require(request, ws, "topics.edit")
+    tp = add(_services(request).workspace(ws), body.name, body.query, body.kind)
+    _audit(request, access, "topic.add", tp.name, query=tp.query, kind=tp.kind)
+    return tp.to_dict()
+
+
+def _topic(request: Request, ws: str, name: str) -> Any:
+    from socialops.listen.topics import get_topic
+
+    try:
+        return get_topic(_services(request).workspace(ws), name)
+    except TopicError:
+        raise WebError(404, "not_found") from None
+
+
+@router.get(
+    "/workspaces/{ws}/topics/{name}", response_model=TopicOut, responses=ERRORS, tags=["topics"]
+)
+def topic(request: Request, ws: Slug, name: str) -> dict[str, str]:
+    require(request, ws, "view")
+    out: dict[str, str] = _topic(request, ws, name).to_dict()
+    return out
+
+
+@router.patch(
+    "/workspaces/{ws}/topics/{name}", response_model=TopicOut, responses=ERRORS, tags=["topics"]
+)
+def edit_topic(request: Request, ws: Slug, name: str, body: TopicEdit) -> dict[str, str]:
+    from socialops.listen.topics import edit_topic as edit
+
+    access = require(request, ws, "topics.edit")
+    _topic(request, ws, name)
+    tp = edit(_services(request).workspace(ws), name, query=body.query, kind=body.kind)
+    _audit(request, access, "topic.edit", tp.name, **body.model_dump(exclude_none=True))
+    return tp.to_dict()
+
+
+@router.delete(
+    "/workspaces/{ws}/topics/{name}", response_model=Done, responses=ERRORS, tags=["topics"]
+)
+def remove_topic(request: Request, ws: Slug, name: str) -> Done:
+    from socialops.listen.topics import remove_topic as remove
+
+    access = require(request, ws, "topics.edit")
+    _topic(request, ws, name)
+    tp = remove(_services(request).workspace(ws), name)
+    _audit(request, access, "topic.remove", tp.name, query=tp.query)
+    return Done()
+
+
+# -- listening ---------------------------------------------------------------------------------
+@router.get("/workspaces/{ws}/listen/{analysis}", responses=ERRORS, tags=["listening"])
+def listen(
+    request: Request,
+    ws: Slug,
+    analysis: Analysis,
+    topic: Annotated[list[str] | None, Query(max_length=20)] = None,
+    date_from: Annotated[Day, Query(alias="from")] = None,
+    date_to: Annotated[Day, Query(alias="to")] = None,
+    every: Every = "day",
+    platform: Annotated[str | None, Query(max_length=64)] = None,
+    lang: Literal["ko", "en", "other"] | None = None,
+) -> dict[str, Any]:
+    """One listening analysis (the JSON of ``socialops listen ANALYSIS --json``)."""
+    require(request, ws, "view")
+    scope = scope_of(date_from, date_to, every, platform, lang)
+    return _services(request).analysis(ws, analysis, topic, scope)
+
+
+# -- posts -------------------------------------------------------------------------------------
+@router.get("/workspaces/{ws}/posts", response_model=Page, responses=ERRORS, tags=["posts"])
+def posts(
+    request: Request,
+    ws: Slug,
+    q: Annotated[str, Query(max_length=1000, description="boolean query, topic syntax")] = "",
+    platform: Annotated[str | None, Query(max_length=64)] = None,
+    lang: Literal["ko", "en", "other"] | None = None,
+    sentiment: Literal["positive", "neutral", "negative"] | None = None,
+    date_from: Annotated[Day, Query(alias="from")] = None,
+    date_to: Annotated[Day, Query(alias="to")] = None,
+    sort: Literal["newest", "oldest", "engagement"] = "newest",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    assert sort in POST_SORTS
+    require(request, ws, "view")
+    pq = PostQuery(q, platform, lang, sentiment, date_from, date_to, sort, page, per_page)
+    return _services(request).posts(ws, pq)
+
+
+@router.get("/workspaces/{ws}/posts/{platform}/{post_id}", responses=ERRORS, tags=["posts"])
+def post(request: Request, ws: Slug, platform: str, post_id: str) -> dict[str, Any]:
+    """One post with its enrichment (tokens, lemmas, keywords, sentiment, …)."""
+    require(request, ws, "view")
+    found = _services(request).post(ws, platform, post_id)
+    if found is None:
+        raise WebError(404, "not_found")
+    return found
+
+
+# -- data --------------------------------------------------------------------------------------
+@router.get(
+    "/workspaces/{ws}/imports", response_model=list[dict[str, Any]], responses=ERRORS, tags=["data"]
+)
+def imports(request: Request, ws: Slug) -> list[dict[str, Any]]:
+    from socialops.listen.ingest import list_imports
+
+    require(request, ws, "view")
+    return list_imports(_services(request).workspace(ws))
+
+
+@router.get("/workspaces/{ws}/quarantine", response_model=Page, responses=ERRORS, tags=["data"])
+def quarantine(
+    request: Request,
+    ws: Slug,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    from socialops.listen.ingest import list_quarantine
+
+    require(request, ws, "view")
+    rows = list_quarantine(_services(request).workspace(ws), limit=None)
+    start = (page - 1) * per_page
+    return {
+        "total": len(rows),
+        "page": page,
+        "per_page": per_page,
+        "pages": max(1, -(-len(rows) // per_page)),
+        "items": rows[start : start + per_page],
+    }
+
+
+@router.post("/workspaces/{ws}/imports", status_code=201, responses=ERRORS, tags=["data"])
+def upload(
+    request: Request,
+    ws: Slug,
+    file: Annotated[UploadFile, File(description="CSV, TSV, XLSX, JSONL or Parquet")],
+    preset: Annotated[str, Form(max_length=64)] = "generic",
+    mapping: Annotated[str | None, Form(max_length=20000, description="mapping JSON")] = None,
+) -> dict[str, Any]:
+    """Import an uploaded file with a preset (and optional column mapping); its posts are
+    enriched right after (``enrichment`` says how many)."""
+    import json
+
+    from socialops.listen.ingest import import_file
+    from socialops.nlp.runner import enrich_workspace
+    from socialops.web.services import save_upload
+
+    access = require(request, ws, "data.import")
+    mapped = None
+    if mapping:
+        try:
+            mapped = json.loads(mapping)
+        except ValueError:
+            raise WebError(400, "bad_request", detail="mapping is not valid JSON.") from None
+        if not isinstance(mapped, dict):
+            raise WebError(400, "bad_request", detail="mapping must be a JSON object.")
+    target = _services(request).workspace(ws)
+
+    def chunks() -> Any:
+        while True:
+            block = file.file.read(1 << 20)
+            if not block:
+                return
+            yield block
+
+    try:
+        path = save_upload(
+            target.tmp_dir / "uploads", file.filename or "upload", chunks(), UPLOAD_LIMIT
+        )
+    except ValueError:
+        raise WebError(413, "too_large", limit=UPLOAD_LIMIT // 2**20) from None
+    try:
+        result = import_file(target, path, preset=preset, mapping=mapped)
+        enriched = enrich_workspace(target, workers=1)
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    out = {**result.to_dict(), "enriched": enriched.rows}
+    _audit(
+        request,
+        access,
+        "data.import",
+        file.filename or "upload",
+        preset=preset,
+        imported=out.get("imported"),
+        quarantined=out.get("quarantined"),
+    )
+    return out
+
+
+# -- members and audit -------------------------------------------------------------------------
+@router.get(
+    "/workspaces/{ws}/members", response_model=list[MemberOut], responses=ERRORS, tags=["members"]
+)
+def members(request: Request, ws: Slug) -> list[dict[str, Any]]:
+    require(request, ws, "view")
+    return [{"user": m.user.public(), "role": m.role} for m in _accounts(request).members(ws)]
+
+
+@router.post(
+    "/workspaces/{ws}/members",
+    response_model=MemberOut,
+    status_code=201,
+    responses=ERRORS,
+    tags=["members"],
+)
+def add_member(request: Request, ws: Slug, body: MemberIn) -> dict[str, Any]:
+    access = require(request, ws, "members.manage")
+    user = _accounts(request).user_by_email(body.email)
+    if user is None:
+        raise WebError(404, "not_found")
+    _accounts(request).set_member(ws, user.id, body.role)
+    _audit(request, access, "member.set", user.email, role=body.role)
+    return {"user": user.public(), "role": body.role}
+
+
+@router.patch(
+    "/workspaces/{ws}/members/{user_id}",
+    response_model=MemberOut,
+    responses=ERRORS,
+    tags=["members"],
+)
+def set_role(
+    request: Request, ws: Slug, user_id: Annotated[int, Path(ge=1)], body: RoleIn
+) -> dict[str, Any]:
+    access = require(request, ws, "members.manage")
+    user = _accounts(request).user(user_id)
+    if user is None or _accounts(request).role_of(user_id, ws) is None:
+        raise WebError(404, "not_found")
+    _accounts(request).set_member(ws, user_id, body.role)
+    _audit(request, access, "member.set", user.email, role=body.role)
+    return {"user": user.public(), "role": body.role}
+
+
+@router.delete(
+    "/workspaces/{ws}/members/{user_id}", response_model=Done, responses=ERRORS, tags=["members"]
+)
+def remove_member(request: Request, ws: Slug, user_id: Annotated[int, Path(ge=1)]) -> Done:
+    access = require(request, ws, "members.manage")
+    user = _accounts(request).user(user_id)
+    if user is None or _accounts(request).role_of(user_id, ws) is None:
+        raise WebError(404, "not_found")
+    _accounts(request).remove_member(ws, user_id)
+    _audit(request, access, "member.remove", user.email)
+    return Done()
+
+
+@router.get("/workspaces/{ws}/audit", response_model=Page, responses=ERRORS, tags=["members"])
+def audit(
+    request: Request,
+    ws: Slug,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> dict[str, Any]:
+    require(request, ws, "audit.view")
+    total, items = _accounts(request).audit_log(ws, limit=per_page, offset=(page - 1) * per_page)
+    return {
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "pages": max(1, -(-total // per_page)),
+        "items": items,
+    }

@@ -1,0 +1,160 @@
+"""The web workspace application (FastAPI): security headers on every answer, one error shape,
+the REST API under ``/api/v1`` and the pages.
+
+    socialops serve [--host H] [--port P]      # or: create_app(home) under any ASGI server
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from socialops import __version__, settings
+from socialops.errors import (
+    AccountError,
+    DataError,
+    InputFileError,
+    QueryError,
+    SettingsError,
+    SocialopsError,
+    TopicError,
+    UnknownPresetError,
+    WorkspaceError,
+)
+from socialops.web.accounts import Accounts
+from socialops.web.auth import WebError, lang_of
+from socialops.web.i18n import t
+from socialops.web.services import Services
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("socialops.web")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+_STATUS_OF: list[tuple[type[SocialopsError], int, str]] = [
+    (QueryError, 400, "bad_request"),
+    (SettingsError, 400, "bad_request"),
+    (TopicError, 400, "bad_request"),
+    (AccountError, 400, "bad_request"),
+    (InputFileError, 400, "bad_request"),
+    (UnknownPresetError, 400, "bad_request"),
+    (DataError, 422, "bad_request"),
+    (WorkspaceError, 409, "bad_request"),
+]
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        if request.url.path.startswith("/api/") or "text/html" in response.headers.get(
+            "content-type", ""
+        ):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def error_response(request: Request, status: int, code: str, message: str) -> Response:
+    """The one JSON error shape for the API; an error page in the user's language otherwise."""
+    if wants_json(request):
+        body: dict[str, Any] = {"error": {"status": status, "code": code, "message": message}}
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(body, status_code=status, headers=headers)
+    from socialops.web.pages import error_page
+
+    return error_page(request, status, message)
+
+
+def create_app(home: Path | None = None) -> FastAPI:
+    """The application for the socialops home folder ``home`` (default: setting ``workspace``)."""
+    from socialops.web import api, pages
+
+    root = settings.workspace_dir(home)
+    accounts = Accounts(root)
+    app = FastAPI(
+        title="socialops",
+        version=__version__,
+        description="Social listening and operations workspace. Authenticate with "
+        "`Authorization: Bearer <token>` (`socialops token create EMAIL`).",
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.accounts = accounts
+    app.state.services = Services(accounts)
+    app.add_middleware(SecurityHeaders)
+
+    @app.exception_handler(WebError)
+    async def _web_error(request: Request, exc: WebError) -> Response:
+        return error_response(request, exc.status, exc.code, exc.message(lang_of(request)))
+
+    @app.exception_handler(SocialopsError)
+    async def _socialops_error(request: Request, exc: SocialopsError) -> Response:
+        for cls, status, code in _STATUS_OF:
+            if isinstance(exc, cls):
+                msg = t(f"error.{code}", lang_of(request), detail=exc.message)
+                return error_response(request, status, code, msg)
+        log.error("unhandled socialops error: %s", type(exc).__name__)
+        return error_response(request, 500, "server", t("error.server", lang_of(request)))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        parts = []
+        for e in exc.errors()[:3]:
+            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query"))
+            parts.append(f"{where}: {e.get('msg', 'invalid')}")
+        msg = t("error.invalid", lang_of(request), detail="; ".join(parts))
+        return error_response(request, 422, "invalid", msg)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        lang = lang_of(request)
+        code = {401: "unauthenticated", 404: "not_found", 413: "too_large"}.get(
+            exc.status_code, "bad_request"
+        )
+        detail = str(exc.detail) if exc.detail else ""
+        msg = t(f"error.{code}", lang, detail=detail, limit=0)
+        return error_response(request, exc.status_code, code, msg)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "server", t("error.server", lang_of(request)))
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    pages.mount_static(app)
+
+    @app.on_event("shutdown")
+    def _close() -> None:
+        app.state.services.close()
+
+    return app
+
+
+def html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status)

@@ -1,0 +1,124 @@
+"""Who is asking: a session cookie (pages) or a personal API token (scripts), and the checks
+every request goes through — signed in, member of the workspace, allowed the action, and for a
+cookie-authenticated change, the CSRF token."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+
+from socialops.web.accounts import Accounts, Session, User
+from socialops.web.i18n import pick_lang, t
+from socialops.web.permissions import allowed
+
+__all__ = [
+    "COOKIE",
+    "Access",
+    "Principal",
+    "WebError",
+    "check_csrf",
+    "lang_of",
+    "principal",
+    "require",
+    "require_user",
+]
+
+COOKIE = "socialops_session"
+LANG_COOKIE = "socialops_lang"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class WebError(Exception):
+    """An error answered as the one JSON error shape (API) or an error page (pages), in the
+    user's language."""
+
+    def __init__(self, status: int, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.params = params
+
+    def message(self, lang: str) -> str:
+        return t(f"error.{self.code}", lang, **self.params)
+
+
+@dataclass(frozen=True)
+class Principal:
+    user: User
+    via: str  # "session" | "token"
+    session: Session | None = None
+
+
+@dataclass(frozen=True)
+class Access:
+    principal: Principal
+    workspace: str
+    role: str
+
+    @property
+    def user(self) -> User:
+        return self.principal.user
+
+
+def accounts_of(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+def principal(request: Request) -> Principal | None:
+    """The signed-in user, by ``Authorization: Bearer <token>`` or the session cookie."""
+    if hasattr(request.state, "principal"):
+        cached: Principal | None = request.state.principal
+        return cached
+    accounts = accounts_of(request)
+    found: Principal | None = None
+    auth = request.headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        user = accounts.token_user(auth[7:].strip())
+        found = Principal(user, "token") if user else None
+    else:
+        session = accounts.session(request.cookies.get(COOKIE, ""))
+        found = Principal(session.user, "session", session) if session else None
+    request.state.principal = found
+    return found
+
+
+def lang_of(request: Request) -> str:
+    p = principal(request)
+    if p is not None:
+        return p.user.lang
+    return pick_lang(request.headers.get("accept-language"), request.cookies.get(LANG_COOKIE))
+
+
+def require_user(request: Request) -> Principal:
+    p = principal(request)
+    if p is None:
+        raise WebError(401, "unauthenticated")
+    check_csrf(request, p)
+    return p
+
+
+def require(request: Request, workspace: str, action: str) -> Access:
+    """The caller, a member of ``workspace`` allowed ``action`` — else 401, 404 (not a member:
+    the workspace is not revealed) or 403."""
+    p = require_user(request)
+    role = accounts_of(request).role_of(p.user.id, workspace)
+    if role is None:
+        raise WebError(404, "unknown_workspace", workspace=workspace)
+    if not allowed(role, action):
+        raise WebError(403, "forbidden", role=role)
+    return Access(p, workspace, role)
+
+
+def check_csrf(request: Request, p: Principal, form_token: str | None = None) -> None:
+    """A change made with the session cookie must carry the session's CSRF token (form field
+    ``csrf`` or header ``X-CSRF-Token``); token-authenticated API calls carry no cookie."""
+    if request.method in SAFE_METHODS or p.via != "session" or p.session is None:
+        return
+    given = form_token or request.headers.get(CSRF_HEADER) or ""
+    if not hmac.compare_digest(given.encode(), p.session.csrf.encode()):
+        raise WebError(403, "csrf")
