@@ -1,9 +1,14 @@
-.PHONY: setup demo test test-fast check format bench clean
+.PHONY: setup start demo test test-fast check format bench clean
 
 setup:
 	@bash scripts/setup.sh
 
-# The main job on the embedded default: import, enrich and summarise the real sample data.
+# The main job on the embedded default: the web workspace, with the real sample data imported and
+# enriched on first start; prints the URL and how to sign in.
+start: setup
+	.venv/bin/socialops serve --sample-data
+
+# The batch job: import, enrich and summarise the real sample data, write listening reports.
 demo: setup
 	.venv/bin/socialops demo
 

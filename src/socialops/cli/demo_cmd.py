@@ -67,11 +67,15 @@ def _reports(ws: Workspace, eng: str, presets: set[str], quiet: bool) -> list[di
 
 
 def demo(
-    data_dir: Path = typer.Option(None, "--data-dir", help="Sample data (default: setting)."),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Sample data (default: setting)."
+    ),
     small: bool = typer.Option(
         False, "--small", help="Skip the 662k-review file (a quick look in under a minute)."
     ),
-    engine: str = typer.Option(None, "--engine", help="duckdb (default), spark or spark://…"),
+    engine: str | None = typer.Option(
+        None, "--engine", help="duckdb (default), spark or spark://…"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print everything as JSON."),
 ) -> None:
     """Import, enrich and summarise the real sample data (the main job)."""

@@ -26,14 +26,36 @@ def _accounts() -> Accounts:
     return Accounts(settings.workspace_dir(state.workspace))
 
 
+def _has_posts() -> bool:
+    from socialops.store.workspace import Workspace
+
+    ws = Workspace.open(state.workspace)
+    return bool(ws.enriched_files())
+
+
 def serve(
     host: str = typer.Option(None, "--host", help="Address to listen on (default 127.0.0.1)."),
     port: int = typer.Option(None, "--port", help="Port (default 8000)."),
+    sample_data: bool = typer.Option(
+        False,
+        "--sample-data",
+        help="On first start (no posts yet), import and enrich the real sample data and add "
+        "the sample topics, as `socialops demo` does.",
+    ),
+    small: bool = typer.Option(
+        False, "--small", help="With --sample-data: skip the 662k Naver movie reviews."
+    ),
 ) -> None:
     """Start the web workspace (pages and the REST API under /api/v1)."""
     import uvicorn
 
     from socialops.web.app import create_app
+
+    if sample_data and not _has_posts():
+        from socialops.cli.demo_cmd import demo
+
+        err_console.print("First start: importing and enriching the sample data (once).")
+        demo(data_dir=None, small=small, engine=None, as_json=False)
 
     host = settings.get("web_host", host)
     raw_port = settings.get("web_port", None if port is None else str(port))
@@ -51,7 +73,10 @@ def serve(
             highlight=False,
         )
     app = create_app(settings.workspace_dir(state.workspace))
-    console.print(f"socialops web workspace: http://{host}:{port_n}/  (sign in at /login)")
+    console.print(
+        f"socialops web workspace: http://{host}:{port_n}/  — sign in at "
+        f"http://{host}:{port_n}/login (add users: `socialops user add EMAIL --role analyst`)"
+    )
     uvicorn.run(app, host=host, port=port_n, log_level="warning", access_log=False)
 
 

@@ -33,8 +33,20 @@ from socialops.nlp import match as mu
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    import pyarrow as pa
 
-__all__ = ["And", "Node", "Not", "Or", "Term", "compile_query", "matches", "parse", "terms"]
+__all__ = [
+    "And",
+    "Node",
+    "Not",
+    "Or",
+    "Term",
+    "compile_arrow",
+    "compile_query",
+    "matches",
+    "parse",
+    "terms",
+]
 
 MAX_QUERY_CHARS = 2000
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
@@ -289,6 +301,20 @@ def compile_query(node: Node, match_text: ir.StringValue) -> ir.BooleanValue:
     if isinstance(node, And):
         return reduce(lambda a, b: a & b, parts)
     return reduce(lambda a, b: a | b, parts)
+
+
+def compile_arrow(node: Node, match_text: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The same query over an in-memory Arrow ``match_text`` column (Kleene logic, as SQL: a
+    null ``match_text`` matches nothing); the caller fills nulls with False."""
+    import pyarrow.compute as pc
+
+    if isinstance(node, Term):
+        hits = [pc.match_substring(match_text, n) for n in node.needles]
+        return reduce(pc.or_kleene, hits)
+    if isinstance(node, Not):
+        return pc.invert(compile_arrow(node.child, match_text))
+    parts = [compile_arrow(c, match_text) for c in node.children]
+    return reduce(pc.and_kleene if isinstance(node, And) else pc.or_kleene, parts)
 
 
 def matches(node: Node, match_text: str) -> bool:

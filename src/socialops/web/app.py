@@ -7,6 +7,9 @@ the REST API under ``/api/v1`` and the pages.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +66,13 @@ _STATUS_OF: list[tuple[type[SocialopsError], int, str]] = [
 
 
 class SecurityHeaders(BaseHTTPMiddleware):
+    """Security headers on every answer, and ``Server-Timing: app;dur=MS`` (the time the
+    server spent, which the load benchmark reads)."""
+
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        t0 = time.perf_counter()
         response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - t0) * 1000:.1f}"
         for k, v in SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
         if request.url.path.startswith("/api/") or "text/html" in response.headers.get(
@@ -89,6 +97,16 @@ def error_response(request: Request, status: int, code: str, message: str) -> Re
     return error_page(request, status, message)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Warm the caches in the background on start; close the stores on stop."""
+    import threading
+
+    threading.Thread(target=app.state.services.warm, daemon=True, name="warm").start()
+    yield
+    app.state.services.close()
+
+
 def create_app(home: Path | None = None) -> FastAPI:
     """The application for the socialops home folder ``home`` (default: setting ``workspace``)."""
     from socialops.web import api, pages
@@ -103,6 +121,7 @@ def create_app(home: Path | None = None) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.accounts = accounts
     app.state.services = Services(accounts)
@@ -148,10 +167,6 @@ def create_app(home: Path | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     pages.mount_static(app)
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        app.state.services.close()
 
     return app
 

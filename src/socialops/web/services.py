@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from socialops.errors import DataError, SettingsError, TopicError
 from socialops.listen.scope import Scope, parse_day
 from socialops.store.analytics import AnalyticsStore, fetch_arrow, open_store
+from socialops.store.texts import post_texts
 from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts
 
@@ -103,6 +104,77 @@ class PostQuery:
             raise SettingsError("The query is too long: at most 1,000 characters.")
 
 
+EXPLORER_MAX_POSTS = 3_000_000  # above: explorer pages are queried from the store
+
+
+class _Explorer:
+    """The posts explorer's in-memory index of a workspace: every post's list columns (without
+    the text, which comes from the text index for the page shown) and ``match_text``, newest
+    first, with the other sort orders as positions. A query or filter is evaluated once over
+    the columns (Arrow compute, the same Kleene logic as the engines) and its positions cached;
+    any page is then a slice (about 220 bytes a post in memory)."""
+
+    def __init__(self, table: Any, orders: dict[str, Any]) -> None:
+        self.table = table
+        self.orders = orders
+
+    def select(self, pq: PostQuery, start: date | None, end: date | None) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from socialops.listen import query as q
+
+        t = self.table
+        masks = []
+        if pq.q.strip():
+            masks.append(q.compile_arrow(q.parse(pq.q), t["match_text"]))
+        for col, value in (
+            ("platform", pq.platform),
+            ("lang", pq.lang),
+            ("sentiment", pq.sentiment),
+        ):
+            if value:
+                masks.append(pc.equal(t[col], value))
+        if start:
+            masks.append(pc.greater_equal(t["day"], pa.scalar(start, pa.date32())))
+        if end:
+            masks.append(pc.less_equal(t["day"], pa.scalar(end, pa.date32())))
+        order = self.orders[pq.sort]
+        if not masks:
+            return order
+        mask = masks[0]
+        for m in masks[1:]:
+            mask = pc.and_kleene(mask, m)
+        keep = pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+        return order[np.asarray(keep)[order]]
+
+    def rows(self, positions: Any) -> list[dict[str, Any]]:
+        import pyarrow as pa
+
+        cols = [c for c in LIST_COLUMNS if c != "text"]
+        out: list[dict[str, Any]] = self.table.select(cols).take(pa.array(positions)).to_pylist()
+        return out
+
+
+def _oldest_first(tab: Any) -> Any:
+    """Positions of ``tab`` (newest first) oldest first: by time, then platform and post id;
+    posts without a time last, as newest first has them."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    n = tab.num_rows
+    ts = tab["created_at"]
+    dated = pc.is_valid(ts).to_numpy(zero_copy_only=False)
+    k = int(dated.sum())  # newest first: the dated posts come first (nulls last)
+    secs = pc.fill_null(ts.cast("int64"), 0).to_numpy()
+    pos = np.arange(n)
+    # within one instant the newest-first order is (platform, post id) ascending: keep it
+    dated_pos = pos[:k]
+    order = dated_pos[np.lexsort((dated_pos, secs[:k]))]
+    return np.concatenate([order, pos[k:]])
+
+
 class _Slot:
     def __init__(self, store: AnalyticsStore) -> None:
         self.store = store
@@ -116,6 +188,8 @@ class Services:
         self.accounts = accounts
         self._slots: dict[str, _Slot] = {}
         self._workspaces: dict[str, Workspace] = {}
+        self._explorers: dict[str, tuple[str, _Explorer | None]] = {}
+        self._explorer_locks: dict[str, threading.Lock] = {}
         self._guard = threading.RLock()
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self._cache_size = cache_size
@@ -139,6 +213,29 @@ class Services:
                 self._slots[slug] = slot
         with slot.lock:
             yield slot.store
+
+    def warm(self) -> None:
+        """Build what the first visitors would otherwise wait for: each workspace's explorer
+        index and text index, and the Korean analyser (query parsing). Errors are left to the
+        requests that meet them."""
+        import contextlib
+
+        from socialops.errors import SocialopsError
+        from socialops.listen import query as q
+
+        with contextlib.suppress(SocialopsError):
+            q.parse("워밍업")
+        with closing(self.accounts_connection()) as con:
+            slugs = [r[0] for r in con.execute("SELECT slug FROM workspaces ORDER BY slug")]
+        for slug in slugs:
+            with contextlib.suppress(SocialopsError, OSError):
+                if self._explorer(slug) is not None:
+                    post_texts(self.workspace(slug), [("", "")])
+
+    def accounts_connection(self) -> Any:
+        import sqlite3
+
+        return sqlite3.connect(self.accounts.path, timeout=30)
 
     def close(self) -> None:
         with self._guard:
@@ -207,13 +304,82 @@ class Services:
         return self.cached(key, make)
 
     # -- posts explorer ----------------------------------------------------------------------------
+    def _explorer(self, slug: str) -> _Explorer | None:
+        """The workspace's explorer index (built once per data version; ``None`` above
+        :data:`EXPLORER_MAX_POSTS` posts, where pages are queried from the store instead)."""
+        version = self.version(slug)
+        with self._guard:
+            lock = self._explorer_locks.setdefault(slug, threading.Lock())
+        with lock:
+            have = self._explorers.get(slug)
+            if have is not None and have[0] == version:
+                return have[1]
+            index = self._build_explorer(slug)
+            self._explorers[slug] = (version, index)
+            return index
+
+    def _build_explorer(self, slug: str) -> _Explorer | None:
+        import ibis
+        import numpy as np
+        import pyarrow.compute as pc
+
+        with self.store(slug) as store:
+            try:
+                t = store.posts()
+            except DataError:
+                return None
+            n = int(fetch_arrow(t.aggregate(n=t.count())).column("n")[0].as_py() or 0)
+            if n > EXPLORER_MAX_POSTS:
+                return None
+            cols = [c for c in LIST_COLUMNS if c != "text"]
+            ordered = t.order_by([ibis.desc(t.created_at), t.platform, t.post_id])
+            tab = fetch_arrow(ordered.select(*cols, "match_text", "day", "month"))
+        tab = tab.combine_chunks()
+        eng = pc.add(
+            pc.add(pc.fill_null(tab["likes"], 0), pc.fill_null(tab["comments"], 0)),
+            pc.fill_null(tab["shares"], 0),
+        ).to_numpy()
+        pos = np.arange(tab.num_rows)
+        by_key = pc.sort_indices(tab, [("platform", "ascending"), ("post_id", "ascending")])
+        key_rank = np.empty(tab.num_rows, np.int64)
+        key_rank[by_key.to_numpy()] = pos
+        by_eng = np.lexsort((key_rank, -eng))  # ties by (platform, post id)
+        oldest = _oldest_first(tab)
+        return _Explorer(tab, {"newest": pos, "oldest": oldest, "engagement": by_eng})
+
     def posts(self, slug: str, pq: PostQuery) -> dict[str, Any]:
         """A page of posts: ``{total, page, per_page, pages, items}``."""
+        pq.check()
+        start = parse_day(pq.date_from, "from")
+        end = parse_day(pq.date_to, "to")
+        if start and end and start > end:
+            raise SettingsError("from is after to: swap them.")
+        index = self._explorer(slug)
+        if index is None:
+            return self._posts_from_store(slug, pq, start, end)
+        key = ["posts-order", slug, self.version(slug), {**pq.__dict__, "page": 0}]
+        order = self.cached(key, lambda: index.select(pq, start, end))
+        total = len(order)
+        first = (pq.page - 1) * pq.per_page
+        rows = index.rows(order[first : first + pq.per_page])
+        texts = post_texts(self.workspace(slug), [(r["platform"], r["post_id"]) for r in rows])
+        for r in rows:
+            r["text"] = texts.get((r["platform"], r["post_id"]), "")
+        return {
+            "total": total,
+            "page": pq.page,
+            "per_page": pq.per_page,
+            "pages": max(1, -(-total // pq.per_page)),
+            "items": [_jsonable({c: r.get(c) for c in LIST_COLUMNS}) for r in rows],
+        }
+
+    def _posts_from_store(
+        self, slug: str, pq: PostQuery, start: date | None, end: date | None
+    ) -> dict[str, Any]:
         import ibis
 
         from socialops.listen import query as q
 
-        pq.check()
         key = ["posts", slug, self.version(slug), pq.__dict__]
 
         def make() -> dict[str, Any]:
@@ -228,10 +394,6 @@ class Services:
                     cond.append(t.lang == pq.lang)
                 if pq.sentiment:
                     cond.append(t.sentiment == pq.sentiment)
-                start = parse_day(pq.date_from, "from")
-                end = parse_day(pq.date_to, "to")
-                if start and end and start > end:
-                    raise SettingsError("from is after to: swap them.")
                 if start:
                     cond.append(t.day >= start)
                     cond.append(t.month >= start.strftime("%Y-%m"))

@@ -1,0 +1,62 @@
+"""The posts explorer's in-memory index gives exactly the pages the store's query gives (same
+totals, same posts in the same order, same texts) for queries, filters and every sort, and a
+page is a slice once a query has been evaluated."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from socialops.errors import QueryError, SettingsError
+from socialops.listen.scope import parse_day
+from socialops.store.workspace import Workspace
+from socialops.web.accounts import Accounts
+from socialops.web.services import PostQuery, Services
+
+
+@pytest.fixture(scope="module")
+def services(airline_ws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Services:
+    home = tmp_path_factory.mktemp("svc") / "home"
+    shutil.copytree(airline_ws.root, home, ignore=shutil.ignore_patterns("cache"))
+    return Services(Accounts(Path(home)))
+
+
+QUERIES = [
+    PostQuery(),
+    PostQuery(page=7, per_page=50),
+    PostQuery(q="cancelled", page=3),
+    PostQuery(q="cancelled -bag*", sort="engagement", page=2),
+    PostQuery(q='"customer service" OR rude', sort="oldest", page=4, per_page=10),
+    PostQuery(
+        sentiment="negative", lang="en", date_from="2015-02-20", date_to="2015-02-22", page=5
+    ),
+    PostQuery(q="@united AND (lost OR bag*)", sort="engagement"),
+    PostQuery(sort="oldest", page=290),  # the last page
+    PostQuery(q="zzzznothing"),
+]
+
+
+@pytest.mark.parametrize("pq", QUERIES, ids=lambda p: f"{p.q or 'all'}-{p.sort}-{p.page}")
+def test_explorer_index_equals_store_query(services: Services, pq: PostQuery) -> None:
+    fast = services.posts("main", pq)
+    ref = services._posts_from_store(
+        "main", pq, parse_day(pq.date_from, "from"), parse_day(pq.date_to, "to")
+    )
+    assert services._explorer("main") is not None  # the index path was taken
+    assert fast["total"] == ref["total"] and fast["pages"] == ref["pages"]
+    keys = [(r["platform"], r["post_id"], r["text"], r["sentiment"]) for r in fast["items"]]
+    assert keys == [(r["platform"], r["post_id"], r["text"], r["sentiment"]) for r in ref["items"]]
+    assert len(fast["items"]) == min(
+        pq.per_page, max(0, fast["total"] - (pq.page - 1) * pq.per_page)
+    )
+
+
+def test_explorer_errors(services: Services) -> None:
+    with pytest.raises(QueryError, match="position"):
+        services.posts("main", PostQuery(q="(cancelled"))
+    with pytest.raises(SettingsError, match="per_page"):
+        services.posts("main", PostQuery(per_page=500))
+    with pytest.raises(SettingsError, match="after"):
+        services.posts("main", PostQuery(date_from="2015-02-22", date_to="2015-02-20"))
