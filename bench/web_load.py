@@ -74,6 +74,7 @@ async def scenario(
     seconds: float,
     cookies: httpx.Cookies | None,
     headers: dict[str, str] | None,
+    think: float,
 ) -> dict[str, float]:
     server: list[float] = []
     wall: list[float] = []
@@ -97,6 +98,8 @@ async def scenario(
                 m = re.search(r"dur=([\d.]+)", r.headers.get("server-timing", ""))
                 if m:
                     server.append(float(m.group(1)))
+                if think > 0:
+                    await asyncio.sleep(rng.expovariate(1.0 / think))
 
     await asyncio.gather(*(user(k) for k in range(users)))
     return {
@@ -116,6 +119,12 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--only", action="append", default=[])
+    ap.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean think time in seconds between a user's requests (exponential; 0: none)",
+    )
     args = ap.parse_args()
 
     email, password = "bench@socialops.local", secrets.token_urlsafe(16)
@@ -181,8 +190,9 @@ def main() -> None:
             f"topics: {', '.join(topics)}"
         )
         print(
-            f"load    : {args.users} concurrent users, {args.seconds:.0f} s per scenario, "
-            "loopback; server time from Server-Timing"
+            f"load    : {args.users} concurrent users, think time {args.think:g} s (mean, "
+            f"exponential), {args.seconds:.0f} s per scenario, loopback; server time from "
+            "Server-Timing"
         )
         scen = [
             ("dashboard", lambda r: "/w/main", cookies, None),
@@ -216,7 +226,9 @@ def main() -> None:
             # warm: one request of each kind first (first-use caches are the cold cost)
             with httpx.Client(base_url=base, cookies=ck, headers=hd, timeout=600) as c:
                 c.get(make(random.Random(0)))
-            res = asyncio.run(scenario(base, name, make, args.users, args.seconds, ck, hd))
+            res = asyncio.run(
+                scenario(base, name, make, args.users, args.seconds, ck, hd, args.think)
+            )
             ok = "met" if res["server_p95"] < GOAL_MS and not res["errors"] else "NOT met"
             print(
                 f"{name:<22} {res['requests']:>8} {res['errors']:>6} {res['server_p50']:>8.1f} "

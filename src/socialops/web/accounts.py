@@ -426,15 +426,17 @@ class Accounts:
             return None
         with self.connect() as con:
             row = con.execute(
-                "SELECT t.id AS tid, u.* FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                "WHERE t.token_hash = ?",
+                "SELECT t.id AS tid, t.last_used, u.* FROM api_tokens t "
+                "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
                 (_digest(token),),
             ).fetchone()
             if row is None:
                 return None
-            con.execute(
-                "UPDATE api_tokens SET last_used = ? WHERE id = ?", (_iso(_now()), row["tid"])
-            )
+            now = _now()
+            if row["last_used"] is None or row["last_used"] < _iso(now - timedelta(minutes=1)):
+                con.execute(  # to the minute: no write on every request
+                    "UPDATE api_tokens SET last_used = ? WHERE id = ?", (_iso(now), row["tid"])
+                )
         return self._user(row)
 
     def tokens(self, user_id: int) -> list[dict[str, Any]]:

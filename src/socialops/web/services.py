@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -104,6 +105,7 @@ class PostQuery:
             raise SettingsError("The query is too long: at most 1,000 characters.")
 
 
+VERSION_TTL = 1.0  # seconds a data version is trusted before the files are looked at again
 EXPLORER_MAX_POSTS = 3_000_000  # above: explorer pages are queried from the store
 
 
@@ -188,6 +190,7 @@ class Services:
         self.accounts = accounts
         self._slots: dict[str, _Slot] = {}
         self._workspaces: dict[str, Workspace] = {}
+        self._versions: dict[str, tuple[float, str]] = {}
         self._explorers: dict[str, tuple[str, _Explorer | None]] = {}
         self._explorer_locks: dict[str, threading.Lock] = {}
         self._guard = threading.RLock()
@@ -246,7 +249,19 @@ class Services:
 
     # -- cache -----------------------------------------------------------------------------------
     def version(self, slug: str) -> str:
-        """Changes whenever the workspace's enriched data or topics change."""
+        """Changes whenever the workspace's enriched data or topics change (looked at again at
+        most every :data:`VERSION_TTL` seconds)."""
+        now = time.monotonic()
+        with self._guard:
+            seen = self._versions.get(slug)
+        if seen is not None and now - seen[0] < VERSION_TTL:
+            return seen[1]
+        version = self._version(slug)
+        with self._guard:
+            self._versions[slug] = (now, version)
+        return version
+
+    def _version(self, slug: str) -> str:
         ws = self.workspace(slug)
         files = ws.enriched_files()
         stamp: list[Any] = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
