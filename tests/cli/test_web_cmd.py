@@ -1,0 +1,91 @@
+"""``socialops user add``, ``socialops token create`` and ``socialops serve`` as a user runs them:
+real subprocesses, a real server on a loopback port, one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from cli_run import one_line_error, run
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_user_add_and_token(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    p = run(
+        ["user", "add", "Ana@Example.com", "--role", "analyst", "--password-stdin", "--json"],
+        home,
+        stdin="a long enough password\n",
+    )
+    assert p.returncode == 0, p.stderr
+    assert '"email": "ana@example.com"' in p.stdout and '"role": "analyst"' in p.stdout
+    # the same address again, a bad role, a short password, an unknown user: one line, exit 2
+    again = run(
+        ["user", "add", "ana@example.com", "--password-stdin"],
+        home,
+        stdin="another long password\n",
+    )
+    assert again.returncode == 2 and "exists already" in one_line_error(again)
+    bad = run(["user", "add", "bo@example.com", "--role", "boss"], home)
+    assert bad.returncode == 2 and "Unknown role" in one_line_error(bad)
+    short = run(["user", "add", "cy@example.com", "--password-stdin"], home, stdin="short\n")
+    assert short.returncode == 2 and "too short" in one_line_error(short)
+    gen = run(["user", "add", "dee@example.com", "--role", "viewer"], home)
+    assert gen.returncode == 0 and "password (shown once):" in gen.stdout
+    tok = run(["token", "create", "ana@example.com"], home)
+    assert tok.returncode == 0 and tok.stdout.strip().startswith("sot_")
+    missing = run(["token", "create", "nobody@example.com"], home)
+    assert missing.returncode == 2 and "No user" in one_line_error(missing)
+    # the token works against the API, and no token or password is in the audit log
+    from fastapi.testclient import TestClient
+
+    from socialops.web.app import create_app
+
+    with TestClient(create_app(home)) as c:
+        me = c.get("/api/v1/me", headers={"Authorization": f"Bearer {tok.stdout.strip()}"})
+        assert me.status_code == 200 and me.json()["workspaces"][0]["role"] == "analyst"
+    log = (home / "accounts.db").read_bytes()
+    assert tok.stdout.strip().encode() not in log
+    assert b"a long enough password" not in log
+
+
+def test_serve_first_start_creates_an_owner(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    port = _free_port()
+    env = {"SOCIALOPS_HOME": str(home), "COLUMNS": "200"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "socialops", "serve", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        t0 = time.perf_counter()
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.perf_counter() - t0 < 60, "the server did not start"
+                time.sleep(0.3)
+        assert r.status_code == 200 and 'name="password"' in r.text
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in out
+    assert "owner@socialops.local" in err and "shown once" in err
+    bad = run(["serve", "--port", "eighty"], home)
+    assert bad.returncode == 2
