@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Set up everything socialops needs on a fresh Debian machine: Java for Spark (Debian package),
-# a virtual environment with the project and its dependencies. Idempotent: a second run is quick.
+# Set up everything socialops needs on a fresh Debian machine: Java for Spark, Chromium and Korean
+# fonts for the browser tests (Debian packages), a virtual environment with the project and its
+# dependencies. Idempotent: a second run is quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+[ -d /usr/share/fonts/truetype/nanum ] || need_apt+=(fonts-nanum)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages: ${need_apt[*]}" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
-    echo "setup: please install ${need_apt[*]} (sudo apt-get install ${need_apt[*]}); Spark needs Java 17+" >&2
+    echo "setup: please install ${need_apt[*]} (sudo apt-get install ${need_apt[*]});" \
+      "Spark needs Java 17+, the browser tests Chromium and Korean fonts" >&2
   fi
 fi
 
@@ -22,7 +26,8 @@ fi
 stamp=.venv/.socialops-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e '.[spark,dev]'
+  # Playwright drives Debian's Chromium (/usr/bin/chromium): it never downloads a browser
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 .venv/bin/python -m pip install -q -e '.[spark,dev]'
   touch "$stamp"
 fi
 echo "setup: ready (.venv/bin/socialops)" >&2

@@ -24,6 +24,8 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1")
 
 Slug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", description="workspace id")]
+# a database row id: at most SQLite's largest INTEGER (a bigger one would be a server error)
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Role = Literal["owner", "manager", "agent", "analyst", "viewer"]
 Kind = Literal["brand", "competitor", "product", "campaign"]
 Every = Literal["hour", "day", "week"]
@@ -207,7 +209,7 @@ def create_token(request: Request, body: TokenIn) -> dict[str, Any]:
 
 
 @router.delete("/me/tokens/{token_id}", response_model=Done, responses=ERRORS, tags=["me"])
-def revoke_token(request: Request, token_id: Annotated[int, Path(ge=1)]) -> Done:
+def revoke_token(request: Request, token_id: RowId) -> Done:
     p = require_user(request)
     if not _accounts(request).revoke_token(p.user.id, token_id):
         raise WebError(404, "not_found")
@@ -423,7 +425,7 @@ def upload(
 
     try:
         path = save_upload(
-            target.tmp_dir / "uploads", file.filename or "upload", chunks(), UPLOAD_LIMIT
+            target.root / "uploads", file.filename or "upload", chunks(), UPLOAD_LIMIT
         )
     except ValueError:
         raise WebError(413, "too_large", limit=UPLOAD_LIMIT // 2**20) from None
@@ -478,9 +480,7 @@ def add_member(request: Request, ws: Slug, body: MemberIn) -> dict[str, Any]:
     responses=ERRORS,
     tags=["members"],
 )
-def set_role(
-    request: Request, ws: Slug, user_id: Annotated[int, Path(ge=1)], body: RoleIn
-) -> dict[str, Any]:
+def set_role(request: Request, ws: Slug, user_id: RowId, body: RoleIn) -> dict[str, Any]:
     access = require(request, ws, "members.manage")
     user = _accounts(request).user(user_id)
     if user is None or _accounts(request).role_of(user_id, ws) is None:
@@ -493,7 +493,7 @@ def set_role(
 @router.delete(
     "/workspaces/{ws}/members/{user_id}", response_model=Done, responses=ERRORS, tags=["members"]
 )
-def remove_member(request: Request, ws: Slug, user_id: Annotated[int, Path(ge=1)]) -> Done:
+def remove_member(request: Request, ws: Slug, user_id: RowId) -> Done:
     access = require(request, ws, "members.manage")
     user = _accounts(request).user(user_id)
     if user is None or _accounts(request).role_of(user_id, ws) is None:

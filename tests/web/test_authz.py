@@ -1,0 +1,223 @@
+"""The authorisation matrix: every role, an outsider (signed in, not a member) and an anonymous
+caller against every API endpoint, expected to be allowed or denied as
+:data:`socialops.web.permissions.MATRIX` says.
+
+Allowed: 2xx, or a 4xx other than 401/403/404-unknown-workspace where the test did not bother to
+make the request succeed. Denied: 403 ``forbidden`` for a member without the action, 404
+``unknown_workspace`` for an outsider (the workspace is not revealed), 401 for an anonymous
+caller. Every route under /api/v1 must have a row below: a new endpoint without one fails
+:func:`test_every_api_route_has_a_row`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+
+from socialops.listen.topics import add_topic, list_topics
+from socialops.web.permissions import ACTIONS, ROLES, allowed
+
+WS = "/api/v1/workspaces/main"
+ANON = "anonymous"
+CALLERS = (*ROLES, "outsider", ANON)
+USER = "signed-in"  # an endpoint about the caller: any signed-in user
+
+# the request to make: (url, keyword arguments of httpx) for the caller ``who``
+Make = Callable[[Any, str], tuple[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Row:
+    action: str  # an ACTIONS key, or USER
+    make: Make
+
+
+def _fixed(url: str, **kw: Any) -> Make:
+    return lambda web, who: (url, kw)
+
+
+def _own_token(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    """A token made for the purpose, revoked by its owner (anonymous: any id)."""
+    if who == ANON:
+        return "/api/v1/me/tokens/1", {}
+    web.accounts.create_token(web.users[who].id, "to revoke")
+    tid = web.accounts.tokens(web.users[who].id)[-1]["id"]
+    return f"/api/v1/me/tokens/{tid}", {}
+
+
+def _purpose_topic(web: Any, who: str) -> str:
+    """A topic made for the purpose of being changed or removed."""
+    name = f"authz-{who}-{uuid.uuid4().hex[:6]}"
+    add_topic(web.app.state.services.workspace("main"), name, "authz", "brand")
+    return name
+
+
+def _topic_url(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    return f"{WS}/topics/{_purpose_topic(web, who)}", {}
+
+
+def _topic_patch(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    return f"{WS}/topics/{_purpose_topic(web, who)}", {"json": {"kind": "campaign"}}
+
+
+def _new_topic(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    body = {"name": f"new-{who}-{uuid.uuid4().hex[:6]}", "query": "authz", "kind": "brand"}
+    return f"{WS}/topics", {"json": body}
+
+
+def _post_url(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    item = web.call("owner", "GET", f"{WS}/posts", params={"per_page": 1}).json()["items"][0]
+    return f"{WS}/posts/{item['platform']}/{item['post_id']}", {}
+
+
+def _upload(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    # not a readable file: allowed callers get 400 without an import or an enrichment
+    return f"{WS}/imports", {"files": {"file": ("junk.csv", b"\x00\xff" * 64, "text/csv")}}
+
+
+def _target(web: Any, member: bool) -> Any:
+    """The user whose membership the member endpoints change (reset before every call)."""
+    user = web.accounts.user_by_email("target@example.com") or web.accounts.add_user(
+        "target@example.com", web.password
+    )
+    if member:
+        web.accounts.set_member("main", user.id, "viewer")
+    elif web.accounts.role_of(user.id, "main") is not None:
+        web.accounts.remove_member("main", user.id)
+    return user
+
+
+def _member_add(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    return f"{WS}/members", {"json": {"email": _target(web, False).email, "role": "agent"}}
+
+
+def _member_role(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    return f"{WS}/members/{_target(web, True).id}", {"json": {"role": "analyst"}}
+
+
+def _member_remove(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    return f"{WS}/members/{_target(web, True).id}", {}
+
+
+ROWS: dict[tuple[str, str], Row] = {
+    ("GET", "/api/v1/me"): Row(USER, _fixed("/api/v1/me")),
+    ("PATCH", "/api/v1/me"): Row(USER, _fixed("/api/v1/me", json={"lang": "ko"})),
+    ("POST", "/api/v1/me/sign-out-everywhere"): Row(USER, _fixed("/api/v1/me/sign-out-everywhere")),
+    ("GET", "/api/v1/me/tokens"): Row(USER, _fixed("/api/v1/me/tokens")),
+    ("POST", "/api/v1/me/tokens"): Row(USER, _fixed("/api/v1/me/tokens", json={"name": "authz"})),
+    ("DELETE", "/api/v1/me/tokens/{token_id}"): Row(USER, _own_token),
+    ("GET", "/api/v1/workspaces"): Row(USER, _fixed("/api/v1/workspaces")),
+    ("GET", "/api/v1/workspaces/{ws}"): Row("view", _fixed(WS)),
+    ("GET", "/api/v1/workspaces/{ws}/topics"): Row("view", _fixed(f"{WS}/topics")),
+    ("POST", "/api/v1/workspaces/{ws}/topics"): Row("topics.edit", _new_topic),
+    ("GET", "/api/v1/workspaces/{ws}/topics/{name}"): Row("view", _fixed(f"{WS}/topics/United")),
+    ("PATCH", "/api/v1/workspaces/{ws}/topics/{name}"): Row("topics.edit", _topic_patch),
+    ("DELETE", "/api/v1/workspaces/{ws}/topics/{name}"): Row("topics.edit", _topic_url),
+    ("GET", "/api/v1/workspaces/{ws}/listen/{analysis}"): Row(
+        "view", _fixed(f"{WS}/listen/volume", params={"topic": "Virgin America"})
+    ),
+    ("GET", "/api/v1/workspaces/{ws}/posts"): Row(
+        "view", _fixed(f"{WS}/posts", params={"q": "delayed", "per_page": 5})
+    ),
+    ("GET", "/api/v1/workspaces/{ws}/posts/{platform}/{post_id}"): Row("view", _post_url),
+    ("GET", "/api/v1/workspaces/{ws}/imports"): Row("view", _fixed(f"{WS}/imports")),
+    ("POST", "/api/v1/workspaces/{ws}/imports"): Row("data.import", _upload),
+    ("GET", "/api/v1/workspaces/{ws}/quarantine"): Row("view", _fixed(f"{WS}/quarantine")),
+    ("GET", "/api/v1/workspaces/{ws}/members"): Row("view", _fixed(f"{WS}/members")),
+    ("POST", "/api/v1/workspaces/{ws}/members"): Row("members.manage", _member_add),
+    ("PATCH", "/api/v1/workspaces/{ws}/members/{user_id}"): Row("members.manage", _member_role),
+    ("DELETE", "/api/v1/workspaces/{ws}/members/{user_id}"): Row("members.manage", _member_remove),
+    ("GET", "/api/v1/workspaces/{ws}/audit"): Row("audit.view", _fixed(f"{WS}/audit")),
+}
+
+
+def api_routes(app: Any) -> set[tuple[str, str]]:
+    """Every (method, path) the application routes under /api/v1, in routers it includes too."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(routes: list[Any]) -> None:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                if route.path.startswith("/api/v1"):
+                    found.update((m, route.path) for m in route.methods)
+            elif getattr(route, "original_router", None) is not None:  # FastAPI's included router
+                walk(route.original_router.routes)
+
+    walk(app.routes)
+    return found
+
+
+def schema_routes(app: Any) -> set[tuple[str, str]]:
+    paths = app.openapi()["paths"]
+    return {(m.upper(), p) for p, ops in paths.items() if p.startswith("/api/v1") for m in ops}
+
+
+def test_every_api_route_has_a_row(web: Any) -> None:
+    routes = api_routes(web.app) | schema_routes(web.app)
+    assert len(routes) >= 24 and schema_routes(web.app) <= api_routes(web.app)
+    missing = sorted(routes - set(ROWS))
+    assert not missing, f"API routes without a row in the authorisation matrix: {missing}"
+    stale = sorted(set(ROWS) - routes)
+    assert not stale, f"rows for routes that do not exist: {stale}"
+    for row in ROWS.values():
+        assert row.action == USER or row.action in ACTIONS
+
+
+def expected(action: str, who: str) -> str:
+    if who == ANON:
+        return "401"
+    if action == USER:
+        return "allow"
+    if who == "outsider":
+        return "404"
+    return "allow" if allowed(who, action) else "403"
+
+
+@pytest.mark.parametrize("who", CALLERS)
+@pytest.mark.parametrize(
+    ("method", "path"), sorted(ROWS), ids=[f"{m} {p}" for m, p in sorted(ROWS)]
+)
+def test_matrix(web: Any, method: str, path: str, who: str) -> None:
+    row = ROWS[(method, path)]
+    url, kw = row.make(web, who)
+    r = web.call(None if who == ANON else who, method, url, **kw)
+    want = expected(row.action, who)
+    where = f"{who} {method} {url}: {r.status_code} {r.text[:300]}"
+    body = r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
+    code = body.get("error", {}).get("code") if isinstance(body, dict) else None
+    if want == "allow":
+        assert r.status_code < 500, where
+        assert r.status_code not in (401, 403), where
+        assert not (r.status_code == 404 and code == "unknown_workspace"), where
+    elif want == "401":
+        assert (r.status_code, code) == (401, "unauthenticated"), where
+    elif want == "403":
+        assert (r.status_code, code) == (403, "forbidden"), where
+    else:
+        assert (r.status_code, code) == (404, "unknown_workspace"), where
+
+
+def test_allowed_calls_really_succeed(web: Any) -> None:
+    """Spot checks that "allow" was more than "not denied": the members who may change things
+    did change them."""
+    _target(web, False)
+    url, kw = _member_add(web, "owner")
+    assert web.call("owner", "POST", url, **kw).status_code == 201
+    url, kw = _topic_patch(web, "analyst")
+    r = web.call("analyst", "PATCH", url, **kw)
+    assert r.status_code == 200 and r.json()["kind"] == "campaign"
+    url, _ = _topic_url(web, "manager")
+    assert web.call("manager", "DELETE", url).status_code == 200
+    assert url.rsplit("/", 1)[1] not in [
+        t.name for t in list_topics(web.app.state.services.workspace("main"))
+    ]
+    url, _ = _own_token(web, "viewer")
+    assert web.call("viewer", "DELETE", url).status_code == 200
+    url, kw = _upload(web, "analyst")
+    r = web.call("analyst", "POST", url, **kw)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request"
