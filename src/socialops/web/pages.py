@@ -264,7 +264,8 @@ def switch_language(request: Request, code: str) -> Response:
     in their account, which is kept with the user)."""
     if code not in LANGS:
         raise WebError(404, "not_found")
-    resp = RedirectResponse("/login", status_code=303)
+    target = "/account" if principal(request) is not None else "/login"
+    resp = RedirectResponse(target, status_code=303)
     resp.set_cookie(LANG_COOKIE, code, samesite="lax", secure=_secure(request))
     return resp
 
