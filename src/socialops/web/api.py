@@ -259,6 +259,7 @@ def add_topic(request: Request, ws: Slug, body: TopicIn) -> dict[str, str]:
 
     access = require(request, ws, "topics.edit")
     tp = add(_services(request).workspace(ws), body.name, body.query, body.kind)
+    _services(request).changed(ws)
     _audit(request, access, "topic.add", tp.name, query=tp.query, kind=tp.kind)
     return tp.to_dict()
 
@@ -290,6 +291,7 @@ def edit_topic(request: Request, ws: Slug, name: str, body: TopicEdit) -> dict[s
     access = require(request, ws, "topics.edit")
     _topic(request, ws, name)
     tp = edit(_services(request).workspace(ws), name, query=body.query, kind=body.kind)
+    _services(request).changed(ws)
     _audit(request, access, "topic.edit", tp.name, **body.model_dump(exclude_none=True))
     return tp.to_dict()
 
@@ -303,6 +305,7 @@ def remove_topic(request: Request, ws: Slug, name: str) -> Done:
     access = require(request, ws, "topics.edit")
     _topic(request, ws, name)
     tp = remove(_services(request).workspace(ws), name)
+    _services(request).changed(ws)
     _audit(request, access, "topic.remove", tp.name, query=tp.query)
     return Done()
 
@@ -435,6 +438,7 @@ def upload(
     finally:
         with contextlib.suppress(OSError):
             path.unlink()
+        _services(request).changed(ws)
     out = {**result.to_dict(), "enriched": enriched.rows}
     _audit(
         request,

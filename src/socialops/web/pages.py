@@ -152,13 +152,8 @@ def _ip(request: Request) -> str | None:
 
 
 def _data_changed(request: Request, ws: str) -> None:
-    """Make the next page see a change just made: Services trusts a workspace's data version
-    for up to a second (VERSION_TTL), so the memo of ``ws`` is dropped here."""
-    svc = _services(request)
-    versions = getattr(svc, "_versions", None)
-    if isinstance(versions, dict):
-        with svc._guard:
-            versions.pop(ws, None)
+    """Make the next page see a change just made (see :meth:`Services.changed`)."""
+    _services(request).changed(ws)
 
 
 def _secure(request: Request) -> bool:

@@ -261,6 +261,11 @@ class Services:
             self._versions[slug] = (now, version)
         return version
 
+    def changed(self, slug: str) -> None:
+        """Say that ``slug``'s data or topics just changed: the next request looks again."""
+        with self._guard:
+            self._versions.pop(slug, None)
+
     def _version(self, slug: str) -> str:
         ws = self.workspace(slug)
         files = ws.enriched_files()
