@@ -21,6 +21,9 @@ from socialops.nlp.runner import enrich_workspace
 from socialops.store.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
+# web apps made by tests do not warm their caches in a background thread (it would compete with
+# the tests for the two cores); tests/web/test_services.py calls Services.warm itself
+os.environ.setdefault("SOCIALOPS_WEB_WARM", "0")
 
 
 def _data_dir() -> Path:

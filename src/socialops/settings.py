@@ -75,6 +75,13 @@ SETTINGS: dict[str, Setting] = {
             "Web workspace: hours a sign-in lasts.",
         ),
         Setting(
+            "web_warm",
+            "SOCIALOPS_WEB_WARM",
+            "1",
+            "Web workspace: on start, build the explorer and text indexes and the default "
+            "listening results in the background (0: on first use).",
+        ),
+        Setting(
             "cookie_secure",
             "SOCIALOPS_COOKIE_SECURE",
             "auto",

@@ -60,3 +60,16 @@ def test_explorer_errors(services: Services) -> None:
         services.posts("main", PostQuery(per_page=500))
     with pytest.raises(SettingsError, match="after"):
         services.posts("main", PostQuery(date_from="2015-02-22", date_to="2015-02-20"))
+
+
+def test_warm_fills_the_caches(services: Services) -> None:
+    """What the first visitors would wait for is ready after warm(): the explorer index, and
+    the dashboard and topic-page analyses (a later call is a cache hit)."""
+    from socialops.web.services import WARM_ANALYSES, scope_of
+
+    services.warm()
+    assert services._explorers["main"][1] is not None
+    before = len(services._cache)
+    for name in WARM_ANALYSES:
+        services.analysis("main", name, None, scope_of(None, None, "day"))
+    assert len(services._cache) == before  # every one was cached by warm()

@@ -114,7 +114,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Warm the caches in the background on start; close the stores on stop."""
     import threading
 
-    threading.Thread(target=app.state.services.warm, daemon=True, name="warm").start()
+    if settings.get("web_warm") not in ("0", "false", "no"):
+        threading.Thread(target=app.state.services.warm, daemon=True, name="warm").start()
     yield
     app.state.services.close()
 

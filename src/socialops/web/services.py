@@ -105,6 +105,7 @@ class PostQuery:
             raise SettingsError("The query is too long: at most 1,000 characters.")
 
 
+WARM_ANALYSES = ("volume", "sov", "sentiment", "spikes", "assoc", "themes", "influencers")
 VERSION_TTL = 1.0  # seconds a data version is trusted before the files are looked at again
 EXPLORER_MAX_POSTS = 3_000_000  # above: explorer pages are queried from the store
 
@@ -234,6 +235,10 @@ class Services:
             with contextlib.suppress(SocialopsError, OSError):
                 if self._explorer(slug) is not None:
                     post_texts(self.workspace(slug), [("", "")])
+            # what the dashboard and topic pages show by default (all topics, whole range)
+            for name in WARM_ANALYSES:
+                with contextlib.suppress(SocialopsError, OSError):
+                    self.analysis(slug, name, None, scope_of(None, None, "day"))
 
     def accounts_connection(self) -> Any:
         import sqlite3
