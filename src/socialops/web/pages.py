@@ -511,9 +511,14 @@ def dashboard(
     if topics and overview["posts"]:
         try:
             scope = scope_of(form["from"] or None, form["to"] or None, form["every"])
-            results = [svc.analysis(ws, name, None, scope) for name in ("volume", "sov")]
-            results += [svc.analysis(ws, name, None, scope) for name in ("sentiment", "spikes")]
-            ctx.update(_dashboard_data(lambda k, **p: t(k, lang, **p), *results))
+
+            def build() -> dict[str, Any]:
+                names = ("volume", "sov", "sentiment", "spikes")
+                results = [svc.analysis(ws, name, None, scope) for name in names]
+                return _dashboard_data(lambda k, **p: t(k, lang, **p), *results)
+
+            # the charts are drawn once per data version, range and language
+            ctx.update(svc.cached(["page-dashboard", ws, svc.version(ws), form, lang], build))
         except SocialopsError as exc:
             ctx["error"] = t("error.bad_request", lang, detail=exc.message)
             status = 200 if isinstance(exc, DataError) else 400
@@ -630,14 +635,20 @@ def topic_page(
             ),
         )
 
-    section("spikes", spikes)
-    section("assoc", assoc)
-    section("themes", lambda: _for_topic(svc.analysis(ws, "themes", None, scope), topic.name))
-    section(
-        "influencers",
-        lambda: _for_topic(svc.analysis(ws, "influencers", None, scope), topic.name),
-    )
-    section("top_posts", top_posts)
+    def build() -> dict[str, Any]:
+        section("spikes", spikes)
+        section("assoc", assoc)
+        section("themes", lambda: _for_topic(svc.analysis(ws, "themes", None, scope), topic.name))
+        section(
+            "influencers",
+            lambda: _for_topic(svc.analysis(ws, "influencers", None, scope), topic.name),
+        )
+        section("top_posts", top_posts)
+        return sections
+
+    # the sections are built once per data version, topic, range and language
+    key = ["page-topic", ws, svc.version(ws), topic.name, topic.query, form, lang]
+    sections = svc.cached(key, build)
     return _page(
         request,
         access,

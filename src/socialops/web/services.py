@@ -239,6 +239,12 @@ class Services:
             for name in WARM_ANALYSES:
                 with contextlib.suppress(SocialopsError, OSError):
                     self.analysis(slug, name, None, scope_of(None, None, "day"))
+            # each topic's most engaging posts (the topic page's list)
+            from socialops.listen.topics import list_topics
+
+            for tp in list_topics(self.workspace(slug)):
+                with contextlib.suppress(SocialopsError, OSError):
+                    self.posts(slug, PostQuery(tp.query, sort="engagement", per_page=10))
 
     def accounts_connection(self) -> Any:
         import sqlite3
