@@ -42,7 +42,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "파일이 너무 큽니다 (최대 {limit} MB).",
         "en": "The file is too large (at most {limit} MB).",
     },
-    "error.bad_request": {"ko": "{detail}", "en": "{detail}"},
+    "error.bad_request": {"ko": "요청을 처리할 수 없습니다: {detail}", "en": "{detail}"},
     "error.server": {
         "ko": "서버 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.",
         "en": "Something went wrong on the server: try again shortly.",
