@@ -104,6 +104,11 @@ def _member_remove(web: Any, who: str) -> tuple[str, dict[str, Any]]:
     return f"{WS}/members/{_target(web, True).id}", {}
 
 
+def _new_workspace(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    body = {"slug": f"ws-{uuid.uuid4().hex[:8]}", "name": f"Client of {who}"}
+    return "/api/v1/workspaces", {"json": body}
+
+
 ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/me"): Row(USER, _fixed("/api/v1/me")),
     ("PATCH", "/api/v1/me"): Row(USER, _fixed("/api/v1/me", json={"lang": "ko"})),
@@ -113,6 +118,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ("DELETE", "/api/v1/me/tokens/{token_id}"): Row(USER, _own_token),
     ("GET", "/api/v1/workspaces"): Row(USER, _fixed("/api/v1/workspaces")),
     ("GET", "/api/v1/workspaces/{ws}"): Row("view", _fixed(WS)),
+    # creating a workspace: owners of main; deleting main is refused (400) even to its owner
+    ("POST", "/api/v1/workspaces"): Row("members.manage", _new_workspace),
+    ("DELETE", "/api/v1/workspaces/{ws}"): Row("workspace.delete", _fixed(WS)),
     ("GET", "/api/v1/workspaces/{ws}/topics"): Row("view", _fixed(f"{WS}/topics")),
     ("POST", "/api/v1/workspaces/{ws}/topics"): Row("topics.edit", _new_topic),
     ("GET", "/api/v1/workspaces/{ws}/topics/{name}"): Row("view", _fixed(f"{WS}/topics/United")),

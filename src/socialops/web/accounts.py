@@ -309,6 +309,18 @@ class Accounts:
             con.execute("INSERT INTO members VALUES (?, ?, 'owner')", (slug, owner_id))
             con.execute("COMMIT")
 
+    def remove_workspace(self, slug: str) -> None:
+        """Delete a workspace: its members and its folder (``main`` stays)."""
+        import shutil
+
+        if slug == MAIN:
+            raise AccountError("The main workspace cannot be deleted (it is the CLI's workspace).")
+        with self.connect() as con:
+            n = con.execute("DELETE FROM workspaces WHERE slug = ?", (slug,)).rowcount
+        if not n:
+            raise AccountError(f"No workspace {slug!r}.")
+        shutil.rmtree(self.workspace_dir(slug), ignore_errors=True)
+
     def workspaces_of(self, user_id: int) -> list[dict[str, str]]:
         with self.connect() as con:
             rows = con.execute(

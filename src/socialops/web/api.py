@@ -14,7 +14,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from socialops.errors import TopicError
-from socialops.web.accounts import Accounts
+from socialops.web.accounts import MAIN, Accounts
 from socialops.web.auth import Access, WebError, require, require_user
 from socialops.web.permissions import ROLES
 from socialops.web.services import POST_SORTS, PostQuery, Services, scope_of
@@ -222,6 +222,49 @@ def revoke_token(request: Request, token_id: RowId) -> Done:
 def workspaces(request: Request) -> list[dict[str, str]]:
     p = require_user(request)
     return _accounts(request).workspaces_of(p.user.id)
+
+
+class WorkspaceIn(BaseModel):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", description="workspace id")
+    name: str = Field(min_length=1, max_length=100)
+
+
+@router.post(
+    "/workspaces",
+    response_model=WorkspaceOut,
+    status_code=201,
+    responses=ERRORS,
+    tags=["workspaces"],
+)
+def create_workspace(request: Request, body: WorkspaceIn) -> dict[str, str]:
+    """A new workspace (one per brand or client); the caller becomes its owner. Owners of the
+    main workspace may create workspaces."""
+    from socialops.store.workspace import Workspace
+
+    access = require(request, MAIN, "members.manage")
+    _accounts(request).add_workspace(body.slug, body.name, access.user.id)
+    Workspace.open(_accounts(request).workspace_dir(body.slug))
+    _accounts(request).audit(
+        "workspace.create",
+        user=access.user,
+        workspace=body.slug,
+        target=body.slug,
+        detail={"name": body.name},
+        ip=_ip(request),
+    )
+    return {"slug": body.slug, "name": body.name.strip(), "role": "owner"}
+
+
+@router.delete("/workspaces/{ws}", response_model=Done, responses=ERRORS, tags=["workspaces"])
+def delete_workspace(request: Request, ws: Slug) -> Done:
+    """Delete a workspace with its data (not ``main``)."""
+    access = require(request, ws, "workspace.delete")
+    _services(request).forget(ws)
+    _accounts(request).remove_workspace(ws)
+    _accounts(request).audit(
+        "workspace.delete", user=access.user, workspace=ws, target=ws, ip=_ip(request)
+    )
+    return Done()
 
 
 @router.get("/workspaces/{ws}", responses=ERRORS, tags=["workspaces"])

@@ -272,6 +272,17 @@ class Services:
             self._versions[slug] = (now, version)
         return version
 
+    def forget(self, slug: str) -> None:
+        """Close and drop everything held for a workspace (before it is deleted)."""
+        with self._guard:
+            slot = self._slots.pop(slug, None)
+            self._workspaces.pop(slug, None)
+            self._explorers.pop(slug, None)
+            self._versions.pop(slug, None)
+        if slot is not None:
+            with slot.lock:
+                slot.store.close()
+
     def changed(self, slug: str) -> None:
         """Say that ``slug``'s data or topics just changed: the next request looks again."""
         with self._guard:

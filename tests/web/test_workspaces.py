@@ -1,0 +1,55 @@
+"""Workspaces (one per brand or client): created by an owner of main, who owns the new one;
+members, isolation from other workspaces, deletion with its data; main cannot be deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def test_workspace_lifecycle(web: Any) -> None:
+    created = web.call(
+        "owner", "POST", "/api/v1/workspaces", json={"slug": "acme-bank", "name": "ACME 은행"}
+    )
+    assert created.status_code == 201, created.text
+    assert created.json() == {"slug": "acme-bank", "name": "ACME 은행", "role": "owner"}
+    folder = web.accounts.workspace_dir("acme-bank")
+    assert (folder / "workspace.db").exists()
+    slugs = [w["slug"] for w in web.call("owner", "GET", "/api/v1/workspaces").json()]
+    assert slugs == ["acme-bank", "main"]
+    # a new workspace is empty and its own: main's topics are not in it
+    info = web.call("owner", "GET", "/api/v1/workspaces/acme-bank").json()
+    assert info["posts"] == 0 and info["role"] == "owner"
+    assert web.call("owner", "GET", "/api/v1/workspaces/acme-bank/topics").json() == []
+    # an analyst of main is not a member of it: 404, not 403
+    r = web.call("analyst", "GET", "/api/v1/workspaces/acme-bank/topics")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_workspace"
+    # members: add the analyst as a viewer there; the role is per workspace
+    r = web.call(
+        "owner",
+        "POST",
+        "/api/v1/workspaces/acme-bank/members",
+        json={"email": web.email("analyst"), "role": "viewer"},
+    )
+    assert r.status_code == 201
+    r = web.call(
+        "analyst",
+        "POST",
+        "/api/v1/workspaces/acme-bank/topics",
+        json={"name": "ACME", "query": "acme"},
+    )
+    assert r.status_code == 403  # a viewer there, though an analyst in main
+    # bad input: a taken id, a malformed id, deleting main
+    again = web.call("owner", "POST", "/api/v1/workspaces", json={"slug": "acme-bank", "name": "x"})
+    assert again.status_code == 400 and "exists" in again.json()["error"]["message"]
+    bad = web.call("owner", "POST", "/api/v1/workspaces", json={"slug": "ACME Bank", "name": "x"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid"
+    main = web.call("owner", "DELETE", "/api/v1/workspaces/main")
+    assert main.status_code == 400 and (web.accounts.home / "workspace.db").exists()
+    # deletion: data and members gone, recorded in the audit log
+    assert web.call("owner", "DELETE", "/api/v1/workspaces/acme-bank").status_code == 200
+    assert not folder.exists()
+    r = web.call("owner", "GET", "/api/v1/workspaces/acme-bank")
+    assert r.status_code == 404
+    _, log = web.accounts.audit_log("acme-bank", limit=20)
+    actions = [e["action"] for e in log if e["workspace"] == "acme-bank"]
+    assert "workspace.create" in actions and "workspace.delete" in actions
