@@ -53,3 +53,45 @@ def test_workspace_lifecycle(web: Any) -> None:
     _, log = web.accounts.audit_log("acme-bank", limit=20)
     actions = [e["action"] for e in log if e["workspace"] == "acme-bank"]
     assert "workspace.create" in actions and "workspace.delete" in actions
+
+
+def _csrf(page: str) -> str:
+    import re
+
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "no csrf field"
+    return found.group(1)
+
+
+def test_settings_page(web: Any) -> None:
+    """The settings page: rename (settings.edit), create a workspace (owners of main) and
+    delete it (its owner); a viewer sees the page but may not change it; main stays."""
+    owner = web.signed_in("owner")
+    page = owner.get("/w/main/settings")
+    assert page.status_code == 200 and "워크스페이스 설정" in page.text
+    assert "America/Los_Angeles" in page.text  # the zone the posts were enriched in
+    csrf = _csrf(page.text)
+    r = owner.post(
+        "/w/main/settings", data={"name": "본사 브랜드", "csrf": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303 and web.accounts.workspace_name("main") == "본사 브랜드"
+    viewer = web.signed_in("viewer")
+    vpage = viewer.get("/w/main/settings")
+    assert vpage.status_code == 200 and 'id="new-workspace"' not in vpage.text
+    r = viewer.post("/w/main/settings", data={"name": "x", "csrf": _csrf(vpage.text)})
+    assert r.status_code == 403
+    r = owner.post(
+        "/w/main/settings/new",
+        data={"slug": "client-b", "name": "고객사 B", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/w/client-b"
+    assert owner.get("/w/client-b").status_code == 200
+    bad = owner.post("/w/main/settings/new", data={"slug": "Client B", "name": "x", "csrf": csrf})
+    assert bad.status_code == 400 and "요청을 처리할 수 없습니다" in bad.text
+    r = owner.post("/w/client-b/settings/delete", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and web.accounts.workspace_name("client-b") is None
+    r = owner.post("/w/main/settings/delete", data={"csrf": csrf})
+    assert r.status_code == 400 and web.accounts.workspace_name("main") is not None
+    missing_csrf = owner.post("/w/main/settings", data={"name": "y"})
+    assert missing_csrf.status_code == 403

@@ -309,6 +309,15 @@ class Accounts:
             con.execute("INSERT INTO members VALUES (?, ?, 'owner')", (slug, owner_id))
             con.execute("COMMIT")
 
+    def rename_workspace(self, slug: str, name: str) -> None:
+        name = name.strip()[:100]
+        if not name:
+            raise AccountError("A workspace needs a name: write one.")
+        with self.connect() as con:
+            n = con.execute("UPDATE workspaces SET name = ? WHERE slug = ?", (name, slug)).rowcount
+        if not n:
+            raise AccountError(f"No workspace {slug!r}.")
+
     def remove_workspace(self, slug: str) -> None:
         """Delete a workspace: its members and its folder (``main`` stays)."""
         import shutil

@@ -63,6 +63,35 @@ MESSAGES: dict[str, dict[str, str]] = {
     "login.password": {"ko": "비밀번호", "en": "Password"},
     "login.submit": {"ko": "로그인", "en": "Sign in"},
     "login.signed_out": {"ko": "로그아웃되었습니다.", "en": "You are signed out."},
+    "nav.settings": {"ko": "설정", "en": "Settings"},
+    "settings.title": {"ko": "워크스페이스 설정", "en": "Workspace settings"},
+    "settings.name": {"ko": "이름", "en": "Name"},
+    "settings.id": {"ko": "ID", "en": "ID"},
+    "settings.zone": {
+        "ko": "게시물의 날짜·시간 기준 시간대",
+        "en": "Time zone of the posts' days and hours",
+    },
+    "settings.zone_unset": {"ko": "아직 정제된 게시물 없음", "en": "no enriched posts yet"},
+    "settings.folder": {"ko": "데이터 폴더", "en": "Data folder"},
+    "settings.save": {"ko": "저장", "en": "Save"},
+    "ok.settings_saved": {"ko": "설정을 저장했습니다.", "en": "Settings saved."},
+    "settings.new": {
+        "ko": "새 워크스페이스 (브랜드 또는 고객사별)",
+        "en": "New workspace (one per brand or client)",
+    },
+    "settings.new_id_help": {
+        "ko": "ID: 영문 소문자, 숫자, 대시 1–40자",
+        "en": "ID: 1–40 lower-case letters, digits and dashes",
+    },
+    "settings.create": {"ko": "만들기", "en": "Create"},
+    "settings.delete": {
+        "ko": "이 워크스페이스와 데이터 삭제",
+        "en": "Delete this workspace and its data",
+    },
+    "settings.main_kept": {
+        "ko": "기본(main) 워크스페이스는 삭제할 수 없습니다.",
+        "en": "The main workspace cannot be deleted.",
+    },
     "lang.switch": {"ko": "English", "en": "한국어"},
 }
 

@@ -81,6 +81,7 @@ SECTIONS = {  # the page of each nav item
     "reports": "/w/{ws}/reports",
     "members": "/w/{ws}/members",
     "audit": "/w/{ws}/audit",
+    "settings": "/w/{ws}/settings",
 }
 NOTICES = frozenset(
     {
@@ -93,6 +94,7 @@ NOTICES = frozenset(
         "report_made",
         "prefs_saved",
         "token_revoked",
+        "settings_saved",
     }
 )
 _env = Environment(
@@ -1374,3 +1376,91 @@ def sign_out_everywhere(
     resp = RedirectResponse("/login?signed_out=1", status_code=303)
     resp.delete_cookie(COOKIE)
     return resp
+
+
+# -- workspace settings --------------------------------------------------------------------------
+def _settings_page(
+    request: Request, access: Access, status: int = 200, error: str | None = None
+) -> Response:
+    svc = _services(request)
+    ws = access.workspace
+    return _page(
+        request,
+        access,
+        "settings.html",
+        "settings",
+        status=status,
+        error=error,
+        zone=svc.workspace(ws).zone(),
+        folder=str(_accounts(request).workspace_dir(ws)),
+        can_create=allowed(_accounts(request).role_of(access.user.id, MAIN), "members.manage"),
+    )
+
+
+@router.get("/w/{ws}/settings", response_class=HTMLResponse)
+def settings_page(request: Request, ws: Slug) -> Response:
+    access = _view(request, ws, "view")
+    if access is None:
+        return _to_login()
+    return _settings_page(request, access)
+
+
+@router.post("/w/{ws}/settings", response_class=HTMLResponse)
+def save_settings(
+    request: Request,
+    ws: Slug,
+    name: Annotated[str, Form(max_length=100)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    access = _form(request, ws, "settings.edit", csrf)
+    try:
+        _accounts(request).rename_workspace(ws, name)
+    except AccountError as exc:
+        msg = t("error.bad_request", lang_of(request), detail=exc.message)
+        return _settings_page(request, access, 400, msg)
+    _audit(request, access, "workspace.rename", ws, name=name.strip())
+    return _back(ws, "settings", "settings_saved")
+
+
+@router.post("/w/{ws}/settings/new", response_class=HTMLResponse)
+def new_workspace(
+    request: Request,
+    ws: Slug,
+    slug: Annotated[str, Form(max_length=40)] = "",
+    name: Annotated[str, Form(max_length=100)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    from socialops.store.workspace import Workspace
+
+    access = _form(request, ws, "view", csrf)
+    creator = _form(request, MAIN, "members.manage", csrf)
+    try:
+        _accounts(request).add_workspace(slug.strip(), name or slug, creator.user.id)
+    except AccountError as exc:
+        msg = t("error.bad_request", lang_of(request), detail=exc.message)
+        return _settings_page(request, access, 400, msg)
+    Workspace.open(_accounts(request).workspace_dir(slug.strip()))
+    _accounts(request).audit(
+        "workspace.create",
+        user=creator.user,
+        workspace=slug.strip(),
+        target=slug.strip(),
+        detail={"name": name},
+        ip=_ip(request),
+    )
+    return RedirectResponse(f"/w/{slug.strip()}", status_code=303)
+
+
+@router.post("/w/{ws}/settings/delete", response_class=HTMLResponse)
+def delete_workspace(
+    request: Request, ws: Slug, csrf: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    access = _form(request, ws, "workspace.delete", csrf)
+    if ws == MAIN:
+        return _settings_page(request, access, 400, t("settings.main_kept", lang_of(request)))
+    _services(request).forget(ws)
+    _accounts(request).remove_workspace(ws)
+    _accounts(request).audit(
+        "workspace.delete", user=access.user, workspace=ws, target=ws, ip=_ip(request)
+    )
+    return RedirectResponse("/", status_code=303)
