@@ -528,8 +528,18 @@ class Accounts:
     def audit_log(
         self, workspace: str | None, *, limit: int = 50, offset: int = 0
     ) -> tuple[int, list[dict[str, Any]]]:
-        """``(total, entries newest first)`` of a workspace (with sign-ins, which have none)."""
-        where, args = "WHERE workspace = ? OR workspace IS NULL", [workspace]
+        """``(total, entries newest first)`` of a workspace: its own entries, and those that
+        belong to no workspace (sign-ins, failed sign-ins, tokens, preferences) of its members
+        only — another workspace's owner does not see who signs in elsewhere."""
+        members = (
+            "SELECT u.id, u.email FROM members m JOIN users u ON u.id = m.user_id "
+            "WHERE m.workspace = ?"
+        )
+        where = (
+            f"WHERE workspace = ? OR (workspace IS NULL AND (user_id IN (SELECT id FROM "
+            f"({members})) OR (user_id IS NULL AND email IN (SELECT email FROM ({members})))))"
+        )
+        args = [workspace, workspace, workspace]
         with self.connect() as con:
             total = con.execute(f"SELECT COUNT(*) FROM audit {where}", args).fetchone()[0]
             rows = con.execute(
