@@ -8,6 +8,7 @@ action it needs (socialops.web.permissions)."""
 from __future__ import annotations
 
 import contextlib
+from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
@@ -411,7 +412,10 @@ def imports(request: Request, ws: Slug) -> list[dict[str, Any]]:
     from socialops.listen.ingest import list_imports
 
     require(request, ws, "view")
-    return list_imports(_services(request).workspace(ws))
+    rows = list_imports(_services(request).workspace(ws))
+    for r in rows:  # the file's name, not where it lay on the server
+        r["source_path"] = PurePath(str(r.get("source_path") or "")).name
+    return rows
 
 
 @router.get("/workspaces/{ws}/quarantine", response_model=Page, responses=ERRORS, tags=["data"])
@@ -425,6 +429,8 @@ def quarantine(
 
     require(request, ws, "view")
     rows = list_quarantine(_services(request).workspace(ws), limit=None)
+    for r in rows:  # the file's name, not where it lay on the server
+        r["file"] = PurePath(str(r.get("file") or "")).name
     start = (page - 1) * per_page
     return {
         "total": len(rows),
