@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from socialops.store.sample_key import KEY_SPACE, sample_keys
-from socialops.store.texts import INDEX_FILE, post_texts
+from socialops.store.texts import INDEX_FILE, files_changed, post_texts
 from socialops.store.workspace import Workspace
 
 
@@ -52,6 +52,7 @@ def test_index_follows_enriched_files(ws_copy: Workspace) -> None:
     assert set(post_texts(ws_copy, [a, b])) == {a, b}
     # a file that is gone: its posts are dropped from the index
     path.unlink()
+    files_changed(ws_copy)  # as enrichment says when it writes files
     assert post_texts(ws_copy, [a, b]) == {}
     # new files: their posts are added, with the texts they hold now
     half = n // 2
@@ -60,6 +61,7 @@ def test_index_follows_enriched_files(ws_copy: Workspace) -> None:
     second = second.set_column(second.schema.get_field_index("text"), "text", edited)
     pq.write_table(table.slice(0, half), path.with_name("first.parquet"))
     pq.write_table(second, path.with_name("second.parquet"))
+    files_changed(ws_copy)
     got = post_texts(ws_copy, [a, b])
     assert got[a] == (table["text"][0].as_py() or "")
     assert got[b].endswith(" (edited)")

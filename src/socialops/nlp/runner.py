@@ -35,6 +35,7 @@ from socialops import settings
 from socialops.domain.post import ENRICHED_SCHEMA, POST_SCHEMA
 from socialops.errors import EnrichError, SettingsError, WorkspaceError
 from socialops.nlp.pipeline import enrich_batch, enrich_batches, pipeline_id
+from socialops.store.texts import files_changed
 from socialops.store.workspace import Workspace
 
 __all__ = ["EnrichResult", "enrich_workspace", "rebuild"]
@@ -254,6 +255,7 @@ def enrich_workspace(
             if progress:
                 progress(rows, rows)
         files = _move_into_place(ws, out, run_id)
+        files_changed(ws)
         with ws.connect() as conn, ws.transaction(conn):
             conn.execute(
                 "INSERT INTO enrich_runs (run_id, pipeline, engine, files, rows, started_at, "
@@ -313,4 +315,5 @@ def rebuild(ws: Workspace) -> int:
             conn.execute("DELETE FROM enriched_parts")
             conn.execute("DELETE FROM enrich_runs")
         removed = ws.recover()
+    files_changed(ws)
     return removed["enriched"]

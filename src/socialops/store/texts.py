@@ -13,6 +13,7 @@ dropped. It is a cache: deleting it is safe.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,11 +23,13 @@ import pyarrow as pa
 from socialops.store.sample_key import sample_keys
 from socialops.store.workspace import Workspace
 
-__all__ = ["INDEX_FILE", "post_texts"]
+__all__ = ["INDEX_FILE", "files_changed", "post_texts"]
 
 INDEX_FILE = "post_texts.sqlite"
 _SCHEMA_VERSION = 2
 _BATCH = 900  # keys per lookup statement (SQLite's default limit is 32766 variables)
+SYNC_TTL = 1.0  # seconds: a process looks at the enriched files at most this often
+_SYNCED: dict[str, float] = {}  # workspace folder -> when this process last synced it
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -90,6 +93,12 @@ def _sync(ws: Workspace, con: sqlite3.Connection) -> None:
             raise
 
 
+def files_changed(ws: Workspace) -> None:
+    """Say that ``ws``'s enriched files just changed (enrichment calls it): the next lookup
+    in this process syncs the index first."""
+    _SYNCED.pop(str(ws.root.resolve()), None)
+
+
 def post_texts(ws: Workspace, posts: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """The text of each ``(platform, post id)`` found among the enriched posts (``""`` when a
     post has none); posts not found are left out."""
@@ -100,7 +109,11 @@ def post_texts(ws: Workspace, posts: Iterable[tuple[str, str]]) -> dict[tuple[st
     cache.mkdir(parents=True, exist_ok=True)
     con = _connect(cache / INDEX_FILE)
     try:
-        _sync(ws, con)
+        now = time.monotonic()
+        key = str(ws.root.resolve())
+        if now - _SYNCED.get(key, -SYNC_TTL) >= SYNC_TTL:
+            _sync(ws, con)
+            _SYNCED[key] = now
         keys = sample_keys(
             pa.array([p for p, _ in wanted], pa.string()),
             pa.array([i for _, i in wanted], pa.string()),
