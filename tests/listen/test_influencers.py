@@ -402,8 +402,8 @@ def test_duckdb_equals_spark(
 ) -> None:
     assert _run(airline_ws, "spark", limit=25) == airline_result
     # rollups built by Spark: the same files, the same results, whole and partial months
+    expected = [_influencers(months_ws, s) for s in MONTH_SCOPES[1:4]]  # builds the rollups
     built = {d: _sorted(pq.read_table(d)) for d in _rollup_dirs(months_ws)}
-    expected = [_influencers(months_ws, s) for s in MONTH_SCOPES[1:4]]
     for d in built:
         shutil.rmtree(d)
     store = open_store(months_ws, "spark")
