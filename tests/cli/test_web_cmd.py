@@ -89,3 +89,30 @@ def test_serve_first_start_creates_an_owner(tmp_path: Path) -> None:
     assert "owner@socialops.local" in err and "shown once" in err
     bad = run(["serve", "--port", "eighty"], home)
     assert bad.returncode == 2
+
+
+def test_user_password(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert (
+        run(
+            ["user", "add", "eve@example.com", "--password-stdin"],
+            home,
+            stdin="the first password\n",
+        ).returncode
+        == 0
+    )
+    p = run(
+        ["user", "password", "eve@example.com", "--password-stdin"],
+        home,
+        stdin="the second password\n",
+    )
+    assert p.returncode == 0 and "changed" in p.stdout
+    from socialops.web.accounts import Accounts
+
+    accounts = Accounts(home)
+    assert accounts.check_credentials("eve@example.com", "the second password") is not None
+    assert accounts.check_credentials("eve@example.com", "the first password") is None
+    short = run(["user", "password", "eve@example.com", "--password-stdin"], home, stdin="short\n")
+    assert short.returncode == 2 and "too short" in one_line_error(short)
+    missing = run(["user", "password", "who@example.com"], home)
+    assert missing.returncode == 2 and "No user" in one_line_error(missing)

@@ -95,3 +95,36 @@ def test_settings_page(web: Any) -> None:
     assert r.status_code == 400 and web.accounts.workspace_name("main") is not None
     missing_csrf = owner.post("/w/main/settings", data={"name": "y"})
     assert missing_csrf.status_code == 403
+
+
+def test_change_password_on_the_account_page(web: Any) -> None:
+    """The current password is asked again; the new one works, the old one no longer; other
+    sign-ins end, this browser stays signed in; a short or wrong one is refused with nothing
+    changed."""
+    email = "pw-change@example.com"
+    web.accounts.add_user(email, web.password, role="viewer")
+    here = web.browser()
+    assert web.sign_in(here, email).status_code == 303
+    elsewhere = web.browser()
+    assert web.sign_in(elsewhere, email).status_code == 303
+    page = here.get("/account")
+    csrf = _csrf(page.text)
+    wrong = here.post(
+        "/account/password", data={"current": "nope-nope-nope", "new": "x" * 12, "csrf": csrf}
+    )
+    assert wrong.status_code == 400 and "현재 비밀번호가 올바르지 않습니다" in wrong.text
+    short = here.post(
+        "/account/password", data={"current": web.password, "new": "short", "csrf": csrf}
+    )
+    assert short.status_code == 400
+    assert web.accounts.check_credentials(email, web.password) is not None  # unchanged
+    done = here.post(
+        "/account/password",
+        data={"current": web.password, "new": "a new long password", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/account?ok=password_changed"
+    assert here.get("/account").status_code == 200  # still signed in here
+    assert elsewhere.get("/account", follow_redirects=False).status_code in (303, 401)
+    assert web.accounts.check_credentials(email, "a new long password") is not None
+    assert web.accounts.check_credentials(email, web.password) is None

@@ -69,7 +69,8 @@ def serve(
         accounts.add_user("owner@socialops.local", password, name="Owner", role="owner")
         err_console.print(
             "First start: created the owner [bold]owner@socialops.local[/bold] with the password "
-            f"[bold]{password}[/bold] (shown once; change it with `socialops user add`).",
+            f"[bold]{password}[/bold] (shown once; change it on the account page or with "
+            "`socialops user password owner@socialops.local --password-stdin`).",
             highlight=False,
         )
     app = create_app(settings.workspace_dir(state.workspace))
@@ -116,6 +117,31 @@ def user_add(
         print_json({**user.public(), "role": role, "workspace": workspace_id})
         return
     console.print(f"added {user.email} as {role} of {workspace_id}", highlight=False)
+    if generated:
+        console.print(f"password (shown once): {generated}", highlight=False)
+
+
+@user_app.command("password")
+def user_password(
+    email: str = typer.Argument(..., help="Whose password."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the new password from standard input."
+    ),
+) -> None:
+    """Set a user's password (their sign-in sessions end); without --password-stdin one is
+    generated and printed once."""
+    accounts = _accounts()
+    user = accounts.user_by_email(email)
+    if user is None:
+        raise AccountError(f"No user {email}: add one with `socialops user add {email}`.")
+    generated = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = generated = secrets.token_urlsafe(12)
+    accounts.set_password(user.id, password)
+    accounts.audit("user.password", user=user, detail={"by": "cli"})
+    console.print(f"password of {user.email} changed; their sessions ended", highlight=False)
     if generated:
         console.print(f"password (shown once): {generated}", highlight=False)
 

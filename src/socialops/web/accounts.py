@@ -258,6 +258,18 @@ class Accounts:
                 )
         return self._user(row)
 
+    def set_password(self, user_id: int, password: str, *, end_sessions: bool = True) -> None:
+        """A new password (other sign-in sessions end, unless ``end_sessions`` is False)."""
+        check_password(password)
+        with self.connect() as con:
+            n = con.execute(
+                "UPDATE users SET password = ? WHERE id = ?", (self._hasher.hash(password), user_id)
+            ).rowcount
+            if not n:
+                raise AccountError(f"No user {user_id}.")
+            if end_sessions:
+                con.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+
     def set_preferences(
         self, user_id: int, *, lang: str | None = None, tz: str | None = None
     ) -> User:

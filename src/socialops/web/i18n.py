@@ -92,6 +92,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "기본(main) 워크스페이스는 삭제할 수 없습니다.",
         "en": "The main workspace cannot be deleted.",
     },
+    "account.password": {"ko": "비밀번호 변경", "en": "Change password"},
+    "account.password_current": {"ko": "현재 비밀번호", "en": "Current password"},
+    "account.password_new": {
+        "ko": "새 비밀번호 (10자 이상)",
+        "en": "New password (10+ characters)",
+    },
+    "account.password_wrong": {
+        "ko": "현재 비밀번호가 올바르지 않습니다.",
+        "en": "The current password is wrong.",
+    },
+    "ok.password_changed": {
+        "ko": "비밀번호를 바꿨습니다. 다른 기기의 로그인은 종료되었습니다.",
+        "en": "Password changed; your other sign-ins have ended.",
+    },
     "lang.switch": {"ko": "English", "en": "한국어"},
 }
 

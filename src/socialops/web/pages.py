@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import hmac
 import json
 import re
@@ -95,6 +96,7 @@ NOTICES = frozenset(
         "prefs_saved",
         "token_revoked",
         "settings_saved",
+        "password_changed",
     }
 )
 _env = Environment(
@@ -1335,6 +1337,36 @@ def set_preferences(
     accounts.audit("user.preferences", user=user, detail=changed or None, ip=_ip(request))
     target = _safe_next(next_page) or "/account?ok=prefs_saved"
     return RedirectResponse(target, status_code=303)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request,
+    current: Annotated[str, Form(max_length=1024)] = "",
+    new: Annotated[str, Form(max_length=1024)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """A new password: the current one is asked again; other sessions end, this one stays."""
+    p = _form_user(request, csrf)
+    accounts = _accounts(request)
+    lang = lang_of(request)
+    if accounts.check_credentials(p.user.email, current) is None:
+        accounts.audit("user.password_failed", user=p.user, ip=_ip(request))
+        return _account_page(request, p, 400, error=t("account.password_wrong", lang))
+    try:
+        accounts.set_password(p.user.id, new, end_sessions=False)
+    except AccountError as exc:
+        return _account_page(
+            request, p, 400, error=t("error.bad_request", lang, detail=exc.message)
+        )
+    token = request.cookies.get(COOKIE, "")
+    with accounts.connect() as con:  # other sign-ins end; this browser stays signed in
+        con.execute(
+            "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?",
+            (p.user.id, hashlib.sha256(token.encode()).hexdigest()),
+        )
+    accounts.audit("user.password", user=p.user, ip=_ip(request))
+    return RedirectResponse("/account?ok=password_changed", status_code=303)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
