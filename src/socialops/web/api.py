@@ -15,10 +15,14 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from socialops.errors import TopicError
-from socialops.web.accounts import MAIN, Accounts
-from socialops.web.auth import Access, WebError, require, require_user
+from socialops.web.accounts import MAIN
+from socialops.web.auth import WebError, require, require_user
+from socialops.web.auth import accounts_of as _accounts
+from socialops.web.auth import audit_change as _audit
+from socialops.web.auth import client_ip as _ip
+from socialops.web.auth import services_of as _services
 from socialops.web.permissions import ROLES
-from socialops.web.services import POST_SORTS, PostQuery, Services, scope_of
+from socialops.web.services import POST_SORTS, PostQuery, scope_of
 
 __all__ = ["router"]
 
@@ -36,31 +40,6 @@ Analysis = Literal[
 Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 UPLOAD_LIMIT = 50 * 2**20
 assert ROLES == ("owner", "manager", "agent", "analyst", "viewer")
-
-
-def _accounts(request: Request) -> Accounts:
-    a: Accounts = request.app.state.accounts
-    return a
-
-
-def _services(request: Request) -> Services:
-    s: Services = request.app.state.services
-    return s
-
-
-def _ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
-
-
-def _audit(request: Request, access: Access, action: str, target: str, **detail: Any) -> None:
-    _accounts(request).audit(
-        action,
-        user=access.user,
-        workspace=access.workspace,
-        target=target,
-        detail=detail or None,
-        ip=_ip(request),
-    )
 
 
 # -- models ------------------------------------------------------------------------------------

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 
 from socialops.web.accounts import Accounts, Session, User
+
+if TYPE_CHECKING:
+    from socialops.web.services import Services
 from socialops.web.i18n import pick_lang, t
 from socialops.web.permissions import allowed
 
@@ -67,6 +70,27 @@ class Access:
 def accounts_of(request: Request) -> Accounts:
     accounts: Accounts = request.app.state.accounts
     return accounts
+
+
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def audit_change(request: Request, access: Access, action: str, target: str, **detail: Any) -> None:
+    """Record a change made in a workspace: who (the caller), what, where from."""
+    accounts_of(request).audit(
+        action,
+        user=access.user,
+        workspace=access.workspace,
+        target=target,
+        detail=detail or None,
+        ip=client_ip(request),
+    )
 
 
 def principal(request: Request) -> Principal | None:

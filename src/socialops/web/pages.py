@@ -42,7 +42,7 @@ from markupsafe import Markup
 
 from socialops import settings
 from socialops.errors import AccountError, DataError, QueryError, SocialopsError, TopicError
-from socialops.web.accounts import MAIN, Accounts
+from socialops.web.accounts import MAIN
 from socialops.web.auth import (
     COOKIE,
     LANG_COOKIE,
@@ -54,9 +54,13 @@ from socialops.web.auth import (
     principal,
     require,
 )
+from socialops.web.auth import accounts_of as _accounts
+from socialops.web.auth import audit_change as _audit
+from socialops.web.auth import client_ip as _ip
+from socialops.web.auth import services_of as _services
 from socialops.web.i18n import LANGS, fmt_number, fmt_time, t
 from socialops.web.permissions import ACTIONS, ROLES, allowed
-from socialops.web.services import POST_SORTS, SENTIMENTS, PostQuery, Services, scope_of
+from socialops.web.services import POST_SORTS, SENTIMENTS, PostQuery, scope_of
 
 __all__ = ["error_page", "mount_static", "render", "router"]
 
@@ -139,20 +143,6 @@ def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HT
 
 def error_page(request: Request, status: int, message: str) -> Response:
     return render(request, "error.html", status=status, status_code=status, message=message)
-
-
-def _accounts(request: Request) -> Accounts:
-    a: Accounts = request.app.state.accounts
-    return a
-
-
-def _services(request: Request) -> Services:
-    s: Services = request.app.state.services
-    return s
-
-
-def _ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 def _data_changed(request: Request, ws: str) -> None:
@@ -306,17 +296,6 @@ def _form_user(request: Request, csrf: str) -> Principal:
 
 def _to_login() -> Response:
     return RedirectResponse("/login", status_code=303)
-
-
-def _audit(request: Request, access: Access, action: str, target: str, **detail: Any) -> None:
-    _accounts(request).audit(
-        action,
-        user=access.user,
-        workspace=access.workspace,
-        target=target,
-        detail=detail or None,
-        ip=_ip(request),
-    )
 
 
 def _page(
