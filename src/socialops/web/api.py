@@ -7,7 +7,6 @@ action it needs (socialops.web.permissions)."""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
@@ -429,45 +428,39 @@ def upload(
     mapping: Annotated[str | None, Form(max_length=20000, description="mapping JSON")] = None,
 ) -> dict[str, Any]:
     """Import an uploaded file with a preset (and optional column mapping); its posts are
-    enriched right after (``enrichment`` says how many)."""
-    import json
-
-    from socialops.listen.ingest import import_file
-    from socialops.nlp.runner import enrich_workspace
-    from socialops.web.services import save_upload
+    enriched right after (``enriched`` says how many)."""
+    from socialops.web.services import (
+        EnrichAfterImportError,
+        UploadTooLarge,
+        import_upload,
+        parse_mapping,
+    )
 
     access = require(request, ws, "data.import")
-    mapped = None
-    if mapping:
-        try:
-            mapped = json.loads(mapping)
-        except ValueError:
-            raise WebError(400, "bad_request", detail="mapping is not valid JSON.") from None
-        if not isinstance(mapped, dict):
-            raise WebError(400, "bad_request", detail="mapping must be a JSON object.")
-    target = _services(request).workspace(ws)
-
-    def chunks() -> Any:
-        while True:
-            block = file.file.read(1 << 20)
-            if not block:
-                return
-            yield block
-
+    mapped = parse_mapping(mapping)
     try:
-        path = save_upload(
-            target.root / "uploads", file.filename or "upload", chunks(), UPLOAD_LIMIT
+        out = import_upload(
+            _services(request),
+            ws,
+            file.filename or "upload",
+            file.file,
+            preset=preset,
+            mapping=mapped,
+            limit=UPLOAD_LIMIT,
         )
-    except ValueError:
+    except UploadTooLarge:
         raise WebError(413, "too_large", limit=UPLOAD_LIMIT // 2**20) from None
-    try:
-        result = import_file(target, path, preset=preset, mapping=mapped)
-        enriched = enrich_workspace(target, workers=1)
-    finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
-        _services(request).changed(ws)
-    out = {**result.to_dict(), "enriched": enriched.rows}
+    except EnrichAfterImportError as exc:
+        _audit(
+            request,
+            access,
+            "data.import",
+            file.filename or "upload",
+            preset=preset,
+            imported=exc.counts.get("imported"),
+            enrich_error=exc.message,
+        )
+        raise WebError(409, "bad_request", detail=exc.message) from None
     _audit(
         request,
         access,

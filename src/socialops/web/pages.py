@@ -27,7 +27,7 @@ import hmac
 import json
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -793,9 +793,12 @@ def upload(
 ) -> Response:
     """Import an uploaded file (as ``POST /api/v1/workspaces/{ws}/imports`` does), enrich it,
     and show the counts."""
-    from socialops.listen.ingest import import_file
-    from socialops.nlp.runner import enrich_workspace
-    from socialops.web.services import save_upload
+    from socialops.web.services import (
+        EnrichAfterImportError,
+        UploadTooLarge,
+        import_upload,
+        parse_mapping,
+    )
 
     access = _form(request, ws, "data.import", csrf)
     lang = lang_of(request)
@@ -817,55 +820,37 @@ def upload(
 
     if file is None or not file.filename:
         return fail(t("data.no_file", lang))
-    mapped = None
-    if mapping.strip():
-        try:
-            mapped = json.loads(mapping)
-        except ValueError:
-            return fail(t("data.bad_mapping", lang))
-        if not isinstance(mapped, dict):
-            return fail(t("data.bad_mapping", lang))
-    target = _services(request).workspace(ws)
-
-    def chunks() -> Iterator[bytes]:
-        while True:
-            block = file.file.read(1 << 20)
-            if not block:
-                return
-            yield block
-
     try:
-        # not under tmp/: an import starts by clearing what an interrupted run left there
-        path = save_upload(target.root / "uploads", file.filename, chunks(), UPLOAD_LIMIT)
-    except ValueError:
+        mapped = parse_mapping(mapping)
+    except SocialopsError:
+        return fail(t("data.bad_mapping", lang))
+    try:
+        out = import_upload(
+            _services(request),
+            ws,
+            file.filename,
+            file.file,
+            preset=preset,
+            mapping=mapped,
+            limit=UPLOAD_LIMIT,
+        )
+    except UploadTooLarge:
         raise WebError(413, "too_large", limit=UPLOAD_LIMIT // 2**20) from None
-    try:
-        try:
-            result = import_file(target, path, preset=preset, mapping=mapped)
-        except SocialopsError as exc:
-            return fail(
-                t("data.failed", lang, detail=exc.message),
-                422 if isinstance(exc, DataError) else 400,
-            )
-        out = result.to_dict()
-        try:
-            enriched = enrich_workspace(target, workers=1).rows
-        except SocialopsError as exc:
-            _audit(
-                request,
-                access,
-                "data.import",
-                file.filename,
-                preset=preset,
-                imported=out.get("imported"),
-                quarantined=out.get("quarantined"),
-                enrich_error=exc.message,
-            )
-            return fail(t("data.enrich_failed", lang, detail=exc.message), 409)
-    finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
-    _data_changed(request, ws)
+    except EnrichAfterImportError as exc:
+        _audit(
+            request,
+            access,
+            "data.import",
+            file.filename,
+            preset=preset,
+            imported=exc.counts.get("imported"),
+            quarantined=exc.counts.get("quarantined"),
+            enrich_error=exc.message,
+        )
+        return fail(t("data.enrich_failed", lang, detail=exc.message), 409)
+    except SocialopsError as exc:
+        status = 422 if isinstance(exc, DataError) else 400
+        return fail(t("data.failed", lang, detail=exc.message), status)
     _audit(
         request,
         access,
@@ -875,7 +860,7 @@ def upload(
         imported=out.get("imported"),
         quarantined=out.get("quarantined"),
     )
-    query = urlencode({"imported": result.import_id, "enriched": enriched})
+    query = urlencode({"imported": out["import_id"], "enriched": out["enriched"]})
     return RedirectResponse(f"/w/{ws}/data?{query}", status_code=303)
 
 

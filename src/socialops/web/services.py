@@ -10,6 +10,7 @@ from fixed lists.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -22,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from socialops.errors import DataError, SettingsError, TopicError
+from socialops.errors import DataError, SettingsError, SocialopsError, TopicError
 from socialops.listen.scope import Scope, parse_day
 from socialops.store.analytics import AnalyticsStore, fetch_arrow, open_store
 from socialops.store.texts import post_texts
@@ -517,6 +518,76 @@ def scope_of(
     return Scope.from_flags(
         date_from, date_to, every, [platform] if platform else [], [lang] if lang else []
     )
+
+
+class UploadTooLarge(ValueError):
+    """An upload over the size limit (nothing was kept)."""
+
+
+class EnrichAfterImportError(Exception):
+    """The import was kept but enriching it failed: ``counts`` of the import, ``message``."""
+
+    def __init__(self, message: str, counts: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.counts = counts
+
+
+def parse_mapping(text: str | None) -> dict[str, Any] | None:
+    """A column-mapping JSON object from a form field (``None`` when empty)."""
+    if not text or not text.strip():
+        return None
+    try:
+        mapped = json.loads(text)
+    except ValueError:
+        raise SettingsError("The mapping is not valid JSON: check its quotes and commas.") from None
+    if not isinstance(mapped, dict):
+        raise SettingsError('The mapping must be a JSON object, e.g. {"columns": {...}}.')
+    return mapped
+
+
+def import_upload(
+    services: Services,
+    slug: str,
+    filename: str,
+    fileobj: Any,
+    *,
+    preset: str,
+    mapping: dict[str, Any] | None,
+    limit: int,
+) -> dict[str, Any]:
+    """An uploaded file into a workspace, as the data page and the API do it: saved (at most
+    ``limit`` bytes, else :class:`UploadTooLarge`), imported with ``preset``/``mapping`` (a
+    :class:`~socialops.errors.SocialopsError` when the file cannot be read: nothing kept),
+    enriched (:class:`EnrichAfterImportError` when that fails: the import is kept), the file
+    removed. Returns the import's counts and ``enriched``."""
+    from socialops.listen.ingest import import_file
+    from socialops.nlp.runner import enrich_workspace
+
+    target = services.workspace(slug)
+
+    def chunks() -> Iterator[bytes]:
+        while True:
+            block = fileobj.read(1 << 20)
+            if not block:
+                return
+            yield block
+
+    try:  # not under tmp/: an import starts by clearing what an interrupted run left there
+        path = save_upload(target.root / "uploads", filename or "upload", chunks(), limit)
+    except ValueError:
+        raise UploadTooLarge(filename) from None
+    try:
+        counts = import_file(target, path, preset=preset, mapping=mapping).to_dict()
+        try:
+            enriched = enrich_workspace(target, workers=1).rows
+        except SocialopsError as exc:
+            raise EnrichAfterImportError(exc.message, counts) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        services.changed(slug)
+    return {**counts, "enriched": enriched}
 
 
 def save_upload(folder: Path, name: str, chunks: Iterator[bytes], limit: int) -> Path:
