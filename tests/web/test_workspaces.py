@@ -128,3 +128,19 @@ def test_change_password_on_the_account_page(web: Any) -> None:
     assert elsewhere.get("/account", follow_redirects=False).status_code in (303, 401)
     assert web.accounts.check_credentials(email, "a new long password") is not None
     assert web.accounts.check_credentials(email, web.password) is None
+
+
+def test_oversized_body_refused_before_reading(web: Any) -> None:
+    """A body declared over the limit gets 413 at once (JSON for the API), in the caller's
+    language; nothing is imported."""
+    before = web.call("owner", "GET", "/api/v1/workspaces/main/imports").json()
+    r = web.call(
+        "owner",
+        "POST",
+        "/api/v1/workspaces/main/imports",
+        content=b"x" * 16,
+        headers={"Content-Length": str(60 * 2**20), "Content-Type": "multipart/form-data"},
+    )
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+    assert "50 MB" in r.json()["error"]["message"]
+    assert web.call("owner", "GET", "/api/v1/workspaces/main/imports").json() == before

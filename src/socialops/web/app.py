@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -94,6 +94,29 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+MAX_BODY = 51 * 2**20  # the 50 MB upload limit and the form around it
+
+
+class BodyLimit:
+    """Refuse a request whose declared body is over :data:`MAX_BODY` before it is read (the
+    form parser would otherwise spool all of it to disk first); the upload handlers still
+    count the bytes of the file itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = Headers(scope=scope).get("content-length", "")
+            if length.isdigit() and int(length) > MAX_BODY:
+                request = Request(scope)
+                msg = t("error.too_large", lang_of(request), limit=MAX_BODY // 2**20 - 1)
+                response = error_response(request, 413, "too_large", msg)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
@@ -138,6 +161,7 @@ def create_app(home: Path | None = None) -> FastAPI:
     )
     app.state.accounts = accounts
     app.state.services = Services(accounts)
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(WebError)
