@@ -106,6 +106,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "비밀번호를 바꿨습니다. 다른 기기의 로그인은 종료되었습니다.",
         "en": "Password changed; your other sign-ins have ended.",
     },
+    "coverage.gap": {"ko": "수집 공백", "en": "collection gap"},
+    "coverage.partial": {"ko": "일부만 수집된 기간", "en": "partly collected period"},
+    "coverage.before_first": {
+        "ko": "이 토픽의 첫 게시물 이전",
+        "en": "before the topic's first post",
+    },
+    "coverage.level_shift": {
+        "ko": "이후 계속되는 수준 변화 (데이터가 여기서 시작)",
+        "en": "a lasting level shift (the data starts here)",
+    },
     "lang.switch": {"ko": "English", "en": "한국어"},
 }
 
