@@ -183,6 +183,22 @@ TABLE_TITLES_KO: dict[str, str] = {
 }
 
 
+COVERAGE_REASONS: dict[str, dict[str, str]] = {  # socialops.listen.spikes coverage reasons
+    "ko": {
+        "gap": "수집 공백",
+        "partial": "일부만 수집된 기간",
+        "before_first": "이 토픽의 첫 게시물 이전",
+        "level_shift": "이후 계속되는 수준 변화 (데이터가 여기서 시작)",
+    },
+    "en": {
+        "gap": "collection gap",
+        "partial": "partly collected period",
+        "before_first": "before the topic's first post",
+        "level_shift": "a lasting level shift (the data starts here)",
+    },
+}
+
+
 @dataclass
 class Section:
     """One analysis in the report: its JSON result and tables, or why there are none."""
@@ -704,8 +720,11 @@ class _Html:
                     f"{s['topic']}: {local_time(s.get('start'), self.d.tz)} – "
                     f"{local_time(s.get('end'), self.d.tz)}"
                 )
-                detail = s.get("reason") or s.get("detail") or s.get("note") or ""
-                self.add(f"<li>{_e(text)} {_e(detail)}</li>")
+                reason = s.get("reason")
+                detail = COVERAGE_REASONS[self.lang].get(reason or "", reason or "")
+                detail = detail or s.get("detail") or s.get("note") or ""
+                line = f"{text} ({detail})" if detail else text
+                self.add(f"<li>{_e(line)}</li>")
             self.add("</ul>")
 
     def _generic_posts(self, result: dict[str, Any]) -> None:
