@@ -21,7 +21,7 @@ from socialops.web.auth import audit_change as _audit
 from socialops.web.auth import client_ip as _ip
 from socialops.web.auth import services_of as _services
 from socialops.web.permissions import ROLES
-from socialops.web.services import POST_SORTS, PostQuery, scope_of
+from socialops.web.services import POST_SORTS, PostQuery, paged, scope_of
 
 __all__ = ["router"]
 
@@ -36,6 +36,7 @@ Every = Literal["hour", "day", "week"]
 Analysis = Literal[
     "volume", "sov", "sentiment", "assoc", "spikes", "issues", "influencers", "themes"
 ]
+PageNo = Annotated[int, Query(ge=1, le=1_000_000, description="page, from 1")]
 Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 UPLOAD_LIMIT = 50 * 2**20
 assert ROLES == ("owner", "manager", "agent", "analyst", "viewer")
@@ -363,7 +364,7 @@ def posts(
     date_from: Annotated[Day, Query(alias="from")] = None,
     date_to: Annotated[Day, Query(alias="to")] = None,
     sort: Literal["newest", "oldest", "engagement"] = "newest",
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     assert sort in POST_SORTS
@@ -400,7 +401,7 @@ def imports(request: Request, ws: Slug) -> list[dict[str, Any]]:
 def quarantine(
     request: Request,
     ws: Slug,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     from socialops.listen.ingest import list_quarantine
@@ -410,13 +411,7 @@ def quarantine(
     for r in rows:  # the file's name, not where it lay on the server
         r["file"] = PurePath(str(r.get("file") or "")).name
     start = (page - 1) * per_page
-    return {
-        "total": len(rows),
-        "page": page,
-        "per_page": per_page,
-        "pages": max(1, -(-len(rows) // per_page)),
-        "items": rows[start : start + per_page],
-    }
+    return paged(rows[start : start + per_page], len(rows), page, per_page)
 
 
 @router.post("/workspaces/{ws}/imports", status_code=201, responses=ERRORS, tags=["data"])
@@ -532,15 +527,9 @@ def remove_member(request: Request, ws: Slug, user_id: RowId) -> Done:
 def audit(
     request: Request,
     ws: Slug,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> dict[str, Any]:
     require(request, ws, "audit.view")
     total, items = _accounts(request).audit_log(ws, limit=per_page, offset=(page - 1) * per_page)
-    return {
-        "total": total,
-        "page": page,
-        "per_page": per_page,
-        "pages": max(1, -(-total // per_page)),
-        "items": items,
-    }
+    return paged(items, total, page, per_page)

@@ -408,13 +408,8 @@ class Services:
         texts = post_texts(self.workspace(slug), [(r["platform"], r["post_id"]) for r in rows])
         for r in rows:
             r["text"] = texts.get((r["platform"], r["post_id"]), "")
-        return {
-            "total": total,
-            "page": pq.page,
-            "per_page": pq.per_page,
-            "pages": max(1, -(-total // pq.per_page)),
-            "items": [_jsonable({c: r.get(c) for c in LIST_COLUMNS}) for r in rows],
-        }
+        items = [_jsonable({c: r.get(c) for c in LIST_COLUMNS}) for r in rows]
+        return paged(items, total, pq.page, pq.per_page)
 
     def _posts_from_store(
         self, slug: str, pq: PostQuery, start: date | None, end: date | None
@@ -454,13 +449,7 @@ class Services:
                 page = f.order_by(order).select(LIST_COLUMNS)
                 page = page.limit(pq.per_page, offset=(pq.page - 1) * pq.per_page)
                 items = fetch_arrow(page).to_pylist()
-            return {
-                "total": total,
-                "page": pq.page,
-                "per_page": pq.per_page,
-                "pages": max(1, -(-total // pq.per_page)),
-                "items": [_jsonable(r) for r in items],
-            }
+            return paged([_jsonable(r) for r in items], total, pq.page, pq.per_page)
 
         return self.cached(key, make)
 
@@ -496,6 +485,17 @@ class Services:
             }
 
         return self.cached(key, make)
+
+
+def paged(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
+    """The one shape of a page of a list: ``{total, page, per_page, pages, items}``."""
+    return {
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "pages": max(1, -(-total // per_page)),
+        "items": items,
+    }
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
