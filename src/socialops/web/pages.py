@@ -145,11 +145,6 @@ def error_page(request: Request, status: int, message: str) -> Response:
     return render(request, "error.html", status=status, status_code=status, message=message)
 
 
-def _data_changed(request: Request, ws: str) -> None:
-    """Make the next page see a change just made (see :meth:`Services.changed`)."""
-    _services(request).changed(ws)
-
-
 def _secure(request: Request) -> bool:
     mode = settings.get("cookie_secure").lower()
     if mode in ("1", "true", "yes"):
@@ -910,7 +905,7 @@ def add_topic(
         err = _error_of(exc, query, lang_of(request), "topics.failed")
         form = {"name": name, "query": query, "kind": kind}
         return _topics_page(request, access, 400, error=err, form=form)
-    _data_changed(request, ws)
+    _services(request).changed(ws)
     _audit(request, access, "topic.add", tp.name, query=tp.query, kind=tp.kind)
     return _back(ws, "topics", "topic_added")
 
@@ -942,7 +937,7 @@ def edit_topic(
     changes = {"query": tp.query, "kind": tp.kind}
     if tp.name != name:
         changes["renamed_from"] = name
-    _data_changed(request, ws)
+    _services(request).changed(ws)
     _audit(request, access, "topic.edit", tp.name, **changes)
     return _back(ws, "topics", "topic_edited")
 
@@ -962,7 +957,7 @@ def remove_topic(
     except TopicError as exc:
         err = {"message": t("topics.failed", lang_of(request), detail=exc.message)}
         return _topics_page(request, access, 404, error=err)
-    _data_changed(request, ws)
+    _services(request).changed(ws)
     _audit(request, access, "topic.remove", tp.name, query=tp.query)
     return _back(ws, "topics", "topic_removed")
 
