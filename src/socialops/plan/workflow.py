@@ -57,9 +57,12 @@ def available_actions(plan: Plan, role: str | None, actor: str) -> list[str]:
     for t in TRANSITIONS:
         if t.from_state != plan.state or not allowed(role, t.permission):
             continue
-        if t.action == "approve" and plan.approvers:
-            if actor not in plan.approvers or actor in plan.approvals:
-                continue
+        if (
+            t.action == "approve"
+            and plan.approvers
+            and (actor not in plan.approvers or actor in plan.approvals)
+        ):
+            continue
         out.append(t.action)
     return out
 
