@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialops.errors import SettingsError
 
-__all__ = ["SETTINGS", "Setting", "data_dir", "default_timezone", "workspace_dir"]
+__all__ = [
+    "SETTINGS",
+    "Setting",
+    "data_dir",
+    "default_timezone",
+    "lang",
+    "workspace_dir",
+]
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,18 @@ SETTINGS: dict[str, Setting] = {
             "Alerts: robust z-score a period must reach to be a spike (docs/spikes.md).",
         ),
         Setting(
+            "lang",
+            "SOCIALOPS_LANG",
+            "ko",
+            "Language of CLI messages and of exported plan documents: ko or en.",
+        ),
+        Setting(
+            "pdf_font",
+            "SOCIALOPS_PDF_FONT",
+            "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+            "TrueType font with Hangul for PDF exports (Debian: fonts-nanum).",
+        ),
+        Setting(
             "alert_min_posts",
             "SOCIALOPS_ALERT_MIN_POSTS",
             "5",
@@ -138,3 +157,11 @@ def workers(override: int | None = None) -> int:
     if n < 0:
         raise SettingsError("SOCIALOPS_WORKERS must be 0 (one per core) or more.")
     return n or (os.cpu_count() or 1)
+
+
+def lang(override: str | None = None) -> str:
+    """``ko`` (the default) or ``en``."""
+    value = get("lang", override).strip().lower()
+    if value not in ("ko", "en"):
+        raise SettingsError(f"SOCIALOPS_LANG must be ko or en, not {value!r}.")
+    return value

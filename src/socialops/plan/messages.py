@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from socialops.errors import SocialopsError
+from socialops.settings import SETTINGS
 
 __all__ = ["MESSAGES", "PlanError", "default_lang", "plan_text"]
 
@@ -172,8 +173,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def default_lang() -> str:
-    lang = os.environ.get("SOCIALOPS_LANG", "ko").strip().lower()
-    return lang if lang in ("ko", "en") else "ko"
+    """The ``lang`` setting (``SOCIALOPS_LANG``), Korean when unset or unusable."""
+    value = os.environ.get(SETTINGS["lang"].env) or SETTINGS["lang"].default
+    value = value.strip().lower()
+    return value if value in ("ko", "en") else "ko"
 
 
 def plan_text(code: str, lang: str, **params: Any) -> str:
