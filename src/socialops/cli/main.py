@@ -50,6 +50,7 @@ def _register() -> None:
         ingest_cmd,
         listen_cmd,
         nlp_cmd,
+        plan_cmd,
         report_cmd,
         web_cmd,
     )
@@ -63,6 +64,7 @@ def _register() -> None:
         alerts_cmd,
         demo_cmd,
         web_cmd,
+        plan_cmd,
     ):
         mod.register(app)
 

@@ -1,0 +1,275 @@
+"""``socialops plan``: campaign plans from the command line.
+
+The CLI acts with the workspace owner's rights (whoever can run it can read the workspace files);
+``--as`` names who acts, for the plan's history and approvals.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from socialops import settings
+from socialops.cli import common
+
+__all__ = ["register"]
+
+plan_app = typer.Typer(
+    help="Campaign plans: templates, new, list, show, edit, move through review, export.",
+    no_args_is_help=True,
+)
+
+_AS = typer.Option(None, "--as", help="Who acts (default: the login name).")
+_JSON = typer.Option(False, "--json", help="Print JSON.")
+
+
+def _actor(value: str | None) -> str:
+    if value:
+        return value.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _ws() -> Any:
+    from socialops.store.workspace import Workspace
+
+    return Workspace.open(common.state.workspace)
+
+
+def _today(value: str | None) -> date | None:
+    from socialops.plan.service import parse_day
+
+    return parse_day(value, "--today") if value else None
+
+
+@plan_app.command("templates")
+def templates_cmd(
+    lang: str = typer.Option(None, "--lang", help="ko or en (default: SOCIALOPS_LANG)."),
+    as_json: bool = _JSON,
+) -> None:
+    """List the plan templates."""
+    from socialops.plan.templates import list_templates
+
+    items = list_templates(settings.lang(lang))
+    if as_json:
+        common.print_json(items)
+        return
+    for t in items:
+        common.console.print(f"[bold]{t['name']}[/bold]  {t['title']}", highlight=False)
+        common.console.print(f"  {t['description']}", highlight=False, soft_wrap=True)
+
+
+@plan_app.command("channels")
+def channels_cmd(as_json: bool = _JSON) -> None:
+    """List the channel knowledge base (built in, plus the workspace's channels.json)."""
+    from dataclasses import asdict
+
+    from socialops.plan.channels import load_channels
+
+    channels = load_channels(_ws())
+    if as_json:
+        common.print_json({k: asdict(c) for k, c in channels.items()})
+        return
+    for key, c in channels.items():
+        api = "write API" if c.write_api else "no write API"
+        common.console.print(
+            f"{key:<20} {c.name_ko} / {c.name_en}  ({', '.join(c.types)}; {api})", highlight=False
+        )
+
+
+@plan_app.command("new")
+def new_cmd(
+    template: str = typer.Option(..., "--template", "-t", help="Template name."),
+    name: str = typer.Option(..., "--name", help="The plan's name."),
+    start: str = typer.Option(..., "--start", help="First day, YYYY-MM-DD."),
+    end: str = typer.Option(..., "--end", help="Last day, YYYY-MM-DD."),
+    budget: int = typer.Option(None, "--budget", help="Total budget in KRW."),
+    topic: list[str] = typer.Option(
+        [], "--topic", help="A tracked topic the campaign is about (repeat; first = own brand)."
+    ),
+    actor: str = _AS,
+    as_json: bool = _JSON,
+) -> None:
+    """Create a draft plan from a template; prints the plan id."""
+    from socialops.plan.service import create_from_template, parse_day
+
+    plan = create_from_template(
+        _ws(),
+        template,
+        name=name,
+        start=parse_day(start, "--start"),
+        end=parse_day(end, "--end"),
+        actor=_actor(actor),
+        budget_krw=budget,
+        topics=topic or None,
+    )
+    if as_json:
+        common.print_json({"plan_id": plan.plan_id, "state": plan.state, "version": plan.version})
+        return
+    typer.echo(plan.plan_id)
+
+
+@plan_app.command("list")
+def list_cmd(as_json: bool = _JSON) -> None:
+    """List the workspace's plans, newest first."""
+    from socialops.plan.store import PlanStore
+
+    rows = PlanStore(_ws()).list()
+    if as_json:
+        common.print_json(rows)
+        return
+    for r in rows:
+        common.console.print(
+            f"{r['plan_id']}  {r['state']:<9} {r['start_date']}..{r['end_date']}  {r['name']}",
+            highlight=False,
+        )
+
+
+@plan_app.command("show")
+def show_cmd(
+    plan_id: str = typer.Argument(..., help="Plan id (see `socialops plan list`)."),
+    today: str = typer.Option(None, "--today", help="Measure as of this day (default: today)."),
+    as_json: bool = _JSON,
+) -> None:
+    """Show a plan with its KPI targets, actuals, pacing and calendar warnings."""
+    from socialops.plan.service import plan_summary
+    from socialops.plan.store import PlanStore
+
+    ws = _ws()
+    plan = PlanStore(ws).get(plan_id)
+    summary = plan_summary(ws, plan, today=_today(today))
+    if as_json:
+        common.print_json(summary)
+        return
+    common.console.print(
+        f"[bold]{plan.name}[/bold]  ({plan.plan_id}, {plan.state}, v{plan.version})  "
+        f"{plan.start}..{plan.end} {plan.timezone}",
+        highlight=False,
+    )
+    common.console.print(f"objectives: {', '.join(plan.objectives)}", highlight=False)
+    common.console.print(f"channels: {', '.join(plan.channel_keys())}", highlight=False)
+    common.console.print(
+        f"budget: {plan.budget_total_krw:,} KRW; utm_campaign={plan.utm.campaign}", highlight=False
+    )
+    actuals = summary["actuals"]
+    common.console.print(
+        f"as of {actuals['as_of']} ({actuals['elapsed'] * 100:.0f}% of the period)",
+        highlight=False,
+    )
+    for row in actuals["rows"]:
+        where = row.get("channel") or row.get("topic") or "all"
+        actual = "-" if row["actual"] is None else f"{row['actual']:,.4g}"
+        common.console.print(
+            f"  {row['kpi']:<22} {where:<18} target {row['target']:,.4g}  actual {actual}  "
+            f"{row['status']}",
+            highlight=False,
+        )
+    common.warn([w["en"] for w in summary["warnings"] if w.get("level") != "info"])
+
+
+@plan_app.command("edit")
+def edit_cmd(
+    plan_id: str = typer.Argument(..., help="Plan id."),
+    file: Path = typer.Option(
+        ..., "--file", "-f", help="The plan as JSON (the shape of `plan show --json`)."
+    ),
+    actor: str = _AS,
+    as_json: bool = _JSON,
+) -> None:
+    """Replace a plan's content from a JSON file; refused whole when anything is wrong."""
+    from socialops.errors import InputFileError
+    from socialops.plan.service import update_plan
+
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputFileError(f"Cannot read {file} as JSON: {exc}. Fix the file.") from None
+    if not isinstance(doc, dict):
+        raise InputFileError(f"{file} must hold one JSON object (a plan).")
+    for key in ("actuals", "warnings"):
+        doc.pop(key, None)
+    base = doc.get("version")
+    if not isinstance(base, int):
+        raise InputFileError(
+            f"{file} has no whole-number 'version': start from `plan show --json`."
+        )
+    plan = update_plan(_ws(), plan_id, doc, base_version=base, actor=_actor(actor))
+    if as_json:
+        common.print_json({"plan_id": plan.plan_id, "version": plan.version})
+        return
+    typer.echo(f"saved {plan.plan_id} (version {plan.version})")
+
+
+@plan_app.command("move")
+def move_cmd(
+    plan_id: str = typer.Argument(..., help="Plan id."),
+    action: str = typer.Argument(
+        ..., help="submit | withdraw | reject | approve | start | finish | reopen"
+    ),
+    note: str = typer.Option("", "--note", help="Why (required to reject)."),
+    actor: str = _AS,
+    as_json: bool = _JSON,
+) -> None:
+    """Move a plan through review: draft → in_review → approved → running → done."""
+    from socialops.plan.store import PlanStore
+    from socialops.plan.workflow import transition
+
+    plan = transition(
+        PlanStore(_ws()),
+        plan_id,
+        action.strip().lower(),
+        actor=_actor(actor),
+        role="owner",
+        note=note,
+    )
+    if as_json:
+        common.print_json(
+            {"plan_id": plan.plan_id, "state": plan.state, "approvals": plan.approvals}
+        )
+        return
+    typer.echo(f"{plan.plan_id}: {plan.state}")
+
+
+@plan_app.command("export")
+def export_cmd(
+    plan_id: str = typer.Argument(..., help="Plan id."),
+    fmt: str = typer.Option(..., "--format", "-f", help="html | pdf | ics | xlsx | json"),
+    out: Path = typer.Option(..., "--out", "-o", help="The file to write."),
+    lang: str = typer.Option(None, "--lang", help="ko or en (default: SOCIALOPS_LANG)."),
+    today: str = typer.Option(None, "--today", help="Measure as of this day (default: today)."),
+    as_json: bool = _JSON,
+) -> None:
+    """Write the plan as a document (HTML, PDF), calendar (ICS) or workbook (XLSX)."""
+    from socialops.plan.export import export_plan
+    from socialops.plan.store import PlanStore
+
+    ws = _ws()
+    plan = PlanStore(ws).get(plan_id)
+    data = export_plan(
+        ws, plan, fmt.strip().lower(), settings.lang(lang), out=out, today=_today(today)
+    )
+    if as_json:
+        common.print_json({"plan_id": plan_id, "format": fmt, "out": str(out), "bytes": len(data)})
+        return
+    typer.echo(f"wrote {out} ({len(data):,} bytes)")
+
+
+@plan_app.command("delete")
+def delete_cmd(plan_id: str = typer.Argument(..., help="Plan id.")) -> None:
+    """Delete a plan."""
+    from socialops.plan.store import PlanStore
+
+    PlanStore(_ws()).delete(plan_id)
+    typer.echo(f"deleted {plan_id}")
+
+
+def register(app: typer.Typer) -> None:
+    """Adds the ``plan`` group to ``app``."""
+    app.add_typer(plan_app, name="plan")

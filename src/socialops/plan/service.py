@@ -1,0 +1,97 @@
+"""What the CLI, the web pages and the API do with plans, in one place (views stay thin)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from socialops.plan.messages import PlanError
+from socialops.plan.model import Plan
+from socialops.plan.store import PlanStore
+from socialops.plan.workflow import check_edit
+from socialops.store.workspace import Workspace
+
+__all__ = ["create_from_template", "parse_day", "plan_summary", "update_plan"]
+
+
+def parse_day(value: str, what: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise PlanError("plan.bad_date", field=what, value=value[:40]) from None
+
+
+def create_from_template(
+    ws: Workspace,
+    template: str,
+    *,
+    name: str,
+    start: date,
+    end: date,
+    actor: str,
+    budget_krw: int | None = None,
+    topics: list[str] | None = None,
+) -> Plan:
+    """A new draft plan from a template, saved; refused whole when anything is wrong."""
+    from socialops.plan.templates import plan_from_template
+
+    if end < start:  # checked first so the message is about the dates, not the calendar
+        raise PlanError("plan.dates_order", start=start, end=end)
+    if topics:
+        _check_topics(ws, topics)
+    plan = plan_from_template(
+        template,
+        plan_name=name,
+        start=start,
+        end=end,
+        ws=ws,
+        budget_krw=budget_krw,
+        topics=topics,
+    )
+    return PlanStore(ws).create(plan, actor=actor)
+
+
+def _check_topics(ws: Workspace, topics: list[str]) -> None:
+    from socialops.listen.topics import resolve_topics
+
+    resolve_topics(ws, topics)  # TopicError names an unknown topic
+
+
+def update_plan(
+    ws: Workspace, plan_id: str, doc: dict[str, Any], *, base_version: int, actor: str
+) -> Plan:
+    """Replace a plan's content with ``doc`` (the JSON shape of ``Plan.to_dict``).
+
+    What the workflow owns (state, approvals, history, version, dates of record) is kept from
+    the stored plan; the edit must be allowed in the plan's state.
+    """
+    store = PlanStore(ws)
+    old = store.get(plan_id)
+    doc = dict(doc)
+    for key in ("plan_id", "state", "approvals", "history", "version", "created_at", "updated_at"):
+        doc[key] = old.to_dict()[key]
+    new = Plan.from_dict(doc)
+    check_edit(old, new)
+    return store.save(new, base_version=base_version, actor=actor)
+
+
+def plan_summary(ws: Workspace, plan: Plan, *, today: date | None = None) -> dict[str, Any]:
+    """The plan as JSON with its plan vs actual, calendar warnings and recommendation."""
+    from socialops.plan.actuals import plan_vs_actual
+    from socialops.plan.calendar import calendar_warnings
+    from socialops.plan.channels import load_channels
+
+    channels = load_channels(ws)
+    out = plan.to_dict()
+    out["actuals"] = plan_vs_actual(ws, plan, today=today).to_dict()
+    out["warnings"] = [_plain(w) for w in calendar_warnings(plan, channels)]
+    return out
+
+
+def _plain(obj: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(obj) and not isinstance(obj, type):
+        d = asdict(obj)
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in d.items()}
+    return obj
