@@ -169,6 +169,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{state}' 상태의 계획은 고칠 수 없습니다. 고치려면 먼저 '초안으로 되돌리기'를 해 주세요.",
         "A plan that is '{state}' cannot be edited: reopen it as a draft first.",
     ),
+    # content calendar, ICS and UTM links (socialops.plan.calendar, .ics, .utm)
+    "plan.bad_rrule": (
+        "반복 규칙 '{value}'을(를) 쓸 수 없습니다: {why_ko}. 예: FREQ=WEEKLY;BYDAY=TU;COUNT=8 "
+        "(매주 화요일, 8회).",
+        "The recurrence rule '{value}' cannot be used: {why_en}. Example: "
+        "FREQ=WEEKLY;BYDAY=TU;COUNT=8 (every Tuesday, 8 times).",
+    ),
+    "plan.item_rrule": (
+        "콘텐츠 '{title}'의 반복 규칙 '{value}'을(를) 쓸 수 없습니다: {why_ko}. 예: "
+        "FREQ=WEEKLY;BYDAY=TU;COUNT=8 (매주 화요일, 8회).",
+        "The recurrence rule '{value}' of calendar item '{title}' cannot be used: {why_en}. "
+        "Example: FREQ=WEEKLY;BYDAY=TU;COUNT=8 (every Tuesday, 8 times).",
+    ),
+    "plan.bad_url": (
+        "링크 '{value}'에 UTM 태그를 붙일 수 없습니다. http:// 또는 https://로 시작하는 주소를 "
+        "입력해 주세요.",
+        "Cannot tag the link '{value}' with UTM parameters: use an address that starts with "
+        "http:// or https://.",
+    ),
+    "plan.commerce_days": (
+        "커머스 기념일 데이터 '{file}'이(가) 올바르지 않습니다: {detail}.",
+        "The commerce days data '{file}' is malformed: {detail}.",
+    ),
 }
 
 
