@@ -65,6 +65,7 @@ def _register() -> None:
         demo_cmd,
         web_cmd,
         plan_cmd,
+        __import__("socialops.cli.metrics_cmd", fromlist=["register"]),
     ):
         mod.register(app)
 

@@ -192,6 +192,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "커머스 기념일 데이터 '{file}'이(가) 올바르지 않습니다: {detail}.",
         "The commerce days data '{file}' is malformed: {detail}.",
     ),
+    # metrics and conversions imports (socialops.measure.metrics)
+    "metrics.file": (
+        "파일 '{file}'을(를) 읽을 수 없습니다: {detail}. CSV(UTF-8 또는 CP949) 파일인지 확인해 "
+        "주세요.",
+        "Cannot read '{file}': {detail}. Import a CSV file (UTF-8 or CP949).",
+    ),
+    "metrics.empty": (
+        "파일 '{file}'에 머리글과 데이터 행이 없습니다.",
+        "'{file}' has no header and data rows.",
+    ),
+    "metrics.unknown_preset": (
+        "가져오기 프리셋 '{name}'이(가) 없습니다. 가능한 프리셋: {choices}.",
+        "No import preset '{name}': use one of {choices}.",
+    ),
+    "metrics.wrong_shape": (
+        "'{file}'에 '{preset}' 프리셋에 필요한 열이 없습니다: {missing} (파일의 열: {found}). "
+        "다른 프리셋: {choices}.",
+        "'{file}' lacks the columns the '{preset}' preset needs: {missing} (the file has: "
+        "{found}). Presets: {choices}.",
+    ),
+    "metrics.bad_option": (
+        "'{preset}' 프리셋에는 '{option}' 옵션을 쓸 수 없거나 값 '{value}'이(가) 올바르지 "
+        "않습니다{hint}.",
+        "The '{preset}' preset does not take option '{option}' with value '{value}'{hint}.",
+    ),
 }
 
 

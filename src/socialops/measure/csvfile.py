@@ -1,0 +1,89 @@
+"""Read a small delimited text file (a metrics or conversions export) whole: encoding
+(UTF-8, UTF-8 with BOM, CP949 — :func:`socialops.listen.readers.detect_encoding`), delimiter,
+header and rows with their line numbers.
+
+Metric exports are small (thousands of rows), so the file is read in one go; a file over
+:data:`MAX_BYTES` is refused rather than half-read.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from socialops.errors import SocialopsError
+from socialops.listen.readers import detect_delimiter, detect_encoding
+from socialops.plan.messages import PlanError
+
+__all__ = ["MAX_BYTES", "CsvTable", "norm_header", "read_csv"]
+
+MAX_BYTES = 50 * 1024 * 1024
+_SEP = re.compile(r"[\s_\-/().:]+")
+
+
+def norm_header(name: str) -> str:
+    """A header reduced for matching: lowercase, no BOM, spaces, ``_ - / ( ) . :``."""
+    return _SEP.sub("", name.replace("\ufeff", "").strip().lower())
+
+
+@dataclass
+class CsvTable:
+    path: Path
+    sha256: str
+    encoding: str
+    delimiter: str
+    header: list[str]
+    # (line number in the file, fields); blank lines are left out
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    bad_lines: set[int] = field(default_factory=set)  # lines that did not decode
+
+
+def read_csv(path: Path, delimiter: str | None = None) -> CsvTable:
+    """The whole file; :class:`PlanError` ``metrics.file`` when it cannot be read as text."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise PlanError(
+                "metrics.file", file=path.name, detail=f"larger than {MAX_BYTES // 2**20} MB"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PlanError("metrics.file", file=path.name, detail=exc.strerror or str(exc)) from None
+    try:
+        encoding = detect_encoding(data, complete=True)
+    except SocialopsError:
+        raise PlanError("metrics.file", file=path.name, detail="not a text file") from None
+    digest = hashlib.sha256(data).hexdigest()
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    if encoding == "utf-8-sig":
+        data = data[3:]
+    text = data.decode(codec, errors="replace")
+    if not text.strip():
+        raise PlanError("metrics.empty", file=path.name)
+    delim = delimiter or detect_delimiter(text[:65536], hint_ext=path.suffix.lower())
+    table = CsvTable(path, digest, encoding, delim, [])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    try:
+        header: list[str] | None = None
+        start = 1
+        for fields in reader:
+            line = start
+            start = reader.line_num + 1
+            if not any(f.strip() for f in fields):
+                continue
+            if header is None:
+                header = [f.replace("\ufeff", "").strip() for f in fields]
+                continue
+            if any("\ufffd" in f for f in fields):
+                table.bad_lines.add(line)
+            table.rows.append((line, fields))
+    except csv.Error as exc:
+        raise PlanError("metrics.file", file=path.name, detail=f"line {start}: {exc}") from None
+    if header is None:
+        raise PlanError("metrics.empty", file=path.name)
+    table.header = header
+    return table
