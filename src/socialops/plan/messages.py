@@ -169,6 +169,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{state}' 상태의 계획은 고칠 수 없습니다. 고치려면 먼저 '초안으로 되돌리기'를 해 주세요.",
         "A plan that is '{state}' cannot be edited: reopen it as a draft first.",
     ),
+    # exports (socialops.plan.export)
+    "plan.export_format": (
+        "내보내기 형식 '{value}'은(는) 지원하지 않습니다. 가능한 형식: {choices}.",
+        "Cannot export as '{value}': use one of {choices}.",
+    ),
+    "plan.export_lang": (
+        "문서 언어 '{value}'은(는) 지원하지 않습니다. ko 또는 en을 써 주세요.",
+        "Cannot write the document in '{value}': use ko or en.",
+    ),
+    "plan.pdf_font": (
+        "PDF에 쓸 한글 글꼴 '{path}'을(를) 열 수 없습니다. fonts-nanum 패키지를 설치하거나 "
+        "SOCIALOPS_PDF_FONT에 한글 TrueType 글꼴(.ttf) 경로를 지정해 주세요.",
+        "Cannot open the Hangul font '{path}' for the PDF: install the fonts-nanum package or "
+        "set SOCIALOPS_PDF_FONT to a TrueType font (.ttf) with Hangul.",
+    ),
     # content calendar, ICS and UTM links (socialops.plan.calendar, .ics, .utm)
     "plan.bad_rrule": (
         "반복 규칙 '{value}'을(를) 쓸 수 없습니다: {why_ko}. 예: FREQ=WEEKLY;BYDAY=TU;COUNT=8 "
