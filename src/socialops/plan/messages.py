@@ -144,6 +144,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "템플릿 '{name}'이(가) 없습니다. 가능한 템플릿: {choices}.",
         "No template '{name}': use one of {choices}.",
     ),
+    # channel knowledge base and templates (socialops.plan.channels, socialops.plan.templates)
+    "plan.channels_file": (
+        "채널 파일 '{file}'을(를) 쓸 수 없습니다: {where} — {problem_ko}. 파일을 고친 뒤 다시 "
+        "시도해 주세요.",
+        "Cannot use the channel file '{file}': {where}: {problem_en}. Fix the file and try again.",
+    ),
+    "plan.template_file": (
+        "템플릿 '{name}'을(를) 쓸 수 없습니다: {where} — {problem_ko}.",
+        "Cannot use the template '{name}': {where}: {problem_en}.",
+    ),
     "plan.stale": (
         "다른 사용자가 먼저 이 계획을 바꿨습니다 (버전 {current}). 새로 고친 뒤 다시 저장해 "
         "주세요.",
