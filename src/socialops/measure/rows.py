@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 _EMPTY = {"", "-", "n/a", "na", "nan", "null", "none", "#n/a"}
-_NUM_JUNK = re.compile(r"[,\s₩원]|krw", re.IGNORECASE)
+_NUM_JUNK = re.compile(r"[,\s₩￦원]|krw", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})\s*[-./]\s*(\d{1,2})\.?$")
 _DAY = re.compile(r"^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?$")
 _DAY_PREFIX = re.compile(r"^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?(?:[ T].*)?$")
@@ -124,7 +124,7 @@ def _cell(fields: list[str], col: dict[str, int], name: str) -> str:
 
 
 def parse_count(text: str, what: str) -> float | None:
-    """A non-negative number (thousands separators, ₩ and 원 allowed); ``None`` when empty."""
+    """A non-negative number (thousands separators, ₩, ￦ and 원 allowed); ``None`` when empty."""
     s = text.strip()
     if s.lower() in _EMPTY:
         return None
