@@ -60,7 +60,7 @@ def sample_plan(items: int = 12, *, hostile: bool = False) -> Plan:
             )
         )
     if items:
-        calendar[0].recurrence = "FREQ=WEEKLY;BYDAY=MO;COUNT=4"
+        calendar[0].recurrence = "FREQ=WEEKLY;COUNT=4"
     if hostile and calendar:
         calendar[0].copy = f"할인 안내 {SCRIPT} 끝"
         calendar[0].title = "<b>굵게</b> & 특가"

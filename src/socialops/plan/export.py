@@ -461,7 +461,7 @@ def _calendar(
         "special_days": [
             {
                 "day": s.day,
-                "day_text": s.day.isoformat(),
+                "day_text": _span(s.day, getattr(s, "end", None)),
                 "name": s.name_en if lang == "en" else s.name_ko,
                 "kind": label(f"special.{s.kind}", lang),
             }
@@ -480,6 +480,11 @@ def _calendar(
         ],
         "items": len(plan.calendar),
     }
+
+
+def _span(day: date, end: date | None) -> str:
+    """``2026-11-01`` or, for a period, ``2026-11-01 ~ 2026-11-15``."""
+    return f"{day.isoformat()} ~ {end.isoformat()}" if end and end != day else day.isoformat()
 
 
 def _day(day: date, special_by_day: dict[date, list[str]], lang: str) -> dict[str, Any]:
