@@ -719,7 +719,7 @@ def _too_long(plan: Plan, channels: Mapping[str, Channel]) -> list[CalendarWarni
         limit = text_limit(ch, item.format or None)
         if limit is None:
             continue
-        length = copy_length(ch, item.copy)
+        length = copy_length(ch, item.copy, item.format or None)
         if length <= limit:
             continue
         fmt = f" {item.format}" if item.format else ""
