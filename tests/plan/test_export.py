@@ -173,3 +173,28 @@ def test_export_without_a_workspace_has_no_actuals(tmp_path: Path) -> None:
     assert {r["status"] for r in doc["kpis"]["rows"]} == {"no_data"}
     body = json.loads(export_plan(None, plan, "json", "en"))
     assert body["actuals"] is None and body["name"] == NAME
+
+
+def test_document_channel_mix_with_the_recommendations_scores(workspace: Workspace) -> None:
+    from socialops.plan.recommend import recommend
+
+    plan = sample_plan()
+    channels = load_channels(workspace)
+    scores = {r.channel: r for r in recommend(plan, channels)}
+    mix = plan_document(workspace, plan, "ko", TODAY)["channels"]
+    assert [r["channel"] for r in mix["rows"]] == plan.channel_keys()
+    for row in mix["rows"]:
+        rec = scores[row["channel"]]
+        assert row["name"] == channels[row["channel"]].name_ko
+        assert row["score"] == rec.score
+        assert sum(row["breakdown"].values()) == pytest.approx(rec.score, abs=0.05)
+    x = next(r for r in mix["rows"] if r["channel"] == "x")
+    assert x["override_reason"] == "실시간 이벤트 안내" and x["role"] == "보조"
+    assert x["reasons"]  # none recorded in the plan: the recommendation's own reasons
+    insta = mix["rows"][0]
+    assert insta["reasons"] == ["20~30대 여성 이용률이 높음"] and insta["role"] == "주력"
+    assert "목표 적합" in insta["breakdown_text"]
+    best_other = max(
+        (r for r in scores.values() if r.channel not in plan.channel_keys()), key=lambda r: r.score
+    )
+    assert mix["not_chosen"][0]["channel"] == best_other.channel

@@ -221,7 +221,9 @@ def _channel_mix(
                 "score": score,
                 "score_text": "—" if score is None else f"{score:.0f}",
                 "breakdown": dict(rec.breakdown) if rec else {},
-                "breakdown_text": ", ".join(f"{k} {v:.0f}" for k, v in rec.breakdown.items())
+                "breakdown_text": ", ".join(
+                    f"{label(f'component.{k}', lang)} {v:.0f}" for k, v in rec.breakdown.items()
+                )
                 if rec
                 else "",
                 "reasons": [r for r in c.reasons if r] or rec_reasons,

@@ -542,7 +542,7 @@ class _Writer:
         if p["crisis_levels"]:
             self.h2(L["field.crisis_levels"])
             self.table(
-                [L["field.level"], L["field.name"], L["field.trigger"], L["field.actions"]],
+                [L["field.level"], L["field.level_name"], L["field.trigger"], L["field.actions"]],
                 [12, 30, 70, 70],
                 [
                     [

@@ -1,9 +1,10 @@
 """Korean and English labels of plan documents (exports): sections, fields and choices.
 
 One table, ``key -> (ko, en)``. Keys are namespaced: ``section.*`` (document sections),
-``field.*`` (column and row names), and one namespace per choice of the plan model
+``sheet.*`` (workbook sheets), ``field.*`` (column and row names), ``component.*`` (parts of
+the channel recommendation's score), and one namespace per choice of the plan model
 (``objective.*``, ``state.*``, ``role.*``, ``budget.*``, ``status.*``, ``gender.*``,
-``customer.*``, ``kpi_status.*``, ``action.*``, ``weekday.*``, ``warning.*``, ``unit.*``).
+``customer.*``, ``kpi_status.*``, ``action.*``, ``weekday.*``, ``warning.*``, ``special.*``).
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "field.within_minutes": ("처리 시한(분)", "Within (min)"),
     "field.crisis_levels": ("위기 단계", "Crisis levels"),
     "field.level": ("단계", "Level"),
+    "field.level_name": ("단계 이름", "Name"),
     "field.trigger": ("발생 조건", "Trigger"),
     "field.actions": ("조치", "Actions"),
     "field.min_negative_share": ("부정 비율 하한", "Min. negative share"),
@@ -147,6 +149,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "objective.customer_service": ("고객 서비스(CRM)", "Customer service (CRM)"),
     "objective.company_news": ("회사 소식·홍보", "Company news and PR"),
     "objective.public_policy": ("정책 홍보·민원", "Public policy PR and civil complaints"),
+    # components of the channel recommendation's score (socialops.plan.recommend)
+    "component.objective": ("목표 적합", "objective fit"),
+    "component.audience": ("타깃 도달", "audience"),
+    "component.traits": ("채널 특성", "traits"),
+    "component.budget": ("예산", "budget"),
+    "component.listening": ("리스닝", "listening"),
+    "component.performance": ("채널 성과", "performance"),
     # plan states
     "state.draft": ("초안", "Draft"),
     "state.in_review": ("검토 중", "In review"),
