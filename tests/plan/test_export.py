@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from export_samples import LINK, NAME, sample_plan
 from icalendar import Calendar
+from openpyxl import load_workbook
 
 from socialops.measure.kpis import LIBRARY
+from socialops.measure.metrics import import_metrics
 from socialops.plan.calendar import occurrences
 from socialops.plan.channels import load_channels
 from socialops.plan.export import FORMATS, export_plan, plan_document, write_atomic
 from socialops.plan.messages import PlanError
-from socialops.plan.model import validate_plan
+from socialops.plan.model import (
+    BudgetLine,
+    ChannelChoice,
+    KpiTarget,
+    Plan,
+    UtmScheme,
+    validate_plan,
+)
 from socialops.store.workspace import Workspace
 
 TODAY = date(2026, 3, 15)
@@ -198,3 +210,44 @@ def test_document_channel_mix_with_the_recommendations_scores(workspace: Workspa
         (r for r in scores.values() if r.channel not in plan.channel_keys()), key=lambda r: r.score
     )
     assert mix["not_chosen"][0]["channel"] == best_other.channel
+
+
+def test_exports_show_plan_vs_actual_on_real_post_metrics(
+    workspace: Workspace, shared_file: Callable[[str], Path]
+) -> None:
+    """The UCI Facebook metrics file (2014): actuals, pacing and badges in HTML, XLSX and PDF."""
+    fb_file = shared_file("facebook_metrics/dataset_Facebook.csv")
+    import_metrics(workspace, fb_file, "facebook-metrics")
+    fb = pd.read_csv(fb_file, sep=";")
+    part = fb[(fb["Month"] >= 3) & (fb["Month"] <= 8)]
+    reach = int(part["T_Reach"].sum())
+    engagements = int(part["T_Interactions"].sum())
+    plan = Plan(
+        plan_id="p-fb",
+        name="2014 페이스북 캠페인",
+        start=date(2014, 3, 1),
+        end=date(2014, 8, 31),
+        objectives=["sales_promotion"],
+        channels=[ChannelChoice("facebook")],
+        budget_total_krw=6_000_000,
+        budget=[BudgetLine("facebook", "paid", 6_000_000)],
+        utm=UtmScheme("spring14", sources={"facebook": "fb"}),
+        kpis=[
+            KpiTarget("reach", reach * 2, channel="facebook"),  # half way: off track
+            KpiTarget("engagements", engagements),  # exactly: on track
+        ],
+    )
+    today = date(2014, 9, 15)
+    html = export_plan(workspace, plan, "html", "ko", today=today).decode()
+    assert html.count('class="badge off_track"') == 1 and html.count('class="badge on_track"') == 1
+    assert f"{reach:,}" in html and f"{reach * 2:,}" in html and "50.0%" in html
+    book = load_workbook(io.BytesIO(export_plan(workspace, plan, "xlsx", "en", today=today)))
+    rows = list(book["KPI"].iter_rows(min_row=2, max_row=3, values_only=True))
+    assert [r[6] for r in rows] == [reach, engagements]  # actuals, as numbers
+    assert rows[0][8] == pytest.approx(0.5) and rows[0][9] == "Off track"
+    assert rows[1][9] == "On track"
+    from pypdf import PdfReader
+
+    pdf = PdfReader(io.BytesIO(export_plan(workspace, plan, "pdf", "ko", today=today)))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "미달 경고" in text and "순항" in text and f"{reach:,}" in text
