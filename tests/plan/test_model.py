@@ -211,3 +211,11 @@ def test_budget_sum_rule(total: int, split: float, drift: int) -> None:
         check(plan)
     else:
         assert _code(plan) == "plan.budget_sum"
+
+
+def test_bad_recurrence_rule_is_refused() -> None:
+    plan = make_plan()
+    plan.calendar[0].recurrence = "FREQ=SOMETIMES"
+    assert _code(plan) in ("plan.bad_rrule", "plan.item_rrule")
+    plan.calendar[0].recurrence = "FREQ=WEEKLY;BYDAY=TU;COUNT=4"
+    check(plan)

@@ -259,7 +259,7 @@ def _parse_local(value: Any, what: str) -> datetime:
     return parsed.replace(tzinfo=None)
 
 
-def _only(cls: type, d: dict[str, Any]) -> dict[str, Any]:
+def _only(cls: Any, d: dict[str, Any]) -> dict[str, Any]:
     names = cls.__dataclass_fields__
     unknown = sorted(set(d) - set(names))
     if unknown:
@@ -427,6 +427,8 @@ def _validate_utm(plan: Plan, chosen: set[str]) -> None:
 
 
 def _validate_calendar(plan: Plan, chosen: set[str], segments: set[str]) -> None:
+    from socialops.plan.calendar import validate_recurrence  # calendar imports this module
+
     ids: set[str] = set()
     for item in plan.calendar:
         if not item.item_id or item.item_id in ids:
@@ -453,6 +455,8 @@ def _validate_calendar(plan: Plan, chosen: set[str], segments: set[str]) -> None
             )
         if item.link and not re.match(r"^https?://[^\s]+$", item.link):
             raise PlanError("plan.bad_link", title=item.title, value=item.link[:60])
+        if item.recurrence:
+            validate_recurrence(item.recurrence, item.title)
 
 
 def _validate_policy(policy: Policy, chosen: set[str]) -> None:
