@@ -122,9 +122,14 @@ def test_channel_that_cannot_report_a_metric() -> None:
     check_measurable(plan, KpiTarget("impressions", 10_000, channel="x"))
     check_measurable(plan, KpiTarget("reach", 10_000, channel="instagram"))
     check_measurable(plan, KpiTarget("reach", 10_000))  # all channels: those that report it
-    chat = _plan(channels=[ChannelChoice("kakao_openchat")])
-    err = _refusal(chat, KpiTarget("posts", 10, channel="kakao_openchat"))
-    assert "open chat" in err.text("en")
+    chat = _plan(channels=[ChannelChoice("kakaotalk_openchat")])
+    err = _refusal(chat, KpiTarget("posts", 10, channel="kakaotalk_openchat"))
+    assert "open chat" in err.text("en") and "오픈채팅" in err.text("ko")
+    # the channel knowledge base (socialops.plan.channels) says what each channel reports
+    band = _plan(channels=[ChannelChoice("naver_band")])
+    err = _refusal(band, KpiTarget("ctr", 1, channel="naver_band"))
+    assert "does not report clicks" in err.text("en") and "knowledge base" in err.text("en")
+    check_measurable(band, KpiTarget("conversation_rate", 1, channel="naver_band"))
 
     @dataclass
     class Info:

@@ -275,6 +275,17 @@ def test_listening_actuals(film_ws: Workspace) -> None:
     # the whole window, once ended
     done = plan_vs_actual(film_ws, plan, today=date(2014, 9, 1))
     assert done.rows[0].actual == mine["mentions"] and done.rows[0].pacing == pytest.approx(0.5)
+    # a channel's listening: only posts of the channel's platforms (facebook, fb: none here)
+    fb_only = _plan(
+        start,
+        end,
+        [KpiTarget("mentions", 1, topic="명량", channel="facebook")],
+        topics=topics,
+        channels=[ChannelChoice("facebook")],
+    )
+    (row,) = plan_vs_actual(film_ws, fb_only, today=end).rows
+    assert row.status == "no_data" and row.detail["posts_in_scope"] == 0
+    assert "(facebook, fb)" in row.note_en
     # mentions before the plan: the same 17 days before as the baseline
     value, note = baseline(film_ws, plan, kpis[0], lang="en")
     assert value == _recount(film_ws, date(2014, 7, 8), date(2014, 7, 24))["명량"]["mentions"]

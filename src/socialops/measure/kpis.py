@@ -219,9 +219,9 @@ LIBRARY: dict[str, Kpi] = {k.id: k for k in _KPIS}
 SPEND_KPIS: frozenset[str] = frozenset({"cpc", "cpa", "cost_per_engagement"})
 LISTENING_KPIS: frozenset[str] = frozenset(k.id for k in _KPIS if k.source == "listening")
 
-# Post metrics a platform's own analytics do not report, by channel key of the channel knowledge
-# base (socialops.plan.channels). A channel there may also carry a ``metrics`` list of what it
-# reports, which wins over this table.
+# Post metrics a platform's own analytics do not report, by channel key, for channels that the
+# knowledge base (socialops.plan.channels, whose ``metrics`` list of what a channel reports wins)
+# does not describe.
 _GAPS: dict[str, tuple[frozenset[str], str, str]] = {
     "x": (
         frozenset({"reach"}),
@@ -243,7 +243,7 @@ _NO_METRICS = (
     "오픈채팅은 게시물 성과 통계를 제공하지 않습니다",
     "open chat rooms have no post statistics",
 )
-_NO_METRICS_KEYS = frozenset({"kakao_openchat", "kakaotalk_openchat", "open_chat", "openchat"})
+_NO_METRICS_KEYS = frozenset({"kakaotalk_openchat", "kakao_openchat", "open_chat", "openchat"})
 _ALL_FIELDS = frozenset(
     {"reach", "impressions", "engagements", "comments", "likes", "shares", "clicks"}
 )
@@ -252,19 +252,22 @@ _ALL_FIELDS = frozenset(
 def channel_metric_gaps(channel: str, info: Any = None) -> tuple[frozenset[str], str, str]:
     """Post-metric fields ``channel`` cannot report, with the reason in Korean and English.
 
-    ``info``: the channel's entry of the knowledge base; a ``metrics`` list on it (fields the
-    platform reports) overrides the built-in table."""
+    ``info``: the channel's entry of the knowledge base; its ``metrics`` list (fields the
+    platform reports) wins over the built-in table, whose reason is kept when it explains the
+    same gap."""
+    builtin = (_ALL_FIELDS, *_NO_METRICS) if channel in _NO_METRICS_KEYS else None
+    builtin = builtin or _GAPS.get(channel, (frozenset(), "", ""))
     reported = getattr(info, "metrics", None) if info is not None else None
-    if isinstance(reported, list | tuple | set | frozenset) and reported:
-        missing = _ALL_FIELDS - {str(m) for m in reported}
-        return (
-            frozenset(missing),
-            "채널 지식 베이스에 이 채널이 제공하는 지표로 등록되어 있지 않습니다",
-            "the channel knowledge base does not list it among the channel's metrics",
-        )
-    if channel in _NO_METRICS_KEYS:
-        return _ALL_FIELDS, *_NO_METRICS
-    return _GAPS.get(channel, (frozenset(), "", ""))
+    if not isinstance(reported, list | tuple | set | frozenset):
+        return builtin
+    missing = frozenset(_ALL_FIELDS - {str(m) for m in reported})
+    if missing and missing <= builtin[0]:
+        return missing, builtin[1], builtin[2]
+    return (
+        missing,
+        "채널 지식 베이스에 이 채널이 제공하는 지표로 등록되어 있지 않습니다",
+        "the channel knowledge base does not list it among the channel's metrics",
+    )
 
 
 class KpiUnmeasurable(PlanError):
@@ -288,14 +291,23 @@ def _spend_budget(plan: Plan, channel: str | None) -> int:
     return sum(b.amount_krw for b in plan.budget if b.channel == channel)
 
 
+def _builtin_channels() -> Mapping[str, Any]:
+    from socialops.plan.channels import load_channels
+
+    try:
+        return load_channels()
+    except PlanError:  # pragma: no cover - the built-in file is tested by its own tests
+        return {}
+
+
 def check_measurable(
     plan: Plan, target: KpiTarget, channels: Mapping[str, Any] | None = None
 ) -> None:
     """Raise :class:`KpiUnmeasurable` (a :class:`PlanError` ``plan.kpi_unmeasurable``) when the
     plan gives ``target`` no way to be measured; an unknown KPI is ``plan.unknown_kpi``.
 
-    ``channels``: the channel knowledge base (``load_channels``), optional; see
-    :func:`channel_metric_gaps`.
+    ``channels``: the channel knowledge base (``load_channels(ws)``); the built-in one when
+    not given. See :func:`channel_metric_gaps`.
     """
     kpi = LIBRARY.get(target.kpi)
     if kpi is None:
@@ -332,7 +344,9 @@ def check_measurable(
             f"{where_en} has no budget, so the spend is unknown: enter a budget",
         )
     if kpi.source == "post_metrics" and target.channel is not None:
-        info = channels.get(target.channel) if channels else None
+        if channels is None:
+            channels = _builtin_channels()
+        info = channels.get(target.channel)
         gaps, why_ko, why_en = channel_metric_gaps(target.channel, info)
         missing = [f for f in kpi.needs if f in gaps]
         if missing or gaps >= _ALL_FIELDS:

@@ -59,6 +59,19 @@ class Measurer:
             self._store = self._stack.enter_context(src.listening_store(self.ws))
         return self._store
 
+    def platforms(self, channel: str) -> tuple[str, ...]:
+        """Listening ``platform`` values of a plan channel (the knowledge base's)."""
+        from socialops.plan.channels import load_channels
+        from socialops.plan.messages import PlanError
+
+        try:
+            info = load_channels(self.ws).get(channel)
+        except PlanError:
+            info = None
+        if info is not None and info.platforms:
+            return tuple(info.platforms)
+        return src.PLATFORMS.get(channel, (channel,))
+
     def topics(self) -> dict[str, Topic]:
         if self._topics is None:
             from socialops.listen.topics import list_topics
@@ -85,7 +98,7 @@ class Measurer:
             return m
         if not tracked or (target.topic is not None and target.topic not in tracked):
             return m
-        platforms = src.PLATFORMS.get(target.channel, (target.channel,)) if target.channel else ()
+        platforms = self.platforms(target.channel) if target.channel else ()
         key = (window, platforms)
         if key not in self._facts:
             self._facts[key] = src.listening_facts(store, list(tracked.values()), window, platforms)
