@@ -285,3 +285,25 @@ def test_tables_have_the_agreed_keys(workspace: Workspace, tmp_path: Path) -> No
             )
     finally:
         conn.close()
+
+
+def test_xlsx_workbook(workspace: Workspace, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["채널", "게시물ID", "게시일시", "도달", "노출", "참여"])
+    ws.append(["instagram", "ig-1", datetime(2024, 3, 1, 21, 30), 1000, 1500.0, 120])
+    ws.append(["instagram", "ig-2", datetime(2024, 3, 2), 2000, 2500, None])
+    ws.append(["instagram", "ig-3", "soon", 1, 1, 1])
+    p = tmp_path / "insights.xlsx"
+    wb.save(p)
+    res = import_metrics(workspace, p, "post-metrics")
+    assert res.encoding == "xlsx" and (res.rows_read, res.imported, res.rejected) == (3, 2, 1)
+    assert res.rejects == [{"line": 4, "reason": "bad_date", "detail": res.rejects[0]["detail"]}]
+    rows = {r["post_id"]: r for r in post_rows(workspace)}
+    assert rows["ig-1"]["date_precision"] == "minute" and rows["ig-1"]["impressions"] == 1500
+    assert rows["ig-2"]["date_precision"] == "day" and rows["ig-2"]["engagements"] is None

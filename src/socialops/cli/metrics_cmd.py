@@ -36,7 +36,7 @@ def _n(value: Any) -> str:
 
 @metrics_app.command("import")
 def import_cmd(
-    file: Path = typer.Argument(..., help="The CSV file (UTF-8, UTF-8 with BOM or CP949)."),
+    file: Path = typer.Argument(..., help="CSV (UTF-8, UTF-8 with BOM or CP949) or XLSX file."),
     preset: str = typer.Option(
         ..., "--preset", "-p", help="post-metrics | facebook-metrics | conversions."
     ),
@@ -49,7 +49,7 @@ def import_cmd(
     ),
     as_json: bool = _JSON,
 ) -> None:
-    """Import a post-metrics or conversions CSV; a re-import updates rows instead of adding."""
+    """Import post metrics or conversions (CSV or XLSX); a re-import updates, never duplicates."""
     from socialops.measure.metrics import import_metrics
 
     ws = _ws(create=True)

@@ -1,6 +1,7 @@
 """Read a small delimited text file (a metrics or conversions export) whole: encoding
 (UTF-8, UTF-8 with BOM, CP949 — :func:`socialops.listen.readers.detect_encoding`), delimiter,
-header and rows with their line numbers.
+header and rows with their line numbers. An Excel workbook (``.xlsx``; its first sheet) is read
+into the same shape, cells as text (encoding ``xlsx``).
 
 Metric exports are small (thousands of rows), so the file is read in one go; a file over
 :data:`MAX_BYTES` is refused rather than half-read.
@@ -12,8 +13,11 @@ import csv
 import hashlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from socialops.errors import SocialopsError
 from socialops.listen.readers import detect_delimiter, detect_encoding
@@ -53,11 +57,13 @@ def read_csv(path: Path, delimiter: str | None = None) -> CsvTable:
         data = path.read_bytes()
     except OSError as exc:
         raise PlanError("metrics.file", file=path.name, detail=exc.strerror or str(exc)) from None
+    digest = hashlib.sha256(data).hexdigest()
+    if data[:4] == b"PK\x03\x04":  # a zip: an Excel workbook
+        return _read_xlsx(path, digest)
     try:
         encoding = detect_encoding(data, complete=True)
     except SocialopsError:
         raise PlanError("metrics.file", file=path.name, detail="not a text file") from None
-    digest = hashlib.sha256(data).hexdigest()
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     if encoding == "utf-8-sig":
         data = data[3:]
@@ -83,6 +89,54 @@ def read_csv(path: Path, delimiter: str | None = None) -> CsvTable:
             table.rows.append((line, fields))
     except csv.Error as exc:
         raise PlanError("metrics.file", file=path.name, detail=f"line {start}: {exc}") from None
+    if header is None:
+        raise PlanError("metrics.empty", file=path.name)
+    table.header = header
+    return table
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(path: Path, digest: str) -> CsvTable:
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise PlanError(
+            "metrics.file", file=path.name, detail=f"not a readable .xlsx workbook ({exc})"
+        ) from None
+    table = CsvTable(path, digest, "xlsx", "xlsx", [])
+    try:
+        header: list[str] | None = None
+        for line, values in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
+            fields = [_cell_text(v).strip() for v in values]
+            if not any(fields):
+                continue
+            if header is None:
+                while fields and not fields[-1]:
+                    fields.pop()
+                header = fields
+                continue
+            width = len(header)
+            if any(fields[width:]):
+                table.rows.append((line, fields))  # the importer rejects it (column_count)
+            else:
+                table.rows.append((line, (fields + [""] * width)[:width]))
+    finally:
+        wb.close()
     if header is None:
         raise PlanError("metrics.empty", file=path.name)
     table.header = header
