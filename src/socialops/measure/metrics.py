@@ -1,10 +1,10 @@
 """Imports of post metrics and conversions into the workspace, and what the rest reads back.
 
 ``import_metrics(ws, path, preset, **options)`` reads a whole CSV (UTF-8, UTF-8 with BOM or
-CP949; the encoding used is reported) or XLSX file, checks its shape against the preset (a missing column
-fails with one line naming it and the presets), turns each row into a record or a rejection with
-its reason, and writes everything in one transaction: nothing is half-written. A row whose key is
-already stored is updated, not duplicated. Counts always add up:
+CP949; the encoding used is reported) or XLSX file, checks its shape against the preset (a
+missing column fails with one line naming it and the presets), turns each row into a record or a
+rejection with its reason, and writes everything in one transaction: nothing is half-written.
+A row whose key is already stored is updated, not duplicated. Counts always add up:
 ``rows_read = imported + updated + rejected``.
 """
 
