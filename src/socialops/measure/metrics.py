@@ -418,8 +418,7 @@ def metrics_summary(ws: Workspace) -> dict[str, Any]:
             dict(r)
             for r in conn.execute(
                 "SELECT import_id, file, preset, kind, encoding, rows_read, imported, updated, "
-                "rejected, finished_at FROM metric_imports ORDER BY finished_at DESC, import_id "
-                "DESC LIMIT 20"
+                "rejected, finished_at FROM metric_imports ORDER BY rowid DESC LIMIT 20"
             )
         ]
     perf = channel_performance(ws)
