@@ -49,6 +49,7 @@ def _register() -> None:
         demo_cmd,
         ingest_cmd,
         listen_cmd,
+        metrics_cmd,
         nlp_cmd,
         plan_cmd,
         report_cmd,
@@ -65,7 +66,7 @@ def _register() -> None:
         demo_cmd,
         web_cmd,
         plan_cmd,
-        __import__("socialops.cli.metrics_cmd", fromlist=["register"]),
+        metrics_cmd,
     ):
         mod.register(app)
 

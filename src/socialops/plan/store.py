@@ -121,9 +121,10 @@ class PlanStore:
         from socialops.measure.kpis import LIBRARY, check_measurable
         from socialops.plan.channels import load_channels
 
-        validate_plan(plan, known_channels=set(load_channels(self.ws)), known_kpis=set(LIBRARY))
+        channels = load_channels(self.ws)
+        validate_plan(plan, known_channels=set(channels), known_kpis=set(LIBRARY))
         for target in plan.kpis:
-            check_measurable(plan, target)
+            check_measurable(plan, target, channels)
 
     def _write(self, conn: Any, plan: Plan, *, insert: bool) -> None:
         doc = json.dumps(plan.to_dict(), ensure_ascii=False)
