@@ -251,3 +251,20 @@ def test_exports_show_plan_vs_actual_on_real_post_metrics(
     pdf = PdfReader(io.BytesIO(export_plan(workspace, plan, "pdf", "ko", today=today)))
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert "미달 경고" in text and "순항" in text and f"{reach:,}" in text
+
+
+def test_every_template_plan_exports_in_every_format(workspace: Workspace) -> None:
+    from socialops.plan.templates import TEMPLATES, plan_from_template
+
+    for name in TEMPLATES:
+        plan = plan_from_template(
+            name, plan_name=f"{name} 계획", start=date(2026, 4, 1), end=date(2026, 5, 31)
+        )
+        doc = plan_document(workspace, plan, "ko", date(2026, 4, 20))
+        assert len(doc["calendar"]["rows"]) == len(occurrences(plan)) > 0
+        assert [r["kpi"] for r in doc["kpis"]["rows"]] == [k.kpi for k in plan.kpis]
+        for fmt in FORMATS:
+            data = export_plan(workspace, plan, fmt, "ko", today=date(2026, 4, 20))
+            assert len(data) > 500, (name, fmt)
+        html = export_plan(workspace, plan, "html", "en").decode()
+        assert f"<h1>{name} 계획</h1>" in html
