@@ -100,6 +100,7 @@ def new_cmd(
     """Create a draft plan from a template; prints the plan id."""
     from socialops.plan.service import create_from_template, parse_day
 
+    notes: list[dict[str, str]] = []
     plan = create_from_template(
         _ws(),
         template,
@@ -109,11 +110,22 @@ def new_cmd(
         actor=_actor(actor),
         budget_krw=budget,
         topics=topic or None,
+        notes=notes,
     )
+    lang = settings.lang()
     if as_json:
-        common.print_json({"plan_id": plan.plan_id, "state": plan.state, "version": plan.version})
+        common.print_json(
+            {
+                "plan_id": plan.plan_id,
+                "state": plan.state,
+                "version": plan.version,
+                "notes": [n[lang] for n in notes],
+            }
+        )
         return
     typer.echo(plan.plan_id)
+    for n in notes:
+        common.err_console.print(f"note: {n[lang]}", highlight=False, soft_wrap=True)
 
 
 @plan_app.command("list")
@@ -165,13 +177,20 @@ def show_cmd(
     )
     for row in actuals["rows"]:
         where = row.get("channel") or row.get("topic") or "all"
-        actual = "-" if row["actual"] is None else f"{row['actual']:,.4g}"
         common.console.print(
-            f"  {row['kpi']:<22} {where:<18} target {row['target']:,.4g}  actual {actual}  "
-            f"{row['status']}",
+            f"  {row['kpi']:<22} {where:<18} target {_num(row['target'])}  "
+            f"actual {_num(row['actual'])}  {row['status']}",
             highlight=False,
         )
     common.warn([w["en"] for w in summary["warnings"] if w.get("level") != "info"])
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
 
 
 @plan_app.command("edit")

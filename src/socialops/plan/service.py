@@ -31,15 +31,19 @@ def create_from_template(
     actor: str,
     budget_krw: int | None = None,
     topics: list[str] | None = None,
+    notes: list[dict[str, str]] | None = None,
 ) -> Plan:
-    """A new draft plan from a template, saved; refused whole when anything is wrong."""
-    from socialops.plan.templates import plan_from_template
+    """A new draft plan from a template, saved; refused whole when anything is wrong.
+
+    ``notes``, when given, receives ``{"ko", "en"}`` notes on what the template adapted to the
+    period, budget and topics (e.g. listening KPIs left out for want of a topic)."""
+    from socialops.plan.templates import build_from_template
 
     if end < start:  # checked first so the message is about the dates, not the calendar
         raise PlanError("plan.dates_order", start=start, end=end)
     if topics:
         _check_topics(ws, topics)
-    plan = plan_from_template(
+    plan, adapted = build_from_template(
         template,
         plan_name=name,
         start=start,
@@ -48,6 +52,8 @@ def create_from_template(
         budget_krw=budget_krw,
         topics=topics,
     )
+    if notes is not None:
+        notes.extend(adapted)
     return PlanStore(ws).create(plan, actor=actor)
 
 
@@ -76,15 +82,19 @@ def update_plan(
 
 
 def plan_summary(ws: Workspace, plan: Plan, *, today: date | None = None) -> dict[str, Any]:
-    """The plan as JSON with its plan vs actual, calendar warnings and recommendation."""
+    """The plan as JSON with its plan vs actual, calendar warnings and the channel-mix
+    recommendation for its objectives, segments, budget and the workspace's data."""
     from socialops.plan.actuals import plan_vs_actual
     from socialops.plan.calendar import calendar_warnings
     from socialops.plan.channels import load_channels
+    from socialops.plan.recommend import recommend, workspace_signals
 
     channels = load_channels(ws)
     out = plan.to_dict()
     out["actuals"] = plan_vs_actual(ws, plan, today=today).to_dict()
     out["warnings"] = [_plain(w) for w in calendar_warnings(plan, channels)]
+    signals = workspace_signals(ws, plan, channels)
+    out["recommendation"] = [r.to_dict() for r in recommend(plan, channels, signals)]
     return out
 
 
