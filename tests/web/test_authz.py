@@ -109,7 +109,71 @@ def _new_workspace(web: Any, who: str) -> tuple[str, dict[str, Any]]:
     return "/api/v1/workspaces", {"json": body}
 
 
+def _plan_id(web: Any) -> str:
+    """A new draft plan made for the purpose (from the product-launch template)."""
+    from datetime import date
+
+    from socialops.plan.service import create_from_template
+
+    plan = create_from_template(
+        web.app.state.services.workspace("main"),
+        "product-launch",
+        name=f"authz {uuid.uuid4().hex[:6]}",
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 31),
+        actor="owner@example.com",
+    )
+    return plan.plan_id
+
+
+def _plan(suffix: str = "", **kw: Any) -> Make:
+    return lambda web, who: (f"{WS}/plans/{_plan_id(web)}{suffix}", kw)
+
+
+def _plan_put(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    plan_id = _plan_id(web)
+    doc = web.call("owner", "GET", f"{WS}/plans/{plan_id}").json()
+    doc["brief_offer"] = f"changed by {who}"
+    return f"{WS}/plans/{plan_id}", {"json": doc}
+
+
+def _new_plan(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    body = {
+        "template": "product-launch",
+        "name": f"new by {who}",
+        "start": "2026-03-01",
+        "end": "2026-03-31",
+    }
+    return f"{WS}/plans", {"json": body}
+
+
+def _metrics_upload(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    # not a readable file: allowed callers get 400 and nothing is imported
+    files = {"file": ("junk.csv", b"\x00\xff" * 64, "text/csv")}
+    return f"{WS}/metrics/imports", {"files": files, "data": {"preset": "post-metrics"}}
+
+
+PLAN = "/api/v1/workspaces/{ws}/plans/{plan_id}"
+PLAN_ROWS: dict[tuple[str, str], Row] = {
+    ("GET", "/api/v1/plan-templates"): Row(USER, _fixed("/api/v1/plan-templates")),
+    ("GET", "/api/v1/workspaces/{ws}/channels"): Row("view", _fixed(f"{WS}/channels")),
+    ("GET", "/api/v1/workspaces/{ws}/plans"): Row("view", _fixed(f"{WS}/plans")),
+    ("POST", "/api/v1/workspaces/{ws}/plans"): Row("plans.edit", _new_plan),
+    ("GET", PLAN): Row("view", _plan()),
+    ("PUT", PLAN): Row("plans.edit", _plan_put),
+    ("DELETE", PLAN): Row("plans.edit", _plan()),
+    ("POST", f"{PLAN}/transitions"): Row(
+        "plans.edit", _plan("/transitions", json={"action": "submit"})
+    ),
+    ("GET", f"{PLAN}/actuals"): Row("view", _plan("/actuals")),
+    ("GET", f"{PLAN}/recommendation"): Row("view", _plan("/recommendation")),
+    ("GET", f"{PLAN}/calendar"): Row("view", _plan("/calendar")),
+    ("GET", f"{PLAN}/export"): Row("view", _plan("/export", params={"format": "ics"})),
+    ("POST", "/api/v1/workspaces/{ws}/metrics/imports"): Row("data.import", _metrics_upload),
+}
+
 ROWS: dict[tuple[str, str], Row] = {
+    **PLAN_ROWS,
     ("GET", "/api/v1/me"): Row(USER, _fixed("/api/v1/me")),
     ("PATCH", "/api/v1/me"): Row(USER, _fixed("/api/v1/me", json={"lang": "ko"})),
     ("POST", "/api/v1/me/sign-out-everywhere"): Row(USER, _fixed("/api/v1/me/sign-out-everywhere")),

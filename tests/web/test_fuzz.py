@@ -22,21 +22,25 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from socialops.web import api
+from socialops.web import api, plan_api
 
 EXAMPLES = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 10}
 # an upload's import and enrichment take a second or more each: fewer of them
-FEWER = {("POST", "/api/v1/workspaces/{ws}/imports"): 4}
+FEWER = {
+    ("POST", "/api/v1/workspaces/{ws}/imports"): 4,
+    ("GET", "/api/v1/workspaces/{ws}/plans/{plan_id}/export"): 10,  # a PDF takes a while
+}
+ROUTES = [*api.router.routes, *plan_api.router.routes]
 OPERATIONS = sorted(
     (method, route.path)
-    for route in api.router.routes
+    for route in ROUTES
     for method in getattr(route, "methods", ())
     if method != "HEAD"
 )
 # negative cases need something to break: operations without parameters or body have none
 _TAKES_INPUT = {
     (method, route.path)
-    for route in api.router.routes
+    for route in ROUTES
     for method in getattr(route, "methods", ())
     if route.dependant.path_params or route.dependant.query_params or route.dependant.body_params
 }
@@ -46,6 +50,21 @@ CASES = [
     for mode in EXAMPLES
     if mode == GenerationMode.POSITIVE or (method, path) in _TAKES_INPUT
 ]
+
+
+def _plan_id(web: Any, headers: dict[str, str]) -> str:
+    """A plan of the owner's workspace for the generated calls on a plan (a new one each test:
+    a generated DELETE or transition changes it)."""
+    body = {
+        "template": "product-launch",
+        "name": "fuzz",
+        "start": "2026-03-01",
+        "end": "2026-03-31",
+    }
+    made = web.client.post("/api/v1/workspaces/main/plans", json=body, headers=headers)
+    assert made.status_code == 201, made.text
+    plan_id: str = made.json()["plan_id"]
+    return plan_id
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +102,8 @@ def test_fuzz(live_server: Any, schema: Any, method: str, path: str, mode: Any) 
             # a DELETE removes its topic (this module's home is its own): keep two for the rest
             names = ("Southwest",) if method == "DELETE" else ("United", "Virgin America")
             fixed += [{"name": n} for n in names]
+        if "{plan_id}" in path:
+            fixed.append({"plan_id": _plan_id(web, owner_headers())})
         if "{post_id}" in path:
             posts = web.client.get("/api/v1/workspaces/main/posts", headers=owner_headers())
             item = posts.json()["items"][0]

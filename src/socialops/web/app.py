@@ -145,7 +145,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(home: Path | None = None) -> FastAPI:
     """The application for the socialops home folder ``home`` (default: setting ``workspace``)."""
-    from socialops.web import api, pages
+    from socialops.web import api, pages, plan_api, plan_pages
 
     root = settings.workspace_dir(home)
     accounts = Accounts(root)
@@ -201,8 +201,11 @@ def create_app(home: Path | None = None) -> FastAPI:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(request, 500, "server", t("error.server", lang_of(request)))
 
+    plan_api.install_errors(app)
     app.include_router(api.router)
+    app.include_router(plan_api.router)
     app.include_router(pages.router)
+    app.include_router(plan_pages.router)
     pages.mount_static(app)
 
     return app

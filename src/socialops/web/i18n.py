@@ -485,3 +485,219 @@ def fmt_time(value: datetime | str | None, tz: str, lang: str) -> str:
     if lang == "ko":
         return f"{dt.year}년 {dt.month}월 {dt.day}일 {dt:%H:%M}"
     return f"{dt:%Y-%m-%d %H:%M}"
+
+
+# campaign plans (socialops.web.plan_pages); the plan's own labels are socialops.plan.labels
+_PLANS: dict[str, tuple[str, str]] = {
+    "nav.plans": ("캠페인 계획", "Plans"),
+    "plans.title": ("캠페인 계획", "Campaign plans"),
+    "plans.none": (
+        "아직 계획이 없습니다. 아래에서 템플릿으로 첫 계획을 만들어 보세요.",
+        "No plans yet: start one from a template below.",
+    ),
+    "plans.new": ("템플릿으로 새 계획 만들기", "New plan from a template"),
+    "plans.create": ("계획 만들기", "Create the plan"),
+    "plans.name_example": ("예: 봄 신제품 출시 캠페인", "e.g. Spring product launch"),
+    "plans.budget_example": ("예: 30,000,000 (비우면 템플릿 기본값)", "e.g. 30,000,000"),
+    "plans.topics_help": (
+        "캠페인이 다루는 리스닝 토픽 (Ctrl/⌘ 키로 여러 개 선택, 첫 번째 = 우리 브랜드)",
+        "Listening topics of the campaign (Ctrl/⌘ to pick several; first = own brand)",
+    ),
+    "plans.sections": ("계획 메뉴", "Plan sections"),
+    "plans.tab.overview": ("개요", "Overview"),
+    "plans.tab.calendar": ("콘텐츠 캘린더", "Content calendar"),
+    "plans.tab.edit": ("계획 수정", "Edit"),
+    "plans.tab.list": ("← 계획 목록", "← All plans"),
+    "plans.done.created": ("계획을 만들었습니다 (초안).", "Plan created (draft)."),
+    "plans.done.saved": ("계획을 저장했습니다.", "Plan saved."),
+    "plans.done.moved": ("계획 상태를 바꿨습니다.", "Plan moved on."),
+    "plans.done.channel_added": ("채널을 채널 믹스에 추가했습니다.", "Channel added to the mix."),
+    "plans.done.channel_removed": (
+        "채널을 채널 믹스에서 뺐습니다.",
+        "Channel removed from the mix.",
+    ),
+    "plans.done.item_saved": ("콘텐츠를 저장했습니다.", "Calendar item saved."),
+    "plans.done.item_deleted": ("콘텐츠를 삭제했습니다.", "Calendar item deleted."),
+    "plans.done.deleted": ("계획을 삭제했습니다.", "Plan deleted."),
+    "plans.any_approver": (
+        "지정 없음 (승인 권한이 있는 누구나)",
+        "none named (anyone who may approve)",
+    ),
+    "plans.workflow": ("진행 단계", "Review"),
+    "plans.note": ("메모", "Note"),
+    "plans.note_help": ("반려할 때는 이유를 꼭 적어 주세요", "Say why when you reject"),
+    "plans.no_actions": (
+        "지금 이 계획에 할 수 있는 처리가 없습니다.",
+        "There is nothing you can do with this plan now.",
+    ),
+    "plans.action.submit": ("검토 요청", "Submit for review"),
+    "plans.action.withdraw": ("검토 요청 철회", "Withdraw"),
+    "plans.action.reject": ("반려", "Reject"),
+    "plans.action.approve": ("승인", "Approve"),
+    "plans.action.start": ("집행 시작", "Start"),
+    "plans.action.finish": ("종료", "Finish"),
+    "plans.action.reopen": ("초안으로 되돌리기", "Reopen as draft"),
+    "plans.exports": ("내려받기", "Downloads"),
+    "plans.export.html": ("계획서 (HTML)", "Plan document (HTML)"),
+    "plans.export.pdf": ("계획서 (PDF)", "Plan document (PDF)"),
+    "plans.export.ics": ("캘린더 (ICS: 구글 캘린더·아웃룩)", "Calendar (ICS: Google, Outlook)"),
+    "plans.export.xlsx": ("엑셀 (XLSX)", "Workbook (XLSX)"),
+    "plans.export.json": ("데이터 (JSON)", "Data (JSON)"),
+    "plans.delete": ("계획 삭제", "Delete the plan"),
+    "plans.no_channels": (
+        "아직 고른 채널이 없습니다. 아래 추천에서 추가해 주세요.",
+        "No channels chosen yet: add some from the recommendation below.",
+    ),
+    "plans.recommendation": ("채널 추천", "Channel recommendation"),
+    "plans.recommendation_help": (
+        "목표·세그먼트·예산과 (데이터가 있으면) 리스닝 언급량·채널 성과로 매긴 점수입니다. "
+        "상위 {n}개가 추천 채널이며, 추천과 다르게 고르거나 뺄 때는 이유를 남깁니다.",
+        "Scored on the objectives, segments and budget and, with data, on listening mentions "
+        "and channel performance. The top {n} are recommended; choosing against them needs a "
+        "reason, which the plan keeps.",
+    ),
+    "plans.recommended": ("추천", "recommended"),
+    "plans.in_mix": ("선택됨", "in the mix"),
+    "plans.add_channel": ("추가", "Add"),
+    "plans.remove_channel": ("빼기", "Remove"),
+    "plans.why": ("이유", "Why"),
+    "plans.reason_needed": ("추천과 다른 선택: 필수", "against the recommendation: required"),
+    "plans.no_budget": (
+        "채널별 예산이 없습니다 (총예산 {total}원).",
+        "No budget lines (total KRW {total}).",
+    ),
+    "plans.budget_ok": ("총예산과 일치", "adds up to the total"),
+    "plans.budget_off": ("총예산 {total}원과 다름", "differs from the total of KRW {total}"),
+    "plans.link_builder": ("추적 링크 만들기", "Link builder"),
+    "plans.build_link": ("링크 만들기", "Build the link"),
+    "plans.optional": ("선택", "optional"),
+    "plans.no_kpis": ("KPI 목표가 없습니다.", "No KPI targets."),
+    "plans.all_channels": ("전체 채널", "all channels"),
+    "plans.formulas": ("KPI 산식과 페이싱 읽는 법", "KPI formulas and how pacing reads"),
+    "plans.pacing_help": (
+        "누적 KPI(도달, 언급량, 전환 등)는 '오늘까지 기대치 = 목표 × 경과 비율'과 비교하고, "
+        "비율 KPI(참여율, 순감성 등)는 목표와 바로 비교합니다. 페이싱 100% = 계획대로, "
+        "90% 미만이면 미달 경고입니다.",
+        "Cumulative KPIs (reach, mentions, conversions…) are compared with 'expected to date = "
+        "target × share of the period elapsed'; rates (engagement rate, net sentiment…) with the "
+        "target itself. Pacing 100% = on plan; under 90% is a warning.",
+    ),
+    "plans.source.listening": ("리스닝 데이터", "listening data"),
+    "plans.source.post_metrics": ("게시물 성과 가져오기", "imported post metrics"),
+    "plans.source.conversions": ("전환 데이터 가져오기", "imported conversions"),
+    "plans.source.inbox": ("고객 응대함", "inbox"),
+    "plans.when": ("일시", "When"),
+    "plans.won": ("원", " KRW"),
+    "plans.minutes": ("분", " min"),
+    "plans.edit_title": ("계획 수정", "Edit plan"),
+    "plans.locked_help": (
+        "'{state}' 상태의 계획은 여기서 고칠 수 없습니다 (승인된 내용은 그대로 유지). 콘텐츠 "
+        "캘린더는 승인·진행 중에도 고칠 수 있습니다. 내용을 바꾸려면 '초안으로 되돌리기'를 하세요.",
+        "A plan that is '{state}' cannot be changed here (what was approved stays). Its content "
+        "calendar can still change while approved or running; to change the rest, reopen it as "
+        "a draft.",
+    ),
+    "plans.approvers_help": (
+        "쉼표로 구분한 이메일. 비우면 승인 권한이 있는 누구나 승인할 수 있습니다. 가능한 "
+        "사람: {who}",
+        "E-mails, comma separated; empty: anyone who may approve. Who may: {who}",
+    ),
+    "plans.blocks_help": (
+        "빈 블록에 적으면 추가, 이름을 지우면 삭제됩니다. 여러 값은 쉼표로 구분합니다.",
+        "Fill the empty block to add one; clear a name to remove it. Separate values with commas.",
+    ),
+    "plans.new_block": ("새로 추가", "new"),
+    "plans.budget_help": (
+        "채널별 금액의 합이 총예산과 같아야 합니다. 채널을 '–'로 두면 그 줄은 삭제됩니다.",
+        "The lines must add up to the total. A line with channel '–' is removed.",
+    ),
+    "plans.utm_help": (
+        "영문 소문자, 숫자, '.', '_', '-'만 씁니다. 비우면 source = 채널 키, medium = social.",
+        "Lowercase letters, digits, '.', '_' and '-'. Empty: source = the channel key, "
+        "medium = social.",
+    ),
+    "plans.one_per_line": ("한 줄에 하나:", "One per line:"),
+    "plans.comma_separated": ("쉼표로 구분", "comma separated"),
+    "plans.cancel": ("취소", "Cancel"),
+    # the calendar
+    "plans.cal.month": ("월간", "Month"),
+    "plans.cal.week": ("주간", "Week"),
+    "plans.cal.prev": ("← 이전", "← Previous"),
+    "plans.cal.next": ("다음 →", "Next →"),
+    "plans.cal.today": ("오늘", "Today"),
+    "plans.cal.month_title": ("{year}년 {month}월", "{month_name} {year}"),
+    "plans.cal.week_title": ("{start} ~ {end} 주간", "Week of {start} to {end}"),
+    "plans.cal.outside": ("계획 기간 밖", "outside the period"),
+    "plans.cal.warnings": ("캘린더 경고", "Calendar warnings"),
+    "plans.cal.no_warnings": ("경고가 없습니다.", "No warnings."),
+    "plans.cal.items": ("콘텐츠 목록", "All items"),
+    "plans.cal.no_items": ("아직 콘텐츠가 없습니다.", "No calendar items yet."),
+    "plans.cal.add": ("콘텐츠 추가", "Add a calendar item"),
+    "plans.cal.edit": ("콘텐츠 수정", "Edit the calendar item"),
+    "plans.cal.new": ("새 콘텐츠", "New item"),
+    "plans.cal.delete": ("이 콘텐츠 삭제", "Delete this item"),
+    "plans.cal.repeat": ("반복", "Repeat"),
+    "plans.cal.count": ("횟수", "Times"),
+    "plans.cal.repeat.none": ("반복 안 함", "No repeat"),
+    "plans.cal.repeat.weekly": ("매주", "Weekly"),
+    "plans.cal.repeat.biweekly": ("격주", "Every two weeks"),
+    "plans.cal.repeat.monthly": ("매월", "Monthly"),
+    "plans.cal.repeat.custom": ("직접 지정 (RRULE)", "Custom (RRULE)"),
+    "plans.cal.assets": ("에셋 링크 (한 줄에 하나)", "Asset links (one per line)"),
+    "plans.cal.link": ("랜딩 URL (UTM은 자동으로 붙습니다)", "Landing URL (UTM tags added)"),
+    "plans.cal.limits": ("채널별 글자 수 제한:", "Text limits by channel:"),
+    "plans.cal.locked": (
+        "'{state}' 상태의 계획은 캘린더를 고칠 수 없습니다.",
+        "The calendar of a plan that is '{state}' cannot change.",
+    ),
+    "plans.cal.repeats": ("반복 {n}회", "repeats {n}×"),
+    # the score breakdown of the channel recommendation (socialops.plan.recommend)
+    "plans.factor.objective": ("목표 적합", "objectives"),
+    "plans.factor.audience": ("타깃 연령 이용률", "audience"),
+    "plans.factor.traits": ("채널 특성", "traits"),
+    "plans.factor.budget": ("예산 적합", "budget"),
+    "plans.factor.listening": ("리스닝 언급", "listening"),
+    "plans.factor.performance": ("채널 성과", "performance"),
+    "plans.weight": ("가중치 {w}%", "weight {w}%"),
+    # the forms' own errors (socialops.web.plan_forms.FormError)
+    "planform.bad_number": (
+        "'{field}' 값 '{value}'을(를) 읽을 수 없습니다. {low}~{high} 사이의 정수를 입력해 주세요.",
+        "'{field}': cannot read '{value}'; give a whole number from {low} to {high}.",
+    ),
+    "planform.bad_decimal": (
+        "'{field}' 값 '{value}'을(를) 읽을 수 없습니다. {low}~{high} 사이의 숫자를 입력해 주세요.",
+        "'{field}': cannot read '{value}'; give a number from {low} to {high}.",
+    ),
+    "planform.bad_line": (
+        "{field}의 {line}번째 줄을 읽을 수 없습니다. 형식: {syntax}",
+        "Cannot read line {line} of {field}: write it as {syntax}",
+    ),
+    "planform.bad_repeat": (
+        "반복 '{value}'은(는) 쓸 수 없습니다. 반복 안 함, 매주, 격주, 매월 중에서 골라 주세요.",
+        "'{value}' is not a repeat: pick none, weekly, every two weeks or monthly.",
+    ),
+    "planform.bad_when": (
+        "날짜와 시간 '{value}'을(를) 읽을 수 없습니다. 날짜는 YYYY-MM-DD, 시간은 HH:MM으로 "
+        "입력해 주세요.",
+        "Cannot read the date and time '{value}': use YYYY-MM-DD and HH:MM.",
+    ),
+    "planform.no_item": (
+        "콘텐츠 '{value}'이(가) 이 계획에 없습니다. 페이지를 새로 고쳐 주세요.",
+        "There is no calendar item '{value}' in this plan: reload the page.",
+    ),
+    "planform.no_channel": (
+        "채널 '{channel}'은(는) 채널 믹스에 없습니다.",
+        "Channel '{channel}' is not in the mix.",
+    ),
+    "planform.override_needed": (
+        "'{channel}'은(는) 추천과 다른 선택입니다. 이유를 적어 주세요 (계획에 기록됩니다).",
+        "'{channel}' goes against the recommendation: say why (the plan records it).",
+    ),
+    "planform.bad_op": ("알 수 없는 처리 '{value}'입니다.", "Unknown operation '{value}'."),
+    "planform.approver": (
+        "{who}은(는) 이 워크스페이스에서 계획을 승인할 수 있는 사용자가 아닙니다. 소유자나 "
+        "매니저를 지정해 주세요.",
+        "{who} may not approve plans in this workspace: name an owner or a manager.",
+    ),
+}
+MESSAGES.update({k: {"ko": ko, "en": en} for k, (ko, en) in _PLANS.items()})

@@ -80,6 +80,7 @@ TOPIC_KINDS = ("brand", "competitor", "product", "campaign")
 REPORT_FILE = re.compile(r"^(\d{8}T\d{6}Z-[0-9a-f]{8})\.(html|xlsx)$")
 SECTIONS = {  # the page of each nav item
     "dashboard": "/w/{ws}",
+    "plans": "/w/{ws}/plans",
     "posts": "/w/{ws}/posts",
     "topics": "/w/{ws}/topics",
     "data": "/w/{ws}/data",

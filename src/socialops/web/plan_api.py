@@ -1,0 +1,525 @@
+"""The REST API of campaign plans, ``/api/v1``: templates, the channel knowledge base, plans
+(create from a template or a whole document, read, replace with optimistic versions, delete),
+review transitions, plan vs actual, the channel-mix recommendation, the content calendar,
+exports, and post-metrics/conversions imports.
+
+Same rules as :mod:`socialops.web.api`: a personal token or the page session (changes then need
+``X-CSRF-Token``), one error shape ``{"error": {"status", "code", "message"}}``, every endpoint
+names the action it needs. A refused plan change is a :class:`~socialops.plan.messages.PlanError`:
+its code (``plan.budget_sum``, ``plan.stale``, …) is the error's ``code`` and its sentence, in the
+caller's language, the ``message``; nothing was saved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from socialops.plan.messages import PlanError
+from socialops.plan.model import Plan
+from socialops.plan.workflow import TRANSITIONS
+from socialops.web.api import ERRORS, Done, Slug
+from socialops.web.auth import WebError, lang_of, require, require_user
+from socialops.web.auth import audit_change as _audit
+from socialops.web.auth import services_of as _services
+
+__all__ = [
+    "EXPORT_TYPES",
+    "PLAN_ID_PATTERN",
+    "disposition",
+    "export_response",
+    "install_errors",
+    "plain",
+    "plan_error_status",
+    "router",
+]
+
+router = APIRouter(prefix="/api/v1")
+
+PLAN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+PlanId = Annotated[str, PathParam(pattern=PLAN_ID_PATTERN, description="plan id")]
+Action = Literal["submit", "withdraw", "reject", "approve", "start", "finish", "reopen"]
+ExportFormat = Literal["html", "pdf", "ics", "xlsx", "json"]
+Lang = Literal["ko", "en"]
+UPLOAD_LIMIT = 50 * 2**20
+EXPORT_TYPES: dict[str, str] = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "ics": "text/calendar; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+assert {t.action for t in TRANSITIONS} == set(Action.__args__)  # type: ignore[attr-defined]
+
+# what a PlanError means for HTTP: the rest is 400 (the input cannot be used as given)
+_STATUS = {
+    "plan.not_found": 404,
+    "plan.stale": 409,
+    "plan.locked": 409,
+    "plan.bad_transition": 409,
+    "plan.already_approved": 409,
+    "plan.transition_role": 403,
+    "plan.not_approver": 403,
+}
+
+
+def plan_error_status(exc: PlanError) -> int:
+    """The HTTP status of a refused plan operation: 404 unknown plan, 409 stale version or a
+    state that does not allow it, 403 not the approver, else 400."""
+    return _STATUS.get(exc.code, 400)
+
+
+def install_errors(app: FastAPI) -> None:
+    """Answer a :class:`PlanError` with its status, its code and its sentence in the caller's
+    language (the API's error shape, or the error page); and say in the OpenAPI schema that a
+    calendar item's ``start`` is a local wall time (no offset: its zone is the item's
+    ``timezone``), not an RFC 3339 instant."""
+    from socialops.web.app import error_response
+
+    make_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = make_schema()
+        for name, model in schema.get("components", {}).get("schemas", {}).items():
+            if name.startswith("CalendarItem") and "start" in model.get("properties", {}):
+                model["properties"]["start"] = {
+                    "type": "string",
+                    "title": "Start",
+                    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$",
+                    "description": "local wall time in the item's timezone (YYYY-MM-DDTHH:MM)",
+                }
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.exception_handler(PlanError)
+    async def _plan_error(request: Request, exc: PlanError) -> Response:
+        return error_response(request, plan_error_status(exc), exc.code, exc.text(lang_of(request)))
+
+
+def plain(obj: Any) -> Any:
+    """Dataclasses, dates and tuples as JSON values."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return plain(asdict(obj))
+    if isinstance(obj, dict):
+        return {str(k): plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set | frozenset):
+        return [plain(v) for v in obj]
+    if isinstance(obj, datetime):
+        return obj.isoformat(timespec="minutes")
+    if isinstance(obj, date):
+        return obj.isoformat()
+    return obj
+
+
+def disposition(name: str, plan_id: str, fmt: str) -> str:
+    """``attachment`` with an ASCII file name and the plan's own name as UTF-8 ``filename*``."""
+    readable = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', "_", name).strip(" ._")[:100] or plan_id
+    ascii_name = f"plan-{plan_id}.{fmt}"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(readable)}.{quote(fmt)}"
+
+
+def export_response(ws: Any, plan: Plan, fmt: str, lang: str) -> Response:
+    """The plan exported as ``fmt`` in ``lang``, as a download that is never cached."""
+    from socialops.plan.export import export_plan
+
+    if fmt not in EXPORT_TYPES:
+        raise PlanError("plan.export_format", value=fmt[:20], choices=list(EXPORT_TYPES))
+    data = export_plan(ws, plan, fmt, lang)
+    return Response(
+        data,
+        media_type=EXPORT_TYPES[fmt],
+        headers={
+            "Content-Disposition": disposition(plan.name, plan.plan_id, fmt),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# -- models ------------------------------------------------------------------------------------
+class TemplateOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+    title: str
+    description: str
+
+
+class PlanListItem(BaseModel):
+    plan_id: str
+    name: str
+    state: str
+    start_date: str
+    end_date: str
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class PlanCreate(BaseModel):
+    """Either a template with a name and a period (and optionally a budget and the tracked
+    topics the campaign is about), or ``plan``: a whole plan document (the shape ``GET`` answers;
+    it gets a new id, starts as a draft)."""
+
+    template: str | None = Field(None, max_length=64, examples=["product-launch"])
+    name: str | None = Field(None, max_length=200, examples=["봄 신제품 출시"])
+    start: str | None = Field(None, max_length=20, description="YYYY-MM-DD")
+    end: str | None = Field(None, max_length=20, description="YYYY-MM-DD")
+    budget_krw: int | None = Field(None, ge=0, le=10**13)
+    topics: list[str] | None = Field(None, max_length=20)
+    plan: dict[str, Any] | None = None
+
+
+class PlanDocument(BaseModel):
+    """The plan document as ``GET`` answers it, edited; ``version`` is the version it was read
+    at (a plan saved since then is refused with 409 ``plan.stale``). State, approvals and history
+    are the workflow's: what is sent for them is ignored."""
+
+    model_config = ConfigDict(extra="allow")
+    version: int = Field(ge=0, le=2**62)
+
+
+class TransitionIn(BaseModel):
+    action: Action
+    note: str = Field("", max_length=2000, description="required to reject")
+    version: int | None = Field(
+        None, ge=0, le=2**62, description="the version acted on (409 when stale)"
+    )
+
+
+class RecommendationOut(BaseModel):
+    channel: str
+    name_ko: str
+    name_en: str
+    score: float
+    breakdown: dict[str, float] = Field(description="points per component; they add up to score")
+    weights: dict[str, float] = Field(description="the weight of each component used (sum 1)")
+    reasons: list[dict[str, str]]
+    chosen: bool
+
+
+class CalendarOut(BaseModel):
+    start: str
+    end: str
+    timezone: str
+    occurrences: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+    special_days: list[dict[str, Any]]
+
+
+# -- templates and channels --------------------------------------------------------------------
+@router.get("/plan-templates", response_model=list[TemplateOut], responses=ERRORS, tags=["plans"])
+def plan_templates(request: Request, lang: Lang | None = None) -> list[dict[str, Any]]:
+    """The plan templates (name, title, description, …) in ``lang`` (default: the caller's)."""
+    from socialops.plan.templates import list_templates
+
+    p = require_user(request)
+    return list_templates(lang or p.user.lang)
+
+
+@router.get("/workspaces/{ws}/channels", responses=ERRORS, tags=["plans"])
+def channels(request: Request, ws: Slug) -> dict[str, dict[str, Any]]:
+    """The channel knowledge base (built in, overridden by the workspace's ``channels.json``),
+    every fact with its source and year."""
+    from socialops.plan.channels import load_channels
+
+    require(request, ws, "view")
+    found = load_channels(_services(request).workspace(ws))
+    return {key: plain(c) for key, c in found.items()}
+
+
+# -- plans -------------------------------------------------------------------------------------
+def _store(request: Request, ws: str) -> Any:
+    from socialops.plan.store import PlanStore
+
+    return PlanStore(_services(request).workspace(ws))
+
+
+@router.get(
+    "/workspaces/{ws}/plans", response_model=list[PlanListItem], responses=ERRORS, tags=["plans"]
+)
+def plans(request: Request, ws: Slug) -> list[dict[str, Any]]:
+    """The workspace's plans, last changed first."""
+    require(request, ws, "view")
+    rows: list[dict[str, Any]] = _store(request, ws).list()
+    return rows
+
+
+@router.post(
+    "/workspaces/{ws}/plans", response_model=Plan, status_code=201, responses=ERRORS, tags=["plans"]
+)
+def create_plan(request: Request, ws: Slug, body: PlanCreate) -> Plan:
+    """A new draft plan, from a template or from a whole document."""
+    from socialops.plan.service import create_from_template, parse_day
+
+    access = require(request, ws, "plans.edit")
+    target = _services(request).workspace(ws)
+    actor = access.user.email
+    if body.plan is not None:
+        if body.template:
+            raise PlanError("plan.unknown_field", field="template", where="PlanCreate")
+        doc = {k: v for k, v in body.plan.items() if k not in ("actuals", "warnings")}
+        made = Plan.from_dict(doc)
+        made.plan_id = ""
+        made.approvals = []
+        plan = _store(request, ws).create(made, actor=actor)
+    else:
+        for what, value in (("template", body.template), ("name", body.name)):
+            if not (value or "").strip():
+                raise PlanError("plan.required", field=what)
+        plan = create_from_template(
+            target,
+            str(body.template).strip(),
+            name=str(body.name).strip(),
+            start=parse_day(body.start or "", "start"),
+            end=parse_day(body.end or "", "end"),
+            actor=actor,
+            budget_krw=body.budget_krw,
+            topics=body.topics or None,
+        )
+    _audit(request, access, "plan.create", plan.plan_id, name=plan.name, template=plan.template)
+    return plan
+
+
+@router.get(
+    "/workspaces/{ws}/plans/{plan_id}", response_model=Plan, responses=ERRORS, tags=["plans"]
+)
+def plan(request: Request, ws: Slug, plan_id: PlanId) -> Plan:
+    """The plan document (``version`` is what a ``PUT`` sends back)."""
+    require(request, ws, "view")
+    found: Plan = _store(request, ws).get(plan_id)
+    return found
+
+
+@router.put(
+    "/workspaces/{ws}/plans/{plan_id}", response_model=Plan, responses=ERRORS, tags=["plans"]
+)
+def replace_plan(request: Request, ws: Slug, plan_id: PlanId, body: PlanDocument) -> Plan:
+    """Replace the plan's content; refused whole (nothing saved) when anything is wrong, with
+    409 when the plan changed since ``version`` or its state does not allow the change (an
+    approved or running plan changes only in its content calendar)."""
+    from socialops.plan.service import update_plan
+
+    access = require(request, ws, "plans.edit")
+    doc = body.model_dump()
+    base = int(doc.pop("version"))
+    for key in ("actuals", "warnings"):
+        doc.pop(key, None)
+    saved = update_plan(
+        _services(request).workspace(ws), plan_id, doc, base_version=base, actor=access.user.email
+    )
+    _audit(request, access, "plan.edit", plan_id, version=saved.version)
+    return saved
+
+
+@router.delete(
+    "/workspaces/{ws}/plans/{plan_id}", response_model=Done, responses=ERRORS, tags=["plans"]
+)
+def delete_plan(request: Request, ws: Slug, plan_id: PlanId) -> Done:
+    """Delete a plan that is a draft or done (one in review, approved or running is in use:
+    409 ``plan.locked``)."""
+    access = require(request, ws, "plans.edit")
+    store = _store(request, ws)
+    found = store.get(plan_id)
+    if found.state not in ("draft", "done"):
+        raise PlanError("plan.locked", state=found.state)
+    store.delete(plan_id)
+    _audit(request, access, "plan.delete", plan_id, name=found.name)
+    return Done()
+
+
+@router.post(
+    "/workspaces/{ws}/plans/{plan_id}/transitions",
+    response_model=Plan,
+    responses=ERRORS,
+    tags=["plans"],
+)
+def move_plan(request: Request, ws: Slug, plan_id: PlanId, body: TransitionIn) -> Plan:
+    """Move the plan through review: submit, withdraw, reject (with a note), approve, start,
+    finish, reopen. Approve and reject need ``plans.approve``, the others ``plans.edit``."""
+    from socialops.plan.workflow import transition
+
+    permission = next(t.permission for t in TRANSITIONS if t.action == body.action)
+    access = require(request, ws, permission)
+    moved = transition(
+        _store(request, ws),
+        plan_id,
+        body.action,
+        actor=access.user.email,
+        role=access.role,
+        note=body.note,
+        base_version=body.version,
+    )
+    _audit(request, access, f"plan.{body.action}", plan_id, state=moved.state, note=body.note)
+    return moved
+
+
+@router.get("/workspaces/{ws}/plans/{plan_id}/actuals", responses=ERRORS, tags=["plans"])
+def actuals(
+    request: Request,
+    ws: Slug,
+    plan_id: PlanId,
+    today: Annotated[
+        str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="as of (YYYY-MM-DD)")
+    ] = None,
+) -> dict[str, Any]:
+    """Each KPI target against its actual value, the value expected by today, pacing and
+    status (on_track, ahead, off_track, no_data, not_started)."""
+    from socialops.plan.actuals import plan_vs_actual
+    from socialops.plan.service import parse_day
+
+    require(request, ws, "view")
+    found = _store(request, ws).get(plan_id)
+    as_of = parse_day(today, "today") if today else None
+    out: dict[str, Any] = plain(
+        plan_vs_actual(_services(request).workspace(ws), found, today=as_of).to_dict()
+    )
+    return out
+
+
+def recommendation_of(ws: Any, plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The channel-mix recommendation for ``plan`` as plain rows, best first, and the notes on
+    the workspace signals it used or could not use (``{"ko", "en"}``)."""
+    from socialops.plan.channels import load_channels
+    from socialops.plan.recommend import recommend, workspace_signals
+
+    known = load_channels(ws)
+    chosen = set(plan.channel_keys())
+    signals = workspace_signals(ws, plan, known)
+    rows = []
+    for r in recommend(plan, known, signals):
+        channel = known[r.channel]
+        rows.append(
+            {
+                "channel": r.channel,
+                "name_ko": channel.name_ko,
+                "name_en": channel.name_en,
+                "score": float(r.score),
+                "breakdown": {str(k): float(v) for k, v in r.breakdown.items()},
+                "weights": {str(k): float(v) for k, v in r.weights.items()},
+                "reasons": [{"ko": x["ko"], "en": x["en"]} for x in r.reasons],
+                "chosen": r.channel in chosen,
+            }
+        )
+    notes = [{"ko": n["ko"], "en": n["en"]} for n in signals.notes]
+    return rows, notes
+
+
+@router.get(
+    "/workspaces/{ws}/plans/{plan_id}/recommendation",
+    response_model=list[RecommendationOut],
+    responses=ERRORS,
+    tags=["plans"],
+)
+def recommendation(request: Request, ws: Slug, plan_id: PlanId) -> list[dict[str, Any]]:
+    """The channels ranked for the plan's objectives, segments and budget (and, with data, where
+    the brand is talked about and how its channels performed): score 0-100, its breakdown, the
+    reasons in Korean and English, and whether the plan has the channel."""
+    require(request, ws, "view")
+    target = _services(request).workspace(ws)
+    return recommendation_of(target, _store(request, ws).get(plan_id))[0]
+
+
+def calendar_data(ws: Any, plan: Plan) -> dict[str, Any]:
+    """The plan's calendar: every occurrence (recurring items expanded), warnings, special
+    days of the period."""
+    from socialops.plan.calendar import calendar_warnings, occurrences, special_days
+    from socialops.plan.channels import load_channels
+
+    occ = [{**o.to_dict(), "link": o.item.link} for o in occurrences(plan)]
+    return {
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat(),
+        "timezone": plan.timezone,
+        "occurrences": occ,
+        "warnings": [w.to_dict() for w in calendar_warnings(plan, load_channels(ws))],
+        "special_days": [d.to_dict() for d in special_days(plan.start, plan.end)],
+    }
+
+
+@router.get(
+    "/workspaces/{ws}/plans/{plan_id}/calendar",
+    response_model=CalendarOut,
+    responses=ERRORS,
+    tags=["plans"],
+)
+def calendar(request: Request, ws: Slug, plan_id: PlanId) -> dict[str, Any]:
+    """The content calendar: occurrences in local and UTC time, clash and too-long warnings,
+    Korean public holidays and commerce days of the period."""
+    require(request, ws, "view")
+    target = _services(request).workspace(ws)
+    return calendar_data(target, _store(request, ws).get(plan_id))
+
+
+@router.get(
+    "/workspaces/{ws}/plans/{plan_id}/export",
+    response_class=Response,
+    responses={
+        **ERRORS,
+        200: {
+            "description": "the file",
+            "content": {t: {} for t in EXPORT_TYPES.values()},
+        },
+    },
+    tags=["plans"],
+)
+def export(
+    request: Request,
+    ws: Slug,
+    plan_id: PlanId,
+    fmt: Annotated[ExportFormat, Query(alias="format")] = "html",
+    lang: Lang | None = None,
+) -> Response:
+    """The plan as a document (HTML, PDF), its calendar (ICS), a workbook (XLSX) or JSON, in
+    ``lang`` (default: the caller's)."""
+    access = require(request, ws, "view")
+    target = _services(request).workspace(ws)
+    found = _store(request, ws).get(plan_id)
+    return export_response(target, found, fmt, lang or access.user.lang)
+
+
+# -- metrics -----------------------------------------------------------------------------------
+@router.post("/workspaces/{ws}/metrics/imports", status_code=201, responses=ERRORS, tags=["plans"])
+def import_metrics(
+    request: Request,
+    ws: Slug,
+    file: Annotated[UploadFile, File(description="post metrics or conversions: CSV or XLSX")],
+    preset: Annotated[str, Form(min_length=1, max_length=64)],
+) -> dict[str, Any]:
+    """Import post metrics (reach, impressions, engagements, clicks per post and channel) or
+    conversions by UTM campaign and source, with a preset; the plan pages measure against them
+    at once."""
+    import contextlib
+
+    from socialops.measure.metrics import import_metrics as run_import
+    from socialops.web.services import save_upload
+
+    access = require(request, ws, "data.import")
+    target = _services(request).workspace(ws)
+    name = file.filename or "metrics"
+
+    def chunks() -> Any:
+        while block := file.file.read(1 << 20):
+            yield block
+
+    try:
+        path = save_upload(target.root / "uploads", name, chunks(), UPLOAD_LIMIT)
+    except ValueError:
+        raise WebError(413, "too_large", limit=UPLOAD_LIMIT // 2**20) from None
+    try:
+        done = run_import(target, path, preset)
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    out: dict[str, Any] = plain(done.to_dict() if hasattr(done, "to_dict") else done)
+    _audit(request, access, "metrics.import", name, preset=preset)
+    return out
