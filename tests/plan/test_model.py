@@ -219,3 +219,15 @@ def test_bad_recurrence_rule_is_refused() -> None:
     assert _code(plan) in ("plan.bad_rrule", "plan.item_rrule")
     plan.calendar[0].recurrence = "FREQ=WEEKLY;BYDAY=TU;COUNT=4"
     check(plan)
+
+
+def test_net_sentiment_target_may_be_negative_but_within_one() -> None:
+    plan = make_plan()
+    plan.kpis.append(KpiTarget("net_sentiment", -0.3, topic="our-brand"))
+    validate_plan(plan, known_channels=CHANNELS, known_kpis={*KPIS, "net_sentiment"})
+    plan.kpis[-1].target = -1.5
+    with pytest.raises(PlanError) as err:
+        validate_plan(plan, known_channels=CHANNELS, known_kpis={*KPIS, "net_sentiment"})
+    assert err.value.code == "plan.bad_range"
+    plan.kpis[-1] = KpiTarget("reach", -1)
+    assert _code(plan) == "plan.negative"

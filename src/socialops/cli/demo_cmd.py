@@ -119,6 +119,9 @@ def demo(
     report["stats"] = s
     presets = {p for _, p, _ in DEMO_FILES if not (small and p == "nsmc-reviews")}
     report["reports"] = _reports(ws, eng, presets, as_json)
+    from socialops.plan.demo import add_demo_plans
+
+    report["plans"] = add_demo_plans(ws, d)
     if as_json:
         print_json(report)
         return
@@ -127,9 +130,14 @@ def demo(
     render_summary(s)
     for r in report["reports"]:  # type: ignore[attr-defined]
         console.print(f"listening report: {r['report']}  (topics: {', '.join(r['topics'])})")
+    for p in report["plans"]:  # type: ignore[attr-defined]
+        if "plan_id" in p:
+            console.print(f"example plan: {p['plan_id']}  {p['name']}  ({p['state']})")
+        elif "skipped" in p:
+            console.print(f"example plan skipped: {p['skipped']} ({p['why']})")
     console.print(
         f"\nworkspace: {ws.root}   next: `socialops stats`, `socialops listen sov`, "
-        "`socialops report --topic 명량 --vs 겨울왕국 --out report.html`"
+        "`socialops report --topic 명량 --vs 겨울왕국 --out report.html`, `socialops plan list`"
     )
 
 

@@ -68,6 +68,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{field}' 값이 올바르지 않습니다. 0 이상의 숫자를 입력해 주세요.",
         "'{field}' must be a number of 0 or more.",
     ),
+    "plan.bad_range": (
+        "'{field}' 값은 {low}에서 {high} 사이여야 합니다.",
+        "'{field}' must be between {low} and {high}.",
+    ),
     "plan.unknown_channel": (
         "채널 '{value}'은(는) 채널 지식 베이스에 없습니다. `socialops plan channels`로 목록을 "
         "확인해 주세요.",
@@ -194,29 +198,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot open the Hangul font '{path}' for the PDF: install the fonts-nanum package or "
         "set SOCIALOPS_PDF_FONT to a TrueType font (.ttf) with Hangul.",
     ),
-    # content calendar, ICS and UTM links (socialops.plan.calendar, .ics, .utm)
-    "plan.bad_rrule": (
-        "반복 규칙 '{value}'을(를) 쓸 수 없습니다: {why_ko}. 예: FREQ=WEEKLY;BYDAY=TU;COUNT=8 "
-        "(매주 화요일, 8회).",
-        "The recurrence rule '{value}' cannot be used: {why_en}. Example: "
-        "FREQ=WEEKLY;BYDAY=TU;COUNT=8 (every Tuesday, 8 times).",
-    ),
-    "plan.item_rrule": (
-        "콘텐츠 '{title}'의 반복 규칙 '{value}'을(를) 쓸 수 없습니다: {why_ko}. 예: "
-        "FREQ=WEEKLY;BYDAY=TU;COUNT=8 (매주 화요일, 8회).",
-        "The recurrence rule '{value}' of calendar item '{title}' cannot be used: {why_en}. "
-        "Example: FREQ=WEEKLY;BYDAY=TU;COUNT=8 (every Tuesday, 8 times).",
-    ),
-    "plan.bad_url": (
-        "링크 '{value}'에 UTM 태그를 붙일 수 없습니다. http:// 또는 https://로 시작하는 주소를 "
-        "입력해 주세요.",
-        "Cannot tag the link '{value}' with UTM parameters: use an address that starts with "
-        "http:// or https://.",
-    ),
-    "plan.commerce_days": (
-        "커머스 기념일 데이터 '{file}'이(가) 올바르지 않습니다: {detail}.",
-        "The commerce days data '{file}' is malformed: {detail}.",
-    ),
     # metrics and conversions imports (socialops.measure.metrics)
     "metrics.file": (
         "파일 '{file}'을(를) 읽을 수 없습니다: {detail}. CSV(UTF-8 또는 CP949) 파일인지 확인해 "
@@ -241,6 +222,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{preset}' 프리셋에는 '{option}' 옵션을 쓸 수 없거나 값 '{value}'이(가) 올바르지 "
         "않습니다{hint}.",
         "The '{preset}' preset does not take option '{option}' with value '{value}'{hint}.",
+    ),
+    # content calendar, ICS and UTM links (socialops.plan.calendar, .ics, .utm)
+    "plan.bad_rrule": (
+        "반복 규칙 '{value}'을(를) 쓸 수 없습니다: {why_ko}. 예: FREQ=WEEKLY;BYDAY=TU;COUNT=8 "
+        "(매주 화요일, 8회).",
+        "The recurrence rule '{value}' cannot be used: {why_en}. Example: "
+        "FREQ=WEEKLY;BYDAY=TU;COUNT=8 (every Tuesday, 8 times).",
+    ),
+    "plan.item_rrule": (
+        "콘텐츠 '{title}'의 반복 규칙 '{value}'을(를) 쓸 수 없습니다: {why_ko}. 예: "
+        "FREQ=WEEKLY;BYDAY=TU;COUNT=8 (매주 화요일, 8회).",
+        "The recurrence rule '{value}' of calendar item '{title}' cannot be used: {why_en}. "
+        "Example: FREQ=WEEKLY;BYDAY=TU;COUNT=8 (every Tuesday, 8 times).",
+    ),
+    "plan.bad_url": (
+        "링크 '{value}'에 UTM 태그를 붙일 수 없습니다. http:// 또는 https://로 시작하는 주소를 "
+        "입력해 주세요.",
+        "Cannot tag the link '{value}' with UTM parameters: use an address that starts with "
+        "http:// or https://.",
+    ),
+    "plan.commerce_days": (
+        "커머스 기념일 데이터 '{file}'이(가) 올바르지 않습니다: {detail}.",
+        "The commerce days data '{file}' is malformed: {detail}.",
     ),
 }
 

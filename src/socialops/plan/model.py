@@ -65,6 +65,7 @@ BUDGET_KINDS: tuple[str, ...] = ("paid", "organic")
 AGE_BAND = re.compile(r"^(\d{1,2})-(\d{1,3})$")
 UTM_VALUE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 MAX_TEXT = 20_000
+SIGNED_KPIS = frozenset({"net_sentiment"})  # (positive − negative) / (positive + negative)
 
 
 @dataclass
@@ -391,7 +392,12 @@ def validate_plan(plan: Plan, *, known_channels: set[str], known_kpis: set[str])
             raise PlanError("plan.kpi_channel", kpi=k.kpi, channel=k.channel)
         if k.topic is not None and k.topic not in plan.topics:
             raise PlanError("plan.kpi_topic", kpi=k.kpi, topic=k.topic)
-        if not isinstance(k.target, int | float) or k.target != k.target or k.target < 0:
+        if not isinstance(k.target, int | float) or k.target != k.target:
+            raise PlanError("plan.negative", field=f"kpis.{k.kpi}.target")
+        if k.kpi in SIGNED_KPIS:
+            if not -1 <= k.target <= 1:
+                raise PlanError("plan.bad_range", field=f"kpis.{k.kpi}.target", low=-1, high=1)
+        elif k.target < 0:
             raise PlanError("plan.negative", field=f"kpis.{k.kpi}.target")
     _validate_calendar(plan, chosen, names)
     _validate_policy(plan.policy, chosen)

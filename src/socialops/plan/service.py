@@ -11,7 +11,13 @@ from socialops.plan.store import PlanStore
 from socialops.plan.workflow import check_edit
 from socialops.store.workspace import Workspace
 
-__all__ = ["create_from_template", "parse_day", "plan_summary", "update_plan"]
+__all__ = [
+    "create_from_template",
+    "fill_baselines",
+    "parse_day",
+    "plan_summary",
+    "update_plan",
+]
 
 
 def parse_day(value: str, what: str) -> date:
@@ -54,7 +60,24 @@ def create_from_template(
     )
     if notes is not None:
         notes.extend(adapted)
+    fill_baselines(ws, plan)
     return PlanStore(ws).create(plan, actor=actor)
+
+
+def fill_baselines(ws: Workspace, plan: Plan) -> int:
+    """Give every KPI target without a baseline the workspace's history for it (the same
+    KPI over the window before the plan), when there is any; returns how many were filled."""
+    from socialops.plan.actuals import baseline
+
+    filled = 0
+    for target in plan.kpis:
+        if target.baseline is not None:
+            continue
+        value, note = baseline(ws, plan, target)
+        if value is not None:
+            target.baseline, target.baseline_note = round(value, 4), note
+            filled += 1
+    return filled
 
 
 def _check_topics(ws: Workspace, topics: list[str]) -> None:
