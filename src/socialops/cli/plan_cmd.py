@@ -256,6 +256,74 @@ def move_cmd(
     typer.echo(f"{plan.plan_id}: {plan.state}")
 
 
+@plan_app.command("calendar")
+def calendar_cmd(
+    plan_id: str = typer.Argument(..., help="Plan id."),
+    as_json: bool = _JSON,
+) -> None:
+    """The content calendar: every occurrence (recurring items expanded), the Korean holidays
+    and commerce days of the period, and clash / too-long warnings."""
+    from socialops.plan.calendar import calendar_warnings, occurrences, special_days
+    from socialops.plan.channels import load_channels
+    from socialops.plan.store import PlanStore
+
+    ws = _ws()
+    plan = PlanStore(ws).get(plan_id)
+    occ = occurrences(plan)
+    days = special_days(plan.start, plan.end)
+    warnings = calendar_warnings(plan, load_channels(ws))
+    if as_json:
+        common.print_json(
+            {
+                "plan_id": plan.plan_id,
+                "occurrences": [o.to_dict() for o in occ],
+                "special_days": [d.to_dict() for d in days],
+                "warnings": [{**w.__dict__, "day": w.day} for w in warnings],
+            }
+        )
+        return
+    lang = settings.lang()
+    for o in occ:
+        item = o.item
+        common.console.print(
+            f"{o.start_local:%Y-%m-%d %a %H:%M} {item.timezone:<11} {item.channel:<18} "
+            f"{item.status:<9} {item.title}",
+            highlight=False,
+        )
+    for d in days:
+        name = d.name_en if lang == "en" else d.name_ko
+        common.console.print(f"{d.day}  [{d.kind}] {name}", highlight=False)
+    common.warn([w.en if lang == "en" else w.ko for w in warnings if w.level != "info"])
+
+
+@plan_app.command("recommend")
+def recommend_cmd(
+    plan_id: str = typer.Argument(..., help="Plan id."),
+    as_json: bool = _JSON,
+) -> None:
+    """Rank the channels for the plan's objectives, segments and budget, and the workspace's
+    listening and post metrics, with the score broken down and the reasons."""
+    from socialops.plan.channels import load_channels
+    from socialops.plan.recommend import recommend, workspace_signals
+    from socialops.plan.store import PlanStore
+
+    ws = _ws()
+    plan = PlanStore(ws).get(plan_id)
+    channels = load_channels(ws)
+    recs = recommend(plan, channels, workspace_signals(ws, plan, channels))
+    if as_json:
+        common.print_json([r.to_dict() for r in recs])
+        return
+    lang = settings.lang()
+    chosen = set(plan.channel_keys())
+    for r in recs:
+        parts = ", ".join(f"{k} {v:.0f}" for k, v in r.breakdown.items())
+        mark = "*" if r.channel in chosen else " "
+        common.console.print(f"{mark} {r.channel:<18} {r.score:5.1f}  ({parts})", highlight=False)
+        for reason in r.reasons[:3]:
+            common.console.print(f"      {reason[lang]}", highlight=False, soft_wrap=True)
+
+
 @plan_app.command("export")
 def export_cmd(
     plan_id: str = typer.Argument(..., help="Plan id."),
