@@ -212,8 +212,6 @@ def edit_cmd(
         raise InputFileError(f"Cannot read {file} as JSON: {exc}. Fix the file.") from None
     if not isinstance(doc, dict):
         raise InputFileError(f"{file} must hold one JSON object (a plan).")
-    for key in ("actuals", "warnings"):
-        doc.pop(key, None)
     base = doc.get("version")
     if not isinstance(base, int):
         raise InputFileError(

@@ -20,6 +20,10 @@ __all__ = [
 ]
 
 
+# what plan_summary adds to a plan's JSON; an edit of that JSON may carry them back
+SUMMARY_KEYS = ("actuals", "warnings", "recommendation")
+
+
 def parse_day(value: str, what: str) -> date:
     try:
         return date.fromisoformat(value.strip())
@@ -96,7 +100,7 @@ def update_plan(
     """
     store = PlanStore(ws)
     old = store.get(plan_id)
-    doc = dict(doc)
+    doc = {k: v for k, v in doc.items() if k not in SUMMARY_KEYS}
     for key in ("plan_id", "state", "approvals", "history", "version", "created_at", "updated_at"):
         doc[key] = old.to_dict()[key]
     new = Plan.from_dict(doc)
