@@ -248,6 +248,46 @@ def test_overview_for_every_role(clients: dict[str, TestClient], plan_id: str, w
         assert f"/w/main/plans/{plan_id}/export.{fmt}" in r.text
 
 
+def test_kpi_table_against_real_listening_data(
+    clients: dict[str, TestClient], store: PlanStore
+) -> None:
+    """A plan over the week of the airline tweets (February 2015) about United: the listening
+    KPIs have actuals, a pacing bar and a status in words; the formulas are on the page."""
+    from socialops.measure.kpis import LIBRARY
+    from socialops.web.plan_pages import _kpi_library
+
+    pid = plan_id_of(
+        create(
+            clients["manager"],
+            name="유나이티드 2월",
+            start="2015-02-16",
+            end="2015-02-24",
+            topics="United",
+        )
+    )
+    plan = store.get(pid)
+    listening = [k for k in plan.kpis if LIBRARY[k.kpi].source == "listening"]
+    assert listening, "the template gave no listening KPI for the topic"
+    page = clients["viewer"].get(f"/w/main/plans/{pid}").text
+    table = re.search(r'<table id="kpi-table">(.*?)</table>', page, re.S)
+    assert table
+    rows = re.findall(r'<tr class="kpi-row kpi-row-(\w+)">(.*?)</tr>', table.group(1), re.S)
+    assert len(rows) == len(plan.kpis)
+    words = {"순항", "초과 달성 중", "미달 경고", "데이터 없음", "시작 전"}
+    measured = 0
+    for (status, row), target in zip(rows, plan.kpis, strict=True):
+        badge = re.search(r'class="badge kpi-\w+">([^<]+)<', row)
+        assert badge and badge.group(1) in words
+        kpi = _kpi_library()[target.kpi]
+        assert f'title="{kpi.formula_ko}"' in row.replace("&#39;", "'").replace("&quot;", '"')
+        if LIBRARY[target.kpi].source == "listening":
+            assert status != "no_data", row
+            assert "<meter" in row
+            measured += 1
+    assert measured == len(listening)
+    assert 'id="kpi-legend"' in page
+
+
 def test_unknown_plan_is_404(clients: dict[str, TestClient]) -> None:
     r = clients["viewer"].get("/w/main/plans/pnothere")
     assert r.status_code == 404 and "pnothere" in r.text and "찾을 수 없습니다" in r.text

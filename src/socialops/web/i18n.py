@@ -659,6 +659,7 @@ _PLANS: dict[str, tuple[str, str]] = {
     "plans.factor.listening": ("리스닝 언급", "listening"),
     "plans.factor.performance": ("채널 성과", "performance"),
     "plans.weight": ("가중치 {w}%", "weight {w}%"),
+    "plans.more_reasons": ("이유 {n}개 더 보기", "{n} more reasons"),
     # the forms' own errors (socialops.web.plan_forms.FormError)
     "planform.bad_number": (
         "'{field}' 값 '{value}'을(를) 읽을 수 없습니다. {low}~{high} 사이의 정수를 입력해 주세요.",
