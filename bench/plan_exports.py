@@ -1,0 +1,97 @@
+"""Benchmark: campaign plans — plan vs actual and every export, on the demo workspace's example
+plans (real listening data and post metrics) and on a large plan of 300 calendar items.
+
+The workspace must hold plans, e.g. one made by ``socialops demo`` (``--small`` is enough for
+the Facebook and airline plans; the full demo adds the 명량 plan over 662k reviews):
+
+    SOCIALOPS_HOME=/tmp/demo-ws .venv/bin/socialops demo --small
+    .venv/bin/python bench/plan_exports.py --workspace /tmp/demo-ws [--runs 3]
+
+Prints the best of ``--runs`` warm runs per step (the first, cold run is printed apart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from _common import machine
+from socialops.plan.export import export_plan
+from socialops.plan.model import CalendarItem, Plan
+from socialops.plan.service import plan_summary
+from socialops.plan.store import PlanStore
+from socialops.plan.templates import plan_from_template
+from socialops.store.workspace import Workspace
+
+FORMATS = ("html", "pdf", "ics", "xlsx", "json")
+
+
+def _time(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    fn()
+    cold = time.perf_counter() - t0
+    best = float("inf")
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return cold, best
+
+
+def big_plan(ws: Workspace, items: int) -> Plan:
+    """The product-launch template over one quarter with ``items`` calendar items in all."""
+    plan = plan_from_template(
+        "product-launch",
+        plan_name="대형 캘린더 벤치마크",
+        start=date(2026, 1, 1),
+        end=date(2026, 3, 31),
+        ws=ws,
+        budget_krw=100_000_000,
+    )
+    plan.plan_id = "pbench"
+    channels = plan.channel_keys()
+    n = len(plan.calendar)
+    for i in range(max(items - n, 0)):
+        day = plan.start + timedelta(days=i % 90)
+        plan.calendar.append(
+            CalendarItem(
+                item_id=f"b{i:04d}",
+                title=f"콘텐츠 {i + 1}",
+                start=datetime(day.year, day.month, day.day, 8 + i % 12, 0),
+                channel=channels[i % len(channels)],
+                copy="봄 한정 에디션을 만나 보세요. 지금 예약하면 10% 할인! " * 3,
+                link=f"https://brand.example.kr/p/{i}",
+                status="draft",
+            )
+        )
+    return plan
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workspace", required=True, type=Path)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--items", type=int, default=300)
+    args = ap.parse_args()
+    ws = Workspace.open(args.workspace, create=False)
+    print(f"machine: {machine()}")
+    plans = [PlanStore(ws).get(p["plan_id"]) for p in PlanStore(ws).list()]
+    plans.append(big_plan(ws, args.items))
+    for plan in plans:
+        print(
+            f"\n{plan.name} ({plan.plan_id}): {len(plan.kpis)} KPI targets, "
+            f"{len(plan.calendar)} calendar items"
+        )
+        cold, best = _time(lambda p=plan: plan_summary(ws, p), args.runs)
+        print(f"  plan vs actual + warnings + recommendation: cold {cold:.2f} s, warm {best:.2f} s")
+        for fmt in FORMATS:
+            cold, best = _time(lambda p=plan, f=fmt: export_plan(ws, p, f, "ko"), args.runs)
+            size = len(export_plan(ws, plan, fmt, "ko"))
+            print(f"  export {fmt:<5} cold {cold:.2f} s, warm {best:.2f} s, {size / 1024:,.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()
