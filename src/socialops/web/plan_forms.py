@@ -52,8 +52,14 @@ __all__ = [
 
 Fields = Mapping[str, Sequence[str]]
 REPEATS: tuple[str, ...] = ("none", "weekly", "biweekly", "monthly")
-ESCALATION_SYNTAX = "팀 | 키워드1, 키워드2 | 분류1, 분류2 | 분"
-CRISIS_SYNTAX = "단계 | 이름 | 발생 조건 | 조치1; 조치2 | 부정 비율 | 시간당 언급"
+ESCALATION_SYNTAX = {
+    "ko": "팀 | 키워드1, 키워드2 | 분류1, 분류2 | 처리 시한(분)",
+    "en": "team | keyword1, keyword2 | category1, category2 | within minutes",
+}
+CRISIS_SYNTAX = {
+    "ko": "단계 | 이름 | 발생 조건 | 조치1; 조치2 | 부정 비율(0~1) | 시간당 언급",
+    "en": "level | name | trigger | action1; action2 | negative share (0-1) | mentions per hour",
+}
 MAX_BLOCKS = 100
 MAX_COUNT = 366
 MAX_KRW = 10**13
@@ -68,7 +74,8 @@ class FormError(ValueError):
         self.params = params
 
     def text(self, lang: str) -> str:
-        return t(f"planform.{self.key}", lang, **self.params)
+        params = {k: v[lang] if isinstance(v, dict) else v for k, v in self.params.items()}
+        return t(f"planform.{self.key}", lang, **params)
 
 
 # -- small readers ---------------------------------------------------------------------------
