@@ -174,6 +174,8 @@ def test_unreadable_fields(field: str, value: str, key: str) -> None:
 def test_kpi_target_needs_a_number() -> None:
     plan = sample()
     fields = as_fields(edit_form(plan))
+    fields["kpi_target"][1] = "-0.2"  # a negative target reaches the model, which judges it
+    assert edit_doc(plan, edit_form_of_fields(fields))["kpis"][1]["target"] == -0.2
     fields["kpi_target"][1] = "많이"
     with pytest.raises(FormError) as err:
         edit_doc(plan, edit_form_of_fields(fields))

@@ -463,6 +463,8 @@ def test_edit_saves_and_refuses(clients: dict[str, TestClient], store: PlanStore
         setting(fresh, "crisis", "셋째 | | x | y | z | w | v"),
     )
     assert r.status_code == 400 and "crisis" in alert(r.text)
+    r = post(clients["owner"], f"/w/main/plans/{pid}/edit", setting(fresh, "kpi_target", "-5"))
+    assert r.status_code == 400 and "0 이상" in alert(r.text)
     r = post(
         clients["owner"], f"/w/main/plans/{pid}/edit", setting(fresh, "utm_campaign", "Spring Sale")
     )

@@ -390,7 +390,8 @@ def edit_doc(old: Plan, form: dict[str, Any]) -> dict[str, Any]:
         kpis.append(
             {
                 "kpi": k["kpi"],
-                "target": _float(k["target"], f"kpis.{k['kpi']}"),
+                # the range is the model's to check (net sentiment may be negative)
+                "target": _float(k["target"], f"kpis.{k['kpi']}", low=-1e15),
                 "channel": k["channel"] or None,
                 "topic": k["topic"] or None,
                 "baseline": baseline,
