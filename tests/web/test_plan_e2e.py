@@ -177,3 +177,55 @@ def test_plan_from_template_to_running(
             web.accounts.set_preferences(user.id, lang="ko")
         tab.context.close()
     assert not tab.problems, f"errors in the browser: {tab.problems} {tab.failed}"
+
+
+def test_metrics_upload_measures_the_plan(
+    chromium: Any,  # noqa: F811  (test_e2e.py's fixture, imported above)
+    live_server: Any,
+    shared_file: Any,
+) -> None:
+    """An analyst opens a 2014 plan with a Facebook reach target, uploads the real Facebook
+    metrics file with the facebook-metrics preset from the plan's page and sees the counts,
+    the import in the list and the target measured."""
+    from datetime import date
+
+    from socialops.plan.model import ChannelChoice, KpiTarget
+    from socialops.plan.service import create_from_template
+    from socialops.plan.store import PlanStore
+
+    web = live_server.home
+    ws = web.app.state.services.workspace("main")
+    plan = create_from_template(
+        ws,
+        "retention-loyalty",
+        name="페이스북 팬 관리 2014",
+        start=date(2014, 1, 1),
+        end=date(2014, 12, 31),
+        actor="owner@example.com",
+    )
+    if "facebook" not in plan.channel_keys():
+        plan.channels.append(ChannelChoice("facebook", "support", override_reason="실적 비교"))
+    plan.kpis = [KpiTarget("reach", 5_000_000.0, channel="facebook")]
+    PlanStore(ws).save(plan, base_version=plan.version, actor="owner@example.com")
+    source = shared_file("facebook_metrics/dataset_Facebook.csv")
+
+    tab = Page(chromium, live_server.url)
+    page = tab.page
+    try:
+        tab.sign_in("analyst@example.com", web.password)
+        page.wait_for_url(re.compile(r"/w/main$"))
+        page.goto(f"{live_server.url}/w/main/plans/{plan.plan_id}")
+        assert page.locator("#kpi-table .badge").inner_text() == "데이터 없음"
+        page.set_input_files("#metrics-form input[name=file]", str(source))
+        page.select_option("#metrics-form select[name=preset]", "facebook-metrics")
+        page.click("#metrics-upload")
+        page.wait_for_url(re.compile(r"ok=metrics_imported"))
+        done = page.locator("#metrics-done").inner_text()
+        assert done.startswith("dataset_Facebook.csv: 500행 읽음"), done
+        assert page.locator("#metric-imports tr.hl").count() == 1
+        assert page.locator("#kpi-table .badge").inner_text() != "데이터 없음"
+        assert page.locator("#kpi-table meter").is_visible()
+        shot(page, "plan_metrics_imported")
+    finally:
+        tab.context.close()
+    assert not tab.problems, f"errors in the browser: {tab.problems} {tab.failed}"

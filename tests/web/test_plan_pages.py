@@ -566,3 +566,72 @@ def test_english(web: Any, clients: dict[str, TestClient], plan_id: str) -> None
         assert "March 2026" in r.text
     finally:
         web.accounts.set_preferences(web.users["viewer"].id, lang="ko")
+
+
+# -- metrics import from the plan's page (last: the imported posts change the recommendation) ---
+def metric_import_count(store: PlanStore) -> int:
+    with store.ws.connect() as conn:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'metric_imports'").fetchone():
+            return 0
+        return int(conn.execute("SELECT COUNT(*) FROM metric_imports").fetchone()[0])
+
+
+def test_metrics_import_form(
+    clients: dict[str, TestClient], store: PlanStore, shared_file: Any
+) -> None:
+    """An analyst uploads the real Facebook metrics file on a 2014 plan's page: the page says
+    how many rows were read, imported and rejected (they add up), lists the import, and the
+    plan's Facebook reach target is measured against it. A wrong preset is refused on the page
+    in Korean with nothing stored; viewers get no form and a 403."""
+    from socialops.plan.model import ChannelChoice, KpiTarget
+
+    pid = plan_id_of(
+        create(clients["manager"], name="페이스북 2014", start="2014-01-01", end="2014-12-31")
+    )
+    plan = store.get(pid)
+    if "facebook" not in plan.channel_keys():
+        plan.channels.append(ChannelChoice("facebook", "support", override_reason="실적 비교"))
+    plan.kpis = [KpiTarget("reach", 5_000_000.0, channel="facebook")]
+    store.save(plan, base_version=plan.version, actor="test")
+    url = f"/w/main/plans/{pid}"
+    data = shared_file("facebook_metrics/dataset_Facebook.csv").read_bytes()
+
+    assert 'id="metrics-form"' not in clients["viewer"].get(url).text
+    assert 'id="metrics-form"' not in clients["manager"].get(url).text  # no data.import
+    page = clients["analyst"].get(url).text
+    assert "아직 가져온 실적 데이터가 없습니다" in page or 'id="metric-imports"' in page
+    fields = [(k, v) for k, v in form_of(page, "metrics-form") if k != "file"]
+    before = metric_import_count(store)
+
+    def upload(client: TestClient, preset: str, body: bytes = data) -> httpx.Response:
+        sent = setting(fields, "preset", preset)
+        return client.post(
+            f"{url}/metrics",
+            data=dict(sent),
+            files={"file": ("dataset_Facebook.csv", body, "text/csv")},
+            follow_redirects=False,
+        )
+
+    r = upload(clients["viewer"], "facebook-metrics")
+    assert r.status_code == 403
+    r = upload(clients["analyst"], "conversions")  # the wrong preset for this file
+    assert r.status_code == 422
+    assert "conversions" in alert(r.text) and "utm_campaign" in alert(r.text)
+    r = clients["analyst"].post(f"{url}/metrics", data=dict(fields), follow_redirects=False)
+    assert r.status_code == 400 and alert(r.text) == "올릴 파일을 선택해 주세요."
+    assert metric_import_count(store) == before
+
+    r = upload(clients["analyst"], "facebook-metrics")
+    assert r.status_code == 303, r.text[:400]
+    assert "ok=metrics_imported&import=m" in r.headers["location"]
+    page = clients["analyst"].get(r.headers["location"]).text
+    done = re.search(r'id="metrics-done">([^<]+)<', page)
+    assert done, page[:2000]
+    counts = re.search(r"(\d+)행 읽음 — 새로 (\d+), 갱신 (\d+), 거부 (\d+)", done.group(1))
+    assert counts and done.group(1).startswith("dataset_Facebook.csv")
+    read, new, updated, rejected = map(int, counts.groups())
+    assert read == 500 and new + updated + rejected == read and new + updated > 400
+    assert metric_import_count(store) == before + 1
+    assert re.search(r'<tr class="hl"><td[^>]*>[^<]*</td><td>dataset_Facebook.csv', page)
+    row = re.search(r'<tr class="kpi-row kpi-row-(\w+)">', page)
+    assert row and row.group(1) != "no_data"

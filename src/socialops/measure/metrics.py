@@ -45,6 +45,7 @@ __all__ = [
     "import_metrics",
     "metrics_summary",
     "post_rows",
+    "recent_imports",
 ]
 
 MAX_REJECTS_KEPT = 200  # rejected rows kept with the import (all are counted)
@@ -125,7 +126,7 @@ def _options(preset: Preset, given: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_shape(
-    preset: Preset, table: CsvTable, col: dict[str, int], opts: dict[str, Any]
+    preset: Preset, table: CsvTable, col: dict[str, int], opts: dict[str, Any], name: str
 ) -> None:
     need = [f for f in preset.required if f not in col]
     if "channel" in need and opts.get("channel"):
@@ -134,7 +135,7 @@ def _check_shape(
         missing = ", ".join(f"{f} ({' / '.join(preset.columns[f][:3])})" for f in need)
         raise PlanError(
             "metrics.wrong_shape",
-            file=table.path.name,
+            file=name,
             preset=preset.name,
             missing=missing,
             found=", ".join(table.header[:12]) + (" ..." if len(table.header) > 12 else ""),
@@ -222,22 +223,26 @@ def _upsert_sql(table: str, cols: tuple[str, ...], key: tuple[str, ...]) -> str:
     )
 
 
-def import_metrics(ws: Workspace, path: str | Path, preset: str, **options: Any) -> MetricsImport:
+def import_metrics(
+    ws: Workspace, path: str | Path, preset: str, *, file_name: str | None = None, **options: Any
+) -> MetricsImport:
     """Import a post-metrics or conversions CSV with ``preset``; see the module docstring.
 
     Options (``None`` = the preset's default): ``year`` (facebook-metrics; 2014),
     ``channel`` (post presets: the channel of every row, or of rows without a channel column),
-    ``timezone`` (post presets: zone of naive times; default setting ``timezone``)."""
+    ``timezone`` (post presets: zone of naive times; default setting ``timezone``).
+    ``file_name`` is the name recorded for the import (default: the file's own; an upload
+    passes the name the user chose)."""
     p = get_preset(preset)
     opts = _options(p, options)
     started = _now()
     table = read_csv(Path(path), delimiter=p.delimiter)
     col = p.locate(table.header)
-    _check_shape(p, table, col, opts)
+    _check_shape(p, table, col, opts, file_name or table.path.name)
     records, rejects = _records(p, table, col, opts)
     result = MetricsImport(
         import_id="m" + datetime.now(UTC).strftime("%Y%m%d%H%M%S") + secrets.token_hex(3),
-        file=table.path.name,
+        file=(file_name or table.path.name)[:200],
         sha256=table.sha256,
         preset=p.name,
         kind=p.kind,
@@ -393,6 +398,20 @@ def channel_performance(ws: Workspace) -> dict[str, dict[str, Any]]:
     }
 
 
+def recent_imports(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest metric imports, newest first (counts, no rejected rows)."""
+    with ws.connect() as conn:
+        ensure_tables(conn)
+        return [
+            dict(r)
+            for r in conn.execute(
+                "SELECT import_id, file, preset, kind, encoding, rows_read, imported, updated, "
+                "rejected, finished_at FROM metric_imports ORDER BY rowid DESC LIMIT ?",
+                (limit,),
+            )
+        ]
+
+
 def metrics_summary(ws: Workspace) -> dict[str, Any]:
     """What is stored: post metrics by channel, conversions by campaign, the latest imports."""
     with ws.connect() as conn:
@@ -414,13 +433,7 @@ def metrics_summary(ws: Workspace) -> dict[str, Any]:
                 "FROM conversions GROUP BY utm_campaign ORDER BY utm_campaign"
             )
         ]
-        imports = [
-            dict(r)
-            for r in conn.execute(
-                "SELECT import_id, file, preset, kind, encoding, rows_read, imported, updated, "
-                "rejected, finished_at FROM metric_imports ORDER BY rowid DESC LIMIT 20"
-            )
-        ]
+    imports = recent_imports(ws)
     perf = channel_performance(ws)
     for ch, d in perf.items():
         d["first_month"], d["last_month"] = spans.get(ch, (None, None))

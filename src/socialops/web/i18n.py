@@ -519,6 +519,35 @@ _PLANS: dict[str, tuple[str, str]] = {
     "plans.done.item_saved": ("콘텐츠를 저장했습니다.", "Calendar item saved."),
     "plans.done.item_deleted": ("콘텐츠를 삭제했습니다.", "Calendar item deleted."),
     "plans.done.deleted": ("계획을 삭제했습니다.", "Plan deleted."),
+    "plans.done.metrics_imported": (
+        "실적 데이터를 가져왔습니다. KPI 표가 새 값으로 계산됐습니다.",
+        "Metrics imported; the KPI table is measured against them.",
+    ),
+    "plans.metrics.title": ("실적 데이터 가져오기", "Import metrics"),
+    "plans.metrics.help": (
+        "게시물 성과(도달·노출·참여·클릭, 채널별·게시물별)나 UTM 캠페인·소스별 전환(웹 분석 "
+        "내보내기 등)을 CSV 또는 XLSX로 올리면 이 워크스페이스의 모든 계획이 그 값으로 "
+        "측정됩니다. 같은 게시물·같은 날짜 행은 새 값으로 갱신됩니다.",
+        "Upload post metrics (reach, impressions, engagements, clicks per post and channel) or "
+        "conversions by UTM campaign and source (e.g. a web-analytics export) as CSV or XLSX; "
+        "every plan in this workspace is measured against them. Rows for the same post or day "
+        "are updated with the new values.",
+    ),
+    "plans.metrics.options_help": (
+        "채널: 채널 열이 없는 게시물 파일의 채널(예: instagram). 연도: facebook-metrics 파일의 "
+        "월이 속한 연도. 비워 두면 프리셋 기본값을 씁니다.",
+        "Channel: the channel of a post file without a channel column (e.g. instagram). Year: "
+        "the year of a facebook-metrics file's months. Empty = the preset's default.",
+    ),
+    "plans.metrics.year": ("연도", "Year"),
+    "plans.metrics.submit": ("가져오기", "Import"),
+    "plans.metrics.updated": ("갱신", "Updated"),
+    "plans.metrics.rejected": ("거부", "Rejected"),
+    "plans.metrics.none": ("아직 가져온 실적 데이터가 없습니다.", "No metrics imported yet."),
+    "plans.metrics.done": (
+        "{file}: {read}행 읽음 — 새로 {imported}, 갱신 {updated}, 거부 {rejected}.",
+        "{file}: {read} rows read — {imported} new, {updated} updated, {rejected} rejected.",
+    ),
     "plans.any_approver": (
         "지정 없음 (승인 권한이 있는 누구나)",
         "none named (anyone who may approve)",

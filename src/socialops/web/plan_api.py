@@ -40,6 +40,7 @@ __all__ = [
     "plain",
     "plan_error_status",
     "router",
+    "run_metrics_import",
 ]
 
 router = APIRouter(prefix="/api/v1")
@@ -488,38 +489,53 @@ def export(
 
 
 # -- metrics -----------------------------------------------------------------------------------
+def run_metrics_import(
+    target: Any, filename: str, stream: Any, preset: str, options: dict[str, Any]
+) -> Any:
+    """Save an uploaded metrics file (at most :data:`UPLOAD_LIMIT`), import it with ``preset``
+    and ``options`` (empty values dropped), remove the file; :class:`WebError` 413 when too big,
+    :class:`PlanError` when refused (nothing stored then)."""
+    import contextlib
+
+    from socialops.measure.metrics import import_metrics as run_import
+    from socialops.web.services import save_upload
+
+    def chunks() -> Any:
+        while block := stream.read(1 << 20):
+            yield block
+
+    try:
+        path = save_upload(target.root / "uploads", filename, chunks(), UPLOAD_LIMIT)
+    except ValueError:
+        raise WebError(413, "too_large", limit=UPLOAD_LIMIT // 2**20) from None
+    given = {k: v for k, v in options.items() if v not in (None, "")}
+    try:
+        return run_import(target, path, preset, file_name=filename, **given)
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 @router.post("/workspaces/{ws}/metrics/imports", status_code=201, responses=ERRORS, tags=["plans"])
 def import_metrics(
     request: Request,
     ws: Slug,
     file: Annotated[UploadFile, File(description="post metrics or conversions: CSV or XLSX")],
     preset: Annotated[str, Form(min_length=1, max_length=64)],
+    channel: Annotated[
+        str, Form(max_length=64, description="post presets: the channel of rows without one")
+    ] = "",
+    year: Annotated[
+        int | None, Form(description="facebook-metrics: the year of the months")
+    ] = None,
 ) -> dict[str, Any]:
     """Import post metrics (reach, impressions, engagements, clicks per post and channel) or
     conversions by UTM campaign and source, with a preset; the plan pages measure against them
     at once."""
-    import contextlib
-
-    from socialops.measure.metrics import import_metrics as run_import
-    from socialops.web.services import save_upload
-
     access = require(request, ws, "data.import")
     target = _services(request).workspace(ws)
     name = file.filename or "metrics"
-
-    def chunks() -> Any:
-        while block := file.file.read(1 << 20):
-            yield block
-
-    try:
-        path = save_upload(target.root / "uploads", name, chunks(), UPLOAD_LIMIT)
-    except ValueError:
-        raise WebError(413, "too_large", limit=UPLOAD_LIMIT // 2**20) from None
-    try:
-        done = run_import(target, path, preset)
-    finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
-    out: dict[str, Any] = plain(done.to_dict() if hasattr(done, "to_dict") else done)
-    _audit(request, access, "metrics.import", name, preset=preset)
+    done = run_metrics_import(target, name, file.file, preset, {"channel": channel, "year": year})
+    out: dict[str, Any] = plain(done.to_dict())
+    _audit(request, access, "metrics.import", name, preset=preset, imported=done.imported)
     return out

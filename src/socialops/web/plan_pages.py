@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -40,13 +40,14 @@ from socialops.web.auth import Access, lang_of
 from socialops.web.auth import accounts_of as _accounts
 from socialops.web.auth import audit_change as _audit
 from socialops.web.auth import services_of as _services
-from socialops.web.i18n import MESSAGES
+from socialops.web.i18n import MESSAGES, t
 from socialops.web.pages import Slug, _form, _page, _to_login, _view
 from socialops.web.plan_api import (
     EXPORT_TYPES,
     export_response,
     plan_error_status,
     recommendation_of,
+    run_metrics_import,
 )
 from socialops.web.plan_forms import (
     CRISIS_SYNTAX,
@@ -76,8 +77,10 @@ DONE = frozenset(
         "item_saved",
         "item_deleted",
         "deleted",
+        "metrics_imported",
     }
 )
+RECENT_METRIC_IMPORTS = 5  # shown under the KPI table
 MAX_FORM_FIELDS = 3000
 FACTOR_KEYS = frozenset(k for k in MESSAGES if k.startswith("plans.factor."))
 
@@ -263,6 +266,8 @@ def _overview(
     link: dict[str, Any] | None = None,
     **ctx: Any,
 ) -> Response:
+    from socialops.measure.metrics import recent_imports
+    from socialops.measure.presets import preset_list
     from socialops.plan.channels import load_channels
     from socialops.plan.workflow import available_actions
 
@@ -279,7 +284,11 @@ def _overview(
         rec, rec_notes, rec_error = [], [], exc.message
     recommended = {r["channel"] for r in rec[:RECOMMENDED_TOP]}
     actuals, actuals_error = _actual_rows(ws, plan)
+    imports = recent_imports(ws, RECENT_METRIC_IMPORTS)
+    shown = request.query_params.get("import") if request.method == "GET" else None
     ctx.setdefault("error", None)
+    ctx.setdefault("metrics_error", None)
+    ctx.setdefault("metrics_form", {"preset": "post-metrics", "channel": "", "year": ""})
     can_edit = access.role is not None and plan.state == "draft"
     return _ppage(
         request,
@@ -302,6 +311,9 @@ def _overview(
         exports=list(EXPORT_TYPES),
         link=link,
         done=_done(request),
+        metric_imports=imports,
+        metric_import_done=next((i for i in imports if i["import_id"] == shown), None),
+        metric_presets=preset_list(lang_of(request)),
         **ctx,
     )
 
@@ -431,6 +443,57 @@ def change_mix(
         return _overview(request, access, plan_id, status, error=msg)
     _audit(request, access, f"plan.channel_{op}", plan_id, channel=channel, reason=reason)
     return _back(ws, f"/{plan_id}", "channel_added" if op == "add" else "channel_removed")
+
+
+@router.post("/w/{ws}/plans/{plan_id}/metrics", response_class=HTMLResponse)
+def import_plan_metrics(
+    request: Request,
+    ws: Slug,
+    plan_id: str,
+    file: Annotated[UploadFile | None, File()] = None,
+    preset: Annotated[str, Form(max_length=64)] = "",
+    channel: Annotated[str, Form(max_length=64)] = "",
+    year: Annotated[str, Form(max_length=10)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Import post metrics or conversions from the plan's page (as ``POST
+    /api/v1/workspaces/{ws}/metrics/imports`` does) and show the plan measured against them.
+    A refused file shows the page again with the reason and nothing stored."""
+    access = _form(request, ws, "data.import", csrf)
+    lang = lang_of(request)
+    _check_plan_id(plan_id)
+    _store(request, access).get(plan_id)  # 404 before reading the upload
+    form = {"preset": preset, "channel": channel, "year": year}
+
+    def fail(message: str, status: int = 400) -> Response:
+        return _overview(request, access, plan_id, status, metrics_error=message, metrics_form=form)
+
+    if file is None or not file.filename:
+        return fail(t("data.no_file", lang))
+    options: dict[str, Any] = {"channel": channel.strip()}
+    if year.strip():
+        if not year.strip().isdigit():
+            return fail(
+                PlanError(
+                    "metrics.bad_option",
+                    preset=preset,
+                    option="year",
+                    value=year[:10],
+                    hint=" (1990-2100)",
+                ).text(lang)
+            )
+        options["year"] = int(year.strip())
+    try:
+        done = run_metrics_import(_ws(request, access), file.filename, file.file, preset, options)
+    except PlanError as exc:
+        return fail(exc.text(lang), 422)
+    except SocialopsError as exc:
+        return fail(exc.message, 422)
+    _audit(request, access, "metrics.import", file.filename, preset=preset, imported=done.imported)
+    return RedirectResponse(
+        f"/w/{ws}/plans/{plan_id}?ok=metrics_imported&import={done.import_id}#kpis",
+        status_code=303,
+    )
 
 
 @router.post("/w/{ws}/plans/{plan_id}/delete", response_class=HTMLResponse)
