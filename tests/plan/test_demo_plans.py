@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 from socialops.plan.actuals import plan_vs_actual
@@ -11,13 +12,20 @@ from socialops.plan.store import PlanStore
 from socialops.store.workspace import Workspace
 
 
+def _copy(ws: Workspace, dest: Path) -> Workspace:
+    """A private copy: the session's sample workspaces stay as other test modules expect them."""
+    shutil.copytree(ws.root, dest)
+    return Workspace.open(dest, create=False)
+
+
 def _facebook_reach(path: Path, months: range) -> int:
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter=";"))
     return sum(int(r["T_Reach"]) for r in rows if int(r["Month"]) in months)
 
 
-def test_film_plan_on_the_movie_reviews(nsmc_ws: Workspace, data_dir: Path) -> None:
+def test_film_plan_on_the_movie_reviews(nsmc_ws: Workspace, data_dir: Path, tmp_path: Path) -> None:
+    nsmc_ws = _copy(nsmc_ws, tmp_path / "ws")
     out = add_demo_plans(nsmc_ws, data_dir)
     film = next(o for o in out if o.get("name", "").startswith("영화"))
     assert film["state"] == "done"
@@ -39,7 +47,8 @@ def test_film_plan_on_the_movie_reviews(nsmc_ws: Workspace, data_dir: Path) -> N
     assert len([p for p in PlanStore(nsmc_ws).list() if p["name"] == film["name"]]) == 1
 
 
-def test_facebook_and_airline_plans(airline_ws: Workspace, data_dir: Path) -> None:
+def test_facebook_and_airline_plans(airline_ws: Workspace, data_dir: Path, tmp_path: Path) -> None:
+    airline_ws = _copy(airline_ws, tmp_path / "ws")
     out = add_demo_plans(airline_ws, data_dir)
     by_name = {o["name"]: o for o in out if "plan_id" in o}
     fb = PlanStore(airline_ws).get(by_name["화장품 브랜드 페이스북 하반기 운영 (예시)"]["plan_id"])
