@@ -132,15 +132,28 @@ def error_response(request: Request, status: int, code: str, message: str) -> Re
     return error_page(request, status, message)
 
 
+WARM_STOP_WAIT = 120.0  # seconds the shutdown waits for the warm-up's current step
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Warm the caches in the background on start; close the stores on stop."""
+    """Warm the caches in the background on start; on stop, let the warm-up finish its step
+    (a thread killed inside the native query engine at exit aborts the process) and close the
+    stores."""
     import threading
 
+    from starlette.concurrency import run_in_threadpool
+
+    services = app.state.services
+    warm = None
     if settings.get("web_warm") not in ("0", "false", "no"):
-        threading.Thread(target=app.state.services.warm, daemon=True, name="warm").start()
+        warm = threading.Thread(target=services.warm, daemon=True, name="warm")
+        warm.start()
     yield
-    app.state.services.close()
+    services.stopping.set()
+    if warm is not None:
+        await run_in_threadpool(warm.join, WARM_STOP_WAIT)
+    services.close()
 
 
 def create_app(home: Path | None = None) -> FastAPI:

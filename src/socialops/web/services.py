@@ -196,6 +196,7 @@ class Services:
         self._explorers: dict[str, tuple[str, _Explorer | None]] = {}
         self._explorer_locks: dict[str, threading.Lock] = {}
         self._guard = threading.RLock()
+        self.stopping = threading.Event()  # set on shutdown: the warm-up stops between steps
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self._cache_size = cache_size
 
@@ -233,17 +234,23 @@ class Services:
         with closing(self.accounts_connection()) as con:
             slugs = [r[0] for r in con.execute("SELECT slug FROM workspaces ORDER BY slug")]
         for slug in slugs:
+            if self.stopping.is_set():
+                return
             with contextlib.suppress(SocialopsError, OSError):
                 if self._explorer(slug) is not None:
                     post_texts(self.workspace(slug), [("", "")])
             # what the dashboard and topic pages show by default (all topics, whole range)
             for name in WARM_ANALYSES:
+                if self.stopping.is_set():
+                    return
                 with contextlib.suppress(SocialopsError, OSError):
                     self.analysis(slug, name, None, scope_of(None, None, "day"))
             # each topic's most engaging posts (the topic page's list)
             from socialops.listen.topics import list_topics
 
             for tp in list_topics(self.workspace(slug)):
+                if self.stopping.is_set():
+                    return
                 with contextlib.suppress(SocialopsError, OSError):
                     self.posts(slug, PostQuery(tp.query, sort="engagement", per_page=10))
 
