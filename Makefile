@@ -35,6 +35,9 @@ bench: setup
 	.venv/bin/python bench/stats_10m.py --engine spark
 	.venv/bin/python bench/sentiment_ko.py
 	.venv/bin/python bench/sentiment_en.py
+	rm -rf /tmp/socialops-bench-plans
+	SOCIALOPS_HOME=/tmp/socialops-bench-plans .venv/bin/socialops demo --small
+	.venv/bin/python bench/plan_exports.py --workspace /tmp/socialops-bench-plans --runs 3
 
 clean:
 	rm -rf .socialops .pytest_cache .mypy_cache .ruff_cache
