@@ -525,10 +525,21 @@ def test_calendar_month_week_and_items(clients: dict[str, TestClient], store: Pl
     assert store.get(pid).calendar == plan.calendar
     # edit it (its form is on the page when asked for), then delete it
     page = clients["manager"].get(url, params={"date": "2026-03-10", "item": item.item_id}).text
+    assert 'id="tracked-link"' not in page  # no landing URL yet
     edit = setting(form_of(page, "item"), "status", "ready")
+    edit = setting(edit, "link", "https://brand.example.kr/spring?ref=sns")
     assert post(clients["manager"], url, edit).status_code == 303
     (changed,) = [i for i in store.get(pid).calendar if i.title == "신제품 티저 릴스"]
     assert changed.status == "ready" and changed.revision == 1 and changed.item_id == item.item_id
+    page = clients["manager"].get(url, params={"date": "2026-03-10", "item": item.item_id}).text
+    tracked = re.search(r'id="tracked-link">[^<]*<code class="link">([^<]+)</code>', page)
+    assert tracked, "no tracked link for an item with a landing URL"
+    from urllib.parse import parse_qs, urlsplit
+
+    query = parse_qs(urlsplit(tracked.group(1).replace("&amp;", "&")).query)
+    assert query["ref"] == ["sns"] and query["utm_content"] == [item.item_id]
+    assert query["utm_campaign"] == [store.get(pid).utm.campaign]
+    assert query["utm_source"][0] == query["utm_source"][0].lower()
     page = clients["manager"].get(url, params={"date": "2026-03-10", "item": item.item_id}).text
     delete = form_of(page, "delete-item-form")
     assert ("op", "delete") in delete and ("item_id", item.item_id) in delete

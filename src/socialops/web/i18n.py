@@ -674,6 +674,10 @@ _PLANS: dict[str, tuple[str, str]] = {
     "plans.cal.repeat.custom": ("직접 지정 (RRULE)", "Custom (RRULE)"),
     "plans.cal.assets": ("에셋 링크 (한 줄에 하나)", "Asset links (one per line)"),
     "plans.cal.link": ("랜딩 URL (UTM은 자동으로 붙습니다)", "Landing URL (UTM tags added)"),
+    "plans.cal.tracked": (
+        "게시할 추적 링크 (계획의 UTM, utm_content = 콘텐츠 ID):",
+        "Tracked link to post (the plan's UTM, utm_content = item id):",
+    ),
     "plans.cal.limits": ("채널별 글자 수 제한:", "Text limits by channel:"),
     "plans.cal.locked": (
         "'{state}' 상태의 계획은 캘린더를 고칠 수 없습니다.",

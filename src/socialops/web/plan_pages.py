@@ -669,6 +669,7 @@ def _calendar_page(
         access,
         "plan_calendar.html",
         status,
+        tracked=_tracked_link(plan, ctx["item"].get("item_id", "")),
         plan=plan,
         view=view,
         day=day,
@@ -686,6 +687,19 @@ def _calendar_page(
         done=_done(request),
         **ctx,
     )
+
+
+def _tracked_link(plan: Plan, item_id: str) -> str:
+    """The stored item's link with the plan's UTM tags (what to post), or ``""``."""
+    from socialops.plan.utm import item_link
+
+    stored = next((i for i in plan.calendar if item_id and i.item_id == item_id), None)
+    if stored is None:
+        return ""
+    try:
+        return item_link(plan, stored)
+    except PlanError:
+        return ""
 
 
 def _day_of(plan: Plan, text: str) -> date:
