@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from socialops.cli.main import main
 from socialops.store.workspace import Workspace
+from workspace_copy import copy_workspace
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -26,7 +26,7 @@ def test_alerts_twice_then_nothing_new(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     home = tmp_path / "ws"
-    shutil.copytree(airline_ws.root, home)
+    copy_workspace(airline_ws.root, home)
     monkeypatch.setenv("SOCIALOPS_HOME", str(home))
     code, out, _ = _run(["alerts", "--since", "2015-02-21", "--json"], capsys)
     first = json.loads(out)
@@ -51,7 +51,7 @@ def test_alerts_errors_have_exit_codes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     home = tmp_path / "ws"
-    shutil.copytree(airline_ws.root, home)
+    copy_workspace(airline_ws.root, home)
     monkeypatch.setenv("SOCIALOPS_HOME", str(home))
     code, _, err = _run(["alerts", "--since", "2030-01-01"], capsys)
     assert code == 3 and "after the last day" in err

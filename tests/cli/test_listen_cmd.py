@@ -4,20 +4,20 @@ one-line errors, JSON for scripts."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from cli_run import one_line_error, run
 
 from socialops.store.workspace import Workspace
+from workspace_copy import copy_workspace
 
 
 @pytest.fixture
 def home(airline_ws: Workspace, tmp_path: Path) -> Path:
     """A private copy of the airline workspace (commands here change its topics)."""
     dst = tmp_path / "ws"
-    shutil.copytree(airline_ws.root, dst)
+    copy_workspace(airline_ws.root, dst)
     return dst
 
 

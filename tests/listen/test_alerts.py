@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -13,11 +12,12 @@ from socialops.listen.alerts import previous_keys, run_alerts, thresholds
 from socialops.listen.topics import list_topics
 from socialops.store.analytics import open_store
 from socialops.store.workspace import Workspace
+from workspace_copy import copy_workspace
 
 
 @pytest.fixture
 def ws(airline_ws: Workspace, tmp_path: Path) -> Workspace:
-    shutil.copytree(airline_ws.root, tmp_path / "ws")
+    copy_workspace(airline_ws.root, tmp_path / "ws")
     return Workspace.open(tmp_path / "ws", create=False)
 
 

@@ -16,6 +16,7 @@ from socialops.listen.topics import (
     resolve_topics,
 )
 from socialops.store.workspace import Workspace
+from workspace_copy import copy_workspace
 
 
 def test_add_list_edit_remove(workspace: Workspace) -> None:
@@ -65,7 +66,7 @@ def test_cached_matches_go_with_their_query(airline_ws: Workspace, tmp_path: Pat
 
     ws = Workspace.open(tmp_path / "ws")
     shutil.rmtree(ws.root)
-    shutil.copytree(airline_ws.root, ws.root)
+    copy_workspace(airline_ws.root, ws.root)
     cache = ws.root / "cache" / "topics"
     with open_store(ws) as store:
         n = match_counts(store, resolve(store, Scope()), list_topics(ws))["United"]

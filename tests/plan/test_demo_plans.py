@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 from socialops.plan.actuals import plan_vs_actual
 from socialops.plan.demo import add_demo_plans
 from socialops.plan.store import PlanStore
 from socialops.store.workspace import Workspace
+from workspace_copy import copy_workspace
 
 
 def _copy(ws: Workspace, dest: Path) -> Workspace:
     """A private copy: the session's sample workspaces stay as other test modules expect them."""
-    shutil.copytree(ws.root, dest)
+    copy_workspace(ws.root, dest)
     return Workspace.open(dest, create=False)
 
 

@@ -6,7 +6,6 @@ a real uvicorn server on a free loopback port for the browser and fuzz tests."""
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import threading
 import time
@@ -24,6 +23,7 @@ from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts, User
 from socialops.web.app import create_app
 from socialops.web.permissions import ROLES
+from workspace_copy import copy_workspace
 
 PASSWORD = "correct-horse-battery"
 OUTSIDER = "outsider"
@@ -84,7 +84,7 @@ class WebHome:
 def make_home(src: Workspace, dest: Path) -> Path:
     """A home folder: a copy of the workspace ``src`` (the ``main`` workspace), with
     ``<role>@example.com`` of every role and ``outsider@example.com`` (no membership)."""
-    shutil.copytree(src.root, dest)
+    copy_workspace(src.root, dest)
     accounts = Accounts(dest)
     for role in ROLES:
         accounts.add_user(f"{role}@example.com", PASSWORD, name=f"{role.title()} Kim", role=role)

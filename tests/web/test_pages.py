@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from socialops.store.workspace import Workspace
 from socialops.web import pages
 from socialops.web.accounts import Accounts
 from socialops.web.app import create_app
+from workspace_copy import copy_workspace
 
 PASSWORD = "correct horse battery staple"
 OWNER = "owner@example.com"
@@ -37,7 +37,7 @@ CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory, airline_ws: Workspace) -> Path:
     root = tmp_path_factory.mktemp("pages") / "home"
-    shutil.copytree(airline_ws.root, root)
+    copy_workspace(airline_ws.root, root)
     accounts = Accounts(root)
     owner = accounts.add_user(OWNER, PASSWORD, name="Owner", role="owner")
     accounts.add_user(ENGLISH, PASSWORD, name="English", role="owner")

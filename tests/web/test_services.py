@@ -4,7 +4,6 @@ page is a slice once a query has been evaluated."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,13 @@ from socialops.listen.scope import parse_day
 from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts
 from socialops.web.services import PostQuery, Services
+from workspace_copy import copy_workspace
 
 
 @pytest.fixture(scope="module")
 def services(airline_ws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Services:
     home = tmp_path_factory.mktemp("svc") / "home"
-    shutil.copytree(airline_ws.root, home, ignore=shutil.ignore_patterns("cache"))
+    copy_workspace(airline_ws.root, home, "cache")
     return Services(Accounts(Path(home)))
 
 
