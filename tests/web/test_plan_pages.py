@@ -610,7 +610,9 @@ def test_metrics_import_form(
     assert 'id="metrics-form"' not in clients["viewer"].get(url).text
     assert 'id="metrics-form"' not in clients["manager"].get(url).text  # no data.import
     page = clients["analyst"].get(url).text
-    assert "아직 가져온 실적 데이터가 없습니다" in page or 'id="metric-imports"' in page
+    assert "아직 가져온 실적 데이터가 없습니다" in page
+    no_perf = "가져온 게시물 성과 데이터가 없어 자사 성과를 반영하지 않았습니다"
+    assert no_perf in page  # the recommendation says what it lacks (and is cached now)
     fields = [(k, v) for k, v in form_of(page, "metrics-form") if k != "file"]
     before = metric_import_count(store)
 
@@ -646,3 +648,4 @@ def test_metrics_import_form(
     assert re.search(r'<tr class="hl"><td[^>]*>[^<]*</td><td>dataset_Facebook.csv', page)
     row = re.search(r'<tr class="kpi-row kpi-row-(\w+)">', page)
     assert row and row.group(1) != "no_data"
+    assert no_perf not in page  # the recommendation is made again with the imported posts

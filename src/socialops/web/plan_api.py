@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, File, Form, Query, Request, UploadFile
@@ -30,6 +30,10 @@ from socialops.web.api import ERRORS, Done, Slug
 from socialops.web.auth import WebError, lang_of, require, require_user
 from socialops.web.auth import audit_change as _audit
 from socialops.web.auth import services_of as _services
+
+if TYPE_CHECKING:
+    from socialops.measure.metrics import MetricsImport
+    from socialops.store.workspace import Workspace
 
 __all__ = [
     "EXPORT_TYPES",
@@ -490,8 +494,8 @@ def export(
 
 # -- metrics -----------------------------------------------------------------------------------
 def run_metrics_import(
-    target: Any, filename: str, stream: Any, preset: str, options: dict[str, Any]
-) -> Any:
+    target: Workspace, filename: str, stream: BinaryIO, preset: str, options: dict[str, Any]
+) -> MetricsImport:
     """Save an uploaded metrics file (at most :data:`UPLOAD_LIMIT`), import it with ``preset``
     and ``options`` (empty values dropped), remove the file; :class:`WebError` 413 when too big,
     :class:`PlanError` when refused (nothing stored then)."""

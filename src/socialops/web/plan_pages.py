@@ -257,6 +257,20 @@ def _link(plan: Plan, url: str, channel: str, content: str, lang: str) -> dict[s
     return {**form, "error": None, "link": built}
 
 
+def _rec_key(svc: Any, slug: str, ws: Any, plan: Plan) -> list[Any]:
+    """The cache key of a plan's recommendation: what it reads — the listening data and topics
+    (the services' version), the latest metrics import (channel performance), the workspace's
+    channels.json — and the plan's version."""
+    from socialops.measure.metrics import recent_imports
+    from socialops.plan.channels import WORKSPACE_FILE
+
+    latest = recent_imports(ws, 1)
+    override = ws.root / WORKSPACE_FILE
+    stamp = override.stat().st_mtime_ns if override.exists() else 0
+    last = latest[0]["import_id"] if latest else ""
+    return ["plan-rec", slug, svc.version(slug), last, stamp, plan.plan_id, plan.version]
+
+
 def _overview(
     request: Request,
     access: Access,
@@ -278,7 +292,7 @@ def _overview(
     known = load_channels(ws)
     rec_error = None
     try:
-        key = ["plan-rec", access.workspace, svc.version(access.workspace), plan_id, plan.version]
+        key = _rec_key(svc, access.workspace, ws, plan)
         rec, rec_notes = svc.cached(key, lambda: recommendation_of(ws, plan))
     except SocialopsError as exc:
         rec, rec_notes, rec_error = [], [], exc.message
@@ -400,7 +414,7 @@ def change_mix(
             raise PlanError("plan.stale", current=plan.version)
         if plan.state != "draft":
             raise PlanError("plan.locked", state=plan.state)
-        key = ["plan-rec", ws, svc.version(ws), plan_id, plan.version]
+        key = _rec_key(svc, ws, ws_obj, plan)
         rec = svc.cached(key, lambda: recommendation_of(ws_obj, plan))[0]
         top = {r["channel"] for r in rec[:RECOMMENDED_TOP]}
         by_key = {r["channel"]: r for r in rec}
