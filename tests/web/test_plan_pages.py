@@ -630,6 +630,14 @@ def test_metrics_import_form(
     r = upload(clients["analyst"], "conversions")  # the wrong preset for this file
     assert r.status_code == 422
     assert "conversions" in alert(r.text) and "utm_campaign" in alert(r.text)
+    bad_year = setting(setting(fields, "preset", "facebook-metrics"), "year", "이천십사")
+    r = clients["analyst"].post(
+        f"{url}/metrics",
+        data=dict(bad_year),
+        files={"file": ("dataset_Facebook.csv", data, "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 422 and "year" in alert(r.text) and "1990-2100" in alert(r.text)
     r = clients["analyst"].post(f"{url}/metrics", data=dict(fields), follow_redirects=False)
     assert r.status_code == 400 and alert(r.text) == "올릴 파일을 선택해 주세요."
     assert metric_import_count(store) == before

@@ -257,14 +257,16 @@ def _link(plan: Plan, url: str, channel: str, content: str, lang: str) -> dict[s
     return {**form, "error": None, "link": built}
 
 
-def _rec_key(svc: Any, slug: str, ws: Any, plan: Plan) -> list[Any]:
+def _rec_key(
+    svc: Any, slug: str, ws: Any, plan: Plan, imports: list[dict[str, Any]] | None = None
+) -> list[Any]:
     """The cache key of a plan's recommendation: what it reads — the listening data and topics
-    (the services' version), the latest metrics import (channel performance), the workspace's
-    channels.json — and the plan's version."""
+    (the services' version), the latest metrics import (channel performance; ``imports``: the
+    recent imports when already read), the workspace's channels.json — and the plan's version."""
     from socialops.measure.metrics import recent_imports
     from socialops.plan.channels import WORKSPACE_FILE
 
-    latest = recent_imports(ws, 1)
+    latest = recent_imports(ws, 1) if imports is None else imports
     override = ws.root / WORKSPACE_FILE
     stamp = override.stat().st_mtime_ns if override.exists() else 0
     last = latest[0]["import_id"] if latest else ""
@@ -291,14 +293,14 @@ def _overview(
     plan = _store(request, access).get(plan_id)
     known = load_channels(ws)
     rec_error = None
+    imports = recent_imports(ws, RECENT_METRIC_IMPORTS)
     try:
-        key = _rec_key(svc, access.workspace, ws, plan)
+        key = _rec_key(svc, access.workspace, ws, plan, imports)
         rec, rec_notes = svc.cached(key, lambda: recommendation_of(ws, plan))
     except SocialopsError as exc:
         rec, rec_notes, rec_error = [], [], exc.message
     recommended = {r["channel"] for r in rec[:RECOMMENDED_TOP]}
     actuals, actuals_error = _actual_rows(ws, plan)
-    imports = recent_imports(ws, RECENT_METRIC_IMPORTS)
     shown = request.query_params.get("import") if request.method == "GET" else None
     ctx.setdefault("error", None)
     ctx.setdefault("metrics_error", None)
@@ -484,19 +486,8 @@ def import_plan_metrics(
 
     if file is None or not file.filename:
         return fail(t("data.no_file", lang))
-    options: dict[str, Any] = {"channel": channel.strip()}
-    if year.strip():
-        if not year.strip().isdigit():
-            return fail(
-                PlanError(
-                    "metrics.bad_option",
-                    preset=preset,
-                    option="year",
-                    value=year[:10],
-                    hint=" (1990-2100)",
-                ).text(lang)
-            )
-        options["year"] = int(year.strip())
+    # the import checks the options (a year that is not one, an option the preset lacks)
+    options = {"channel": channel.strip(), "year": year.strip()}
     try:
         done = run_metrics_import(_ws(request, access), file.filename, file.file, preset, options)
     except PlanError as exc:
