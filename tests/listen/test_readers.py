@@ -285,3 +285,164 @@ def test_truncated_gzip_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="complete"), open_source(cut) as src:
         for _ in src.batches(1000):
             pass
+
+
+# -- hardening (issue 12): line ends, runaway quotes, long headers and lines, deep JSON ----------
+def test_mixed_line_ends_in_one_file(tmp_path: Path) -> None:
+    # LF, CRLF and CR alone in one file; a CR or CRLF inside a quoted field is data
+    p = tmp_path / "mixed.csv"
+    p.write_bytes(
+        b'id,text\n1,a\r2,b\r\n3,c\n4,"cr\rinside"\r5,"crlf\r\ninside"\n6,"lf\ninside"\r7,g'
+    )
+    _, recs = _all(p)
+    assert [(r.row, r.reason) for r in recs] == [(i, None) for i in range(1, 8)]
+    assert [r.values["text"] for r in recs if r.values] == [
+        "a", "b", "c", "cr\rinside", "crlf\r\ninside", "lf\ninside", "g"
+    ]  # fmt: skip
+    assert [r.line for r in recs] == [2, 3, 4, 5, 7, 9, 11]
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_crlf_split_between_reads(tmp_path: Path, quoted: bool) -> None:
+    # a CRLF whose CR ends one 1 MiB read and whose LF starts the next is one line end (line
+    # numbers after it stay right), and inside a quoted field it stays CRLF
+    out = bytearray(b"id,text\r\n")
+    i = 0
+    while len(out) < (1 << 20) - 100:
+        i += 1
+        out += f"{i},row {i}\r\n".encode()
+    i += 1
+    start = f'{i},"pad' if quoted else f"{i},pad"
+    pad = (1 << 20) - 1 - len(out) - len(start)
+    out += (start + "x" * pad).encode()
+    assert len(out) == (1 << 20) - 1
+    out += b'\r\nmore"\r\n' if quoted else b"\r\n"
+    out += f"{i + 1},last\r\n".encode()
+    p = tmp_path / "split.csv"
+    p.write_bytes(bytes(out))
+    _, recs = _all(p)
+    assert [r.reason for r in recs] == [None] * (i + 1)
+    assert [r.line for r in recs[-2:]] == [i + 1, i + 3 if quoted else i + 2]
+    text = recs[-2].values["text"] if recs[-2].values else ""
+    assert text.endswith("x\r\nmore" if quoted else "x")
+
+
+def test_unclosed_quote_costs_one_row(tmp_path: Path) -> None:
+    # the quote never closes: before, it swallowed every following row into one
+    lines = ["id,text,created_at"] + [f"{i},post {i},2024-01-01" for i in range(1, 40_001)]
+    lines[10] = '10,"broken,2024-01-01'
+    p = tmp_path / "q.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, recs = _all(p)
+    bad = [r for r in recs if r.reason]
+    assert len(recs) == 40_000 and [(r.row, r.line, r.reason) for r in bad] == [
+        (10, 11, "unclosed_quote")
+    ]
+    assert "line 11" in (bad[0].detail or "") and "read again as rows" in (bad[0].detail or "")
+    assert bad[0].raw == '10,"broken,2024-01-01'
+    assert recs[10].values == {"id": "11", "text": "post 11", "created_at": "2024-01-01"}
+    assert recs[-1].line == 40_001
+
+
+def test_unclosed_quote_closed_by_a_later_quote(tmp_path: Path) -> None:
+    # the stray quote "closes" at the next quoted field: the merged row has the wrong number
+    # of fields, so it is read again line by line; the quoted field later stays whole
+    p = tmp_path / "q2.csv"
+    p.write_text(
+        'id,text,created_at\n1,"oops,2024-01-01\n2,fine,2024-01-02\n'
+        '3,"quoted, with comma",2024-01-03\n4,"two\nlines",2024-01-04\n',
+        encoding="utf-8",
+    )
+    _, recs = _all(p)
+    assert [(r.row, r.reason) for r in recs] == [
+        (1, "unclosed_quote"),
+        (2, None),
+        (3, None),
+        (4, None),
+    ]
+    assert recs[2].values and recs[2].values["text"] == "quoted, with comma"
+    assert recs[3].values and recs[3].values["text"] == "two\nlines"
+
+
+def test_runaway_quote_stops_after_the_span_limit(tmp_path: Path) -> None:
+    from socialops.listen.readers import MAX_SPAN_CHARS
+
+    # a stray quote and then no quote at all for far more than the limit (and no end of file
+    # in sight): resynchronised after MAX_SPAN_CHARS, not after 4 MiB or at the end
+    n = 3 * MAX_SPAN_CHARS // 20
+    body = "".join(f"{i},row {i:08d}\n" for i in range(2, n))
+    p = tmp_path / "q3.csv"
+    p.write_text(f'id,text\n1,"stray\n{body}x,"a ""quoted"" end"\n', encoding="utf-8")
+    _, recs = _all(p)
+    assert [(r.row, r.reason) for r in recs if r.reason] == [(1, "unclosed_quote")]
+    assert "more than" in (recs[0].detail or "")
+    assert len(recs) == n
+    assert recs[-1].values == {"id": "x", "text": 'a "quoted" end'}
+
+
+def test_unclosed_quote_in_the_header_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "h.csv"
+    p.write_text('id,"text,created_at\n1,a,2024-01-01\n', encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"header.*never closed"):
+        open_source(p)
+
+
+def test_header_longer_than_the_sample(tmp_path: Path) -> None:
+    # a 400 KiB header (more than the 256 KiB sample) is read whole
+    extra = [f"column_{i:06d}_{'x' * 20}" for i in range(12_000)]
+    p = tmp_path / "wide.csv"
+    p.write_text(
+        ",".join(["id", "text", *extra]) + "\n" + ",".join(["1", "hello", *[""] * 12_000]) + "\n",
+        encoding="utf-8",
+    )
+    assert p.stat().st_size > 300 * 1024
+    src, recs = _all(p)
+    assert src.columns[:2] == ["id", "text"] and len(src.columns) == 12_002  # type: ignore[attr-defined]
+    assert src.columns[-1] == extra[-1]  # type: ignore[attr-defined]
+    assert [(r.row, r.reason) for r in recs] == [(1, None)]
+
+
+def test_header_over_the_line_limit_is_refused(tmp_path: Path) -> None:
+    from socialops.listen.readers import MAX_LINE_BYTES
+
+    p = tmp_path / "huge.csv"
+    with p.open("wb") as f:
+        f.write(b"id,text,")
+        f.write(b"c" * (MAX_LINE_BYTES + 10))
+        f.write(b"\n1,a,b\n")
+    with pytest.raises(InputFileError, match=r"header.*longer than 16 MiB"):
+        open_source(p)
+
+
+def test_overlong_line_is_quarantined_and_the_next_read(tmp_path: Path) -> None:
+    from socialops.listen.readers import MAX_LINE_BYTES
+
+    p = tmp_path / "long.tsv"
+    with p.open("wb") as f:
+        f.write(b"id\ttext\n1\tfirst\n2\t")
+        f.write(b"y" * (MAX_LINE_BYTES + 5))
+        f.write(b"\r3\tthird\n")
+    _, recs = _all(p)
+    assert [(r.row, r.line, r.reason) for r in recs] == [
+        (1, 2, None),
+        (2, 3, "oversized_field"),
+        (3, 4, None),
+    ]
+    assert len(recs[1].raw or "") <= 2_001
+    assert recs[2].values == {"id": "3", "text": "third"}
+
+
+def test_deeply_nested_jsonl_in_the_first_lines(tmp_path: Path) -> None:
+    # 100,000 levels in the first line (read to find the columns): quarantined, not a crash;
+    # 500 levels (the parser copes) is refused too: later steps would not
+    p = tmp_path / "deep.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    mid = '{"a": ' + "[" * 500 + "]" * 500 + "}"
+    p.write_text(
+        f'{{"id": "1", "text": "a", "x": {deep}}}\n{mid}\n{{"id": "2", "text": "b"}}\n',
+        encoding="utf-8",
+    )
+    src, recs = _all(p)
+    assert src.columns == ["id", "text"]  # type: ignore[attr-defined]
+    assert [(r.row, r.reason) for r in recs] == [(1, "bad_json"), (2, "bad_json"), (3, None)]
+    assert "nested" in (recs[0].detail or "") and "nested" in (recs[1].detail or "")

@@ -20,6 +20,7 @@ import gzip
 import io
 import json
 import os
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -42,7 +43,9 @@ DELIMITERS = (",", "\t", ";", "|")
 MAX_FIELD_CHARS = 65_536  # a field longer than this (in characters) quarantines its row
 RAW_KEEP_CHARS = 2_000  # raw text kept in the quarantine per row
 SAMPLE_BYTES = 256 * 1024
-_CSV_HARD_LIMIT = 4 * 1024 * 1024  # csv module limit: a runaway quote stops here
+MAX_LINE_BYTES = 16 * 2**20  # a longer line is quarantined (a longer header: refused)
+MAX_SPAN_CHARS = 2 * MAX_FIELD_CHARS  # a quoted field running on over lines: at most this
+_CSV_HARD_LIMIT = 4 * 1024 * 1024  # csv module limit (a field within one line)
 
 _EXT_FORMAT = {
     ".csv": "csv",
@@ -169,7 +172,7 @@ def detect_encoding(sample: bytes, *, complete: bool = False) -> str:
             "The file looks binary (many NUL bytes), not text: import a CSV/TSV, XLSX, JSONL or "
             "Parquet file, or pass --encoding if it really is text."
         )
-    lines = sample.split(b"\n")
+    lines = sample.splitlines()  # LF, CRLF or CR alone
     if not complete and len(lines) > 1:
         lines = lines[:-1]  # the last line of a sample may be cut mid-character
     total, ok = _line_validity(lines, "utf-8")
@@ -331,56 +334,166 @@ def open_source(
     enc = encoding or detect_encoding(sample, complete=complete)
     if kind == "jsonl":
         return _open_jsonl(p, enc)
-    return _open_delimited(p, enc, sample, complete, delimiter, header, names)
+    return _open_delimited(p, enc, sample, delimiter, header, names)
 
 
 _WIDE = ("utf-16", "utf_16", "utf-16-le", "utf_16_le", "utf-16-be", "utf_16_be", "utf-32", "utf_32")
+_CHUNK = 1 << 20
+_EOL = re.compile(rb"\r\n?|\n")
 
 
-def _split_cr(stream: IO[bytes]) -> Iterator[bytes]:
-    """Lines of a file whose lines end with CR alone (old Mac / Excel for Mac CSV)."""
-    buf = b""
-    while chunk := stream.read(1 << 20):
-        buf += chunk
-        parts = buf.split(b"\r")
-        buf = parts.pop()
-        for part in parts:
-            yield part + b"\r"
-    if buf:
-        yield buf
+class _Overlong(bytes):
+    """Stands for a line longer than :data:`MAX_LINE_BYTES`: its first bytes, and its size."""
+
+    size: int = 0
+
+
+def _overlong(head: bytes, size: int) -> _Overlong:
+    out = _Overlong(head[:RAW_KEEP_CHARS])
+    out.size = size
+    return out
+
+
+def _split_lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+    """The lines of a byte stream with their ends: LF, CRLF or CR alone, mixed as they come.
+
+    A line longer than ``limit`` bytes is not kept: an :class:`_Overlong` (its first bytes and
+    its size) stands for it, so memory stays bounded whatever the file holds.
+    """
+    carry = b""  # the unfinished last line of the previous chunk (or one ending with CR)
+    skip_head = b""
+    skip_size = -1  # >= 0: inside an overlong line, this many bytes so far
+    drop_lf = False  # an overlong line ended with CR at a chunk's end: a LF next is its end
+    while chunk := stream.read(_CHUNK):
+        if drop_lf:
+            drop_lf = False
+            if chunk.startswith(b"\n"):
+                chunk = chunk[1:]
+                if not chunk:
+                    continue
+        if skip_size >= 0:
+            m = _EOL.search(chunk)
+            if m is None:
+                skip_size += len(chunk)
+                continue
+            yield _overlong(skip_head, skip_size + m.end())
+            drop_lf = m.group() == b"\r" and m.end() == len(chunk)
+            skip_size = -1
+            chunk = chunk[m.end() :]
+            if not chunk:
+                continue
+        long_first = bool(carry)
+        parts = (carry + chunk if carry else chunk).splitlines(keepends=True)
+        carry = b"" if parts[-1].endswith(b"\n") else parts.pop()
+        if long_first and parts and len(parts[0]) > limit:
+            parts[0] = _overlong(parts[0], len(parts[0]))
+        yield from parts
+        if len(carry) > limit:
+            if carry.endswith(b"\r"):
+                yield _overlong(carry, len(carry))
+                drop_lf = True
+            else:
+                skip_head, skip_size = carry[:RAW_KEEP_CHARS], len(carry)
+            carry = b""
+    if skip_size >= 0:
+        yield _overlong(skip_head, skip_size)
+    elif carry:
+        yield _overlong(carry, len(carry)) if len(carry) > limit else carry
+
+
+class _RunOn(Exception):
+    """A quoted field ran on over more than :data:`MAX_SPAN_CHARS` after its first line."""
 
 
 class _LineFeed:
-    """Decoded lines of a byte stream, noting which physical lines failed strict decoding.
+    """Decoded lines of a byte stream for the CSV parser, noting the lines that failed strict
+    decoding (``bad``) or were too long (``overlong``).
 
-    Lines end with LF or CRLF; a file with CR alone (``cr_only``) is split on CR. UTF-16/32
-    (Excel's "Unicode text") is decoded as a text stream; a line with an undecodable sequence
-    (shown as U+FFFD) is marked bad.
+    Lines end with LF, CRLF or CR alone, mixed in one file; each line keeps its end, so a line
+    break inside a quoted field stays data. UTF-16/32 (Excel's "Unicode text") is decoded as a
+    text stream; a line with an undecodable sequence (shown as U+FFFD) is marked bad.
+
+    ``lines`` are the lines of the record being parsed (the caller empties it after each one).
+    A record that runs on over more than :data:`MAX_SPAN_CHARS` after its first line raises
+    :class:`_RunOn`; the end of the file inside a record sets ``eof_in_record``. ``replay``
+    hands lines out again (to read what a runaway quote swallowed as rows).
     """
 
-    def __init__(self, stream: IO[bytes], encoding: str, cr_only: bool = False) -> None:
+    def __init__(self, stream: IO[bytes], encoding: str) -> None:
         self.stream = stream
         self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-        self.cr_only = cr_only
-        self.line_no = 0
+        self.line_no = 0  # the number of the last line handed out
         self.bad: dict[int, str] = {}
-        self.lines: list[str] = []  # lines of the record being parsed
+        self.overlong: dict[int, tuple[int, str]] = {}  # line -> (bytes, its first characters)
+        self.lines: list[str] = []
+        self.span = 0  # characters of the current record after its first line
+        self.eof_in_record = False
+        self._replay: list[str] = []  # a stack: the next line is the last item
+        self._source = self._decoded()
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> _LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        if self._replay:
+            s = self._replay.pop()
+            self.line_no += 1
+        else:
+            try:
+                s = next(self._source)
+            except StopIteration:
+                if self.lines:
+                    self.eof_in_record = True
+                raise
+            self.line_no += 1
+        if self.lines:
+            self.span += len(s)
+            self.lines.append(s)
+            if self.span > MAX_SPAN_CHARS:
+                raise _RunOn
+        else:
+            self.lines.append(s)
+        return s
+
+    def next_record(self) -> list[str]:
+        """The lines of the record just parsed; the next record starts empty."""
+        lines = self.lines
+        self.lines = []
+        self.span = 0
+        self.eof_in_record = False
+        return lines
+
+    def replay(self, lines: list[str], after: int) -> None:
+        """Hand ``lines`` out again, numbered from ``after + 1``."""
+        self._replay.extend(reversed(lines))
+        self.line_no = after
+
+    def _decoded(self) -> Iterator[str]:
         enc = self.encoding
         if enc in _WIDE:
             text = io.TextIOWrapper(self.stream, encoding=enc, errors="replace", newline="")
-            for s in text:
-                self.line_no += 1
+            limit = MAX_LINE_BYTES // 2
+            while s := text.readline(limit):
+                n = self.line_no + 1
+                if len(s) >= limit and not s.endswith(("\n", "\r")):
+                    size = len(s)
+                    while (more := text.readline(limit)) and not more.endswith(("\n", "\r")):
+                        size += len(more)
+                    self.overlong[n] = (size * 2 + len(more) * 2, s[:RAW_KEEP_CHARS])
+                    yield "\n"
+                    continue
                 if "\ufffd" in s:
-                    self.bad[self.line_no] = f"line {self.line_no} is not valid {enc}"
-                self.lines.append(s)
+                    self.bad[n] = f"line {n} is not valid {enc}"
                 yield s
             return
         first = True
-        source: Iterator[bytes] = _split_cr(self.stream) if self.cr_only else iter(self.stream)
-        for b in source:
-            self.line_no += 1
+        for b in _split_lines(self.stream):
+            n = self.line_no + 1
+            if b.__class__ is _Overlong:
+                self.overlong[n] = (b.size, b.decode(enc, errors="replace"))
+                first = False
+                yield "\n"
+                continue
             if first:
                 first = False
                 if b.startswith(codecs.BOM_UTF8) and enc in ("utf-8", "utf_8"):
@@ -389,11 +502,10 @@ class _LineFeed:
                 s = b.decode(enc)
             except UnicodeDecodeError as exc:
                 s = b.decode(enc, errors="replace")
-                self.bad[self.line_no] = (
-                    f"line {self.line_no} is not valid {enc}: byte "
+                self.bad[n] = (
+                    f"line {n} is not valid {enc}: byte "
                     f"0x{b[exc.start]:02x} at position {exc.start}"
                 )
-            self.lines.append(s)
             yield s
 
 
@@ -411,35 +523,117 @@ def _byte_position(p: Path, state: dict[str, Any]) -> Callable[[], tuple[int, in
     return position
 
 
+_Record = tuple[list[str], tuple[str, str] | None, int, int, list[str]]
+
+
+def _records(feed: _LineFeed, delim: str, width: int | None) -> Iterator[_Record]:
+    """``(fields, error, first line, last line, lines)`` of each record of ``feed`` (blank lines
+    give no fields), resynchronised after a quote that is never closed.
+
+    A quoted field may hold line breaks. When the quote opened in a row's first line runs on
+    over more than :data:`MAX_SPAN_CHARS`, or to the end of the file, or (``width`` given) the
+    row it makes has the wrong number of fields, the quote is taken as never closed: that first
+    line alone is the damaged row (``unclosed_quote``) and the lines after it are read again as
+    rows of their own, so one stray quote costs one row, not the rest of the file.
+    """
+    reader = csv.reader(feed, delimiter=delim)
+    prev_end = 0
+    while True:
+        err: tuple[str, str] | None = None
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except _RunOn:
+            fields = []
+            err = ("unclosed_quote", f"more than {MAX_SPAN_CHARS:,} characters")
+        except csv.Error as exc:
+            fields = []
+            err = ("malformed", f"cannot parse the row: {exc}")
+        start, end = prev_end + 1, feed.line_no
+        eof = feed.eof_in_record
+        lines = feed.next_record()
+        runaway = err is not None and err[0] == "unclosed_quote"
+        if err is None and (eof or (width is not None and len(lines) > 1 and len(fields) != width)):
+            runaway = True
+            why = "the end of the file" if eof else f"a row of {len(fields)} fields"
+            err = ("unclosed_quote", why)
+        if runaway and err is not None:
+            if end == start:
+                detail = f"a quote opened in line {start} is never closed (end of the file)"
+            else:
+                detail = (
+                    f"a quote opened in line {start} is never closed (it runs on to line "
+                    f"{end}: {err[1]}); only this line is quarantined, lines {start + 1}–{end} "
+                    "were read again as rows"
+                )
+            err = ("unclosed_quote", detail)
+            fields = []
+            if end > start:
+                feed.replay(lines[1:], start)
+            lines = lines[:1]
+            end = start
+        prev_end = end
+        yield fields, err, start, end, lines
+
+
+def _first_fields(p: Path, enc: str, delim: str, header: bool) -> list[str]:
+    """The header's fields (``header``), else the first row's: read from the file itself, so a
+    header of any length (up to :data:`MAX_LINE_BYTES` a line) is read whole."""
+    stream, raw = _open_bytes(p)
+    try:
+        feed = _LineFeed(stream, enc)
+        for fields, err, start, end, _lines in _records(feed, delim, None):
+            long = [ln for ln in range(start, end + 1) if ln in feed.overlong]
+            if long and header:
+                raise InputFileError(
+                    f"The header of {p} (line {long[0]}) is longer than "
+                    f"{MAX_LINE_BYTES // 2**20} MiB: is it really a CSV/TSV file? Check the "
+                    "file, or pass --delimiter if the columns are split by another character."
+                )
+            if long or (err is None and not fields):
+                continue  # blank line (a row too long to be a header when there is none)
+            if err is not None:
+                if header:
+                    raise InputFileError(
+                        f"Cannot read the header of {p}: {err[1]}. Fix the header line (or "
+                        "save the file again as CSV)."
+                    )
+                continue  # quarantined when the rows are read
+            if header and any(ln in feed.bad for ln in range(start, end + 1)):
+                raise InputFileError(
+                    f"The header of {p} is not valid {enc}: pass --encoding "
+                    "(e.g. --encoding cp949)."
+                )
+            return fields
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputFileError(f"Cannot read {p}: {exc}. Is it a complete, valid file?") from exc
+    finally:
+        stream.close()
+        raw.close()
+    raise InputFileError(f"{p} has no rows: there is nothing to import.")
+
+
 def _open_delimited(
     p: Path,
     enc: str,
     sample: bytes,
-    complete: bool,
     delimiter: str | None,
     header: bool,
     names: list[str] | None,
 ) -> Source:
     text_sample = sample.decode(enc, errors="replace")
-    cr_only = enc not in _WIDE and b"\r" in sample and b"\n" not in sample
     if text_sample.startswith("\ufeff"):
         text_sample = text_sample[1:]
     delim = delimiter or detect_delimiter(text_sample, hint_ext=_stem_ext(p))
     csv.field_size_limit(_CSV_HARD_LIMIT)
-
-    # read the header (or width) from the sample
-    first_lines = text_sample.splitlines(keepends=True)
-    if not complete and len(first_lines) > 1:
-        first_lines = first_lines[:-1]
-    head_rows = [r for r in _safe_rows(first_lines, delim) if r]
-    if not head_rows:
-        raise InputFileError(f"{p} has no rows: there is nothing to import.")
+    first = _first_fields(p, enc, delim, header)
     if header:
-        columns = _clean_header(head_rows[0])
+        columns = _clean_header(first)
     elif names:
         columns = list(names)
     else:
-        columns = [f"column_{i + 1}" for i in range(len(head_rows[0]))]
+        columns = [f"column_{i + 1}" for i in range(len(first))]
     state: dict[str, Any] = {}
     position = _byte_position(p, state)
 
@@ -447,45 +641,42 @@ def _open_delimited(
         stream, raw = _open_bytes(p)
         state["raw"] = raw
         src._closers.extend([stream.close, raw.close])
-        feed = _LineFeed(stream, enc, cr_only)
-        reader = csv.reader(feed, delimiter=delim)
+        feed = _LineFeed(stream, enc)
         width = len(columns)
         batch: list[RawRecord] = []
         row_no = 0
         header_pending = header
-        prev_end = 0
+        bad_lines = feed.bad
+        overlong = feed.overlong
+        records = _records(feed, delim, width)
         while True:
             try:
-                fields = next(reader)
-                err: tuple[str, str] | None = None
+                fields, err, start, end, lines = next(records)
             except StopIteration:
                 break
-            except csv.Error as exc:
-                fields = []
-                err = ("malformed", f"cannot parse the row: {exc}")
             except (OSError, EOFError, zlib.error) as exc:
                 raise InputFileError(
                     f"Cannot read {p} past line {feed.line_no}: {exc}. Is the file complete?"
                 ) from exc
-            start, end = prev_end + 1, feed.line_no
-            prev_end = end
-            lines = feed.lines
-            feed.lines = []
+            if overlong and err is None:
+                for ln in range(start, end + 1):
+                    if ln in overlong:
+                        size, head = overlong.pop(ln)
+                        lines = [head]
+                        err = (
+                            "oversized_field",
+                            f"line {ln} has {size:,} bytes (limit {MAX_LINE_BYTES:,})",
+                        )
+                        break
             if err is None and not fields:
                 continue  # blank line
             if err is None and header_pending:
                 header_pending = False
-                if any(ln in feed.bad for ln in range(start, end + 1)):
-                    raise InputFileError(
-                        f"The header of {p} is not valid {enc}: pass --encoding "
-                        "(e.g. --encoding cp949)."
-                    )
                 continue
             if err is None and len(fields) == 1 and not fields[0].strip() and width > 1:
                 continue  # whitespace-only line
             row_no += 1
             raw_text = (lines[0] if len(lines) == 1 else "".join(lines)).rstrip("\r\n")
-            bad_lines = feed.bad
             if err is None and bad_lines:
                 for ln in range(start, end + 1):
                     if ln in bad_lines:
@@ -512,6 +703,9 @@ def _open_delimited(
             if bad_lines:
                 for ln in [k for k in bad_lines if k <= end]:
                     bad_lines.pop(ln)
+            if overlong:
+                for ln in [k for k in overlong if k <= end]:
+                    overlong.pop(ln)
             if len(batch) >= size:
                 yield batch
                 batch = []
@@ -524,30 +718,52 @@ def _open_delimited(
     return src
 
 
-def _safe_rows(lines: list[str], delim: str) -> list[list[str]]:
-    out: list[list[str]] = []
-    reader = csv.reader(lines, delimiter=delim)
-    while True:
-        try:
-            out.append(next(reader))
-        except StopIteration:
-            break
-        except csv.Error:
-            out.append([])
-        if len(out) >= 5:
-            break
-    return out
+MAX_JSON_DEPTH = 100  # a JSONL line nested deeper than this is quarantined
+
+
+class _JsonError(str):
+    """Why a JSONL line was not read (the value :func:`_json_object` returns for it)."""
+
+
+def _json_object(line: str) -> Any:
+    """The value of one JSONL line, or a :class:`_JsonError` saying why there is none: not
+    JSON, or nested more than :data:`MAX_JSON_DEPTH` levels deep (too deep for the parser, or
+    deep enough to break whatever reads the value later). Never raises."""
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        if isinstance(exc, RecursionError):
+            return _JsonError(f"nested too deeply to read (limit {MAX_JSON_DEPTH} levels)")
+        return _JsonError(str(exc)[:200] or type(exc).__name__)
+    if line.count("[") + line.count("{") > MAX_JSON_DEPTH and _depth_over(obj, MAX_JSON_DEPTH):
+        return _JsonError(f"nested more than {MAX_JSON_DEPTH} levels deep")
+    return obj
+
+
+def _depth_over(obj: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than ``limit`` deep in ``obj`` (no recursion)."""
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        o, d = stack.pop()
+        if d > limit:
+            return True
+        if isinstance(o, dict):
+            stack.extend((v, d + 1) for v in o.values() if isinstance(v, dict | list))
+        elif isinstance(o, list):
+            stack.extend((v, d + 1) for v in o if isinstance(v, dict | list))
+    return False
 
 
 def _open_jsonl(p: Path, enc: str) -> Source:
     # columns: the union of keys in the first lines (a mapping is checked against them)
+    # (a line that does not parse, even one nested too deep to parse, is skipped here and
+    # quarantined when the rows are read)
     sample = _read_sample(p).decode(enc, errors="replace")
     cols: dict[str, None] = {}
     for ln in sample.splitlines()[:1000]:
-        with contextlib.suppress(ValueError):
-            obj = json.loads(ln.lstrip("\ufeff"))
-            if isinstance(obj, dict):
-                cols.update(dict.fromkeys(str(k) for k in obj))
+        obj = _json_object(ln.lstrip("\ufeff"))
+        if isinstance(obj, dict):
+            cols.update(dict.fromkeys(str(k) for k in obj))
     state: dict[str, Any] = {}
     position = _byte_position(p, state)
 
@@ -566,7 +782,19 @@ def _open_jsonl(p: Path, enc: str) -> Source:
                     continue
                 row_no += 1
                 ln = feed.line_no
-                if ln in feed.bad:
+                if ln in feed.overlong:
+                    size, head = feed.overlong.pop(ln)
+                    batch.append(
+                        RawRecord(
+                            row_no,
+                            None,
+                            _trunc(head),
+                            "oversized_field",
+                            f"line has {size:,} bytes (limit {MAX_LINE_BYTES:,})",
+                            ln,
+                        )
+                    )
+                elif ln in feed.bad:
                     batch.append(
                         RawRecord(row_no, None, _trunc(line), "encoding", feed.bad.pop(ln), ln)
                     )
@@ -582,11 +810,10 @@ def _open_jsonl(p: Path, enc: str) -> Source:
                         )
                     )
                 else:
-                    try:
-                        obj = json.loads(line)
-                    except (ValueError, RecursionError) as exc:
+                    obj = _json_object(line)
+                    if isinstance(obj, _JsonError):
                         batch.append(
-                            RawRecord(row_no, None, _trunc(line), "bad_json", str(exc)[:200], ln)
+                            RawRecord(row_no, None, _trunc(line), "bad_json", str(obj), ln)
                         )
                     else:
                         if isinstance(obj, dict):
@@ -620,22 +847,23 @@ def _open_jsonl(p: Path, enc: str) -> Source:
 
 
 def _open_xlsx(p: Path, *, header: bool, names: list[str] | None) -> Source:
-    try:
-        import openpyxl
+    from socialops.listen.xlsxsafe import iter_sheet_rows, open_workbook
 
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputFileError(
-            f"Cannot open {p} as an Excel workbook ({type(exc).__name__}: {exc}); "
-            "save it again as .xlsx or export it as CSV."
-        ) from exc
+    wb = open_workbook(p)  # checked first: a decompression bomb is refused (UnsafeFileError)
     sheet = wb.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
+    total = min(sheet.max_row or 0, 1_048_576)
+    rows_iter = iter_sheet_rows(sheet, p)
     first: tuple[Any, ...] | None = None
-    for r in rows_iter:
-        if any(v is not None and str(v).strip() != "" for v in r):
-            first = r
-            break
+    try:
+        for r in rows_iter:
+            if any(v is not None and str(v).strip() != "" for v in r):
+                first = r
+                break
+    except Exception as exc:
+        wb.close()
+        if isinstance(exc, InputFileError):
+            raise
+        raise InputFileError(f"Cannot read the first rows of {p.name}: {exc}") from exc
     if first is None:
         wb.close()
         raise InputFileError(f"{p} has no rows in its first sheet: there is nothing to import.")
@@ -649,7 +877,6 @@ def _open_xlsx(p: Path, *, header: bool, names: list[str] | None) -> Source:
         width = len(columns)
     else:
         columns = [f"column_{i + 1}" for i in range(width)]
-    total = sheet.max_row or 0
     state = {"done": 0}
 
     def position() -> tuple[int, int]:
@@ -727,6 +954,13 @@ def _open_parquet(p: Path) -> Source:
     columns = list(pf.schema_arrow.names)
     total = pf.metadata.num_rows
     state = {"done": 0}
+    binary = [
+        f.name
+        for f in pf.schema_arrow
+        if pa.types.is_binary(f.type)
+        or pa.types.is_large_binary(f.type)
+        or pa.types.is_fixed_size_binary(f.type)
+    ]
 
     def position() -> tuple[int, int]:
         return state["done"], total
@@ -736,8 +970,14 @@ def _open_parquet(p: Path) -> Source:
         try:
             for rb in pf.iter_batches(batch_size=size):
                 out: list[RawRecord] = []
-                for vals in rb.to_pylist():
+                rows, unreadable = _parquet_rows(rb)
+                for i, vals in enumerate(rows):
                     row_no += 1
+                    why = unreadable.get(i) or (_decode_binary(vals, binary) if binary else None)
+                    if why is not None:
+                        raw_text = json.dumps(vals, ensure_ascii=False, default=str)
+                        out.append(RawRecord(row_no, None, _trunc(raw_text), why[0], why[1]))
+                        continue
                     big = [
                         k
                         for k, v in vals.items()
@@ -762,3 +1002,52 @@ def _open_parquet(p: Path) -> Source:
             raise InputFileError(f"Cannot read {p} past row {row_no}: {exc}") from exc
 
     return Source(p, "parquet", None, None, columns, True, batches, position, [pf.close])
+
+
+_PY_ERRORS = (ArithmeticError, ValueError, TypeError)  # pyarrow's to_pylist of a bad value
+
+
+def _parquet_rows(rb: Any) -> tuple[list[dict[str, Any]], dict[int, tuple[str, str]]]:
+    """A record batch's rows as dicts, and ``{index: (reason, detail)}`` for the rows with a
+    value Python cannot hold (a timestamp or date past year 9999): that value reads as None and
+    its row is quarantined (``out_of_range``); one value never fails the batch."""
+    try:
+        return rb.to_pylist(), {}
+    except _PY_ERRORS:
+        pass
+    names = rb.schema.names
+    cols: list[list[Any]] = []
+    bad: dict[int, tuple[str, str]] = {}
+    for name, col in zip(names, rb.columns, strict=True):
+        try:
+            cols.append(col.to_pylist())
+            continue
+        except _PY_ERRORS:
+            pass
+        vals: list[Any] = []
+        for i in range(len(col)):
+            try:
+                vals.append(col[i].as_py())
+            except _PY_ERRORS as exc:
+                vals.append(None)
+                bad.setdefault(
+                    i, ("out_of_range", f"column {name!r}: a value out of range ({exc})"[:200])
+                )
+        cols.append(vals)
+    rows = [dict(zip(names, r, strict=True)) for r in zip(*cols, strict=True)]
+    return rows, bad
+
+
+def _decode_binary(vals: dict[str, Any], binary: list[str]) -> tuple[str, str] | None:
+    """Binary columns as UTF-8 text, in place; ``("encoding", detail)`` when one is not UTF-8."""
+    for name in binary:
+        v = vals.get(name)
+        if isinstance(v, bytes):
+            try:
+                vals[name] = v.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return "encoding", (
+                    f"binary column {name!r} is not UTF-8 text: byte 0x{v[exc.start]:02x} at "
+                    f"position {exc.start}"
+                )
+    return None

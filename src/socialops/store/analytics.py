@@ -9,7 +9,7 @@ One query code path runs on two engines:
 Usage::
 
     store = open_store(ws, "duckdb")
-    t = store.posts()          # ibis.Table over <workspace>/enriched/month=*/*.parquet
+    t = store.posts()          # ibis.Table over the committed <workspace>/enriched files
     kc = store.keyword_counts()  # (keyword, posts) per enriched file, a rollup kept on disk
 
 Topic matches: a topic's boolean query is a substring search over every post's ``match_text``,
@@ -103,21 +103,28 @@ class AnalyticsStore:
     engine: EngineSpec
     con: Any  # an Ibis backend (ibis.backends.duckdb.Backend or ibis.backends.pyspark.Backend)
     _posts: ir.Table | None = field(default=None, repr=False)
+    _posts_files: list[Path] = field(default_factory=list, repr=False)
     _views: list[str] = field(default_factory=list, repr=False)
     _topics: dict[str, ir.Table] = field(default_factory=dict, repr=False)
 
     def posts(self) -> ir.Table:
-        """The enriched posts as one table (``month`` comes from the ``month=`` folders)."""
-        if self._posts is None:
-            if not self.ws.enriched_files():
-                raise DataError(EMPTY_STORE)
-            posts = self._duckdb_posts() if self.engine.kind == "duckdb" else self._spark_posts()
+        """The enriched posts as one table (``month`` comes from the ``month=`` folders): the
+        files the ledger has committed (:meth:`Workspace.enriched_files`), looked at again on
+        each call, so a long-lived store follows new enrichments."""
+        files = self.ws.enriched_files()
+        if not files:
+            raise DataError(EMPTY_STORE)
+        if self._posts is None or files != self._posts_files:
+            if self.engine.kind == "duckdb":
+                posts = self._duckdb_posts(files)
+            else:
+                posts = self._spark_posts(files)
             if "match_text" not in posts.columns:
                 raise DataError(
                     "The enriched posts were made by an older socialops: run "
                     "`socialops enrich --rebuild` to redo them with this version."
                 )
-            self._posts = posts
+            self._posts, self._posts_files = posts, files
         return self._posts
 
     def keyword_counts(self) -> ir.Table:
@@ -282,6 +289,7 @@ class AnalyticsStore:
                 self._drop(name)
         self._views.clear()
         self._posts = None
+        self._posts_files = []
         self._topics.clear()
 
     def _drop(self, name: str) -> None:
@@ -297,22 +305,25 @@ class AnalyticsStore:
         self.close()
 
     # -- engines -------------------------------------------------------------------------------
-    def _duckdb_posts(self) -> ir.Table:
-        glob = str(self.ws.enriched_dir / "month=*" / "*.parquet").replace("'", "''")
+    def _duckdb_posts(self, files: list[Path]) -> ir.Table:
+        paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         name = "socialops_posts"
         self.con.raw_sql(
-            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet('{glob}', "
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet([{paths}], "
             "hive_partitioning = true, hive_types = {'month': 'VARCHAR'})"
         )
         return self.con.table(name)
 
-    def _spark_posts(self) -> ir.Table:
+    def _spark_posts(self, files: list[Path]) -> ir.Table:
         import ibis
 
-        path = str(self.ws.enriched_dir)
+        base = str(self.ws.enriched_dir)
         name = ibis.util.gen_name("socialops_posts")
-        t: ir.Table = self.con.read_parquet(path, table_name=name, basePath=path)
+        # the listed files, with ``month`` read from their folders under ``basePath``
+        df = self.con._session.read.option("basePath", base).parquet(*[str(f) for f in files])
+        df.createOrReplaceTempView(name)
         self._views.append(name)
+        t: ir.Table = self.con.table(name)
         return t
 
 

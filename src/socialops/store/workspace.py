@@ -10,7 +10,8 @@ Layout of ``SOCIALOPS_HOME``::
 Crash safety: a Parquet file is written under ``tmp/``, renamed into place, and only then
 recorded in the ledger in the same transaction as its keys. A file that the ledger does not
 know is an orphan of an interrupted run and :meth:`Workspace.recover` deletes it, so a rerun
-finishes the job without duplicates.
+finishes the job without duplicates. Until then readers never see it: they read the files the
+ledger lists (:meth:`Workspace.enriched_files`), not what a glob of ``enriched/`` finds.
 """
 
 from __future__ import annotations
@@ -179,8 +180,27 @@ class Workspace:
             if own:
                 c.close()
 
+    def committed_enriched(self, conn: sqlite3.Connection | None = None) -> list[str]:
+        """The enriched files the ledger has committed, relative to ``enriched/``."""
+        own = conn is None
+        c = conn or self.connect()
+        try:
+            rels: set[str] = set()
+            for (files,) in c.execute("SELECT files FROM enrich_runs"):
+                rels.update(json.loads(files))
+            return sorted(rels)
+        finally:
+            if own:
+                c.close()
+
     def enriched_files(self) -> list[Path]:
-        return sorted(self.enriched_dir.glob("month=*/*.parquet"))
+        """The enriched files every reader reads: those the ledger has committed (and that are
+        on disk), never a file an interrupted enrichment moved into place before its commit.
+        Asking the ledger, rather than running :meth:`recover` before a read, needs no writer
+        lock: a reader never waits for an enrichment, nor deletes the files of one in flight."""
+        files = (self.enriched_dir / rel for rel in self.committed_enriched())
+        return sorted(p for p in files if p.is_file())
+
 
     @contextlib.contextmanager
     def lock(self, what: str) -> Iterator[None]:
@@ -211,16 +231,14 @@ class Workspace:
                 removed["tmp"] += 1
         with contextlib.closing(self.connect()) as conn:
             known_raw = set(self.committed_raw_parts(conn))
-            known_enriched: set[str] = set()
-            for (files,) in conn.execute("SELECT files FROM enrich_runs"):
-                known_enriched.update(json.loads(files))
+            known_enriched = set(self.committed_enriched(conn))
             # imports that never finished are marked interrupted (their committed parts stay)
             conn.execute("UPDATE imports SET status='interrupted' WHERE status='running'")
         for p in self.raw_dir.glob("*.parquet"):
             if p.stem not in known_raw:
                 p.unlink(missing_ok=True)
                 removed["raw"] += 1
-        for p in self.enriched_files():
+        for p in self.enriched_dir.glob("month=*/*.parquet"):  # every file, committed or not
             rel = os.path.relpath(p, self.enriched_dir)
             if rel not in known_enriched:
                 p.unlink(missing_ok=True)
