@@ -45,7 +45,7 @@ from socialops.listen.topics import Topic, list_topics
 from socialops.nlp import en, keywords, match
 from socialops.store.analytics import open_store, parse_engine
 from socialops.store.workspace import Workspace
-from stats_10m import FILE_SCHEMA, airline_source, build, workspace_source
+from stats_10m import FILE_SCHEMA, airline_source, bench_workspace, build, workspace_source
 
 DATASET_VERSION = "listen-1"  # bump when the rows written change
 
@@ -178,7 +178,7 @@ def main() -> None:
     size = sum(p.stat().st_size for p in files)
 
     t0 = time.perf_counter()
-    store = open_store(Workspace(root), spec)
+    store = open_store(bench_workspace(root), spec)
     store.posts()
     opened = time.perf_counter() - t0
     t0 = time.perf_counter()

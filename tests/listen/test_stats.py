@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from enriched_ledger import commit_enriched
 from socialops.domain.post import ENRICHED_SCHEMA
 from socialops.listen import stats
 from socialops.store.analytics import AnalyticsStore, open_store
@@ -44,6 +45,7 @@ def write_enriched(ws: Workspace, rows: list[dict[str, Any]], per_file: int = 0)
         for i in range(0, len(group), step):
             table = pa.Table.from_pylist(group[i : i + step], schema=FILE_SCHEMA)
             pq.write_table(table, folder / f"part-{i // step:04d}.parquet")
+    commit_enriched(ws)
 
 
 def _row(**kw: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from enriched_ledger import commit_enriched
 from socialops.domain.post import ENRICHED_SCHEMA
 from socialops.errors import DataError, EngineError
 from socialops.store.analytics import (
@@ -32,6 +33,7 @@ def _write(ws: Workspace, month: str, part: str, rows: list[dict[str, Any]]) -> 
     base = {"kind": "post", "source_file": "f.csv", "source_row": 1, "import_id": "i"}
     table = pa.Table.from_pylist([{**base, **r} for r in rows], schema=FILE_SCHEMA)
     pq.write_table(table, folder / f"{part}.parquet")
+    commit_enriched(ws)
 
 
 @pytest.fixture(scope="module")

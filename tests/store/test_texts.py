@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from enriched_ledger import commit_enriched
 from socialops.store.sample_key import KEY_SPACE, sample_keys
 from socialops.store.texts import INDEX_FILE, files_changed, post_texts
 from socialops.store.workspace import Workspace
@@ -23,6 +24,7 @@ def ws_copy(airline_ws: Workspace, tmp_path: Path) -> Workspace:
     """A private copy of the airline workspace's enriched files (the index is changed here)."""
     ws = Workspace.open(tmp_path / "ws")
     shutil.copytree(airline_ws.enriched_dir, ws.enriched_dir, dirs_exist_ok=True)
+    commit_enriched(ws)
     return ws
 
 
@@ -61,6 +63,7 @@ def test_index_follows_enriched_files(ws_copy: Workspace) -> None:
     second = second.set_column(second.schema.get_field_index("text"), "text", edited)
     pq.write_table(table.slice(0, half), path.with_name("first.parquet"))
     pq.write_table(second, path.with_name("second.parquet"))
+    commit_enriched(ws_copy)
     files_changed(ws_copy)
     got = post_texts(ws_copy, [a, b])
     assert got[a] == (table["text"][0].as_py() or "")

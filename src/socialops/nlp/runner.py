@@ -9,16 +9,29 @@ Both runners call :func:`socialops.nlp.pipeline.enrich_batches` and write the sa
    or Spark's writer (Spark), still under ``tmp/``;
 4. move the files into ``enriched/`` and record the run and its raw parts in ONE transaction.
 
-A crash before step 4 commits leaves only files the ledger does not know; ``Workspace.recover``
-removes them and a rerun does the work again. Nothing is enriched twice.
+A crash before step 4 commits leaves only files the ledger does not know; readers never see them
+(they read the ledger's list), ``Workspace.recover`` removes them and a rerun does the work
+again. Nothing is enriched twice.
+
+Pool workers die with the process that started them, however it ends (``kill -9`` included):
+each worker asks Linux for SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``; elsewhere a
+thread watches the parent) and records its pid and start time in ``<workspace>/.enrich-workers``;
+the next enrichment kills any process listed there that is still the same pool worker (same
+start time, a multiprocessing command line) before it cleans up. multiprocessing's resource
+tracker exits by itself once the parent and the workers are gone (its pipe closes).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -27,6 +40,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -42,6 +56,8 @@ __all__ = ["EnrichResult", "enrich_workspace", "rebuild"]
 
 SLICE_ROWS = 4000
 Progress = Callable[[int, int], None]
+WORKERS_FILE = ".enrich-workers"  # in the workspace folder: "<pid> <start time>" per worker
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -76,6 +92,115 @@ def _pending(ws: Workspace) -> list[tuple[str, int]]:
 
 
 # -- local process pool ------------------------------------------------------------------------
+def _die_with_parent(parent: int) -> None:
+    """Make this process end when ``parent`` does: SIGKILL from the kernel on Linux (the parent
+    THREAD that started it ending counts, and the pool is started by the thread that waits for
+    it), else a thread that watches the parent. Checked once after arming, for a parent that
+    died in between."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="socialops-parent-watch", daemon=True).start()
+
+
+def _start_time(pid: int) -> float | None:
+    """When process ``pid`` started (``None`` when there is no such process): on Linux the
+    clock ticks since boot of ``/proc/<pid>/stat`` (exact, whatever the wall clock does)."""
+    import psutil
+
+    stat = Path(f"/proc/{pid}/stat")
+    if sys.platform.startswith("linux"):
+        try:
+            fields = stat.read_text(encoding="ascii", errors="replace").rpartition(")")[2].split()
+            return float(fields[19])  # field 22, starttime (fields after "pid (comm)")
+        except (OSError, IndexError, ValueError):
+            return None
+    try:
+        return float(psutil.Process(pid).create_time())
+    except (psutil.Error, OSError):
+        return None
+
+
+def record_worker(path: Path, pid: int) -> None:
+    """Append ``pid`` and its start time to the workspace's list of pool workers (one short
+    ``O_APPEND`` write: atomic between workers)."""
+    started = _start_time(pid)
+    if started is None:
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, f"{pid} {started!r}\n".encode())
+        finally:
+            os.close(fd)
+
+
+def reap_leftover_workers(ws: Workspace) -> int:
+    """Kill the pool workers an enrichment that did not end cleanly left running, and forget
+    the list; returns how many were killed. A listed pid is killed only while it is still the
+    process that was recorded: same start time and a multiprocessing worker's command line.
+    Call with the workspace lock held (no enrichment of this workspace is running)."""
+    import psutil
+
+    path = ws.root / WORKERS_FILE
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 0
+    killed = 0
+    for line in lines:
+        try:
+            pid_text, started_text = line.split()
+            pid, started = int(pid_text), float(started_text)
+        except ValueError:
+            continue
+        if pid == os.getpid() or _start_time(pid) != started:
+            continue
+        try:
+            proc = psutil.Process(pid)
+            if "spawn_main" not in " ".join(proc.cmdline()):
+                continue
+            proc.kill()
+            killed += 1
+        except (psutil.Error, OSError):
+            continue
+        _wait_gone(proc)
+    path.unlink(missing_ok=True)
+    return killed
+
+
+def _wait_gone(proc: Any, timeout: float = 5.0) -> None:
+    """Wait until a killed process has stopped (gone, or a zombie nobody reaped yet)."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.Error:
+            return
+        time.sleep(0.05)
+
+
+def _pool_worker_init(tz: str, parent: int, workers_file: str) -> None:
+    """Initializer of each pool worker: tie it to its parent, record it, load the models."""
+    _die_with_parent(parent)
+    record_worker(Path(workers_file), os.getpid())
+    _warm(tz)
+
+
 def _warm(tz: str) -> None:
     """Load Kiwi and the models once per worker process, before the first slice."""
     batch = pa.RecordBatch.from_pylist(
@@ -135,7 +260,7 @@ def _run_local(
                 progress(done, total)
         return done
     try:
-        return _pool_run(tasks, tz, workers, total, progress)
+        return _pool_run(tasks, tz, workers, total, progress, ws.root / WORKERS_FILE)
     except BrokenProcessPool as exc:
         raise EnrichError(
             "An enrichment worker process stopped unexpectedly (out of memory, or a model file "
@@ -150,24 +275,31 @@ def _pool_run(
     workers: int,
     total: int,
     progress: Progress | None,
+    workers_file: Path,
 ) -> int:
     done = 0
     n = max(1, min(workers, len(tasks)))
     # spawn, not fork: Kiwi's native threads do not survive fork() in a process that has used it
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=n, mp_context=ctx, initializer=_warm, initargs=(tz,)
-    ) as pool:
-        futures = [pool.submit(_enrich_slice, *t) for t in tasks]
-        try:
-            for f in as_completed(futures):
-                done += f.result()
-                if progress:
-                    progress(done, total)
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
+    try:
+        with ProcessPoolExecutor(
+            max_workers=n,
+            mp_context=ctx,
+            initializer=_pool_worker_init,
+            initargs=(tz, os.getpid(), str(workers_file)),
+        ) as pool:
+            futures = [pool.submit(_enrich_slice, *t) for t in tasks]
+            try:
+                for f in as_completed(futures):
+                    done += f.result()
+                    if progress:
+                        progress(done, total)
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                raise
+    finally:  # the pool has joined its workers: none of them is left to reap
+        workers_file.unlink(missing_ok=True)
     return done
 
 
@@ -231,6 +363,7 @@ def enrich_workspace(
     spec = parse_engine(engine)
     t0 = time.perf_counter()
     with ws.lock("`socialops enrich`"):
+        reap_leftover_workers(ws)  # before recover: a leftover may still write under tmp/
         ws.recover()
         zone = _zone(ws, tz)
         pending = _pending(ws)
@@ -255,7 +388,7 @@ def enrich_workspace(
             if progress:
                 progress(rows, rows)
         files = _move_into_place(ws, out, run_id)
-        files_changed(ws)
+        # a crash here leaves files the ledger does not list: readers skip them, recover deletes
         with ws.connect() as conn, ws.transaction(conn):
             conn.execute(
                 "INSERT INTO enrich_runs (run_id, pipeline, engine, files, rows, started_at, "
@@ -266,6 +399,7 @@ def enrich_workspace(
                 "INSERT INTO enriched_parts VALUES (?,?,?)",
                 [(p, run_id, n) for p, n in pending],
             )
+        files_changed(ws)
         shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - t0
     return EnrichResult(
