@@ -17,6 +17,7 @@ __all__ = [
     "SocialopsError",
     "TopicError",
     "UnknownPresetError",
+    "UnsafeFileError",
     "WorkspaceError",
 ]
 
@@ -35,6 +36,16 @@ class InputFileError(SocialopsError):
     """A file the user named is missing, unreadable or in a format we cannot read."""
 
     exit_code = 2
+
+
+class UnsafeFileError(InputFileError):
+    """A file refused before it is read because it is over the importers' safety limits (an XLSX
+    decompression bomb, a cell or row count no real export has); ``reason`` says which limit.
+    Nothing was imported."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class UnknownPresetError(SocialopsError):

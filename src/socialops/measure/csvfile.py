@@ -13,19 +13,21 @@ import csv
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from socialops.errors import SocialopsError
+from socialops.errors import SocialopsError, UnsafeFileError
 from socialops.listen.readers import detect_delimiter, detect_encoding
+from socialops.listen.xlsxsafe import XlsxLimits, iter_sheet_rows, open_workbook
 from socialops.plan.messages import PlanError
 
 __all__ = ["MAX_BYTES", "CsvTable", "norm_header", "read_csv"]
 
 MAX_BYTES = 50 * 1024 * 1024
+# metric exports are small and read whole: fewer rows and cells than for posts
+_XLSX_LIMITS = XlsxLimits(max_rows=200_000, max_cells=5_000_000)
 _SEP = re.compile(r"[\s_\-/().:]+")
 
 
@@ -110,18 +112,21 @@ def _cell_text(value: Any) -> str:
 
 
 def _read_xlsx(path: Path, digest: str) -> CsvTable:
+    """The first sheet, opened and read within the limits of socialops.listen.xlsxsafe (the
+    same as the post importer's): a decompression bomb is refused before it is parsed."""
     try:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        wb = open_workbook(path, _XLSX_LIMITS)
+    except UnsafeFileError as exc:
+        raise PlanError("metrics.file", file=path.name, detail=exc.reason) from None
+    except SocialopsError as exc:
         raise PlanError(
             "metrics.file", file=path.name, detail=f"not a readable .xlsx workbook ({exc})"
         ) from None
     table = CsvTable(path, digest, "xlsx", "xlsx", [])
     try:
         header: list[str] | None = None
-        for line, values in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
+        rows = iter_sheet_rows(wb.worksheets[0], path, _XLSX_LIMITS)
+        for line, values in enumerate(rows, start=1):
             fields = [_cell_text(v).strip() for v in values]
             if not any(fields):
                 continue
@@ -135,6 +140,14 @@ def _read_xlsx(path: Path, digest: str) -> CsvTable:
                 table.rows.append((line, fields))  # the importer rejects it (column_count)
             else:
                 table.rows.append((line, (fields + [""] * width)[:width]))
+    except UnsafeFileError as exc:
+        raise PlanError("metrics.file", file=path.name, detail=exc.reason) from None
+    except (PlanError, MemoryError):
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged sheet
+        raise PlanError(
+            "metrics.file", file=path.name, detail=f"not a readable .xlsx workbook ({exc})"
+        ) from None
     finally:
         wb.close()
     if header is None:
