@@ -12,6 +12,7 @@ __all__ = [
     "EngineError",
     "EnrichError",
     "InputFileError",
+    "PasswordError",
     "QueryError",
     "SettingsError",
     "SocialopsError",
@@ -104,3 +105,19 @@ class AccountError(SocialopsError):
     """A user, role, workspace membership or credential that cannot be used as asked."""
 
     exit_code = 2
+
+
+class PasswordError(AccountError):
+    """A password the policy refuses (socialops.web.passwords); ``key`` names its message in
+    Korean and English (socialops.web.i18n), ``message`` is the English one."""
+
+    def __init__(self, key: str, **params: int) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (ko or en)."""
+        from socialops.web.i18n import t
+
+        return t(self.key, lang, **self.params)

@@ -76,6 +76,14 @@ SETTINGS: dict[str, Setting] = {
             "Web workspace: port `socialops serve` listens on.",
         ),
         Setting(
+            "forwarded_allow_ips",
+            "SOCIALOPS_FORWARDED_ALLOW_IPS",
+            "",
+            "Web workspace: addresses or networks (comma-separated) of the reverse proxies whose "
+            "X-Forwarded-For/-Proto headers are believed; empty (the default): none, the client "
+            "is the peer address (anyone could send those headers).",
+        ),
+        Setting(
             "session_hours",
             "SOCIALOPS_SESSION_HOURS",
             "12",

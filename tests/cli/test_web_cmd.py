@@ -38,8 +38,24 @@ def test_user_add_and_token(tmp_path: Path) -> None:
     assert again.returncode == 2 and "exists already" in one_line_error(again)
     bad = run(["user", "add", "bo@example.com", "--role", "boss"], home)
     assert bad.returncode == 2 and "Unknown role" in one_line_error(bad)
+    # the password policy's refusals: in Korean by default, in English with SOCIALOPS_LANG=en
     short = run(["user", "add", "cy@example.com", "--password-stdin"], home, stdin="short\n")
-    assert short.returncode == 2 and "too short" in one_line_error(short)
+    assert short.returncode == 2 and "너무 짧습니다" in one_line_error(short)
+    for weak, says in [
+        ("short", "too short"),
+        ("aaaaaaaaaa", "repeated"),
+        ("1234567890", "run of digits"),
+        ("qwertyuiop", "keyboard"),
+        ("password2024!", "most common"),
+        ("cy.kim@example.com", "e-mail address or name"),
+    ]:
+        refused = run(
+            ["user", "add", "cy.kim@example.com", "--password-stdin"],
+            home,
+            stdin=f"{weak}\n",
+            SOCIALOPS_LANG="en",
+        )
+        assert refused.returncode == 2 and says in one_line_error(refused), (weak, refused.stderr)
     gen = run(["user", "add", "dee@example.com", "--role", "viewer"], home)
     assert gen.returncode == 0 and "password (shown once):" in gen.stdout
     tok = run(["token", "create", "ana@example.com"], home)
@@ -101,18 +117,43 @@ def test_user_password(tmp_path: Path) -> None:
         ).returncode
         == 0
     )
+    tokens = [run(["token", "create", "eve@example.com"], home).stdout.strip() for _ in "ab"]
     p = run(
         ["user", "password", "eve@example.com", "--password-stdin"],
         home,
         stdin="the second password\n",
     )
     assert p.returncode == 0 and "changed" in p.stdout
+    # a password change revokes the user's API tokens too, and says so
+    assert "API tokens were revoked (2)" in " ".join(p.stdout.split())
+    from fastapi.testclient import TestClient
+
     from socialops.web.accounts import Accounts
+    from socialops.web.app import create_app
+
+    with TestClient(create_app(home)) as c:
+        for token in tokens:
+            me = c.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+            assert me.status_code == 401, me.text
 
     accounts = Accounts(home)
     assert accounts.check_credentials("eve@example.com", "the second password") is not None
     assert accounts.check_credentials("eve@example.com", "the first password") is None
-    short = run(["user", "password", "eve@example.com", "--password-stdin"], home, stdin="short\n")
+    short = run(
+        ["user", "password", "eve@example.com", "--password-stdin"],
+        home,
+        stdin="short\n",
+        SOCIALOPS_LANG="en",
+    )
     assert short.returncode == 2 and "too short" in one_line_error(short)
+    mine = run(
+        ["user", "password", "eve@example.com", "--password-stdin"],
+        home,
+        stdin="eve@example.com\n",
+    )
+    assert mine.returncode == 2 and "이메일 주소나 이름" in one_line_error(mine)
+    # a generated password passes the policy
+    gen = run(["user", "password", "eve@example.com"], home)
+    assert gen.returncode == 0 and "password (shown once):" in gen.stdout
     missing = run(["user", "password", "who@example.com"], home)
     assert missing.returncode == 2 and "No user" in one_line_error(missing)

@@ -11,7 +11,7 @@ import typer
 
 from socialops import settings
 from socialops.cli.common import console, err_console, print_json, state
-from socialops.errors import AccountError
+from socialops.errors import AccountError, PasswordError, SettingsError
 
 if TYPE_CHECKING:
     from socialops.web.accounts import Accounts
@@ -24,6 +24,21 @@ def _accounts() -> Accounts:
     from socialops.web.accounts import Accounts
 
     return Accounts(settings.workspace_dir(state.workspace))
+
+
+def _generated_password() -> str:
+    """A random password the policy takes (one that looks like a word or run is drawn again)."""
+    from socialops.web.passwords import problem
+
+    while True:
+        password = secrets.token_urlsafe(12)
+        if problem(password) is None:
+            return password
+
+
+def _in_cli_lang(exc: PasswordError) -> AccountError:
+    """The policy's refusal in the CLI's language (SOCIALOPS_LANG)."""
+    return AccountError(exc.text(settings.lang()))
 
 
 def _has_posts() -> bool:
@@ -45,6 +60,13 @@ def serve(
     small: bool = typer.Option(
         False, "--small", help="With --sample-data: skip the 662k Naver movie reviews."
     ),
+    forwarded_allow_ips: str = typer.Option(
+        None,
+        "--forwarded-allow-ips",
+        help="Behind a reverse proxy: its addresses or networks, comma-separated (e.g. "
+        "127.0.0.1 or 10.0.0.0/8), whose X-Forwarded-For/-Proto are believed. Default: none "
+        "(the client is the peer address; env SOCIALOPS_FORWARDED_ALLOW_IPS).",
+    ),
 ) -> None:
     """Start the web workspace (pages and the REST API under /api/v1)."""
     import uvicorn
@@ -63,9 +85,10 @@ def serve(
         port_n = int(raw_port)
     except ValueError:
         raise AccountError(f"Port {raw_port!r} is not a number: use e.g. --port 8000.") from None
+    proxies = _proxies(settings.get("forwarded_allow_ips", forwarded_allow_ips))
     accounts = _accounts()
     if not accounts.has_users():
-        password = secrets.token_urlsafe(12)
+        password = _generated_password()
         accounts.add_user("owner@socialops.local", password, name="Owner", role="owner")
         err_console.print(
             "First start: created the owner [bold]owner@socialops.local[/bold] with the password "
@@ -78,7 +101,36 @@ def serve(
         f"socialops web workspace: http://{host}:{port_n}/  — sign in at "
         f"http://{host}:{port_n}/login (add users: `socialops user add EMAIL --role analyst`)"
     )
-    uvicorn.run(app, host=host, port=port_n, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port_n,
+        log_level="warning",
+        access_log=False,
+        # uvicorn believes X-Forwarded-For from loopback by default: anyone on the machine (or
+        # any client of a proxy that passes the header on) could pick the address the sign-in
+        # throttle counts against. Only the proxies the operator names are believed.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
+
+
+def _proxies(raw: str) -> list[str]:
+    """The ``--forwarded-allow-ips`` list, each an address or network (``*``: any)."""
+    import ipaddress
+
+    proxies = [p.strip() for p in raw.split(",") if p.strip()]
+    for p in proxies:
+        if p == "*":
+            continue
+        try:
+            ipaddress.ip_network(p, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"--forwarded-allow-ips: {p!r} is not an address or network: write e.g. "
+                "127.0.0.1,10.0.0.0/8."
+            ) from None
+    return proxies
 
 
 @user_app.command("add")
@@ -101,10 +153,13 @@ def user_add(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = generated = secrets.token_urlsafe(12)
-    user = _accounts().add_user(
-        email, password, name=name, role=role, workspace=workspace_id, lang=lang
-    )
+        password = generated = _generated_password()
+    try:
+        user = _accounts().add_user(
+            email, password, name=name, role=role, workspace=workspace_id, lang=lang
+        )
+    except PasswordError as exc:
+        raise _in_cli_lang(exc) from None
     _accounts().audit(
         "user.add",
         user=None,
@@ -128,8 +183,8 @@ def user_password(
         False, "--password-stdin", help="Read the new password from standard input."
     ),
 ) -> None:
-    """Set a user's password (their sign-in sessions end); without --password-stdin one is
-    generated and printed once."""
+    """Set a user's password (their sign-in sessions end and their API tokens are revoked);
+    without --password-stdin one is generated and printed once."""
     accounts = _accounts()
     user = accounts.user_by_email(email)
     if user is None:
@@ -138,10 +193,20 @@ def user_password(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = generated = secrets.token_urlsafe(12)
-    accounts.set_password(user.id, password)
-    accounts.audit("user.password", user=user, detail={"by": "cli"})
-    console.print(f"password of {user.email} changed; their sessions ended", highlight=False)
+        password = generated = _generated_password()
+    try:
+        sessions, tokens = accounts.set_password(user.id, password)
+    except PasswordError as exc:
+        raise _in_cli_lang(exc) from None
+    accounts.audit(
+        "user.password", user=user, detail={"by": "cli", "sessions": sessions, "tokens": tokens}
+    )
+    console.print(
+        f"password of {user.email} changed; their sessions ended ({sessions}) and their API "
+        f"tokens were revoked ({tokens}): scripts need a new one (`socialops token create "
+        f"{user.email}`)",
+        highlight=False,
+    )
     if generated:
         console.print(f"password (shown once): {generated}", highlight=False)
 

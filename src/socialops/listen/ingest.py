@@ -49,7 +49,8 @@ __all__ = [
 ]
 
 QUARANTINE_REASONS: dict[str, str] = {
-    "encoding": "a line that is not valid in the file's encoding",
+    "encoding": "a line that is not valid in the file's encoding (Parquet: binary text that is "
+    "not UTF-8)",
     "column_count": "a row with more or fewer fields than the header",
     "malformed": "a row the CSV parser cannot read (e.g. a quote never closed)",
     "bad_json": "a JSONL line that is not a JSON object",
@@ -59,10 +60,17 @@ QUARANTINE_REASONS: dict[str, str] = {
     "missing_date": "no date where the preset requires one",
     "bad_date": "a date/time that cannot be read",
     "bad_number": "a count (likes, comments, shares, views, followers) that is not a number",
+    "out_of_range": "a count that is negative or too large (over 2^63 - 1), or a date outside "
+    "1900-01-01 .. 2199-12-31",
     "bad_value": "a platform or kind that is empty or unknown",
 }
 _KINDS = frozenset(k.value for k in PostKind)
 _INT_RE = re.compile(r"^[+-]?\d{1,15}$")
+COUNT_MAX = 2**63 - 1  # int64, the type of every count in POST_SCHEMA
+# instants (us since the epoch, UTC) a post may have: enrichment turns them into local days and
+# months (1 and 9999 overflow there), and a social post is not older than 1900
+TS_MIN = -2_208_988_800_000_000  # 1900-01-01T00:00:00Z
+TS_MAX = 7_258_118_400_000_000  # 2200-01-01T00:00:00Z (exclusive)
 _FLOAT_RE = re.compile(r"^[+-]?\d{1,15}\.\d+$")
 
 
@@ -164,6 +172,19 @@ def _int(v: Any) -> int | None:
         if not f.is_integer():
             raise ValueError(s) from None
         return int(f)
+
+
+def _infinite(v: Any) -> bool:
+    """An infinite count (``inf``, ``1e999``): out of range rather than not a number."""
+    try:
+        f = float(str(v).strip().replace(",", "").replace("_", ""))
+    except (ValueError, OverflowError):
+        return False
+    return f in (float("inf"), float("-inf"))
+
+
+def _shown(v: Any) -> str:
+    return repr(str(v)[:40])
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, default=str)
@@ -342,20 +363,37 @@ def _convert(
         if ts is None and date_req:
             bad(rec, "missing_date", f"empty date in column {c_date!r}")
             continue
+        if ts is not None and not TS_MIN <= ts < TS_MAX:
+            bad(
+                rec,
+                "out_of_range",
+                f"column {c_date!r}: {str(raw_date)[:40]!r} is outside 1900-01-01 .. 2199-12-31",
+            )
+            continue
         # counts
         ints: list[int | None] = []
         failed = False
         for f, col in int_cols:
             try:
-                ints.append(_int(v.get(col)))
+                count = _int(v.get(col))
             except (ValueError, OverflowError):
-                bad(
-                    rec,
-                    "bad_number",
-                    f"{f} (column {col!r}) is not a whole number: {str(v.get(col))[:40]!r}",
-                )
+                raw_n = v.get(col)
+                if _infinite(raw_n):
+                    bad(rec, "out_of_range", f"{f} (column {col!r}) is infinite: {_shown(raw_n)}")
+                else:
+                    bad(
+                        rec,
+                        "bad_number",
+                        f"{f} (column {col!r}) is not a whole number: {_shown(raw_n)}",
+                    )
                 failed = True
                 break
+            if count is not None and not 0 <= count <= COUNT_MAX:
+                what = "negative" if count < 0 else f"over {COUNT_MAX:,}"
+                bad(rec, "out_of_range", f"{f} (column {col!r}) is {what}: {_shown(v.get(col))}")
+                failed = True
+                break
+            ints.append(count)
         if failed:
             continue
         # accepted
@@ -407,26 +445,70 @@ def _convert(
     return _Batch(cols, keys, quar)
 
 
-def _take(b: _Batch, keep: list[int]) -> dict[str, list[Any]]:
-    if len(keep) == len(b.keys):
-        return b.cols
-    return {k: [vals[i] for i in keep] if vals else vals for k, vals in b.cols.items()}
+_CONST_COLUMNS = ("source_file", "topics", "import_id")
+_VALUE_FIELDS = [f for f in POST_SCHEMA if f.name not in _CONST_COLUMNS]
+_ARROW_ERRORS = (pa.ArrowException, OverflowError, TypeError, ValueError, UnicodeError)
+
+
+def _arrays(b: _Batch, records: list[RawRecord]) -> dict[str, pa.Array]:
+    """The batch's columns as Arrow arrays, built once. A value Arrow cannot store that row
+    validation let through (say a string with a lone surrogate from JSON) sends its row to the
+    quarantine, and the rest of the batch is kept: a batch never fails on one row."""
+    try:
+        return {f.name: pa.array(b.cols[f.name], type=f.type) for f in _VALUE_FIELDS}
+    except _ARROW_ERRORS:
+        pass
+    bad: dict[int, tuple[str, str]] = {}
+    for f in _VALUE_FIELDS:
+        vals = b.cols[f.name]
+        try:
+            pa.array(vals, type=f.type)
+            continue
+        except _ARROW_ERRORS:
+            pass
+        for i, v in enumerate(vals):
+            try:
+                pa.array([v], type=f.type)
+            except _ARROW_ERRORS as exc:
+                textual = pa.types.is_string(f.type) or pa.types.is_list(f.type)
+                reason = "encoding" if textual else "out_of_range"
+                detail = f"{f.name} {str(v)[:40]!r} cannot be stored: {str(exc)[:120]}"
+                bad.setdefault(i, (reason, detail))
+    by_row = {r.row: r for r in records}
+    rows = b.cols["source_row"]
+    for i in sorted(bad):
+        reason, detail = bad[i]
+        rec = by_row.get(rows[i])
+        b.quarantine.append((rows[i], reason, detail, rec.raw_text() if rec else ""))
+    keep = [i for i in range(len(b.keys)) if i not in bad]
+    b.cols = {k: [vals[i] for i in keep] if vals else vals for k, vals in b.cols.items()}
+    b.keys = [b.keys[i] for i in keep]
+    return {f.name: pa.array(b.cols[f.name], type=f.type) for f in _VALUE_FIELDS}
 
 
 def _table(
-    cols: dict[str, list[Any]], n: int, source_file: str, topics: list[str], import_id: str
+    arrays: dict[str, pa.Array],
+    keep: list[int],
+    total: int,
+    source_file: str,
+    topics: list[str],
+    import_id: str,
 ) -> pa.Table:
-    arrays = []
+    """The rows ``keep`` (indexes into arrays of length ``total``) as a POST_SCHEMA table."""
+    n = len(keep)
+    idx = None if n == total else pa.array(keep, type=pa.int64())
+    out = []
     for f in POST_SCHEMA:
         if f.name == "source_file":
-            arrays.append(pa.array([source_file] * n, type=f.type))
+            out.append(pa.array([source_file] * n, type=f.type))
         elif f.name == "topics":
-            arrays.append(pa.array([topics] * n, type=f.type))
+            out.append(pa.array([topics] * n, type=f.type))
         elif f.name == "import_id":
-            arrays.append(pa.array([import_id] * n, type=f.type))
+            out.append(pa.array([import_id] * n, type=f.type))
         else:
-            arrays.append(pa.array(cols[f.name], type=f.type))
-    return pa.Table.from_arrays(arrays, schema=POST_SCHEMA)
+            a = arrays[f.name]
+            out.append(a if idx is None else a.take(idx))
+    return pa.Table.from_arrays(out, schema=POST_SCHEMA)
 
 
 def _sha256(path: Path) -> str:
@@ -588,6 +670,7 @@ def _run(
     )
     for records in src.batches(batch_size):
         batch = _convert(records, bound, tp, dynamic)
+        arrays = _arrays(batch, records)
         # duplicates: inside this batch, earlier in this file, or from earlier imports
         existing = _existing(conn, list(dict.fromkeys(batch.keys)))
         keep: list[int] = []
@@ -619,7 +702,7 @@ def _run(
         new_keys = [batch.keys[i] for i in keep]
         if keep:
             table = _table(
-                _take(batch, keep), len(keep), res.source_file, res.topics, res.import_id
+                arrays, keep, len(batch.keys), res.source_file, res.topics, res.import_id
             )
             tmp = ws.tmp_path(f"{part_name}.parquet")
             pq.write_table(table, tmp, compression="zstd")

@@ -17,14 +17,14 @@ import json
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from socialops.errors import AccountError
+from socialops.errors import AccountError, PasswordError
 from socialops.web.permissions import ROLES
 
 __all__ = ["MAIN", "Accounts", "Member", "Session", "User"]
@@ -34,7 +34,7 @@ DB_FILE = "accounts.db"
 TOKEN_PREFIX = "sot_"
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-MIN_PASSWORD = 10
+MIN_PASSWORD = 10  # socialops.web.passwords.MIN_LENGTH
 LANGS = ("ko", "en")
 
 _SCHEMA = """
@@ -189,7 +189,7 @@ class Accounts:
         email = email.strip().lower()
         if not _EMAIL.match(email):
             raise AccountError(f"{email!r} is not an e-mail address: write it as name@example.com.")
-        check_password(password)
+        check_password(password, email=email, name=name)
         if role is not None:
             check_role(role)
         if lang not in LANGS:
@@ -258,17 +258,31 @@ class Accounts:
                 )
         return self._user(row)
 
-    def set_password(self, user_id: int, password: str, *, end_sessions: bool = True) -> None:
-        """A new password (other sign-in sessions end, unless ``end_sessions`` is False)."""
-        check_password(password)
+    def set_password(
+        self, user_id: int, password: str, *, keep_session: str | None = None
+    ) -> tuple[int, int]:
+        """A new password; in the same transaction every sign-in session of the user ends (but
+        the one whose cookie token is ``keep_session``: the browser that changed it) and every
+        API token is revoked — whoever knew the old password may have made one. ``(sessions
+        ended, tokens revoked)``."""
+        user = self.user(user_id)
+        if user is None:
+            raise AccountError(f"No user {user_id}.")
+        check_password(password, email=user.email, name=user.name)
+        hashed = self._hasher.hash(password)
         with self.connect() as con:
-            n = con.execute(
-                "UPDATE users SET password = ? WHERE id = ?", (self._hasher.hash(password), user_id)
-            ).rowcount
-            if not n:
+            con.execute("BEGIN IMMEDIATE")
+            n = con.execute("UPDATE users SET password = ? WHERE id = ?", (hashed, user_id))
+            if not n.rowcount:
+                con.execute("ROLLBACK")
                 raise AccountError(f"No user {user_id}.")
-            if end_sessions:
-                con.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+            sessions = con.execute(
+                "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?",
+                (user_id, _digest(keep_session) if keep_session else ""),
+            ).rowcount
+            tokens = con.execute("DELETE FROM api_tokens WHERE user_id = ?", (user_id,)).rowcount
+            con.execute("COMMIT")
+        return sessions, tokens
 
     def set_preferences(
         self, user_id: int, *, lang: str | None = None, tz: str | None = None
@@ -444,6 +458,20 @@ class Accounts:
         with self.connect() as con:
             return con.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,)).rowcount
 
+    def sign_out_everywhere(self, user_id: int, *, revoke_tokens: bool) -> tuple[int, int]:
+        """End every session of the user and, with ``revoke_tokens``, revoke every API token
+        too, in one transaction: ``(sessions ended, tokens revoked)``."""
+        with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            sessions = con.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,)).rowcount
+            tokens = 0
+            if revoke_tokens:
+                tokens = con.execute(
+                    "DELETE FROM api_tokens WHERE user_id = ?", (user_id,)
+                ).rowcount
+            con.execute("COMMIT")
+        return sessions, tokens
+
     # -- API tokens ------------------------------------------------------------------------------
     def create_token(self, user_id: int, name: str = "api") -> str:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -489,24 +517,46 @@ class Accounts:
         return bool(n)
 
     # -- sign-in throttling ----------------------------------------------------------------------
-    def recent_failures(self, key: str, minutes: int) -> int:
-        since = _iso(_now() - timedelta(minutes=minutes))
+    def begin_sign_in(self, limits: Sequence[tuple[str, int]], minutes: int) -> list[int] | None:
+        """Count a sign-in attempt *before* its password is checked (the check is slow: counted
+        after it, 40 parallel guesses were all checked). In one write transaction: ``None``
+        (refuse; check nothing) when a key of ``limits`` has its limit of attempts in the last
+        ``minutes`` already, else the attempt is recorded against every key — a failure until
+        :meth:`sign_in_succeeded` says otherwise — and its row ids are returned."""
+        now = _now()
+        since = _iso(now - timedelta(minutes=minutes))
         with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
             con.execute(
-                "DELETE FROM sign_in_failures WHERE at < ?", (_iso(_now() - timedelta(days=1)),)
+                "DELETE FROM sign_in_failures WHERE at < ?", (_iso(now - timedelta(days=1)),)
             )
-            row = con.execute(
-                "SELECT COUNT(*) FROM sign_in_failures WHERE key = ? AND at >= ?", (key, since)
-            ).fetchone()
-        return int(row[0])
+            for key, limit in limits:
+                row = con.execute(
+                    "SELECT COUNT(*) FROM sign_in_failures WHERE key = ? AND at >= ?", (key, since)
+                ).fetchone()
+                if int(row[0]) >= limit:
+                    con.execute("ROLLBACK")
+                    return None
+            ids = [
+                int(
+                    con.execute(
+                        "INSERT INTO sign_in_failures VALUES (?, ?)", (key, _iso(now))
+                    ).lastrowid
+                    or 0
+                )
+                for key, _ in limits
+            ]
+            con.execute("COMMIT")
+        return ids
 
-    def note_failure(self, key: str) -> None:
+    def sign_in_succeeded(self, attempt: Sequence[int], forget: Sequence[str] = ()) -> None:
+        """The password of ``attempt`` (from :meth:`begin_sign_in`) was right: it is no failure;
+        the failures counted against the keys ``forget`` are forgotten too."""
         with self.connect() as con:
-            con.execute("INSERT INTO sign_in_failures VALUES (?, ?)", (key, _iso(_now())))
-
-    def clear_failures(self, key: str) -> None:
-        with self.connect() as con:
-            con.execute("DELETE FROM sign_in_failures WHERE key = ?", (key,))
+            con.execute("BEGIN IMMEDIATE")
+            con.executemany("DELETE FROM sign_in_failures WHERE rowid = ?", [(i,) for i in attempt])
+            con.executemany("DELETE FROM sign_in_failures WHERE key = ?", [(k,) for k in forget])
+            con.execute("COMMIT")
 
     # -- audit log -------------------------------------------------------------------------------
     def audit(
@@ -572,8 +622,12 @@ def check_role(role: str) -> None:
         raise AccountError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}.")
 
 
-def check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"The password is too short: use at least {MIN_PASSWORD} characters.")
-    if len(password) > 1024:
-        raise AccountError("The password is too long: use at most 1024 characters.")
+def check_password(password: str, *, email: str | None = None, name: str | None = None) -> None:
+    """Refuse a password the policy does not allow (socialops.web.passwords: length, common,
+    repeated, sequences, the user's own e-mail or name) with a :class:`PasswordError`."""
+    from socialops.web.passwords import problem
+
+    found = problem(password, email=email, name=name)
+    if found is not None:
+        key, params = found
+        raise PasswordError(key, **params)

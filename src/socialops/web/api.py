@@ -81,6 +81,12 @@ class Preferences(BaseModel):
     tz: str | None = Field(None, min_length=1, max_length=64)
 
 
+class SignOutIn(BaseModel):
+    revoke_tokens: bool = Field(
+        False, description="also revoke every personal API token (sessions end either way)"
+    )
+
+
 class TokenIn(BaseModel):
     name: str = Field("api", min_length=1, max_length=100)
 
@@ -162,13 +168,17 @@ def set_preferences(request: Request, body: Preferences) -> dict[str, Any]:
 
 
 @router.post("/me/sign-out-everywhere", response_model=Done, responses=ERRORS, tags=["me"])
-def sign_out_everywhere(request: Request) -> Done:
+def sign_out_everywhere(request: Request, body: SignOutIn | None = None) -> Done:
+    """End every sign-in session of the caller; with ``{"revoke_tokens": true}`` also revoke
+    every personal API token (the one making this call included)."""
     p = require_user(request)
-    n = _accounts(request).end_all_sessions(p.user.id)
+    revoke = body is not None and body.revoke_tokens
+    n, m = _accounts(request).sign_out_everywhere(p.user.id, revoke_tokens=revoke)
+    detail = {"sessions": n, **({"tokens": m} if revoke else {})}
     _accounts(request).audit(
-        "auth.sign_out_everywhere", user=p.user, detail={"sessions": n}, ip=_ip(request)
+        "auth.sign_out_everywhere", user=p.user, detail=detail, ip=_ip(request)
     )
-    return Done(detail=f"{n} sessions ended")
+    return Done(detail=f"{n} sessions ended" + (f", {m} API tokens revoked" if revoke else ""))
 
 
 @router.get("/me/tokens", response_model=list[TokenOut], responses=ERRORS, tags=["me"])

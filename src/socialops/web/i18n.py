@@ -103,8 +103,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The current password is wrong.",
     },
     "ok.password_changed": {
-        "ko": "비밀번호를 바꿨습니다. 다른 기기의 로그인은 종료되었습니다.",
-        "en": "Password changed; your other sign-ins have ended.",
+        "ko": "비밀번호를 바꿨습니다. 다른 기기의 로그인은 종료되었고 API 토큰은 모두 "
+        "폐기되었습니다.",
+        "en": "Password changed; your other sign-ins have ended and your API tokens are revoked.",
+    },
+    "account.password_help": {
+        "ko": "비밀번호를 바꾸면 이 브라우저를 뺀 모든 로그인이 끝나고 개인 API 토큰이 모두 "
+        "폐기됩니다 (스크립트에는 새 토큰이 필요합니다).",
+        "en": "Changing the password ends every sign-in but this browser's and revokes all your "
+        "personal API tokens (scripts will need a new one).",
+    },
+    # the password policy (socialops.web.passwords)
+    "password.too_short": {
+        "ko": "비밀번호가 너무 짧습니다: {n}자 이상으로 정하세요.",
+        "en": "The password is too short: use at least {n} characters.",
+    },
+    "password.too_long": {
+        "ko": "비밀번호가 너무 깁니다: {n}자 이하로 정하세요.",
+        "en": "The password is too long: use at most {n} characters.",
+    },
+    "password.common": {
+        "ko": "흔히 쓰이는 비밀번호라 추측되기 쉽습니다: 몇 개의 단어로 된 문장처럼 남들이 쓰지 "
+        "않을 비밀번호를 정하세요.",
+        "en": "This password is one of the most common ones and easily guessed: pick one nobody "
+        "else uses, e.g. a phrase of a few words.",
+    },
+    "password.repeated": {
+        "ko": "같은 글자나 짧은 패턴의 반복은 비밀번호로 쓸 수 없습니다: 몇 개의 단어로 된 "
+        "문장처럼 정하세요.",
+        "en": "A repeated character or pattern cannot be a password: pick e.g. a phrase of a few "
+        "words.",
+    },
+    "password.sequence": {
+        "ko": "연속된 숫자, 알파벳, 키보드 배열 (1234567890, abcdef, qwerty)은 비밀번호로 쓸 수 "
+        "없습니다: 몇 개의 단어로 된 문장처럼 정하세요.",
+        "en": "A run of digits, letters or keyboard keys (1234567890, abcdef, qwerty) cannot be a "
+        "password: pick e.g. a phrase of a few words.",
+    },
+    "password.personal": {
+        "ko": "비밀번호에 이메일 주소나 이름을 쓸 수 없습니다: 추측하기 어려운 것으로 정하세요.",
+        "en": "The password cannot be your e-mail address or name: pick one that is hard to guess.",
     },
     "coverage.gap": {"ko": "수집 공백", "en": "collection gap"},
     "coverage.partial": {"ko": "일부만 수집된 기간", "en": "partly collected period"},
@@ -433,8 +471,19 @@ _PAGES: dict[str, tuple[str, str]] = {
     "account.no_tokens": ("토큰이 없습니다.", "No tokens."),
     "account.sessions": ("모든 기기에서 로그아웃", "Sign out everywhere"),
     "account.sessions_help": (
-        "이 계정의 모든 로그인 세션을 끝냅니다 (이 브라우저 포함).",
-        "Ends every session of this account, this browser's included.",
+        "이 계정의 모든 로그인 세션을 끝냅니다 (이 브라우저 포함). 개인 API 토큰은 그대로 둡니다.",
+        "Ends every session of this account, this browser's included. Personal API tokens keep "
+        "working.",
+    ),
+    "account.sessions_tokens": (
+        "모든 기기에서 로그아웃하고 API 토큰도 모두 폐기",
+        "Sign out everywhere and revoke all API tokens",
+    ),
+    "account.sessions_tokens_help": (
+        "계정이 도용되었을 수 있다면: 모든 세션을 끝내고 개인 API 토큰도 모두 폐기합니다 "
+        "(스크립트에는 새 토큰이 필요합니다).",
+        "If the account may be compromised: ends every session and also revokes all personal "
+        "API tokens (scripts will need a new one).",
     ),
     "account.workspaces": ("내 워크스페이스", "My workspaces"),
     "account.no_workspaces": (

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import hmac
 import json
 import re
@@ -41,7 +40,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from socialops import settings
-from socialops.errors import AccountError, DataError, QueryError, SocialopsError, TopicError
+from socialops.errors import (
+    AccountError,
+    DataError,
+    PasswordError,
+    QueryError,
+    SocialopsError,
+    TopicError,
+)
 from socialops.web.accounts import MAIN
 from socialops.web.auth import (
     COOKIE,
@@ -66,7 +72,9 @@ __all__ = ["error_page", "mount_static", "render", "router"]
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF = "socialops_login_csrf"
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # failed sign-ins for one e-mail from one address in WINDOW_MIN minutes
+MAX_FAILURES_EMAIL = 20  # for one e-mail from any address (guesses spread over addresses)
+MAX_FAILURES_ADDRESS = 50  # from one address for any e-mail (one password tried on many)
 WINDOW_MIN = 15
 UPLOAD_LIMIT = 50 * 2**20
 PER_PAGE = 20
@@ -156,6 +164,29 @@ def _secure(request: Request) -> bool:
 
 
 # -- sign-in -------------------------------------------------------------------------------------
+def _count_attempt(request: Request, email: str) -> tuple[list[int], list[str]]:
+    """Count a password check against the e-mail and the client's address before it is made
+    (atomically: parallel guesses cannot all get through), else 429: ``(the attempt, the keys
+    whose failures a right password forgets)``. The address is the peer's, or the one a proxy
+    named in ``--forwarded-allow-ips`` forwards (never a header anyone can send)."""
+    accounts = _accounts(request)
+    address = request.client.host if request.client else "?"
+    email = email.strip().lower()[:320]
+    mine, anywhere = f"{email}|{address}", f"email:{email}"
+    attempt = accounts.begin_sign_in(
+        [
+            (mine, MAX_FAILURES),
+            (anywhere, MAX_FAILURES_EMAIL),
+            (f"address:{address}", MAX_FAILURES_ADDRESS),
+        ],
+        WINDOW_MIN,
+    )
+    if attempt is None:
+        accounts.audit("auth.throttled", email=email, ip=address)
+        raise WebError(429, "throttled", minutes=WINDOW_MIN)
+    return attempt, [mine, anywhere]
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, signed_out: str | None = None) -> Response:
     token = secrets.token_urlsafe(24)
@@ -177,13 +208,9 @@ def login(
     if not cookie or not hmac.compare_digest(cookie.encode(), csrf.encode()):
         raise WebError(403, "csrf")
     ip = request.client.host if request.client else "?"
-    key = f"{email.strip().lower()}|{ip}"
-    if accounts.recent_failures(key, WINDOW_MIN) >= MAX_FAILURES:
-        accounts.audit("auth.throttled", email=email.strip().lower()[:320], ip=ip)
-        raise WebError(429, "throttled", minutes=WINDOW_MIN)
+    attempt, forget = _count_attempt(request, email)
     user = accounts.check_credentials(email, password)
     if user is None:
-        accounts.note_failure(key)
         accounts.audit("auth.sign_in_failed", email=email.strip().lower()[:320], ip=ip)
         token = secrets.token_urlsafe(24)
         resp = render(
@@ -198,7 +225,7 @@ def login(
             LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request)
         )
         return resp
-    accounts.clear_failures(key)
+    accounts.sign_in_succeeded(attempt, forget)
     token, _ = accounts.start_session(user.id, float(settings.get("session_hours")))
     accounts.audit("auth.sign_in", user=user, ip=ip)
     workspaces = accounts.workspaces_of(user.id)
@@ -1306,26 +1333,28 @@ def change_password(
     new: Annotated[str, Form(max_length=1024)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """A new password: the current one is asked again; other sessions end, this one stays."""
+    """A new password: the current one is asked again (throttled as sign-ins are); other
+    sessions end, this one stays; every API token is revoked."""
     p = _form_user(request, csrf)
     accounts = _accounts(request)
     lang = lang_of(request)
+    attempt, forget = _count_attempt(request, p.user.email)
     if accounts.check_credentials(p.user.email, current) is None:
         accounts.audit("user.password_failed", user=p.user, ip=_ip(request))
         return _account_page(request, p, 400, error=t("account.password_wrong", lang))
+    accounts.sign_in_succeeded(attempt, forget)
     try:
-        accounts.set_password(p.user.id, new, end_sessions=False)
+        sessions, tokens = accounts.set_password(
+            p.user.id, new, keep_session=request.cookies.get(COOKIE, "")
+        )
+    except PasswordError as exc:
+        return _account_page(request, p, 400, error=exc.text(lang))
     except AccountError as exc:
         return _account_page(
             request, p, 400, error=t("error.bad_request", lang, detail=exc.message)
         )
-    token = request.cookies.get(COOKIE, "")
-    with accounts.connect() as con:  # other sign-ins end; this browser stays signed in
-        con.execute(
-            "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?",
-            (p.user.id, hashlib.sha256(token.encode()).hexdigest()),
-        )
-    accounts.audit("user.password", user=p.user, ip=_ip(request))
+    detail = {"sessions": sessions, "tokens": tokens}
+    accounts.audit("user.password", user=p.user, detail=detail, ip=_ip(request))
     return RedirectResponse("/account?ok=password_changed", status_code=303)
 
 
@@ -1358,12 +1387,18 @@ def revoke_token(
 
 @router.post("/account/sign-out-everywhere")
 def sign_out_everywhere(
-    request: Request, csrf: Annotated[str, Form(max_length=200)] = ""
+    request: Request,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    tokens: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
+    """End every session of the user; with ``tokens=revoke`` (the second button) revoke every
+    API token too."""
     p = _form_user(request, csrf)
-    n = _accounts(request).end_all_sessions(p.user.id)
+    revoke = tokens == "revoke"
+    sessions, revoked = _accounts(request).sign_out_everywhere(p.user.id, revoke_tokens=revoke)
+    detail = {"sessions": sessions, **({"tokens": revoked} if revoke else {})}
     _accounts(request).audit(
-        "auth.sign_out_everywhere", user=p.user, detail={"sessions": n}, ip=_ip(request)
+        "auth.sign_out_everywhere", user=p.user, detail=detail, ip=_ip(request)
     )
     resp = RedirectResponse("/login?signed_out=1", status_code=303)
     resp.delete_cookie(COOKIE)
