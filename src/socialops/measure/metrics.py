@@ -173,6 +173,9 @@ def _records(
         except RowError as exc:
             rejects.append(Reject(line, exc.reason, exc.detail))
             continue
+        except ArithmeticError as exc:  # a value past what the checks foresaw: this row only
+            rejects.append(Reject(line, "out_of_range", f"a value out of range ({exc})"[:200]))
+            continue
         key = rec.key
         if key in seen:
             rejects.append(Reject(line, "duplicate", f"same key as line {seen[key]}"))

@@ -2,8 +2,9 @@
 
 Reasons (``Reject.reason``): ``encoding`` (the line did not decode), ``column_count`` (more or
 fewer fields than the header), ``missing_value`` (a required value is empty), ``bad_number``,
-``negative``, ``bad_date``, ``bad_month``, ``bad_channel``, ``duplicate`` (a key seen earlier in
-the same file; set by the importer).
+``negative``, ``out_of_range`` (a number over :data:`COUNT_MAX`, a date outside 1900..2199),
+``bad_date``, ``bad_month``, ``bad_channel``, ``duplicate`` (a key seen earlier in the same file;
+set by the importer).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ CHANNEL_ALIASES: dict[str, str] = {
     "틱톡": "tiktok",
     "링크드인": "linkedin",
 }
+COUNT_MAX = 2**53 - 1  # larger counts are not exact as numbers (and overflow SQLite integers)
+YEAR_MIN, YEAR_MAX = 1900, 2199  # dates the product handles (as for imported posts)
 METRIC_FIELDS = ("reach", "impressions", "engagements", "comments", "likes", "shares", "clicks")
 
 
@@ -137,6 +140,8 @@ def parse_count(text: str, what: str) -> float | None:
         raise RowError("bad_number", f"{what}: {s[:40]!r} is not a number")
     if v < 0:
         raise RowError("negative", f"{what}: {s[:40]} is negative")
+    if v > COUNT_MAX:
+        raise RowError("out_of_range", f"{what}: {s[:40]} is over {COUNT_MAX:,}")
     return int(v) if v.is_integer() else v
 
 
@@ -166,6 +171,14 @@ def _paid(text: str) -> int | None:
     raise RowError("bad_number", f"paid: {text[:40]!r} is not 0/1 or yes/no")
 
 
+def _in_range(when: datetime, text: str) -> datetime:
+    if not YEAR_MIN <= when.year <= YEAR_MAX:
+        raise RowError(
+            "out_of_range", f"published_at {text[:40]!r} is outside {YEAR_MIN}..{YEAR_MAX}"
+        )
+    return when
+
+
 def _utc_iso(local: datetime, tz: tzinfo) -> str:
     return local.replace(tzinfo=tz).astimezone(UTC).isoformat(timespec="seconds")
 
@@ -176,7 +189,7 @@ def _when(text: str, tz: tzinfo, parser: TimeParser) -> tuple[str, str, str | No
     try:
         m = _MONTH.match(s)
         if m:
-            first = datetime(int(m.group(1)), int(m.group(2)), 1)
+            first = _in_range(datetime(int(m.group(1)), int(m.group(2)), 1), s)
             return _utc_iso(first, tz), "month", None, first.strftime("%Y-%m")
         d = _DAY.match(s)
         if d or (s.isdigit() and len(s) == 8):
@@ -185,13 +198,17 @@ def _when(text: str, tz: tzinfo, parser: TimeParser) -> tuple[str, str, str | No
                 if d
                 else datetime.strptime(s, "%Y%m%d")
             )
+            day = _in_range(day, s)
             return _utc_iso(day, tz), "day", day.date().isoformat(), day.strftime("%Y-%m")
         us = parser.to_us(s)
-    except ValueError:
+    except RowError:
+        raise
+    except (ValueError, OverflowError):
         raise RowError("bad_date", f"published_at {s[:40]!r} is not a date/time") from None
     if us is None:  # pragma: no cover - _required refused empty values
         raise RowError("missing_value", "published_at is empty")
     at = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=us)
+    _in_range(at, s)  # e.g. an epoch number far from now
     local = at.astimezone(tz)
     return (
         at.isoformat(timespec="seconds"),
@@ -260,7 +277,7 @@ def fb_record(
     month_text = _required(_cell(fields, col, "month"), "month")
     try:
         month = int(float(month_text))
-    except ValueError:
+    except (ValueError, OverflowError):  # "1e999" is infinite: OverflowError
         raise RowError("bad_month", f"month {month_text[:20]!r} is not a number") from None
     if not 1 <= month <= 12:
         raise RowError("bad_month", f"month {month} is not 1..12")
