@@ -6,9 +6,14 @@ and what to do. The CLI turns them into one line and an exit status; nothing els
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+
 __all__ = [
     "AccountError",
     "DataError",
+    "DiskFullError",
     "EngineError",
     "EnrichError",
     "InputFileError",
@@ -20,6 +25,7 @@ __all__ = [
     "UnknownPresetError",
     "UnsafeFileError",
     "WorkspaceError",
+    "disk_full_error",
 ]
 
 
@@ -121,3 +127,97 @@ class PasswordError(AccountError):
         from socialops.web.i18n import t
 
         return t(self.key, lang, **self.params)
+
+
+class DiskFullError(SocialopsError):
+    """A write refused for lack of space: the disk is full (ENOSPC, SQLite's "database or disk
+    is full"), a quota is used up (EDQUOT) or a file reached the size limit (EFBIG). The
+    message names the place and what to free; made by :func:`disk_full_error` where the CLI
+    and the web catch errors, whichever writer met it."""
+
+    exit_code = 74  # EX_IOERR (sysexits.h), next to the 70 of an unexpected error
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+_DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+_DISK_TEXTS = {
+    "No space left on device": errno.ENOSPC,
+    "Disk quota exceeded": errno.EDQUOT,
+    "File too large": errno.EFBIG,
+    "database or disk is full": errno.ENOSPC,
+}
+_SQLITE_FULL = 13
+_STORES = frozenset({"duckdb", "_duckdb", "pyarrow", "sqlite3"})
+
+
+def disk_full_error(
+    exc: BaseException, where: str | os.PathLike[str] | None = None
+) -> DiskFullError | None:
+    """The :class:`DiskFullError` for ``exc`` when it (or the error it was raised from) is a
+    write refused for lack of space; None otherwise. ``where``: the folder being written to
+    (the workspace), named when the error does not name its file."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, DiskFullError):
+            return e
+        code: int | None = None
+        path: str | None = None
+        if isinstance(e, OSError) and e.errno in _DISK_ERRNOS:
+            code = e.errno
+            path = os.fsdecode(e.filename) if isinstance(e.filename, str | bytes) else None
+        elif getattr(e, "sqlite_errorcode", None) == _SQLITE_FULL:
+            code = errno.ENOSPC
+        elif isinstance(e, OSError) or type(e).__module__.split(".")[0] in _STORES:
+            text = str(e)  # e.g. Arrow's or DuckDB's I/O error, with no errno
+            code = next((c for t, c in _DISK_TEXTS.items() if t in text), None)
+        if code is not None:
+            return _disk_full(code, path or (os.fspath(where) if where is not None else None))
+        e = e.__cause__ or e.__context__
+    return None
+
+
+def _disk_full(code: int, path: str | None) -> DiskFullError:
+    import shutil
+
+    place = path or "the workspace folder"
+    free = ""
+    folder = path
+    while folder and not os.path.isdir(folder):
+        folder = os.path.dirname(folder.rstrip(os.sep)) or None
+    if folder:
+        with contextlib.suppress(OSError):
+            free = f" ({_size(shutil.disk_usage(folder).free)} free there)"
+    again = "then run the same command again (the workspace is consistent)."
+    if code == errno.EFBIG:
+        msg = (
+            f"Disk full: a file under {place} reached the largest size allowed (the file size "
+            f"limit, `ulimit -f`, or the file system's): raise the limit or move the workspace "
+            f"to another disk (--workspace), {again}"
+        )
+    elif code == errno.EDQUOT:
+        msg = (
+            f"Disk full: your disk quota is used up writing to {place}{free}: delete files you "
+            f"no longer need from your quota, or ask for a larger one, {again}"
+        )
+    else:
+        msg = (
+            f"Disk full: no space left writing to {place}{free}: free space on that disk "
+            f"(delete files you no longer need, e.g. old exports or copies of imported files) or "
+            f"move the workspace to a bigger disk (--workspace), {again}"
+        )
+    return DiskFullError(msg, path)
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n:,} bytes"
+    units = ("KiB", "MiB", "GiB", "TiB")
+    size, i = n / 1024, 0
+    while size >= 1024 and i < len(units) - 1:
+        size, i = size / 1024, i + 1
+    return f"{size:,.1f} {units[i]}"

@@ -272,14 +272,46 @@ def test_lock_refuses_second_writer(workspace: Workspace, tmp_path: Path) -> Non
     assert import_file(workspace, p).imported == 3
 
 
-def test_errors_are_socialops_errors(workspace: Workspace, tmp_path: Path) -> None:
-    p = _write(tmp_path / "garbage.csv", "")
-    p.write_bytes(bytes(range(256)) * 40)
-    try:
-        r = import_file(workspace, p, mapping={"post_id": "", "created_at": ""})
-    except SocialopsError:
-        return
-    _adds_up(r)
+def _gzip_cut(p: Path) -> bytes:
+    import gzip
+
+    data = gzip.compress(("id,text,created_at\n" + "1,abc,2024-01-01\n" * 20_000).encode())
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("garbage.csv", bytes(range(256)) * 40, "Cannot tell the file's text encoding"),
+        ("nul.csv", b"id,text\n" + b"\x00" * 4000, "looks binary"),
+        ("empty.csv", b"", "is empty"),
+        ("blank.csv", b"\n\r\n  \n", "only blank lines"),
+        ("header.csv", b"id,text,created_at\r\n", "has no rows"),
+        ("cut.csv.gz", b"", "complete"),
+        ("header.csv", b'id,"text,created_at\n1,a,2024-01-01\n', "never closed"),
+    ],
+)
+def test_errors_are_socialops_errors(
+    workspace: Workspace, tmp_path: Path, name: str, content: bytes, needle: str
+) -> None:
+    # a file that cannot be imported is one InputFileError (exit status 2 in the CLI) that
+    # says why, never another exception; and nothing is recorded (no import, no rows)
+    p = tmp_path / name
+    p.write_bytes(content or (_gzip_cut(p) if name.endswith(".gz") else b""))
+    with pytest.raises(SocialopsError) as caught:
+        import_file(workspace, p, mapping={"post_id": "", "created_at": ""})
+    assert type(caught.value) is InputFileError and caught.value.exit_code == 2
+    assert needle in caught.value.message
+    assert list_imports(workspace) == []
+    assert list_quarantine(workspace) == [] and not workspace.committed_raw_parts()
+
+
+def test_header_only_file_is_no_import(workspace: Workspace, tmp_path: Path) -> None:
+    # a header and no rows said "rows read 0" and recorded an import as done
+    p = _write(tmp_path / "h.csv", "id,text,created_at\n\n")
+    with pytest.raises(InputFileError, match="has no rows, only a header"):
+        import_file(workspace, p)
+    assert list_imports(workspace) == []
 
 
 def test_mapping_file_constants_and_cli(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ import sys
 
 import typer
 
-from socialops import __version__
+from socialops import __version__, settings
 from socialops.cli import common
-from socialops.errors import SocialopsError
+from socialops.errors import SocialopsError, disk_full_error
 
 app = typer.Typer(
     name="socialops",
@@ -75,10 +75,15 @@ def main(argv: list[str] | None = None) -> None:
     _register()
     try:
         app(args=argv, standalone_mode=True)
-    except SocialopsError as exc:
-        common.err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # a bug or an environment problem: one line, not a traceback
+    except Exception as exc:
+        # a full disk, whichever writer met it (also under a SocialopsError): what to free
+        full = disk_full_error(exc, settings.workspace_dir(common.state.workspace))
+        if full is not None:
+            exc = full
+        if isinstance(exc, SocialopsError):
+            common.err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+            sys.exit(exc.exit_code)
+        # a bug or an environment problem: one line, not a traceback
         if os.environ.get("SOCIALOPS_DEBUG"):
             raise
         common.err_console.print(

@@ -52,8 +52,10 @@ QUARANTINE_REASONS: dict[str, str] = {
     "encoding": "a line that is not valid in the file's encoding (Parquet: binary text that is "
     "not UTF-8)",
     "column_count": "a row with more or fewer fields than the header",
-    "malformed": "a row the CSV parser cannot read (e.g. a quote never closed)",
-    "bad_json": "a JSONL line that is not a JSON object",
+    "malformed": "a row the CSV parser cannot read (a field over 4 MiB within one line)",
+    "unclosed_quote": "a line whose quote never closes (only that line: the lines it swallowed "
+    "are read again as rows)",
+    "bad_json": "a JSONL line that is not a JSON object, or nested more than 100 levels deep",
     "oversized_field": f"a field longer than {MAX_FIELD_CHARS:,} characters",
     "missing_id": "no post id (empty id cell)",
     "empty_text": "empty or blank text where text is required",
@@ -633,6 +635,15 @@ def import_file(
                             (status, _now(), import_id),
                         )
                     raise
+                if res.rows_read == 0:
+                    # a header and nothing else: not an import (nothing was written but the
+                    # import's own row, taken back here), a bad input like an empty file
+                    with ws.transaction(conn):
+                        conn.execute("DELETE FROM imports WHERE import_id = ?", (import_id,))
+                    raise InputFileError(
+                        f"{p} has no rows, only a header (or blank lines): there is nothing "
+                        "to import; nothing was recorded."
+                    )
                 res.status = "done"
                 with ws.transaction(conn):
                     conn.execute(

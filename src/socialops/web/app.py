@@ -24,6 +24,7 @@ from socialops import __version__, settings
 from socialops.errors import (
     AccountError,
     DataError,
+    DiskFullError,
     InputFileError,
     QueryError,
     SettingsError,
@@ -31,6 +32,7 @@ from socialops.errors import (
     TopicError,
     UnknownPresetError,
     WorkspaceError,
+    disk_full_error,
 )
 from socialops.web.accounts import Accounts
 from socialops.web.auth import WebError, lang_of
@@ -183,6 +185,9 @@ def create_app(home: Path | None = None) -> FastAPI:
 
     @app.exception_handler(SocialopsError)
     async def _socialops_error(request: Request, exc: SocialopsError) -> Response:
+        full = disk_full_error(exc, root)
+        if full is not None:
+            return _disk_full(request, full)
         for cls, status, code in _STATUS_OF:
             if isinstance(exc, cls):
                 msg = t(f"error.{code}", lang_of(request), detail=exc.message)
@@ -201,6 +206,9 @@ def create_app(home: Path | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        full = disk_full_error(exc, root)  # e.g. the form parser spooling an upload
+        if full is not None:
+            return _disk_full(request, full)
         lang = lang_of(request)
         code = {401: "unauthenticated", 404: "not_found", 413: "too_large"}.get(
             exc.status_code, "bad_request"
@@ -209,8 +217,17 @@ def create_app(home: Path | None = None) -> FastAPI:
         msg = t(f"error.{code}", lang, detail=detail, limit=0)
         return error_response(request, exc.status_code, code, msg)
 
+    def _disk_full(request: Request, full: DiskFullError) -> Response:
+        """507 in the one error shape, whichever writer met the full disk; the path and what
+        to free go to the server's log (not to the browser)."""
+        log.error("%s %s: %s", request.method, request.url.path, full.message)
+        return error_response(request, 507, "disk_full", t("error.disk_full", lang_of(request)))
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
+        full = disk_full_error(exc, root)
+        if full is not None:
+            return _disk_full(request, full)
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(request, 500, "server", t("error.server", lang_of(request)))
 

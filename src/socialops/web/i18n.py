@@ -43,6 +43,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file is too large (at most {limit} MB).",
     },
     "error.bad_request": {"ko": "요청을 처리할 수 없습니다: {detail}", "en": "{detail}"},
+    "error.disk_full": {
+        "ko": "서버의 디스크 공간이 부족해 저장하지 못했습니다: 관리자에게 공간 확보를 요청한 뒤 "
+        "다시 시도해 주세요.",
+        "en": "The server's disk is full, so this could not be saved: ask the administrator to "
+        "free space, then try again.",
+    },
     "error.server": {
         "ko": "서버 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.",
         "en": "Something went wrong on the server: try again shortly.",
