@@ -97,11 +97,13 @@ def test_hostile_post_text_is_never_live_markup(hostile_ws: Path, tmp_path: Path
     assert "&lt;i&gt;택배&lt;/i&gt;" in html
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert "<h2>요약</h2>" in html and "<svg" in html  # Korean by default
-    # the exports keep the text but never as a formula
+    # the exports keep the text but never as a formula: in XLSX a string cell with Excel's
+    # quote prefix, in CSV a leading '
     wb = load_workbook(xlsx)
-    texts = [c.value for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
-    assert not any(isinstance(v, str) and v.startswith("=") for v in texts)
-    assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    risky = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=")]
+    assert all(c.data_type == "s" and c.quotePrefix for c in risky)
     for f in csv_dir.glob("*.csv"):
         raw = f.read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")

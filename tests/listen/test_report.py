@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from socialops.errors import DataError
 from socialops.listen.analyses import ANALYSES
-from socialops.listen.export import cell_text, sheet_names
+from socialops.listen.export import sheet_names, xlsx_value
 from socialops.listen.report import LABELS, REPORT_ANALYSES, ReportData, build_report, write_report
 from socialops.listen.scope import Scope
 from socialops.listen.topics import Topic, resolve_topics
@@ -38,8 +38,9 @@ def assert_self_contained(html: str) -> None:
 
 
 def cell(v: object) -> object:
-    """A table value as it should read back from the XLSX."""
-    out = cell_text(v)
+    """A table value as it should read back from the XLSX (text as it is: a formula-like one
+    is a quote-prefixed string cell)."""
+    out = xlsx_value(v)
     return None if out == "" else out
 
 

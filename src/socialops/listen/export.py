@@ -4,16 +4,17 @@ opens Korean text correctly).
 Writes are atomic: each file is written next to its target under a temporary name and moved into
 place with :func:`os.replace`, so a failure leaves no half-written file.
 
-Post text is untrusted: a cell that a spreadsheet would run as a formula (text starting with
-``=``, ``+``, ``-``, ``@``, tab or carriage return) is written with a leading ``'``, and
-characters Excel refuses (control characters) are dropped.
+Post text is untrusted: every cell goes through :mod:`socialops.store.exportcells`, as in
+every CSV and XLSX file socialops writes. Text a spreadsheet would run as a formula (starting with
+``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading ``'`` in CSV, and is a string
+cell with Excel's quote prefix in XLSX (never a formula); numbers stay numbers; characters Excel
+refuses (control characters) are dropped.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import json
 import os
 import re
 import tempfile
@@ -23,32 +24,25 @@ from typing import IO, Any
 
 from socialops.errors import InputFileError
 from socialops.listen.scope import ResultTable
+from socialops.store.exportcells import as_text, cell_value, is_number, put_xlsx
 
-__all__ = ["atomic_write", "cell_text", "sheet_names", "write_csv_dir", "write_xlsx"]
+__all__ = ["atomic_write", "cell_text", "sheet_names", "write_csv_dir", "write_xlsx", "xlsx_value"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _FILE_BAD = re.compile(r"[^\w.-]+")
 
 
 def cell_text(value: Any) -> Any:
-    """A value as a spreadsheet cell: numbers stay numbers, lists and dicts become text, text
-    is made safe (no formulas, no control characters)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, list | tuple):
-        value = ", ".join("" if v is None else str(v) for v in value)
-    elif isinstance(value, dict):
-        value = json.dumps(value, ensure_ascii=False, default=str)
-    text = _ILLEGAL.sub("", str(value))
-    if text.startswith(_FORMULA_START):
-        text = "'" + text
-    return text
+    """A value as a CSV cell (:func:`socialops.store.exportcells.cell_value`): numbers stay
+    numbers, lists and dicts become text, text is made safe (no formulas, no control
+    characters)."""
+    return cell_value(value)
+
+
+def xlsx_value(value: Any) -> Any:
+    """A table value as :func:`write_xlsx` stores it: ``None`` and numbers as they are, any
+    other value as its text (a string cell, quote-prefixed when it looks like a formula)."""
+    return value if value is None or is_number(value) else as_text(value)
 
 
 @contextlib.contextmanager
@@ -109,9 +103,9 @@ def write_xlsx(tables: Sequence[ResultTable], path: str | Path) -> list[str]:
     names = sheet_names(tables)
     for t, name in zip(tables, names, strict=True):
         ws = wb.create_sheet(name)
-        ws.append([cell_text(c) for c in t.columns])
-        for row in t.rows:
-            ws.append([cell_text(v) for v in row])
+        for r, values in enumerate([t.columns, *t.rows], start=1):
+            for c, v in enumerate(values, start=1):
+                put_xlsx(ws.cell(row=r, column=c), xlsx_value(v))
     try:
         with atomic_write(target, "wb") as fh:
             wb.save(fh)

@@ -5,7 +5,10 @@ and adds ``sentiment`` (negative | neutral | positive) and ``sentiment_score`` (
 output is CSV in UTF-8 with BOM, so Excel opens Korean text correctly. One output row per input
 row, in order: a row that cannot be read, or has no text, or is in another language (with
 ``--lang auto``), gets empty sentiment cells and is counted in the summary, never dropped. The
-file is written under a temporary name and renamed when complete.
+file is written under a temporary name and renamed when complete. Its cells go through
+:mod:`socialops.store.exportcells`, as in every CSV and XLSX file socialops writes: a text that a
+spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a leading
+``'``; numbers (``sentiment_score``, a column of counts) stay as they are.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from socialops.errors import InputFileError
 from socialops.nlp import ko, lang, normalize
+from socialops.store.exportcells import csv_cell
 
 __all__ = ["score_file", "score_texts"]
 
@@ -85,7 +89,7 @@ def score_file(
         try:
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
                 w = csv.writer(fh)
-                w.writerow(header)
+                w.writerow([csv_cell(c) for c in header])
                 for records in src.batches(batch_rows):
                     texts = [_cell((r.values or {}).get(text_column)) for r in records]
                     scored = score_texts(texts, lang)
@@ -95,7 +99,7 @@ def score_file(
                             unreadable += 1
                         counts[lab or "none"] += 1
                         w.writerow(
-                            [*(_cell(vals.get(c)) for c in src.columns), lab or "", _cell(sc)]
+                            [*(csv_cell(vals.get(c)) for c in src.columns), lab or "", csv_cell(sc)]
                         )
                     rows += len(records)
                     if progress:

@@ -2,16 +2,17 @@
 
 Sheet names and headings are in the document's language. Dates are Excel dates, times Excel
 times and amounts numbers, so the sheets sort, filter and add up. Text from the plan is
-untrusted: every text cell is stored as a string, and one that starts with ``=``, ``+``, ``-``
-or ``@`` (a formula to a spreadsheet) is also marked with Excel's quote prefix, so it shows and
-stays as text when it is edited (CSV/formula injection). The budget sheet's total is a ``SUM``
-formula over the amount cells, next to the plan's total and a check of the two.
+untrusted: every text cell is stored as a string, and one that starts with ``=``, ``+``, ``-``,
+``@``, tab or carriage return (a formula to a spreadsheet) is also marked with Excel's quote
+prefix, so it shows and stays as text when it is edited (CSV/formula injection): the cells of
+every CSV and XLSX file socialops writes go through :mod:`socialops.store.exportcells`. The
+budget sheet's total is a ``SUM`` formula over the amount cells, next to the plan's total and a
+check of the two.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time
 from typing import Any
 
 from openpyxl import Workbook
@@ -20,9 +21,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from socialops.store.exportcells import FORMULA_PREFIXES, put_xlsx, set_xlsx_text
+
 __all__ = ["FORMULA_PREFIXES", "render_xlsx", "set_text"]
 
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
 _HEAD_FILL = PatternFill("solid", fgColor="1A5FB4")
 _TOTAL_FONT = Font(bold=True)
@@ -42,21 +44,11 @@ _SHARE = "0.0%"
 
 def set_text(cell: Cell, value: str) -> None:
     """Store ``value`` as a string, never a formula, whatever it starts with."""
-    value = value.replace("\x00", "")
-    cell.value = value
-    cell.data_type = "s"
-    if value.startswith(FORMULA_PREFIXES):
-        cell.quotePrefix = True
+    set_xlsx_text(cell, value)
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None) -> Cell:
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        set_text(cell, value)
-    elif value is None or isinstance(value, bool | datetime | date | time | int | float):
-        cell.value = value
-    else:
-        set_text(cell, str(value))
+    cell = put_xlsx(ws.cell(row=row, column=col), value)
     if fmt:
         cell.number_format = fmt
     return cell
