@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -182,6 +183,16 @@ def test_dtd_and_entities_refused(tmp_path: Path) -> None:
         open_source(p)
 
 
+def test_utf16_part_refused(tmp_path: Path) -> None:
+    """The scan bounds runs between '<' bytes, which needs an 8-bit encoding: a UTF-16 part
+    (whose characters may hold a '<' byte) is refused, not scanned."""
+    xml = f'<?xml version="1.0" encoding="UTF-16"?><worksheet xmlns="{MAIN}"><sheetData/>'
+    part = (xml + "</worksheet>").encode("utf-16")
+    p = rewrite(tmp_path / "u16.xlsx", {"xl/worksheets/sheet1.xml": lambda: iter([part])})
+    with pytest.raises(UnsafeFileError, match="UTF-16"):
+        check_xlsx(p)
+
+
 def test_row_number_past_excel_limit_refused(tmp_path: Path) -> None:
     """openpyxl yields every missing row up to a row's number: r="2000000000" would be two
     billion rows from a file of a few hundred bytes."""
@@ -236,6 +247,15 @@ def test_large_part_read_whole_refused(tmp_path: Path) -> None:
     p = rewrite(tmp_path / "styles.xlsx", {"xl/styles.xml": styles})
     with pytest.raises(UnsafeFileError, match=r"xl/styles\.xml"):
         check_xlsx(p)
+
+
+def test_too_many_parts_refused_before_reading_the_directory(tmp_path: Path) -> None:
+    p = tmp_path / "parts.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        for i in range(30):
+            zf.writestr(f"x/{i}.xml", "<a/>")
+    with pytest.raises(UnsafeFileError, match="30 parts"):
+        check_xlsx(p, XlsxLimits(max_members=20))
 
 
 def test_not_a_workbook_is_an_input_error(tmp_path: Path) -> None:

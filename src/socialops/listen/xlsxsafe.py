@@ -124,6 +124,18 @@ def _check_directory(zf: zipfile.ZipFile, lim: XlsxLimits) -> dict[str, zipfile.
     return {i.filename: i for i in infos}
 
 
+def _check_entry_count(path: Path, lim: XlsxLimits) -> None:
+    """The member count from the zip's end record, before zipfile reads the whole directory
+    (a directory of millions of entries would take gigabytes as ZipInfo objects)."""
+    end_record = getattr(zipfile, "_EndRecData", None)
+    if end_record is None:  # pragma: no cover - a Python without it: the directory check stays
+        return
+    with open(path, "rb") as f:
+        rec = end_record(f)
+    if rec is not None and int(rec[4]) > lim.max_members:  # zipfile._ECD_ENTRIES_TOTAL
+        raise _Refused(f"it holds {int(rec[4]):,} parts (limit {lim.max_members:,})")
+
+
 def _resolve(base_dir: str, target: str) -> str:
     if target.startswith("/"):
         return posixpath.normpath(target.lstrip("/"))
@@ -349,7 +361,13 @@ def _scan_part(
     scan = _PartScan(info.filename, lim, totals)
     try:
         with zf.open(info) as f:
+            first = True
             while chunk := f.read(_CHUNK):
+                if first and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]):
+                    # the '<' byte check needs an 8-bit encoding (in UTF-16 a '<' byte may be
+                    # half of another character); Excel writes its parts in UTF-8
+                    raise _Refused(f"{info.filename} is UTF-16 or UTF-32 XML, not UTF-8")
+                first = False
                 scan.feed(chunk)
             scan.feed(b"", True)
     except expat.ExpatError:
@@ -360,6 +378,7 @@ def check_xlsx(path: Path, limits: XlsxLimits = DEFAULT_LIMITS) -> None:
     """Raise UnsafeFileError if the workbook at ``path`` is over a limit (steps 1 and 2 of the
     module docstring), InputFileError if it is not a zip at all."""
     try:
+        _check_entry_count(path, limits)
         with zipfile.ZipFile(path) as zf:
             members = _check_directory(zf, limits)
             _check_roles(zf, members, limits)
