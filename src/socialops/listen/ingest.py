@@ -794,6 +794,7 @@ def list_quarantine(
 
 
 def list_imports(ws: Workspace) -> list[dict[str, Any]]:
+    ws.settle_imports()  # one a killed process left running reads as interrupted
     with contextlib.closing(ws.connect()) as conn:
         rows = conn.execute("SELECT * FROM imports ORDER BY started_at, rowid").fetchall()
         out = []

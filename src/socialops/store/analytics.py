@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from socialops.domain.post import ENRICHED_SCHEMA
 from socialops.errors import DataError, EngineError
+from socialops.store.private import private_dir
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -134,8 +135,7 @@ class AnalyticsStore:
         files = self.ws.enriched_files()
         if not files:
             raise DataError(EMPTY_STORE)
-        out = self.ws.root / "cache" / "keyword_counts"
-        out.mkdir(parents=True, exist_ok=True)
+        out = private_dir(self.ws.root / "cache" / "keyword_counts")
         wanted = {cache_file_name(self.ws, f, "kc"): f for f in files}
         for p in out.glob("*.parquet"):
             if p.name not in wanted:
@@ -157,8 +157,7 @@ class AnalyticsStore:
         wanted = {cache_file_name(self.ws, f, "tp"): f for f in files}
         missing: dict[str, list[tuple[str, Any]]] = {}
         for key, node in dict(keyed).items():
-            folder = root / key
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = private_dir(root / key)
             for p in folder.glob("*.parquet"):
                 if p.name not in wanted:
                     p.unlink(missing_ok=True)

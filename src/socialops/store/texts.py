@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from socialops.store.private import private_db, private_dir
 from socialops.store.sample_key import sample_keys
 from socialops.store.workspace import Workspace
 
@@ -106,8 +107,8 @@ def post_texts(ws: Workspace, posts: Iterable[tuple[str, str]]) -> dict[tuple[st
     if not wanted:
         return {}
     cache = ws.root / "cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    con = _connect(cache / INDEX_FILE)
+    private_dir(cache)
+    con = _connect(private_db(cache / INDEX_FILE))
     try:
         now = time.monotonic()
         key = str(ws.root.resolve())

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from socialops import settings
 from socialops.errors import WorkspaceError
+from socialops.store.private import private_db, private_dir
 
 __all__ = ["Workspace"]
 
@@ -116,18 +117,18 @@ class Workspace:
     def open(cls, path: str | Path | None = None, *, create: bool = True) -> Workspace:
         root = settings.workspace_dir(path)
         ws = cls(root)
-        if not ws.db_path.exists():
-            if not create:
-                raise WorkspaceError(
-                    f"No workspace at {root}: run `socialops import FILE --preset NAME` first, "
-                    "or point --workspace / SOCIALOPS_HOME at an existing one."
-                )
-            try:
-                root.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise WorkspaceError(f"Cannot create the workspace folder {root}: {exc}") from exc
+        if not create and not ws.db_path.exists():
+            raise WorkspaceError(
+                f"No workspace at {root}: run `socialops import FILE --preset NAME` first, "
+                "or point --workspace / SOCIALOPS_HOME at an existing one."
+            )
+        try:  # private to the account running socialops: folders 0700, the ledger 0600
+            private_dir(root)
+        except OSError as exc:
+            raise WorkspaceError(f"Cannot create the workspace folder {root}: {exc}") from exc
         for d in (ws.raw_dir, ws.enriched_dir, ws.tmp_dir):
-            d.mkdir(parents=True, exist_ok=True)
+            private_dir(d)
+        private_db(ws.db_path)
         with ws.connect() as conn:
             conn.executescript(_SCHEMA)
             cols = {r["name"] for r in conn.execute("PRAGMA table_info(enrich_runs)")}
@@ -201,12 +202,12 @@ class Workspace:
         files = (self.enriched_dir / rel for rel in self.committed_enriched())
         return sorted(p for p in files if p.is_file())
 
-
     @contextlib.contextmanager
     def lock(self, what: str) -> Iterator[None]:
         """Hold the workspace's writer lock (one import or enrichment at a time)."""
         path = self.root / ".lock"
-        fh = open(path, "a+")  # noqa: SIM115 - held for the duration of the context
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        fh = open(fd, "a+")  # noqa: SIM115 - held for the duration of the context
         try:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -215,9 +216,47 @@ class Workspace:
                     f"The workspace {self.root} is busy with another import or enrichment; "
                     f"wait for it to finish, then run {what} again."
                 ) from exc
-            yield
+            # who holds it, for readers (:meth:`settle_imports`); emptied on release
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"{os.getpid()}\n")
+            fh.flush()
+            try:
+                yield
+            finally:
+                with contextlib.suppress(OSError):
+                    fh.seek(0)
+                    fh.truncate()
         finally:
             fh.close()
+
+    def lock_holder(self) -> int | None:
+        """The id of the live process holding the writer lock (``None``: nobody, or a process
+        that is gone: killed during an import or enrichment)."""
+        try:
+            text = (self.root / ".lock").read_text().strip()
+        except OSError:
+            return None
+        return int(text) if text.isdigit() and _alive(int(text)) else None
+
+    def settle_imports(self) -> int:
+        """Mark the imports left ``running`` by a process that is gone (killed, or a server
+        that crashed mid-upload) as ``interrupted``, as the next import would; their committed
+        parts stay. A reader may call it: it takes no lock and changes nothing while the
+        writer lock's holder lives. Returns how many it marked."""
+        running = "SELECT 1 FROM imports WHERE status = 'running'"
+        with contextlib.closing(self.connect()) as conn:
+            if conn.execute(running).fetchone() is None:
+                return 0
+            # under the ledger's write lock: an import that starts now writes its pid to the
+            # lock file before it can record itself running, so it is either seen alive here
+            # or records itself after this
+            with self.transaction(conn):
+                if conn.execute(running).fetchone() is None or self.lock_holder() is not None:
+                    return 0
+                return conn.execute(
+                    "UPDATE imports SET status = 'interrupted' WHERE status = 'running'"
+                ).rowcount
 
     def recover(self) -> dict[str, int]:
         """Delete what an interrupted run left behind; return how many files of each kind."""
@@ -244,3 +283,18 @@ class Workspace:
                 p.unlink(missing_ok=True)
                 removed["enriched"] += 1
         return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, killed and not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: os.kill said it exists
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]

@@ -61,6 +61,7 @@ from socialops.web.plan_forms import (
     item_form_of_fields,
     item_of_form,
 )
+from socialops.web.redact import without_paths
 
 __all__ = ["RECOMMENDED_TOP", "router"]
 
@@ -211,7 +212,7 @@ def new_plan(
         status, msg = _err(exc, lang)
         return _list_page(request, access, status, error=msg, form=form)
     except SocialopsError as exc:  # an unknown topic
-        return _list_page(request, access, 400, error=exc.message, form=form)
+        return _list_page(request, access, 400, error=without_paths(exc.message), form=form)
     _audit(request, access, "plan.create", plan.plan_id, name=plan.name, template=template)
     return _back(ws, f"/{plan.plan_id}", "created")
 
@@ -240,7 +241,7 @@ def _actual_rows(ws: Any, plan: Plan) -> tuple[dict[str, Any] | None, str | None
     try:
         result = plan_vs_actual(ws, plan)
     except SocialopsError as exc:
-        return None, exc.message
+        return None, without_paths(exc.message)
     return {"as_of": result.as_of, "elapsed": result.elapsed, "rows": result.rows}, None
 
 
@@ -298,7 +299,7 @@ def _overview(
         key = _rec_key(svc, access.workspace, ws, plan, imports)
         rec, rec_notes = svc.cached(key, lambda: recommendation_of(ws, plan))
     except SocialopsError as exc:
-        rec, rec_notes, rec_error = [], [], exc.message
+        rec, rec_notes, rec_error = [], [], without_paths(exc.message)
     recommended = {r["channel"] for r in rec[:RECOMMENDED_TOP]}
     actuals, actuals_error = _actual_rows(ws, plan)
     shown = request.query_params.get("import") if request.method == "GET" else None
@@ -493,7 +494,7 @@ def import_plan_metrics(
     except PlanError as exc:
         return fail(exc.text(lang), 422)
     except SocialopsError as exc:
-        return fail(exc.message, 422)
+        return fail(without_paths(exc.message), 422)
     _audit(request, access, "metrics.import", file.filename, preset=preset, imported=done.imported)
     return RedirectResponse(
         f"/w/{ws}/plans/{plan_id}?ok=metrics_imported&import={done.import_id}#kpis",

@@ -13,6 +13,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
+import shutil
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -26,6 +29,7 @@ from typing import Any, TypeVar
 from socialops.errors import DataError, SettingsError, SocialopsError, TopicError
 from socialops.listen.scope import Scope, parse_day
 from socialops.store.analytics import AnalyticsStore, fetch_arrow, open_store
+from socialops.store.private import private_dir
 from socialops.store.texts import post_texts
 from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts
@@ -466,7 +470,11 @@ class Services:
             t = store.posts()
             f = t.filter((t.platform == platform) & (t.post_id == post_id)).select(DETAIL_COLUMNS)
             rows = fetch_arrow(f.limit(1)).to_pylist()
-        return _jsonable(rows[0]) if rows else None
+        if not rows:
+            return None
+        row = rows[0]  # the file's name, not where it lay on the server
+        row["source_file"] = upload_name(Path(str(row.get("source_file") or "")).name)
+        return _jsonable(row)
 
     def overview(self, slug: str) -> dict[str, Any]:
         """Counts of the workspace's posts (cached)."""
@@ -570,6 +578,7 @@ def import_upload(
     removed. Returns the import's counts and ``enriched``."""
     from socialops.listen.ingest import import_file
     from socialops.nlp.runner import enrich_workspace
+    from socialops.web.redact import without_paths
 
     target = services.workspace(slug)
 
@@ -589,30 +598,83 @@ def import_upload(
         try:
             enriched = enrich_workspace(target, workers=1).rows
         except SocialopsError as exc:
-            raise EnrichAfterImportError(exc.message, counts) from exc
+            raise EnrichAfterImportError(without_paths(exc.message), counts) from exc
     finally:
         with contextlib.suppress(OSError):
             path.unlink()
         services.changed(slug)
-    return {**counts, "enriched": enriched}
+    # the name the file was sent with, not where it lay on the server
+    return {**counts, "source_file": Path(filename or "upload").name, "enriched": enriched}
+
+
+_UPLOAD_NAME = re.compile(r"^(\d+)-[0-9a-f]{8}-")  # <server pid>-<random>-<safe name>
 
 
 def save_upload(folder: Path, name: str, chunks: Iterator[bytes], limit: int) -> Path:
-    """Write an upload to ``folder`` (a safe name, at most ``limit`` bytes; removed and
-    :class:`ValueError` when bigger)."""
-    import re
+    """Write an upload to ``folder`` (private: 0700, the file 0600), named after this server
+    process (:func:`clean_uploads` removes what a server that is gone left) and a safe form of
+    ``name``; at most ``limit`` bytes (removed and :class:`ValueError` when bigger, or when
+    writing fails)."""
+    import os
     import secrets
 
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name)[-80:] or "upload"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{secrets.token_hex(4)}-{safe}"
+    private_dir(folder)
+    path = folder / f"{os.getpid()}-{secrets.token_hex(4)}-{safe}"
     size = 0
-    with path.open("wb") as fh:
-        for chunk in chunks:
-            size += len(chunk)
-            if size > limit:
-                fh.close()
-                path.unlink(missing_ok=True)
-                raise ValueError("too large")
-            fh.write(chunk)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise ValueError("too large")
+                fh.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     return path
+
+
+def upload_name(stored: str) -> str:
+    """The name an upload was sent with, from the name it was stored under."""
+    return _UPLOAD_NAME.sub("", stored, count=1)
+
+
+def clean_uploads(folder: Path) -> int:
+    """Remove the uploads a server process that is gone left in ``folder`` (killed during an
+    upload or its import); those of live processes stay. Returns how many it removed."""
+    from socialops.store.workspace import _alive
+
+    removed = 0
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return 0
+    for p in entries:
+        found = _UPLOAD_NAME.match(p.name)
+        if found is not None and _alive(int(found.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+            removed += 1
+    return removed
+
+
+def recover_workspaces(accounts: Accounts) -> dict[str, int]:
+    """What a server start does for every workspace: remove the uploads a crashed server left
+    and mark the imports a process that is gone left ``running`` as ``interrupted``. Returns
+    ``{"uploads": n, "imports": n}``."""
+    done = {"uploads": 0, "imports": 0}
+    with closing(sqlite3.connect(accounts.path, timeout=30)) as con:
+        slugs = [r[0] for r in con.execute("SELECT slug FROM workspaces ORDER BY slug")]
+    for slug in slugs:
+        root = accounts.workspace_dir(slug)
+        done["uploads"] += clean_uploads(root / "uploads")
+        if (root / "workspace.db").exists():
+            with contextlib.suppress(SocialopsError, sqlite3.Error, OSError):
+                done["imports"] += Workspace(root).settle_imports()
+    return done
