@@ -285,6 +285,7 @@ def test_not_allowed_refused_before_reading(server: Server) -> None:
     assert answer.startswith(b"HTTP/1.1 413 ") and b'"too_large"' in answer, answer[:300]
 
 
+@pytest.mark.slow  # the server's start
 def test_small_chunked_upload_still_works(server: Server) -> None:
     """A chunked body under the limit reaches the route as before (a metrics import: read,
     checked, refused for its content — not for its framing)."""
