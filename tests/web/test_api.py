@@ -648,23 +648,24 @@ def test_members_add_role_remove(web: Any) -> None:
     assert {m["role"] for m in members} == {"owner", "manager", "agent", "analyst", "viewer"}
     assert email not in [m["user"]["email"] for m in members]
 
-    added = web.call(
+    # adding is inviting: the user joins when they accept the one-time link
+    invited = web.call(
         "owner", "POST", f"{WS}/members", json={"email": email.upper(), "role": "viewer"}
     )
-    assert added.status_code == 201, added.text
-    assert added.json() == {"user": new.public(), "role": "viewer"}
-    assert (
-        web.client.get(
-            f"{WS}/topics", headers={"Authorization": f"Bearer {web.accounts.create_token(new.id)}"}
-        ).status_code
-        == 200
+    assert invited.status_code == 202, invited.text
+    assert invited.json()["email"] == email and invited.json()["state"] == "pending"
+    new_token = {"Authorization": f"Bearer {web.accounts.create_token(new.id)}"}
+    error_of(web.client.get(f"{WS}/topics", headers=new_token), 404, "unknown_workspace")
+    accept = f"/api/v1/invitations/{invited.json()['token']}/accept"
+    accepted = web.client.post(accept, headers=new_token)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["slug"] == "main" and accepted.json()["role"] == "viewer"
+    assert web.client.get(f"{WS}/topics", headers=new_token).status_code == 200
+    # an e-mail without an account gets the same answer (no account is revealed)
+    ghost = web.call(
+        "owner", "POST", f"{WS}/members", json={"email": "ghost@example.com", "role": "viewer"}
     )
-    error_of(
-        web.call(
-            "owner", "POST", f"{WS}/members", json={"email": "ghost@example.com", "role": "viewer"}
-        ),
-        404,
-    )
+    assert ghost.status_code == 202 and set(ghost.json()) == set(invited.json())
     error_of(
         web.call("owner", "POST", f"{WS}/members", json={"email": email, "role": "admin"}), 422
     )
@@ -686,7 +687,13 @@ def test_members_add_role_remove(web: Any) -> None:
 
     log = web.call("owner", "GET", f"{WS}/audit").json()["items"]
     got = [(e["action"], e["target"], e["detail"]) for e in log if e["target"] == email]
-    assert ("member.set", email, {"role": "viewer"}) in got
+    inv_id = invited.json()["id"]
+    assert ("invitation.create", email, {"role": "viewer", "invitation": inv_id}) in got
+    assert (
+        "invitation.accept",
+        email,
+        {"role": "viewer", "invitation": inv_id, "invited_by": "owner@example.com"},
+    ) in got
     assert ("member.set", email, {"role": "analyst"}) in got
     assert ("member.remove", email, None) in got
 
@@ -704,12 +711,13 @@ def test_last_owner_stays(web: Any) -> None:
 
     # with a second owner the first may step down, and the second may not then leave
     second = web.accounts.add_user(f"owner2-{uuid.uuid4().hex[:6]}@example.com", web.password)
-    assert (
-        web.call(
-            "owner", "POST", f"{WS}/members", json={"email": second.email, "role": "owner"}
-        ).status_code
-        == 201
+    token2 = {"Authorization": f"Bearer {web.accounts.create_token(second.id)}"}
+    invited = web.call(
+        "owner", "POST", f"{WS}/members", json={"email": second.email, "role": "owner"}
     )
+    assert invited.status_code == 202
+    accept = f"/api/v1/invitations/{invited.json()['token']}/accept"
+    assert web.client.post(accept, headers=token2).status_code == 200
     try:
         assert (
             web.call(
@@ -717,7 +725,6 @@ def test_last_owner_stays(web: Any) -> None:
             ).status_code
             == 200
         )
-        token2 = {"Authorization": f"Bearer {web.accounts.create_token(second.id)}"}
         error_of(web.client.delete(f"{WS}/members/{second.id}", headers=token2), 400)
         # the first is a manager now: members are not theirs to manage
         assert web.call("owner", "GET", f"{WS}/audit", params={"per_page": 1}).status_code == 200
@@ -738,7 +745,9 @@ def test_last_owner_stays(web: Any) -> None:
     ]
 
 
-def test_audit_log_records_sign_ins_and_changes(web: Any) -> None:
+def test_audit_log_records_changes_and_the_account_its_sign_ins(web: Any) -> None:
+    """A workspace's log: the changes made in it; a user's sign-ins are on their own account's
+    activity (``/api/v1/me/activity``), not in any workspace's log (issue 12, item 4)."""
     web.signed_in("analyst")
     for n in range(2):  # enough entries for two pages of five
         name = f"Audited {n}"
@@ -762,12 +771,11 @@ def test_audit_log_records_sign_ins_and_changes(web: Any) -> None:
     assert first["at"][:2] == "20" and "T" in first["at"] and first["workspace"] == "main"
     assert first["detail"] == {"query": "audited"}
     everything = web.call("owner", "GET", f"{WS}/audit", params={"per_page": 100}).json()["items"]
-    sign_ins = [
-        e
-        for e in everything
-        if e["action"] == "auth.sign_in" and e["email"] == "analyst@example.com"
-    ]
+    assert not [e for e in everything if e["action"].startswith("auth.")]
+    activity = web.call("analyst", "GET", "/api/v1/me/activity", params={"per_page": 100})
+    sign_ins = [e for e in activity.json()["items"] if e["action"] == "auth.sign_in"]
     assert sign_ins and sign_ins[0]["ip"] and sign_ins[0]["at"]
+    assert {e["email"] for e in activity.json()["items"]} == {"analyst@example.com"}
     # newest first, and never a password or a token
     ats = [e["at"] for e in everything]
     assert ats == sorted(ats, reverse=True)
@@ -866,8 +874,10 @@ def test_audit_log_keeps_to_its_workspace(web: Any) -> None:
     assert log.status_code == 200
     emails = {e["email"] for e in log.json()["items"]}
     assert "analyst@example.com" not in emails, log.json()["items"][:3]
-    # main's own log still shows its members' sign-ins, failed ones included
+    # nor does main's owner: sign-ins, failed ones included, are the analyst's own to read
     main = web.call("owner", "GET", "/api/v1/workspaces/main/audit", params={"per_page": 100})
-    seen = {(e["email"], e["action"]) for e in main.json()["items"]}
+    assert {e["workspace"] for e in main.json()["items"]} == {"main"}
+    mine = web.call("analyst", "GET", "/api/v1/me/activity", params={"per_page": 100})
+    seen = {(e["email"], e["action"]) for e in mine.json()["items"]}
     assert ("analyst@example.com", "auth.sign_in") in seen
     assert ("analyst@example.com", "auth.sign_in_failed") in seen

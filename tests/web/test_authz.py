@@ -104,6 +104,42 @@ def _member_remove(web: Any, who: str) -> tuple[str, dict[str, Any]]:
     return f"{WS}/members/{_target(web, True).id}", {}
 
 
+def _invitation_add(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    body = {"email": f"invitee-{uuid.uuid4().hex[:6]}@example.com", "role": "agent"}
+    return f"{WS}/invitations", {"json": body}
+
+
+def _invitation_token(web: Any, email: str) -> str:
+    """A pending invitation of ``email`` to the workspace ``invites`` (made once, its owner a
+    user made for it): its one-time token."""
+    owner = web.accounts.user_by_email("inviter@example.com") or web.accounts.add_user(
+        "inviter@example.com", web.password
+    )
+    if web.accounts.workspace_name("invites") is None:
+        web.accounts.add_workspace("invites", "Invitations", owner.id)
+    if web.accounts.role_of(web.accounts.user_by_email(email).id, "invites") is not None:
+        web.accounts.remove_member("invites", web.accounts.user_by_email(email).id)
+    token: str = web.accounts.invite("invites", email, "viewer", owner.id)[0]
+    return token
+
+
+def _invitation_revoke(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    _, inv = web.accounts.invite(
+        "main", f"revoke-{uuid.uuid4().hex[:6]}@example.com", "viewer", web.users["owner"].id
+    )
+    return f"{WS}/invitations/{inv.id}", {}
+
+
+def _invitation_read(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/invitations/{_invitation_token(web, web.users['outsider'].email)}", {}
+
+
+def _invitation_accept(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    """An invitation of the caller's own e-mail (anonymous: anyone's)."""
+    email = web.users["outsider" if who == ANON else who].email
+    return f"/api/v1/invitations/{_invitation_token(web, email)}/accept", {}
+
+
 def _new_workspace(web: Any, who: str) -> tuple[str, dict[str, Any]]:
     body = {"slug": f"ws-{uuid.uuid4().hex[:8]}", "name": f"Client of {who}"}
     return "/api/v1/workspaces", {"json": body}
@@ -178,6 +214,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ("PATCH", "/api/v1/me"): Row(USER, _fixed("/api/v1/me", json={"lang": "ko"})),
     ("POST", "/api/v1/me/sign-out-everywhere"): Row(USER, _fixed("/api/v1/me/sign-out-everywhere")),
     ("GET", "/api/v1/me/tokens"): Row(USER, _fixed("/api/v1/me/tokens")),
+    ("GET", "/api/v1/me/activity"): Row(USER, _fixed("/api/v1/me/activity")),
+    ("GET", "/api/v1/invitations/{token}"): Row(USER, _invitation_read),
+    ("POST", "/api/v1/invitations/{token}/accept"): Row(USER, _invitation_accept),
     ("POST", "/api/v1/me/tokens"): Row(USER, _fixed("/api/v1/me/tokens", json={"name": "authz"})),
     ("DELETE", "/api/v1/me/tokens/{token_id}"): Row(USER, _own_token),
     ("GET", "/api/v1/workspaces"): Row(USER, _fixed("/api/v1/workspaces")),
@@ -204,6 +243,13 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/workspaces/{ws}/members"): Row("members.manage", _member_add),
     ("PATCH", "/api/v1/workspaces/{ws}/members/{user_id}"): Row("members.manage", _member_role),
     ("DELETE", "/api/v1/workspaces/{ws}/members/{user_id}"): Row("members.manage", _member_remove),
+    ("GET", "/api/v1/workspaces/{ws}/invitations"): Row(
+        "members.manage", _fixed(f"{WS}/invitations")
+    ),
+    ("POST", "/api/v1/workspaces/{ws}/invitations"): Row("members.manage", _invitation_add),
+    ("DELETE", "/api/v1/workspaces/{ws}/invitations/{invitation_id}"): Row(
+        "members.manage", _invitation_revoke
+    ),
     ("GET", "/api/v1/workspaces/{ws}/audit"): Row("audit.view", _fixed(f"{WS}/audit")),
 }
 
@@ -279,7 +325,10 @@ def test_allowed_calls_really_succeed(web: Any) -> None:
     did change them."""
     _target(web, False)
     url, kw = _member_add(web, "owner")
-    assert web.call("owner", "POST", url, **kw).status_code == 201
+    assert web.call("owner", "POST", url, **kw).status_code == 202  # an invitation
+    url, _ = _invitation_accept(web, "analyst")
+    assert web.call("analyst", "POST", url).json()["slug"] == "invites"
+    assert web.accounts.role_of(web.users["analyst"].id, "invites") == "viewer"
     url, kw = _topic_patch(web, "analyst")
     r = web.call("analyst", "PATCH", url, **kw)
     assert r.status_code == 200 and r.json()["kind"] == "campaign"

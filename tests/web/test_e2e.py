@@ -222,3 +222,39 @@ def test_switch_to_english(tab: Page, live_server: Any) -> None:
         assert web.accounts.user_by_email("manager@example.com").lang == "en"
     finally:
         web.accounts.set_preferences(web.users["manager"].id, lang="ko")
+
+
+def test_invite_someone_new(tab: Page, live_server: Any) -> None:
+    """The owner invites a new e-mail on the users page and gets the link once; the new person
+    opens it signed out, chooses a password there and lands in the workspace, a member only
+    now (issue 12, item 4: nobody is added without accepting)."""
+    web = live_server.home
+    email = f"invitee-{uuid.uuid4().hex[:6]}@example.com"
+    tab.sign_in("owner@example.com", web.password)
+    tab.page.wait_for_url(re.compile(r"/w/main$"))
+    tab.page.click("#nav-members")
+    tab.page.wait_for_url(re.compile(r"/w/main/members"))
+    tab.page.fill("#add-member input[name=email]", email)
+    tab.page.select_option("#add-member select[name=role]", "analyst")
+    tab.page.click("#invite-submit")
+    link = tab.page.locator("#invite-link").inner_text().strip()
+    assert link.startswith(f"{live_server.url}/invite/soi_"), link
+    assert email in tab.page.locator("#invitations").inner_text()  # pending
+    assert web.accounts.user_by_email(email) is None
+    tab.page.click("#sign-out")
+    tab.page.wait_for_url(re.compile(r"/login"))
+
+    tab.page.goto(link)
+    offer = tab.page.locator("#invite-offer").inner_text()
+    assert email in offer and "분석가" in offer, offer
+    tab.page.fill("#register input[name=name]", "New Invitee")
+    tab.page.fill("#register input[name=password]", "Maple-Lantern-Orbit-31")
+    tab.page.click("#create-account")
+    tab.page.wait_for_url(re.compile(r"/w/main\?ok=invitation_accepted$"))
+    assert "초대를 수락했습니다" in tab.page.locator("[role=status]").inner_text()
+    user = web.accounts.user_by_email(email)
+    assert user is not None and web.accounts.role_of(user.id, "main") == "analyst"
+    # the link is spent
+    tab.page.goto(link)
+    assert "한 번만" in tab.page.locator("[role=alert]").inner_text()
+    tab.problems.clear()  # the browser logs the 410 answer as a console error

@@ -112,10 +112,16 @@ PAGES_KO = {
     KNOWN_POST: ["분석 결과", "감성 점수", "표제어", "키워드"],
     "/w/main/data": ["가져오기 기록", "파일 올리기", "격리된 행"],
     "/w/main/topics": ["토픽 추가", "브랜드"],
-    "/w/main/members": ["사용자와 역할", "기존 사용자 추가", "소유자"],
-    "/w/main/audit": ["감사 로그", "auth.sign_in"],
+    "/w/main/members": ["사용자와 역할", "초대하기", "대기 중인 초대", "소유자"],
+    "/w/main/audit": ["감사 로그", "시각은"],
     "/w/main/reports": ["리스닝 리포트 만들기", "비교 대상"],
-    "/account": ["내 계정", "개인 API 토큰", "모든 기기에서 로그아웃", "Asia/Seoul"],
+    "/account": [
+        "내 계정",
+        "개인 API 토큰",
+        "모든 기기에서 로그아웃",
+        "Asia/Seoul",
+        "auth.sign_in",
+    ],
 }
 PAGES_EN = {
     "/w/main": ["Dashboard", "Mention volume over time", "Share of voice", "Net sentiment"],
@@ -124,10 +130,10 @@ PAGES_EN = {
     KNOWN_POST: ["Enrichment", "Sentiment score", "Lemmas", "Keywords"],
     "/w/main/data": ["Imports", "Upload a file", "Quarantined rows"],
     "/w/main/topics": ["Add a topic", "brand"],
-    "/w/main/members": ["Users and roles", "Add an existing user", "owner"],
-    "/w/main/audit": ["Audit log", "auth.sign_in"],
+    "/w/main/members": ["Users and roles", "Invite someone", "Pending invitations", "owner"],
+    "/w/main/audit": ["Audit log", "Times are in"],
     "/w/main/reports": ["Generate a listening report", "Compared with"],
-    "/account": ["My account", "Personal API tokens", "Sign out everywhere"],
+    "/account": ["My account", "Personal API tokens", "Sign out everywhere", "Account activity"],
 }
 
 
@@ -444,14 +450,24 @@ def test_topics_add_edit_remove(owner: TestClient) -> None:
         assert action in audit
 
 
-def test_members_add_change_remove_and_keep_an_owner(owner: TestClient, app: FastAPI) -> None:
+def test_members_invite_change_remove_and_keep_an_owner(owner: TestClient, app: FastAPI) -> None:
     accounts: Accounts = app.state.accounts
     outsider = accounts.user_by_email(OUTSIDER)
     me = accounts.user_by_email(OWNER)
     assert outsider is not None and me is not None
     token = csrf_of(owner, "/w/second/members")
     r = owner.post("/w/second/members", data={"email": OUTSIDER, "role": "analyst", "csrf": token})
-    assert r.status_code == 200 and "멤버를 추가했습니다" in r.text and OUTSIDER in r.text
+    assert r.status_code == 201 and OUTSIDER in r.text
+    link = re.search(r'id="invite-link">https?://[^/<]+(/invite/[^<]+)<', r.text)
+    assert link is not None, r.text[:1000]
+    assert accounts.role_of(outsider.id, "second") is None  # not before they accept
+    guest = sign_in(app, OUTSIDER)
+    page = guest.get(link.group(1))
+    assert page.status_code == 200 and "Second" in page.text
+    guest_csrf = CSRF_FIELD.search(page.text)
+    assert guest_csrf is not None
+    r = guest.post(f"{link.group(1)}/accept", data={"csrf": guest_csrf.group(1)})
+    assert r.status_code == 200 and "초대를 수락했습니다" in r.text
     assert accounts.role_of(outsider.id, "second") == "analyst"
     r = owner.post(
         "/w/second/members/role", data={"user_id": outsider.id, "role": "viewer", "csrf": token}
@@ -466,15 +482,17 @@ def test_members_add_change_remove_and_keep_an_owner(owner: TestClient, app: Fas
         assert r.status_code == 409
         assert "소유자가 최소 한 명 있어야 합니다" in r.text
     assert accounts.role_of(me.id, "second") == "owner"
+    # an e-mail without an account is invited alike (whether it has one is not revealed)
     r = owner.post(
         "/w/second/members", data={"email": "nobody@example.com", "role": "viewer", "csrf": token}
     )
-    assert r.status_code == 404 and "nobody@example.com" in r.text
+    assert r.status_code == 201 and "nobody@example.com" in r.text and 'id="invite-link"' in r.text
     r = owner.post("/w/second/members/remove", data={"user_id": outsider.id, "csrf": token})
     assert r.status_code == 200 and "멤버를 내보냈습니다" in r.text
     assert accounts.role_of(outsider.id, "second") is None
     audit = owner.get("/w/second/audit").text
-    assert "member.set" in audit and "member.remove" in audit
+    for action in ("invitation.create", "invitation.accept", "member.set", "member.remove"):
+        assert action in audit
 
 
 def test_reports_generate_and_download(owner: TestClient, viewer: TestClient) -> None:

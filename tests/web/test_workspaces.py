@@ -23,14 +23,16 @@ def test_workspace_lifecycle(web: Any) -> None:
     # an analyst of main is not a member of it: 404, not 403
     r = web.call("analyst", "GET", "/api/v1/workspaces/acme-bank/topics")
     assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_workspace"
-    # members: add the analyst as a viewer there; the role is per workspace
+    # members: invite the analyst as a viewer there, who accepts; the role is per workspace
     r = web.call(
         "owner",
         "POST",
         "/api/v1/workspaces/acme-bank/members",
         json={"email": web.email("analyst"), "role": "viewer"},
     )
-    assert r.status_code == 201
+    assert r.status_code == 202
+    accepted = web.call("analyst", "POST", f"/api/v1/invitations/{r.json()['token']}/accept")
+    assert accepted.status_code == 200 and accepted.json()["role"] == "viewer"
     r = web.call(
         "analyst",
         "POST",

@@ -27,11 +27,13 @@ from typing import Any
 from socialops.errors import AccountError, PasswordError
 from socialops.web.permissions import ROLES
 
-__all__ = ["MAIN", "Accounts", "Member", "Session", "User"]
+__all__ = ["MAIN", "Accounts", "Invitation", "InvitationError", "Member", "Session", "User"]
 
 MAIN = "main"
 DB_FILE = "accounts.db"
 TOKEN_PREFIX = "sot_"
+INVITE_PREFIX = "soi_"
+INVITE_DAYS = 7  # an invitation link is good for a week, once
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MIN_PASSWORD = 10  # socialops.web.passwords.MIN_LENGTH
@@ -90,6 +92,21 @@ CREATE TABLE IF NOT EXISTS audit (
     ip          TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_workspace ON audit (workspace, id);
+CREATE TABLE IF NOT EXISTS invitations (
+    id          INTEGER PRIMARY KEY,
+    token_hash  TEXT NOT NULL UNIQUE,        -- SHA-256 of the one-time link's token
+    workspace   TEXT NOT NULL REFERENCES workspaces(slug) ON DELETE CASCADE,
+    email       TEXT NOT NULL,               -- lower-case; an account need not exist
+    role        TEXT NOT NULL,
+    invited_by  INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    accepted_at TEXT,
+    accepted_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    revoked_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS invitations_workspace ON invitations (workspace, email);
+CREATE INDEX IF NOT EXISTS audit_email ON audit (email, id);
 """
 
 
@@ -134,6 +151,59 @@ class Session:
 class Member:
     user: User
     role: str
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation to join a workspace with a role, accepted once by the account with its
+    e-mail (or by the person who makes that account with it)."""
+
+    id: int
+    workspace: str
+    workspace_name: str
+    email: str
+    role: str
+    invited_by: str | None  # the inviter's e-mail (None: that account was deleted)
+    inviter_name: str | None
+    created_at: str
+    expires_at: str
+    accepted_at: str | None
+    revoked_at: str | None
+
+    @property
+    def state(self) -> str:
+        """``pending``, ``accepted``, ``revoked`` or ``expired``."""
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at < _iso(_now()):
+            return "expired"
+        return "pending"
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "workspace": self.workspace,
+            "workspace_name": self.workspace_name,
+            "email": self.email,
+            "role": self.role,
+            "invited_by": self.invited_by,
+            "created_at": self.created_at,
+            "expires_at": self.expires_at,
+            "state": self.state,
+        }
+
+
+class InvitationError(AccountError):
+    """An invitation that cannot be made or used; ``code`` says why: ``unknown``, ``expired``,
+    ``revoked``, ``used``, ``email`` (another account's), ``exists`` (the account to make
+    exists already) or ``member`` (already a member)."""
+
+    def __init__(self, code: str, message: str, **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class Accounts:
@@ -421,6 +491,213 @@ class Accounts:
                 "A workspace keeps at least one owner: make someone else owner first."
             )
 
+    # -- invitations -----------------------------------------------------------------------------
+    _INVITATION = (
+        "SELECT i.*, w.name AS workspace_name, u.email AS inviter_email, u.name AS inviter_name "
+        "FROM invitations i JOIN workspaces w ON w.slug = i.workspace "
+        "LEFT JOIN users u ON u.id = i.invited_by"
+    )
+
+    @staticmethod
+    def _invitation(row: sqlite3.Row) -> Invitation:
+        return Invitation(
+            row["id"],
+            row["workspace"],
+            row["workspace_name"],
+            row["email"],
+            row["role"],
+            row["inviter_email"],
+            row["inviter_name"],
+            row["created_at"],
+            row["expires_at"],
+            row["accepted_at"],
+            row["revoked_at"],
+        )
+
+    def invite(
+        self, workspace: str, email: str, role: str, inviter_id: int, *, days: float = INVITE_DAYS
+    ) -> tuple[str, Invitation]:
+        """A new invitation: ``(the one-time token, the invitation)``. The token is stored only
+        as its SHA-256. The answer is the same whether ``email`` has an account or not (nothing
+        is looked up but this workspace's members); an earlier pending invitation of the same
+        e-mail to the same workspace is revoked (the newest link is the one that works)."""
+        email = email.strip().lower()
+        if not _EMAIL.match(email):
+            raise AccountError(f"{email!r} is not an e-mail address: write it as name@example.com.")
+        check_role(role)
+        token = INVITE_PREFIX + secrets.token_urlsafe(32)
+        now = _now()
+        with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                self._require_workspace(con, workspace)
+                member = con.execute(
+                    "SELECT 1 FROM members m JOIN users u ON u.id = m.user_id "
+                    "WHERE m.workspace = ? AND u.email = ?",
+                    (workspace, email),
+                ).fetchone()
+                if member is not None:  # the inviter sees the members list anyway
+                    raise InvitationError(
+                        "member",
+                        f"{email} is a member of this workspace already: change their role "
+                        "instead.",
+                        email=email,
+                    )
+                con.execute(
+                    "UPDATE invitations SET revoked_at = ? WHERE workspace = ? AND email = ? "
+                    "AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at >= ?",
+                    (_iso(now), workspace, email, _iso(now)),
+                )
+                cur = con.execute(
+                    "INSERT INTO invitations (token_hash, workspace, email, role, invited_by, "
+                    "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        _digest(token),
+                        workspace,
+                        email,
+                        role,
+                        inviter_id,
+                        _iso(now),
+                        _iso(now + timedelta(days=days)),
+                    ),
+                )
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+            row = con.execute(f"{self._INVITATION} WHERE i.id = ?", (cur.lastrowid,)).fetchone()
+        return token, self._invitation(row)
+
+    def invitations(self, workspace: str) -> list[Invitation]:
+        """The pending invitations of a workspace, newest first."""
+        with self.connect() as con:
+            rows = con.execute(
+                f"{self._INVITATION} WHERE i.workspace = ? AND i.accepted_at IS NULL "
+                "AND i.revoked_at IS NULL AND i.expires_at >= ? ORDER BY i.id DESC",
+                (workspace, _iso(_now())),
+            ).fetchall()
+        return [self._invitation(r) for r in rows]
+
+    def invitation(self, token: str) -> Invitation | None:
+        """The invitation of a link's token, in whatever state (``None``: no such token)."""
+        if not token.startswith(INVITE_PREFIX) or len(token) > 200:
+            return None
+        with self.connect() as con:
+            row = con.execute(
+                f"{self._INVITATION} WHERE i.token_hash = ?", (_digest(token),)
+            ).fetchone()
+        return self._invitation(row) if row else None
+
+    def revoke_invitation(self, workspace: str, invitation_id: int) -> Invitation | None:
+        """Revoke a pending invitation of ``workspace`` (``None``: there is none by that id)."""
+        with self.connect() as con:
+            n = con.execute(
+                "UPDATE invitations SET revoked_at = ? WHERE id = ? AND workspace = ? "
+                "AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at >= ?",
+                (_iso(_now()), invitation_id, workspace, _iso(_now())),
+            ).rowcount
+            row = con.execute(f"{self._INVITATION} WHERE i.id = ?", (invitation_id,)).fetchone()
+        return self._invitation(row) if n and row else None
+
+    def _take_invitation(self, con: sqlite3.Connection, token: str, email: str) -> Invitation:
+        """Inside a write transaction: the pending invitation of ``token`` for ``email``,
+        marked accepted — else :class:`InvitationError` (the transaction is rolled back)."""
+        row = None
+        if token.startswith(INVITE_PREFIX) and len(token) <= 200:
+            row = con.execute(
+                f"{self._INVITATION} WHERE i.token_hash = ?", (_digest(token),)
+            ).fetchone()
+        if row is None:
+            con.execute("ROLLBACK")
+            raise InvitationError(
+                "unknown",
+                "This invitation link is not valid: check that it was copied whole, or ask for "
+                "a new one.",
+            )
+        inv = self._invitation(row)
+        who = inv.invited_by or "the workspace's owner"
+        problem = {
+            "used": "This invitation has been used already: it works once. Sign in instead.",
+            "revoked": f"This invitation was withdrawn: ask {who} for a new one.",
+            "expired": f"This invitation has expired: ask {who} for a new one.",
+        }
+        state = "used" if inv.state == "accepted" else inv.state
+        if state in problem:
+            con.execute("ROLLBACK")
+            raise InvitationError(state, problem[state], inviter=who)
+        if email.strip().lower() != inv.email:
+            con.execute("ROLLBACK")
+            raise InvitationError(
+                "email",
+                f"This invitation is for {inv.email}, not {email}: sign in as {inv.email} to "
+                "accept it.",
+                email=inv.email,
+            )
+        con.execute("UPDATE invitations SET accepted_at = ? WHERE id = ?", (_iso(_now()), inv.id))
+        return inv
+
+    def accept_invitation(self, token: str, user_id: int) -> Invitation:
+        """The user with the invited e-mail joins the workspace with the invited role (a member
+        already keeps their role). One use: a second accept is refused."""
+        user = self.user(user_id)
+        if user is None:
+            raise AccountError(f"No user {user_id}.")
+        with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            inv = self._take_invitation(con, token, user.email)
+            con.execute("UPDATE invitations SET accepted_by = ? WHERE id = ?", (user_id, inv.id))
+            con.execute(
+                "INSERT INTO members VALUES (?, ?, ?) ON CONFLICT (workspace, user_id) DO NOTHING",
+                (inv.workspace, user_id, inv.role),
+            )
+            con.execute("COMMIT")
+        return inv
+
+    def accept_invitation_as_new_user(
+        self, token: str, password: str, *, name: str | None = None, lang: str = "ko"
+    ) -> tuple[User, Invitation]:
+        """A person without an account accepts: the account of the invited e-mail is made with
+        ``password`` (the password policy applies) and joins the workspace, in one transaction."""
+        found = self.invitation(token)
+        email = found.email if found else ""
+        display = (name or "").strip()[:100] or email.split("@")[0]
+        hashed = ""  # an unusable invitation is refused below, before the password is stored
+        if found is not None and found.state == "pending":
+            check_password(password, email=email, name=display)
+            hashed = self._hasher.hash(password)
+        if lang not in LANGS:
+            lang = "ko"
+        with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            inv = self._take_invitation(con, token, email)
+            try:
+                cur = con.execute(
+                    "INSERT INTO users (email, name, password, lang, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        inv.email,
+                        display,
+                        hashed,
+                        lang,
+                        _iso(_now()),
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                con.execute("ROLLBACK")
+                raise InvitationError(
+                    "exists",
+                    f"An account for {inv.email} exists already: sign in as {inv.email} to "
+                    "accept the invitation.",
+                    email=inv.email,
+                ) from None
+            uid = int(cur.lastrowid or 0)
+            con.execute("UPDATE invitations SET accepted_by = ? WHERE id = ?", (uid, inv.id))
+            con.execute("INSERT INTO members VALUES (?, ?, ?)", (inv.workspace, uid, inv.role))
+            con.execute("COMMIT")
+        user = self.user(uid)
+        assert user is not None
+        return user, inv
+
     # -- sessions --------------------------------------------------------------------------------
     def start_session(self, user_id: int, hours: float) -> tuple[str, Session]:
         """A new sign-in session: ``(token for the cookie, session)``."""
@@ -590,18 +867,29 @@ class Accounts:
     def audit_log(
         self, workspace: str | None, *, limit: int = 50, offset: int = 0
     ) -> tuple[int, list[dict[str, Any]]]:
-        """``(total, entries newest first)`` of a workspace: its own entries, and those that
-        belong to no workspace (sign-ins, failed sign-ins, tokens, preferences) of its members
-        only — another workspace's owner does not see who signs in elsewhere."""
-        members = (
-            "SELECT u.id, u.email FROM members m JOIN users u ON u.id = m.user_id "
-            "WHERE m.workspace = ?"
-        )
+        """``(total, entries newest first)`` of a workspace: only what was done in it. Entries of
+        no workspace (sign-ins and failed ones with their addresses, tokens, passwords,
+        preferences) are their user's own (:meth:`account_activity`): a workspace's owner does
+        not see where or when its members sign in, which would reach beyond the workspace."""
+        where, args = "WHERE workspace = ?", [workspace]
+        return self._audit_page(where, args, limit, offset)
+
+    def account_activity(
+        self, user_id: int, *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """``(total, entries newest first)`` of a user's own account, in no workspace: their
+        sign-ins, failed sign-ins with their e-mail (since the account was made), sign-outs,
+        tokens, password and preference changes."""
         where = (
-            f"WHERE workspace = ? OR (workspace IS NULL AND (user_id IN (SELECT id FROM "
-            f"({members})) OR (user_id IS NULL AND email IN (SELECT email FROM ({members})))))"
+            "WHERE workspace IS NULL AND email = (SELECT email FROM users WHERE id = ?) "
+            "AND (user_id = ? OR (user_id IS NULL AND at >= "
+            "(SELECT created_at FROM users WHERE id = ?)))"
         )
-        args = [workspace, workspace, workspace]
+        return self._audit_page(where, [user_id, user_id, user_id], limit, offset)
+
+    def _audit_page(
+        self, where: str, args: list[Any], limit: int, offset: int
+    ) -> tuple[int, list[dict[str, Any]]]:
         with self.connect() as con:
             total = con.execute(f"SELECT COUNT(*) FROM audit {where}", args).fetchone()[0]
             rows = con.execute(

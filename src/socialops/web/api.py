@@ -14,7 +14,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from socialops.errors import TopicError
-from socialops.web.accounts import MAIN
+from socialops.web.accounts import MAIN, Invitation, InvitationError, User
 from socialops.web.auth import WebError, require, require_user
 from socialops.web.auth import accounts_of as _accounts
 from socialops.web.auth import audit_change as _audit
@@ -137,6 +137,23 @@ class MemberOut(BaseModel):
     role: Role
 
 
+class InvitationOut(BaseModel):
+    id: int
+    workspace: str
+    workspace_name: str
+    email: str
+    role: Role
+    invited_by: str | None
+    created_at: str
+    expires_at: str
+    state: Literal["pending", "accepted", "revoked", "expired"]
+
+
+class InvitationCreated(InvitationOut):
+    token: str = Field(description="the one-time token: shown once, stored only as a hash")
+    url: str = Field(description="the one-time link to send the invitee yourself: shown once")
+
+
 class Page(BaseModel):
     total: int
     page: int
@@ -205,6 +222,22 @@ def revoke_token(request: Request, token_id: RowId) -> Done:
         raise WebError(404, "not_found")
     _accounts(request).audit("token.revoke", user=p.user, target=str(token_id), ip=_ip(request))
     return Done()
+
+
+@router.get("/me/activity", response_model=Page, responses=ERRORS, tags=["me"])
+def activity(
+    request: Request,
+    page: PageNo = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> dict[str, Any]:
+    """The caller's own account activity, in no workspace: sign-ins (and failed ones, with
+    the address they came from), sign-outs, tokens, password and preference changes. Only the
+    user sees these; a workspace's audit log holds what was done in that workspace."""
+    p = require_user(request)
+    total, items = _accounts(request).account_activity(
+        p.user.id, limit=per_page, offset=(page - 1) * per_page
+    )
+    return paged(items, total, page, per_page)
 
 
 # -- workspaces --------------------------------------------------------------------------------
@@ -487,21 +520,123 @@ def members(request: Request, ws: Slug) -> list[dict[str, Any]]:
     return [{"user": m.user.public(), "role": m.role} for m in _accounts(request).members(ws)]
 
 
+def _invite(request: Request, ws: str, body: MemberIn) -> dict[str, Any]:
+    """An invitation of ``body.email``: the same answer whether that e-mail has an account or
+    not (nobody joins until they accept the link)."""
+    access = require(request, ws, "members.manage")
+    try:
+        token, inv = _accounts(request).invite(ws, body.email, body.role, access.user.id)
+    except InvitationError as exc:
+        raise WebError(409, f"invitation_{exc.code}", **exc.params) from None
+    _audit(request, access, "invitation.create", inv.email, role=inv.role, invitation=inv.id)
+    return {**inv.public(), "token": token, "url": invite_url(request, token)}
+
+
+def invite_url(request: Request, token: str) -> str:
+    """The link of an invitation, on the address the inviter used."""
+    return f"{str(request.base_url).rstrip('/')}/invite/{token}"
+
+
 @router.post(
     "/workspaces/{ws}/members",
-    response_model=MemberOut,
-    status_code=201,
+    response_model=InvitationCreated,
+    status_code=202,
     responses=ERRORS,
     tags=["members"],
 )
 def add_member(request: Request, ws: Slug, body: MemberIn) -> dict[str, Any]:
+    """Invite someone by e-mail (no one is added without their consent): the answer is the
+    invitation and its one-time link, shown once, for the inviter to send; it is the same
+    whether the e-mail has an account or not. The invitee joins when they accept it."""
+    return _invite(request, ws, body)
+
+
+@router.get(
+    "/workspaces/{ws}/invitations",
+    response_model=list[InvitationOut],
+    responses=ERRORS,
+    tags=["members"],
+)
+def invitations(request: Request, ws: Slug) -> list[dict[str, Any]]:
+    """The pending invitations (not accepted, revoked or expired), newest first."""
+    require(request, ws, "members.manage")
+    return [inv.public() for inv in _accounts(request).invitations(ws)]
+
+
+@router.post(
+    "/workspaces/{ws}/invitations",
+    response_model=InvitationCreated,
+    status_code=201,
+    responses=ERRORS,
+    tags=["members"],
+)
+def create_invitation(request: Request, ws: Slug, body: MemberIn) -> dict[str, Any]:
+    """Invite someone by e-mail (as ``POST …/members``)."""
+    return _invite(request, ws, body)
+
+
+@router.delete(
+    "/workspaces/{ws}/invitations/{invitation_id}",
+    response_model=Done,
+    responses=ERRORS,
+    tags=["members"],
+)
+def revoke_invitation(request: Request, ws: Slug, invitation_id: RowId) -> Done:
+    """Withdraw a pending invitation: its link no longer works."""
     access = require(request, ws, "members.manage")
-    user = _accounts(request).user_by_email(body.email)
-    if user is None:
+    inv = _accounts(request).revoke_invitation(ws, invitation_id)
+    if inv is None:
         raise WebError(404, "not_found")
-    _accounts(request).set_member(ws, user.id, body.role)
-    _audit(request, access, "member.set", user.email, role=body.role)
-    return {"user": user.public(), "role": body.role}
+    _audit(request, access, "invitation.revoke", inv.email, role=inv.role, invitation=inv.id)
+    return Done()
+
+
+InviteToken = Annotated[str, Path(min_length=1, max_length=200, description="the link's token")]
+
+
+@router.get("/invitations/{token}", response_model=InvitationOut, responses=ERRORS, tags=["me"])
+def invitation(request: Request, token: InviteToken) -> dict[str, Any]:
+    """What an invitation link offers (workspace, role, who invited), for a signed-in caller."""
+    require_user(request)
+    inv = _accounts(request).invitation(token)
+    if inv is None:
+        raise WebError(404, "invitation_unknown")
+    return inv.public()
+
+
+@router.post(
+    "/invitations/{token}/accept", response_model=WorkspaceOut, responses=ERRORS, tags=["me"]
+)
+def accept_invitation(request: Request, token: InviteToken) -> dict[str, Any]:
+    """Accept an invitation addressed to the caller's e-mail: the caller joins the workspace.
+    Refused when the link is unknown (404), used, revoked or expired (410), or for another
+    e-mail (403)."""
+    p = require_user(request)
+    try:
+        inv = _accounts(request).accept_invitation(token, p.user.id)
+    except InvitationError as exc:
+        raise WebError(
+            invitation_status(exc.code), f"invitation_{exc.code}", **exc.params
+        ) from None
+    audit_acceptance(request, p.user, inv)
+    role = _accounts(request).role_of(p.user.id, inv.workspace) or inv.role
+    return {"slug": inv.workspace, "name": inv.workspace_name, "role": role}
+
+
+def invitation_status(code: str) -> int:
+    """The HTTP status of an invitation that cannot be used."""
+    return {"unknown": 404, "email": 403, "exists": 409, "member": 409}.get(code, 410)
+
+
+def audit_acceptance(request: Request, user: User, inv: Invitation) -> None:
+    _accounts(request).audit(
+        "invitation.accept",
+        user=user,
+        workspace=inv.workspace,
+        target=inv.email,
+        detail={"role": inv.role, "invitation": inv.id, "invited_by": inv.invited_by},
+        ip=_ip(request),
+    )
 
 
 @router.patch(

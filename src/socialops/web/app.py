@@ -160,7 +160,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(home: Path | None = None) -> FastAPI:
     """The application for the socialops home folder ``home`` (default: setting ``workspace``)."""
-    from socialops.web import api, pages, plan_api, plan_pages
+    from socialops.web import api, invite_pages, pages, plan_api, plan_pages
 
     root = settings.workspace_dir(home)
     accounts = Accounts(root)
@@ -236,6 +236,7 @@ def create_app(home: Path | None = None) -> FastAPI:
     app.include_router(plan_api.router)
     app.include_router(pages.router)
     app.include_router(plan_pages.router)
+    app.include_router(invite_pages.router)
     pages.mount_static(app)
 
     return app

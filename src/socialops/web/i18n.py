@@ -414,14 +414,10 @@ _PAGES: dict[str, tuple[str, str]] = {
     "ok.topic_removed": ("토픽을 삭제했습니다.", "Topic removed."),
     # members
     "members.title": ("사용자와 역할", "Users and roles"),
-    "members.add": ("기존 사용자 추가", "Add an existing user"),
+    "members.add": ("초대하기", "Invite someone"),
     "members.change": ("역할 변경", "Change role"),
     "members.remove": ("내보내기", "Remove"),
     "members.you": ("(나)", "(you)"),
-    "members.unknown_user": (
-        "'{email}' 사용자가 없습니다. 먼저 계정을 만드세요 (socialops user add).",
-        "There is no user '{email}': create the account first (socialops user add).",
-    ),
     "members.keep_owner": (
         "워크스페이스에는 소유자가 최소 한 명 있어야 합니다. 다른 사람을 먼저 소유자로 지정하세요.",
         "A workspace keeps at least one owner: make someone else owner first.",
@@ -436,6 +432,80 @@ _PAGES: dict[str, tuple[str, str]] = {
     "ok.member_added": ("멤버를 추가했습니다.", "Member added."),
     "ok.member_changed": ("역할을 바꿨습니다.", "Role changed."),
     "ok.member_removed": ("멤버를 내보냈습니다.", "Member removed."),
+    # invitations (nobody joins a workspace without accepting)
+    "members.invite_help": (
+        "초대 링크를 만들어 직접 전달하세요. 받은 사람이 링크를 열어 수락해야 멤버가 됩니다 "
+        "(계정이 없으면 그 자리에서 만듭니다). 링크는 {days}일 동안 한 번만 쓸 수 있습니다.",
+        "Makes a link for you to send: the person becomes a member when they open it and "
+        "accept (someone without an account makes one there). It works once, for {days} days.",
+    ),
+    "members.invite_submit": ("초대 링크 만들기", "Create an invitation link"),
+    "members.invite_made": (
+        "{email}님을 {role} 역할로 초대했습니다. 이 링크는 지금 한 번만 표시됩니다. 직접 "
+        "전달하세요:",
+        "{email} is invited as {role}. This link is shown once: send it to them yourself:",
+    ),
+    "members.pending": ("대기 중인 초대", "Pending invitations"),
+    "members.no_pending": ("대기 중인 초대가 없습니다.", "No pending invitations."),
+    "members.invited_by": ("초대한 사람", "Invited by"),
+    "members.expires": ("만료", "Expires"),
+    "members.revoke": ("초대 취소", "Withdraw"),
+    "ok.invitation_revoked": ("초대를 취소했습니다.", "Invitation withdrawn."),
+    "ok.invitation_accepted": ("초대를 수락했습니다. 환영합니다!", "Invitation accepted: welcome."),
+    "invite.title": ("워크스페이스 초대", "Invitation to a workspace"),
+    "invite.offer": (
+        "{inviter}님이 {email} 계정을 '{workspace}' 워크스페이스에 {role} 역할로 초대했습니다.",
+        "{inviter} invites {email} to the workspace '{workspace}' as {role}.",
+    ),
+    "invite.someone": ("워크스페이스 소유자", "The workspace's owner"),
+    "invite.expires": (
+        "이 링크는 {when}까지 한 번만 쓸 수 있습니다.",
+        "This link works once, until {when}.",
+    ),
+    "invite.accept": ("수락하고 참여하기", "Accept and join"),
+    "invite.wrong_user": (
+        "지금 {me} 계정으로 로그인되어 있습니다. 이 초대는 {email} 계정용입니다. 로그아웃한 뒤 "
+        "이 링크를 다시 열어 주세요.",
+        "You are signed in as {me}, and this invitation is for {email}: sign out, then open "
+        "this link again.",
+    ),
+    "invite.have_account": ("이미 계정이 있나요?", "Have an account?"),
+    "invite.sign_in": ("{email}(으)로 로그인하고 수락하기", "Sign in as {email} to accept"),
+    "invite.new_account": (
+        "처음이신가요? 비밀번호를 정하면 계정이 만들어지고 워크스페이스에 참여합니다.",
+        "New here? Choose a password: your account is made and you join the workspace.",
+    ),
+    "invite.name": ("이름", "Your name"),
+    "invite.password": ("새 비밀번호 (10자 이상)", "New password (at least 10 characters)"),
+    "invite.create": ("계정 만들고 참여하기", "Create the account and join"),
+    "error.invitation_unknown": (
+        "초대 링크가 올바르지 않습니다. 링크 전체를 복사했는지 확인하거나 새 초대를 요청하세요.",
+        "This invitation link is not valid: check that it was copied whole, or ask for a new one.",
+    ),
+    "error.invitation_expired": (
+        "초대가 만료되었습니다. {inviter}님에게 새 초대를 요청하세요.",
+        "This invitation has expired: ask {inviter} for a new one.",
+    ),
+    "error.invitation_revoked": (
+        "초대가 취소되었습니다. {inviter}님에게 새 초대를 요청하세요.",
+        "This invitation was withdrawn: ask {inviter} for a new one.",
+    ),
+    "error.invitation_used": (
+        "이미 사용한 초대입니다 (한 번만 쓸 수 있습니다). 로그인해 주세요.",
+        "This invitation has been used already (it works once): sign in instead.",
+    ),
+    "error.invitation_email": (
+        "이 초대는 {email} 계정용입니다. {email}(으)로 로그인한 뒤 수락해 주세요.",
+        "This invitation is for {email}: sign in as {email} to accept it.",
+    ),
+    "error.invitation_exists": (
+        "{email} 계정이 이미 있습니다. {email}(으)로 로그인한 뒤 수락해 주세요.",
+        "An account for {email} exists already: sign in as {email} to accept.",
+    ),
+    "error.invitation_member": (
+        "{email}님은 이미 이 워크스페이스의 멤버입니다. 역할은 멤버 표에서 바꾸세요.",
+        "{email} is a member of this workspace already: change their role instead.",
+    ),
     # audit
     "audit.title": ("감사 로그", "Audit log"),
     "audit.none": ("기록이 없습니다.", "Nothing recorded yet."),
@@ -494,8 +564,16 @@ _PAGES: dict[str, tuple[str, str]] = {
     "account.workspaces": ("내 워크스페이스", "My workspaces"),
     "account.no_workspaces": (
         "아직 속한 워크스페이스가 없습니다. 소유자에게 초대를 요청하세요.",
-        "You are not a member of any workspace yet: ask an owner to add you.",
+        "You are not a member of any workspace yet: ask an owner to invite you.",
     ),
+    "account.activity": ("내 계정 활동", "Account activity"),
+    "account.activity_help": (
+        "로그인(실패 포함), 로그아웃, 토큰, 비밀번호와 설정 변경 기록 최근 {n}건입니다. 본인만 "
+        "볼 수 있습니다 (워크스페이스 감사 로그에는 나오지 않습니다).",
+        "Your latest {n} sign-ins (failed ones too), sign-outs, tokens, password and preference "
+        "changes. Only you see these (they are not in any workspace's audit log).",
+    ),
+    "account.no_activity": ("기록이 없습니다.", "Nothing recorded yet."),
     "ok.prefs_saved": ("저장했습니다.", "Saved."),
     "ok.token_revoked": ("토큰을 폐기했습니다.", "Token revoked."),
 }

@@ -79,6 +79,7 @@ WINDOW_MIN = 15
 UPLOAD_LIMIT = 50 * 2**20
 PER_PAGE = 20
 AUDIT_PER_PAGE = 50
+ACTIVITY_SHOWN = 20  # the account page's latest sign-ins and account changes
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 Slug = Annotated[str, PathParam(pattern=SLUG_PATTERN)]
 PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
@@ -110,6 +111,8 @@ NOTICES = frozenset(
         "token_revoked",
         "settings_saved",
         "password_changed",
+        "invitation_revoked",
+        "invitation_accepted",
     }
 )
 _env = Environment(
@@ -188,9 +191,24 @@ def _count_attempt(request: Request, email: str) -> tuple[list[int], list[str]]:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, signed_out: str | None = None) -> Response:
+def login_form(
+    request: Request,
+    signed_out: str | None = None,
+    next_page: Annotated[str, Query(alias="next", max_length=2000)] = "",
+    email: Annotated[str, Query(max_length=320)] = "",
+) -> Response:
+    """The sign-in form; ``next`` (a path on this site, e.g. an invitation link) is where a
+    successful sign-in goes, ``email`` fills the e-mail field."""
     token = secrets.token_urlsafe(24)
-    resp = render(request, "login.html", login_csrf=token, error=None, signed_out=bool(signed_out))
+    resp = render(
+        request,
+        "login.html",
+        login_csrf=token,
+        error=None,
+        signed_out=bool(signed_out),
+        next_page=_safe_next(next_page) or "",
+        email=email,
+    )
     resp.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request))
     return resp
 
@@ -201,6 +219,7 @@ def login(
     email: str = Form("", max_length=320),
     password: str = Form("", max_length=1024),
     csrf: str = Form("", max_length=200),
+    next_page: str = Form("", alias="next", max_length=2000),
 ) -> Response:
     accounts = _accounts(request)
     lang = lang_of(request)
@@ -220,6 +239,7 @@ def login(
             login_csrf=token,
             error=t("error.bad_credentials", lang),
             email=email,
+            next_page=_safe_next(next_page) or "",
         )
         resp.set_cookie(
             LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request)
@@ -230,7 +250,7 @@ def login(
     accounts.audit("auth.sign_in", user=user, ip=ip)
     workspaces = accounts.workspaces_of(user.id)
     target = f"/w/{workspaces[0]['slug']}" if workspaces else "/account"
-    done = RedirectResponse(target, status_code=303)
+    done = RedirectResponse(_safe_next(next_page) or target, status_code=303)
     done.set_cookie(
         COOKIE,
         token,
@@ -992,8 +1012,11 @@ def remove_topic(
 
 # -- members --------------------------------------------------------------------------------------
 def _members_page(request: Request, access: Access, status: int = 200, **ctx: Any) -> Response:
+    from socialops.web.accounts import INVITE_DAYS
+
     ctx.setdefault("error", None)
     ctx.setdefault("form", {"email": "", "role": "viewer"})
+    ctx.setdefault("new_invitation", None)
     return _page(
         request,
         access,
@@ -1001,6 +1024,8 @@ def _members_page(request: Request, access: Access, status: int = 200, **ctx: An
         "members",
         status=status,
         members=_accounts(request).members(access.workspace),
+        invitations=_accounts(request).invitations(access.workspace),
+        invite_days=INVITE_DAYS,
         roles=ROLES,
         **ctx,
     )
@@ -1019,30 +1044,50 @@ def members_page(request: Request, ws: Slug) -> Response:
     return _members_page(request, access)
 
 
+@router.post("/w/{ws}/invitations", response_class=HTMLResponse)
 @router.post("/w/{ws}/members", response_class=HTMLResponse)
-def add_member(
+def invite_member(
     request: Request,
     ws: Slug,
     email: Annotated[str, Form(max_length=320)] = "",
     role: Annotated[str, Form(max_length=20)] = "viewer",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    """Invite someone: the page again with the invitation's one-time link, shown this once (it
+    is never in a URL or stored); the same whether the e-mail has an account or not."""
+    from socialops.web.accounts import InvitationError
+    from socialops.web.api import invite_url
+
     access = _form(request, ws, "members.manage", csrf)
     lang = lang_of(request)
     form = {"email": email, "role": role}
-    user = _accounts(request).user_by_email(email)
-    if user is None:
-        msg = t("members.unknown_user", lang, email=email.strip())
-        return _members_page(request, access, 404, error=msg, form=form)
-    if role != "owner" and _only_owner(request, ws, user.id):
-        return _members_page(request, access, 409, error=t("members.keep_owner", lang), form=form)
     try:
-        _accounts(request).set_member(ws, user.id, role)
+        token, inv = _accounts(request).invite(ws, email, role, access.user.id)
+    except InvitationError as exc:
+        msg = t(f"error.invitation_{exc.code}", lang, **exc.params)
+        return _members_page(request, access, 409, error=msg, form=form)
     except AccountError as exc:
         msg = t("error.bad_request", lang, detail=exc.message)
         return _members_page(request, access, 400, error=msg, form=form)
-    _audit(request, access, "member.set", user.email, role=role)
-    return _back(ws, "members", "member_added")
+    _audit(request, access, "invitation.create", inv.email, role=inv.role, invitation=inv.id)
+    made = {"email": inv.email, "role": inv.role, "url": invite_url(request, token)}
+    return _members_page(request, access, 201, new_invitation=made)
+
+
+@router.post("/w/{ws}/invitations/revoke", response_class=HTMLResponse)
+def revoke_invitation(
+    request: Request,
+    ws: Slug,
+    invitation_id: Annotated[int, Form(ge=1, le=2**63 - 1)],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    access = _form(request, ws, "members.manage", csrf)
+    inv = _accounts(request).revoke_invitation(ws, invitation_id)
+    if inv is None:
+        msg = t("error.invitation_unknown", lang_of(request))
+        return _members_page(request, access, 404, error=msg)
+    _audit(request, access, "invitation.revoke", inv.email, role=inv.role, invitation=inv.id)
+    return _back(ws, "members", "invitation_revoked")
 
 
 @router.post("/w/{ws}/members/role", response_class=HTMLResponse)
@@ -1282,6 +1327,8 @@ def _account_page(request: Request, p: Principal, status: int = 200, **ctx: Any)
         status=status,
         workspaces=workspaces,
         tokens=accounts.tokens(p.user.id),
+        activity=accounts.account_activity(p.user.id, limit=ACTIVITY_SHOWN)[1],
+        activity_shown=ACTIVITY_SHOWN,
         zones=zones,
         langs=LANGS,
         notice=ok if ok in NOTICES else None,
@@ -1299,8 +1346,10 @@ def account_page(request: Request) -> Response:
 
 
 def _safe_next(target: str) -> str | None:
-    """A same-site path to go back to (never another host)."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """A same-site path to go back to (never another host: no ``//``, backslash or control
+    character; browsers drop a tab, so a slash, a tab and a slash would read as ``//``)."""
+    plain = target.isprintable()
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target and plain:
         return target
     return None
 
