@@ -446,3 +446,12 @@ def test_deeply_nested_jsonl_in_the_first_lines(tmp_path: Path) -> None:
     assert src.columns == ["id", "text"]  # type: ignore[attr-defined]
     assert [(r.row, r.reason) for r in recs] == [(1, "bad_json"), (2, "bad_json"), (3, None)]
     assert "nested" in (recs[0].detail or "") and "nested" in (recs[1].detail or "")
+
+
+def test_jsonl_columns_with_a_line_separator_in_a_string(tmp_path: Path) -> None:
+    # U+2028 is valid raw inside a JSON string: it does not end the line (str.splitlines would)
+    p = tmp_path / "ls.jsonl"
+    p.write_text('{"id": "1", "text": "a\u2028b", "only_here": 1}\n', encoding="utf-8")
+    src, recs = _all(p)
+    assert src.columns == ["id", "text", "only_here"]  # type: ignore[attr-defined]
+    assert recs[0].values == {"id": "1", "text": "a\u2028b", "only_here": 1}

@@ -340,6 +340,7 @@ def open_source(
 _WIDE = ("utf-16", "utf_16", "utf-16-le", "utf_16_le", "utf-16-be", "utf_16_be", "utf-32", "utf_32")
 _CHUNK = 1 << 20
 _EOL = re.compile(rb"\r\n?|\n")
+_LINE_ENDS = re.compile(r"\r\n?|\n")
 
 
 class _Overlong(bytes):
@@ -760,7 +761,7 @@ def _open_jsonl(p: Path, enc: str) -> Source:
     # quarantined when the rows are read)
     sample = _read_sample(p).decode(enc, errors="replace")
     cols: dict[str, None] = {}
-    for ln in sample.splitlines()[:1000]:
+    for ln in _LINE_ENDS.split(sample)[:1000]:  # (str.splitlines also splits at U+2028...)
         obj = _json_object(ln.lstrip("\ufeff"))
         if isinstance(obj, dict):
             cols.update(dict.fromkeys(str(k) for k in obj))
