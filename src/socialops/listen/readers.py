@@ -430,30 +430,30 @@ class _LineFeed:
         self.span = 0  # characters of the current record after its first line
         self.eof_in_record = False
         self._replay: list[str] = []  # a stack: the next line is the last item
-        self._source = self._decoded()
+        self._next = self._decoded().__next__
 
     def __iter__(self) -> _LineFeed:
         return self
 
     def __next__(self) -> str:
+        lines = self.lines
         if self._replay:
             s = self._replay.pop()
-            self.line_no += 1
         else:
             try:
-                s = next(self._source)
+                s = self._next()
             except StopIteration:
-                if self.lines:
+                if lines:
                     self.eof_in_record = True
                 raise
-            self.line_no += 1
-        if self.lines:
+        self.line_no += 1
+        if lines:
             self.span += len(s)
-            self.lines.append(s)
+            lines.append(s)
             if self.span > MAX_SPAN_CHARS:
                 raise _RunOn
         else:
-            self.lines.append(s)
+            lines.append(s)
         return s
 
     def next_record(self) -> list[str]:
