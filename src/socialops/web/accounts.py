@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from socialops.errors import AccountError, PasswordError
+from socialops.store.private import private_db, private_dir
 from socialops.web.permissions import ROLES
 
 __all__ = ["MAIN", "Accounts", "Invitation", "InvitationError", "Member", "Session", "User"]
@@ -218,7 +219,8 @@ class Accounts:
         # verified against when the e-mail is unknown: a wrong e-mail costs what a wrong
         # password does
         self._dummy = self._hasher.hash(secrets.token_hex(16))
-        home.mkdir(parents=True, exist_ok=True)
+        private_dir(home)  # the home folder 0700, accounts.db 0600 (socialops.store.private)
+        private_db(self.path)
         with self.connect() as con:
             con.executescript(_SCHEMA)
             if con.execute("SELECT 1 FROM workspaces WHERE slug = ?", (MAIN,)).fetchone() is None:

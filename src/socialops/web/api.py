@@ -21,7 +21,7 @@ from socialops.web.auth import audit_change as _audit
 from socialops.web.auth import client_ip as _ip
 from socialops.web.auth import services_of as _services
 from socialops.web.permissions import ROLES
-from socialops.web.services import POST_SORTS, PostQuery, paged, scope_of
+from socialops.web.services import POST_SORTS, PostQuery, paged, scope_of, upload_name
 
 __all__ = ["router"]
 
@@ -436,7 +436,7 @@ def imports(request: Request, ws: Slug) -> list[dict[str, Any]]:
     require(request, ws, "view")
     rows = list_imports(_services(request).workspace(ws))
     for r in rows:  # the file's name, not where it lay on the server
-        r["source_path"] = PurePath(str(r.get("source_path") or "")).name
+        r["source_path"] = upload_name(PurePath(str(r.get("source_path") or "")).name)
     return rows
 
 
@@ -452,7 +452,7 @@ def quarantine(
     require(request, ws, "view")
     rows = list_quarantine(_services(request).workspace(ws), limit=None)
     for r in rows:  # the file's name, not where it lay on the server
-        r["file"] = PurePath(str(r.get("file") or "")).name
+        r["file"] = upload_name(PurePath(str(r.get("file") or "")).name)
     start = (page - 1) * per_page
     return paged(rows[start : start + per_page], len(rows), page, per_page)
 

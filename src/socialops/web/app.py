@@ -7,6 +7,7 @@ the REST API under ``/api/v1`` and the pages.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -35,8 +36,10 @@ from socialops.errors import (
     disk_full_error,
 )
 from socialops.web.accounts import Accounts
-from socialops.web.auth import WebError, lang_of
+from socialops.web.auth import WebError, lang_of, principal
 from socialops.web.i18n import t
+from socialops.web.permissions import allowed
+from socialops.web.redact import add_root, without_paths
 from socialops.web.services import Services
 
 __all__ = ["create_app"]
@@ -96,27 +99,132 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-MAX_BODY = 51 * 2**20  # the 50 MB upload limit and the form around it
+MAX_BODY = 51 * 2**20  # an upload: the 50 MB file and the form around it
+FORM_BODY = 2 * 2**20  # any other form or JSON body (the largest plan document fits)
+ANON_BODY = 64 * 2**10  # a body sent by someone not signed in (the sign-in form and the like)
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# the routes that take a file, and the action they need
+UPLOADS = re.compile(
+    r"^/(?:api/v1/workspaces/[^/]+/(?:imports|metrics/imports)"
+    r"|w/[^/]+/data/upload|w/[^/]+/plans/[^/]+/metrics)/?$"
+)
+# the routes meant to take a body from someone not signed in (each checks its own CSRF cookie)
+ANONYMOUS = re.compile(r"^/(?:login|logout|invite/.*)$")
+IN_WORKSPACE = re.compile(r"^/(?:api/v1/workspaces|w)/([^/]+)(?:/|$)")
 
 
-class BodyLimit:
-    """Refuse a request whose declared body is over :data:`MAX_BODY` before it is read (the
-    form parser would otherwise spool all of it to disk first); the upload handlers still
-    count the bytes of the file itself."""
+class BodyTooLarge(Exception):
+    """Raised into the application when the body it is reading passes its route's limit (the
+    413 is answered already; the form parser closes its temporary files on the way out)."""
+
+
+class BodyGate:
+    """Nothing is read from a request body before its sender may send it, and never more than
+    its route allows, whatever ``Content-Length`` or ``Transfer-Encoding`` say — so a body is
+    spooled to a temporary file (the form parser does that above 1 MB) only for a member
+    allowed to upload, and at most :data:`MAX_BODY` of it.
+
+    For ``POST``/``PUT``/``PATCH``/``DELETE``, before the application runs: the caller must be
+    signed in (session cookie or API token: else 401), a member of the workspace the path names
+    (else 404, the workspace is not revealed) and, for an upload route, allowed
+    ``data.import`` (else 403); the routes in :data:`ANONYMOUS` are exempt. Then a declared
+    length over the route's limit is refused at once, and the bytes are counted as they arrive:
+    past the limit the answer is 413 and the application reads no more. A refusal closes the
+    connection (the rest of the body is not read). The handlers check everything again."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = Headers(scope=scope).get("content-length", "")
-            if length.isdigit() and int(length) > MAX_BODY:
-                request = Request(scope)
-                msg = t("error.too_large", lang_of(request), limit=MAX_BODY // 2**20 - 1)
-                response = error_response(request, 413, "too_large", msg)
-                await response(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        from starlette.concurrency import run_in_threadpool
+
+        path = str(scope.get("path", ""))
+        request = Request(scope)
+        if scope["method"] not in UNSAFE or ANONYMOUS.match(path):
+            limit, upload = ANON_BODY, False
+        else:
+            upload = UPLOADS.match(path) is not None
+            refusal = await run_in_threadpool(_may_send, request, path, upload)
+            if refusal is not None:
+                await self._refuse(request, scope, send, refusal)
                 return
-        await self.app(scope, receive, send)
+            limit = MAX_BODY if upload else FORM_BODY
+        too_large = WebError(413, "too_large", limit=MAX_BODY // 2**20 - 1)
+        if not upload:
+            shown = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 2**10} KB"
+            too_large = WebError(413, "body_too_large", limit=shown)
+        length = Headers(scope=scope).get("content-length", "")
+        if length and (not length.isdigit() or int(length) > limit):
+            await self._refuse(request, scope, send, too_large)
+            return
+
+        received = 0
+        refused = False
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received, refused
+            if refused:
+                raise BodyTooLarge
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    refused = True
+                    if not started:
+                        await self._refuse(request, scope, send, too_large)
+                    raise BodyTooLarge
+            return message
+
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if refused:  # the 413 is the answer: what the application says after is dropped
+                return
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, guarded)
+        except BodyTooLarge:
+            if not refused:
+                raise
+
+    @staticmethod
+    async def _refuse(request: Request, scope: Scope, send: Send, refusal: WebError) -> None:
+        """Answer ``refusal`` and close the connection (its body is left unread)."""
+        from starlette.concurrency import run_in_threadpool
+
+        def make() -> Response:
+            lang = lang_of(request)
+            return error_response(request, refusal.status, refusal.code, refusal.message(lang))
+
+        response = await run_in_threadpool(make)
+        response.headers["Connection"] = "close"
+
+        async def nothing() -> Message:
+            return {"type": "http.disconnect"}
+
+        await response(scope, nothing, send)
+
+
+def _may_send(request: Request, path: str, upload: bool) -> WebError | None:
+    """Why the caller may not send a body to ``path`` (``None``: they may)."""
+    p = principal(request)
+    if p is None:
+        return WebError(401, "unauthenticated")
+    found = IN_WORKSPACE.match(path)
+    if found is None:
+        return None
+    slug = found.group(1)
+    role = request.app.state.accounts.role_of(p.user.id, slug)
+    if role is None:
+        return WebError(404, "unknown_workspace", workspace=slug)
+    if upload and not allowed(role, "data.import"):
+        return WebError(403, "forbidden", role=role)
+    return None
 
 
 def wants_json(request: Request) -> bool:
@@ -125,6 +233,7 @@ def wants_json(request: Request) -> bool:
 
 def error_response(request: Request, status: int, code: str, message: str) -> Response:
     """The one JSON error shape for the API; an error page in the user's language otherwise."""
+    message = without_paths(message)  # a file's name, never where it lies on the server
     if wants_json(request):
         body: dict[str, Any] = {"error": {"status": status, "code": code, "message": message}}
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -164,6 +273,11 @@ def create_app(home: Path | None = None) -> FastAPI:
 
     root = settings.workspace_dir(home)
     accounts = Accounts(root)
+    add_root(root)  # paths under it are the server's: messages name the file only
+    # what a crashed server left: its uploads, and imports still marked running
+    from socialops.web.services import recover_workspaces
+
+    recover_workspaces(accounts)
     app = FastAPI(
         title="socialops",
         version=__version__,
@@ -176,7 +290,7 @@ def create_app(home: Path | None = None) -> FastAPI:
     )
     app.state.accounts = accounts
     app.state.services = Services(accounts)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyGate)
     app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(WebError)

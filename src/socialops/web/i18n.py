@@ -42,6 +42,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "파일이 너무 큽니다 (최대 {limit} MB).",
         "en": "The file is too large (at most {limit} MB).",
     },
+    "error.body_too_large": {
+        "ko": "요청 본문이 너무 큽니다 (최대 {limit}): 더 작게 나누어 보내 주세요.",
+        "en": "The request body is too large (at most {limit}): send less at a time.",
+    },
     "error.bad_request": {"ko": "요청을 처리할 수 없습니다: {detail}", "en": "{detail}"},
     "error.disk_full": {
         "ko": "서버의 디스크 공간이 부족해 저장하지 못했습니다: 관리자에게 공간 확보를 요청한 뒤 "
@@ -250,6 +254,11 @@ _PAGES: dict[str, tuple[str, str]] = {
     "col.format": ("형식", "Format"),
     "col.started": ("시작 시각", "Started"),
     "col.status": ("상태", "Status"),
+    # an import's status (socialops.store.workspace: running | done | interrupted | failed)
+    "import.status.running": ("진행 중", "running"),
+    "import.status.done": ("완료", "done"),
+    "import.status.interrupted": ("중단됨", "interrupted"),
+    "import.status.failed": ("실패", "failed"),
     "col.rows_read": ("읽은 행", "Rows read"),
     "col.imported": ("가져옴", "Imported"),
     "col.duplicates": ("중복", "Duplicates"),
@@ -586,7 +595,14 @@ def t(key: str, lang: str, **params: Any) -> str:
     if entry is None:
         return key
     text = entry.get(lang) or entry["ko"]
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    # a parameter (often an error's detail) names a file, never where it lies on the server
+    from socialops.web.redact import without_paths
+
+    return text.format(
+        **{k: without_paths(v) if isinstance(v, str) else v for k, v in params.items()}
+    )
 
 
 def pick_lang(accept_language: str | None, cookie: str | None = None) -> str:

@@ -66,7 +66,7 @@ from socialops.web.auth import client_ip as _ip
 from socialops.web.auth import services_of as _services
 from socialops.web.i18n import LANGS, fmt_number, fmt_time, t
 from socialops.web.permissions import ACTIONS, ROLES, allowed
-from socialops.web.services import POST_SORTS, SENTIMENTS, PostQuery, scope_of
+from socialops.web.services import POST_SORTS, SENTIMENTS, PostQuery, scope_of, upload_name
 
 __all__ = ["error_page", "mount_static", "render", "router"]
 
@@ -781,11 +781,11 @@ def _data_ctx(request: Request, ws: str, qpage: int) -> dict[str, Any]:
     target = _services(request).workspace(ws)
     imports = list(reversed(list_imports(target)))
     for imp in imports:
-        imp["file_name"] = Path(str(imp.get("source_path") or "")).name
+        imp["file_name"] = upload_name(Path(str(imp.get("source_path") or "")).name)
     rows = list_quarantine(target, limit=None)
     start = (qpage - 1) * PER_PAGE
     for r in rows[start : start + PER_PAGE]:
-        r["file_name"] = Path(str(r.get("file") or "")).name
+        r["file_name"] = upload_name(Path(str(r.get("file") or "")).name)
     path = f"/w/{ws}/data"
     return {
         "imports": imports,
