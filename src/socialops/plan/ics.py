@@ -18,18 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vRecur
 
-from socialops.plan.calendar import _series, _to_utc, _until_local, public_holidays
+from socialops.plan.calendar.recurrence import _series, _to_utc, _until_local
+from socialops.plan.calendar.special_days import public_holidays
+from socialops.plan.channels import Channel, load_channels
 from socialops.plan.labels import label
 from socialops.plan.model import CalendarItem, Plan
 from socialops.plan.utm import item_link
-
-if TYPE_CHECKING:
-    from socialops.plan.channels import Channel
 
 __all__ = ["DURATION_MINUTES", "PRODID", "item_uid", "plan_to_ics"]
 
@@ -155,8 +154,6 @@ def plan_to_ics(
     ``DESCRIPTION``, the pillar as ``CATEGORIES`` and ``STATUS`` from the item's status.
     """
     if channels is None:
-        from socialops.plan.channels import load_channels
-
         channels = load_channels(None)
     stamp = _stamp(plan)
     cal = Calendar()

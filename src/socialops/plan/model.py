@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialops.plan.messages import PlanError
+from socialops.plan.rrule import validate_recurrence
 
 __all__ = [
     "CHANNEL_ROLES",
@@ -433,8 +434,6 @@ def _validate_utm(plan: Plan, chosen: set[str]) -> None:
 
 
 def _validate_calendar(plan: Plan, chosen: set[str], segments: set[str]) -> None:
-    from socialops.plan.calendar import validate_recurrence  # calendar imports this module
-
     ids: set[str] = set()
     for item in plan.calendar:
         if not item.item_id or item.item_id in ids:

@@ -12,11 +12,10 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,7 +38,8 @@ from socialops.web.accounts import Accounts
 from socialops.web.auth import WebError, lang_of, principal
 from socialops.web.i18n import t
 from socialops.web.permissions import allowed
-from socialops.web.redact import add_root, without_paths
+from socialops.web.redact import add_root
+from socialops.web.responses import error_response
 from socialops.web.services import Services
 
 __all__ = ["create_app"]
@@ -225,22 +225,6 @@ def _may_send(request: Request, path: str, upload: bool) -> WebError | None:
     if upload and not allowed(role, "data.import"):
         return WebError(403, "forbidden", role=role)
     return None
-
-
-def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
-
-
-def error_response(request: Request, status: int, code: str, message: str) -> Response:
-    """The one JSON error shape for the API; an error page in the user's language otherwise."""
-    message = without_paths(message)  # a file's name, never where it lies on the server
-    if wants_json(request):
-        body: dict[str, Any] = {"error": {"status": status, "code": code, "message": message}}
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(body, status_code=status, headers=headers)
-    from socialops.web.pages import error_page
-
-    return error_page(request, status, message)
 
 
 WARM_STOP_WAIT = 120.0  # seconds the shutdown waits for the warm-up's current step

@@ -30,6 +30,7 @@ from socialops.web.api import ERRORS, Done, Slug
 from socialops.web.auth import WebError, lang_of, require, require_user
 from socialops.web.auth import audit_change as _audit
 from socialops.web.auth import services_of as _services
+from socialops.web.responses import error_response
 
 if TYPE_CHECKING:
     from socialops.measure.metrics import MetricsImport
@@ -87,8 +88,6 @@ def install_errors(app: FastAPI) -> None:
     language (the API's error shape, or the error page); and say in the OpenAPI schema that a
     calendar item's ``start`` is a local wall time (no offset: its zone is the item's
     ``timezone``), not an RFC 3339 instant."""
-    from socialops.web.app import error_response
-
     make_schema = app.openapi
 
     def openapi() -> dict[str, Any]:

@@ -1,0 +1,31 @@
+"""The one error shape of the web workspace: JSON for the API, an error page otherwise.
+
+Below :mod:`socialops.web.app` and the routers alike, so that a router can answer its own
+errors (e.g. :func:`socialops.web.plan_api.install_errors`) without importing the app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+
+from socialops.web.pages import error_page
+from socialops.web.redact import without_paths
+
+__all__ = ["error_response", "wants_json"]
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def error_response(request: Request, status: int, code: str, message: str) -> Response:
+    """The one JSON error shape for the API; an error page in the user's language otherwise."""
+    message = without_paths(message)  # a file's name, never where it lies on the server
+    if wants_json(request):
+        body: dict[str, Any] = {"error": {"status": status, "code": code, "message": message}}
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(body, status_code=status, headers=headers)
+    return error_page(request, status, message)
