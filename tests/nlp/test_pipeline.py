@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pyarrow as pa
+import pytest
 
 from socialops.domain.post import ENRICHED_SCHEMA, POST_SCHEMA
-from socialops.nlp.pipeline import COMPONENTS, enrich_batch, pipeline_id
+from socialops.errors import EnrichError
+from socialops.nlp.pipeline import enrich_batch, pipeline_id
+from socialops.nlp.registry import REGISTRY, Component, Registry, Work
 
 
 def _batch(texts: list[str | None], created: list[datetime | None] | None = None) -> pa.RecordBatch:
@@ -50,7 +54,7 @@ def test_enrich_batch_adds_every_component() -> None:
     assert other["lang"] == "other" and other["sentiment"] is None
     assert empty["lang"] is None and empty["tokens"] == [] and empty["sentiment"] is None
     assert {r["enriched_by"] for r in rows} == {pipeline_id()}
-    for c in COMPONENTS:
+    for c in REGISTRY:
         assert f"{c.name}@" in pipeline_id()
 
 
@@ -69,3 +73,73 @@ def test_local_day_is_in_the_workspace_zone() -> None:
 def test_enrich_is_pure() -> None:
     b = _batch(["재밌는 영화였어요", "terrible delay again"])
     assert enrich_batch(b).to_pylist() == enrich_batch(b).to_pylist()
+
+
+def _noop(name: str, requires: tuple[str, ...], assigns: tuple[str, ...]) -> Component:
+    return Component(
+        name, "1", requires, assigns, lambda w: dict.fromkeys(assigns, [None] * w.rows)
+    )
+
+
+def test_order_follows_requires_not_registration() -> None:
+    reg = Registry()
+    reg.add(_noop("c", ("b_out",), ("c_out",)))
+    reg.add(_noop("b", ("a_out",), ("b_out",)))
+    reg.add(_noop("free", ("text",), ("free_out",)))
+    reg.add(_noop("a", ("text",), ("a_out",)))
+    order = [c.name for c in reg.ordered(["text"])]
+    assert order == ["free", "a", "b", "c"]
+    assert reg.pipeline_id() == "c@1,b@1,free@1,a@1"  # enriched_by: registration order
+
+
+def test_builtin_order_satisfies_every_requirement() -> None:
+    have = set(POST_SCHEMA.names)
+    for c in REGISTRY.ordered(POST_SCHEMA.names):
+        assert have.issuperset(c.requires), c.name
+        have.update(c.assigns)
+    assert have.issuperset(set(ENRICHED_SCHEMA.names) - {"enriched_by"})
+    names = [c.name for c in REGISTRY]
+    assert names == ["normalize", "lang", "tokens", "sentiment", "keywords", "match", "time"]
+
+
+def test_a_missing_requirement_is_refused() -> None:
+    reg = Registry()
+    reg.add(_noop("a", ("text",), ("a_out",)))
+    reg.add(_noop("needy", ("a_out", "nobody_assigns_this"), ("x",)))
+    with pytest.raises(EnrichError, match="'needy' requires nobody_assigns_this"):
+        reg.ordered(["text"])
+    with pytest.raises(EnrichError, match="named 'a'"):
+        reg.add(_noop("a", ("text",), ("y",)))
+
+
+def test_a_registered_component_runs_and_is_recorded() -> None:
+    seen: list[list[str | None]] = []
+
+    def shout(work: Work) -> dict[str, Any]:
+        seen.append(list(work["lang"]))
+        return {"_shout": [t.upper() if t else t for t in work["text_norm"]]}
+
+    b = _batch(["재밌는 영화였어요", "terrible delay again"])
+    before = enrich_batch(b).to_pylist()
+    REGISTRY.add(Component("shout", "7", ("text_norm", "lang"), ("_shout",), shout))
+    try:
+        assert pipeline_id().endswith(",time@2,shout@7")
+        rows = enrich_batch(b).to_pylist()
+        assert seen == [["ko", "en"]]
+        assert {r["enriched_by"] for r in rows} == {pipeline_id()}
+        assert [{**r, "enriched_by": ""} for r in rows] == [
+            {**r, "enriched_by": ""} for r in before
+        ]
+    finally:
+        REGISTRY.remove("shout")
+    assert "shout" not in pipeline_id()
+    assert enrich_batch(b).to_pylist() == before
+
+
+def test_a_component_that_assigns_other_columns_is_refused() -> None:
+    REGISTRY.add(Component("liar", "1", ("text",), ("_said",), lambda w: {"_other": []}))
+    try:
+        with pytest.raises(EnrichError, match="'liar' assigned"):
+            enrich_batch(_batch(["hello"]))
+    finally:
+        REGISTRY.remove("liar")
