@@ -18,7 +18,8 @@ from socialops.measure.kpis import LIBRARY
 from socialops.measure.metrics import import_metrics
 from socialops.plan.calendar import occurrences
 from socialops.plan.channels import load_channels
-from socialops.plan.export import FORMATS, export_plan, plan_document, write_atomic
+from socialops.plan.document import plan_document
+from socialops.plan.export import FORMATS, export_plan, write_atomic
 from socialops.plan.messages import PlanError
 from socialops.plan.model import (
     BudgetLine,

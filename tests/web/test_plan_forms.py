@@ -1,7 +1,7 @@
-"""The plan forms' readers (socialops.web.plan_forms), without a server: a plan shown as the
-edit form and read back is the same plan; the one-line mini-syntax of escalation rules and
-crisis levels; numbers as people type them; recurrence presets and their RRULEs; errors in
-Korean and English."""
+"""The plan forms' readers (socialops.web.plan_forms, .plan_item_forms), without a server: a
+plan shown as the edit form and read back is the same plan; the one-line mini-syntax of
+escalation rules and crisis levels; numbers as people type them; recurrence presets and their
+RRULEs; errors in Korean and English."""
 
 from __future__ import annotations
 
@@ -21,11 +21,8 @@ from socialops.plan.model import (
     Segment,
     UtmScheme,
 )
-from socialops.web.plan_forms import (
-    FormError,
-    edit_doc,
-    edit_form,
-    edit_form_of_fields,
+from socialops.web.plan_forms import FormError, edit_doc, edit_form, edit_form_of_fields
+from socialops.web.plan_item_forms import (
     item_form,
     item_form_of_fields,
     item_of_form,

@@ -254,7 +254,7 @@ def test_kpi_table_against_real_listening_data(
     """A plan over the week of the airline tweets (February 2015) about United: the listening
     KPIs have actuals, a pacing bar and a status in words; the formulas are on the page."""
     from socialops.measure.kpis import LIBRARY
-    from socialops.web.plan_pages import _kpi_library
+    from socialops.web.plan_page_common import kpi_library as _kpi_library
 
     pid = plan_id_of(
         create(

@@ -12,142 +12,45 @@ caller's language, the ``message``; nothing was saved.
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, Literal
-from urllib.parse import quote
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from socialops.plan.actuals import plan_vs_actual
+from socialops.plan.channels import load_channels
 from socialops.plan.messages import PlanError
 from socialops.plan.model import Plan
-from socialops.plan.workflow import TRANSITIONS
+from socialops.plan.service import create_from_template, parse_day, update_plan
+from socialops.plan.store import PlanStore
+from socialops.plan.templates import list_templates
+from socialops.plan.workflow import TRANSITIONS, transition
 from socialops.web.api import ERRORS, Done, Slug
-from socialops.web.auth import WebError, lang_of, require, require_user
 from socialops.web.auth import audit_change as _audit
+from socialops.web.auth import require, require_user
 from socialops.web.auth import services_of as _services
-from socialops.web.responses import error_response
+from socialops.web.plan_http import (
+    EXPORT_TYPES,
+    PLAN_ID_PATTERN,
+    ExportName,
+    calendar_data,
+    export_response,
+    install_errors,
+    plain,
+    recommendation_of,
+    run_metrics_import,
+)
 
-if TYPE_CHECKING:
-    from socialops.measure.metrics import MetricsImport
-    from socialops.store.workspace import Workspace
-
-__all__ = [
-    "EXPORT_TYPES",
-    "PLAN_ID_PATTERN",
-    "disposition",
-    "export_response",
-    "install_errors",
-    "plain",
-    "plan_error_status",
-    "router",
-    "run_metrics_import",
-]
+__all__ = ["install_errors", "router"]
 
 router = APIRouter(prefix="/api/v1")
 
-PLAN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 PlanId = Annotated[str, PathParam(pattern=PLAN_ID_PATTERN, description="plan id")]
 Action = Literal["submit", "withdraw", "reject", "approve", "start", "finish", "reopen"]
-ExportFormat = Literal["html", "pdf", "ics", "xlsx", "json"]
 Lang = Literal["ko", "en"]
-UPLOAD_LIMIT = 50 * 2**20
-EXPORT_TYPES: dict[str, str] = {
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "ics": "text/calendar; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 assert {t.action for t in TRANSITIONS} == set(Action.__args__)  # type: ignore[attr-defined]
-
-# what a PlanError means for HTTP: the rest is 400 (the input cannot be used as given)
-_STATUS = {
-    "plan.not_found": 404,
-    "plan.stale": 409,
-    "plan.locked": 409,
-    "plan.bad_transition": 409,
-    "plan.already_approved": 409,
-    "plan.transition_role": 403,
-    "plan.not_approver": 403,
-}
-
-
-def plan_error_status(exc: PlanError) -> int:
-    """The HTTP status of a refused plan operation: 404 unknown plan, 409 stale version or a
-    state that does not allow it, 403 not the approver, else 400."""
-    return _STATUS.get(exc.code, 400)
-
-
-def install_errors(app: FastAPI) -> None:
-    """Answer a :class:`PlanError` with its status, its code and its sentence in the caller's
-    language (the API's error shape, or the error page); and say in the OpenAPI schema that a
-    calendar item's ``start`` is a local wall time (no offset: its zone is the item's
-    ``timezone``), not an RFC 3339 instant."""
-    make_schema = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = make_schema()
-        for name, model in schema.get("components", {}).get("schemas", {}).items():
-            if name.startswith("CalendarItem") and "start" in model.get("properties", {}):
-                model["properties"]["start"] = {
-                    "type": "string",
-                    "title": "Start",
-                    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$",
-                    "description": "local wall time in the item's timezone (YYYY-MM-DDTHH:MM)",
-                }
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-    @app.exception_handler(PlanError)
-    async def _plan_error(request: Request, exc: PlanError) -> Response:
-        return error_response(request, plan_error_status(exc), exc.code, exc.text(lang_of(request)))
-
-
-def plain(obj: Any) -> Any:
-    """Dataclasses, dates and tuples as JSON values."""
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return plain(asdict(obj))
-    if isinstance(obj, dict):
-        return {str(k): plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set | frozenset):
-        return [plain(v) for v in obj]
-    if isinstance(obj, datetime):
-        return obj.isoformat(timespec="minutes")
-    if isinstance(obj, date):
-        return obj.isoformat()
-    return obj
-
-
-def disposition(name: str, plan_id: str, fmt: str) -> str:
-    """``attachment`` with an ASCII file name and the plan's own name as UTF-8 ``filename*``."""
-    readable = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', "_", name).strip(" ._")[:100] or plan_id
-    ascii_name = f"plan-{plan_id}.{fmt}"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(readable)}.{quote(fmt)}"
-
-
-def export_response(ws: Any, plan: Plan, fmt: str, lang: str) -> Response:
-    """The plan exported as ``fmt`` in ``lang``, as a download that is never cached."""
-    from socialops.plan.export import export_plan
-
-    if fmt not in EXPORT_TYPES:
-        raise PlanError("plan.export_format", value=fmt[:20], choices=list(EXPORT_TYPES))
-    data = export_plan(ws, plan, fmt, lang)
-    return Response(
-        data,
-        media_type=EXPORT_TYPES[fmt],
-        headers={
-            "Content-Disposition": disposition(plan.name, plan.plan_id, fmt),
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 # -- models ------------------------------------------------------------------------------------
@@ -224,8 +127,6 @@ class CalendarOut(BaseModel):
 @router.get("/plan-templates", response_model=list[TemplateOut], responses=ERRORS, tags=["plans"])
 def plan_templates(request: Request, lang: Lang | None = None) -> list[dict[str, Any]]:
     """The plan templates (name, title, description, …) in ``lang`` (default: the caller's)."""
-    from socialops.plan.templates import list_templates
-
     p = require_user(request)
     return list_templates(lang or p.user.lang)
 
@@ -234,8 +135,6 @@ def plan_templates(request: Request, lang: Lang | None = None) -> list[dict[str,
 def channels(request: Request, ws: Slug) -> dict[str, dict[str, Any]]:
     """The channel knowledge base (built in, overridden by the workspace's ``channels.json``),
     every fact with its source and year."""
-    from socialops.plan.channels import load_channels
-
     require(request, ws, "view")
     found = load_channels(_services(request).workspace(ws))
     return {key: plain(c) for key, c in found.items()}
@@ -243,8 +142,6 @@ def channels(request: Request, ws: Slug) -> dict[str, dict[str, Any]]:
 
 # -- plans -------------------------------------------------------------------------------------
 def _store(request: Request, ws: str) -> Any:
-    from socialops.plan.store import PlanStore
-
     return PlanStore(_services(request).workspace(ws))
 
 
@@ -263,8 +160,6 @@ def plans(request: Request, ws: Slug) -> list[dict[str, Any]]:
 )
 def create_plan(request: Request, ws: Slug, body: PlanCreate) -> Plan:
     """A new draft plan, from a template or from a whole document."""
-    from socialops.plan.service import create_from_template, parse_day
-
     access = require(request, ws, "plans.edit")
     target = _services(request).workspace(ws)
     actor = access.user.email
@@ -311,8 +206,6 @@ def replace_plan(request: Request, ws: Slug, plan_id: PlanId, body: PlanDocument
     """Replace the plan's content; refused whole (nothing saved) when anything is wrong, with
     409 when the plan changed since ``version`` or its state does not allow the change (an
     approved or running plan changes only in its content calendar)."""
-    from socialops.plan.service import update_plan
-
     access = require(request, ws, "plans.edit")
     doc = body.model_dump()
     base = int(doc.pop("version"))
@@ -350,8 +243,6 @@ def delete_plan(request: Request, ws: Slug, plan_id: PlanId) -> Done:
 def move_plan(request: Request, ws: Slug, plan_id: PlanId, body: TransitionIn) -> Plan:
     """Move the plan through review: submit, withdraw, reject (with a note), approve, start,
     finish, reopen. Approve and reject need ``plans.approve``, the others ``plans.edit``."""
-    from socialops.plan.workflow import transition
-
     permission = next(t.permission for t in TRANSITIONS if t.action == body.action)
     access = require(request, ws, permission)
     moved = transition(
@@ -378,9 +269,6 @@ def actuals(
 ) -> dict[str, Any]:
     """Each KPI target against its actual value, the value expected by today, pacing and
     status (on_track, ahead, off_track, no_data, not_started)."""
-    from socialops.plan.actuals import plan_vs_actual
-    from socialops.plan.service import parse_day
-
     require(request, ws, "view")
     found = _store(request, ws).get(plan_id)
     as_of = parse_day(today, "today") if today else None
@@ -388,34 +276,6 @@ def actuals(
         plan_vs_actual(_services(request).workspace(ws), found, today=as_of).to_dict()
     )
     return out
-
-
-def recommendation_of(ws: Any, plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    """The channel-mix recommendation for ``plan`` as plain rows, best first, and the notes on
-    the workspace signals it used or could not use (``{"ko", "en"}``)."""
-    from socialops.plan.channels import load_channels
-    from socialops.plan.recommend import recommend, workspace_signals
-
-    known = load_channels(ws)
-    chosen = set(plan.channel_keys())
-    signals = workspace_signals(ws, plan, known)
-    rows = []
-    for r in recommend(plan, known, signals):
-        channel = known[r.channel]
-        rows.append(
-            {
-                "channel": r.channel,
-                "name_ko": channel.name_ko,
-                "name_en": channel.name_en,
-                "score": float(r.score),
-                "breakdown": {str(k): float(v) for k, v in r.breakdown.items()},
-                "weights": {str(k): float(v) for k, v in r.weights.items()},
-                "reasons": [{"ko": x["ko"], "en": x["en"]} for x in r.reasons],
-                "chosen": r.channel in chosen,
-            }
-        )
-    notes = [{"ko": n["ko"], "en": n["en"]} for n in signals.notes]
-    return rows, notes
 
 
 @router.get(
@@ -431,23 +291,6 @@ def recommendation(request: Request, ws: Slug, plan_id: PlanId) -> list[dict[str
     require(request, ws, "view")
     target = _services(request).workspace(ws)
     return recommendation_of(target, _store(request, ws).get(plan_id))[0]
-
-
-def calendar_data(ws: Any, plan: Plan) -> dict[str, Any]:
-    """The plan's calendar: every occurrence (recurring items expanded), warnings, special
-    days of the period."""
-    from socialops.plan.calendar import calendar_warnings, occurrences, special_days
-    from socialops.plan.channels import load_channels
-
-    occ = [{**o.to_dict(), "link": o.item.link} for o in occurrences(plan)]
-    return {
-        "start": plan.start.isoformat(),
-        "end": plan.end.isoformat(),
-        "timezone": plan.timezone,
-        "occurrences": occ,
-        "warnings": [w.to_dict() for w in calendar_warnings(plan, load_channels(ws))],
-        "special_days": [d.to_dict() for d in special_days(plan.start, plan.end)],
-    }
 
 
 @router.get(
@@ -480,7 +323,7 @@ def export(
     request: Request,
     ws: Slug,
     plan_id: PlanId,
-    fmt: Annotated[ExportFormat, Query(alias="format")] = "html",
+    fmt: Annotated[ExportName, Query(alias="format")] = ExportName("html"),
     lang: Lang | None = None,
 ) -> Response:
     """The plan as a document (HTML, PDF), its calendar (ICS), a workbook (XLSX) or JSON, in
@@ -492,33 +335,6 @@ def export(
 
 
 # -- metrics -----------------------------------------------------------------------------------
-def run_metrics_import(
-    target: Workspace, filename: str, stream: BinaryIO, preset: str, options: dict[str, Any]
-) -> MetricsImport:
-    """Save an uploaded metrics file (at most :data:`UPLOAD_LIMIT`), import it with ``preset``
-    and ``options`` (empty values dropped), remove the file; :class:`WebError` 413 when too big,
-    :class:`PlanError` when refused (nothing stored then)."""
-    import contextlib
-
-    from socialops.measure.metrics import import_metrics as run_import
-    from socialops.web.services import save_upload
-
-    def chunks() -> Any:
-        while block := stream.read(1 << 20):
-            yield block
-
-    try:
-        path = save_upload(target.root / "uploads", filename, chunks(), UPLOAD_LIMIT)
-    except ValueError:
-        raise WebError(413, "too_large", limit=UPLOAD_LIMIT // 2**20) from None
-    given = {k: v for k, v in options.items() if v not in (None, "")}
-    try:
-        return run_import(target, path, preset, file_name=filename, **given)
-    finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
-
-
 @router.post("/workspaces/{ws}/metrics/imports", status_code=201, responses=ERRORS, tags=["plans"])
 def import_metrics(
     request: Request,

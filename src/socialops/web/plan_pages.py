@@ -15,52 +15,48 @@ half-saved: every change is one validated save of the whole plan.
 
 from __future__ import annotations
 
-import calendar as pycal
-from dataclasses import replace
-from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from socialops.errors import SocialopsError
+from socialops.listen.topics import list_topics
+from socialops.measure.metrics import recent_imports
+from socialops.measure.presets import preset_list
+from socialops.plan.actuals import plan_vs_actual
+from socialops.plan.channels import WORKSPACE_FILE, load_channels
 from socialops.plan.messages import PlanError
-from socialops.plan.model import (
-    CHANNEL_ROLES,
-    CUSTOMER_KINDS,
-    GENDERS,
-    ITEM_STATUSES,
-    OBJECTIVES,
-    ChannelChoice,
-    Plan,
-    StateEvent,
-)
+from socialops.plan.model import CHANNEL_ROLES, ChannelChoice, Plan, StateEvent
+from socialops.plan.service import create_from_template, parse_day
+from socialops.plan.store import now_utc
+from socialops.plan.templates import list_templates
+from socialops.plan.utm import build_link
+from socialops.plan.workflow import TRANSITIONS, available_actions, transition
+from socialops.web import plan_calendar_pages, plan_edit_pages
 from socialops.web.auth import Access, lang_of
-from socialops.web.auth import accounts_of as _accounts
 from socialops.web.auth import audit_change as _audit
 from socialops.web.auth import services_of as _services
-from socialops.web.i18n import MESSAGES, t
-from socialops.web.pages import Slug, _form, _page, _to_login, _view
-from socialops.web.plan_api import (
+from socialops.web.i18n import t
+from socialops.web.pages.common import Slug
+from socialops.web.pages.common import form_access as _form
+from socialops.web.pages.common import to_login as _to_login
+from socialops.web.pages.common import view_access as _view
+from socialops.web.plan_forms import FormError, _opt_int
+from socialops.web.plan_http import (
     EXPORT_TYPES,
     export_response,
-    plan_error_status,
     recommendation_of,
     run_metrics_import,
 )
-from socialops.web.plan_forms import (
-    CRISIS_SYNTAX,
-    ESCALATION_SYNTAX,
-    REPEATS,
-    FormError,
-    edit_doc,
-    edit_form,
-    edit_form_of_fields,
-    item_form,
-    item_form_of_fields,
-    item_of_form,
-)
+from socialops.web.plan_page_common import back as _back
+from socialops.web.plan_page_common import check_plan_id as _check_plan_id
+from socialops.web.plan_page_common import done_of as _done
+from socialops.web.plan_page_common import kpi_library as _kpi_library
+from socialops.web.plan_page_common import plan_page as _ppage
+from socialops.web.plan_page_common import plan_store as _store
+from socialops.web.plan_page_common import refusal as _err
+from socialops.web.plan_page_common import workspace_of as _ws
 from socialops.web.redact import without_paths
 
 __all__ = ["RECOMMENDED_TOP", "router"]
@@ -68,79 +64,11 @@ __all__ = ["RECOMMENDED_TOP", "router"]
 router = APIRouter(include_in_schema=False)
 
 RECOMMENDED_TOP = 5  # the channels the recommendation stands for: going against it needs a reason
-DONE = frozenset(
-    {
-        "created",
-        "saved",
-        "moved",
-        "channel_added",
-        "channel_removed",
-        "item_saved",
-        "item_deleted",
-        "deleted",
-        "metrics_imported",
-    }
-)
 RECENT_METRIC_IMPORTS = 5  # shown under the KPI table
-MAX_FORM_FIELDS = 3000
-FACTOR_KEYS = frozenset(k for k in MESSAGES if k.startswith("plans.factor."))
-
-
-def _ws(request: Request, access: Access) -> Any:
-    return _services(request).workspace(access.workspace)
-
-
-def _store(request: Request, access: Access) -> Any:
-    from socialops.plan.store import PlanStore
-
-    return PlanStore(_ws(request, access))
-
-
-def _err(exc: PlanError | FormError, lang: str) -> tuple[int, str]:
-    if isinstance(exc, PlanError):
-        return plan_error_status(exc), exc.text(lang)
-    return 400, exc.text(lang)
-
-
-def _done(request: Request) -> str | None:
-    ok = request.query_params.get("ok") if request.method == "GET" else None
-    return ok if ok in DONE else None
-
-
-def _ppage(
-    request: Request, access: Access, template: str, status: int = 200, **ctx: Any
-) -> Response:
-    """A plan page: the workspace page with the plan labels (``L``) in the user's language."""
-    from socialops.plan.labels import labels
-
-    return _page(
-        request,
-        access,
-        template,
-        "plans",
-        status=status,
-        L=labels(lang_of(request)),
-        factor_keys=FACTOR_KEYS,
-        **ctx,
-    )
-
-
-def _back(ws: str, path: str, ok: str) -> Response:
-    return RedirectResponse(f"/w/{ws}/plans{path}?ok={ok}", status_code=303)
-
-
-def _check_plan_id(plan_id: str) -> None:
-    import re
-
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", plan_id):
-        raise PlanError("plan.not_found", plan_id=plan_id[:40])
 
 
 # -- the list -------------------------------------------------------------------------------------
 def _list_page(request: Request, access: Access, status: int = 200, **ctx: Any) -> Response:
-    from socialops.listen.topics import list_topics
-    from socialops.plan.templates import list_templates
-
     lang = lang_of(request)
     ctx.setdefault("error", None)
     ctx.setdefault(
@@ -181,9 +109,6 @@ def new_plan(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """A new draft plan from a template."""
-    from socialops.plan.service import create_from_template, parse_day
-    from socialops.web.plan_forms import _opt_int
-
     access = _form(request, ws, "plans.edit", csrf)
     lang = lang_of(request)
     chosen = [x for x in (topics or []) if x]
@@ -229,15 +154,7 @@ def _budget_summary(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _kpi_library() -> dict[str, Any]:
-    from socialops.measure.kpis import LIBRARY
-
-    return dict(LIBRARY)
-
-
 def _actual_rows(ws: Any, plan: Plan) -> tuple[dict[str, Any] | None, str | None]:
-    from socialops.plan.actuals import plan_vs_actual
-
     try:
         result = plan_vs_actual(ws, plan)
     except SocialopsError as exc:
@@ -246,8 +163,6 @@ def _actual_rows(ws: Any, plan: Plan) -> tuple[dict[str, Any] | None, str | None
 
 
 def _link(plan: Plan, url: str, channel: str, content: str, lang: str) -> dict[str, Any] | None:
-    from socialops.plan.utm import build_link
-
     if not url.strip():
         return None
     form = {"url": url, "channel": channel, "content": content}
@@ -264,9 +179,6 @@ def _rec_key(
     """The cache key of a plan's recommendation: what it reads — the listening data and topics
     (the services' version), the latest metrics import (channel performance; ``imports``: the
     recent imports when already read), the workspace's channels.json — and the plan's version."""
-    from socialops.measure.metrics import recent_imports
-    from socialops.plan.channels import WORKSPACE_FILE
-
     latest = recent_imports(ws, 1) if imports is None else imports
     override = ws.root / WORKSPACE_FILE
     stamp = override.stat().st_mtime_ns if override.exists() else 0
@@ -283,11 +195,6 @@ def _overview(
     link: dict[str, Any] | None = None,
     **ctx: Any,
 ) -> Response:
-    from socialops.measure.metrics import recent_imports
-    from socialops.measure.presets import preset_list
-    from socialops.plan.channels import load_channels
-    from socialops.plan.workflow import available_actions
-
     _check_plan_id(plan_id)
     svc = _services(request)
     ws = _ws(request, access)
@@ -365,8 +272,6 @@ def move_plan(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Submit, withdraw, reject, approve, start, finish or reopen the plan."""
-    from socialops.plan.workflow import TRANSITIONS, transition
-
     permission = next((t.permission for t in TRANSITIONS if t.action == action), "plans.edit")
     access = _form(request, ws, permission, csrf)
     _check_plan_id(plan_id)
@@ -402,9 +307,6 @@ def change_mix(
     """Add a channel to the mix or remove one. Going against the recommendation (adding a
     channel outside its top :data:`RECOMMENDED_TOP`, removing one inside it) needs a reason,
     which the plan records (the choice's ``override_reason``, and the history)."""
-    from socialops.plan.channels import load_channels
-    from socialops.plan.store import now_utc
-
     access = _form(request, ws, "plans.edit", csrf)
     lang = lang_of(request)
     _check_plan_id(plan_id)
@@ -525,291 +427,6 @@ def delete_plan(
     return RedirectResponse(f"/w/{ws}/plans?ok=deleted", status_code=303)
 
 
-# -- the edit form --------------------------------------------------------------------------------
-def _edit_page(
-    request: Request,
-    access: Access,
-    plan: Plan,
-    form: dict[str, Any],
-    status: int = 200,
-    error: str | None = None,
-) -> Response:
-    from socialops.listen.topics import list_topics
-    from socialops.plan.channels import load_channels
-
-    ws = _ws(request, access)
-    topics = [tp.name for tp in list_topics(ws)]
-    topics += [x for x in plan.topics if x not in topics]
-    return _ppage(
-        request,
-        access,
-        "plan_edit.html",
-        status,
-        plan=plan,
-        form=form,
-        error=error,
-        known=load_channels(ws),
-        library=_kpi_library(),
-        topics=topics,
-        objectives=OBJECTIVES,
-        genders=GENDERS,
-        customers=CUSTOMER_KINDS,
-        budget_kinds=("paid", "organic"),
-        escalation_syntax=ESCALATION_SYNTAX,
-        crisis_syntax=CRISIS_SYNTAX,
-        approvers=[
-            m.user.email
-            for m in _accounts(request).members(access.workspace)
-            if m.role in ("owner", "manager")
-        ],
-        locked=plan.state != "draft",
-    )
-
-
-@router.get("/w/{ws}/plans/{plan_id}/edit", response_class=HTMLResponse)
-def edit_page(request: Request, ws: Slug, plan_id: str) -> Response:
-    access = _view(request, ws, "plans.edit")
-    if access is None:
-        return _to_login()
-    _check_plan_id(plan_id)
-    plan = _store(request, access).get(plan_id)
-    return _edit_page(request, access, plan, edit_form(plan))
-
-
-def _fields(form: Any) -> dict[str, list[str]]:
-    return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form}
-
-
-@router.post("/w/{ws}/plans/{plan_id}/edit", response_class=HTMLResponse)
-async def save_plan(request: Request, ws: Slug, plan_id: str) -> Response:
-    """Save the edit form: one whole, validated save at the version the form was read at."""
-    async with request.form(max_files=0, max_fields=MAX_FORM_FIELDS) as form:
-        fields = _fields(form)
-    return await run_in_threadpool(_save_plan, request, ws, plan_id, fields)
-
-
-def _check_approvers(request: Request, ws: str, doc: dict[str, Any]) -> None:
-    from socialops.web.permissions import allowed
-
-    roles = {m.user.email: m.role for m in _accounts(request).members(ws)}
-    for who in doc["approvers"]:
-        if not allowed(roles.get(who), "plans.approve"):
-            raise FormError("approver", who=who)
-
-
-def _fill_baselines(ws: Any, old: Plan, doc: dict[str, Any]) -> None:
-    """A baseline from the workspace's history for the KPI targets the form added."""
-    from socialops.plan.actuals import baseline
-
-    known = {(k.kpi, k.channel, k.topic) for k in old.kpis}
-    plan = Plan.from_dict(doc)
-    for k, target in zip(doc["kpis"], plan.kpis, strict=True):
-        if (target.kpi, target.channel, target.topic) in known or k.get("baseline") is not None:
-            continue
-        try:
-            value, note = baseline(ws, plan, target)
-        except SocialopsError:
-            continue
-        if value is not None:
-            k["baseline"], k["baseline_note"] = value, note
-
-
-def _save_plan(request: Request, ws: str, plan_id: str, fields: dict[str, list[str]]) -> Response:
-    from socialops.plan.service import update_plan
-
-    access = _form(request, ws, "plans.edit", (fields.get("csrf") or [""])[0])
-    _check_plan_id(plan_id)
-    lang = lang_of(request)
-    store = _store(request, access)
-    plan = store.get(plan_id)
-    form = edit_form_of_fields(fields)
-    version_text = (fields.get("version") or [""])[0]
-    try:
-        if not version_text.isdigit():
-            raise PlanError("plan.stale", current=plan.version)
-        doc = edit_doc(plan, form)
-        _check_approvers(request, ws, doc)
-        _fill_baselines(_ws(request, access), plan, doc)
-        saved = update_plan(
-            _ws(request, access),
-            plan_id,
-            doc,
-            base_version=int(version_text),
-            actor=access.user.email,
-        )
-    except (PlanError, FormError) as exc:
-        status, msg = _err(exc, lang)
-        shown = replace(plan, version=int(version_text)) if version_text.isdigit() else plan
-        return _edit_page(request, access, shown, form, status, msg)
-    _audit(request, access, "plan.edit", plan_id, version=saved.version)
-    return _back(ws, f"/{plan_id}", "saved")
-
-
-# -- the calendar ---------------------------------------------------------------------------------
-def _calendar_page(
-    request: Request,
-    access: Access,
-    plan: Plan,
-    view: str,
-    day: date,
-    status: int = 200,
-    **ctx: Any,
-) -> Response:
-    from socialops.plan.calendar import calendar_warnings, month_view, week_view
-    from socialops.plan.channels import load_channels, text_limit
-
-    known = load_channels(_ws(request, access))
-    grid: Any
-    if view == "week":
-        grid = week_view(plan, day, channels=known)
-        prev_day, next_day = day - timedelta(days=7), day + timedelta(days=7)
-    else:
-        grid = month_view(plan, day.year, day.month, channels=known)
-        first = day.replace(day=1)
-        prev_day = (first - timedelta(days=1)).replace(day=1)
-        next_day = first + timedelta(days=pycal.monthrange(day.year, day.month)[1])
-    ctx.setdefault("error", None)
-    ctx.setdefault("item", item_form(None, plan, day.isoformat()))
-    return _ppage(
-        request,
-        access,
-        "plan_calendar.html",
-        status,
-        tracked=_tracked_link(plan, ctx["item"].get("item_id", "")),
-        plan=plan,
-        view=view,
-        day=day,
-        grid=grid,
-        prev_day=prev_day,
-        next_day=next_day,
-        warnings=calendar_warnings(plan, known),
-        known=known,
-        statuses=ITEM_STATUSES,
-        repeats=REPEATS,
-        items=sorted(plan.calendar, key=lambda i: (i.start, i.title)),
-        month_names=[pycal.month_name[m] for m in range(1, 13)],
-        limits={c: text_limit(known[c], None) for c in plan.channel_keys() if c in known},
-        editable=plan.state in ("draft", "approved", "running"),
-        done=_done(request),
-        **ctx,
-    )
-
-
-def _tracked_link(plan: Plan, item_id: str) -> str:
-    """The stored item's link with the plan's UTM tags (what to post), or ``""``."""
-    from socialops.plan.utm import item_link
-
-    stored = next((i for i in plan.calendar if item_id and i.item_id == item_id), None)
-    if stored is None:
-        return ""
-    try:
-        return item_link(plan, stored)
-    except PlanError:
-        return ""
-
-
-def _day_of(plan: Plan, text: str) -> date:
-    from socialops.plan.service import parse_day
-
-    if text:
-        return parse_day(text, "date")
-    today = date.today()
-    return today if plan.start <= today <= plan.end else plan.start
-
-
-@router.get("/w/{ws}/plans/{plan_id}/calendar", response_class=HTMLResponse)
-def calendar_page(
-    request: Request,
-    ws: Slug,
-    plan_id: str,
-    view: Annotated[str, Query(max_length=8)] = "month",
-    day: Annotated[str, Query(alias="date", max_length=20)] = "",
-    item: Annotated[str, Query(max_length=64)] = "",
-) -> Response:
-    access = _view(request, ws, "view")
-    if access is None:
-        return _to_login()
-    _check_plan_id(plan_id)
-    plan = _store(request, access).get(plan_id)
-    shown = view if view in ("month", "week") else "month"
-    try:
-        when = _day_of(plan, day)
-    except PlanError as exc:
-        status, msg = _err(exc, lang_of(request))
-        return _calendar_page(request, access, plan, shown, plan.start, status, error=msg)
-    chosen = next((i for i in plan.calendar if i.item_id == item), None)
-    form = item_form(chosen, plan, when.isoformat())
-    return _calendar_page(request, access, plan, shown, when, item=form)
-
-
-def _save_calendar(
-    request: Request,
-    ws: str,
-    plan_id: str,
-    fields: dict[str, list[str]],
-) -> Response:
-    from socialops.plan.service import update_plan
-
-    access = _form(request, ws, "plans.edit", (fields.get("csrf") or [""])[0])
-    _check_plan_id(plan_id)
-    lang = lang_of(request)
-    plan = _store(request, access).get(plan_id)
-    form = item_form_of_fields(fields)
-    version_text = (fields.get("version") or [""])[0]
-    delete = (fields.get("op") or [""])[0] == "delete"
-    view = (fields.get("view") or ["month"])[0]
-    view = view if view in ("month", "week") else "month"
-    try:
-        if not version_text.isdigit():
-            raise PlanError("plan.stale", current=plan.version)
-        doc = plan.to_dict()
-        if delete:
-            if not any(i.item_id == form["item_id"] for i in plan.calendar):
-                raise FormError("no_item", value=form["item_id"][:40])
-            doc["calendar"] = [i for i in doc["calendar"] if i["item_id"] != form["item_id"]]
-        else:
-            new = item_of_form(plan, form)
-            others = [i for i in doc["calendar"] if i["item_id"] != new["item_id"]]
-            doc["calendar"] = [*others, new]
-        saved = update_plan(
-            _ws(request, access),
-            plan_id,
-            doc,
-            base_version=int(version_text),
-            actor=access.user.email,
-        )
-    except (PlanError, FormError) as exc:
-        status, msg = _err(exc, lang)
-        try:
-            day = date.fromisoformat(form["date"])
-        except ValueError:
-            day = plan.start
-        shown = replace(plan, version=int(version_text)) if version_text.isdigit() else plan
-        return _calendar_page(request, access, shown, view, day, status, error=msg, item=form)
-    _audit(
-        request,
-        access,
-        "plan.item_delete" if delete else "plan.item_save",
-        plan_id,
-        item=form["item_id"] or "new",
-        title=form["title"],
-        version=saved.version,
-    )
-    ok = "item_deleted" if delete else "item_saved"
-    day_text = form["date"] if not delete else ""
-    query = f"view={view}&ok={ok}" + (f"&date={day_text}" if day_text else "")
-    return RedirectResponse(f"/w/{ws}/plans/{plan_id}/calendar?{query}", status_code=303)
-
-
-@router.post("/w/{ws}/plans/{plan_id}/calendar", response_class=HTMLResponse)
-async def save_item(request: Request, ws: Slug, plan_id: str) -> Response:
-    """Add or change a calendar item (``item_id`` empty: a new one), or delete one
-    (``op=delete``)."""
-    async with request.form(max_files=0, max_fields=100) as form:
-        fields = _fields(form)
-    return await run_in_threadpool(_save_calendar, request, ws, plan_id, fields)
-
-
 # -- downloads ------------------------------------------------------------------------------------
 @router.get("/w/{ws}/plans/{plan_id}/export.{fmt}")
 def download(
@@ -827,3 +444,8 @@ def download(
     plan = _store(request, access).get(plan_id)
     doc_lang = lang if lang in ("ko", "en") else lang_of(request)
     return export_response(_ws(request, access), plan, fmt, doc_lang)
+
+
+# the edit form and the calendar are pages of their own modules, served by this router
+router.include_router(plan_edit_pages.router)
+router.include_router(plan_calendar_pages.router)
