@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -143,3 +145,17 @@ def test_a_component_that_assigns_other_columns_is_refused() -> None:
             enrich_batch(_batch(["hello"]))
     finally:
         REGISTRY.remove("liar")
+
+
+def test_importing_the_pipeline_leaves_heavy_libraries_for_later() -> None:
+    # scikit-learn (English stop words) and the sentiment models' libraries take seconds to
+    # import: the pipeline, the query language and plan actuals import them when first used
+    code = (
+        "import sys, socialops.nlp.pipeline, socialops.listen.query, socialops.plan.actuals\n"
+        "print(sorted(m for m in ('sklearn', 'scipy', 'vaderSentiment', 'kiwipiepy') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]"

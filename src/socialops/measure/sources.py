@@ -19,12 +19,14 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from socialops import settings
+from socialops.listen.scope import Scope, count_rows
 from socialops.measure.kpis import pct, ratio
 from socialops.measure.metrics import conversion_rows, post_rows
+from socialops.store.analytics import AnalyticsStore, open_store
 
 if TYPE_CHECKING:
     from socialops.listen.topics import Topic
-    from socialops.store.analytics import AnalyticsStore
     from socialops.store.workspace import Workspace
 
 __all__ = [
@@ -211,9 +213,6 @@ def listening_store(ws: Workspace) -> Iterator[AnalyticsStore | None]:
     if not ws.enriched_files():
         yield None
         return
-    from socialops import settings
-    from socialops.store.analytics import open_store
-
     with open_store(ws, settings.get("engine")) as store:
         yield store
 
@@ -224,8 +223,6 @@ def listening_facts(
     window: Window,
     platforms: Sequence[str] = (),
 ) -> ListeningFacts:
-    from socialops.listen.scope import Scope, count_rows
-
     scope = Scope(window.start, window.end, "day", tuple(platforms))
     rows = count_rows(store, scope, topics)
     facts = ListeningFacts(window, store.ws.zone(), all_posts=rows.total(0), days=rows.periods)

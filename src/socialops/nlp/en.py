@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import re
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-__all__ = ["STOP_WORDS", "VERSION", "lemma", "tokenize"]
+__all__ = ["VERSION", "lemma", "stop_words", "tokenize"]
 
 VERSION = "1"
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"im", "u", "ur", "rt", "amp", "s", "t", "don", "didn"}
+_MORE_STOP_WORDS = frozenset({"im", "u", "ur", "rt", "amp", "s", "t", "don", "didn"})
+_stop_words: frozenset[str] | None = None
+
+
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words and a few of social media's."""
+    global _stop_words
+    if _stop_words is None:
+        # scikit-learn takes seconds to import: loaded with the first English text, not when
+        # the topic query language (and so the web app, plans, the CLI) is imported
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        _stop_words = frozenset(ENGLISH_STOP_WORDS) | _MORE_STOP_WORDS
+    return _stop_words
+
 
 _TOKEN_RE = re.compile(
     r"(?P<url>https?://\S+|www\.\S+)|(?P<mention>@\w+)|(?P<hashtag>#\w+)"
@@ -35,6 +47,7 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     lemmas are the content words (not stop words, not numbers) in dictionary form."""
     tokens: list[str] = []
     lemmas: list[str] = []
+    stop = _stop_words or stop_words()
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup
         s = m.group()
@@ -42,7 +55,7 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
             low = s.lower()
             if low[0].isdigit():
                 tokens.append(f"{low}/NUM")
-            elif low in STOP_WORDS or low.replace("'", "") in STOP_WORDS:
+            elif low in stop or low.replace("'", "") in stop:
                 tokens.append(f"{low}/STOP")
             else:
                 tokens.append(f"{low}/EN")

@@ -235,37 +235,6 @@ def plan_vs_actual(ws: Workspace, plan: Plan, *, today: date | None = None) -> P
 # -- baseline ----------------------------------------------------------------------------------
 
 
-def _last_data_day(measurer: Measurer, kpi: Kpi, target: KpiTarget, before: date) -> date | None:
-    plan = measurer.plan
-    if kpi.source == "post_metrics":
-        channels = [target.channel] if target.channel else plan.channel_keys()
-        wide = src.Window(date(1990, 1, 1), before, plan.timezone)
-        rows = src.posts_in(measurer.ws, channels, wide)
-        days = [
-            r["period_day"]
-            if r["date_precision"] != "month"
-            else min(src.month_last_day(r["local_month"]), before)
-            for r in rows
-        ]
-        return max(days, default=None)
-    if kpi.source == "conversions":
-        wide = src.Window(date(1990, 1, 1), before, plan.timezone)
-        sources = measurer.utm_sources(target)
-        rows = src.conversions_in(measurer.ws, plan.utm.campaign, sources, wide)
-        return max((date.fromisoformat(r["date"]) for r in rows), default=None)
-    if kpi.source == "listening":
-        store = measurer.store()
-        if store is None:
-            return None
-        from socialops.listen.scope import Scope, data_extent
-
-        extent = data_extent(store, Scope())
-        if extent is None or extent[0] > before:
-            return None
-        return min(extent[1], before)
-    return None
-
-
 def baseline(
     ws: Workspace, plan: Plan, target: KpiTarget, *, lang: str | None = None
 ) -> tuple[float | None, str]:
@@ -287,7 +256,7 @@ def baseline(
                 if en
                 else f"계획 직전 같은 길이({days}일)의 기간({same.start}~{same.end})."
             )
-        last = _last_data_day(measurer, kpi, target, before)
+        last = measurer.last_data_day(kpi, target, before)
         if last is None:
             return None, (
                 "No history before the plan to compare with."

@@ -1,0 +1,30 @@
+"""KPIs from the customer-care inbox. The inbox does not exist yet: every target says "no
+data" (the KPIs stay measurable in principle, so plans can already name them)."""
+
+from __future__ import annotations
+
+from socialops.measure import sources as src
+from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
+from socialops.measure.kpis import Kpi
+from socialops.plan.model import KpiTarget
+
+__all__ = ["SOURCE"]
+
+
+def measure(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, window: src.Window) -> Measured:
+    m = Measured(None, {"window": window.to_dict()})
+    m.note(
+        "인박스(고객 응대) 데이터로 측정합니다. 인박스 데이터가 아직 없습니다.",
+        "Measured from the inbox (customer care), which has no data yet.",
+    )
+    return m
+
+
+SOURCE = register(
+    KpiSource(
+        "inbox",
+        ("first_response_time", "resolution_rate", "response_rate"),
+        measure,
+        help="customer-care conversations (a later issue)",
+    )
+)

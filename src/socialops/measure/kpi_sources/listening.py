@@ -1,0 +1,83 @@
+"""KPIs from social listening: the plan's topics matched in the workspace's enriched posts
+(mentions, share of voice, net sentiment), per local day in the workspace's zone."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from socialops.listen.scope import Scope, data_extent
+from socialops.measure import sources as src
+from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
+from socialops.measure.kpis import Kpi
+from socialops.plan.model import KpiTarget
+
+__all__ = ["SOURCE"]
+
+
+def measure(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, window: src.Window) -> Measured:
+    m = Measured(None, {"window": window.to_dict()})
+    tracked = ctx.topics()
+    missing = [n for n in ctx.plan.topics if n not in tracked]
+    if missing:
+        m.note(
+            f"워크스페이스에 없는 토픽: {', '.join(missing)}.",
+            f"Topics not in the workspace: {', '.join(missing)}.",
+        )
+    store = ctx.store()
+    if store is None:
+        m.note(
+            "리스닝 데이터가 없습니다. 게시물을 가져오고 분석(enrich)해 주세요.",
+            "No listening data: import and enrich posts first.",
+        )
+        return m
+    if not tracked or (target.topic is not None and target.topic not in tracked):
+        return m
+    platforms = ctx.platforms(target.channel) if target.channel else ()
+    key = ("listening", window, platforms)
+    if key not in ctx.memo:
+        ctx.memo[key] = src.listening_facts(store, list(tracked.values()), window, platforms)
+    facts: src.ListeningFacts = ctx.memo[key]
+    plan_topics = list(tracked)
+    m.value, detail = src.listening_value(kpi.id, facts, target.topic, plan_topics)
+    m.detail.update(detail)
+    m.has_data = facts.all_posts > 0
+    names = [target.topic] if target.topic else plan_topics
+    for n in names:
+        for day, c in zip(facts.days, facts.daily[n], strict=True):
+            if c:
+                d = date.fromisoformat(day)
+                m.series[d] = m.series.get(d, 0) + c
+    where = f" ({', '.join(platforms)})" if platforms else ""
+    m.note(
+        f"토픽 {', '.join(names)}{where}: 기간 중 게시물 {facts.all_posts:,}개 중 언급 "
+        f"{detail['mentions']:,}건.",
+        f"Topics {', '.join(names)}{where}: {detail['mentions']:,} mentions among "
+        f"{facts.all_posts:,} posts in the window.",
+    )
+    if facts.zone and facts.zone != window.zone:
+        m.note(
+            f"리스닝 일자는 워크스페이스 시간대({facts.zone}) 기준입니다.",
+            f"Listening days are in the workspace's zone ({facts.zone}).",
+        )
+    return m
+
+
+def last_day(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, before: date) -> date | None:
+    store = ctx.store()
+    if store is None:
+        return None
+    extent = data_extent(store, Scope())
+    if extent is None or extent[0] > before:
+        return None
+    return min(extent[1], before)
+
+
+SOURCE = register(
+    KpiSource(
+        "listening",
+        ("mentions", "share_of_voice", "net_sentiment"),
+        measure,
+        last_day,
+        help="the workspace's enriched posts matched by the plan's topics",
+    )
+)

@@ -1,0 +1,89 @@
+"""KPIs from imported per-post figures of the brand's own channels (``socialops metrics
+import``): sums, rates and costs over the posts published in the window."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from socialops.measure import sources as src
+from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
+from socialops.measure.kpis import Kpi
+from socialops.plan.model import KpiTarget
+
+__all__ = ["SOURCE"]
+
+_SPEND = ("cpc", "cost_per_engagement")
+
+
+def _channels(ctx: MeasureContext, target: KpiTarget) -> list[str]:
+    return [target.channel] if target.channel else ctx.plan.channel_keys()
+
+
+def measure(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, window: src.Window) -> Measured:
+    channels = _channels(ctx, target)
+    rows = src.posts_in(ctx.ws, channels, window)
+    m = Measured(None, {"window": window.to_dict(), "channels": channels})
+    spend = ctx.spend(target, window, m) if kpi.id in _SPEND else None
+    m.value, detail = src.post_value(kpi.id, rows, spend)
+    m.detail.update(detail)
+    m.has_data = bool(rows)
+    if kpi.cumulative:
+        for r in rows:
+            amount = 1.0 if kpi.id == "posts" else r[kpi.id]
+            if amount is not None:
+                m.series[r["period_day"]] = m.series.get(r["period_day"], 0) + amount
+    if not rows:
+        m.note(
+            f"기간 중 {', '.join(channels)} 게시물 성과 데이터가 없습니다 "
+            "(`socialops metrics import`).",
+            f"No post metrics of {', '.join(channels)} in the window (`socialops metrics import`).",
+        )
+        return m
+    month = detail["month_dated"]
+    m.note(
+        f"{', '.join(channels)} 게시물 {len(rows):,}개"
+        + (f"(그중 {month:,}개는 월 단위 날짜: 달이 기간과 겹치면 포함)" if month else "")
+        + ".",
+        f"{len(rows):,} posts of {', '.join(channels)}"
+        + (f" ({month:,} dated by month only, counted when the month overlaps)" if month else "")
+        + ".",
+    )
+    return m
+
+
+def last_day(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, before: date) -> date | None:
+    wide = src.Window(date(1990, 1, 1), before, ctx.plan.timezone)
+    rows = src.posts_in(ctx.ws, _channels(ctx, target), wide)
+    days = [
+        r["period_day"]
+        if r["date_precision"] != "month"
+        else min(src.month_last_day(r["local_month"]), before)
+        for r in rows
+    ]
+    return max(days, default=None)
+
+
+SOURCE = register(
+    KpiSource(
+        "post_metrics",
+        (
+            "reach",
+            "impressions",
+            "engagements",
+            "engagement_rate",
+            "engagement_rate_impressions",
+            "conversation_rate",
+            "amplification_rate",
+            "applause_rate",
+            "virality_rate",
+            "posts",
+            "clicks",
+            "ctr",
+            "cpc",
+            "cost_per_engagement",
+        ),
+        measure,
+        last_day,
+        help="imported per-post figures of the brand's own channels",
+    )
+)
