@@ -16,6 +16,7 @@ import typer
 
 from socialops import settings
 from socialops.cli import common
+from socialops.plan.formats import format_names
 
 __all__ = ["register"]
 
@@ -325,7 +326,7 @@ def recommend_cmd(
 @plan_app.command("export")
 def export_cmd(
     plan_id: str = typer.Argument(..., help="Plan id."),
-    fmt: str = typer.Option(..., "--format", "-f", help="html | pdf | ics | xlsx | json"),
+    fmt: str = typer.Option(..., "--format", "-f", help=" | ".join(format_names())),
     out: Path = typer.Option(..., "--out", "-o", help="The file to write."),
     lang: str = typer.Option(None, "--lang", help="ko or en (default: SOCIALOPS_LANG)."),
     today: str = typer.Option(None, "--today", help="Measure as of this day (default: today)."),

@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from socialops.errors import TopicError
+from socialops.measure.kpis import LIBRARY
+from socialops.measure.metrics import import_metrics
 from socialops.plan.model import BudgetLine, CalendarItem, ChannelChoice, KpiTarget, Plan
+from socialops.plan.service import create_from_template, fill_baselines
 from socialops.plan.store import PlanStore
 from socialops.plan.workflow import transition
 from socialops.store.workspace import Workspace
@@ -33,8 +36,6 @@ FACEBOOK_FILE = "facebook_metrics/dataset_Facebook.csv"
 
 def add_demo_plans(ws: Workspace, data_dir: Path) -> list[dict[str, Any]]:
     """Add the example plans that the workspace's data supports; one line of outcome each."""
-    from socialops.measure.metrics import import_metrics
-
     out: list[dict[str, Any]] = []
     fb = data_dir / FACEBOOK_FILE
     if fb.exists():
@@ -51,14 +52,13 @@ def add_demo_plans(ws: Workspace, data_dir: Path) -> list[dict[str, Any]]:
 
 
 def _topics_exist(ws: Workspace, names: list[str]) -> None:
+    # imported here: socialops.listen loads the query engine (about 2 s), which only this needs
     from socialops.listen.topics import resolve_topics
 
     resolve_topics(ws, names)
 
 
 def _create(ws: Workspace, template: str, **kw: Any) -> Plan:
-    from socialops.plan.service import create_from_template
-
     return create_from_template(ws, template, actor=DEMO_ACTOR, **kw)
 
 
@@ -94,8 +94,6 @@ def _film_plan(ws: Workspace, existing: set[str], _: bool) -> dict[str, Any]:
 
 
 def _facebook_plan(ws: Workspace, existing: set[str], has_metrics: bool) -> dict[str, Any]:
-    from socialops.plan.service import fill_baselines
-
     name = "화장품 브랜드 페이스북 하반기 운영 (예시)"
     if name in existing:
         return {"exists": name}
@@ -155,8 +153,6 @@ def _facebook_plan(ws: Workspace, existing: set[str], has_metrics: bool) -> dict
 
 
 def _round(kpi: str, value: float) -> float:
-    from socialops.measure.kpis import LIBRARY
-
     return float(round(value)) if LIBRARY[kpi].cumulative else round(value, 2)
 
 

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, VAlign, WrapMode, XPos, YPos
 
@@ -599,8 +600,6 @@ def _quiet(name: str) -> Iterator[None]:
 @cache
 def _glyphs(path: str) -> frozenset[int]:
     """Code points the font at ``path`` has a glyph for."""
-    from fontTools.ttLib import TTFont
-
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
 

@@ -44,6 +44,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from socialops.errors import SocialopsError
+from socialops.measure.metrics import channel_performance
 from socialops.plan.channels import AGE_BANDS, Channel, channel_for_platform, load_channels
 from socialops.plan.labels import label
 from socialops.plan.model import AGE_BAND, Plan
@@ -431,7 +433,8 @@ def workspace_signals(
 def _listening_signals(
     ws: Workspace, plan: Plan, chans: dict[str, Channel], signals: WorkspaceSignals
 ) -> None:
-    from socialops.errors import SocialopsError
+    # imported here: socialops.listen loads the query engine (about 2 s), needed only when the
+    # plan names topics
     from socialops.listen.topics import get_topic
 
     if not plan.topics:
@@ -460,7 +463,7 @@ def _listening_signals(
             )
         )
         return
-    from socialops.listen.scope import Scope, topic_posts
+    from socialops.listen.scope import Scope, topic_posts  # (see above: start-up time)
     from socialops.store.analytics import fetch_arrow, open_store
 
     try:
@@ -494,10 +497,6 @@ def _listening_signals(
 def _performance_signals(
     ws: Workspace, chans: dict[str, Channel], signals: WorkspaceSignals
 ) -> None:
-    try:
-        from socialops.measure.metrics import channel_performance
-    except ImportError:  # the measure module is optional in a trimmed install
-        return
     rows = channel_performance(ws)
     for channel, row in rows.items():
         key = channel_for_platform(channel, chans)

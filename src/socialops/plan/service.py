@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, is_dataclass
 from datetime import date
 from typing import Any
 
+from socialops.plan.actuals import baseline, plan_vs_actual
+from socialops.plan.calendar import calendar_warnings
+from socialops.plan.channels import load_channels
 from socialops.plan.messages import PlanError
 from socialops.plan.model import Plan
+from socialops.plan.recommend import recommend, workspace_signals
 from socialops.plan.store import PlanStore
+from socialops.plan.templates import build_from_template
 from socialops.plan.workflow import check_edit
 from socialops.store.workspace import Workspace
 
@@ -47,8 +53,6 @@ def create_from_template(
 
     ``notes``, when given, receives ``{"ko", "en"}`` notes on what the template adapted to the
     period, budget and topics (e.g. listening KPIs left out for want of a topic)."""
-    from socialops.plan.templates import build_from_template
-
     if end < start:  # checked first so the message is about the dates, not the calendar
         raise PlanError("plan.dates_order", start=start, end=end)
     if topics:
@@ -71,8 +75,6 @@ def create_from_template(
 def fill_baselines(ws: Workspace, plan: Plan) -> int:
     """Give every KPI target without a baseline the workspace's history for it (the same
     KPI over the window before the plan), when there is any; returns how many were filled."""
-    from socialops.plan.actuals import baseline
-
     filled = 0
     for target in plan.kpis:
         if target.baseline is not None:
@@ -85,6 +87,7 @@ def fill_baselines(ws: Workspace, plan: Plan) -> int:
 
 
 def _check_topics(ws: Workspace, topics: list[str]) -> None:
+    # imported here: socialops.listen loads the query engine (about 2 s), which only this needs
     from socialops.listen.topics import resolve_topics
 
     resolve_topics(ws, topics)  # TopicError names an unknown topic
@@ -111,11 +114,6 @@ def update_plan(
 def plan_summary(ws: Workspace, plan: Plan, *, today: date | None = None) -> dict[str, Any]:
     """The plan as JSON with its plan vs actual, calendar warnings and the channel-mix
     recommendation for its objectives, segments, budget and the workspace's data."""
-    from socialops.plan.actuals import plan_vs_actual
-    from socialops.plan.calendar import calendar_warnings
-    from socialops.plan.channels import load_channels
-    from socialops.plan.recommend import recommend, workspace_signals
-
     channels = load_channels(ws)
     out = plan.to_dict()
     out["actuals"] = plan_vs_actual(ws, plan, today=today).to_dict()
@@ -126,8 +124,6 @@ def plan_summary(ws: Workspace, plan: Plan, *, today: date | None = None) -> dic
 
 
 def _plain(obj: Any) -> Any:
-    from dataclasses import asdict, is_dataclass
-
     if is_dataclass(obj) and not isinstance(obj, type):
         d = asdict(obj)
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in d.items()}

@@ -12,6 +12,8 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from socialops.measure.kpis import LIBRARY, check_measurable
+from socialops.plan.channels import load_channels
 from socialops.plan.messages import PlanError
 from socialops.plan.model import Plan, StateEvent, validate_plan
 from socialops.store.workspace import Workspace
@@ -118,9 +120,6 @@ class PlanStore:
     # -- internals ---------------------------------------------------------------------------
 
     def _validate(self, plan: Plan) -> None:
-        from socialops.measure.kpis import LIBRARY, check_measurable
-        from socialops.plan.channels import load_channels
-
         channels = load_channels(self.ws)
         validate_plan(plan, known_channels=set(channels), known_kpis=set(LIBRARY))
         for target in plan.kpis:

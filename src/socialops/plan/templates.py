@@ -39,9 +39,11 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.rrule import rrulestr
 
+from socialops.measure.kpis import LIBRARY, check_measurable
 from socialops.plan.channels import Channel, load_channels
 from socialops.plan.messages import PlanError
 from socialops.plan.model import CHANNEL_ROLES, OBJECTIVES, Plan, validate_plan
+from socialops.plan.recommend import recommend
 
 if TYPE_CHECKING:
     from socialops.store.workspace import Workspace
@@ -268,10 +270,6 @@ def _calendar(t: dict[str, Any], start: date, end: date) -> tuple[list[dict[str,
 
 
 def _library() -> Mapping[str, Any] | None:
-    try:
-        from socialops.measure.kpis import LIBRARY
-    except ImportError:  # pragma: no cover - the measure package is part of socialops
-        return None
     return LIBRARY
 
 
@@ -356,10 +354,6 @@ def _kpis(
 
 def _measurable(plan: Plan, channels: Mapping[str, Channel], notes: list[dict[str, str]]) -> None:
     """Leave out the KPI targets the plan gives no way to measure (e.g. CPA without budget)."""
-    try:
-        from socialops.measure.kpis import check_measurable
-    except ImportError:  # pragma: no cover
-        return
     kept = []
     for target in plan.kpis:
         try:
@@ -393,8 +387,6 @@ def build_from_template(
     topics: Sequence[str] | None = None,
 ) -> tuple[Plan, list[dict[str, str]]]:
     """The unsaved plan (``plan_id`` empty) and notes ``{"ko", "en"}`` on what was adapted."""
-    from socialops.plan.recommend import recommend
-
     t = get_template(name)
     if end < start:
         raise PlanError("plan.dates_order", start=start, end=end)
