@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from socialops.web import api
+from socialops.web.actions import data as data_actions
 from socialops.web.auth import COOKIE
 
 WS = "/api/v1/workspaces/main"
@@ -606,7 +606,7 @@ def test_imports_upload_and_quarantine(web: Any, shared_file: Any) -> None:
 def test_upload_errors(web: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     body = generic_csv([["big-1", "hello there", "2015-02-20 10:00:00 -0800", "me"]])
     files = {"file": ("big.csv", body, "text/csv")}
-    monkeypatch.setattr(api, "UPLOAD_LIMIT", len(body) - 1)
+    monkeypatch.setattr(data_actions, "UPLOAD_LIMIT", len(body) - 1)
     msg = error_of(web.call("owner", "POST", f"{WS}/imports", files=files), 413, "too_large")
     assert "MB" in msg
     assert (

@@ -20,6 +20,7 @@ from socialops.listen.query import parse
 from socialops.store.workspace import Workspace
 from socialops.web import pages
 from socialops.web.accounts import Accounts
+from socialops.web.actions import data as data_actions
 from socialops.web.app import create_app
 from workspace_copy import copy_workspace
 
@@ -400,7 +401,7 @@ def test_malformed_upload_changes_nothing(
         assert "파일을 가져오지 못했습니다" in r.text or "열 매핑" in r.text
     r = owner.post("/w/main/data/upload", data={"preset": "generic", "csrf": token})
     assert r.status_code == 400 and "올릴 파일을 선택해 주세요" in r.text
-    monkeypatch.setattr(pages, "UPLOAD_LIMIT", 1000)
+    monkeypatch.setattr(data_actions, "UPLOAD_LIMIT", 1000)
     r = owner.post(
         "/w/main/data/upload",
         data={"preset": "generic", "csrf": token},

@@ -28,7 +28,16 @@ from socialops.errors import AccountError, PasswordError
 from socialops.store.private import private_db, private_dir
 from socialops.web.permissions import ROLES
 
-__all__ = ["MAIN", "Accounts", "Invitation", "InvitationError", "Member", "Session", "User"]
+__all__ = [
+    "MAIN",
+    "Accounts",
+    "Invitation",
+    "InvitationError",
+    "LastOwnerError",
+    "Member",
+    "Session",
+    "User",
+]
 
 MAIN = "main"
 DB_FILE = "accounts.db"
@@ -194,6 +203,10 @@ class Invitation:
             "expires_at": self.expires_at,
             "state": self.state,
         }
+
+
+class LastOwnerError(AccountError):
+    """A change that would leave a workspace without an owner."""
 
 
 class InvitationError(AccountError):
@@ -489,7 +502,7 @@ class Accounts:
         ]
         if owners == [user_id]:
             con.execute("ROLLBACK")
-            raise AccountError(
+            raise LastOwnerError(
                 "A workspace keeps at least one owner: make someone else owner first."
             )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,13 +36,15 @@ from socialops.errors import (
     WorkspaceError,
     disk_full_error,
 )
+from socialops.web import api, invite_pages, pages, plan_api, plan_pages
 from socialops.web.accounts import Accounts
 from socialops.web.auth import WebError, lang_of, principal
 from socialops.web.i18n import t
 from socialops.web.permissions import allowed
 from socialops.web.redact import add_root
+from socialops.web.render import mount_static
 from socialops.web.responses import error_response
-from socialops.web.services import Services
+from socialops.web.services import Services, recover_workspaces
 
 __all__ = ["create_app"]
 
@@ -139,8 +143,6 @@ class BodyGate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        from starlette.concurrency import run_in_threadpool
-
         path = str(scope.get("path", ""))
         request = Request(scope)
         if scope["method"] not in UNSAFE or ANONYMOUS.match(path):
@@ -195,7 +197,6 @@ class BodyGate:
     @staticmethod
     async def _refuse(request: Request, scope: Scope, send: Send, refusal: WebError) -> None:
         """Answer ``refusal`` and close the connection (its body is left unread)."""
-        from starlette.concurrency import run_in_threadpool
 
         def make() -> Response:
             lang = lang_of(request)
@@ -235,10 +236,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Warm the caches in the background on start; on stop, let the warm-up finish its step
     (a thread killed inside the native query engine at exit aborts the process) and close the
     stores."""
-    import threading
-
-    from starlette.concurrency import run_in_threadpool
-
     services = app.state.services
     warm = None
     if settings.get("web_warm") not in ("0", "false", "no"):
@@ -253,14 +250,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(home: Path | None = None) -> FastAPI:
     """The application for the socialops home folder ``home`` (default: setting ``workspace``)."""
-    from socialops.web import api, invite_pages, pages, plan_api, plan_pages
-
     root = settings.workspace_dir(home)
     accounts = Accounts(root)
     add_root(root)  # paths under it are the server's: messages name the file only
     # what a crashed server left: its uploads, and imports still marked running
-    from socialops.web.services import recover_workspaces
-
     recover_workspaces(accounts)
     app = FastAPI(
         title="socialops",
@@ -335,7 +328,7 @@ def create_app(home: Path | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(plan_pages.router)
     app.include_router(invite_pages.router)
-    pages.mount_static(app)
+    mount_static(app)
 
     return app
 

@@ -24,21 +24,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from socialops import settings
 from socialops.errors import AccountError, PasswordError
 from socialops.web.accounts import Invitation, InvitationError
-from socialops.web.api import audit_acceptance, invitation_status
+from socialops.web.actions import members as actions
+from socialops.web.actions.base import actor_of
 from socialops.web.auth import COOKIE, WebError, check_csrf, lang_of, principal
 from socialops.web.auth import accounts_of as _accounts
 from socialops.web.auth import client_ip as _ip
 from socialops.web.i18n import t
-from socialops.web.pages import LOGIN_CSRF, _secure, render
+from socialops.web.pages.common import LOGIN_CSRF
+from socialops.web.render import render, secure_cookies
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 Token = Annotated[str, PathParam(min_length=1, max_length=200)]
-
-
-def _refusal(exc: InvitationError) -> WebError:
-    return WebError(invitation_status(exc.code), f"invitation_{exc.code}", **exc.params)
 
 
 def _usable(request: Request, token: str) -> Invitation:
@@ -76,7 +74,7 @@ def _invite_page(
     )
     if login_csrf:  # the sign-up form's CSRF token: a double-submit cookie, as the sign-in's
         resp.set_cookie(
-            LOGIN_CSRF, login_csrf, httponly=True, samesite="strict", secure=_secure(request)
+            LOGIN_CSRF, login_csrf, httponly=True, samesite="strict", secure=secure_cookies(request)
         )
     return resp
 
@@ -95,11 +93,7 @@ def accept(
     if p is None:
         raise WebError(401, "unauthenticated")
     check_csrf(request, p, csrf or None)
-    try:
-        inv = _accounts(request).accept_invitation(token, p.user.id)
-    except InvitationError as exc:
-        raise _refusal(exc) from None
-    audit_acceptance(request, p.user, inv)
+    inv = actions.accept_invitation(actor_of(request, p), token)
     return RedirectResponse(f"/w/{inv.workspace}?ok=invitation_accepted", status_code=303)
 
 
@@ -121,10 +115,12 @@ def register(
     if principal(request) is not None:  # signed in: accept as that user instead
         return RedirectResponse(f"/invite/{token}", status_code=303)
     try:
-        user, inv = accounts.accept_invitation_as_new_user(token, password, name=name, lang=lang)
+        user, inv = actions.join_as_new_user(
+            accounts, token, password, name=name, lang=lang, ip=_ip(request)
+        )
     except InvitationError as exc:
         if exc.code != "exists":
-            raise _refusal(exc) from None
+            raise actions.invitation_refusal(exc) from None
         inv = _usable(request, token)
         msg = t("error.invitation_exists", lang, **exc.params)
         return _invite_page(request, token, inv, 409, error=msg, name=name)
@@ -136,8 +132,6 @@ def register(
         msg = t("error.bad_request", lang, detail=exc.message)
         return _invite_page(request, token, inv, 400, error=msg, name=name)
     ip = _ip(request)
-    accounts.audit("user.create", user=user, detail={"via": "invitation"}, ip=ip)
-    audit_acceptance(request, user, inv)
     hours = float(settings.get("session_hours"))
     session, _ = accounts.start_session(user.id, hours)
     accounts.audit("auth.sign_in", user=user, detail={"via": "invitation"}, ip=ip)
@@ -147,7 +141,7 @@ def register(
         session,
         httponly=True,
         samesite="lax",
-        secure=_secure(request),
+        secure=secure_cookies(request),
         max_age=int(hours * 3600),
     )
     done.delete_cookie(LOGIN_CSRF)

@@ -1,0 +1,23 @@
+"""The REST API, ``/api/v1``: everything the pages do, for scripts. Authenticate with a personal
+token (``Authorization: Bearer sot_…``, from ``socialops token create EMAIL`` or
+``POST /api/v1/me/tokens``) or the page session (changes then need ``X-CSRF-Token``). Errors have
+one shape: ``{"error": {"status", "code", "message"}}``. Lists are paginated with ``page`` and
+``per_page`` and answer ``{total, page, per_page, pages, items}``. Every endpoint names the
+action it needs (socialops.web.permissions); every change is a function of
+:mod:`socialops.web.actions`, which the pages call too.
+
+One module per domain: :mod:`.me`, :mod:`.workspaces`, :mod:`.topics`, :mod:`.listening`
+(analyses and posts), :mod:`.data`, :mod:`.members` (members, invitations, audit);
+:mod:`.common` holds the models and types."""
+
+from __future__ import annotations
+
+# the modules add their routes to ``router`` as they are imported, in this order (the order of
+# the OpenAPI description)
+# isort: off
+from socialops.web.api import me, workspaces, topics, listening, data, members  # noqa: F401
+
+# isort: on
+from socialops.web.api.common import ERRORS, Done, Slug, router
+
+__all__ = ["ERRORS", "Done", "Slug", "router"]

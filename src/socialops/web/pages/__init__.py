@@ -1,0 +1,38 @@
+"""The pages of the web workspace (server-rendered Jinja2 through :mod:`socialops.web.render`),
+one module per domain, each a thin route over :mod:`socialops.web.actions`:
+
+- :mod:`.sign_in`: sign-in, sign-out, the start page, the language switch, the switcher;
+- :mod:`.dashboard`, :mod:`.topics` (the list and a topic's page), :mod:`.posts`;
+- :mod:`.data` (imports, quarantine, upload), :mod:`.reports`;
+- :mod:`.members` (members, invitations, audit log), :mod:`.settings`, :mod:`.account`;
+- :mod:`.common`: access checks, the workspace page frame, paging.
+
+Each page names the action it needs (socialops.web.permissions); a page read without a session
+goes to the sign-in page. Every form is a POST carrying the session's CSRF token (field
+``csrf``); every change is an action, which writes the audit entry. After a change the browser
+is sent back to the page (post/redirect/get) with ``?ok=KEY``, one of
+:data:`~socialops.web.pages.common.NOTICES`; an error re-renders the page with the message and
+the form as typed."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from socialops.web.pages import (
+    account,
+    dashboard,
+    data,
+    members,
+    posts,
+    reports,
+    settings,
+    sign_in,
+    topics,
+)
+from socialops.web.pages.common import LOGIN_CSRF
+
+__all__ = ["LOGIN_CSRF", "router"]
+
+router = APIRouter(include_in_schema=False)
+for _module in (sign_in, dashboard, topics, posts, data, members, reports, account, settings):
+    router.include_router(_module.router)

@@ -1,0 +1,255 @@
+"""Tracked topics: the list with its add, edit and remove forms (``/w/{ws}/topics``), and a
+topic's page (``/w/{ws}/topics/{name}``: spikes, association and sentiment words, themes,
+influencers and the most engaging posts)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from socialops.errors import SocialopsError, TopicError
+from socialops.listen import charts
+from socialops.listen.topics import get_topic, list_topics
+from socialops.web.actions import topics as actions
+from socialops.web.auth import Access, WebError, lang_of, services_of
+from socialops.web.i18n import t
+from socialops.web.pages.common import (
+    Slug,
+    back,
+    error_of,
+    form_actor,
+    svg,
+    to_login,
+    view_access,
+    workspace_page,
+)
+from socialops.web.pages.dashboard import scope_form, spike_marks
+from socialops.web.services import PostQuery, scope_of
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+TOPIC_KINDS = ("brand", "competitor", "product", "campaign")
+
+
+def _for_topic(result: dict[str, Any], name: str) -> dict[str, Any] | None:
+    for r in result.get("results") or []:
+        if isinstance(r, dict) and r.get("topic") == name:
+            return r
+    return None
+
+
+def _words_chart(words: list[dict[str, Any]], title: str, color: str) -> Markup | None:
+    bars = [(str(w["word"]), float(w["g2"])) for w in words[:15] if w.get("g2") is not None]
+    return svg(charts.hbar_chart(bars, title=title, color=color, value_label="G²"))
+
+
+@router.get("/w/{ws}/topics/{name:path}", response_class=HTMLResponse)
+def topic_page(
+    request: Request,
+    ws: Slug,
+    name: str,
+    date_from: Annotated[str, Query(alias="from", max_length=20)] = "",
+    date_to: Annotated[str, Query(alias="to", max_length=20)] = "",
+    every: Annotated[str, Query(max_length=8)] = "day",
+) -> Response:
+    access = view_access(request, ws, "view")
+    if access is None:
+        return to_login()
+    lang = lang_of(request)
+    svc = services_of(request)
+    try:
+        topic = get_topic(svc.workspace(ws), name)
+    except TopicError:
+        raise WebError(404, "not_found") from None
+    form = scope_form(date_from, date_to, every)
+    try:
+        scope = scope_of(form["from"] or None, form["to"] or None, form["every"])
+    except SocialopsError as exc:
+        return workspace_page(
+            request,
+            access,
+            "topic.html",
+            "topics",
+            status=400,
+            topic=topic,
+            form=form,
+            error=t("error.bad_request", lang, detail=exc.message),
+            sections={},
+        )
+    sections: dict[str, Any] = {}
+
+    def section(key: str, make: Callable[[], Any]) -> None:
+        try:
+            sections[key] = {"data": make(), "error": None}
+        except SocialopsError as exc:
+            sections[key] = {"data": None, "error": t("common.failed", lang, detail=exc.message)}
+
+    def assoc() -> dict[str, Any] | None:
+        item = _for_topic(svc.analysis(ws, "assoc", None, scope), topic.name)
+        if item is None:
+            return None
+        return {
+            **item,
+            "chart": _words_chart(
+                item.get("words") or [], t("topic.assoc", lang), charts.PALETTE[0]
+            ),
+            "chart_pos": _words_chart(
+                item.get("positive") or [],
+                t("topic.positive_words", lang),
+                charts.SENTIMENT_COLORS["positive"],
+            ),
+            "chart_neg": _words_chart(
+                item.get("negative") or [],
+                t("topic.negative_words", lang),
+                charts.SENTIMENT_COLORS["negative"],
+            ),
+        }
+
+    def spikes() -> dict[str, Any]:
+        vol = svc.analysis(ws, "volume", None, scope)
+        res = svc.analysis(ws, "spikes", None, scope)
+        mine = [s for s in res.get("results") or [] if s.get("topic") == topic.name]
+        real = [s for s in mine if s.get("kind") != "coverage"]
+        periods = [str(p) for p in vol.get("periods") or []]
+        item = _for_topic(vol, topic.name)
+        series = [(topic.name, item["series"])] if item else []
+        marks = spike_marks(real, [topic.name], periods, lambda k, **p: t(k, lang, **p))
+        line = charts.line_chart(periods, series, title=t("topic.volume", lang), markers=marks)
+        return {
+            "real": real,
+            "coverage": [s for s in mine if s.get("kind") == "coverage"],
+            "chart": svg(line),
+            "total": item["total"] if item else 0,
+            "scope": vol.get("scope") or {},
+        }
+
+    def top_posts() -> dict[str, Any]:
+        return svc.posts(
+            ws,
+            PostQuery(
+                topic.query,
+                date_from=form["from"] or None,
+                date_to=form["to"] or None,
+                sort="engagement",
+                per_page=10,
+            ),
+        )
+
+    def build() -> dict[str, Any]:
+        section("spikes", spikes)
+        section("assoc", assoc)
+        section("themes", lambda: _for_topic(svc.analysis(ws, "themes", None, scope), topic.name))
+        section(
+            "influencers",
+            lambda: _for_topic(svc.analysis(ws, "influencers", None, scope), topic.name),
+        )
+        section("top_posts", top_posts)
+        return sections
+
+    # the sections are built once per data version, topic, range and language
+    key = ["page-topic", ws, svc.version(ws), topic.name, topic.query, form, lang]
+    sections = svc.cached(key, build)
+    return workspace_page(
+        request,
+        access,
+        "topic.html",
+        "topics",
+        topic=topic,
+        form=form,
+        error=None,
+        sections=sections,
+    )
+
+
+def _topics_page(request: Request, access: Access, status: int = 200, **ctx: Any) -> Response:
+    ctx.setdefault("error", None)
+    ctx.setdefault("form", {"name": "", "query": "", "kind": "brand"})
+    ctx.setdefault("edit_error", None)
+    topics = list_topics(services_of(request).workspace(access.workspace))
+    return workspace_page(
+        request,
+        access,
+        "topics.html",
+        "topics",
+        status=status,
+        topics=topics,
+        kinds=TOPIC_KINDS,
+        **ctx,
+    )
+
+
+@router.get("/w/{ws}/topics", response_class=HTMLResponse)
+def topics_page(request: Request, ws: Slug) -> Response:
+    access = view_access(request, ws, "view")
+    if access is None:
+        return to_login()
+    return _topics_page(request, access)
+
+
+@router.post("/w/{ws}/topics", response_class=HTMLResponse)
+def add_topic(
+    request: Request,
+    ws: Slug,
+    name: Annotated[str, Form(max_length=100)] = "",
+    query: Annotated[str, Form(max_length=1000)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "brand",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    actor = form_actor(request, csrf)
+    access = actor.access(ws, "topics.edit")
+    try:
+        actions.add_topic(actor, ws, name, query, kind)
+    except SocialopsError as exc:
+        err = error_of(exc, query, lang_of(request), "topics.failed")
+        form = {"name": name, "query": query, "kind": kind}
+        return _topics_page(request, access, 400, error=err, form=form)
+    return back(ws, "topics", "topic_added")
+
+
+@router.post("/w/{ws}/topics/edit", response_class=HTMLResponse)
+def edit_topic(
+    request: Request,
+    ws: Slug,
+    name: Annotated[str, Form(max_length=100)] = "",
+    new_name: Annotated[str, Form(max_length=100)] = "",
+    query: Annotated[str, Form(max_length=1000)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    actor = form_actor(request, csrf)
+    access = actor.access(ws, "topics.edit")
+    try:
+        actions.edit_topic(
+            actor,
+            ws,
+            name,
+            query=query if query.strip() else None,
+            kind=kind or None,
+            new_name=new_name if new_name.strip() else None,
+        )
+    except SocialopsError as exc:
+        err = error_of(exc, query, lang_of(request), "topics.failed")
+        return _topics_page(request, access, 400, edit_error={**err, "name": name, "query": query})
+    return back(ws, "topics", "topic_edited")
+
+
+@router.post("/w/{ws}/topics/remove", response_class=HTMLResponse)
+def remove_topic(
+    request: Request,
+    ws: Slug,
+    name: Annotated[str, Form(max_length=100)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    actor = form_actor(request, csrf)
+    access = actor.access(ws, "topics.edit")
+    try:
+        actions.remove_topic(actor, ws, name)
+    except TopicError as exc:
+        err = {"message": t("topics.failed", lang_of(request), detail=exc.message)}
+        return _topics_page(request, access, 404, error=err)
+    return back(ws, "topics", "topic_removed")
