@@ -12,7 +12,8 @@ from socialops.errors import QueryError, SettingsError
 from socialops.listen.scope import parse_day
 from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts
-from socialops.web.services import PostQuery, Services
+from socialops.web.explorer import PostQuery
+from socialops.web.services import Services
 from workspace_copy import copy_workspace
 
 

@@ -44,7 +44,8 @@ from socialops.web.permissions import allowed
 from socialops.web.redact import add_root
 from socialops.web.render import mount_static
 from socialops.web.responses import error_response
-from socialops.web.services import Services, recover_workspaces
+from socialops.web.services import Services
+from socialops.web.uploads import recover_workspaces
 
 __all__ = ["create_app"]
 

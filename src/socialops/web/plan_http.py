@@ -28,7 +28,7 @@ from socialops.plan.recommend import recommend, workspace_signals
 from socialops.store.workspace import Workspace
 from socialops.web.auth import WebError, lang_of
 from socialops.web.responses import error_response
-from socialops.web.services import save_upload
+from socialops.web.uploads import save_upload
 
 __all__ = [
     "EXPORT_TYPES",

@@ -25,7 +25,7 @@ _roots: set[str] = set()
 _lock = threading.Lock()
 _pattern: re.Pattern[str] | None = None
 _STOP = "\\s'\"`<>"  # what ends a path in a sentence
-_UPLOAD_PREFIX = re.compile(r"^\d+-[0-9a-f]{8}-")  # socialops.web.services.save_upload
+_UPLOAD_PREFIX = re.compile(r"^\d+-[0-9a-f]{8}-")  # socialops.web.uploads.save_upload
 
 
 def add_root(path: str | Path) -> None:

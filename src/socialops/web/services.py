@@ -1,6 +1,7 @@
 """What the pages and the API do with a workspace's data: one analytics store per workspace
 (DuckDB, opened once and shared under a lock), analysis results cached until the data or the
-topics change, the posts explorer, topics, imports and uploads.
+topics change, the posts explorer (:mod:`socialops.web.explorer`) and the overview. Uploads
+are :mod:`socialops.web.uploads` and :mod:`socialops.web.actions.data`.
 
 Post text, author names and file contents are untrusted: they are returned as data (JSON, or
 escaped by the templates) and never spliced into SQL — queries are parsed by
@@ -13,174 +14,46 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import re
-import shutil
 import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+import ibis
+import numpy as np
+import pyarrow.compute as pc
+
 from socialops.errors import DataError, SettingsError, SocialopsError, TopicError
-from socialops.listen.scope import Scope, parse_day
+from socialops.listen import query as q
+from socialops.listen.analyses import ANALYSES, check_matches, run_analysis
+from socialops.listen.scope import Scope, parse_day, resolve
+from socialops.listen.topics import list_topics, resolve_topics
 from socialops.store.analytics import AnalyticsStore, fetch_arrow, open_store
-from socialops.store.private import private_dir
 from socialops.store.texts import post_texts
 from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts
+from socialops.web.explorer import (
+    DETAIL_COLUMNS,
+    LIST_COLUMNS,
+    Explorer,
+    PostQuery,
+    jsonable,
+    oldest_first,
+    paged,
+)
+from socialops.web.uploads import upload_name
 
-__all__ = ["POST_SORTS", "PostQuery", "Services"]
+__all__ = ["WARM_ANALYSES", "Services", "scope_of"]
 
 T = TypeVar("T")
-POST_SORTS = ("newest", "oldest", "engagement")
-SENTIMENTS = ("positive", "neutral", "negative")
-MAX_PER_PAGE = 100
-LIST_COLUMNS = [
-    "platform",
-    "post_id",
-    "created_at",
-    "author_handle",
-    "text",
-    "lang",
-    "sentiment",
-    "likes",
-    "comments",
-    "shares",
-    "url",
-]
-DETAIL_COLUMNS = [
-    *LIST_COLUMNS,
-    "kind",
-    "author_id",
-    "views",
-    "author_followers",
-    "language",
-    "parent_id",
-    "reply_to_id",
-    "repost_of_id",
-    "source_file",
-    "source_row",
-    "import_id",
-    "text_norm",
-    "urls",
-    "mentions",
-    "hashtags",
-    "emojis",
-    "tokens",
-    "lemmas",
-    "sentiment_score",
-    "keywords",
-    "enriched_by",
-    "day",
-    "hour",
-]
-
-
-@dataclass(frozen=True)
-class PostQuery:
-    """A page of the posts explorer: a boolean query (topic syntax), filters, sort, page."""
-
-    q: str = ""
-    platform: str | None = None
-    lang: str | None = None
-    sentiment: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    sort: str = "newest"
-    page: int = 1
-    per_page: int = 20
-
-    def check(self) -> None:
-        if self.sort not in POST_SORTS:
-            raise SettingsError(f"sort {self.sort!r}: use one of {', '.join(POST_SORTS)}.")
-        if self.sentiment is not None and self.sentiment not in SENTIMENTS:
-            raise SettingsError(
-                f"sentiment {self.sentiment!r}: use one of {', '.join(SENTIMENTS)}."
-            )
-        if self.page < 1:
-            raise SettingsError("page starts at 1.")
-        if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise SettingsError(f"per_page must be 1 to {MAX_PER_PAGE}.")
-        if len(self.q) > 1000:
-            raise SettingsError("The query is too long: at most 1,000 characters.")
-
-
 WARM_ANALYSES = ("volume", "sov", "sentiment", "spikes", "assoc", "themes", "influencers")
 VERSION_TTL = 1.0  # seconds a data version is trusted before the files are looked at again
 EXPLORER_MAX_POSTS = 3_000_000  # above: explorer pages are queried from the store
-
-
-class _Explorer:
-    """The posts explorer's in-memory index of a workspace: every post's list columns (without
-    the text, which comes from the text index for the page shown) and ``match_text``, newest
-    first, with the other sort orders as positions. A query or filter is evaluated once over
-    the columns (Arrow compute, the same Kleene logic as the engines) and its positions cached;
-    any page is then a slice (about 220 bytes a post in memory)."""
-
-    def __init__(self, table: Any, orders: dict[str, Any]) -> None:
-        self.table = table
-        self.orders = orders
-
-    def select(self, pq: PostQuery, start: date | None, end: date | None) -> Any:
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        from socialops.listen import query as q
-
-        t = self.table
-        masks = []
-        if pq.q.strip():
-            masks.append(q.compile_arrow(q.parse(pq.q), t["match_text"]))
-        for col, value in (
-            ("platform", pq.platform),
-            ("lang", pq.lang),
-            ("sentiment", pq.sentiment),
-        ):
-            if value:
-                masks.append(pc.equal(t[col], value))
-        if start:
-            masks.append(pc.greater_equal(t["day"], pa.scalar(start, pa.date32())))
-        if end:
-            masks.append(pc.less_equal(t["day"], pa.scalar(end, pa.date32())))
-        order = self.orders[pq.sort]
-        if not masks:
-            return order
-        mask = masks[0]
-        for m in masks[1:]:
-            mask = pc.and_kleene(mask, m)
-        keep = pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
-        return order[np.asarray(keep)[order]]
-
-    def rows(self, positions: Any) -> list[dict[str, Any]]:
-        import pyarrow as pa
-
-        cols = [c for c in LIST_COLUMNS if c != "text"]
-        out: list[dict[str, Any]] = self.table.select(cols).take(pa.array(positions)).to_pylist()
-        return out
-
-
-def _oldest_first(tab: Any) -> Any:
-    """Positions of ``tab`` (newest first) oldest first: by time, then platform and post id;
-    posts without a time last, as newest first has them."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    n = tab.num_rows
-    ts = tab["created_at"]
-    dated = pc.is_valid(ts).to_numpy(zero_copy_only=False)
-    k = int(dated.sum())  # newest first: the dated posts come first (nulls last)
-    secs = pc.fill_null(ts.cast("int64"), 0).to_numpy()
-    pos = np.arange(n)
-    # within one instant the newest-first order is (platform, post id) ascending: keep it
-    dated_pos = pos[:k]
-    order = dated_pos[np.lexsort((dated_pos, secs[:k]))]
-    return np.concatenate([order, pos[k:]])
 
 
 class _Slot:
@@ -197,7 +70,7 @@ class Services:
         self._slots: dict[str, _Slot] = {}
         self._workspaces: dict[str, Workspace] = {}
         self._versions: dict[str, tuple[float, str]] = {}
-        self._explorers: dict[str, tuple[str, _Explorer | None]] = {}
+        self._explorers: dict[str, tuple[str, Explorer | None]] = {}
         self._explorer_locks: dict[str, threading.Lock] = {}
         self._guard = threading.RLock()
         self.stopping = threading.Event()  # set on shutdown: the warm-up stops between steps
@@ -228,11 +101,6 @@ class Services:
         """Build what the first visitors would otherwise wait for: each workspace's explorer
         index and text index, and the Korean analyser (query parsing). Errors are left to the
         requests that meet them."""
-        import contextlib
-
-        from socialops.errors import SocialopsError
-        from socialops.listen import query as q
-
         with contextlib.suppress(SocialopsError):
             q.parse("워밍업")
         with closing(self.accounts_connection()) as con:
@@ -250,8 +118,6 @@ class Services:
                 with contextlib.suppress(SocialopsError, OSError):
                     self.analysis(slug, name, None, scope_of(None, None, "day"))
             # each topic's most engaging posts (the topic page's list)
-            from socialops.listen.topics import list_topics
-
             for tp in list_topics(self.workspace(slug)):
                 if self.stopping.is_set():
                     return
@@ -259,8 +125,6 @@ class Services:
                     self.posts(slug, PostQuery(tp.query, sort="engagement", per_page=10))
 
     def accounts_connection(self) -> Any:
-        import sqlite3
-
         return sqlite3.connect(self.accounts.path, timeout=30)
 
     def close(self) -> None:
@@ -335,10 +199,6 @@ class Services:
         **options: Any,
     ) -> dict[str, Any]:
         """A listening analysis (cached until the data or topics change)."""
-        from socialops.listen.analyses import ANALYSES, check_matches, run_analysis
-        from socialops.listen.scope import resolve
-        from socialops.listen.topics import resolve_topics
-
         if name not in ANALYSES:
             raise SettingsError(f"Unknown analysis {name!r}: use one of {', '.join(ANALYSES)}.")
         key = ["analysis", slug, self.version(slug), name, topics, scope.to_dict(), options]
@@ -358,7 +218,7 @@ class Services:
         return self.cached(key, make)
 
     # -- posts explorer ----------------------------------------------------------------------------
-    def _explorer(self, slug: str) -> _Explorer | None:
+    def _explorer(self, slug: str) -> Explorer | None:
         """The workspace's explorer index (built once per data version; ``None`` above
         :data:`EXPLORER_MAX_POSTS` posts, where pages are queried from the store instead)."""
         version = self.version(slug)
@@ -372,11 +232,7 @@ class Services:
             self._explorers[slug] = (version, index)
             return index
 
-    def _build_explorer(self, slug: str) -> _Explorer | None:
-        import ibis
-        import numpy as np
-        import pyarrow.compute as pc
-
+    def _build_explorer(self, slug: str) -> Explorer | None:
         with self.store(slug) as store:
             try:
                 t = store.posts()
@@ -398,8 +254,8 @@ class Services:
         key_rank = np.empty(tab.num_rows, np.int64)
         key_rank[by_key.to_numpy()] = pos
         by_eng = np.lexsort((key_rank, -eng))  # ties by (platform, post id)
-        oldest = _oldest_first(tab)
-        return _Explorer(tab, {"newest": pos, "oldest": oldest, "engagement": by_eng})
+        oldest = oldest_first(tab)
+        return Explorer(tab, {"newest": pos, "oldest": oldest, "engagement": by_eng})
 
     def posts(self, slug: str, pq: PostQuery) -> dict[str, Any]:
         """A page of posts: ``{total, page, per_page, pages, items}``."""
@@ -419,16 +275,12 @@ class Services:
         texts = post_texts(self.workspace(slug), [(r["platform"], r["post_id"]) for r in rows])
         for r in rows:
             r["text"] = texts.get((r["platform"], r["post_id"]), "")
-        items = [_jsonable({c: r.get(c) for c in LIST_COLUMNS}) for r in rows]
+        items = [jsonable({c: r.get(c) for c in LIST_COLUMNS}) for r in rows]
         return paged(items, total, pq.page, pq.per_page)
 
     def _posts_from_store(
         self, slug: str, pq: PostQuery, start: date | None, end: date | None
     ) -> dict[str, Any]:
-        import ibis
-
-        from socialops.listen import query as q
-
         key = ["posts", slug, self.version(slug), pq.__dict__]
 
         def make() -> dict[str, Any]:
@@ -460,7 +312,7 @@ class Services:
                 page = f.order_by(order).select(LIST_COLUMNS)
                 page = page.limit(pq.per_page, offset=(pq.page - 1) * pq.per_page)
                 items = fetch_arrow(page).to_pylist()
-            return paged([_jsonable(r) for r in items], total, pq.page, pq.per_page)
+            return paged([jsonable(r) for r in items], total, pq.page, pq.per_page)
 
         return self.cached(key, make)
 
@@ -474,7 +326,7 @@ class Services:
             return None
         row = rows[0]  # the file's name, not where it lay on the server
         row["source_file"] = upload_name(Path(str(row.get("source_file") or "")).name)
-        return _jsonable(row)
+        return jsonable(row)
 
     def overview(self, slug: str) -> dict[str, Any]:
         """Counts of the workspace's posts (cached)."""
@@ -502,27 +354,6 @@ class Services:
         return self.cached(key, make)
 
 
-def paged(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
-    """The one shape of a page of a list: ``{total, page, per_page, pages, items}``."""
-    return {
-        "total": total,
-        "page": page,
-        "per_page": per_page,
-        "pages": max(1, -(-total // per_page)),
-        "items": items,
-    }
-
-
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for k, v in row.items():
-        if isinstance(v, date):
-            out[k] = v.isoformat()
-        else:
-            out[k] = v
-    return out
-
-
 def scope_of(
     date_from: str | None,
     date_to: str | None,
@@ -533,148 +364,3 @@ def scope_of(
     return Scope.from_flags(
         date_from, date_to, every, [platform] if platform else [], [lang] if lang else []
     )
-
-
-class UploadTooLarge(ValueError):
-    """An upload over the size limit (nothing was kept)."""
-
-
-class EnrichAfterImportError(Exception):
-    """The import was kept but enriching it failed: ``counts`` of the import, ``message``."""
-
-    def __init__(self, message: str, counts: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.message = message
-        self.counts = counts
-
-
-def parse_mapping(text: str | None) -> dict[str, Any] | None:
-    """A column-mapping JSON object from a form field (``None`` when empty)."""
-    if not text or not text.strip():
-        return None
-    try:
-        mapped = json.loads(text)
-    except ValueError:
-        raise SettingsError("The mapping is not valid JSON: check its quotes and commas.") from None
-    if not isinstance(mapped, dict):
-        raise SettingsError('The mapping must be a JSON object, e.g. {"columns": {...}}.')
-    return mapped
-
-
-def import_upload(
-    services: Services,
-    slug: str,
-    filename: str,
-    fileobj: Any,
-    *,
-    preset: str,
-    mapping: dict[str, Any] | None,
-    limit: int,
-) -> dict[str, Any]:
-    """An uploaded file into a workspace, as the data page and the API do it: saved (at most
-    ``limit`` bytes, else :class:`UploadTooLarge`), imported with ``preset``/``mapping`` (a
-    :class:`~socialops.errors.SocialopsError` when the file cannot be read: nothing kept),
-    enriched (:class:`EnrichAfterImportError` when that fails: the import is kept), the file
-    removed. Returns the import's counts and ``enriched``."""
-    from socialops.listen.ingest import import_file
-    from socialops.nlp.runner import enrich_workspace
-    from socialops.web.redact import without_paths
-
-    target = services.workspace(slug)
-
-    def chunks() -> Iterator[bytes]:
-        while True:
-            block = fileobj.read(1 << 20)
-            if not block:
-                return
-            yield block
-
-    try:  # not under tmp/: an import starts by clearing what an interrupted run left there
-        path = save_upload(target.root / "uploads", filename or "upload", chunks(), limit)
-    except ValueError:
-        raise UploadTooLarge(filename) from None
-    try:
-        counts = import_file(target, path, preset=preset, mapping=mapping).to_dict()
-        try:
-            enriched = enrich_workspace(target, workers=1).rows
-        except SocialopsError as exc:
-            raise EnrichAfterImportError(without_paths(exc.message), counts) from exc
-    finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
-        services.changed(slug)
-    # the name the file was sent with, not where it lay on the server
-    return {**counts, "source_file": Path(filename or "upload").name, "enriched": enriched}
-
-
-_UPLOAD_NAME = re.compile(r"^(\d+)-[0-9a-f]{8}-")  # <server pid>-<random>-<safe name>
-
-
-def save_upload(folder: Path, name: str, chunks: Iterator[bytes], limit: int) -> Path:
-    """Write an upload to ``folder`` (private: 0700, the file 0600), named after this server
-    process (:func:`clean_uploads` removes what a server that is gone left) and a safe form of
-    ``name``; at most ``limit`` bytes (removed and :class:`ValueError` when bigger, or when
-    writing fails)."""
-    import os
-    import secrets
-
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name)[-80:] or "upload"
-    private_dir(folder)
-    path = folder / f"{os.getpid()}-{secrets.token_hex(4)}-{safe}"
-    size = 0
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                size += len(chunk)
-                if size > limit:
-                    raise ValueError("too large")
-                fh.write(chunk)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path
-
-
-def upload_name(stored: str) -> str:
-    """The name an upload was sent with, from the name it was stored under."""
-    return _UPLOAD_NAME.sub("", stored, count=1)
-
-
-def clean_uploads(folder: Path) -> int:
-    """Remove the uploads a server process that is gone left in ``folder`` (killed during an
-    upload or its import); those of live processes stay. Returns how many it removed."""
-    from socialops.store.workspace import _alive
-
-    removed = 0
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return 0
-    for p in entries:
-        found = _UPLOAD_NAME.match(p.name)
-        if found is not None and _alive(int(found.group(1))):
-            continue
-        with contextlib.suppress(OSError):
-            if p.is_dir() and not p.is_symlink():
-                shutil.rmtree(p)
-            else:
-                p.unlink()
-            removed += 1
-    return removed
-
-
-def recover_workspaces(accounts: Accounts) -> dict[str, int]:
-    """What a server start does for every workspace: remove the uploads a crashed server left
-    and mark the imports a process that is gone left ``running`` as ``interrupted``. Returns
-    ``{"uploads": n, "imports": n}``."""
-    done = {"uploads": 0, "imports": 0}
-    with closing(sqlite3.connect(accounts.path, timeout=30)) as con:
-        slugs = [r[0] for r in con.execute("SELECT slug FROM workspaces ORDER BY slug")]
-    for slug in slugs:
-        root = accounts.workspace_dir(slug)
-        done["uploads"] += clean_uploads(root / "uploads")
-        if (root / "workspace.db").exists():
-            with contextlib.suppress(SocialopsError, sqlite3.Error, OSError):
-                done["imports"] += Workspace(root).settle_imports()
-    return done

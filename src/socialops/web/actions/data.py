@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
+from socialops.errors import SocialopsError
+from socialops.listen.ingest import import_file
+from socialops.nlp.runner import enrich_workspace
 from socialops.web.actions.base import Actor
 from socialops.web.auth import WebError
-from socialops.web.services import EnrichAfterImportError, UploadTooLarge, import_upload
+from socialops.web.redact import without_paths
+from socialops.web.services import Services
+from socialops.web.uploads import save_upload
 
-__all__ = ["UPLOAD_LIMIT", "upload"]
+__all__ = ["UPLOAD_LIMIT", "EnrichAfterImportError", "import_upload", "upload"]
 
 UPLOAD_LIMIT = 50 * 2**20  # bytes of one uploaded file (the pages and the API alike)
+
+
+class UploadTooLarge(ValueError):
+    """An upload over the size limit (nothing was kept)."""
+
+
+class EnrichAfterImportError(Exception):
+    """The import was kept but enriching it failed: ``counts`` of the import, ``message``."""
+
+    def __init__(self, message: str, counts: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.counts = counts
 
 
 def upload(
@@ -26,8 +47,8 @@ def upload(
     import's counts and ``enriched``. Over :data:`UPLOAD_LIMIT` bytes: 413, nothing kept. A file
     that cannot be read raises its :class:`~socialops.errors.SocialopsError` (nothing kept);
     when enriching fails the import is kept, audited with the error, and
-    :class:`~socialops.web.services.EnrichAfterImportError` raised. The workspace's caches are
-    invalidated either way (by :func:`~socialops.web.services.import_upload`)."""
+    :class:`EnrichAfterImportError` raised. The workspace's caches are
+    invalidated either way (by :func:`import_upload`)."""
     access = actor.access(ws, "data.import")
     try:
         out = import_upload(
@@ -61,3 +82,45 @@ def upload(
         quarantined=out.get("quarantined"),
     )
     return out
+
+
+def import_upload(
+    services: Services,
+    slug: str,
+    filename: str,
+    fileobj: Any,
+    *,
+    preset: str,
+    mapping: dict[str, Any] | None,
+    limit: int,
+) -> dict[str, Any]:
+    """An uploaded file into a workspace, as the data page and the API do it: saved (at most
+    ``limit`` bytes, else :class:`UploadTooLarge`), imported with ``preset``/``mapping`` (a
+    :class:`~socialops.errors.SocialopsError` when the file cannot be read: nothing kept),
+    enriched (:class:`EnrichAfterImportError` when that fails: the import is kept), the file
+    removed. Returns the import's counts and ``enriched``."""
+    target = services.workspace(slug)
+
+    def chunks() -> Iterator[bytes]:
+        while True:
+            block = fileobj.read(1 << 20)
+            if not block:
+                return
+            yield block
+
+    try:  # not under tmp/: an import starts by clearing what an interrupted run left there
+        path = save_upload(target.root / "uploads", filename or "upload", chunks(), limit)
+    except ValueError:
+        raise UploadTooLarge(filename) from None
+    try:
+        counts = import_file(target, path, preset=preset, mapping=mapping).to_dict()
+        try:
+            enriched = enrich_workspace(target, workers=1).rows
+        except SocialopsError as exc:
+            raise EnrichAfterImportError(without_paths(exc.message), counts) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        services.changed(slug)
+    # the name the file was sent with, not where it lay on the server
+    return {**counts, "source_file": Path(filename or "upload").name, "enriched": enriched}

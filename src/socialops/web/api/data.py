@@ -10,10 +10,12 @@ from fastapi import File, Form, Query, Request, UploadFile
 
 from socialops.listen.ingest import list_imports, list_quarantine
 from socialops.web.actions import data as actions
+from socialops.web.actions.data import EnrichAfterImportError
 from socialops.web.api.common import ERRORS, Page, PageNo, Slug, caller, router
 from socialops.web.auth import WebError, require
 from socialops.web.auth import services_of as _services
-from socialops.web.services import EnrichAfterImportError, paged, parse_mapping, upload_name
+from socialops.web.explorer import paged
+from socialops.web.uploads import parse_mapping, upload_name
 
 __all__: list[str] = []  # the routes are on socialops.web.api.common.router
 

@@ -10,7 +10,8 @@ from fastapi import Query, Request
 from socialops.web.api.common import ERRORS, Analysis, Day, Every, Page, PageNo, Slug, router
 from socialops.web.auth import WebError, require
 from socialops.web.auth import services_of as _services
-from socialops.web.services import POST_SORTS, PostQuery, scope_of
+from socialops.web.explorer import POST_SORTS, PostQuery
+from socialops.web.services import scope_of
 
 __all__: list[str] = []  # the routes are on socialops.web.api.common.router
 

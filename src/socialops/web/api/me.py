@@ -25,7 +25,7 @@ from socialops.web.api.common import (
 )
 from socialops.web.auth import accounts_of as _accounts
 from socialops.web.auth import require_user
-from socialops.web.services import paged
+from socialops.web.explorer import paged
 
 __all__: list[str] = []  # the routes are on socialops.web.api.common.router
 

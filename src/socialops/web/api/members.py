@@ -27,7 +27,7 @@ from socialops.web.api.common import (
 )
 from socialops.web.auth import WebError, require, require_user
 from socialops.web.auth import accounts_of as _accounts
-from socialops.web.services import paged
+from socialops.web.explorer import paged
 
 __all__: list[str] = []  # the routes are on socialops.web.api.common.router
 

@@ -14,6 +14,7 @@ from socialops.errors import DataError, SocialopsError
 from socialops.listen.ingest import list_imports, list_quarantine
 from socialops.listen.presets import PRESETS
 from socialops.web.actions import data as actions
+from socialops.web.actions.data import EnrichAfterImportError
 from socialops.web.auth import lang_of, services_of
 from socialops.web.i18n import fmt_number, t
 from socialops.web.pages.common import (
@@ -27,7 +28,7 @@ from socialops.web.pages.common import (
     view_access,
     workspace_page,
 )
-from socialops.web.services import EnrichAfterImportError, parse_mapping, upload_name
+from socialops.web.uploads import parse_mapping, upload_name
 
 __all__ = ["router"]
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from socialops.errors import SocialopsError
 from socialops.web.auth import WebError, lang_of, services_of
+from socialops.web.explorer import POST_SORTS, SENTIMENTS, PostQuery
 from socialops.web.pages.common import (
     PER_PAGE,
     PageNo,
@@ -22,7 +23,6 @@ from socialops.web.pages.common import (
     view_access,
     workspace_page,
 )
-from socialops.web.services import POST_SORTS, SENTIMENTS, PostQuery
 
 __all__ = ["router"]
 

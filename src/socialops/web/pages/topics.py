@@ -16,6 +16,7 @@ from socialops.listen import charts
 from socialops.listen.topics import get_topic, list_topics
 from socialops.web.actions import topics as actions
 from socialops.web.auth import Access, WebError, lang_of, services_of
+from socialops.web.explorer import PostQuery
 from socialops.web.i18n import t
 from socialops.web.pages.common import (
     Slug,
@@ -28,7 +29,7 @@ from socialops.web.pages.common import (
     workspace_page,
 )
 from socialops.web.pages.dashboard import scope_form, spike_marks
-from socialops.web.services import PostQuery, scope_of
+from socialops.web.services import scope_of
 
 __all__ = ["router"]
 
