@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from socialops.plan.channels import load_channels
 from socialops.plan.messages import PlanError, default_lang, plan_text
 from socialops.plan.model import KpiTarget, Plan
 
@@ -292,8 +293,6 @@ def _spend_budget(plan: Plan, channel: str | None) -> int:
 
 
 def _builtin_channels() -> Mapping[str, Any]:
-    from socialops.plan.channels import load_channels
-
     try:
         return load_channels()
     except PlanError:  # pragma: no cover - the built-in file is tested by its own tests

@@ -28,6 +28,8 @@ __all__ = ["score_file", "score_texts"]
 
 def score_texts(texts: list[str], language: str = "auto") -> list[tuple[str | None, float | None]]:
     """Sentiment of each text; ``language`` is ko, en or auto (per text)."""
+    # the models' modules import numpy, scipy, scikit-learn and VADER (seconds): imported when
+    # a file is scored, not when the CLI starts
     from socialops.nlp.sentiment_en import EnSentiment
     from socialops.nlp.sentiment_ko import KoSentiment
 

@@ -41,7 +41,7 @@ def get_kiwi() -> Kiwi:
 
 
 def kiwi_version() -> str:
-    import kiwipiepy
+    import kiwipiepy  # loads Kiwi's native library: only when a version is asked for
 
     return str(kiwipiepy.__version__)
 

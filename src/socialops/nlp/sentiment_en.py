@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from safetensors.numpy import load_file, save_file
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -319,8 +320,6 @@ class EnSentiment:
 
     @classmethod
     def _load_dir(cls, folder: Path) -> EnSentiment:
-        from safetensors.numpy import load_file
-
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         if meta.get("labels") != list(LABELS):
             raise ValueError(f"{folder / META_FILE}: labels {meta.get('labels')} != {LABELS}")
@@ -335,8 +334,6 @@ class EnSentiment:
         )
 
     def save(self, folder: Path, extra_meta: dict[str, Any] | None = None) -> None:
-        from safetensors.numpy import save_file
-
         folder.mkdir(parents=True, exist_ok=True)
         save_file(
             {

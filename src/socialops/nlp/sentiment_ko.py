@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+from safetensors.numpy import load_file, save_file
 
 __all__ = [
     "DEFAULT_MODEL_DIR",
@@ -268,8 +269,6 @@ class KoSentiment:
 
     @classmethod
     def _load_dir(cls, d: Path) -> KoSentiment:
-        from safetensors.numpy import load_file
-
         meta = json.loads((d / "model.json").read_text(encoding="utf-8"))
         config = FeatureConfig.from_json(meta["features"])
         arrays = load_file(str(d / meta.get("weights_file", "weights.safetensors")))
@@ -288,8 +287,6 @@ class KoSentiment:
         indices as ``bucket_offsets`` (int64, one per 2**16 block) + ``index_low`` (uint16,
         the low 16 bits, sorted) and their values as float16 ``values``.
         """
-        from safetensors.numpy import save_file
-
         d.mkdir(parents=True, exist_ok=True)
         save_file(
             _sparse_weights(self.weights, self.config.hash_bits), str(d / "weights.safetensors")
