@@ -66,6 +66,13 @@ def _small_csv(path: Path, n: int, start: int = 0) -> Path:
     return path
 
 
+def _listed(path: Path) -> int:
+    try:
+        return len(path.read_text(encoding="ascii").split()) // 2
+    except OSError:
+        return 0
+
+
 # -- item 3: workers die with their parent -----------------------------------------------------
 @pytest.mark.slow
 def test_kill_9_of_enrich_leaves_no_worker_alive(
@@ -88,7 +95,10 @@ def test_kill_9_of_enrich_leaves_no_worker_alive(
             return [c for c in parent.children(recursive=True) if "spawn_main" in _cmdline(c)]
 
         assert _wait(lambda: len(workers()) == 2, 60), "the pool did not start two workers"
-        time.sleep(3)  # the workers load the models and take their first slices
+        # a worker arms its parent-death signal and then records itself; wait for both (under
+        # load a spawned worker can take many seconds to import before it gets there)
+        listed = home / runner.WORKERS_FILE
+        assert _wait(lambda: _listed(listed) == 2, 120), "the workers did not record themselves"
         family += parent.children(recursive=True)  # the workers and the resource tracker
         assert all(_alive(c) for c in family)
         assert sum("spawn_main" in _cmdline(c) for c in family) == 2
