@@ -16,6 +16,7 @@ import hashlib
 import json
 import re
 import secrets
+import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,9 +24,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from socialops.errors import AccountError, PasswordError
 from socialops.store.private import private_db, private_dir
+from socialops.web.passwords import problem
 from socialops.web.permissions import ROLES
 
 __all__ = [
@@ -224,8 +230,6 @@ class Accounts:
     """The accounts database of one socialops home folder."""
 
     def __init__(self, home: Path) -> None:
-        from argon2 import PasswordHasher
-
         self.home = home
         self.path = home / DB_FILE
         self._hasher = PasswordHasher()
@@ -322,8 +326,6 @@ class Accounts:
 
     def check_credentials(self, email: str, password: str) -> User | None:
         """The user when the password is right, else ``None`` (the same time either way)."""
-        from argon2.exceptions import InvalidHashError, VerificationError
-
         with self.connect() as con:
             row = con.execute(
                 "SELECT * FROM users WHERE email = ?", (email.strip().lower(),)
@@ -372,8 +374,6 @@ class Accounts:
     def set_preferences(
         self, user_id: int, *, lang: str | None = None, tz: str | None = None
     ) -> User:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         if lang is not None and lang not in LANGS:
             raise AccountError(f"Unknown language {lang!r}: use ko or en.")
         if tz is not None:
@@ -431,8 +431,6 @@ class Accounts:
 
     def remove_workspace(self, slug: str) -> None:
         """Delete a workspace: its members and its folder (``main`` stays)."""
-        import shutil
-
         if slug == MAIN:
             raise AccountError("The main workspace cannot be deleted (it is the CLI's workspace).")
         with self.connect() as con:
@@ -928,8 +926,6 @@ def check_role(role: str) -> None:
 def check_password(password: str, *, email: str | None = None, name: str | None = None) -> None:
     """Refuse a password the policy does not allow (socialops.web.passwords: length, common,
     repeated, sequences, the user's own e-mail or name) with a :class:`PasswordError`."""
-    from socialops.web.passwords import problem
-
     found = problem(password, email=email, name=name)
     if found is not None:
         key, params = found
