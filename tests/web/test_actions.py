@@ -6,6 +6,7 @@ folder (accounts database, workspace folder, analytics files)."""
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ PASSWORD = "correct-horse-battery"
 IP = "203.0.113.9"
 
 
+WHO = ("owner", "analyst", "viewer", "outsider")
+
+
 class Home:
     """A home folder with an owner, an analyst and a viewer of ``main`` and an outsider."""
 
@@ -34,9 +38,10 @@ class Home:
         self.accounts = Accounts(root)
         self.services = Services(self.accounts)
         self.users: dict[str, User] = {}
-        for role in ("owner", "analyst", "viewer"):
-            self.users[role] = self.accounts.add_user(f"{role}@example.com", PASSWORD, role=role)
-        self.users["outsider"] = self.accounts.add_user("outsider@example.com", PASSWORD)
+        for who in WHO:
+            user = self.accounts.user_by_email(f"{who}@example.com")
+            assert user is not None
+            self.users[who] = user
 
     def actor(self, who: str) -> Actor:
         return Actor(self.accounts, self.services, Principal(self.users[who], "token"), IP)
@@ -45,8 +50,19 @@ class Home:
         return self.accounts.audit_log(workspace, limit=100)[1]
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The users made once (a password hash takes a while); each test gets a copy."""
+    root = tmp_path_factory.mktemp("actions") / "home"
+    accounts = Accounts(root)
+    for who in WHO:
+        accounts.add_user(f"{who}@example.com", PASSWORD, role=None if who == "outsider" else who)
+    return root
+
+
 @pytest.fixture
-def home(tmp_path: Path) -> Any:
+def home(template: Path, tmp_path: Path) -> Any:
+    shutil.copytree(template, tmp_path / "home")
     h = Home(tmp_path / "home")
     yield h
     h.services.close()
