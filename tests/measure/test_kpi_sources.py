@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def test_every_kpi_has_one_registered_source() -> None:
         assert [s.name for s in sources.values() if kpi.id in s.kpis] == [kpi.source]
     for s in sources.values():
         assert s.kpis and all(kpis.LIBRARY[k].source == s.name for k in s.kpis)
+    # cost KPIs are checked for a budget by their sources (post metrics, conversions)
+    assert {kpis.LIBRARY[k].source for k in kpis.SPEND_KPIS} == {"post_metrics", "conversions"}
 
 
 def test_an_unregistered_source_is_a_lookup_error() -> None:
@@ -69,7 +72,12 @@ def measure(ctx, kpi, target, window):
     return m
 
 
-SOURCE = register(KpiSource("calendar_test", ("days_test",), measure))
+def check(plan, target, kpi, channels):
+    if plan.end < plan.start:
+        raise ValueError("backwards")
+
+
+SOURCE = register(KpiSource("calendar_test", ("days_test",), measure, check=check))
 """
 
 
@@ -98,3 +106,6 @@ def test_a_new_source_is_a_new_file(extra_source_dir: Path, workspace: Workspace
     finally:
         m.close()
     assert (got.value, got.detail, got.ko) == (10.0, {"plan": "p-src"}, ["달력 날수."])
+    kpis.check_measurable(plan, plan.kpis[0])  # the new source's check runs
+    with pytest.raises(ValueError, match="backwards"):
+        kpis.check_measurable(replace(plan, end=date(2026, 2, 1)), plan.kpis[0])

@@ -23,19 +23,23 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from socialops.measure import kpi_sources
 from socialops.plan.channels import load_channels
 from socialops.plan.messages import PlanError, default_lang, plan_text
 from socialops.plan.model import KpiTarget, Plan
 
 __all__ = [
     "LIBRARY",
+    "METRIC_FIELDS",
     "SOURCES",
     "SPEND_KPIS",
     "UNITS",
     "Kpi",
     "KpiUnmeasurable",
+    "builtin_channels",
     "channel_metric_gaps",
     "check_measurable",
+    "check_spend",
     "kpi_list",
     "pct",
     "ratio",
@@ -245,7 +249,8 @@ _NO_METRICS = (
     "open chat rooms have no post statistics",
 )
 _NO_METRICS_KEYS = frozenset({"kakaotalk_openchat", "kakao_openchat", "open_chat", "openchat"})
-_ALL_FIELDS = frozenset(
+# the post-metric fields a platform may report
+METRIC_FIELDS = frozenset(
     {"reach", "impressions", "engagements", "comments", "likes", "shares", "clicks"}
 )
 
@@ -256,12 +261,12 @@ def channel_metric_gaps(channel: str, info: Any = None) -> tuple[frozenset[str],
     ``info``: the channel's entry of the knowledge base; its ``metrics`` list (fields the
     platform reports) wins over the built-in table, whose reason is kept when it explains the
     same gap."""
-    builtin = (_ALL_FIELDS, *_NO_METRICS) if channel in _NO_METRICS_KEYS else None
+    builtin = (METRIC_FIELDS, *_NO_METRICS) if channel in _NO_METRICS_KEYS else None
     builtin = builtin or _GAPS.get(channel, (frozenset(), "", ""))
     reported = getattr(info, "metrics", None) if info is not None else None
     if not isinstance(reported, list | tuple | set | frozenset):
         return builtin
-    missing = frozenset(_ALL_FIELDS - {str(m) for m in reported})
+    missing = frozenset(METRIC_FIELDS - {str(m) for m in reported})
     if missing and missing <= builtin[0]:
         return missing, builtin[1], builtin[2]
     return (
@@ -292,48 +297,17 @@ def _spend_budget(plan: Plan, channel: str | None) -> int:
     return sum(b.amount_krw for b in plan.budget if b.channel == channel)
 
 
-def _builtin_channels() -> Mapping[str, Any]:
+def builtin_channels() -> Mapping[str, Any]:
+    """The built-in channel knowledge base (``{}`` if it cannot be read)."""
     try:
         return load_channels()
     except PlanError:  # pragma: no cover - the built-in file is tested by its own tests
         return {}
 
 
-def check_measurable(
-    plan: Plan, target: KpiTarget, channels: Mapping[str, Any] | None = None
-) -> None:
-    """Raise :class:`KpiUnmeasurable` (a :class:`PlanError` ``plan.kpi_unmeasurable``) when the
-    plan gives ``target`` no way to be measured; an unknown KPI is ``plan.unknown_kpi``.
-
-    ``channels``: the channel knowledge base (``load_channels(ws)``); the built-in one when
-    not given. See :func:`channel_metric_gaps`.
-    """
-    kpi = LIBRARY.get(target.kpi)
-    if kpi is None:
-        raise PlanError("plan.unknown_kpi", value=target.kpi)
-    k = kpi.id
-    if kpi.source == "listening":
-        if not plan.topics:
-            raise KpiUnmeasurable(
-                k,
-                "계획에 소셜 리스닝 토픽이 없습니다. 캠페인·브랜드 토픽을 계획에 추가해 주세요",
-                "the plan has no listening topics: add the campaign's or brand's topics to it",
-            )
-        if target.topic is not None and target.topic not in plan.topics:
-            raise PlanError("plan.kpi_topic", kpi=k, topic=target.topic)
-        if k == "share_of_voice":
-            if target.topic is None:
-                raise KpiUnmeasurable(
-                    k,
-                    "점유율은 한 토픽(브랜드)의 몫입니다. 측정할 토픽을 지정해 주세요",
-                    "share of voice is one topic's share: name the topic (brand) it measures",
-                )
-            if len(plan.topics) < 2:
-                raise KpiUnmeasurable(
-                    k,
-                    "점유율을 계산하려면 비교할 토픽(경쟁사 등)이 계획에 2개 이상 있어야 합니다",
-                    "share of voice needs at least two plan topics (e.g. a competitor) to compare",
-                )
+def check_spend(plan: Plan, target: KpiTarget) -> None:
+    """A cost KPI (:data:`SPEND_KPIS`) needs a budget for its channel (or the plan)."""
+    k = target.kpi
     if k in SPEND_KPIS and _spend_budget(plan, target.channel) <= 0:
         where_ko = f"채널 '{target.channel}'의" if target.channel else "계획의"
         where_en = f"channel '{target.channel}'" if target.channel else "the plan"
@@ -342,19 +316,22 @@ def check_measurable(
             f"{where_ko} 예산이 없어 비용을 알 수 없습니다. 예산을 입력해 주세요",
             f"{where_en} has no budget, so the spend is unknown: enter a budget",
         )
-    if kpi.source == "post_metrics" and target.channel is not None:
-        if channels is None:
-            channels = _builtin_channels()
-        info = channels.get(target.channel)
-        gaps, why_ko, why_en = channel_metric_gaps(target.channel, info)
-        missing = [f for f in kpi.needs if f in gaps]
-        if missing or gaps >= _ALL_FIELDS:
-            fields = ", ".join(missing) or "posts"
-            raise KpiUnmeasurable(
-                k,
-                f"채널 '{target.channel}'은(는) {fields} 지표를 제공하지 않습니다({why_ko})",
-                f"channel '{target.channel}' does not report {fields} ({why_en})",
-            )
+
+
+def check_measurable(
+    plan: Plan, target: KpiTarget, channels: Mapping[str, Any] | None = None
+) -> None:
+    """Raise :class:`KpiUnmeasurable` (a :class:`PlanError` ``plan.kpi_unmeasurable``) when the
+    plan gives ``target`` no way to be measured; an unknown KPI is ``plan.unknown_kpi``. What
+    is checked is the KPI source's business (:attr:`socialops.measure.kpi_sources.KpiSource.check`).
+
+    ``channels``: the channel knowledge base (``load_channels(ws)``); the built-in one when
+    not given. See :func:`channel_metric_gaps`.
+    """
+    kpi = LIBRARY.get(target.kpi)
+    if kpi is None:
+        raise PlanError("plan.unknown_kpi", value=target.kpi)
+    kpi_sources.for_kpi(kpi).check(plan, target, kpi, channels)
 
 
 def kpi_list(lang: str = "ko") -> list[dict[str, Any]]:

@@ -2,29 +2,33 @@
 
 A :class:`KpiSource` has a name (a :attr:`socialops.measure.kpis.Kpi.source` value), the KPIs it
 can measure, a ``measure`` function (a KPI target over a window of local days →
-:class:`Measured`) and a ``last_day`` function (the last local day with data before a day, for
-baselines). Each source is one module of this package that calls :func:`register` when
-imported; the package's modules are found when the registry is first asked, so adding a source
-is adding a file here. :class:`socialops.measure.measurer.Measurer` asks :func:`for_kpi` and
-passes itself as the :class:`MeasureContext` (the workspace, the plan, the listening store opened
-once, spend, a memo shared by the sources of one plan).
+:class:`Measured`), a ``last_day`` function (the last local day with data before a day, for
+baselines) and a ``check`` function (raises :class:`~socialops.measure.kpis.KpiUnmeasurable`
+when a plan gives a target no way to be measured; see
+:func:`socialops.measure.kpis.check_measurable`).
+
+Each source is one module of this package that calls :func:`register` when imported; the
+package's modules are found when the registry is first asked, so adding a source is adding a
+file here. :class:`socialops.measure.measurer.Measurer` asks :func:`for_kpi` and passes itself as
+the :class:`MeasureContext` (the workspace, the plan, the listening store opened once, spend, a
+memo shared by the sources of one plan).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from socialops.measure.kpis import Kpi
-from socialops.measure.sources import Window
-from socialops.plan.model import KpiTarget, Plan
-
 if TYPE_CHECKING:
+    # types only: socialops.measure.kpis asks this registry, and the sources import it
     from socialops.listen.topics import Topic
+    from socialops.measure.kpis import Kpi
+    from socialops.measure.sources import Window
+    from socialops.plan.model import KpiTarget, Plan
     from socialops.store.analytics import AnalyticsStore
     from socialops.store.workspace import Workspace
 
@@ -71,8 +75,14 @@ class MeasureContext(Protocol):
     def utm_sources(self, target: KpiTarget) -> list[str] | None: ...
 
 
-MeasureFn = Callable[[MeasureContext, Kpi, KpiTarget, Window], Measured]
-LastDayFn = Callable[[MeasureContext, Kpi, KpiTarget, date], date | None]
+if TYPE_CHECKING:
+    MeasureFn = Callable[[MeasureContext, Kpi, KpiTarget, Window], Measured]
+    LastDayFn = Callable[[MeasureContext, Kpi, KpiTarget, date], date | None]
+    CheckFn = Callable[[Plan, KpiTarget, Kpi, Mapping[str, Any] | None], None]
+
+
+def no_check(plan: Plan, target: KpiTarget, kpi: Kpi, channels: Mapping[str, Any] | None) -> None:
+    """For a source whose KPIs any plan can measure."""
 
 
 def no_last_day(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, before: date) -> date | None:
@@ -86,6 +96,7 @@ class KpiSource:
     kpis: tuple[str, ...]  # the KPI ids (of the library) it measures
     measure: MeasureFn
     last_day: LastDayFn = no_last_day
+    check: CheckFn = no_check
     help: str = ""
 
 

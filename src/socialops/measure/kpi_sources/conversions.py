@@ -3,12 +3,14 @@ plan's ``utm_campaign`` and, per channel, the UTM scheme's ``utm_source``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from socialops.measure import sources as src
 from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
-from socialops.measure.kpis import Kpi
-from socialops.plan.model import KpiTarget
+from socialops.measure.kpis import Kpi, check_spend
+from socialops.plan.model import KpiTarget, Plan
 
 __all__ = ["SOURCE"]
 
@@ -51,12 +53,17 @@ def last_day(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, before: date) -> 
     return max((date.fromisoformat(r["date"]) for r in rows), default=None)
 
 
+def check(plan: Plan, target: KpiTarget, kpi: Kpi, channels: Mapping[str, Any] | None) -> None:
+    check_spend(plan, target)  # CPA needs a budget
+
+
 SOURCE = register(
     KpiSource(
         "conversions",
         ("conversions", "revenue", "cpa"),
         measure,
         last_day,
+        check,
         help="imported web-analytics rows by UTM campaign and source",
     )
 )

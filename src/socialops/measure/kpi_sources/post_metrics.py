@@ -3,12 +3,21 @@ import``): sums, rates and costs over the posts published in the window."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from socialops.measure import sources as src
 from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
-from socialops.measure.kpis import Kpi
-from socialops.plan.model import KpiTarget
+from socialops.measure.kpis import (
+    METRIC_FIELDS,
+    Kpi,
+    KpiUnmeasurable,
+    builtin_channels,
+    channel_metric_gaps,
+    check_spend,
+)
+from socialops.plan.model import KpiTarget, Plan
 
 __all__ = ["SOURCE"]
 
@@ -63,6 +72,24 @@ def last_day(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, before: date) -> 
     return max(days, default=None)
 
 
+def check(plan: Plan, target: KpiTarget, kpi: Kpi, channels: Mapping[str, Any] | None) -> None:
+    """A cost KPI needs a budget; a channel must report the fields the KPI is computed from."""
+    check_spend(plan, target)
+    if target.channel is None:
+        return
+    if channels is None:
+        channels = builtin_channels()
+    gaps, why_ko, why_en = channel_metric_gaps(target.channel, channels.get(target.channel))
+    missing = [f for f in kpi.needs if f in gaps]
+    if missing or gaps >= METRIC_FIELDS:
+        fields = ", ".join(missing) or "posts"
+        raise KpiUnmeasurable(
+            kpi.id,
+            f"채널 '{target.channel}'은(는) {fields} 지표를 제공하지 않습니다({why_ko})",
+            f"channel '{target.channel}' does not report {fields} ({why_en})",
+        )
+
+
 SOURCE = register(
     KpiSource(
         "post_metrics",
@@ -84,6 +111,7 @@ SOURCE = register(
         ),
         measure,
         last_day,
+        check,
         help="imported per-post figures of the brand's own channels",
     )
 )
