@@ -23,12 +23,12 @@ from socialops.plan.actuals import plan_vs_actual
 from socialops.plan.channels import load_channels
 from socialops.plan.messages import PlanError
 from socialops.plan.model import Plan
-from socialops.plan.service import create_from_template, parse_day, update_plan
+from socialops.plan.service import parse_day
 from socialops.plan.store import PlanStore
 from socialops.plan.templates import list_templates
-from socialops.plan.workflow import TRANSITIONS, transition
-from socialops.web.api import ERRORS, Done, Slug
-from socialops.web.auth import audit_change as _audit
+from socialops.plan.workflow import TRANSITIONS
+from socialops.web.actions import plans as actions
+from socialops.web.api.common import ERRORS, Done, Slug, caller
 from socialops.web.auth import require, require_user
 from socialops.web.auth import services_of as _services
 from socialops.web.plan_http import (
@@ -40,7 +40,6 @@ from socialops.web.plan_http import (
     install_errors,
     plain,
     recommendation_of,
-    run_metrics_import,
 )
 
 __all__ = ["install_errors", "router"]
@@ -160,33 +159,26 @@ def plans(request: Request, ws: Slug) -> list[dict[str, Any]]:
 )
 def create_plan(request: Request, ws: Slug, body: PlanCreate) -> Plan:
     """A new draft plan, from a template or from a whole document."""
-    access = require(request, ws, "plans.edit")
-    target = _services(request).workspace(ws)
-    actor = access.user.email
+    actor = caller(request)
+    actor.access(ws, actions.EDIT)  # refused before the body is looked at
     if body.plan is not None:
         if body.template:
             raise PlanError("plan.unknown_field", field="template", where="PlanCreate")
         doc = {k: v for k, v in body.plan.items() if k not in ("actuals", "warnings")}
-        made = Plan.from_dict(doc)
-        made.plan_id = ""
-        made.approvals = []
-        plan = _store(request, ws).create(made, actor=actor)
-    else:
-        for what, value in (("template", body.template), ("name", body.name)):
-            if not (value or "").strip():
-                raise PlanError("plan.required", field=what)
-        plan = create_from_template(
-            target,
-            str(body.template).strip(),
-            name=str(body.name).strip(),
-            start=parse_day(body.start or "", "start"),
-            end=parse_day(body.end or "", "end"),
-            actor=actor,
-            budget_krw=body.budget_krw,
-            topics=body.topics or None,
-        )
-    _audit(request, access, "plan.create", plan.plan_id, name=plan.name, template=plan.template)
-    return plan
+        return actions.create_from_document(actor, ws, doc)
+    for what, value in (("template", body.template), ("name", body.name)):
+        if not (value or "").strip():
+            raise PlanError("plan.required", field=what)
+    return actions.create_from_template(
+        actor,
+        ws,
+        str(body.template).strip(),
+        name=str(body.name).strip(),
+        start=parse_day(body.start or "", "start"),
+        end=parse_day(body.end or "", "end"),
+        budget_krw=body.budget_krw,
+        topics=body.topics or None,
+    )
 
 
 @router.get(
@@ -206,16 +198,13 @@ def replace_plan(request: Request, ws: Slug, plan_id: PlanId, body: PlanDocument
     """Replace the plan's content; refused whole (nothing saved) when anything is wrong, with
     409 when the plan changed since ``version`` or its state does not allow the change (an
     approved or running plan changes only in its content calendar)."""
-    access = require(request, ws, "plans.edit")
+    actor = caller(request)
+    actor.access(ws, actions.EDIT)
     doc = body.model_dump()
     base = int(doc.pop("version"))
     for key in ("actuals", "warnings"):
         doc.pop(key, None)
-    saved = update_plan(
-        _services(request).workspace(ws), plan_id, doc, base_version=base, actor=access.user.email
-    )
-    _audit(request, access, "plan.edit", plan_id, version=saved.version)
-    return saved
+    return actions.edit_plan(actor, ws, plan_id, doc, base_version=base)
 
 
 @router.delete(
@@ -224,13 +213,7 @@ def replace_plan(request: Request, ws: Slug, plan_id: PlanId, body: PlanDocument
 def delete_plan(request: Request, ws: Slug, plan_id: PlanId) -> Done:
     """Delete a plan that is a draft or done (one in review, approved or running is in use:
     409 ``plan.locked``)."""
-    access = require(request, ws, "plans.edit")
-    store = _store(request, ws)
-    found = store.get(plan_id)
-    if found.state not in ("draft", "done"):
-        raise PlanError("plan.locked", state=found.state)
-    store.delete(plan_id)
-    _audit(request, access, "plan.delete", plan_id, name=found.name)
+    actions.delete_plan(caller(request), ws, plan_id)
     return Done()
 
 
@@ -243,19 +226,10 @@ def delete_plan(request: Request, ws: Slug, plan_id: PlanId) -> Done:
 def move_plan(request: Request, ws: Slug, plan_id: PlanId, body: TransitionIn) -> Plan:
     """Move the plan through review: submit, withdraw, reject (with a note), approve, start,
     finish, reopen. Approve and reject need ``plans.approve``, the others ``plans.edit``."""
-    permission = next(t.permission for t in TRANSITIONS if t.action == body.action)
-    access = require(request, ws, permission)
-    moved = transition(
-        _store(request, ws),
-        plan_id,
-        body.action,
-        actor=access.user.email,
-        role=access.role,
-        note=body.note,
-        base_version=body.version,
+    actor = caller(request)
+    return actions.move_plan(
+        actor, ws, plan_id, body.action, note=body.note, base_version=body.version
     )
-    _audit(request, access, f"plan.{body.action}", plan_id, state=moved.state, note=body.note)
-    return moved
 
 
 @router.get("/workspaces/{ws}/plans/{plan_id}/actuals", responses=ERRORS, tags=["plans"])
@@ -351,10 +325,8 @@ def import_metrics(
     """Import post metrics (reach, impressions, engagements, clicks per post and channel) or
     conversions by UTM campaign and source, with a preset; the plan pages measure against them
     at once."""
-    access = require(request, ws, "data.import")
-    target = _services(request).workspace(ws)
     name = file.filename or "metrics"
-    done = run_metrics_import(target, name, file.file, preset, {"channel": channel, "year": year})
+    options = {"channel": channel, "year": year}
+    done = actions.import_metrics(caller(request), ws, name, file.file, preset, options)
     out: dict[str, Any] = plain(done.to_dict())
-    _audit(request, access, "metrics.import", name, preset=preset, imported=done.imported)
     return out

@@ -17,12 +17,11 @@ from socialops.plan.calendar import calendar_warnings, month_view, week_view
 from socialops.plan.channels import load_channels, text_limit
 from socialops.plan.messages import PlanError
 from socialops.plan.model import ITEM_STATUSES, Plan
-from socialops.plan.service import parse_day, update_plan
+from socialops.plan.service import parse_day
 from socialops.plan.utm import item_link
+from socialops.web.actions import plans as actions
 from socialops.web.auth import Access, lang_of
-from socialops.web.auth import audit_change as _audit
-from socialops.web.pages.common import Slug
-from socialops.web.pages.common import form_access as _form
+from socialops.web.pages.common import Slug, form_actor
 from socialops.web.pages.common import to_login as _to_login
 from socialops.web.pages.common import view_access as _view
 from socialops.web.plan_forms import FormError
@@ -135,7 +134,8 @@ def _save_calendar(
     plan_id: str,
     fields: dict[str, list[str]],
 ) -> Response:
-    access = _form(request, ws, "plans.edit", (fields.get("csrf") or [""])[0])
+    actor = form_actor(request, (fields.get("csrf") or [""])[0])
+    access = actor.access(ws, actions.EDIT)
     _check_plan_id(plan_id)
     lang = lang_of(request)
     plan = _store(request, access).get(plan_id)
@@ -156,12 +156,15 @@ def _save_calendar(
             new = item_of_form(plan, form)
             others = [i for i in doc["calendar"] if i["item_id"] != new["item_id"]]
             doc["calendar"] = [*others, new]
-        saved = update_plan(
-            _ws(request, access),
+        actions.edit_calendar(
+            actor,
+            ws,
             plan_id,
             doc,
             base_version=int(version_text),
-            actor=access.user.email,
+            item=form["item_id"],
+            title=form["title"],
+            deleted=delete,
         )
     except (PlanError, FormError) as exc:
         status, msg = _err(exc, lang)
@@ -171,15 +174,6 @@ def _save_calendar(
             day = plan.start
         shown = replace(plan, version=int(version_text)) if version_text.isdigit() else plan
         return _calendar_page(request, access, shown, view, day, status, error=msg, item=form)
-    _audit(
-        request,
-        access,
-        "plan.item_delete" if delete else "plan.item_save",
-        plan_id,
-        item=form["item_id"] or "new",
-        title=form["title"],
-        version=saved.version,
-    )
     ok = "item_deleted" if delete else "item_saved"
     day_text = form["date"] if not delete else ""
     query = f"view={view}&ok={ok}" + (f"&date={day_text}" if day_text else "")

@@ -17,12 +17,10 @@ from socialops.plan.actuals import baseline
 from socialops.plan.channels import load_channels
 from socialops.plan.messages import PlanError
 from socialops.plan.model import CUSTOMER_KINDS, GENDERS, OBJECTIVES, Plan
-from socialops.plan.service import update_plan
+from socialops.web.actions import plans as actions
 from socialops.web.auth import Access, lang_of
 from socialops.web.auth import accounts_of as _accounts
-from socialops.web.auth import audit_change as _audit
-from socialops.web.pages.common import Slug
-from socialops.web.pages.common import form_access as _form
+from socialops.web.pages.common import Slug, form_actor
 from socialops.web.pages.common import to_login as _to_login
 from socialops.web.pages.common import view_access as _view
 from socialops.web.permissions import allowed
@@ -128,7 +126,8 @@ def _fill_baselines(ws: Any, old: Plan, doc: dict[str, Any]) -> None:
 
 
 def _save_plan(request: Request, ws: str, plan_id: str, fields: dict[str, list[str]]) -> Response:
-    access = _form(request, ws, "plans.edit", (fields.get("csrf") or [""])[0])
+    actor = form_actor(request, (fields.get("csrf") or [""])[0])
+    access = actor.access(ws, actions.EDIT)
     _check_plan_id(plan_id)
     lang = lang_of(request)
     store = _store(request, access)
@@ -141,16 +140,9 @@ def _save_plan(request: Request, ws: str, plan_id: str, fields: dict[str, list[s
         doc = edit_doc(plan, form)
         _check_approvers(request, ws, doc)
         _fill_baselines(_ws(request, access), plan, doc)
-        saved = update_plan(
-            _ws(request, access),
-            plan_id,
-            doc,
-            base_version=int(version_text),
-            actor=access.user.email,
-        )
+        actions.edit_plan(actor, ws, plan_id, doc, base_version=int(version_text))
     except (PlanError, FormError) as exc:
         status, msg = _err(exc, lang)
         shown = replace(plan, version=int(version_text)) if version_text.isdigit() else plan
         return _edit_page(request, access, shown, form, status, msg)
-    _audit(request, access, "plan.edit", plan_id, version=saved.version)
     return _back(ws, f"/{plan_id}", "saved")

@@ -27,19 +27,18 @@ from socialops.measure.presets import preset_list
 from socialops.plan.actuals import plan_vs_actual
 from socialops.plan.channels import WORKSPACE_FILE, load_channels
 from socialops.plan.messages import PlanError
-from socialops.plan.model import CHANNEL_ROLES, ChannelChoice, Plan, StateEvent
-from socialops.plan.service import create_from_template, parse_day
-from socialops.plan.store import now_utc
+from socialops.plan.model import CHANNEL_ROLES, Plan
+from socialops.plan.service import parse_day
 from socialops.plan.templates import list_templates
 from socialops.plan.utm import build_link
-from socialops.plan.workflow import TRANSITIONS, available_actions, transition
+from socialops.plan.workflow import TRANSITIONS, available_actions
 from socialops.web import plan_calendar_pages, plan_edit_pages
+from socialops.web.actions import plans as actions
+from socialops.web.actions.plans import RECOMMENDED_TOP
 from socialops.web.auth import Access, lang_of
-from socialops.web.auth import audit_change as _audit
 from socialops.web.auth import services_of as _services
 from socialops.web.i18n import t
-from socialops.web.pages.common import Slug
-from socialops.web.pages.common import form_access as _form
+from socialops.web.pages.common import Slug, form_actor
 from socialops.web.pages.common import to_login as _to_login
 from socialops.web.pages.common import view_access as _view
 from socialops.web.plan_forms import FormError, _opt_int
@@ -47,7 +46,6 @@ from socialops.web.plan_http import (
     EXPORT_TYPES,
     export_response,
     recommendation_of,
-    run_metrics_import,
 )
 from socialops.web.plan_page_common import back as _back
 from socialops.web.plan_page_common import check_plan_id as _check_plan_id
@@ -63,7 +61,6 @@ __all__ = ["RECOMMENDED_TOP", "router"]
 
 router = APIRouter(include_in_schema=False)
 
-RECOMMENDED_TOP = 5  # the channels the recommendation stands for: going against it needs a reason
 RECENT_METRIC_IMPORTS = 5  # shown under the KPI table
 
 
@@ -109,7 +106,8 @@ def new_plan(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """A new draft plan from a template."""
-    access = _form(request, ws, "plans.edit", csrf)
+    actor = form_actor(request, csrf)
+    access = actor.access(ws, actions.EDIT)
     lang = lang_of(request)
     chosen = [x for x in (topics or []) if x]
     form = {
@@ -123,13 +121,13 @@ def new_plan(
     try:
         if not name.strip():
             raise PlanError("plan.required", field="name")
-        plan = create_from_template(
-            _ws(request, access),
+        plan = actions.create_from_template(
+            actor,
+            ws,
             template,
             name=name.strip(),
             start=parse_day(start, "start"),
             end=parse_day(end, "end"),
-            actor=access.user.email,
             budget_krw=_opt_int(budget, "budget"),
             topics=chosen or None,
         )
@@ -138,7 +136,6 @@ def new_plan(
         return _list_page(request, access, status, error=msg, form=form)
     except SocialopsError as exc:  # an unknown topic
         return _list_page(request, access, 400, error=without_paths(exc.message), form=form)
-    _audit(request, access, "plan.create", plan.plan_id, name=plan.name, template=template)
     return _back(ws, f"/{plan.plan_id}", "created")
 
 
@@ -272,23 +269,15 @@ def move_plan(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Submit, withdraw, reject, approve, start, finish or reopen the plan."""
-    permission = next((t.permission for t in TRANSITIONS if t.action == action), "plans.edit")
-    access = _form(request, ws, permission, csrf)
+    permission = next((t.permission for t in TRANSITIONS if t.action == action), actions.EDIT)
+    actor = form_actor(request, csrf)
+    access = actor.access(ws, permission)
     _check_plan_id(plan_id)
     try:
-        moved = transition(
-            _store(request, access),
-            plan_id,
-            action,
-            actor=access.user.email,
-            role=access.role,
-            note=note,
-            base_version=version,
-        )
+        actions.move_plan(actor, ws, plan_id, action, note=note, base_version=version)
     except PlanError as exc:
         status, msg = _err(exc, lang_of(request))
         return _overview(request, access, plan_id, status, error=msg, note=note)
-    _audit(request, access, f"plan.{action}", plan_id, state=moved.state, note=note)
     return _back(ws, f"/{plan_id}", "moved")
 
 
@@ -307,60 +296,33 @@ def change_mix(
     """Add a channel to the mix or remove one. Going against the recommendation (adding a
     channel outside its top :data:`RECOMMENDED_TOP`, removing one inside it) needs a reason,
     which the plan records (the choice's ``override_reason``, and the history)."""
-    access = _form(request, ws, "plans.edit", csrf)
-    lang = lang_of(request)
+    actor = form_actor(request, csrf)
+    access = actor.access(ws, actions.EDIT)
     _check_plan_id(plan_id)
     svc = _services(request)
-    store = _store(request, access)
     ws_obj = _ws(request, access)
-    try:
-        plan = store.get(plan_id)
-        if plan.version != version:
-            raise PlanError("plan.stale", current=plan.version)
-        if plan.state != "draft":
-            raise PlanError("plan.locked", state=plan.state)
+
+    def recommendation(plan: Plan) -> list[dict[str, Any]]:
         key = _rec_key(svc, ws, ws_obj, plan)
-        rec = svc.cached(key, lambda: recommendation_of(ws_obj, plan))[0]
-        top = {r["channel"] for r in rec[:RECOMMENDED_TOP]}
-        by_key = {r["channel"]: r for r in rec}
-        if channel not in load_channels(ws_obj):
-            raise PlanError("plan.unknown_channel", value=channel[:40])
-        reason = reason.strip()
-        if op == "add":
-            if channel in plan.channel_keys():
-                raise PlanError("plan.duplicate", field="channels", value=channel)
-            if channel not in top and not reason:
-                raise FormError("override_needed", channel=channel)
-            r = by_key.get(channel)
-            plan.channels.append(
-                ChannelChoice(
-                    channel=channel,
-                    role=role,
-                    score=round(r["score"], 1) if r else None,
-                    reasons=[x[lang] for x in r["reasons"]] if r else [],
-                    override_reason=reason if channel not in top else "",
-                )
-            )
-        elif op == "remove":
-            if channel not in plan.channel_keys():
-                raise FormError("no_channel", channel=channel)
-            if channel in top and not reason:
-                raise FormError("override_needed", channel=channel)
-            plan.channels = [c for c in plan.channels if c.channel != channel]
-            # the channel's own settings go with it; budget lines, KPI targets and calendar
-            # items on it must be moved or removed first (validation says which)
-            plan.utm.sources.pop(channel, None)
-            plan.utm.mediums.pop(channel, None)
-            plan.policy.response_minutes.pop(channel, None)
-        else:
-            raise FormError("bad_op", value=op[:10])
-        note = f"{op} {channel}" + (f": {reason}" if reason else "")
-        event = StateEvent(now_utc(), access.user.email, "edit", plan.state, plan.state, note)
-        store.save(plan, base_version=version, actor=access.user.email, event=event)
+        rows: list[dict[str, Any]] = svc.cached(key, lambda: recommendation_of(ws_obj, plan))[0]
+        return rows
+
+    try:
+        actions.change_mix(
+            actor,
+            ws,
+            plan_id,
+            op,
+            channel,
+            role=role,
+            reason=reason,
+            base_version=version,
+            lang=lang_of(request),
+            recommendation=recommendation,
+        )
     except (PlanError, FormError) as exc:
-        status, msg = _err(exc, lang)
+        status, msg = _err(exc, lang_of(request))
         return _overview(request, access, plan_id, status, error=msg)
-    _audit(request, access, f"plan.channel_{op}", plan_id, channel=channel, reason=reason)
     return _back(ws, f"/{plan_id}", "channel_added" if op == "add" else "channel_removed")
 
 
@@ -378,7 +340,8 @@ def import_plan_metrics(
     """Import post metrics or conversions from the plan's page (as ``POST
     /api/v1/workspaces/{ws}/metrics/imports`` does) and show the plan measured against them.
     A refused file shows the page again with the reason and nothing stored."""
-    access = _form(request, ws, "data.import", csrf)
+    actor = form_actor(request, csrf)
+    access = actor.access(ws, "data.import")
     lang = lang_of(request)
     _check_plan_id(plan_id)
     _store(request, access).get(plan_id)  # 404 before reading the upload
@@ -392,12 +355,11 @@ def import_plan_metrics(
     # the import checks the options (a year that is not one, an option the preset lacks)
     options = {"channel": channel.strip(), "year": year.strip()}
     try:
-        done = run_metrics_import(_ws(request, access), file.filename, file.file, preset, options)
+        done = actions.import_metrics(actor, ws, file.filename, file.file, preset, options)
     except PlanError as exc:
         return fail(exc.text(lang), 422)
     except SocialopsError as exc:
         return fail(without_paths(exc.message), 422)
-    _audit(request, access, "metrics.import", file.filename, preset=preset, imported=done.imported)
     return RedirectResponse(
         f"/w/{ws}/plans/{plan_id}?ok=metrics_imported&import={done.import_id}#kpis",
         status_code=303,
@@ -412,18 +374,14 @@ def delete_plan(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Delete a draft or finished plan (one in review, approved or running is in use)."""
-    access = _form(request, ws, "plans.edit", csrf)
+    actor = form_actor(request, csrf)
+    access = actor.access(ws, actions.EDIT)
     _check_plan_id(plan_id)
-    store = _store(request, access)
     try:
-        plan = store.get(plan_id)
-        if plan.state not in ("draft", "done"):
-            raise PlanError("plan.locked", state=plan.state)
-        store.delete(plan_id)
+        actions.delete_plan(actor, ws, plan_id)
     except PlanError as exc:
         status, msg = _err(exc, lang_of(request))
         return _overview(request, access, plan_id, status, error=msg)
-    _audit(request, access, "plan.delete", plan_id, name=plan.name)
     return RedirectResponse(f"/w/{ws}/plans?ok=deleted", status_code=303)
 
 
