@@ -10,5 +10,6 @@ such thing) and a :class:`~socialops.errors.SocialopsError` when the change itse
 
 Modules, one per domain: :mod:`.base` (the :class:`~.base.Actor`), :mod:`.accounts` (the
 caller's own account), :mod:`.members` (members and invitations), :mod:`.workspaces`,
-:mod:`.topics`, :mod:`.data` (uploads), :mod:`.reports`.
+:mod:`.topics`, :mod:`.data` (uploads), :mod:`.reports`, :mod:`.plans` (campaign plans
+and the metrics imports they are measured against).
 """
