@@ -13,8 +13,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from socialops.domain.permissions import ROLES
 from socialops.plan.store import PlanStore
-from socialops.web.permissions import ROLES
 
 MARCH = ("2026-03-01", "2026-03-31")
 

@@ -1,7 +1,7 @@
 """How a plan moves: draft → in review → approved → running → done, and who may move it.
 
 =========  ===========  ==========  ===============================================
-action     from         to          who (``socialops.web.permissions`` action)
+action     from         to          who (``socialops.domain.permissions``)
 =========  ===========  ==========  ===============================================
 submit     draft        in_review   plans.edit
 withdraw   in_review    draft       plans.edit
@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from socialops.domain.permissions import allowed
 from socialops.plan.messages import PlanError
 from socialops.plan.model import Plan, StateEvent
 from socialops.plan.store import PlanStore, now_utc
-from socialops.web.permissions import allowed
 
 __all__ = ["TRANSITIONS", "Transition", "available_actions", "check_edit", "transition"]
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from socialops.domain.permissions import allowed
 from socialops.errors import SocialopsError
 from socialops.listen.topics import list_topics
 from socialops.plan.actuals import baseline
@@ -23,7 +24,6 @@ from socialops.web.auth import accounts_of as _accounts
 from socialops.web.pages.common import Slug, form_actor
 from socialops.web.pages.common import to_login as _to_login
 from socialops.web.pages.common import view_access as _view
-from socialops.web.permissions import allowed
 from socialops.web.plan_forms import (
     CRISIS_SYNTAX,
     ESCALATION_SYNTAX,

@@ -1,0 +1,54 @@
+"""Who may do what: the roles and the permission matrix, the one place the web workspace, its
+API and the plan workflow check permissions (pure data; the web imports it as
+:mod:`socialops.web.permissions`).
+
+A user's role is per workspace (a membership). Roles, from the issue: owner (everything,
+members, delete), manager (plans, topics, approvals, settings), agent (inbox work), analyst
+(data, topics, reports), viewer (read only). Every page and endpoint names one :data:`ACTIONS`
+entry; :func:`allowed` is the only test of it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ACTIONS", "MATRIX", "ROLES", "allowed"]
+
+ROLES: tuple[str, ...] = ("owner", "manager", "agent", "analyst", "viewer")
+
+ACTIONS: dict[str, str] = {
+    "view": "see the workspace: dashboard, topics, posts, reports, imports",
+    "topics.edit": "add, change and remove tracked topics",
+    "data.import": "upload files and import posts",
+    "reports.create": "generate listening reports",
+    "settings.edit": "change workspace settings",
+    "plans.edit": "write campaign plans",
+    "plans.approve": "approve campaign plans",
+    "inbox.work": "answer and route conversations in the inbox",
+    "members.manage": "add members, change roles, remove members",
+    "audit.view": "read the audit log",
+    "workspace.delete": "delete the workspace",
+}
+
+MATRIX: dict[str, frozenset[str]] = {
+    "owner": frozenset(ACTIONS),
+    "manager": frozenset(
+        {
+            "view",
+            "topics.edit",
+            "reports.create",
+            "settings.edit",
+            "plans.edit",
+            "plans.approve",
+            "audit.view",
+        }
+    ),
+    "agent": frozenset({"view", "inbox.work"}),
+    "analyst": frozenset({"view", "topics.edit", "data.import", "reports.create"}),
+    "viewer": frozenset({"view"}),
+}
+
+
+def allowed(role: str | None, action: str) -> bool:
+    """Whether ``role`` (``None``: not a member) may do ``action``."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    return role is not None and action in MATRIX.get(role, frozenset())
