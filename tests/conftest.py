@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from analytics_cases import AIRLINE_TZ, AIRLINES, ENGINES, MOVIE_WORDS, MOVIES
 from socialops.listen.ingest import import_file
-from socialops.listen.samples import AIRLINE_TOPICS, FILM_TOPICS
 from socialops.listen.topics import add_topic
 from socialops.nlp.runner import enrich_workspace
 from socialops.store.workspace import Workspace
@@ -73,6 +73,27 @@ def spark_ready() -> Iterator[None]:
     yield
 
 
+# -- the analytics store's engines, as Ibis tests its backends ------------------------------
+# Every stats and listening query test takes the ``engine`` fixture and so runs once per engine;
+# the Spark run is marked ``spark`` (deselect with ``-m "not spark"``) and, like every Spark test,
+# runs in the one xdist worker that holds the JVM (``pytest_collection_modifyitems`` below).
+# Results are compared with the reference engine's (``analytics_cases.REFERENCE_ENGINE``): on
+# DuckDB itself that is the same answer again from a fresh connection over the caches the first
+# run left. Test modules import ``ENGINES`` and ``REFERENCE_ENGINE`` from ``analytics_cases``.
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The name of the analytics engine a query test runs on (``open_store(ws, engine)``).
+
+    Session-scoped so that pytest runs every DuckDB case before the Spark ones and module
+    fixtures built on it (results computed once per engine) are built once per engine."""
+    name: str = request.param
+    if name == "spark":
+        request.getfixturevalue("spark_ready")
+    return name
+
+
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     """A fresh, empty workspace in a temporary folder (also set as SOCIALOPS_HOME)."""
@@ -98,19 +119,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 #   @JetBlue under "Delta", so the Delta topic looks for both.
 # - ``nsmc_ws``: a slice of ``nsmc/reviews.tsv.gz``: every review that names one of a few popular
 #   movies, plus every 40th other review as background, with the movies as product topics.
-AIRLINE_TZ = "America/Los_Angeles"
-AIRLINES = AIRLINE_TOPICS
-
-# movie → (query, release day in Korea)
-_RELEASES = {
-    "겨울왕국": "2014-01-16",
-    "명량": "2014-07-30",
-    "인터스텔라": "2014-11-06",
-    "변호인": "2013-12-18",
-}
-MOVIES: dict[str, tuple[str, str]] = {n: (q, _RELEASES[n]) for n, q in FILM_TOPICS.items()}
-_MOVIE_WORDS = ("겨울왕국", "엘사", "올라프", "렛잇고", "명량", "이순신", "인터스텔라", "놀란")
-_MOVIE_WORDS += ("변호인", "송강호")
+# (their constants live in analytics_cases, importable by test modules)
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +149,7 @@ def nsmc_ws(
         writer.writerow(next(reader))
         for i, row in enumerate(reader):
             text = row[4] if len(row) > 4 else ""
-            if i % 40 == 0 or any(w in text for w in _MOVIE_WORDS):
+            if i % 40 == 0 or any(w in text for w in MOVIE_WORDS):
                 writer.writerow(row)
     ws = Workspace.open(root / "ws")
     import_file(ws, sample, preset="nsmc-reviews")

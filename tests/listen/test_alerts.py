@@ -21,9 +21,9 @@ def ws(airline_ws: Workspace, tmp_path: Path) -> Workspace:
     return Workspace.open(tmp_path / "ws", create=False)
 
 
-def test_new_alerts_then_nothing_new(ws: Workspace) -> None:
+def test_new_alerts_then_nothing_new(ws: Workspace, engine: str) -> None:
     topics = list_topics(ws)
-    with open_store(ws) as store:
+    with open_store(ws, engine) as store:
         first = run_alerts(ws, store, topics, since=date(2015, 2, 21))
         second = run_alerts(ws, store, topics, since=date(2015, 2, 21))
     assert first["since"] == "2015-02-21" and first["new"] == len(first["alerts"]) > 0
@@ -49,10 +49,9 @@ def test_thresholds_from_env_and_flags(monkeypatch: pytest.MonkeyPatch) -> None:
         thresholds()
 
 
-def test_higher_threshold_fewer_alerts_and_bad_since(ws: Workspace) -> None:
-
+def test_higher_threshold_fewer_alerts_and_bad_since(ws: Workspace, engine: str) -> None:
     topics = list_topics(ws)
-    with open_store(ws) as store:
+    with open_store(ws, engine) as store:
         low = run_alerts(ws, store, topics, since=date(2015, 2, 21), record=False)
         high = run_alerts(ws, store, topics, since=date(2015, 2, 21), z=12, record=False)
         assert 0 < len(high["alerts"]) < len(low["alerts"])

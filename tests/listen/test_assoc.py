@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from scipy.stats import chi2_contingency
 
+from analytics_cases import REFERENCE_ENGINE
 from socialops.listen.assoc import MIN_G2, assoc, assoc_tables, g2, is_query_word, query_words
 from socialops.listen.scope import Scope, resolve, scoped_posts, topic_filter
+from socialops.listen.themes import themes
 from socialops.listen.topics import Topic, resolve_topics
 from socialops.store.analytics import fetch_arrow, open_store
 from socialops.store.workspace import Workspace
@@ -34,20 +36,22 @@ PRAISE = {"감동", "최고", "명작", "사랑", "재미", "대박", "훌륭", 
 FLIGHT_PROBLEMS = {"cancelled", "delayed", "delay", "late", "bag", "hold", "lost", "stuck"}
 
 
-def _run(ws: Workspace, names: list[str], scope: Scope | None = None, **kw: Any) -> dict[str, Any]:
-    with open_store(ws) as store:
+def _run(
+    ws: Workspace, engine: str, names: list[str], scope: Scope | None = None, **kw: Any
+) -> dict[str, Any]:
+    with open_store(ws, engine) as store:
         sc = resolve(store, scope or Scope())
         return assoc(store, sc, resolve_topics(ws, names), **kw)
 
 
 @pytest.fixture(scope="module")
-def frozen(nsmc_ws: Workspace) -> dict[str, Any]:
-    return _run(nsmc_ws, ["겨울왕국"])["results"][0]
+def frozen(nsmc_ws: Workspace, engine: str) -> dict[str, Any]:
+    return _run(nsmc_ws, engine, ["겨울왕국"])["results"][0]
 
 
 @pytest.fixture(scope="module")
-def airlines(airline_ws: Workspace) -> dict[str, Any]:
-    return _run(airline_ws, ["United", "US Airways"])
+def airlines(airline_ws: Workspace, engine: str) -> dict[str, Any]:
+    return _run(airline_ws, engine, ["United", "US Airways"])
 
 
 def test_g2_matches_scipy() -> None:
@@ -129,17 +133,17 @@ def test_airline_negative_words(airlines: dict[str, Any]) -> None:
     _check_list(united["words"], united["posts"], united["rest_posts"])
 
 
-def test_reference_counts_equal_direct_counts(nsmc_ws: Workspace) -> None:
+def test_reference_counts_equal_direct_counts(nsmc_ws: Workspace, engine: str) -> None:
     """Whole months from the rollup, partial months unnested or subtracted: the same as
     unnesting every post, and count + rest_count equals a direct count of posts listing the
     word."""
     # from the 3rd (most of the month: rollup minus the days outside) to the 10th (unnested)
     scope = Scope(date(2013, 11, 3), date(2014, 8, 10))
-    fast = _run(nsmc_ws, ["겨울왕국", "명량"], scope)
-    assert fast == _run(nsmc_ws, ["겨울왕국", "명량"], scope, _exact=True)
+    fast = _run(nsmc_ws, engine, ["겨울왕국", "명량"], scope)
+    assert fast == _run(nsmc_ws, engine, ["겨울왕국", "명량"], scope, _exact=True)
     words = [x for r in fast["results"] for x in r["words"][:5]]
     assert words
-    with open_store(nsmc_ws) as store:
+    with open_store(nsmc_ws, engine) as store:
         t = scoped_posts(store, scope)
         for x in words:
             f = t.filter(t.keywords.contains(x["word"]))
@@ -152,7 +156,9 @@ def test_reference_counts_equal_direct_counts(nsmc_ws: Workspace) -> None:
     assert fast["results"][1]["posts"] == n_topic
 
 
-def test_example_pools_from_file_pools(nsmc_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_example_pools_from_file_pools(
+    nsmc_ws: Workspace, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With a pool smaller than the topics, the pool taken from each month file's own most
     engaging posts (whole months) and the posts of partial months gives the same examples as
     the pool taken from every post in scope."""
@@ -160,14 +166,14 @@ def test_example_pools_from_file_pools(nsmc_ws: Workspace, monkeypatch: pytest.M
 
     monkeypatch.setattr(mod, "EXAMPLE_POOL", 30)
     scope = Scope(date(2013, 11, 3), date(2014, 8, 10))
-    fast = _run(nsmc_ws, ["겨울왕국", "명량"], scope)
-    assert fast == _run(nsmc_ws, ["겨울왕국", "명량"], scope, _exact=True)
+    fast = _run(nsmc_ws, engine, ["겨울왕국", "명량"], scope)
+    assert fast == _run(nsmc_ws, engine, ["겨울왕국", "명량"], scope, _exact=True)
     assert any(list(nsmc_ws.root.glob("cache/topics/*/top-30/*.parquet")))
     assert sum(len(x["examples"]) for r in fast["results"] for x in r["words"]) > 20
 
 
-def test_filters_and_options(nsmc_ws: Workspace) -> None:
-    result = _run(nsmc_ws, ["명량"], Scope(langs=("ko",)), limit=5, min_count=8, examples=1)
+def test_filters_and_options(nsmc_ws: Workspace, engine: str) -> None:
+    result = _run(nsmc_ws, engine, ["명량"], Scope(langs=("ko",)), limit=5, min_count=8, examples=1)
     r = result["results"][0]
     assert 0 < len(r["words"]) <= 5
     assert all(x["count"] >= 8 and len(x["examples"]) == 1 for x in r["words"])
@@ -182,31 +188,33 @@ def test_tables(airlines: dict[str, Any]) -> None:
     assert len(rows) == sum(len(r["negative"]) for r in airlines["results"])
 
 
-def test_deterministic(airline_ws: Workspace, airlines: dict[str, Any]) -> None:
-    assert _run(airline_ws, ["United", "US Airways"]) == airlines
+def test_deterministic(airline_ws: Workspace, engine: str, airlines: dict[str, Any]) -> None:
+    assert _run(airline_ws, engine, ["United", "US Airways"]) == airlines
 
 
-@pytest.mark.spark
-def test_assoc_and_themes_same_on_spark(airline_ws: Workspace, spark_ready: None) -> None:
-    from socialops.listen.themes import themes
-
+def test_same_as_reference_engine(airline_ws: Workspace, engine: str) -> None:
+    """Association words and themes on this engine equal DuckDB's."""
     names = ["United", "Virgin America"]
-    out = {}
-    for engine in ("duckdb", "spark"):
-        with open_store(airline_ws, engine) as store:
-            sc = resolve(store, Scope())
-            tps = resolve_topics(airline_ws, names)
-            out[engine] = (assoc(store, sc, tps), themes(store, sc, tps))
-    assert out["duckdb"][0] == out["spark"][0]
-    assert out["duckdb"][1] == out["spark"][1]
+    got, ref = (_assoc_and_themes(airline_ws, name, names) for name in (engine, REFERENCE_ENGINE))
+    assert got[0] == ref[0]
+    assert got[1] == ref[1]
 
 
-def test_examples_beyond_the_pool(airline_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+def _assoc_and_themes(ws: Workspace, engine: str, names: list[str]) -> tuple[Any, Any]:
+    with open_store(ws, engine) as store:
+        sc = resolve(store, Scope())
+        tps = resolve_topics(ws, names)
+        return assoc(store, sc, tps), themes(store, sc, tps)
+
+
+def test_examples_beyond_the_pool(
+    airline_ws: Workspace, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With a pool smaller than the topic, the words and statistics are unchanged, every word
     that has examples keeps some, and each example lists its word with the right sentiment."""
     from socialops.listen import assoc as mod
 
-    with open_store(airline_ws) as store:
+    with open_store(airline_ws, engine) as store:
         scope = resolve(store, Scope())
         topics = resolve_topics(airline_ws, ["United", "Virgin America"])
         full = mod.assoc(store, scope, topics, examples=2)

@@ -20,6 +20,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
+from analytics_cases import REFERENCE_ENGINE
 from socialops.errors import SettingsError
 from socialops.listen import query as q
 from socialops.listen.influencers import (
@@ -44,9 +45,7 @@ OWN_HANDLE = {
 }
 
 
-def _run(
-    ws: Workspace, engine: str = "duckdb", scope: Scope | None = None, **options: Any
-) -> dict[str, Any]:
+def _run(ws: Workspace, engine: str, scope: Scope | None = None, **options: Any) -> dict[str, Any]:
     store = open_store(ws, engine)
     try:
         return influencers(store, resolve(store, scope or Scope()), list_topics(ws), **options)
@@ -82,8 +81,8 @@ def _dense_pagerank(n: int, edges: dict[tuple[int, int], float], d: float) -> np
 
 
 @pytest.fixture(scope="module")
-def airline_result(airline_ws: Workspace) -> dict[str, Any]:
-    return _run(airline_ws, limit=25)
+def airline_result(airline_ws: Workspace, engine: str) -> dict[str, Any]:
+    return _run(airline_ws, engine, limit=25)
 
 
 def test_engagement_matches_recount_from_parquet(
@@ -194,10 +193,10 @@ def _thread_ws(root: Path, shared_file: Callable[[str], Path]) -> Workspace:
 
 
 def test_replies_and_reposts_resolve_to_authors(
-    tmp_path: Path, shared_file: Callable[[str], Path]
+    tmp_path: Path, shared_file: Callable[[str], Path], engine: str
 ) -> None:
     ws = _thread_ws(tmp_path, shared_file)
-    (res,) = _run(ws)["results"]
+    (res,) = _run(ws, engine)["results"]
     g = res["graph"]
     assert g["links_by_kind"]["reply"] == 3 and g["links_by_kind"]["repost"] == 1
     top = {a["author"]: a for a in g["top"]}
@@ -211,8 +210,8 @@ def test_replies_and_reposts_resolve_to_authors(
     assert [a["author"] for a in eng][:3] == ["alice", "dave", "carol"]
 
 
-def test_korean_reviews_give_empty_graph(nsmc_ws: Workspace) -> None:
-    result = _run(nsmc_ws)
+def test_korean_reviews_give_empty_graph(nsmc_ws: Workspace, engine: str) -> None:
+    result = _run(nsmc_ws, engine)
     assert len(result["results"]) == len(list_topics(nsmc_ws))
     for res in result["results"]:
         g = res["graph"]
@@ -224,11 +223,13 @@ def test_korean_reviews_give_empty_graph(nsmc_ws: Workspace) -> None:
     assert all(t.rows == [] for t in tables)
 
 
-def test_tables_and_bad_options(airline_ws: Workspace, airline_result: dict[str, Any]) -> None:
+def test_tables_and_bad_options(
+    airline_ws: Workspace, engine: str, airline_result: dict[str, Any]
+) -> None:
     eng, net = influencers_tables(airline_result)
     assert len(eng.rows) == sum(len(r["by_engagement"]) for r in airline_result["results"])
     assert ["United", 1, "united"] in [row[:3] for row in net.rows]
-    store = open_store(airline_ws)
+    store = open_store(airline_ws, engine)
     try:
         topic = Topic("United", "@united", "brand")
         with pytest.raises(SettingsError):
@@ -303,16 +304,16 @@ def _rollup_dirs(ws: Workspace) -> list[Path]:
     ]
 
 
-def _influencers(ws: Workspace, scope: Scope, **options: Any) -> dict[str, Any]:
-    store = open_store(ws)
+def _influencers(ws: Workspace, engine: str, scope: Scope, **options: Any) -> dict[str, Any]:
+    store = open_store(ws, engine)
     try:
         return influencers(store, scope, list_topics(ws), limit=500, **options)
     finally:
         store.close()
 
 
-def test_rollups_equal_every_post_aggregated(months_ws: Workspace) -> None:
-    store = open_store(months_ws)
+def test_rollups_equal_every_post_aggregated(months_ws: Workspace, engine: str) -> None:
+    store = open_store(months_ws, engine)
     try:
         full = resolve(store, Scope())
     finally:
@@ -321,8 +322,8 @@ def test_rollups_equal_every_post_aggregated(months_ws: Workspace) -> None:
     months = sorted(f.parent.name for f in months_ws.enriched_files())
     assert months == ["month=2015-01", "month=2015-02", "month=2015-03", "month=2015-04"]
     for scope in [full, *MONTH_SCOPES[1:]]:
-        fast = _influencers(months_ws, scope)
-        assert fast == _influencers(months_ws, scope, _exact=True), scope
+        fast = _influencers(months_ws, engine, scope)
+        assert fast == _influencers(months_ws, engine, scope, _exact=True), scope
     # the rollups exist, one per match file, and hold every dated topic post with an author
     posts = _posts(months_ws)
     for topic, folder in zip(list_topics(months_ws), _rollup_dirs(months_ws), strict=True):
@@ -334,11 +335,11 @@ def test_rollups_equal_every_post_aggregated(months_ws: Workspace) -> None:
         assert pc.sum(own["posts"]).as_py() == len(expected) > 20
 
 
-def test_partial_months_recounted_from_posts(months_ws: Workspace) -> None:
+def test_partial_months_recounted_from_posts(months_ws: Workspace, engine: str) -> None:
     """Engagement of a range cutting two months, and a platform filter, against a recount."""
     posts = _posts(months_ws)
     for scope in (MONTH_SCOPES[1], MONTH_SCOPES[3]):
-        result = _influencers(months_ws, scope)
+        result = _influencers(months_ws, engine, scope)
         assert scope.start and scope.end
         for topic, res in zip(list_topics(months_ws), result["results"], strict=True):
             tally: dict[str, list[int]] = {}
@@ -359,10 +360,11 @@ def test_partial_months_recounted_from_posts(months_ws: Workspace) -> None:
             assert got == tally
 
 
-def test_stale_rollups_removed_and_missing_rebuilt(months_ws: Workspace) -> None:
+def test_stale_rollups_removed_and_missing_rebuilt(months_ws: Workspace, engine: str) -> None:
     scope = MONTH_SCOPES[1]  # February whole (from its rollup), January and March partial
     inside = MONTH_SCOPES[2]  # inside February: from the posts
-    before, before_inside = _influencers(months_ws, scope), _influencers(months_ws, inside)
+    before = _influencers(months_ws, engine, scope)
+    before_inside = _influencers(months_ws, engine, inside)
     folder = _rollup_dirs(months_ws)[0]  # the first topic (Delta)
     (feb,) = [
         cache_file_name(months_ws, f, "tp")
@@ -375,14 +377,14 @@ def test_stale_rollups_removed_and_missing_rebuilt(months_ws: Workspace) -> None
     t = pq.read_table(folder / feb)
     likes = pc.if_else(pc.equal(t["target"], " "), pc.add(t["likes"], 1000), t["likes"])
     pq.write_table(t.set_column(t.schema.get_field_index("likes"), "likes", likes), folder / feb)
-    changed = _influencers(months_ws, scope)
+    changed = _influencers(months_ws, engine, scope)
     assert not stale.exists()
     top = changed["results"][0]["by_engagement"][0]
     assert top["likes"] >= 1000
     assert changed["results"][1:] == before["results"][1:]
-    assert _influencers(months_ws, inside) == before_inside  # partial month: not from rollup
+    assert _influencers(months_ws, engine, inside) == before_inside  # partial: not from rollup
     (folder / feb).unlink()
-    assert _influencers(months_ws, scope) == before
+    assert _influencers(months_ws, engine, scope) == before
     assert (folder / feb).exists()
     rebuilt = pq.read_table(folder / feb)
     assert pc.max(rebuilt["likes"]).as_py() < 1000
@@ -393,20 +395,19 @@ def _sorted(t: pa.Table) -> pa.Table:
     return t.sort_by([(c, "ascending") for c in ("month", "platform", "lang", "author", "target")])
 
 
-@pytest.mark.spark
-def test_duckdb_equals_spark(
+def test_same_as_reference_engine(
     airline_ws: Workspace,
     airline_result: dict[str, Any],
     months_ws: Workspace,
-    spark_ready: None,
+    engine: str,
 ) -> None:
-    assert _run(airline_ws, "spark", limit=25) == airline_result
-    # rollups built by Spark: the same files, the same results, whole and partial months
-    expected = [_influencers(months_ws, s) for s in MONTH_SCOPES[1:4]]  # builds the rollups
+    assert airline_result == _run(airline_ws, REFERENCE_ENGINE, limit=25)
+    # rollups built by this engine: the same files, the same results, whole and partial months
+    expected = [_influencers(months_ws, REFERENCE_ENGINE, s) for s in MONTH_SCOPES[1:4]]
     built = {d: _sorted(pq.read_table(d)) for d in _rollup_dirs(months_ws)}
     for d in built:
         shutil.rmtree(d)
-    store = open_store(months_ws, "spark")
+    store = open_store(months_ws, engine)
     try:
         got = [influencers(store, s, list_topics(months_ws), limit=500) for s in MONTH_SCOPES[1:4]]
     finally:

@@ -107,8 +107,9 @@ def queries(draw: st.DrawFn, depth: int = 0) -> str:
 
 
 @pytest.mark.slow
-def test_duckdb_filter_equals_python_on_real_tweets(airline_ws: Workspace) -> None:
-    with open_store(airline_ws) as store:
+def test_filter_equals_python_on_real_tweets(airline_ws: Workspace, engine: str) -> None:
+    """The compiled query selects on each engine the posts the Python matcher selects."""
+    with open_store(airline_ws, engine) as store:
         scope = resolve(store, Scope())
         t = scoped_posts(store, scope)
         rows = fetch_arrow(t.select("post_id", "match_text")).to_pylist()

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
+from analytics_cases import AIRLINE_TZ
 from socialops.errors import DataError
 from socialops.listen.analyses import ANALYSES
 from socialops.listen.export import sheet_names, xlsx_value
@@ -19,8 +20,6 @@ from socialops.listen.scope import Scope
 from socialops.listen.topics import Topic, resolve_topics
 from socialops.store.analytics import open_store
 from socialops.store.workspace import Workspace
-
-AIRLINE_TZ = "America/Los_Angeles"  # as in conftest.airline_ws
 
 REMOTE = re.compile(r"""(?:src|href|action|xlink:href)\s*=\s*(?!["']?#)""", re.I)
 
@@ -67,9 +66,9 @@ def check_exports(data: ReportData, xlsx: Path, csv_dir: Path) -> None:
     assert [int(r[2]) for r in summary[1:]] == [data.counts[t.name] for t in data.topics]
 
 
-def test_korean_report_on_nsmc(nsmc_ws: Workspace, tmp_path: Path) -> None:
+def test_korean_report_on_nsmc(nsmc_ws: Workspace, engine: str, tmp_path: Path) -> None:
     topics = resolve_topics(nsmc_ws, ["겨울왕국", "명량", "인터스텔라", "변호인"])
-    with open_store(nsmc_ws, "duckdb") as store:
+    with open_store(nsmc_ws, engine) as store:
         data = build_report(store, Scope(date(2013, 12, 1), date(2014, 12, 31), "week"), topics)
     out, xlsx, csv_dir = tmp_path / "r.html", tmp_path / "r.xlsx", tmp_path / "csv"
     written = write_report(data, out, lang="ko", xlsx=xlsx, csv_dir=csv_dir)
@@ -108,9 +107,11 @@ def test_korean_report_on_nsmc(nsmc_ws: Workspace, tmp_path: Path) -> None:
         assert any(re.search("[가-힣]", w) for w in want)
 
 
-def test_english_report_on_airline_tweets(airline_ws: Workspace, tmp_path: Path) -> None:
+def test_english_report_on_airline_tweets(
+    airline_ws: Workspace, engine: str, tmp_path: Path
+) -> None:
     topics = resolve_topics(airline_ws, ["United", "American", "Delta", "Southwest"])
-    with open_store(airline_ws, "duckdb") as store:
+    with open_store(airline_ws, engine) as store:
         data = build_report(store, Scope(), topics, tz=ZoneInfo(AIRLINE_TZ))
         # without a zone, the report is in the zone the workspace's posts were enriched in
         assert airline_ws.zone() == AIRLINE_TZ
@@ -134,9 +135,9 @@ def test_english_report_on_airline_tweets(airline_ws: Workspace, tmp_path: Path)
         assert "American" in html and LABELS["en"]["coverage"] in html
 
 
-def test_report_without_data_says_so(nsmc_ws: Workspace) -> None:
+def test_report_without_data_says_so(nsmc_ws: Workspace, engine: str) -> None:
     topics = resolve_topics(nsmc_ws, ["겨울왕국"])
-    with open_store(nsmc_ws, "duckdb") as store:
+    with open_store(nsmc_ws, engine) as store:
         with pytest.raises(DataError, match="No posts between 1999-01-01 and 1999-12-31"):
             build_report(store, Scope(date(1999, 1, 1), date(1999, 12, 31)), topics)
         nothing = Topic("없는영화", "존재하지않는제목쿼리", "product")

@@ -16,13 +16,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from analytics_cases import REFERENCE_ENGINE
 from enriched_ledger import commit_enriched
 from socialops.domain.post import ENRICHED_SCHEMA
 from socialops.listen import stats
-from socialops.store.analytics import AnalyticsStore, open_store
+from socialops.store.analytics import open_store
 from socialops.store.workspace import Workspace
 
-ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
 FILE_SCHEMA = pa.schema([f for f in ENRICHED_SCHEMA if f.name != "month"])
 SEOUL = ZoneInfo("Asia/Seoul")
 UTC = dt.UTC
@@ -193,33 +193,15 @@ def expected_summary(rows: list[dict[str, Any]], top: int) -> dict[str, Any]:
 
 
 # -- fixtures ---------------------------------------------------------------------------------
-def _open(request: pytest.FixtureRequest, ws: Workspace, engine: str) -> AnalyticsStore:
-    if engine == "spark":
-        request.getfixturevalue("spark_ready")
-    return open_store(ws, engine)
-
-
-_SUMMARIES: dict[tuple[str, str], dict[str, Any]] = {}
-
-
-def _summary(
-    request: pytest.FixtureRequest, name: str, ws: Workspace, engine: str, top: int
-) -> dict[str, Any]:
-    """Each dataset's summary once per engine (Spark queries cost seconds)."""
-    key = (name, engine)
-    if key not in _SUMMARIES:
-        store = _open(request, ws, engine)
-        try:
-            t = store.posts()
-            _SUMMARIES[key] = {
-                "summary": stats.summary(t, top=top),
-                "top3": stats.top_keywords(t, 3),
-                "top0": stats.top_keywords(t, 0),
-                "top_rollup": stats.top_keywords(t, top, store.keyword_counts()),
-            }
-        finally:
-            store.close()
-    return _SUMMARIES[key]
+def _summary(ws: Workspace, engine: str, top: int) -> dict[str, Any]:
+    with open_store(ws, engine) as store:
+        t = store.posts()
+        return {
+            "summary": stats.summary(t, top=top),
+            "top3": stats.top_keywords(t, 3),
+            "top0": stats.top_keywords(t, 0),
+            "top_rollup": stats.top_keywords(t, top, store.keyword_counts()),
+        }
 
 
 @pytest.fixture(scope="module")
@@ -240,13 +222,23 @@ def airline(
     return ws, rows
 
 
+# each dataset's summary once per engine (Spark queries cost seconds)
+@pytest.fixture(scope="module")
+def small_summary(small: tuple[Workspace, list[dict[str, Any]]], engine: str) -> dict[str, Any]:
+    return _summary(small[0], engine, top=20)
+
+
+@pytest.fixture(scope="module")
+def airline_summary(airline: tuple[Workspace, list[dict[str, Any]]], engine: str) -> dict[str, Any]:
+    return _summary(airline[0], engine, top=25)
+
+
 # -- tests ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("engine", ENGINES)
 def test_small_store_matches_python(
-    request: pytest.FixtureRequest, small: tuple[Workspace, list[dict[str, Any]]], engine: str
+    small: tuple[Workspace, list[dict[str, Any]]], small_summary: dict[str, Any]
 ) -> None:
-    ws, rows = small
-    got = _summary(request, "small", ws, engine, top=20)
+    _, rows = small
+    got = small_summary
     want = expected_summary(rows, top=20)
     for key in want:
         assert got["summary"][key] == want[key], key
@@ -255,10 +247,12 @@ def test_small_store_matches_python(
     assert got["top_rollup"] == want["top_keywords"]
 
 
-def test_small_store_known_values(small: tuple[Workspace, list[dict[str, Any]]]) -> None:
+def test_small_store_known_values(
+    small: tuple[Workspace, list[dict[str, Any]]], engine: str
+) -> None:
     """A few figures worked out by hand, so the reference itself is checked."""
     ws, _ = small
-    with open_store(ws, "duckdb") as store:
+    with open_store(ws, engine) as store:
         t = store.posts()
         tot = stats.totals(t)
         assert tot == {
@@ -279,22 +273,17 @@ def test_small_store_known_values(small: tuple[Workspace, list[dict[str, Any]]])
 
 
 def test_engines_agree_on_small_store(
-    request: pytest.FixtureRequest, small: tuple[Workspace, list[dict[str, Any]]]
+    small: tuple[Workspace, list[dict[str, Any]]], small_summary: dict[str, Any]
 ) -> None:
-    ws, _ = small
-    request.getfixturevalue("spark_ready")
-    assert _summary(request, "small", ws, "duckdb", 20) == _summary(
-        request, "small", ws, "spark", 20
-    )
+    assert small_summary == _summary(small[0], REFERENCE_ENGINE, 20)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine", ENGINES)
 def test_airline_tweets_match_python(
-    request: pytest.FixtureRequest, airline: tuple[Workspace, list[dict[str, Any]]], engine: str
+    airline: tuple[Workspace, list[dict[str, Any]]], airline_summary: dict[str, Any]
 ) -> None:
-    ws, rows = airline
-    got = _summary(request, "airline", ws, engine, top=25)
+    _, rows = airline
+    got = airline_summary
     want = expected_summary(rows, top=25)
     assert got["summary"]["totals"]["posts"] == 14640
     for key in want:
@@ -303,14 +292,10 @@ def test_airline_tweets_match_python(
 
 
 @pytest.mark.slow
-@pytest.mark.spark
 def test_engines_agree_on_airline_tweets(
-    request: pytest.FixtureRequest, airline: tuple[Workspace, list[dict[str, Any]]]
+    airline: tuple[Workspace, list[dict[str, Any]]], airline_summary: dict[str, Any]
 ) -> None:
-    ws, _ = airline
-    request.getfixturevalue("spark_ready")
-    duck = _summary(request, "airline", ws, "duckdb", 25)
-    spark = _summary(request, "airline", ws, "spark", 25)
-    for key in duck["summary"]:
-        assert duck["summary"][key] == spark["summary"][key], key
-    assert duck["top3"] == spark["top3"]
+    ref = _summary(airline[0], REFERENCE_ENGINE, 25)
+    for key in ref["summary"]:
+        assert airline_summary["summary"][key] == ref["summary"][key], key
+    assert airline_summary == ref

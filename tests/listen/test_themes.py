@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from analytics_cases import REFERENCE_ENGINE
 from socialops.errors import SettingsError
 from socialops.listen.scope import Scope, resolve
 from socialops.listen.themes import episodes, issues, issues_tables, themes, themes_tables
@@ -20,21 +21,21 @@ DELAYS = {"cancelled", "flightled", "delayed", "delay", "late"}
 BAGS_OR_SERVICE = {"bag", "baggage", "luggage", "lost", "customer", "service", "rude"}
 
 
-def _run(fn: Any, ws: Workspace, names: list[str], **kw: Any) -> dict[str, Any]:
+def _run(fn: Any, ws: Workspace, engine: str, names: list[str], **kw: Any) -> dict[str, Any]:
     scope = Scope(every=kw.pop("every", "day"))
-    with open_store(ws) as store:
+    with open_store(ws, engine) as store:
         out: dict[str, Any] = fn(store, resolve(store, scope), resolve_topics(ws, names), **kw)
     return out
 
 
 @pytest.fixture(scope="module")
-def air_themes(airline_ws: Workspace) -> dict[str, Any]:
-    return _run(themes, airline_ws, ["United", "US Airways"])
+def air_themes(airline_ws: Workspace, engine: str) -> dict[str, Any]:
+    return _run(themes, airline_ws, engine, ["United", "US Airways"])
 
 
 @pytest.fixture(scope="module")
-def air_issues(airline_ws: Workspace) -> dict[str, Any]:
-    return _run(issues, airline_ws, ["United", "US Airways"])
+def air_issues(airline_ws: Workspace, engine: str) -> dict[str, Any]:
+    return _run(issues, airline_ws, engine, ["United", "US Airways"])
 
 
 def _labels(part: dict[str, Any]) -> list[set[str]]:
@@ -76,8 +77,8 @@ def test_airline_complaint_reasons(air_themes: dict[str, Any], airline: str) -> 
     assert not any("united" in th["words"] for th in r["themes"])
 
 
-def test_movie_themes(nsmc_ws: Workspace) -> None:
-    result = _run(themes, nsmc_ws, ["인터스텔라", "겨울왕국"])
+def test_movie_themes(nsmc_ws: Workspace, engine: str) -> None:
+    result = _run(themes, nsmc_ws, engine, ["인터스텔라", "겨울왕국"])
     for r in result["results"]:
         labels = [th["label"] for th in r["themes"]]
         assert len(set(labels)) >= 2, labels
@@ -85,11 +86,11 @@ def test_movie_themes(nsmc_ws: Workspace) -> None:
         assert not any("인터스텔라" in th["words"] for th in r["themes"])
 
 
-def test_sample_and_seed(airline_ws: Workspace) -> None:
-    a = _run(themes, airline_ws, ["United"], sample=500, k=5)["results"][0]
+def test_sample_and_seed(airline_ws: Workspace, engine: str) -> None:
+    a = _run(themes, airline_ws, engine, ["United"], sample=500, k=5)["results"][0]
     assert a["sampled"] == 500 and a["k"] == 5
     _check_part(a)  # every post is assigned, not only the sample
-    b = _run(themes, airline_ws, ["United"], sample=500, k=5, seed=7)["results"][0]
+    b = _run(themes, airline_ws, engine, ["United"], sample=500, k=5, seed=7)["results"][0]
     assert b["sampled"] == 500 and a["themes"] != b["themes"]
 
 
@@ -112,9 +113,9 @@ def test_issue_timelines(air_issues: dict[str, Any], air_themes: dict[str, Any])
                 assert e["posts"] == sum(th["timeline"][a : b + 1])
 
 
-def test_hourly_issues_recur(airline_ws: Workspace) -> None:
+def test_hourly_issues_recur(airline_ws: Workspace, engine: str) -> None:
     """Per hour, complaint themes come and go: some return after quiet hours."""
-    r = _run(issues, airline_ws, ["United"], every="hour")["results"][0]
+    r = _run(issues, airline_ws, engine, ["United"], every="hour")["results"][0]
     recurring = [th for th in r["themes"] if th["recurring"]]
     assert recurring
     for th in recurring:
@@ -141,8 +142,8 @@ def test_episodes() -> None:
     assert episodes([], factor=2.0, min_posts=1, gap=1) == []
 
 
-def test_deterministic(airline_ws: Workspace, air_themes: dict[str, Any]) -> None:
-    assert _run(themes, airline_ws, ["United", "US Airways"]) == air_themes
+def test_deterministic(airline_ws: Workspace, engine: str, air_themes: dict[str, Any]) -> None:
+    assert _run(themes, airline_ws, engine, ["United", "US Airways"]) == air_themes
 
 
 def test_tables(air_themes: dict[str, Any], air_issues: dict[str, Any]) -> None:
@@ -156,37 +157,37 @@ def test_tables(air_themes: dict[str, Any], air_issues: dict[str, Any]) -> None:
     assert sum(row[-1] for row in tables["issues_timeline"].rows) == total
 
 
-def test_bad_options(airline_ws: Workspace) -> None:
+def test_bad_options(airline_ws: Workspace, engine: str) -> None:
     with pytest.raises(SettingsError, match="themes"):
-        _run(themes, airline_ws, ["United"], k=0)
-    with open_store(airline_ws) as store, pytest.raises(SettingsError, match="every"):
+        _run(themes, airline_ws, engine, ["United"], k=0)
+    with open_store(airline_ws, engine) as store, pytest.raises(SettingsError, match="every"):
         tps = resolve_topics(airline_ws, ["United"])
         issues(store, resolve(store, Scope()), tps, every="month")
 
 
-def test_big_topic_path(airline_ws: Workspace) -> None:
+def test_big_topic_path(airline_ws: Workspace, engine: str) -> None:
     """A topic with more posts than the sample: fitted on the hashed sample, every post assigned
     by projection; sizes, sentiment mixes and timelines still add up."""
-    r = _run(themes, airline_ws, ["United"], sample=800)["results"][0]
+    r = _run(themes, airline_ws, engine, ["United"], sample=800)["results"][0]
     assert r["sampled"] == 800 < r["posts"]
     _check_part(r)
     labels = _labels(r["complaints"])
     assert any(lab & DELAYS for lab in labels), labels
-    i = _run(issues, airline_ws, ["United"], sample=800, every="hour")["results"][0]
+    i = _run(issues, airline_ws, engine, ["United"], sample=800, every="hour")["results"][0]
     assert i["sampled"] == 800 < i["negative_posts"]
     for th in i["themes"]:
         assert sum(th["timeline"]) == th["size"]
     assert sum(th["size"] for th in i["themes"]) + i["unassigned"] == i["negative_posts"]
 
 
-def test_sample_ignores_row_order(airline_ws: Workspace) -> None:
+def test_sample_ignores_row_order(airline_ws: Workspace, engine: str) -> None:
     """The sample and the assignment depend on the posts, not on the order an engine returns
     them in; the sample hash is a function of (seed, platform, post id) alone."""
     import numpy as np
 
     from socialops.listen import themes as th
 
-    with open_store(airline_ws) as store:
+    with open_store(airline_ws, engine) as store:
         scope = resolve(store, Scope())
         (tp,) = resolve_topics(airline_ws, ["United"])
         rows = th._fetch(store, scope, tp)
@@ -205,7 +206,7 @@ def test_sample_ignores_row_order(airline_ws: Workspace) -> None:
     assert len(set(h.tolist())) == len(set(th._keys(rows, np.arange(n))))
 
 
-def test_estimated_from_a_uniform_sample(airline_ws: Workspace) -> None:
+def test_estimated_from_a_uniform_sample(airline_ws: Workspace, engine: str) -> None:
     """Above ``max_posts`` a topic is read as the posts whose sample key is below
     2^63 · max_posts / posts: sizes, sentiment mixes and timelines are scaled counts that still
     add up, shares carry a margin, and the estimate is close to the full count."""
@@ -215,11 +216,11 @@ def test_estimated_from_a_uniform_sample(airline_ws: Workspace) -> None:
     from socialops.store.analytics import fetch_arrow
     from socialops.store.sample_key import KEY_SPACE
 
-    exact = _run(themes, airline_ws, ["United"], sample=500)["results"][0]
-    r = _run(themes, airline_ws, ["United"], sample=500, max_posts=1000)["results"][0]
+    exact = _run(themes, airline_ws, engine, ["United"], sample=500)["results"][0]
+    r = _run(themes, airline_ws, engine, ["United"], sample=500, max_posts=1000)["results"][0]
     assert not exact["estimated"] and exact["read"] == exact["posts"]
     assert r["estimated"] and r["posts"] == exact["posts"] > 3000
-    with open_store(airline_ws) as store:
+    with open_store(airline_ws, engine) as store:
         scope = resolve(store, Scope())
         (t,) = topic_posts(store, scope, resolve_topics(airline_ws, ["United"]))
         keys = fetch_arrow(t.select("sample_key", "sentiment"))
@@ -237,13 +238,13 @@ def test_estimated_from_a_uniform_sample(airline_ws: Workspace) -> None:
     true_neg = exact["complaints"]["posts"] / exact["posts"]
     est_neg = sum(th["sentiment"]["negative"] for th in r["themes"]) / r["posts"]
     assert abs(est_neg - true_neg) < 0.05 + r["unassigned"] / r["posts"]
-    i = _run(issues, airline_ws, ["United"], sample=500, max_posts=1000)["results"][0]
+    i = _run(issues, airline_ws, engine, ["United"], sample=500, max_posts=1000)["results"][0]
     assert i["estimated"] and i["negative_posts"] == neg["posts"]
     for th in i["themes"]:
         assert sum(th["timeline"]) == th["size"]
     assert sum(th["size"] for th in i["themes"]) + i["unassigned"] == i["negative_posts"]
     with pytest.raises(SettingsError, match="max_posts"):
-        _run(themes, airline_ws, ["United"], sample=500, max_posts=400)
+        _run(themes, airline_ws, engine, ["United"], sample=500, max_posts=400)
 
 
 def test_apportion() -> None:
@@ -256,13 +257,12 @@ def test_apportion() -> None:
     assert apportion([0, 0], 5) == [0, 0]
 
 
-@pytest.mark.spark
 @pytest.mark.slow
-def test_big_topic_path_same_on_spark(spark_ready: None, airline_ws: Workspace) -> None:
-    """The sampled/projection path gives the same themes on both engines."""
+def test_big_topic_path_same_as_reference_engine(airline_ws: Workspace, engine: str) -> None:
+    """The sampled/projection path gives on this engine the themes DuckDB gives."""
     out = []
-    for engine in ("duckdb", "spark"):
-        with open_store(airline_ws, engine) as store:
+    for name in (engine, REFERENCE_ENGINE):
+        with open_store(airline_ws, name) as store:
             scope = resolve(store, Scope(every="day"))
             tps = resolve_topics(airline_ws, ["United", "US Airways"])
             out.append(

@@ -57,7 +57,9 @@ def test_bad_input(workspace: Workspace) -> None:
     assert list_topics(workspace) == []  # nothing half-written
 
 
-def test_cached_matches_go_with_their_query(airline_ws: Workspace, tmp_path: Path) -> None:
+def test_cached_matches_go_with_their_query(
+    airline_ws: Workspace, tmp_path: Path, engine: str
+) -> None:
     import shutil
 
     from socialops.listen.analyses import match_counts
@@ -68,13 +70,13 @@ def test_cached_matches_go_with_their_query(airline_ws: Workspace, tmp_path: Pat
     shutil.rmtree(ws.root)
     copy_workspace(airline_ws.root, ws.root)
     cache = ws.root / "cache" / "topics"
-    with open_store(ws) as store:
+    with open_store(ws, engine) as store:
         n = match_counts(store, resolve(store, Scope()), list_topics(ws))["United"]
     old = cache / topic_cache_key(get_topic(ws, "United").query)
     assert old.is_dir() and n > 0
     edit_topic(ws, "United", query="@united")
     assert not old.exists()
-    with open_store(ws) as store:
+    with open_store(ws, engine) as store:
         fewer = match_counts(store, resolve(store, Scope()), [get_topic(ws, "United")])
     assert 0 < fewer["United"] < n  # the edited query is matched afresh
     remove_topic(ws, "United")

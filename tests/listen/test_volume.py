@@ -15,20 +15,20 @@ from socialops.store.analytics import fetch_arrow, open_store
 from socialops.store.workspace import Workspace
 
 
-def _rows(ws: Workspace) -> list[dict[str, object]]:
-    with open_store(ws) as store:
+def _rows(ws: Workspace, engine: str) -> list[dict[str, object]]:
+    with open_store(ws, engine) as store:
         t = scoped_posts(store, resolve(store, Scope()))
         return fetch_arrow(t.select("post_id", "match_text", "sentiment", "day")).to_pylist()
 
 
-def test_sov_equals_counted_mentions(airline_ws: Workspace) -> None:
+def test_sov_equals_counted_mentions(airline_ws: Workspace, engine: str) -> None:
     topics = list_topics(airline_ws)
-    rows = _rows(airline_ws)
+    rows = _rows(airline_ws, engine)
     assert len(rows) == 14640 - 155  # the repeated tweet ids are counted once
     counted = {
         t.name: sum(1 for r in rows if q.matches(t.tree, str(r["match_text"]))) for t in topics
     }
-    with open_store(airline_ws) as store:
+    with open_store(airline_ws, engine) as store:
         res = sov(store, resolve(store, Scope()), topics)
     got = {r["topic"]: r["mentions"] for r in res["results"]}
     assert got == counted
@@ -43,9 +43,9 @@ def test_sov_equals_counted_mentions(airline_ws: Workspace) -> None:
     assert sum(p["mentions"] for p in per) == got["American"]
 
 
-def test_volume_periods_add_up(airline_ws: Workspace) -> None:
+def test_volume_periods_add_up(airline_ws: Workspace, engine: str) -> None:
     topics = list_topics(airline_ws)
-    with open_store(airline_ws) as store:
+    with open_store(airline_ws, engine) as store:
         base = resolve(store, Scope())
         by = {
             e: volume(store, Scope(base.start, base.end, e), topics)
@@ -58,14 +58,14 @@ def test_volume_periods_add_up(airline_ws: Workspace) -> None:
         for a, b in zip(by[e]["results"], by["day"]["results"], strict=True):
             assert a["total"] == b["total"]
         assert by[e]["all_posts"]["total"] == by["day"]["all_posts"]["total"] == 14485
-    day_counts = Counter(str(r["day"]) for r in _rows(airline_ws))
+    day_counts = Counter(str(r["day"]) for r in _rows(airline_ws, engine))
     assert by["day"]["all_posts"]["series"] == [day_counts[p] for p in by["day"]["periods"]]
 
 
-def test_sentiment_counts_and_net(airline_ws: Workspace) -> None:
+def test_sentiment_counts_and_net(airline_ws: Workspace, engine: str) -> None:
     topics = list_topics(airline_ws)
-    rows = _rows(airline_ws)
-    with open_store(airline_ws) as store:
+    rows = _rows(airline_ws, engine)
+    with open_store(airline_ws, engine) as store:
         scope = resolve(store, Scope(date(2015, 2, 20), date(2015, 2, 23)))
         res = sentiment(store, scope, topics)
     for item, t in zip(res["results"], topics, strict=True):
@@ -94,10 +94,10 @@ def test_net_sentiment_formula() -> None:
     assert net_sentiment(0, 4) == -1.0
 
 
-def test_korean_query_finds_inflected_forms(nsmc_ws: Workspace) -> None:
+def test_korean_query_finds_inflected_forms(nsmc_ws: Workspace, engine: str) -> None:
     """연기 (acting) finds 연기가/연기는/연기도; 지루하다 finds 지루했다/지루해서."""
-    rows = _rows(nsmc_ws)
-    with open_store(nsmc_ws) as store:
+    rows = _rows(nsmc_ws, engine)
+    with open_store(nsmc_ws, engine) as store:
         t = scoped_posts(store, resolve(store, Scope()))
         texts = fetch_arrow(t.select("post_id", "text")).to_pylist()
     text_of = {r["post_id"]: r["text"] for r in texts}

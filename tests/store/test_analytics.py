@@ -23,7 +23,6 @@ from socialops.store.analytics import (
 )
 from socialops.store.workspace import Workspace
 
-ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
 FILE_SCHEMA = pa.schema([f for f in ENRICHED_SCHEMA if f.name != "month"])
 
 
@@ -104,18 +103,15 @@ def test_spark_without_java(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
         spark.get_spark("local[1]")  # a master no session runs, so nothing cached answers
 
 
-def test_empty_store(tmp_path: Path) -> None:
+def test_empty_store(tmp_path: Path, engine: str) -> None:
     ws = Workspace.open(tmp_path / "ws")
-    with open_store(ws, "duckdb") as store, pytest.raises(DataError) as err:
+    with open_store(ws, engine) as store, pytest.raises(DataError) as err:
         store.posts()
     assert err.value.message == EMPTY_STORE
     assert "socialops enrich" in EMPTY_STORE
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_reads_hive_partitions(request: pytest.FixtureRequest, ws: Workspace, engine: str) -> None:
-    if engine == "spark":
-        request.getfixturevalue("spark_ready")
+def test_reads_hive_partitions(ws: Workspace, engine: str) -> None:
     store = open_store(ws, engine)
     try:
         t = store.posts()
@@ -137,12 +133,7 @@ def test_reads_hive_partitions(request: pytest.FixtureRequest, ws: Workspace, en
         store.close()
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_keyword_rollup_follows_the_files(
-    request: pytest.FixtureRequest, tmp_path: Path, engine: str
-) -> None:
-    if engine == "spark":
-        request.getfixturevalue("spark_ready")
+def test_keyword_rollup_follows_the_files(tmp_path: Path, engine: str) -> None:
     ws = Workspace.open(tmp_path / "ws")
     _write(ws, "2024-01", "a", [{"platform": "x", "post_id": "1", "keywords": ["a", "b"]}])
     _write(ws, "2024-02", "a", [{"platform": "x", "post_id": "2", "keywords": ["b", ""]}])
@@ -175,14 +166,15 @@ def _cli(argv: list[str]) -> int:
     return 0
 
 
-def test_stats_command(ws: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+def test_stats_command(ws: Workspace, engine: str, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    assert _cli(["--workspace", str(ws.root), "stats", "--json", "--top", "1"]) == 0
+    where = ["--workspace", str(ws.root)]
+    assert _cli([*where, "stats", "--engine", engine, "--json", "--top", "1"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["totals"]["posts"] == 5
     assert out["top_keywords"] == [{"keyword": "키워드", "posts": 1}]
-    assert _cli(["--workspace", str(ws.root), "stats"]) == 0
+    assert _cli([*where, "stats", "--engine", engine]) == 0
     assert "Top keywords" in capsys.readouterr().out
 
 
