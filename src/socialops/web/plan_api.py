@@ -297,7 +297,7 @@ def export(
     request: Request,
     ws: Slug,
     plan_id: PlanId,
-    fmt: Annotated[ExportName, Query(alias="format")] = ExportName("html"),
+    fmt: Annotated[ExportName, Query(alias="format")] = "html",
     lang: Lang | None = None,
 ) -> Response:
     """The plan as a document (HTML, PDF), its calendar (ICS), a workbook (XLSX) or JSON, in

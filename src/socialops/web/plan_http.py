@@ -9,8 +9,7 @@ import contextlib
 import re
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -49,7 +48,10 @@ PLAN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 UPLOAD_LIMIT = 50 * 2**20
 # the registered export formats: the API's ?format= choices and the page's downloads
 EXPORT_TYPES: dict[str, str] = {f.name: f.media_type for f in formats()}
-ExportName = StrEnum("ExportName", [(n, n) for n in format_names()])  # type: ignore[misc]
+if TYPE_CHECKING:
+    ExportName = str
+else:  # the registered names as a Literal: the OpenAPI enum of ?format= (422 for another name)
+    ExportName = Literal[format_names()]
 
 # what a PlanError means for HTTP: the rest is 400 (the input cannot be used as given)
 _STATUS = {
