@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 
 from analytics_cases import AIRLINE_TZ, AIRLINES, ENGINES, MOVIE_WORDS, MOVIES
+from socialops.listen.influencers import influencers
 from socialops.listen.ingest import import_file
-from socialops.listen.topics import add_topic
+from socialops.listen.scope import Scope, resolve
+from socialops.listen.topics import add_topic, list_topics
 from socialops.nlp.runner import enrich_workspace
+from socialops.store.analytics import open_store
 from socialops.store.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
@@ -156,4 +159,10 @@ def nsmc_ws(
     enrich_workspace(ws, workers=1)
     for name, (query, _) in MOVIES.items():
         add_topic(ws, name, query, "product")
+    # The movies' per-file caches (matches, author rollups) are built here, once, on DuckDB: the
+    # sample spans 142 month files, and Spark building them costs one small job per file and
+    # topic (about 2 minutes of the Spark worker). Spark builds such caches in the tests over
+    # the airline, months and hand-made stores.
+    with open_store(ws, "duckdb") as store:
+        influencers(store, resolve(store, Scope()), list_topics(ws))
     return ws
