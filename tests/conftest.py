@@ -106,11 +106,22 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run every Spark test in one xdist worker, so one JVM serves them all."""
     for item in items:
         if item.get_closest_marker("spark") is not None:
             item.add_marker(pytest.mark.xdist_group("spark"))
+            if getattr(config.option, "loadgroup", False) and not hasattr(item, "_nodeid"):
+                _add_group_suffix(item, "spark")
+
+
+def _add_group_suffix(item: pytest.Item, group: str) -> None:
+    """What xdist's ``--dist loadgroup`` does to a grouped test's id (``<id>@<group>``, read by
+    its scheduler), for pytest 9: its nodes keep their id in ``_id``, and xdist 3.8 still sets
+    ``_nodeid``, which then changes nothing, so every worker started its own JVM."""
+    from _pytest.nodeid import coerce_node_id  # pytest 9's private node id type
+
+    item._id = coerce_node_id(f"{item.nodeid}@{group}")  # type: ignore[attr-defined]
 
 
 # -- listening: real data imported, enriched and tracked once per test session -------------
