@@ -10,6 +10,8 @@ import contextlib
 import errno
 import os
 
+from socialops.i18n import t
+
 __all__ = [
     "AccountError",
     "DataError",
@@ -115,7 +117,7 @@ class AccountError(SocialopsError):
 
 class PasswordError(AccountError):
     """A password the policy refuses (socialops.web.passwords); ``key`` names its message in
-    Korean and English (socialops.web.i18n), ``message`` is the English one."""
+    Korean and English (socialops.i18n), ``message`` is the English one."""
 
     def __init__(self, key: str, **params: int) -> None:
         self.key = key
@@ -124,8 +126,6 @@ class PasswordError(AccountError):
 
     def text(self, lang: str) -> str:
         """The message in ``lang`` (ko or en)."""
-        from socialops.web.i18n import t
-
         return t(self.key, lang, **self.params)
 
 

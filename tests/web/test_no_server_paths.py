@@ -8,8 +8,8 @@ import io
 import re
 from typing import Any
 
+from socialops.redact import add_root, without_paths
 from socialops.store.workspace import Workspace
-from socialops.web.redact import add_root, without_paths
 
 WS = "/api/v1/workspaces/main"
 

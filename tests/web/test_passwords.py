@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from socialops.errors import AccountError, PasswordError
+from socialops.i18n import t
 from socialops.web.accounts import Accounts, check_password
-from socialops.web.i18n import t
 from socialops.web.passwords import MIN_LENGTH, common_passwords, problem
 
 EMAIL, NAME = "ana.kim@example.com", "Ana Kim"

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from socialops.i18n import MESSAGES
 from socialops.plan.formats import format_names, formats
-from socialops.web.i18n import MESSAGES
 
 WS = "/api/v1/workspaces/main"
 

@@ -36,12 +36,12 @@ from socialops.errors import (
     WorkspaceError,
     disk_full_error,
 )
+from socialops.i18n import t
+from socialops.redact import add_root
 from socialops.web import api, invite_pages, pages, plan_api, plan_pages
 from socialops.web.accounts import Accounts
 from socialops.web.auth import WebError, lang_of, principal
-from socialops.web.i18n import t
 from socialops.web.permissions import allowed
-from socialops.web.redact import add_root
 from socialops.web.render import mount_static
 from socialops.web.responses import error_response
 from socialops.web.services import Services

@@ -14,7 +14,7 @@ from socialops.web.accounts import Accounts, Session, User
 
 if TYPE_CHECKING:
     from socialops.web.services import Services
-from socialops.web.i18n import pick_lang, t
+from socialops.i18n import pick_lang, t
 from socialops.web.permissions import allowed
 
 __all__ = [

@@ -23,13 +23,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from socialops import settings
 from socialops.errors import AccountError, PasswordError
+from socialops.i18n import t
 from socialops.web.accounts import Invitation, InvitationError
 from socialops.web.actions import members as actions
 from socialops.web.actions.base import actor_of
 from socialops.web.auth import COOKIE, WebError, check_csrf, lang_of, principal
 from socialops.web.auth import accounts_of as _accounts
 from socialops.web.auth import client_ip as _ip
-from socialops.web.i18n import t
 from socialops.web.pages.common import LOGIN_CSRF
 from socialops.web.render import render, secure_cookies
 

@@ -6,7 +6,7 @@ first — one of 40,101 common passwords (``data/common-passwords.txt``, sources
 help) and nothing fetched at run time.
 
 :func:`problem` says which rule a password breaks: ``(message key, params)``, the key one of
-``password.*`` in :mod:`socialops.web.i18n`; :func:`socialops.web.accounts.check_password`
+``password.*`` in :mod:`socialops.i18n`; :func:`socialops.web.accounts.check_password`
 raises it as a :class:`socialops.errors.PasswordError`.
 """
 

@@ -14,7 +14,7 @@ mini-syntax the form shows:
 
 What the form cannot say (the channel mix, the calendar, the workflow's state, approvals and
 history) is kept from the stored plan. Input that cannot be read is a :class:`FormError`, with
-the sentence in Korean and English (``socialops.web.i18n``, keys ``planform.*``).
+the sentence in Korean and English (``socialops.i18n``, keys ``planform.*``).
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from socialops.i18n import t
 from socialops.plan.model import (
     CrisisLevel,
     EscalationRule,
     Plan,
 )
-from socialops.web.i18n import t
 
 __all__ = [
     "CRISIS_SYNTAX",

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from socialops.i18n import MESSAGES
 from socialops.measure.kpis import LIBRARY
 from socialops.plan.labels import labels
 from socialops.plan.messages import PlanError
@@ -17,7 +18,6 @@ from socialops.plan.store import PlanStore
 from socialops.store.workspace import Workspace
 from socialops.web.auth import Access, lang_of
 from socialops.web.auth import services_of as _services
-from socialops.web.i18n import MESSAGES
 from socialops.web.pages.common import workspace_page as _page
 from socialops.web.plan_forms import FormError
 from socialops.web.plan_http import plan_error_status

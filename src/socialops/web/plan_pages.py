@@ -21,6 +21,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from socialops.errors import SocialopsError
+from socialops.i18n import t
 from socialops.listen.topics import list_topics
 from socialops.measure.metrics import recent_imports
 from socialops.measure.presets import preset_list
@@ -32,12 +33,12 @@ from socialops.plan.service import parse_day
 from socialops.plan.templates import list_templates
 from socialops.plan.utm import build_link
 from socialops.plan.workflow import TRANSITIONS, available_actions
+from socialops.redact import without_paths
 from socialops.web import plan_calendar_pages, plan_edit_pages
 from socialops.web.actions import plans as actions
 from socialops.web.actions.plans import RECOMMENDED_TOP
 from socialops.web.auth import Access, lang_of
 from socialops.web.auth import services_of as _services
-from socialops.web.i18n import t
 from socialops.web.pages.common import Slug, form_actor
 from socialops.web.pages.common import to_login as _to_login
 from socialops.web.pages.common import view_access as _view
@@ -55,7 +56,6 @@ from socialops.web.plan_page_common import plan_page as _ppage
 from socialops.web.plan_page_common import plan_store as _store
 from socialops.web.plan_page_common import refusal as _err
 from socialops.web.plan_page_common import workspace_of as _ws
-from socialops.web.redact import without_paths
 
 __all__ = ["RECOMMENDED_TOP", "router"]
 

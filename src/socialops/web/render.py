@@ -14,8 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from socialops import settings
+from socialops.i18n import fmt_number, fmt_time, t
 from socialops.web.auth import lang_of, principal
-from socialops.web.i18n import fmt_number, fmt_time, t
 
 __all__ = ["error_page", "mount_static", "render", "secure_cookies"]
 

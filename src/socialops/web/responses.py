@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from socialops.web.redact import without_paths
+from socialops.redact import without_paths
 from socialops.web.render import error_page
 
 __all__ = ["error_response", "wants_json"]

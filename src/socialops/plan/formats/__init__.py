@@ -37,7 +37,7 @@ class ExportFormat:
     name: str  # what --format, ?format= and the page's export.<name> say
     media_type: str  # the download's Content-Type
     extension: str  # the file name's extension
-    label_key: str  # its label in the catalogue (socialops.web.i18n), Korean and English
+    label_key: str  # its label in the catalogue (socialops.i18n), Korean and English
     render: Render
     order: int = 100  # place in lists (help text, the page's downloads, error messages)
 

@@ -10,9 +10,9 @@ from typing import IO, Any
 from socialops.errors import SocialopsError
 from socialops.listen.ingest import import_file
 from socialops.nlp.runner import enrich_workspace
+from socialops.redact import without_paths
 from socialops.web.actions.base import Actor
 from socialops.web.auth import WebError
-from socialops.web.redact import without_paths
 from socialops.web.services import Services
 from socialops.web.uploads import save_upload
 

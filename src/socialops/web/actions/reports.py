@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from socialops.errors import TopicError
+from socialops.i18n import LANGS
 from socialops.listen.export import atomic_write
 from socialops.listen.report import build_report, write_report
 from socialops.listen.topics import resolve_topics
 from socialops.web.actions.base import Actor
-from socialops.web.i18n import LANGS
 from socialops.web.services import Services, scope_of
 
 __all__ = ["create_report", "reports_dir"]

@@ -11,11 +11,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from socialops.errors import AccountError, PasswordError
+from socialops.i18n import LANGS, t
 from socialops.web.accounts import MAIN
 from socialops.web.actions import accounts as actions
 from socialops.web.auth import COOKIE, Principal, lang_of, principal
 from socialops.web.auth import accounts_of as _accounts
-from socialops.web.i18n import LANGS, t
 from socialops.web.pages.common import NOTICES, form_actor, to_login
 from socialops.web.pages.sign_in import count_attempt, safe_next
 from socialops.web.permissions import ACTIONS, allowed

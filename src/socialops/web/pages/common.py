@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from socialops.errors import QueryError, SocialopsError
+from socialops.i18n import t
 from socialops.web.actions.base import Actor, actor_of
 from socialops.web.auth import Access, Principal, WebError, check_csrf, principal, require
 from socialops.web.auth import accounts_of as _accounts
-from socialops.web.i18n import t
 from socialops.web.permissions import ACTIONS, allowed
 from socialops.web.render import render
 

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from socialops.errors import DataError, SocialopsError
+from socialops.i18n import t
 from socialops.listen import charts
 from socialops.listen.topics import list_topics
 from socialops.web.auth import lang_of, services_of
-from socialops.web.i18n import t
 from socialops.web.pages.common import Slug, svg, to_login, view_access, workspace_page
 from socialops.web.services import scope_of
 

@@ -11,12 +11,12 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from socialops.errors import DataError, SocialopsError
+from socialops.i18n import fmt_number, t
 from socialops.listen.ingest import list_imports, list_quarantine
 from socialops.listen.presets import PRESETS
 from socialops.web.actions import data as actions
 from socialops.web.actions.data import EnrichAfterImportError
 from socialops.web.auth import lang_of, services_of
-from socialops.web.i18n import fmt_number, t
 from socialops.web.pages.common import (
     PER_PAGE,
     PageNo,

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from socialops.errors import AccountError
+from socialops.i18n import t
 from socialops.web.accounts import INVITE_DAYS, LastOwnerError
 from socialops.web.actions import members as actions
 from socialops.web.actions.base import Actor
 from socialops.web.auth import Access, WebError, lang_of
 from socialops.web.auth import accounts_of as _accounts
-from socialops.web.i18n import t
 from socialops.web.pages.common import (
     PageNo,
     Slug,

@@ -13,11 +13,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from socialops.errors import SocialopsError
+from socialops.i18n import t
 from socialops.listen.topics import list_topics
 from socialops.web.actions import reports as actions
 from socialops.web.actions.reports import reports_dir
 from socialops.web.auth import Access, WebError, lang_of, services_of
-from socialops.web.i18n import t
 from socialops.web.pages.common import (
     Slug,
     back,

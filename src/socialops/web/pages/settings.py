@@ -8,11 +8,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from socialops.errors import AccountError
+from socialops.i18n import t
 from socialops.web.accounts import MAIN
 from socialops.web.actions import workspaces as actions
 from socialops.web.auth import Access, lang_of, services_of
 from socialops.web.auth import accounts_of as _accounts
-from socialops.web.i18n import t
 from socialops.web.pages.common import Slug, back, form_actor, to_login, view_access, workspace_page
 from socialops.web.permissions import allowed
 

@@ -17,10 +17,10 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from socialops import settings
+from socialops.i18n import LANGS, t
 from socialops.web.accounts import MAIN
 from socialops.web.auth import COOKIE, LANG_COOKIE, WebError, lang_of, principal
 from socialops.web.auth import accounts_of as _accounts
-from socialops.web.i18n import LANGS, t
 from socialops.web.pages.common import LOGIN_CSRF, SLUG_PATTERN
 from socialops.web.render import render, secure_cookies
 

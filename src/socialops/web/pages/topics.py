@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from socialops.errors import SocialopsError, TopicError
+from socialops.i18n import t
 from socialops.listen import charts
 from socialops.listen.topics import get_topic, list_topics
 from socialops.web.actions import topics as actions
 from socialops.web.auth import Access, WebError, lang_of, services_of
 from socialops.web.explorer import PostQuery
-from socialops.web.i18n import t
 from socialops.web.pages.common import (
     Slug,
     back,

@@ -1,10 +1,14 @@
-"""Korean and English text of the web workspace (Korean by default), and locale formatting."""
+"""Korean and English text (Korean by default) and locale formatting: the catalogue the web
+workspace and coded errors (:class:`socialops.errors.PasswordError`) render from. It sits below
+every layer (it imports only :mod:`socialops.redact`), so any module may use it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from socialops.redact import without_paths
 
 __all__ = ["LANGS", "MESSAGES", "fmt_number", "fmt_time", "pick_lang", "t"]
 
@@ -598,8 +602,6 @@ def t(key: str, lang: str, **params: Any) -> str:
     if not params:
         return text
     # a parameter (often an error's detail) names a file, never where it lies on the server
-    from socialops.web.redact import without_paths
-
     return text.format(
         **{k: without_paths(v) if isinstance(v, str) else v for k, v in params.items()}
     )
