@@ -15,7 +15,8 @@ import pytest
 from socialops.errors import DiskFullError, InputFileError, disk_full_error
 
 needs_dev_full = pytest.mark.skipif(
-    not (os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode)),
+    not (os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode))
+    and os.environ.get("CI") != "true",  # CI's Debian has it: there the test must run
     reason="no /dev/full device",
 )
 
