@@ -1,7 +1,14 @@
 """One error tree for the whole product.
 
-Every error a user can cause is a :class:`SocialopsError` with a message that says what went wrong
-and what to do. The CLI turns them into one line and an exit status; nothing else catches them.
+Every error a user can cause is a :class:`SocialopsError` that says what went wrong and what to
+do. A coded error carries a catalogue ``code`` and its ``params`` (:mod:`socialops.i18n`) and
+renders in the reader's language with :meth:`SocialopsError.text`: the CLI in
+``SOCIALOPS_LANG``, the web in the user's setting. The error's class decides the CLI exit status
+(``exit_code``) and the HTTP status (``http_status``), nowhere else.
+
+Raise a coded error as ``WorkspaceError(code="workspace.missing", root=name)``; a plain sentence
+(``WorkspaceError("...")``) still works for the messages not yet in the catalogue, and renders the
+same in both languages.
 """
 
 from __future__ import annotations
@@ -9,8 +16,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+from typing import Any
 
-from socialops.i18n import t
+from socialops.i18n import default_lang, has, t
 
 __all__ = [
     "AccountError",
@@ -32,13 +40,44 @@ __all__ = [
 
 
 class SocialopsError(Exception):
-    """Root of every error the product reports to a user."""
+    """Root of every error the product reports to a user.
+
+    ``code`` names the message in the catalogue, ``params`` fill it in; ``message`` is the text
+    in the CLI's language (``SOCIALOPS_LANG``). An error made from a plain sentence has the code
+    ``error.plain`` and that sentence in every language."""
 
     exit_code: int = 1
+    http_status: int = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str = "", /, *, code: str | None = None, **params: Any) -> None:
+        if code is None:
+            self.code = "error.plain"
+            self.params: dict[str, Any] = {}
+        else:
+            if not has(code):
+                raise KeyError(f"no message {code!r} in socialops.i18n")
+            self.code = code
+            self.params = {k: _plain(v) for k, v in params.items()}
+            message = t(code, default_lang(), **self.params)
         super().__init__(message)
         self.message = message
+
+    @property
+    def coded(self) -> bool:
+        return self.code != "error.plain"
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (ko or en)."""
+        return t(self.code, lang, **self.params) if self.coded else self.message
+
+
+def _plain(value: Any) -> Any:
+    """A parameter as the catalogue formats it: lists joined with commas, numbers kept."""
+    if isinstance(value, tuple | list | set | frozenset):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, int | float) or value is None:
+        return value
+    return str(value)
 
 
 class InputFileError(SocialopsError):
@@ -95,18 +134,21 @@ class WorkspaceError(SocialopsError):
     """The workspace is missing, empty, or not in a state for this command."""
 
     exit_code = 3
+    http_status = 409
 
 
 class DataError(SocialopsError):
     """Data that cannot be processed as asked (e.g. an empty store for stats)."""
 
     exit_code = 3
+    http_status = 409
 
 
 class EnrichError(SocialopsError):
     """Enrichment could not finish; nothing of the run was saved."""
 
     exit_code = 4
+    http_status = 409
 
 
 class AccountError(SocialopsError):
@@ -121,12 +163,7 @@ class PasswordError(AccountError):
 
     def __init__(self, key: str, **params: int) -> None:
         self.key = key
-        self.params = params
-        super().__init__(self.text("en"))
-
-    def text(self, lang: str) -> str:
-        """The message in ``lang`` (ko or en)."""
-        return t(self.key, lang, **self.params)
+        super().__init__(code=key, **params)
 
 
 class DiskFullError(SocialopsError):
@@ -136,6 +173,7 @@ class DiskFullError(SocialopsError):
     and the web catch errors, whichever writer met it."""
 
     exit_code = 74  # EX_IOERR (sysexits.h), next to the 70 of an unexpected error
+    http_status = 507
 
     def __init__(self, message: str, path: str | None = None) -> None:
         super().__init__(message)

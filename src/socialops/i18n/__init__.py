@@ -1,16 +1,25 @@
-"""Korean and English text (Korean by default) and locale formatting: the catalogue the web
-workspace and coded errors (:class:`socialops.errors.PasswordError`) render from. It sits below
-every layer (it imports only :mod:`socialops.redact`), so any module may use it."""
+"""Korean and English text (Korean by default) and locale formatting: the one catalogue the CLI,
+the web, reports, exports and every coded error (:class:`socialops.errors.SocialopsError` with a
+``code``) render from. It sits below every layer (it imports only :mod:`socialops.redact`), so any
+module may use it.
+
+The catalogue is a registry: the web's labels are defined here; every other area keeps its
+messages in a module of this package (``socialops/i18n/<area>.py``) with a ``MESSAGES`` dict of
+``key -> (korean, english)``; adding an area is adding a file. Keys are unique across areas
+(checked when the package loads)."""
 
 from __future__ import annotations
 
+import importlib
+import os
+import pkgutil
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from socialops.redact import without_paths
 
-__all__ = ["LANGS", "MESSAGES", "fmt_number", "fmt_time", "pick_lang", "t"]
+__all__ = ["LANGS", "MESSAGES", "default_lang", "fmt_number", "fmt_time", "has", "pick_lang", "t"]
 
 LANGS = ("ko", "en")
 
@@ -886,3 +895,29 @@ _PLANS: dict[str, tuple[str, str]] = {
     ),
 }
 MESSAGES.update({k: {"ko": ko, "en": en} for k, (ko, en) in _PLANS.items()})
+
+
+def _load_areas() -> None:
+    """Merge every area module's ``MESSAGES`` (``key -> (ko, en)``) into :data:`MESSAGES`."""
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        area: dict[str, tuple[str, str]] = getattr(module, "MESSAGES", {})
+        for key, (ko, en) in area.items():
+            if key in MESSAGES:
+                raise RuntimeError(f"message key {key!r} of socialops.i18n.{info.name} exists")
+            MESSAGES[key] = {"ko": ko, "en": en}
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue has ``key``."""
+    return key in MESSAGES
+
+
+def default_lang() -> str:
+    """The language of the CLI and of messages with no user at hand: the ``SOCIALOPS_LANG``
+    setting (ko or en), Korean when unset or unusable."""
+    value = (os.environ.get("SOCIALOPS_LANG") or "ko").strip().lower()
+    return value if value in LANGS else "ko"
+
+
+_load_areas()
