@@ -1,8 +1,11 @@
-"""The workspace folder: a SQLite ledger plus Parquet files.
+"""The workspace folder: a ledger database plus Parquet files.
 
 Layout of ``SOCIALOPS_HOME``::
 
-    workspace.db          SQLite: imports, raw parts, post keys, quarantine, enriched parts
+    workspace.db          the ledger (SQLite by default; a PostgreSQL schema when
+                          SOCIALOPS_DATABASE_URL is set, see socialops.store.db): imports, raw
+                          parts, post keys, quarantine, enriched parts, topics, plans, metrics
+    database.id           the folder's id (names its PostgreSQL schema)
     raw/<part>.parquet    canonical posts as imported (socialops.domain.post.POST_SCHEMA)
     enriched/month=YYYY-MM/<run>_<n>.parquet
                           enriched posts (ENRICHED_SCHEMA), Hive-partitioned by local month
@@ -21,94 +24,25 @@ import fcntl
 import json
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy import Connection, text
+
 from socialops import settings
 from socialops.errors import WorkspaceError
-from socialops.store.private import private_db, private_dir
+from socialops.store.db import Database
+from socialops.store.private import private_dir
 
 __all__ = ["Workspace"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS imports (
-    import_id     TEXT PRIMARY KEY,
-    source_path   TEXT NOT NULL,
-    source_sha256 TEXT NOT NULL,
-    preset        TEXT NOT NULL,
-    format        TEXT NOT NULL,
-    encoding      TEXT,
-    delimiter     TEXT,
-    timezone      TEXT NOT NULL,
-    topics        TEXT NOT NULL DEFAULT '[]',
-    started_at    TEXT NOT NULL,
-    finished_at   TEXT,
-    status        TEXT NOT NULL,              -- running | done | interrupted | failed
-    rows_read     INTEGER NOT NULL DEFAULT 0,
-    imported      INTEGER NOT NULL DEFAULT 0,
-    duplicates    INTEGER NOT NULL DEFAULT 0,
-    quarantined   INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS raw_parts (
-    part        TEXT PRIMARY KEY,             -- file name stem under raw/
-    import_id   TEXT NOT NULL REFERENCES imports(import_id),
-    seq         INTEGER NOT NULL,
-    rows        INTEGER NOT NULL,
-    created_at  TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS post_keys (
-    platform TEXT NOT NULL,
-    post_id  TEXT NOT NULL,
-    part     TEXT NOT NULL,
-    PRIMARY KEY (platform, post_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS quarantine (
-    source_sha256 TEXT NOT NULL,
-    source_row    INTEGER NOT NULL,
-    import_id     TEXT NOT NULL,
-    source_file   TEXT NOT NULL,
-    reason        TEXT NOT NULL,
-    detail        TEXT,
-    raw           TEXT,
-    PRIMARY KEY (source_sha256, source_row)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS enrich_runs (
-    run_id       TEXT PRIMARY KEY,
-    pipeline     TEXT NOT NULL,               -- component versions that made it
-    engine       TEXT NOT NULL,
-    files        TEXT NOT NULL,               -- JSON list of paths relative to enriched/
-    rows         INTEGER NOT NULL,
-    started_at   TEXT NOT NULL,
-    finished_at  TEXT NOT NULL,
-    zone         TEXT                         -- IANA zone of the local day/hour it wrote
-);
-CREATE TABLE IF NOT EXISTS topics (
-    name        TEXT PRIMARY KEY,
-    query       TEXT NOT NULL,
-    kind        TEXT NOT NULL,                -- brand | competitor | product | campaign
-    created_at  TEXT NOT NULL,
-    updated_at  TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS alert_runs (
-    run_at      TEXT PRIMARY KEY,             -- when `socialops alerts` ran (UTC ISO)
-    since       TEXT,                         -- the period start it looked from
-    alerts      TEXT NOT NULL                 -- JSON list of the alert keys it reported
-);
-CREATE TABLE IF NOT EXISTS enriched_parts (
-    raw_part     TEXT PRIMARY KEY REFERENCES raw_parts(part),
-    run_id       TEXT NOT NULL REFERENCES enrich_runs(run_id),
-    rows         INTEGER NOT NULL
-);
-"""
-
 
 class Workspace:
     """A workspace folder. Create with :meth:`open`."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, db: Database | None = None) -> None:
         self.root = root
-        self.db_path = root / "workspace.db"
+        self.db_path = root / "workspace.db"  # the SQLite file (when not on PostgreSQL)
+        self._db = db
         self.raw_dir = root / "raw"
         self.enriched_dir = root / "enriched"
         self.tmp_dir = root / "tmp"
@@ -117,7 +51,7 @@ class Workspace:
     def open(cls, path: str | Path | None = None, *, create: bool = True) -> Workspace:
         root = settings.workspace_dir(path)
         ws = cls(root)
-        if not create and not ws.db_path.exists():
+        if not create and not ws.exists():
             raise WorkspaceError(
                 f"No workspace at {root}: run `socialops import FILE --preset NAME` first, "
                 "or point --workspace / SOCIALOPS_HOME at an existing one."
@@ -128,42 +62,40 @@ class Workspace:
             raise WorkspaceError(f"Cannot create the workspace folder {root}: {exc}") from exc
         for d in (ws.raw_dir, ws.enriched_dir, ws.tmp_dir):
             private_dir(d)
-        private_db(ws.db_path)
-        with ws.connect() as conn:
-            conn.executescript(_SCHEMA)
-            cols = {r["name"] for r in conn.execute("PRAGMA table_info(enrich_runs)")}
-            if "zone" not in cols:  # a workspace made before zones were recorded
-                conn.execute("ALTER TABLE enrich_runs ADD COLUMN zone TEXT")
+        ws._db = Database.open(root, "workspace")  # migrated to the newest schema
         return ws
+
+    def exists(self) -> bool:
+        """Whether the folder holds a workspace (its ledger file, or on PostgreSQL its id)."""
+        return self.db_path.exists() or (self.root / "database.id").exists()
+
+    @property
+    def db(self) -> Database:
+        """The workspace database (opened, and migrated, on first use)."""
+        if self._db is None:
+            self._db = Database.open(self.root, "workspace")
+        return self._db
 
     def zone(self) -> str | None:
         """The time zone the enriched posts' local ``day`` and ``hour`` are in (that of the
         latest enrichment that recorded one); ``None`` before the first enrichment."""
         with self.connect() as conn:
             row = conn.execute(
-                "SELECT zone FROM enrich_runs WHERE zone IS NOT NULL "
-                "ORDER BY finished_at DESC LIMIT 1"
-            ).fetchone()
-        return str(row["zone"]) if row else None
+                text(
+                    "SELECT zone FROM enrich_runs WHERE zone IS NOT NULL "
+                    "ORDER BY finished_at DESC LIMIT 1"
+                )
+            ).first()
+        return str(row.zone) if row else None
 
-    def connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.row_factory = sqlite3.Row
-        return conn
+    def connect(self) -> contextlib.AbstractContextManager[Connection]:
+        """A connection to the ledger; each statement commits on its own."""
+        return self.db.connect()
 
-    @contextlib.contextmanager
-    def transaction(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (Ctrl-C included)."""
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    def begin(self) -> contextlib.AbstractContextManager[Connection]:
+        """A write transaction on the ledger, serialised with every other one, committed when
+        the block ends and rolled back on any exception (Ctrl-C included)."""
+        return self.db.begin()
 
     # -- files ---------------------------------------------------------------------------------
     def raw_path(self, part: str) -> Path:
@@ -172,27 +104,21 @@ class Workspace:
     def tmp_path(self, name: str) -> Path:
         return self.tmp_dir / name
 
-    def committed_raw_parts(self, conn: sqlite3.Connection | None = None) -> list[str]:
-        own = conn is None
-        c = conn or self.connect()
-        try:
-            return [r[0] for r in c.execute("SELECT part FROM raw_parts ORDER BY part")]
-        finally:
-            if own:
-                c.close()
+    def committed_raw_parts(self, conn: Connection | None = None) -> list[str]:
+        if conn is None:
+            with self.connect() as own:
+                return self.committed_raw_parts(own)
+        return [r[0] for r in conn.execute(text("SELECT part FROM raw_parts ORDER BY part"))]
 
-    def committed_enriched(self, conn: sqlite3.Connection | None = None) -> list[str]:
+    def committed_enriched(self, conn: Connection | None = None) -> list[str]:
         """The enriched files the ledger has committed, relative to ``enriched/``."""
-        own = conn is None
-        c = conn or self.connect()
-        try:
-            rels: set[str] = set()
-            for (files,) in c.execute("SELECT files FROM enrich_runs"):
-                rels.update(json.loads(files))
-            return sorted(rels)
-        finally:
-            if own:
-                c.close()
+        if conn is None:
+            with self.connect() as own:
+                return self.committed_enriched(own)
+        rels: set[str] = set()
+        for (files,) in conn.execute(text("SELECT files FROM enrich_runs")):
+            rels.update(json.loads(files))
+        return sorted(rels)
 
     def enriched_files(self) -> list[Path]:
         """The enriched files every reader reads: those the ledger has committed (and that are
@@ -244,19 +170,19 @@ class Workspace:
         that crashed mid-upload) as ``interrupted``, as the next import would; their committed
         parts stay. A reader may call it: it takes no lock and changes nothing while the
         writer lock's holder lives. Returns how many it marked."""
-        running = "SELECT 1 FROM imports WHERE status = 'running'"
-        with contextlib.closing(self.connect()) as conn:
-            if conn.execute(running).fetchone() is None:
+        running = text("SELECT 1 FROM imports WHERE status = 'running'")
+        with self.connect() as conn:
+            if conn.execute(running).first() is None:
                 return 0
-            # under the ledger's write lock: an import that starts now writes its pid to the
-            # lock file before it can record itself running, so it is either seen alive here
-            # or records itself after this
-            with self.transaction(conn):
-                if conn.execute(running).fetchone() is None or self.lock_holder() is not None:
-                    return 0
-                return conn.execute(
-                    "UPDATE imports SET status = 'interrupted' WHERE status = 'running'"
-                ).rowcount
+        # under the ledger's write lock: an import that starts now writes its pid to the
+        # lock file before it can record itself running, so it is either seen alive here
+        # or records itself after this
+        with self.begin() as conn:
+            if conn.execute(running).first() is None or self.lock_holder() is not None:
+                return 0
+            return conn.execute(
+                text("UPDATE imports SET status = 'interrupted' WHERE status = 'running'")
+            ).rowcount
 
     def recover(self) -> dict[str, int]:
         """Delete what an interrupted run left behind; return how many files of each kind."""
@@ -268,11 +194,11 @@ class Workspace:
                 else:
                     p.unlink(missing_ok=True)
                 removed["tmp"] += 1
-        with contextlib.closing(self.connect()) as conn:
+        with self.connect() as conn:
             known_raw = set(self.committed_raw_parts(conn))
             known_enriched = set(self.committed_enriched(conn))
             # imports that never finished are marked interrupted (their committed parts stay)
-            conn.execute("UPDATE imports SET status='interrupted' WHERE status='running'")
+            conn.execute(text("UPDATE imports SET status='interrupted' WHERE status='running'"))
         for p in self.raw_dir.glob("*.parquet"):
             if p.stem not in known_raw:
                 p.unlink(missing_ok=True)
