@@ -1,12 +1,14 @@
 """Enriched files written by a test, committed to the ledger as enrichment commits them: readers
-read only the files the ledger lists (``Workspace.enriched_files``)."""
+read only the files the ledger lists (``Workspace.enriched_files``). Goes through the workspace
+database (:meth:`Workspace.begin`), so it works on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from contextlib import closing
 from datetime import UTC, datetime
+
+from sqlalchemy import text
 
 from socialops.store.workspace import Workspace
 
@@ -23,10 +25,12 @@ def commit_enriched(ws: Workspace) -> list[str]:
     if not new:
         return []
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    with closing(ws.connect()) as conn, ws.transaction(conn):
+    with ws.begin() as conn:
         conn.execute(
-            "INSERT INTO enrich_runs (run_id, pipeline, engine, files, rows, started_at, "
-            "finished_at, zone) VALUES (?,?,?,?,?,?,?,?)",
-            (f"test-{uuid.uuid4().hex[:8]}", "test", "test", json.dumps(new), 0, now, now, None),
+            text(
+                "INSERT INTO enrich_runs (run_id, pipeline, engine, files, rows, started_at, "
+                "finished_at, zone) VALUES (:run_id, 'test', 'test', :files, 0, :now, :now, NULL)"
+            ),
+            {"run_id": f"test-{uuid.uuid4().hex[:8]}", "files": json.dumps(new), "now": now},
         )
     return new

@@ -34,27 +34,49 @@ def test_add_list_edit_remove(workspace: Workspace) -> None:
     assert [t.name for t in list_topics(workspace)] == ["아시아나항공"]
 
 
+def _code(exc: pytest.ExceptionInfo[Exception]) -> str:
+    return str(getattr(exc.value, "code", ""))
+
+
 def test_names_are_unique_case_insensitively(workspace: Workspace) -> None:
     add_topic(workspace, "United", "united")
-    with pytest.raises(TopicError, match="exists"):
+    with pytest.raises(TopicError) as exc:
         add_topic(workspace, "united", "@united")
+    assert _code(exc) == "topic.exists" and exc.value.params == {"name": "United"}
     add_topic(workspace, "Delta", "delta")
-    with pytest.raises(TopicError, match="exists"):
+    with pytest.raises(TopicError) as exc:
         edit_topic(workspace, "Delta", new_name="UNITED")
+    assert _code(exc) == "topic.exists"
+    renamed = edit_topic(workspace, "delta", new_name="DELTA")  # its own name in other case
+    assert renamed.name == "DELTA" and renamed.query == "delta"
 
 
 def test_bad_input(workspace: Workspace) -> None:
     with pytest.raises(QueryError, match="position 11"):
         add_topic(workspace, "x", "배송 AND (지연")
-    with pytest.raises(TopicError, match="kind"):
+    with pytest.raises(TopicError) as exc:
         add_topic(workspace, "x", "배송", "influencer")
-    with pytest.raises(TopicError, match="no topics yet"):
+    assert _code(exc) == "topic.kind_unknown"
+    assert "influencer" in exc.value.text("en") and "brand" in exc.value.text("ko")
+    with pytest.raises(TopicError) as exc:
         resolve_topics(workspace, [])
-    with pytest.raises(TopicError, match="No topic named"):
+    assert _code(exc) == "topic.none_yet"
+    with pytest.raises(TopicError) as exc:
         get_topic(workspace, "없음")
-    with pytest.raises(TopicError, match="name"):
+    assert _code(exc) == "topic.not_found_none"
+    assert "'없음'" in exc.value.text("ko") and "No topic named '없음'" in exc.value.text("en")
+    with pytest.raises(TopicError) as exc:
         add_topic(workspace, "   ", "배송")
+    assert _code(exc) == "topic.name_missing"
+    with pytest.raises(TopicError) as exc:
+        add_topic(workspace, "x" * 81, "배송")
+    assert _code(exc) == "topic.name_too_long"
     assert list_topics(workspace) == []  # nothing half-written
+    add_topic(workspace, "배송", "배송")
+    for change in (edit_topic, remove_topic):
+        with pytest.raises(TopicError) as exc:
+            change(workspace, "없음")
+        assert _code(exc) == "topic.not_found" and exc.value.params["known"] == "배송"
 
 
 def test_cached_matches_go_with_their_query(

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import text
+
 from socialops import settings
 from socialops.errors import DataError, SettingsError
 from socialops.listen.scope import Scope, data_extent
@@ -38,15 +40,13 @@ def thresholds(z: float | None = None, min_posts: int | None = None) -> tuple[fl
     try:
         zv = float(raw_z)
     except ValueError:
-        raise SettingsError(f"SOCIALOPS_ALERT_Z must be a number, not {raw_z!r}.") from None
+        raise SettingsError(code="alert.z_not_number", value=raw_z) from None
     try:
         nv = int(raw_n)
     except ValueError:
-        raise SettingsError(
-            f"SOCIALOPS_ALERT_MIN_POSTS must be a whole number, not {raw_n!r}."
-        ) from None
+        raise SettingsError(code="alert.min_posts_not_number", value=raw_n) from None
     if zv <= 0 or nv < 1:
-        raise SettingsError("Alert thresholds: z must be above 0 and min posts at least 1.")
+        raise SettingsError(code="alert.thresholds_range")
     return zv, nv
 
 
@@ -56,8 +56,8 @@ def alert_key(item: dict[str, Any]) -> str:
 
 def previous_keys(ws: Workspace) -> set[str]:
     """Every alert key an earlier run reported."""
-    with contextlib.closing(ws.connect()) as conn:
-        rows = conn.execute("SELECT alerts FROM alert_runs").fetchall()
+    with ws.connect() as conn:
+        rows = conn.execute(text("SELECT alerts FROM alert_runs")).all()
     out: set[str] = set()
     for r in rows:
         with contextlib.suppress(ValueError, TypeError):
@@ -67,10 +67,10 @@ def previous_keys(ws: Workspace) -> set[str]:
 
 def _record(ws: Workspace, since: str, keys: list[str]) -> None:
     run_at = datetime.now(UTC).isoformat(timespec="microseconds")
-    with contextlib.closing(ws.connect()) as conn, ws.transaction(conn):
+    with ws.connect() as conn:
         conn.execute(
-            "INSERT INTO alert_runs (run_at, since, alerts) VALUES (?, ?, ?)",
-            (run_at, since, json.dumps(keys, ensure_ascii=False)),
+            text("INSERT INTO alert_runs (run_at, since, alerts) VALUES (:at, :since, :alerts)"),
+            {"at": run_at, "since": since, "alerts": json.dumps(keys, ensure_ascii=False)},
         )
 
 
@@ -90,17 +90,15 @@ def run_alerts(
     """Spikes that end on or after ``since``; ``new`` counts those no earlier run reported.
     Records this run's new keys in ``alert_runs`` (unless ``record`` is false)."""
     if every not in LOOKBACK_DAYS:
-        raise SettingsError(f"--every {every!r}: alerts use hour or day.")
+        raise SettingsError(code="alert.every", every=every)
     zv, nv = thresholds(z, min_posts)
     extent = data_extent(store, Scope(platforms=tuple(platforms), langs=tuple(langs)))
     if extent is None:
-        raise DataError("No dated posts: import and enrich data before running alerts.")
+        raise DataError(code="alert.no_dated_posts")
     lo, hi = extent
     since = since or max(lo, hi - timedelta(days=LOOKBACK_DAYS[every] - 1))
     if since > hi:
-        raise DataError(
-            f"--since {since} is after the last day with posts ({hi}): nothing to check yet."
-        )
+        raise DataError(code="alert.since_after", since=since.isoformat(), last=hi.isoformat())
     window = DEFAULT_WINDOW[every]
     back = timedelta(hours=2 * window) if every == "hour" else timedelta(days=2 * window)
     start = max(lo, since - back - timedelta(days=1))

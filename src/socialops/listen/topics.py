@@ -1,21 +1,27 @@
 """Tracked topics: a brand, a competitor, a product or a campaign, each a boolean query.
 
-Topics live in the workspace ledger (``topics`` table). Names are free text (Korean welcome),
-unique per workspace, compared case-insensitively. A query is parsed when it is saved, so a
-saved topic always compiles.
+Topics live in the workspace database (``topics`` table, SQLite or PostgreSQL). Names are free
+text (Korean welcome), unique per workspace, compared case-insensitively: every change reads,
+checks and writes in one write transaction (:meth:`Workspace.begin`), serialised with every other
+writer, so two processes cannot both add "United" and "united". A query is parsed when it is
+saved, so a saved topic always compiles.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import shutil
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Row, text
+from sqlalchemy.exc import IntegrityError
 
 from socialops.errors import TopicError
-from socialops.listen import query as q
+from socialops.nlp import query as q
+from socialops.store.analytics import topic_cache_key
 
 if TYPE_CHECKING:
     from socialops.store.workspace import Workspace
@@ -66,44 +72,50 @@ def _kind(kind: str) -> str:
         return TopicKind(kind.strip().lower()).value
     except ValueError:
         allowed = ", ".join(k.value for k in TopicKind)
-        raise TopicError(f"Unknown topic kind {kind!r}: use one of {allowed}.") from None
+        raise TopicError(code="topic.kind_unknown", kind=kind, allowed=allowed) from None
 
 
 def _name(name: str) -> str:
     clean = " ".join(name.split())
     if not clean:
-        raise TopicError("A topic needs a name, e.g. `socialops topic add 대한항공 --query ...`.")
+        raise TopicError(code="topic.name_missing")
     if len(clean) > MAX_NAME or any(ord(c) < 32 for c in clean):
-        raise TopicError(f"Topic names are at most {MAX_NAME} printable characters.")
+        raise TopicError(code="topic.name_too_long", max=MAX_NAME)
     return clean
 
 
-def _row(r: sqlite3.Row | tuple[str, str, str, str, str]) -> Topic:
-    return Topic(*r)
+_COLUMNS = "SELECT name, query, kind, created_at, updated_at FROM topics"
+
+
+def _row(r: Row[Any]) -> Topic:
+    return Topic(r.name, r.query, r.kind, r.created_at, r.updated_at)
+
+
+def _find(conn: Connection, name: str) -> Topic | None:
+    """The topic named ``name`` (case-insensitively), read on ``conn``."""
+    r = conn.execute(text(f"{_COLUMNS} WHERE lower(name) = lower(:name)"), {"name": name}).first()
+    return None if r is None else _row(r)
+
+
+def _not_found(ws: Workspace, name: str) -> TopicError:
+    known = ", ".join(t.name for t in list_topics(ws))
+    if not known:
+        return TopicError(code="topic.not_found_none", name=name)
+    return TopicError(code="topic.not_found", name=name, known=known)
 
 
 def list_topics(ws: Workspace) -> list[Topic]:
     with ws.connect() as conn:
-        rows = conn.execute(
-            "SELECT name, query, kind, created_at, updated_at FROM topics ORDER BY created_at, name"
-        ).fetchall()
+        rows = conn.execute(text(f"{_COLUMNS} ORDER BY created_at, name")).all()
     return [_row(r) for r in rows]
 
 
 def get_topic(ws: Workspace, name: str) -> Topic:
     with ws.connect() as conn:
-        r = conn.execute(
-            "SELECT name, query, kind, created_at, updated_at FROM topics "
-            "WHERE lower(name) = lower(?)",
-            (_name(name),),
-        ).fetchone()
-    if r is None:
-        known = ", ".join(t.name for t in list_topics(ws)) or "none yet"
-        raise TopicError(
-            f"No topic named {name!r} (topics: {known}); add it with "
-            "`socialops topic add NAME --query '...'`."
-        )
-    return _row(r)
+        found = _find(conn, _name(name))
+    if found is None:
+        raise _not_found(ws, name)
+    return found
 
 
 def resolve_topics(ws: Workspace, names: list[str] | None) -> list[Topic]:
@@ -116,10 +128,7 @@ def resolve_topics(ws: Workspace, names: list[str] | None) -> list[Topic]:
         return list(seen.values())
     topics = list_topics(ws)
     if not topics:
-        raise TopicError(
-            "This workspace has no topics yet: add one with "
-            "`socialops topic add NAME --query '...' --kind brand`."
-        )
+        raise TopicError(code="topic.none_yet")
     return topics
 
 
@@ -128,22 +137,21 @@ def add_topic(ws: Workspace, name: str, query: str, kind: str = "brand") -> Topi
     q.parse(query)  # raises QueryError with the position
     now = _now()
     try:
-        with ws.connect() as conn, ws.transaction(conn):
-            exists = conn.execute(
-                "SELECT name FROM topics WHERE lower(name) = lower(?)", (clean,)
-            ).fetchone()
-            if exists:
-                raise TopicError(
-                    f"A topic named {exists[0]!r} exists: change it with "
-                    "`socialops topic edit`, or choose another name."
-                )
+        # the check and the insert in one write transaction: serialised with every other
+        # writer, so two processes adding "United" and "united" at once cannot both succeed
+        with ws.begin() as conn:
+            exists = _find(conn, clean)
+            if exists is not None:
+                raise TopicError(code="topic.exists", name=exists.name)
             conn.execute(
-                "INSERT INTO topics (name, query, kind, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (clean, query.strip(), k, now, now),
+                text(
+                    "INSERT INTO topics (name, query, kind, created_at, updated_at) "
+                    "VALUES (:name, :query, :kind, :now, :now)"
+                ),
+                {"name": clean, "query": query.strip(), "kind": k, "now": now},
             )
-    except sqlite3.IntegrityError as exc:  # pragma: no cover - a race with another writer
-        raise TopicError(f"A topic named {clean!r} exists.") from exc
+    except IntegrityError as exc:  # pragma: no cover - the primary key, should the check miss
+        raise TopicError(code="topic.exists", name=clean) from exc
     return get_topic(ws, clean)
 
 
@@ -155,26 +163,32 @@ def edit_topic(
     kind: str | None = None,
     new_name: str | None = None,
 ) -> Topic:
-    old = get_topic(ws, name)
     if query is not None:
         q.parse(query)
-    target = _name(new_name) if new_name else old.name
-    with ws.connect() as conn, ws.transaction(conn):
+    wanted = _name(name)
+    target_name = _name(new_name) if new_name else None
+    new_kind = _kind(kind) if kind is not None else None
+    with ws.begin() as conn:  # read, check and write as one: no edit lost to another writer
+        old = _find(conn, wanted)
+        if old is None:
+            raise _not_found(ws, name)
+        target = target_name or old.name
         if target.lower() != old.name.lower():
-            clash = conn.execute(
-                "SELECT name FROM topics WHERE lower(name) = lower(?)", (target,)
-            ).fetchone()
-            if clash:
-                raise TopicError(f"A topic named {clash[0]!r} exists: choose another name.")
+            clash = _find(conn, target)
+            if clash is not None:
+                raise TopicError(code="topic.exists", name=clash.name)
         conn.execute(
-            "UPDATE topics SET name = ?, query = ?, kind = ?, updated_at = ? WHERE name = ?",
-            (
-                target,
-                query.strip() if query is not None else old.query,
-                _kind(kind) if kind is not None else old.kind,
-                _now(),
-                old.name,
+            text(
+                "UPDATE topics SET name = :target, query = :query, kind = :kind, "
+                "updated_at = :now WHERE name = :old"
             ),
+            {
+                "target": target,
+                "query": query.strip() if query is not None else old.query,
+                "kind": new_kind or old.kind,
+                "now": _now(),
+                "old": old.name,
+            },
         )
     if query is not None:
         _prune_matches(ws, old.query)
@@ -182,19 +196,18 @@ def edit_topic(
 
 
 def remove_topic(ws: Workspace, name: str) -> Topic:
-    old = get_topic(ws, name)
-    with ws.connect() as conn, ws.transaction(conn):
-        conn.execute("DELETE FROM topics WHERE name = ?", (old.name,))
+    wanted = _name(name)
+    with ws.begin() as conn:
+        old = _find(conn, wanted)
+        if old is None:
+            raise _not_found(ws, name)
+        conn.execute(text("DELETE FROM topics WHERE name = :name"), {"name": old.name})
     _prune_matches(ws, old.query)
     return old
 
 
 def _prune_matches(ws: Workspace, query: str) -> None:
     """Drop the cached matches of a query no topic uses any more."""
-    import shutil
-
-    from socialops.store.analytics import topic_cache_key
-
     if any(t.query.strip() == query.strip() for t in list_topics(ws)):
         return
     shutil.rmtree(ws.root / "cache" / "topics" / topic_cache_key(query), ignore_errors=True)

@@ -7,7 +7,8 @@ Both runners call :func:`socialops.nlp.pipeline.enrich_batches` and write the sa
    staging files under ``tmp/``;
 3. lay the rows out by local month (Hive ``month=YYYY-MM``), sorted by time, with DuckDB (local)
    or Spark's writer (Spark), still under ``tmp/``;
-4. move the files into ``enriched/`` and record the run and its raw parts in ONE transaction.
+4. move the files into ``enriched/`` and record the run and its raw parts in ONE write
+   transaction of the workspace database (:meth:`Workspace.begin`, SQLite or PostgreSQL).
 
 A crash before step 4 commits leaves only files the ledger does not know; readers never see them
 (they read the ledger's list), ``Workspace.recover`` removes them and a rerun does the work
@@ -44,6 +45,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from sqlalchemy import text
 
 from socialops import settings
 from socialops.domain.post import ENRICHED_SCHEMA, POST_SCHEMA
@@ -82,11 +84,13 @@ def _now() -> str:
 def _pending(ws: Workspace) -> list[tuple[str, int]]:
     with ws.connect() as conn:
         return [
-            (r[0], r[1])
+            (str(r[0]), int(r[1]))
             for r in conn.execute(
-                "SELECT p.part, p.rows FROM raw_parts p "
-                "LEFT JOIN enriched_parts e ON e.raw_part = p.part "
-                "WHERE e.raw_part IS NULL ORDER BY p.part"
+                text(
+                    "SELECT p.part, p.rows FROM raw_parts p "
+                    "LEFT JOIN enriched_parts e ON e.raw_part = p.part "
+                    "WHERE e.raw_part IS NULL ORDER BY p.part"
+                )
             )
         ]
 
@@ -262,11 +266,7 @@ def _run_local(
     try:
         return _pool_run(tasks, tz, workers, total, progress, ws.root / WORKERS_FILE)
     except BrokenProcessPool as exc:
-        raise EnrichError(
-            "An enrichment worker process stopped unexpectedly (out of memory, or a model file "
-            "missing from the installation). Nothing was saved; run `socialops enrich "
-            "--workers 1` to see the cause."
-        ) from exc
+        raise EnrichError(code="enrich.worker_died") from exc
 
 
 def _pool_run(
@@ -369,11 +369,8 @@ def enrich_workspace(
         pending = _pending(ws)
         if not pending:
             with ws.connect() as conn:
-                if conn.execute("SELECT COUNT(*) FROM raw_parts").fetchone()[0] == 0:
-                    raise WorkspaceError(
-                        "Nothing to enrich: the workspace has no imported posts. "
-                        "Run `socialops import FILE --preset NAME` first."
-                    )
+                if conn.execute(text("SELECT COUNT(*) FROM raw_parts")).scalar_one() == 0:
+                    raise WorkspaceError(code="enrich.nothing")
             return EnrichResult(None, engine, 0, 0, 0, pipeline_id(), 0.0, 0.0)
         run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         work = ws.tmp_dir / f"enrich-{run_id}"
@@ -389,15 +386,31 @@ def enrich_workspace(
                 progress(rows, rows)
         files = _move_into_place(ws, out, run_id)
         # a crash here leaves files the ledger does not list: readers skip them, recover deletes
-        with ws.connect() as conn, ws.transaction(conn):
+        # them. The run and its parts are committed together or not at all.
+        with ws.begin() as conn:
             conn.execute(
-                "INSERT INTO enrich_runs (run_id, pipeline, engine, files, rows, started_at, "
-                "finished_at, zone) VALUES (?,?,?,?,?,?,?,?)",
-                (run_id, pipeline_id(), engine, json.dumps(files), rows, started, _now(), zone),
+                text(
+                    "INSERT INTO enrich_runs (run_id, pipeline, engine, files, rows, started_at, "
+                    "finished_at, zone) VALUES (:run_id, :pipeline, :engine, :files, :rows, "
+                    ":started, :finished, :zone)"
+                ),
+                {
+                    "run_id": run_id,
+                    "pipeline": pipeline_id(),
+                    "engine": engine,
+                    "files": json.dumps(files),
+                    "rows": rows,
+                    "started": started,
+                    "finished": _now(),
+                    "zone": zone,
+                },
             )
-            conn.executemany(
-                "INSERT INTO enriched_parts VALUES (?,?,?)",
-                [(p, run_id, n) for p, n in pending],
+            conn.execute(
+                text(
+                    "INSERT INTO enriched_parts (raw_part, run_id, rows) "
+                    "VALUES (:part, :run_id, :rows)"
+                ),
+                [{"part": p, "run_id": run_id, "rows": n} for p, n in pending],
             )
         files_changed(ws)
         shutil.rmtree(work, ignore_errors=True)
@@ -423,11 +436,7 @@ def _zone(ws: Workspace, tz: str | None) -> str:
         return have or settings.default_timezone().key
     zone = settings.default_timezone(tz).key  # validates the name
     if have is not None and zone != have:
-        raise SettingsError(
-            f"This workspace's posts were enriched in {have}; enriching more in {zone} would "
-            f"mix local days. Use --tz {have}, or `socialops enrich --rebuild --tz {zone}` to "
-            "redo every post in the new zone."
-        )
+        raise SettingsError(code="enrich.zone_mismatch", have=have, zone=zone)
     return zone
 
 
@@ -445,9 +454,9 @@ def _move_into_place(ws: Workspace, out: Path, run_id: str) -> list[str]:
 def rebuild(ws: Workspace) -> int:
     """Forget every enrichment (e.g. after a model update); the next enrich redoes all."""
     with ws.lock("`socialops enrich --rebuild`"):
-        with ws.connect() as conn, ws.transaction(conn):
-            conn.execute("DELETE FROM enriched_parts")
-            conn.execute("DELETE FROM enrich_runs")
+        with ws.begin() as conn:  # both tables or neither
+            conn.execute(text("DELETE FROM enriched_parts"))
+            conn.execute(text("DELETE FROM enrich_runs"))
         removed = ws.recover()
     files_changed(ws)
     return removed["enriched"]

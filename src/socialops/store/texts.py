@@ -8,6 +8,11 @@ a SQLite file in the workspace cache (``cache/post_texts.sqlite``), keyed by its
 index probes. It follows the enriched files: the posts of a new (or rewritten) file are added on
 first use — the cold cost, about 3 s per million posts — and those of a file that is gone are
 dropped. It is a cache: deleting it is safe.
+
+It stays a plain SQLite file (``sqlite3``, not :mod:`socialops.store.db`) even when the workspace
+database is on PostgreSQL: like the Parquet files and the other caches it belongs to the
+workspace folder and is rebuilt from the enriched files, so nothing in it needs to be shared
+between servers or migrated (issue 13 allows it).
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
+from socialops.store.analytics import cache_file_name
 from socialops.store.private import private_db, private_dir
 from socialops.store.sample_key import sample_keys
 from socialops.store.workspace import Workspace
@@ -58,10 +65,6 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _sync(ws: Workspace, con: sqlite3.Connection) -> None:
     """Add the posts of enriched files not indexed yet; drop those of files that are gone."""
-    import pyarrow.parquet as pq
-
-    from socialops.store.analytics import cache_file_name
-
     wanted = {cache_file_name(ws, f, "tx"): f for f in ws.enriched_files()}
     have = dict(con.execute("SELECT name, id FROM files").fetchall())
     for name in sorted(have.keys() - wanted.keys()):
