@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from analytics_cases import AIRLINE_TZ, AIRLINES, ENGINES, MOVIE_WORDS, MOVIES
+from databases import WHOLE_RUN, database, drop_schemas, require_postgres, use_postgres
 from socialops.listen.influencers import influencers
 from socialops.listen.ingest import import_file
 from socialops.listen.scope import Scope, resolve
@@ -24,6 +25,22 @@ from socialops.store.analytics import open_store
 from socialops.store.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
+__all__ = ["database"]  # the database fixture (tests/databases.py), re-exported for pytest
+
+if WHOLE_RUN == "postgresql":  # the whole run on PostgreSQL (make test-postgres)
+    use_postgres()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if WHOLE_RUN == "postgresql":
+        try:
+            require_postgres()
+        except pytest.skip.Exception as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    drop_schemas()
 # web apps made by tests do not warm their caches in a background thread (it would compete with
 # the tests for the two cores); tests/web/test_services.py calls Services.warm itself
 os.environ.setdefault("SOCIALOPS_WEB_WARM", "0")

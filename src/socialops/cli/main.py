@@ -10,6 +10,7 @@ import typer
 from socialops import __version__, settings
 from socialops.cli import common
 from socialops.errors import SocialopsError, disk_full_error
+from socialops.i18n import default_lang, render, t
 
 app = typer.Typer(
     name="socialops",
@@ -46,6 +47,7 @@ def _register() -> None:
     from socialops.cli import (
         alerts_cmd,
         analytics_cmd,
+        db_cmd,
         demo_cmd,
         ingest_cmd,
         listen_cmd,
@@ -67,6 +69,7 @@ def _register() -> None:
         web_cmd,
         plan_cmd,
         metrics_cmd,
+        db_cmd,
     ):
         mod.register(app)
 
@@ -81,20 +84,17 @@ def main(argv: list[str] | None = None) -> None:
         if full is not None:
             exc = full
         if isinstance(exc, SocialopsError):
-            common.err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+            common.err_console.print(f"[red]error:[/red] {common.error_line(exc)}", highlight=False)
             sys.exit(exc.exit_code)
         # a bug or an environment problem: one line, not a traceback
         if os.environ.get("SOCIALOPS_DEBUG"):
             raise
-        common.err_console.print(
-            f"[red]error:[/red] unexpected {type(exc).__name__}: {exc}. The workspace is "
-            "consistent; rerun with SOCIALOPS_DEBUG=1 to see the traceback and report it.",
-            highlight=False,
+        line = render(
+            "cli.unexpected", default_lang(), {"kind": type(exc).__name__, "detail": str(exc)}
         )
+        common.err_console.print(f"[red]error:[/red] {line}", highlight=False)
         sys.exit(70)
     except SystemExit as stop:
         if stop.code == 130:  # Typer turns Ctrl-C into exit status 130
-            common.err_console.print(
-                "interrupted: the workspace is consistent; run the same command again to finish."
-            )
+            common.err_console.print(t("cli.interrupted", default_lang()), highlight=False)
         raise

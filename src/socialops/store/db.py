@@ -47,7 +47,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
-from socialops.errors import SettingsError
+from socialops.errors import SettingsError, WorkspaceError
 from socialops.store.private import private_db
 
 __all__ = [
@@ -179,9 +179,20 @@ class Database:
         )
 
     @classmethod
-    def open(cls, root: Path, kind: Kind, *, url: str | None = None, upgrade: bool = True):  # type: ignore[no-untyped-def]
+    def open(  # type: ignore[no-untyped-def]
+        cls,
+        root: Path,
+        kind: Kind,
+        *,
+        url: str | None = None,
+        upgrade: bool = True,
+        copying: bool = False,
+    ):
         """The ``kind`` database of folder ``root`` (on ``url``, else ``SOCIALOPS_DATABASE_URL``,
-        else the SQLite file in the folder), upgraded to the newest schema unless told not to."""
+        else the SQLite file in the folder), upgraded to the newest schema unless told not to.
+
+        On PostgreSQL, a folder whose data is still in its SQLite file (and not yet in its
+        schema) is refused, saying to copy it first, unless ``copying`` (``db copy``)."""
         url = url if url is not None else database_url()
         if url is None or make_url(url).get_backend_name() == "sqlite":
             path = root / FILES[kind]
@@ -201,6 +212,9 @@ class Database:
                 if engine is None:
                     engine = _engines[key] = _postgres_engine(url, schema)
             db = cls(engine, kind, schema=schema, path=None)
+            sqlite_file = root / FILES[kind]
+            if not copying and sqlite_file.is_file() and db.revision() is None:
+                raise WorkspaceError(code="db.sqlite_in_folder", file=sqlite_file.name)
         if upgrade:
             db.upgrade()
         return db
