@@ -29,7 +29,9 @@ def _kinds() -> list[tuple[Kind, Database]]:
     if not ws.exists():
         Workspace.open(ws.root, create=False)  # says there is no workspace there, and what to do
     root = ws.root
-    dbs = [("workspace", Database.open(root, "workspace", upgrade=False))]
+    dbs: list[tuple[Kind, Database]] = [
+        ("workspace", Database.open(root, "workspace", upgrade=False))
+    ]
     if (root / "accounts.db").exists() or database_url() is not None:
         dbs.append(("accounts", Database.open(root, "accounts", upgrade=False)))
     return dbs
