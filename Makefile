@@ -23,6 +23,7 @@ check: setup
 	.venv/bin/ruff check src tests bench
 	.venv/bin/ruff format --check src tests bench
 	.venv/bin/mypy src
+	.venv/bin/lint-imports --no-cache
 
 format: setup
 	.venv/bin/ruff format src tests bench

@@ -22,7 +22,6 @@ import pytest
 
 from analytics_cases import REFERENCE_ENGINE
 from socialops.errors import SettingsError
-from socialops.listen import query as q
 from socialops.listen.influencers import (
     EMPTY_NOTE,
     influencers,
@@ -32,6 +31,7 @@ from socialops.listen.influencers import (
 from socialops.listen.ingest import import_file
 from socialops.listen.scope import Scope, resolve
 from socialops.listen.topics import Topic, add_topic, list_topics
+from socialops.nlp import query as q
 from socialops.nlp.runner import enrich_workspace
 from socialops.store.analytics import cache_file_name, open_store, topic_cache_key
 from socialops.store.workspace import Workspace

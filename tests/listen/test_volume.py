@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from socialops.listen import query as q
 from socialops.listen.scope import Scope, all_periods, resolve, scoped_posts
 from socialops.listen.topics import list_topics
 from socialops.listen.volume import net_sentiment, sentiment, sov, volume
+from socialops.nlp import query as q
 from socialops.store.analytics import fetch_arrow, open_store
 from socialops.store.workspace import Workspace
 

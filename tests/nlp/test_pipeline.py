@@ -151,7 +151,7 @@ def test_importing_the_pipeline_leaves_heavy_libraries_for_later() -> None:
     # scikit-learn (English stop words) and the sentiment models' libraries take seconds to
     # import: the pipeline, the query language and plan actuals import them when first used
     code = (
-        "import sys, socialops.nlp.pipeline, socialops.listen.query, socialops.plan.actuals\n"
+        "import sys, socialops.nlp.pipeline, socialops.nlp.query, socialops.plan.actuals\n"
         "print(sorted(m for m in ('sklearn', 'scipy', 'vaderSentiment', 'kiwipiepy') "
         "if m in sys.modules))"
     )

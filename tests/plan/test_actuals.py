@@ -13,12 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from socialops.listen import query as q
 from socialops.listen.ingest import import_file
 from socialops.listen.samples import FILM_TOPICS
 from socialops.listen.scope import Scope, scoped_posts
 from socialops.listen.topics import add_topic, list_topics
 from socialops.measure.metrics import import_metrics
+from socialops.nlp import query as q
 from socialops.nlp.runner import enrich_workspace
 from socialops.plan.actuals import AHEAD, OFF_TRACK, baseline, plan_vs_actual
 from socialops.plan.model import BudgetLine, ChannelChoice, KpiTarget, Plan, UtmScheme

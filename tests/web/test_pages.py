@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from socialops.errors import QueryError
 from socialops.listen.ingest import list_imports
-from socialops.listen.query import parse
+from socialops.nlp.query import parse
 from socialops.store.workspace import Workspace
 from socialops.web import pages
 from socialops.web.accounts import Accounts

@@ -64,7 +64,7 @@ def sentiment(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Score the sentiment of every row of a file: writes its columns plus sentiment."""
-    from socialops.nlp.batch import score_file
+    from socialops.listen.sentiment_file import score_file  # lazy: start-up time (readers)
 
     if lang not in ("ko", "en", "auto"):
         raise SettingsError(f"Unknown --lang {lang!r}: use ko, en or auto.")

@@ -36,7 +36,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from socialops.listen import query as q
 from socialops.listen.scope import (
     ResultTable,
     Scope,
@@ -45,6 +44,7 @@ from socialops.listen.scope import (
     scoped_posts,
     topic_posts,
 )
+from socialops.nlp import query as q
 from socialops.store.analytics import cache_file_name
 
 if TYPE_CHECKING:

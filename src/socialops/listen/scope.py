@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from socialops.errors import DataError, SettingsError
-from socialops.listen import query as q
+from socialops.nlp import query as q
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir

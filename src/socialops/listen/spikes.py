@@ -30,7 +30,6 @@ from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from socialops.errors import SettingsError
-from socialops.listen import query as q
 from socialops.listen.scope import (
     ResultTable,
     Scope,
@@ -41,6 +40,7 @@ from socialops.listen.scope import (
     resolve,
     topic_posts,
 )
+from socialops.nlp import query as q
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir

@@ -1,29 +1,13 @@
-"""Batch sentiment scoring of a user's file: ``socialops sentiment FILE ...``.
-
-Reads any format the importer reads (encoding and delimiter detected), keeps every input column
-and adds ``sentiment`` (negative | neutral | positive) and ``sentiment_score`` (-1 … 1). The
-output is CSV in UTF-8 with BOM, so Excel opens Korean text correctly. One output row per input
-row, in order: a row that cannot be read, or has no text, or is in another language (with
-``--lang auto``), gets empty sentiment cells and is counted in the summary, never dropped. The
-file is written under a temporary name and renamed when complete. Its cells go through
-:mod:`socialops.store.exportcells`, as in every CSV and XLSX file socialops writes: a text that a
-spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a leading
-``'``; numbers (``sentiment_score``, a column of counts) stay as they are.
+"""Batch sentiment scoring of texts (pure: no files, no store): the scores behind
+``socialops sentiment FILE ...`` (:mod:`socialops.listen.sentiment_file` reads and writes the
+file).
 """
 
 from __future__ import annotations
 
-import csv
-import os
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
-
-from socialops.errors import InputFileError
 from socialops.nlp import ko, lang, normalize
-from socialops.store.exportcells import csv_cell
 
-__all__ = ["score_file", "score_texts"]
+__all__ = ["score_texts"]
 
 
 def score_texts(texts: list[str], language: str = "auto") -> list[tuple[str | None, float | None]]:
@@ -52,72 +36,3 @@ def score_texts(texts: list[str], language: str = "auto") -> list[tuple[str | No
         for i, lab, sc in zip(en_idx, labels, scores.tolist(), strict=True):
             out[i] = (lab, round(float(sc), 4))
     return out
-
-
-def _cell(v: Any) -> str:
-    return "" if v is None else str(v)
-
-
-def score_file(
-    path: Path,
-    *,
-    text_column: str,
-    out: Path,
-    lang: str = "auto",
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    batch_rows: int = 2000,
-) -> dict[str, Any]:
-    from socialops.listen.readers import open_source
-
-    counts = {"negative": 0, "neutral": 0, "positive": 0, "none": 0}
-    unreadable = 0
-    rows = 0
-    out = Path(out)
-    if out.exists() and out.is_dir():
-        raise InputFileError(f"--out {out} is a folder: give a file name such as scores.csv.")
-    if not out.parent.exists():
-        raise InputFileError(f"The folder for --out does not exist: {out.parent}.")
-    tmp = out.with_name(f".{out.name}.partial")
-    with open_source(path, encoding=encoding, delimiter=delimiter) as src:
-        if text_column not in src.columns:
-            cols = ", ".join(src.columns[:30])
-            raise InputFileError(
-                f"No column {text_column!r} in {path}. Its columns are: {cols}. "
-                "Pass the right one with --text-column."
-            )
-        header = [*src.columns, "sentiment", "sentiment_score"]
-        try:
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow([csv_cell(c) for c in header])
-                for records in src.batches(batch_rows):
-                    texts = [_cell((r.values or {}).get(text_column)) for r in records]
-                    scored = score_texts(texts, lang)
-                    for r, (lab, sc) in zip(records, scored, strict=True):
-                        vals = r.values or {}
-                        if r.values is None:
-                            unreadable += 1
-                        counts[lab or "none"] += 1
-                        w.writerow(
-                            [*(csv_cell(vals.get(c)) for c in src.columns), lab or "", csv_cell(sc)]
-                        )
-                    rows += len(records)
-                    if progress:
-                        done, total = src.position()
-                        progress(done, total)
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
-    assert rows == sum(counts.values())
-    return {
-        "file": str(path),
-        "out": str(out),
-        "rows": rows,
-        "unreadable": unreadable,
-        "counts": counts,
-        "encoding": src.encoding,
-        "delimiter": src.delimiter,
-        "format": src.format,
-    }

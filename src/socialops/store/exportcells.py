@@ -1,6 +1,6 @@
 """The cells of every CSV and XLSX file socialops writes: listening report tables
 (:mod:`socialops.listen.export`), plan workbooks (:mod:`socialops.plan.export_xlsx`) and
-``socialops sentiment`` (:mod:`socialops.nlp.batch`) all go through this module.
+``socialops sentiment`` (:mod:`socialops.listen.sentiment_file`) all go through this module.
 
 Text in them is untrusted (posts, author names, a user's own file): a spreadsheet runs a cell
 that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return as a formula (CSV/formula

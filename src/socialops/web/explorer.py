@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialops.errors import SettingsError
-from socialops.listen import query as q
+from socialops.nlp import query as q
 
 __all__ = [
     "DETAIL_COLUMNS",

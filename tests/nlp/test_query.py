@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socialops.errors import QueryError
-from socialops.listen import query as q
 from socialops.listen.scope import Scope, resolve, scoped_posts
 from socialops.nlp import ko
+from socialops.nlp import query as q
 from socialops.nlp.match import match_text
 from socialops.store.analytics import fetch_arrow, open_store
 from socialops.store.workspace import Workspace
