@@ -1,4 +1,4 @@
-.PHONY: setup start demo test test-fast check format bench clean
+.PHONY: setup start demo test test-postgres test-fast check format bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -12,9 +12,15 @@ start: setup
 demo: setup
 	.venv/bin/socialops demo
 
-# Every test (CI runs this).
+# Every test (CI runs this): the whole suite on the embedded default (SQLite databases, DuckDB and
+# Spark), then again with every workspace and accounts database on PostgreSQL (127.0.0.1:5432,
+# database test; Spark cases are about the engine, not the database, and run once).
 test: setup
 	CI=$${CI:-} .venv/bin/python -m pytest -n 2 --dist loadgroup -q
+	CI=$${CI:-} SOCIALOPS_TEST_DATABASE=postgresql .venv/bin/python -m pytest -n 2 --dist loadgroup -q -m "not spark"
+
+test-postgres: setup
+	CI=$${CI:-} SOCIALOPS_TEST_DATABASE=postgresql .venv/bin/python -m pytest -n 2 --dist loadgroup -q -m "not spark"
 
 test-fast: setup
 	.venv/bin/python -m pytest -q -m "not slow and not spark"
