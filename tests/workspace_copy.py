@@ -32,13 +32,13 @@ def copy_workspace(src: Path, dest: Path, *ignore: str) -> Path:
     """Copy the folder ``src`` to ``dest`` (which must not exist), leaving out ``ignore``
     patterns; its databases as one snapshot each. Returns ``dest``."""
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns(*SQLITE_FILES, ID_FILE, *ignore))
+    for db in sorted(src.rglob("*.db")):
+        target = dest / db.relative_to(src)
+        if not target.parent.is_dir():  # under an ignored folder
+            continue
+        with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(target)) as copy:
+            source.backup(copy)
     if database_url() is None:
-        for db in sorted(src.rglob("*.db")):
-            target = dest / db.relative_to(src)
-            if not target.parent.is_dir():  # under an ignored folder
-                continue
-            with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(target)) as copy:
-                source.backup(copy)
         return dest
     for id_file in sorted(src.rglob(ID_FILE)):
         folder = id_file.parent

@@ -19,6 +19,14 @@ from socialops.store.workspace import Workspace
 from workspace_copy import copy_workspace
 
 
+@pytest.fixture
+def workspace(database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """A fresh, empty workspace on each database (SQLite, PostgreSQL)."""
+    root = tmp_path / "ws"
+    monkeypatch.setenv("SOCIALOPS_HOME", str(root))
+    return Workspace.open(root)
+
+
 def test_add_list_edit_remove(workspace: Workspace) -> None:
     a = add_topic(workspace, "대한항공", '대한항공 OR "korean air"', "brand")
     add_topic(workspace, "아시아나", "아시아나*", "competitor")
