@@ -18,7 +18,7 @@ import errno
 import os
 from typing import Any
 
-from socialops.i18n import default_lang, has, t
+from socialops.i18n import default_lang, has, render, t
 
 __all__ = [
     "AccountError",
@@ -28,6 +28,7 @@ __all__ = [
     "EnrichError",
     "InputFileError",
     "PasswordError",
+    "PlanError",
     "QueryError",
     "SettingsError",
     "SocialopsError",
@@ -58,7 +59,7 @@ class SocialopsError(Exception):
                 raise KeyError(f"no message {code!r} in socialops.i18n")
             self.code = code
             self.params = {k: _plain(v) for k, v in params.items()}
-            message = t(code, default_lang(), **self.params)
+            message = render(code, default_lang(), self.params, paths=True)
         super().__init__(message)
         self.message = message
 
@@ -67,7 +68,8 @@ class SocialopsError(Exception):
         return self.code != "error.plain"
 
     def text(self, lang: str) -> str:
-        """The message in ``lang`` (ko or en)."""
+        """The message in ``lang`` (ko or en) for a reader not on the server: a path names only
+        its file (``message`` keeps whole paths, for the CLI)."""
         return t(self.code, lang, **self.params) if self.coded else self.message
 
 
@@ -91,9 +93,11 @@ class UnsafeFileError(InputFileError):
     decompression bomb, a cell or row count no real export has); ``reason`` says which limit.
     Nothing was imported."""
 
-    def __init__(self, message: str, reason: str = "") -> None:
-        super().__init__(message)
-        self.reason = reason or message
+    def __init__(
+        self, message: str = "", /, reason: str = "", *, code: str | None = None, **params: Any
+    ) -> None:
+        super().__init__(message, code=code, **params)
+        self.reason = reason or self.message
 
 
 class UnknownPresetError(SocialopsError):
@@ -119,8 +123,16 @@ class QueryError(SocialopsError):
 
     exit_code = 2
 
-    def __init__(self, message: str, position: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str = "",
+        /,
+        position: int | None = None,
+        *,
+        code: str | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(message, code=code, **params)
         self.position = position
 
 
@@ -141,7 +153,7 @@ class DataError(SocialopsError):
     """Data that cannot be processed as asked (e.g. an empty store for stats)."""
 
     exit_code = 3
-    http_status = 409
+    http_status = 422
 
 
 class EnrichError(SocialopsError):
@@ -175,9 +187,43 @@ class DiskFullError(SocialopsError):
     exit_code = 74  # EX_IOERR (sysexits.h), next to the 70 of an unexpected error
     http_status = 507
 
-    def __init__(self, message: str, path: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str = "",
+        /,
+        path: str | None = None,
+        *,
+        code: str | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(message, code=code, **params)
         self.path = path
+
+
+# what a refused plan operation means for HTTP; every other plan error is 400 (the input
+# cannot be used as given)
+_PLAN_STATUS = {
+    "plan.not_found": 404,
+    "plan.stale": 409,
+    "plan.locked": 409,
+    "plan.bad_transition": 409,
+    "plan.already_approved": 409,
+    "plan.transition_role": 403,
+    "plan.not_approver": 403,
+}
+
+
+class PlanError(SocialopsError):
+    """A plan, template, KPI or calendar item that cannot be used as given; nothing was saved.
+    Always coded (``PlanError("plan.stale", current=3)``); the code decides the HTTP status:
+    404 unknown plan, 409 a stale version or a state that does not allow it, 403 not the
+    approver, else 400."""
+
+    exit_code = 2
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        super().__init__(code=code, **params)
+        self.http_status = _PLAN_STATUS.get(code, 400)
 
 
 _DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
@@ -222,38 +268,29 @@ def disk_full_error(
 def _disk_full(code: int, path: str | None) -> DiskFullError:
     import shutil
 
-    place = path or "the workspace folder"
-    free = ""
+    free = None
     folder = path
     while folder and not os.path.isdir(folder):
         folder = os.path.dirname(folder.rstrip(os.sep)) or None
     if folder:
         with contextlib.suppress(OSError):
-            free = f" ({_size(shutil.disk_usage(folder).free)} free there)"
-    again = "then run the same command again (the workspace is consistent)."
-    if code == errno.EFBIG:
-        msg = (
-            f"Disk full: a file under {place} reached the largest size allowed (the file size "
-            f"limit, `ulimit -f`, or the file system's): raise the limit or move the workspace "
-            f"to another disk (--workspace), {again}"
-        )
-    elif code == errno.EDQUOT:
-        msg = (
-            f"Disk full: your disk quota is used up writing to {place}{free}: delete files you "
-            f"no longer need from your quota, or ask for a larger one, {again}"
-        )
-    else:
-        msg = (
-            f"Disk full: no space left writing to {place}{free}: free space on that disk "
-            f"(delete files you no longer need, e.g. old exports or copies of imported files) or "
-            f"move the workspace to a bigger disk (--workspace), {again}"
-        )
-    return DiskFullError(msg, path)
+            free = _size(shutil.disk_usage(folder).free)
+    key = {errno.EFBIG: "disk.file_too_large", errno.EDQUOT: "disk.quota"}.get(code, "disk.full")
+    if path is None:
+        key += "_workspace"
+    elif free is not None and code != errno.EFBIG:
+        key += "_free"
+    params: dict[str, Any] = {}
+    if path is not None:
+        params["place"] = path
+    if free is not None and key.endswith("_free"):
+        params["free"] = free
+    return DiskFullError(path=path, code=key, **params)
 
 
 def _size(n: int) -> str:
     if n < 1024:
-        return f"{n:,} bytes"
+        return f"{n:,} B"
     units = ("KiB", "MiB", "GiB", "TiB")
     size, i = n / 1024, 0
     while size >= 1024 and i < len(units) - 1:

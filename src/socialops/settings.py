@@ -151,9 +151,7 @@ def default_timezone(override: str | None = None) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise SettingsError(
-            f"Unknown time zone {name!r}: use an IANA name such as Asia/Seoul or UTC."
-        ) from exc
+        raise SettingsError(code="config.bad_zone", name=name) from exc
 
 
 def workers(override: int | None = None) -> int:
@@ -161,9 +159,9 @@ def workers(override: int | None = None) -> int:
     try:
         n = int(raw)
     except ValueError as exc:
-        raise SettingsError(f"SOCIALOPS_WORKERS must be a whole number, not {raw!r}.") from exc
+        raise SettingsError(code="config.workers_not_number", value=raw) from exc
     if n < 0:
-        raise SettingsError("SOCIALOPS_WORKERS must be 0 (one per core) or more.")
+        raise SettingsError(code="config.workers_negative")
     return n or (os.cpu_count() or 1)
 
 
@@ -171,5 +169,5 @@ def lang(override: str | None = None) -> str:
     """``ko`` (the default) or ``en``."""
     value = get("lang", override).strip().lower()
     if value not in ("ko", "en"):
-        raise SettingsError(f"SOCIALOPS_LANG must be ko or en, not {value!r}.")
+        raise SettingsError(code="config.bad_lang", value=value)
     return value

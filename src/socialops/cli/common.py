@@ -9,7 +9,10 @@ from typing import Any
 import typer
 from rich.console import Console
 
-__all__ = ["State", "console", "err_console", "print_json", "state", "warn"]
+from socialops.errors import SocialopsError
+from socialops.i18n import default_lang, has, t
+
+__all__ = ["State", "console", "err_console", "error_line", "print_json", "state", "warn"]
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
@@ -32,6 +35,15 @@ def warn(messages: list[str]) -> None:
     """One ``warning:`` line on stderr per message."""
     for m in messages:
         err_console.print(f"[yellow]warning:[/yellow] {m}", highlight=False)
+
+
+def error_line(exc: SocialopsError) -> str:
+    """An error as the CLI prints it: its message in ``SOCIALOPS_LANG`` with whole paths, and
+    the CLI-only hint (the catalogue's ``<code>.cli``: what to run next) when it has one."""
+    hint = f"{exc.code}.cli"
+    if exc.coded and has(hint):
+        return f"{exc.message} {t(hint, default_lang())}"
+    return exc.message
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

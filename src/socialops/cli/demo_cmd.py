@@ -86,10 +86,7 @@ def demo(
 
     d = settings.data_dir(data_dir)
     if not d.is_dir():
-        raise SettingsError(
-            f"No sample data at {d}: pass --data-dir or set SOCIALOPS_DATA_DIR to the folder "
-            "that holds airline_tweets/, nsmc/, kote/ …"
-        )
+        raise SettingsError(code="cli.no_sample_data", path=d)
     ws = Workspace.open(state.workspace)
     eng = settings.get("engine", engine)
     report: dict[str, object] = {"workspace": str(ws.root), "imports": []}

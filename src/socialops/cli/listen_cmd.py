@@ -9,6 +9,7 @@ from rich.table import Table
 
 from socialops import settings
 from socialops.cli import common
+from socialops.errors import SettingsError
 
 __all__ = ["register", "render_tables"]
 
@@ -151,7 +152,7 @@ def listen(
     from socialops.store.analytics import open_store
 
     if analysis not in ANALYSES:
-        raise common.fail(f"Unknown analysis {analysis!r}: use one of {', '.join(ANALYSES)}.")
+        raise SettingsError(code="analysis.unknown", name=analysis, choices=list(ANALYSES))
     ws = _ws()
     topics = resolve_topics(ws, topic)
     scope = Scope.from_flags(date_from, date_to, every, platform, lang)

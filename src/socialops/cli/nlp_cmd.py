@@ -67,7 +67,7 @@ def sentiment(
     from socialops.listen.sentiment_file import score_file  # lazy: start-up time (readers)
 
     if lang not in ("ko", "en", "auto"):
-        raise SettingsError(f"Unknown --lang {lang!r}: use ko, en or auto.")
+        raise SettingsError(code="cli.bad_lang", value=lang, choices="ko, en, auto")
     with progress_bar("scoring", enabled=not as_json) as update:
         summary = score_file(
             file,
@@ -100,13 +100,13 @@ def train_sentiment(
     """Train a sentiment model from the shared sample data and write it with its model card."""
     d = settings.data_dir(data_dir)
     if not d.is_dir():
-        raise SettingsError(f"No sample data at {d}: pass --data-dir or set SOCIALOPS_DATA_DIR.")
+        raise SettingsError(code="cli.no_sample_data", path=d)
     if lang == "ko":
         from socialops.train.sentiment_ko import train
     elif lang == "en":
         from socialops.train.sentiment_en import train  # type: ignore[assignment]
     else:
-        raise SettingsError(f"Unknown --lang {lang!r}: use ko or en.")
+        raise SettingsError(code="cli.bad_lang", value=lang, choices="ko, en")
     metrics = train(d, out, progress=not as_json)
     if as_json:
         print_json(metrics)

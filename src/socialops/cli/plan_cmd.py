@@ -72,7 +72,7 @@ def channels_cmd(as_json: bool = _JSON) -> None:
     """List the channel knowledge base (built in, plus the workspace's channels.json)."""
     from dataclasses import asdict
 
-    from socialops.plan.channels import load_channels
+    from socialops.domain.channels import load_channels
 
     channels = load_channels(_ws())
     if as_json:
@@ -210,14 +210,12 @@ def edit_cmd(
     try:
         doc = json.loads(file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputFileError(f"Cannot read {file} as JSON: {exc}. Fix the file.") from None
+        raise InputFileError(code="cli.plan_json", file=file, detail=str(exc)) from None
     if not isinstance(doc, dict):
-        raise InputFileError(f"{file} must hold one JSON object (a plan).")
+        raise InputFileError(code="cli.plan_not_object", file=file)
     base = doc.get("version")
     if not isinstance(base, int):
-        raise InputFileError(
-            f"{file} has no whole-number 'version': start from `plan show --json`."
-        )
+        raise InputFileError(code="cli.plan_no_version", file=file)
     plan = update_plan(_ws(), plan_id, doc, base_version=base, actor=_actor(actor))
     if as_json:
         common.print_json({"plan_id": plan.plan_id, "version": plan.version})
@@ -263,7 +261,7 @@ def calendar_cmd(
     """The content calendar: every occurrence (recurring items expanded), the Korean holidays
     and commerce days of the period, and clash / too-long warnings."""
     from socialops.plan.calendar import calendar_warnings, occurrences, special_days
-    from socialops.plan.channels import load_channels
+    from socialops.domain.channels import load_channels
     from socialops.plan.store import PlanStore
 
     ws = _ws()
@@ -302,7 +300,7 @@ def recommend_cmd(
 ) -> None:
     """Rank the channels for the plan's objectives, segments and budget, and the workspace's
     listening and post metrics, with the score broken down and the reasons."""
-    from socialops.plan.channels import load_channels
+    from socialops.domain.channels import load_channels
     from socialops.plan.recommend import recommend, workspace_signals
     from socialops.plan.store import PlanStore
 

@@ -42,11 +42,11 @@ def report(
 
     lang = lang.strip().lower()
     if lang not in LABELS:
-        raise SettingsError(f"--lang {lang!r}: use ko or en.")
+        raise SettingsError(code="cli.bad_lang", value=lang, choices="ko, en")
     names = [topic, *vs]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise TopicError(f"Topic {dup[0]!r} is named twice: give each topic once.")
+        raise TopicError(code="cli.topic_twice", name=dup[0])
     ws = Workspace.open(common.state.workspace, create=False)
     topics = resolve_topics(ws, names)
     scope = Scope.from_flags(date_from, date_to, every, platform)

@@ -38,7 +38,7 @@ def _generated_password() -> str:
 
 def _in_cli_lang(exc: PasswordError) -> AccountError:
     """The policy's refusal in the CLI's language (SOCIALOPS_LANG)."""
-    return AccountError(exc.text(settings.lang()))
+    return AccountError(code=exc.code, **exc.params)
 
 
 def _has_posts() -> bool:
@@ -84,7 +84,7 @@ def serve(
     try:
         port_n = int(raw_port)
     except ValueError:
-        raise AccountError(f"Port {raw_port!r} is not a number: use e.g. --port 8000.") from None
+        raise AccountError(code="cli.bad_port", value=raw_port) from None
     proxies = _proxies(settings.get("forwarded_allow_ips", forwarded_allow_ips))
     accounts = _accounts()
     if not accounts.has_users():
@@ -126,10 +126,7 @@ def _proxies(raw: str) -> list[str]:
         try:
             ipaddress.ip_network(p, strict=False)
         except ValueError:
-            raise SettingsError(
-                f"--forwarded-allow-ips: {p!r} is not an address or network: write e.g. "
-                "127.0.0.1,10.0.0.0/8."
-            ) from None
+            raise SettingsError(code="cli.bad_proxy", value=p) from None
     return proxies
 
 
@@ -188,7 +185,7 @@ def user_password(
     accounts = _accounts()
     user = accounts.user_by_email(email)
     if user is None:
-        raise AccountError(f"No user {email}: add one with `socialops user add {email}`.")
+        raise AccountError(code="cli.no_user", email=email)
     generated = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -220,7 +217,7 @@ def token_create(
     accounts = _accounts()
     user = accounts.user_by_email(email)
     if user is None:
-        raise AccountError(f"No user {email}: add one with `socialops user add {email}`.")
+        raise AccountError(code="cli.no_user", email=email)
     token = accounts.create_token(user.id, name)
     accounts.audit("token.create", user=user, detail={"by": "cli", "name": name})
     typer.echo(token)

@@ -19,7 +19,17 @@ from zoneinfo import ZoneInfo
 
 from socialops.redact import without_paths
 
-__all__ = ["LANGS", "MESSAGES", "default_lang", "fmt_number", "fmt_time", "has", "pick_lang", "t"]
+__all__ = [
+    "LANGS",
+    "MESSAGES",
+    "default_lang",
+    "fmt_number",
+    "fmt_time",
+    "has",
+    "pick_lang",
+    "render",
+    "t",
+]
 
 LANGS = ("ko", "en")
 
@@ -603,17 +613,27 @@ MESSAGES.update({k: {"ko": ko, "en": en} for k, (ko, en) in _PAGES.items()})
 
 
 def t(key: str, lang: str, **params: Any) -> str:
-    """The message ``key`` in ``lang`` (Korean when missing), with ``params`` filled in."""
+    """The message ``key`` in ``lang`` (Korean when missing), with ``params`` filled in; a
+    parameter that names a file under a server folder names only the file
+    (:func:`socialops.redact.without_paths`)."""
+    return render(key, lang, params)
+
+
+def render(key: str, lang: str, params: dict[str, Any], *, paths: bool = False) -> str:
+    """:func:`t` with the parameters as a dict; ``paths=True`` keeps whole paths (the CLI's
+    messages: the person at the terminal owns them)."""
     entry = MESSAGES.get(key)
     if entry is None:
         return key
     text = entry.get(lang) or entry["ko"]
     if not params:
         return text
-    # a parameter (often an error's detail) names a file, never where it lies on the server
-    return text.format(
-        **{k: without_paths(v) if isinstance(v, str) else v for k, v in params.items()}
-    )
+    if not paths:  # a parameter (often an error's detail) names a file, not where it lies
+        params = {k: without_paths(v) if isinstance(v, str) else v for k, v in params.items()}
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):  # a parameter missing: the sentence as written
+        return text
 
 
 def pick_lang(accept_language: str | None, cookie: str | None = None) -> str:

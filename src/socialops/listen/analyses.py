@@ -100,9 +100,7 @@ def _get(name: str) -> Analysis:
     try:
         return ANALYSES[name]
     except KeyError:
-        raise SettingsError(
-            f"Unknown analysis {name!r}: use one of {', '.join(ANALYSES)}."
-        ) from None
+        raise SettingsError(code="analysis.unknown", name=name, choices=list(ANALYSES)) from None
 
 
 def run_analysis(
@@ -143,9 +141,6 @@ def check_matches(
     span = f"between {scope.start} and {scope.end}"
     if not any(counts.values()):
         names = ", ".join(counts)
-        raise DataError(
-            f"No posts {span} match topic {names}: check the query with `socialops topic list`, "
-            "widen --from/--to, or import more data."
-        )
+        raise DataError(code="analysis.no_match", start=scope.start, end=scope.end, names=names)
     warnings = [f"topic {n!r} matches no posts {span}" for n, c in counts.items() if c == 0]
     return counts, warnings

@@ -110,7 +110,9 @@ def write_xlsx(tables: Sequence[ResultTable], path: str | Path) -> list[str]:
         with atomic_write(target, "wb") as fh:
             wb.save(fh)
     except OSError as exc:
-        raise InputFileError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+        raise InputFileError(
+            code="report.write_failed", path=target, detail=exc.strerror or str(exc)
+        ) from exc
     return names
 
 
@@ -130,5 +132,7 @@ def write_csv_dir(tables: Sequence[ResultTable], directory: str | Path) -> list[
                     w.writerow(["" if v is None else cell_text(v) for v in row])
             paths.append(p)
     except OSError as exc:
-        raise InputFileError(f"Cannot write CSV files to {d}: {exc.strerror or exc}.") from exc
+        raise InputFileError(
+            code="report.csv_failed", path=d, detail=exc.strerror or str(exc)
+        ) from exc
     return paths

@@ -487,9 +487,9 @@ def influencers(
     from socialops.store.analytics import fetch_arrow
 
     if limit < 1:
-        raise SettingsError(f"limit {limit} is too small: ask for at least 1 author.")
+        raise SettingsError(code="analysis.limit", limit=limit)
     if not 0.0 < damping < 1.0:
-        raise SettingsError(f"damping {damping} is outside (0, 1): 0.85 is the usual value.")
+        raise SettingsError(code="analysis.damping", value=damping)
     if scope.start is None or scope.end is None:
         scope = resolve(store, scope)
     topics = list(topics)

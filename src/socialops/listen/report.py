@@ -774,7 +774,7 @@ class _Html:
 def render_html(data: ReportData, lang: str = "ko") -> str:
     """The report as one self-contained HTML page in ``lang`` (ko or en)."""
     if lang not in LABELS:
-        raise SettingsError(f"--lang {lang!r}: use ko or en.")
+        raise SettingsError(code="config.doc_lang", value=lang)
     return _Html(data, lang).render()
 
 
@@ -803,7 +803,9 @@ def write_report(
         with atomic_write(Path(out), "w", encoding="utf-8") as fh:
             fh.write(html)
     except OSError as exc:
-        raise InputFileError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+        raise InputFileError(
+            code="report.write_failed", path=out, detail=exc.strerror or str(exc)
+        ) from exc
     written["seconds"] = {s.name: s.seconds for s in data.sections.values() if s.result}
     written["unavailable"] = [s.name for s in data.sections.values() if s.unavailable]
     written["failed"] = [s.name for s in data.sections.values() if s.error]

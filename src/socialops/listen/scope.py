@@ -51,9 +51,7 @@ def parse_day(value: str | None, flag: str) -> date | None:
     try:
         return date.fromisoformat(text[:10])
     except ValueError:
-        raise SettingsError(
-            f"{flag} {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2015-02-21."
-        ) from None
+        raise SettingsError(code="scope.bad_date", flag=flag, value=value) from None
 
 
 @dataclass(frozen=True)
@@ -69,11 +67,9 @@ class Scope:
 
     def __post_init__(self) -> None:
         if self.every not in EVERY:
-            raise SettingsError(f"--every {self.every!r}: use hour, day or week.")
+            raise SettingsError(code="scope.bad_every", value=self.every)
         if self.start and self.end and self.start > self.end:
-            raise SettingsError(
-                f"--from {self.start} is after --to {self.end}: swap them or widen the range."
-            )
+            raise SettingsError(code="scope.order", start=self.start, end=self.end)
 
     @classmethod
     def from_flags(
@@ -134,19 +130,20 @@ def resolve(store: AnalyticsStore, scope: Scope) -> Scope:
     """The scope with an open range closed to the data's extent; a clear error when the range
     holds no posts at all."""
     extent = data_extent(store, scope)
-    filters = ""
+    filters: dict[str, str] = {}
     if scope.platforms or scope.langs:
-        filters = (
-            f" for platform {list(scope.platforms) or 'any'}, language {list(scope.langs) or 'any'}"
-        )
+        filters = {
+            "platforms": ", ".join(scope.platforms) or "*",
+            "langs": ", ".join(scope.langs) or "*",
+        }
+    suffix = "_filtered" if filters else ""
     if extent is None:
-        raise DataError(f"No dated posts{filters}: import and enrich data first, or drop filters.")
+        raise DataError(code=f"scope.no_dated{suffix}", **filters)
     lo, hi = extent
     start, end = scope.start or lo, scope.end or hi
     if start > hi or end < lo or start > end:
         raise DataError(
-            f"No posts between {start} and {end}{filters}: the data covers {lo} to {hi}; "
-            "choose --from/--to inside it."
+            code=f"scope.outside{suffix}", start=start, end=end, lo=lo, hi=hi, **filters
         )
     return Scope(start, end, scope.every, scope.platforms, scope.langs)
 

@@ -49,16 +49,17 @@ def score_file(
     rows = 0
     out = Path(out)
     if out.exists() and out.is_dir():
-        raise InputFileError(f"--out {out} is a folder: give a file name such as scores.csv.")
+        raise InputFileError(code="cli.out_is_folder", path=out)
     if not out.parent.exists():
-        raise InputFileError(f"The folder for --out does not exist: {out.parent}.")
+        raise InputFileError(code="cli.out_no_folder", path=out.parent)
     tmp = out.with_name(f".{out.name}.partial")
     with open_source(path, encoding=encoding, delimiter=delimiter) as src:
         if text_column not in src.columns:
-            cols = ", ".join(src.columns[:30])
             raise InputFileError(
-                f"No column {text_column!r} in {path}. Its columns are: {cols}. "
-                "Pass the right one with --text-column."
+                code="cli.no_text_column",
+                column=text_column,
+                file=path,
+                columns=list(src.columns[:30]),
             )
         header = [*src.columns, "sentiment", "sentiment_score"]
         try:

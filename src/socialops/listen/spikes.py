@@ -207,7 +207,7 @@ def detect(
         raise ValueError("all_counts, counts and negative must have one value per period")
     window = window or DEFAULT_WINDOW.get(every, 14)
     if window < 1 or z <= 0 or min_count < 1:
-        raise SettingsError("spikes: window and min_count must be ≥ 1 and z > 0.")
+        raise SettingsError(code="analysis.spike_options")
     min_baseline = min_baseline or max(3, window // 4)
     shift_min = shift_min or SHIFT_MIN.get(every, 3)
     if not any(counts):

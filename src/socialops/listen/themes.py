@@ -644,14 +644,11 @@ def _period_index(rows: _Rows, start: date, every: str) -> np.ndarray:
 
 def _check(k: int | None, sample: int, max_posts: int) -> None:
     if k is not None and not 1 <= int(k) <= 50:
-        raise SettingsError(f"k = {k}: ask for 1 to 50 themes, or leave it out to choose.")
+        raise SettingsError(code="analysis.themes_k", k=k)
     if sample < 100:
-        raise SettingsError(f"sample = {sample}: sample at least 100 posts.")
+        raise SettingsError(code="analysis.themes_sample", sample=sample)
     if max_posts < sample:
-        raise SettingsError(
-            f"max_posts = {max_posts} is below sample = {sample}: read at least the posts "
-            "the model is fitted on."
-        )
+        raise SettingsError(code="analysis.themes_max_posts", max_posts=max_posts, sample=sample)
 
 
 def _method(k: int | None, sample: int, seed: int, max_posts: int) -> dict[str, Any]:
@@ -773,9 +770,9 @@ def issues(
     _check(k, sample, max_posts)
     every = every or scope.every
     if every not in EVERY:
-        raise SettingsError(f"every {every!r}: use hour, day or week.")
+        raise SettingsError(code="scope.bad_every", value=every)
     if factor <= 0 or min_posts < 1 or gap < 1:
-        raise SettingsError("factor must be > 0, min_posts ≥ 1 and gap ≥ 1.")
+        raise SettingsError(code="analysis.themes_options")
     if scope.start is None or scope.end is None:
         scope = resolve(store, scope)
     assert scope.start and scope.end

@@ -38,8 +38,10 @@ def enrich_batch(batch: pa.RecordBatch, tz: str = "Asia/Seoul") -> pa.RecordBatc
         assigned = component.run(work)
         if set(assigned) != set(component.assigns):
             raise EnrichError(
-                f"Enrichment component {component.name!r} assigned {sorted(assigned)} but "
-                f"declares {sorted(component.assigns)}: make the two agree."
+                code="component.assigns",
+                name=component.name,
+                assigned=sorted(assigned),
+                declared=sorted(component.assigns),
             )
         work.columns.update(assigned)
     work.columns["enriched_by"] = [pipeline_id()] * batch.num_rows
@@ -50,9 +52,7 @@ def enrich_batch(batch: pa.RecordBatch, tz: str = "Asia/Seoul") -> pa.RecordBatc
             columns.append(batch.column(f.name))
             continue
         if f.name not in work.columns:
-            raise EnrichError(
-                f"No enrichment component assigns the column {f.name!r}: register one that does."
-            )
+            raise EnrichError(code="component.no_column", column=f.name)
         values = work.columns[f.name]
         columns.append(values if isinstance(values, pa.Array) else pa.array(values, f.type))
     return pa.RecordBatch.from_arrays(columns, schema=ENRICHED_SCHEMA)

@@ -81,10 +81,7 @@ class Registry:
 
     def add(self, component: Component) -> Component:
         if component.name in self._components:
-            raise EnrichError(
-                f"Two enrichment components are named {component.name!r}: give the new one "
-                "another name."
-            )
+            raise EnrichError(code="component.duplicate", name=component.name)
         self._components[component.name] = component
         self._changed()
         return component
@@ -135,11 +132,7 @@ def _order(components: Sequence[Component], inputs: frozenset[str]) -> tuple[Com
             missing = [r for r in c.requires if r not in provided] or [
                 r for r in c.requires if r not in available
             ]
-            raise EnrichError(
-                f"Enrichment component {c.name!r} requires {', '.join(missing)}, which neither "
-                "the posts nor any component before it provides: register a component that "
-                "assigns it, or remove the requirement."
-            )
+            raise EnrichError(code="component.requires", name=c.name, missing=missing)
         out.append(ready)
         available.update(ready.assigns)
         left.remove(ready)

@@ -59,7 +59,7 @@ __all__ = [
     "topic_cache_key",
 ]
 
-EMPTY_STORE = "No enriched posts yet: run `socialops import ...` then `socialops enrich`."
+EMPTY_STORE = "store.empty"  # the code of the error an empty store raises
 
 _SPARK_URL = re.compile(
     r"^spark://(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(?P<port>\d+)$"
@@ -89,11 +89,9 @@ def parse_engine(name: str) -> EngineSpec:
     if low.startswith("spark://"):
         m = _SPARK_URL.match(raw)
         if not m or not 0 < int(m["port"]) < 65536:
-            raise EngineError(
-                f"Bad Spark master {raw!r}: write it as spark://HOST:PORT (e.g. spark://node1:7077)."
-            )
+            raise EngineError(code="engine.bad_spark_master", value=raw)
         return EngineSpec("spark", raw)
-    raise EngineError(f"Unknown engine {raw!r}: use duckdb, spark or spark://HOST:PORT.")
+    raise EngineError(code="engine.unknown", value=raw)
 
 
 @dataclass
@@ -114,17 +112,14 @@ class AnalyticsStore:
         each call, so a long-lived store follows new enrichments."""
         files = self.ws.enriched_files()
         if not files:
-            raise DataError(EMPTY_STORE)
+            raise DataError(code=EMPTY_STORE)
         if self._posts is None or files != self._posts_files:
             if self.engine.kind == "duckdb":
                 posts = self._duckdb_posts(files)
             else:
                 posts = self._spark_posts(files)
             if "match_text" not in posts.columns:
-                raise DataError(
-                    "The enriched posts were made by an older socialops: run "
-                    "`socialops enrich --rebuild` to redo them with this version."
-                )
+                raise DataError(code="store.old_enriched")
             self._posts, self._posts_files = posts, files
         return self._posts
 
@@ -134,7 +129,7 @@ class AnalyticsStore:
         files are built on first use (this is the cold cost), stale ones are deleted."""
         files = self.ws.enriched_files()
         if not files:
-            raise DataError(EMPTY_STORE)
+            raise DataError(code=EMPTY_STORE)
         out = private_dir(self.ws.root / "cache" / "keyword_counts")
         wanted = {cache_file_name(self.ws, f, "kc"): f for f in files}
         for p in out.glob("*.parquet"):
@@ -151,7 +146,7 @@ class AnalyticsStore:
         are computed first (the cold cost), stale ones deleted."""
         files = self.ws.enriched_files()
         if not files:
-            raise DataError(EMPTY_STORE)
+            raise DataError(code=EMPTY_STORE)
         root = self.ws.root / "cache" / "topics"
         keyed = [(topic_cache_key(text), node) for text, node in queries]
         wanted = {cache_file_name(self.ws, f, "tp"): f for f in files}
@@ -222,7 +217,7 @@ class AnalyticsStore:
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        from socialops.listen.query import compile_query
+        from socialops.nlp.query import compile_query
         from socialops.store.sample_key import sample_keys
 
         t = self._read([src], "socialops_part")
@@ -415,5 +410,5 @@ def open_store(ws: Workspace, engine: str | EngineSpec = "duckdb") -> AnalyticsS
     try:
         con = ibis.pyspark.connect(session)
     except Exception as exc:  # pragma: no cover - a JVM that died after start
-        raise EngineError(f"Spark is not usable: {exc}") from exc
+        raise EngineError(code="engine.spark_unusable", detail=str(exc)) from exc
     return AnalyticsStore(ws, spec, con)

@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["get_spark", "log_path", "stop_spark"]
 
-_JAVA_HINT = "Spark needs Java 17+: install a JRE (apt-get install default-jre-headless)"
-
 _lock = threading.Lock()
 _sessions: dict[str, SparkSession] = {}
 
@@ -87,14 +85,12 @@ def get_spark(master: str = "local[*]") -> SparkSession:
         try:
             from pyspark.sql import SparkSession
         except ImportError as exc:
-            raise EngineError(
-                "The Spark engine needs PySpark: pip install 'socialops[spark]'."
-            ) from exc
+            raise EngineError(code="engine.no_pyspark") from exc
         major = _java_major()
         if major is None:
-            raise EngineError(f"{_JAVA_HINT}; no `java` found on PATH or JAVA_HOME.")
+            raise EngineError(code="engine.no_java")
         if 0 < major < 17:
-            raise EngineError(f"{_JAVA_HINT}; found Java {major}.")
+            raise EngineError(code="engine.old_java", major=major)
         # one SparkContext per process: a session for another master has to go first
         for other in list(_sessions):
             _sessions.pop(other).stop()
@@ -111,8 +107,7 @@ def get_spark(master: str = "local[*]") -> SparkSession:
         except Exception as exc:  # py4j / JVM start failures come in many types
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise EngineError(
-                f"Spark could not start ({master}): {first}. {_JAVA_HINT}; "
-                f"Spark's log: {log_path()}."
+                code="engine.spark_start", master=master, detail=first, log=str(log_path())
             ) from exc
         session.sparkContext.setLogLevel("ERROR")
         _sessions[master] = session

@@ -23,19 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from socialops import __version__, settings
-from socialops.errors import (
-    AccountError,
-    DataError,
-    DiskFullError,
-    InputFileError,
-    QueryError,
-    SettingsError,
-    SocialopsError,
-    TopicError,
-    UnknownPresetError,
-    WorkspaceError,
-    disk_full_error,
-)
+from socialops.errors import DiskFullError, SocialopsError, disk_full_error
 from socialops.i18n import t
 from socialops.redact import add_root
 from socialops.web import api, invite_pages, pages, plan_api, plan_pages
@@ -43,7 +31,7 @@ from socialops.web.accounts import Accounts
 from socialops.web.auth import WebError, lang_of, principal
 from socialops.web.permissions import allowed
 from socialops.web.render import mount_static
-from socialops.web.responses import error_response
+from socialops.web.responses import error_response, error_text
 from socialops.web.services import Services
 from socialops.web.uploads import recover_workspaces
 
@@ -64,16 +52,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-_STATUS_OF: list[tuple[type[SocialopsError], int, str]] = [
-    (QueryError, 400, "bad_request"),
-    (SettingsError, 400, "bad_request"),
-    (TopicError, 400, "bad_request"),
-    (AccountError, 400, "bad_request"),
-    (InputFileError, 400, "bad_request"),
-    (UnknownPresetError, 400, "bad_request"),
-    (DataError, 422, "bad_request"),
-    (WorkspaceError, 409, "bad_request"),
-]
 
 
 class SecurityHeaders:
@@ -280,12 +258,10 @@ def create_app(home: Path | None = None) -> FastAPI:
         full = disk_full_error(exc, root)
         if full is not None:
             return _disk_full(request, full)
-        for cls, status, code in _STATUS_OF:
-            if isinstance(exc, cls):
-                msg = t(f"error.{code}", lang_of(request), detail=exc.message)
-                return error_response(request, status, code, msg)
-        log.error("unhandled socialops error: %s", type(exc).__name__)
-        return error_response(request, 500, "server", t("error.server", lang_of(request)))
+        # the error's class decides the status; its own words in the user's language
+        status = exc.http_status
+        code = "server" if status >= 500 else "bad_request"
+        return error_response(request, status, code, error_text(exc, lang_of(request)))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -92,17 +92,17 @@ class PostQuery:
 
     def check(self) -> None:
         if self.sort not in POST_SORTS:
-            raise SettingsError(f"sort {self.sort!r}: use one of {', '.join(POST_SORTS)}.")
+            raise SettingsError(code="explorer.bad_sort", value=self.sort, choices=POST_SORTS)
         if self.sentiment is not None and self.sentiment not in SENTIMENTS:
             raise SettingsError(
-                f"sentiment {self.sentiment!r}: use one of {', '.join(SENTIMENTS)}."
+                code="explorer.bad_sentiment", value=self.sentiment, choices=SENTIMENTS
             )
         if self.page < 1:
-            raise SettingsError("page starts at 1.")
+            raise SettingsError(code="explorer.bad_page")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise SettingsError(f"per_page must be 1 to {MAX_PER_PAGE}.")
+            raise SettingsError(code="explorer.bad_per_page", max=MAX_PER_PAGE)
         if len(self.q) > 1000:
-            raise SettingsError("The query is too long: at most 1,000 characters.")
+            raise SettingsError(code="explorer.query_too_long")
 
 
 class Explorer:

@@ -18,11 +18,11 @@ from fastapi.responses import Response
 from socialops.measure.metrics import MetricsImport
 from socialops.measure.metrics import import_metrics as run_import
 from socialops.plan.calendar import calendar_warnings, occurrences, special_days
-from socialops.plan.channels import load_channels
+from socialops.domain.channels import load_channels
 from socialops.plan.export import export_plan
 from socialops.plan.formats import format_names, formats, get_format
 from socialops.plan.messages import PlanError
-from socialops.plan.model import Plan
+from socialops.domain.plan import Plan
 from socialops.plan.recommend import recommend, workspace_signals
 from socialops.store.workspace import Workspace
 from socialops.web.auth import WebError, lang_of
@@ -53,22 +53,11 @@ if TYPE_CHECKING:
 else:  # the registered names as a Literal: the OpenAPI enum of ?format= (422 for another name)
     ExportName = Literal[format_names()]
 
-# what a PlanError means for HTTP: the rest is 400 (the input cannot be used as given)
-_STATUS = {
-    "plan.not_found": 404,
-    "plan.stale": 409,
-    "plan.locked": 409,
-    "plan.bad_transition": 409,
-    "plan.already_approved": 409,
-    "plan.transition_role": 403,
-    "plan.not_approver": 403,
-}
-
 
 def plan_error_status(exc: PlanError) -> int:
     """The HTTP status of a refused plan operation: 404 unknown plan, 409 stale version or a
-    state that does not allow it, 403 not the approver, else 400."""
-    return _STATUS.get(exc.code, 400)
+    state that does not allow it, 403 not the approver, else 400 (the error's own status)."""
+    return exc.http_status
 
 
 def install_errors(app: FastAPI) -> None:

@@ -11,10 +11,22 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+from socialops.errors import SocialopsError
+from socialops.i18n import t
 from socialops.redact import without_paths
 from socialops.web.render import error_page
 
-__all__ = ["error_response", "wants_json"]
+__all__ = ["error_response", "error_text", "wants_json"]
+
+
+def error_text(exc: SocialopsError, lang: str, key: str = "error.bad_request") -> str:
+    """What a web reader sees of ``exc`` in ``lang``: a coded error in its own words (inside
+    the message ``key`` when that says what failed, e.g. ``data.failed``); an error not in the
+    catalogue yet as its sentence inside ``key`` ("the request could not be processed: …")."""
+    detail = exc.text(lang)
+    if exc.coded and key == "error.bad_request":
+        return detail
+    return t(key, lang, detail=detail)
 
 
 def wants_json(request: Request) -> bool:

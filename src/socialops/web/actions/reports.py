@@ -34,16 +34,14 @@ def create_report(
     date_to: str | None,
     every: str,
     lang: str,
-    no_topic: str,
 ) -> dict[str, Any]:
     """Run every listening analysis for ``topic`` against ``others`` and write the report in
-    ``lang``: its description (``id``, topics, range, files…). ``no_topic`` is the message
-    when no topic is given (in the caller's language)."""
+    ``lang``: its description (``id``, topics, range, files…)."""
     access = actor.access(ws, "reports.create")
     if lang not in LANGS:
-        raise TopicError(f"lang {lang!r}: use ko or en.")
+        raise TopicError(code="config.doc_lang", value=lang)
     if not topic.strip():
-        raise TopicError(no_topic)
+        raise TopicError(code="reports.no_topics")
     svc = actor.services
     folder = reports_dir(svc, ws)
     rid = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(4)

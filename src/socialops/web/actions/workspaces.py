@@ -37,7 +37,7 @@ def delete_workspace(actor: Actor, ws: str) -> None:
     """Delete a workspace with its data; ``main`` (the CLI's workspace) stays."""
     access = actor.access(ws, "workspace.delete")
     if ws == MAIN:
-        raise AccountError("The main workspace cannot be deleted (it is the CLI's workspace).")
+        raise AccountError(code="settings.main_kept")
     actor.services.forget(ws)
     actor.accounts.remove_workspace(ws)
     actor.accounts.audit("workspace.delete", user=access.user, workspace=ws, target=ws, ip=actor.ip)

@@ -20,6 +20,7 @@ from socialops.web.auth import Access, Principal, WebError, check_csrf, principa
 from socialops.web.auth import accounts_of as _accounts
 from socialops.web.permissions import ACTIONS, allowed
 from socialops.web.render import render
+from socialops.web.responses import error_text
 
 __all__ = [
     "LOGIN_CSRF",
@@ -168,12 +169,12 @@ def svg(chart: str) -> Markup | None:
 # -- errors in forms -------------------------------------------------------------------------------
 def _query_error(exc: QueryError, query: str, lang: str) -> dict[str, Any]:
     """The parser's message in the user's language, and the query split at the position."""
-    detail = exc.message.split(". Query: ")[0]
-    if exc.position is None:
-        return {"message": t("error.bad_request", lang, detail=detail)}
+    if exc.position is None or "why_ko" not in exc.params:
+        return {"message": error_text(exc, lang)}
     pos = max(1, min(exc.position, len(query) + 1))
+    why = exc.params["why_en" if lang == "en" else "why_ko"]
     return {
-        "message": t("query.error", lang, pos=pos, detail=detail),
+        "message": t("query.error", lang, pos=pos, detail=why),
         "before": query[: pos - 1],
         "after": query[pos - 1 :],
     }
@@ -183,4 +184,4 @@ def error_of(exc: SocialopsError, query: str, lang: str, key: str) -> dict[str, 
     """A form's error: a query's with its position, else the message ``key`` with the detail."""
     if isinstance(exc, QueryError):
         return _query_error(exc, query, lang)
-    return {"message": t(key, lang, detail=exc.message)}
+    return {"message": error_text(exc, lang, key)}

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from socialops.errors import SocialopsError
-from socialops.i18n import t
 from socialops.listen.topics import list_topics
 from socialops.web.actions import reports as actions
 from socialops.web.actions.reports import reports_dir
@@ -26,6 +25,7 @@ from socialops.web.pages.common import (
     view_access,
     workspace_page,
 )
+from socialops.web.responses import error_text
 
 __all__ = ["router"]
 
@@ -108,10 +108,9 @@ def create_report(
             date_to=date_to.strip() or None,
             every=every,
             lang=report_lang,
-            no_topic=t("reports.no_topics", lang),
         )
     except SocialopsError as exc:
-        msg = t("reports.failed", lang, detail=exc.message)
+        msg = error_text(exc, lang, "reports.failed")
         return _reports_page(request, access, 400, error=msg, form=form)
     return back(ws, "reports", "report_made", new=meta["id"])
 
