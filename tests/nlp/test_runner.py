@@ -8,11 +8,27 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from socialops.errors import SettingsError, WorkspaceError
 from socialops.listen.ingest import import_file
 from socialops.nlp import runner
 from socialops.store.workspace import Workspace
+
+
+@pytest.fixture
+def workspace(database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """A fresh, empty workspace on each database (SQLite, PostgreSQL): the enrichment ledger
+    (enrich_runs, enriched_parts) lives there."""
+    root = tmp_path / "ws"
+    monkeypatch.setenv("SOCIALOPS_HOME", str(root))
+    return Workspace.open(root)
+
+
+def _count(ws: Workspace, table: str) -> int:
+    with ws.connect() as conn:
+        return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
 
 
 def _enriched(ws: Workspace) -> pa.Table:
@@ -34,8 +50,9 @@ def _small_csv(tmp_path: Path, n: int, start: int = 0) -> Path:
 
 
 def test_enrich_empty_workspace_is_a_clear_error(workspace: Workspace) -> None:
-    with pytest.raises(WorkspaceError, match="import"):
+    with pytest.raises(WorkspaceError) as exc:
         runner.enrich_workspace(workspace)
+    assert exc.value.code == "enrich.nothing" and "import" in exc.value.text("en")
 
 
 def test_incremental_enrichment(workspace: Workspace, tmp_path: Path) -> None:
@@ -74,11 +91,31 @@ def test_interrupted_enrichment_finishes_on_rerun(
     assert t.num_rows == 45 and len(set(t.column("post_id").to_pylist())) == 45
 
 
+def test_a_failed_ledger_commit_records_nothing(workspace: Workspace, tmp_path: Path) -> None:
+    """The run and its raw parts are recorded in one transaction: when the commit fails (here a
+    raw part deleted by another writer while the run enriched it: its enriched_parts row breaks
+    the foreign key), neither is recorded and the moved files stay invisible to readers."""
+    import_file(workspace, _small_csv(tmp_path, 10), preset="generic")
+    (part,) = workspace.committed_raw_parts()
+
+    def delete_the_part(done: int, total: int) -> None:
+        with workspace.begin() as conn:
+            conn.execute(text("DELETE FROM raw_parts WHERE part = :p"), {"p": part})
+
+    with pytest.raises(IntegrityError):
+        runner.enrich_workspace(workspace, workers=1, progress=delete_the_part)
+    assert _count(workspace, "enrich_runs") == 0 and _count(workspace, "enriched_parts") == 0
+    assert workspace.enriched_files() == []
+    assert workspace.recover()["enriched"] >= 1  # the uncommitted files are orphans
+
+
 def test_rebuild_redoes_everything(workspace: Workspace, tmp_path: Path) -> None:
     import_file(workspace, _small_csv(tmp_path, 12), preset="generic")
     runner.enrich_workspace(workspace, workers=1)
+    assert _count(workspace, "enrich_runs") == 1 and _count(workspace, "enriched_parts") == 1
     removed = runner.rebuild(workspace)
     assert removed >= 1 and workspace.enriched_files() == []
+    assert _count(workspace, "enrich_runs") == 0 and _count(workspace, "enriched_parts") == 0
     assert runner.enrich_workspace(workspace, workers=1).rows == 12
 
 
@@ -96,12 +133,16 @@ def test_zone_is_recorded_and_kept(
     assert hours <= {20, 21}  # 10:00 in Seoul (the import zone): 20:00 (EST) or 21:00 (EDT) in NY
     import_file(workspace, _small_csv(tmp_path, 4, start=6), preset="generic")
     monkeypatch.setenv("SOCIALOPS_TZ", "Europe/Paris")  # the setting, after the import
-    with pytest.raises(SettingsError, match="enriched in America/New_York"):
+    with pytest.raises(SettingsError) as exc:
         runner.enrich_workspace(workspace, workers=1, tz="UTC")
+    assert exc.value.code == "enrich.zone_mismatch"
+    assert "enriched in America/New_York" in exc.value.text("en")
+    assert "America/New_York" in exc.value.text("ko")
     assert runner.enrich_workspace(workspace, workers=1).rows == 4  # the workspace's zone
     assert set(_enriched(workspace).column("hour").to_pylist()) <= {20, 21}
-    with pytest.raises(SettingsError, match="Unknown time zone"):
+    with pytest.raises(SettingsError) as exc:
         runner.enrich_workspace(workspace, workers=1, tz="Mars/Base")
+    assert "Mars/Base" in exc.value.text("en")
     monkeypatch.delenv("SOCIALOPS_TZ")
     runner.rebuild(workspace)
     assert workspace.zone() is None
