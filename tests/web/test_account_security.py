@@ -10,6 +10,8 @@ import re
 import uuid
 from typing import Any
 
+from sqlalchemy import text
+
 from socialops.web.accounts import Accounts
 from socialops.web.auth import COOKIE
 
@@ -23,9 +25,14 @@ def _csrf(html: str) -> str:
 def audit_of(accounts: Accounts, email: str) -> list[dict[str, Any]]:
     """The audit entries recorded for an e-mail, newest first (read from the table)."""
     with accounts.connect() as con:
-        rows = con.execute(
-            "SELECT action, ip, detail FROM audit WHERE email = ? ORDER BY id DESC", (email,)
-        ).fetchall()
+        rows = (
+            con.execute(
+                text("SELECT action, ip, detail FROM audit WHERE email = :e ORDER BY id DESC"),
+                {"e": email},
+            )
+            .mappings()
+            .all()
+        )
     return [
         {"action": r["action"], "ip": r["ip"], "detail": json.loads(r["detail"] or "null")}
         for r in rows

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from socialops.web.actions import data as data_actions
 from socialops.web.auth import COOKIE
@@ -268,7 +269,8 @@ def test_wrong_password_then_throttled(web: Any) -> None:
     # another e-mail from the same client is not throttled
     assert web.sign_in(web.browser(), "analyst@example.com").status_code == 303
     with web.accounts.connect() as con:
-        actions = [r[0] for r in con.execute("SELECT action FROM audit WHERE email = ?", (email,))]
+        found = con.execute(text("SELECT action FROM audit WHERE email = :e"), {"e": email})
+        actions = list(found.scalars())
     assert actions.count("auth.sign_in_failed") == 5
     assert actions.count("auth.throttled") == 2 and "auth.sign_in" not in actions
 

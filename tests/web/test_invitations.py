@@ -14,7 +14,6 @@ would change Carol's landing page) with its own owner, and an outsider.
 from __future__ import annotations
 
 import re
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from socialops.web.accounts import Accounts, User
 from socialops.web.app import create_app
@@ -144,8 +144,8 @@ def test_inviting_answers_the_same_for_any_email(home: Home) -> None:
     # nobody was added, and the token is stored only as a hash
     assert home.accounts.role_of(carol.id, B) is None
     assert home.accounts.user_by_email(ghost) is None
-    with sqlite3.connect(home.root / "accounts.db") as con:
-        stored = [r[0] for r in con.execute("SELECT token_hash FROM invitations")]
+    with home.accounts.connect() as con:
+        stored = list(con.execute(text("SELECT token_hash FROM invitations")).scalars())
     assert again[0]["token"] not in stored and all(len(h) == 64 for h in stored)
     # the users page answers alike as well (no "there is no such user")
     boss = home.signed_in("b_owner")
@@ -285,8 +285,8 @@ def test_existing_user_accepts_on_the_page(home: Home) -> None:
     anon = home.browser()
     page = anon.get(link)
     assert page.status_code == 200
-    for text in ("Brand B", "Boss B", carol.email, 'id="invite-sign-in"', 'id="register"'):
-        assert text in page.text, text
+    for shown in ("Brand B", "Boss B", carol.email, 'id="invite-sign-in"', 'id="register"'):
+        assert shown in page.text, shown
     # the make-an-account form for an e-mail with an account: refused, her password unchanged
     csrf = CSRF.search(page.text)
     assert csrf is not None
@@ -462,7 +462,7 @@ def test_a_link_is_used_once_even_in_parallel(home: Home) -> None:
         try:
             home.accounts.accept_invitation_as_new_user(token, f"Quartz-Meadow-Signal-{n:02d}")
         except InvitationError as exc:
-            return exc.code
+            return exc.reason
         return "joined"
 
     with ThreadPoolExecutor(8) as pool:

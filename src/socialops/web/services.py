@@ -14,12 +14,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +26,7 @@ from typing import Any, TypeVar
 import ibis
 import numpy as np
 import pyarrow.compute as pc
+from sqlalchemy import text
 
 from socialops.errors import DataError, SettingsError, SocialopsError, TopicError
 from socialops.listen import query as q
@@ -103,9 +103,7 @@ class Services:
         requests that meet them."""
         with contextlib.suppress(SocialopsError):
             q.parse("워밍업")
-        with closing(self.accounts_connection()) as con:
-            slugs = [r[0] for r in con.execute("SELECT slug FROM workspaces ORDER BY slug")]
-        for slug in slugs:
+        for slug in self.accounts.slugs():
             if self.stopping.is_set():
                 return
             with contextlib.suppress(SocialopsError, OSError):
@@ -123,9 +121,6 @@ class Services:
                     return
                 with contextlib.suppress(SocialopsError, OSError):
                     self.posts(slug, PostQuery(tp.query, sort="engagement", per_page=10))
-
-    def accounts_connection(self) -> Any:
-        return sqlite3.connect(self.accounts.path, timeout=30)
 
     def close(self) -> None:
         with self._guard:
@@ -168,10 +163,10 @@ class Services:
         ws = self.workspace(slug)
         files = ws.enriched_files()
         stamp: list[Any] = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
-        with closing(ws.connect()) as conn:
+        with ws.connect() as conn:
             topics = conn.execute(
-                "SELECT name, query, kind, updated_at FROM topics ORDER BY name"
-            ).fetchall()
+                text("SELECT name, query, kind, updated_at FROM topics ORDER BY name")
+            ).all()
         stamp.append([tuple(r) for r in topics])
         return hashlib.sha256(repr(stamp).encode()).hexdigest()[:16]
 

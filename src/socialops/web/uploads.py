@@ -11,11 +11,11 @@ import os
 import re
 import secrets
 import shutil
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from socialops.errors import SettingsError, SocialopsError
 from socialops.store.private import private_dir
@@ -101,12 +101,11 @@ def recover_workspaces(accounts: Accounts) -> dict[str, int]:
     and mark the imports a process that is gone left ``running`` as ``interrupted``. Returns
     ``{"uploads": n, "imports": n}``."""
     done = {"uploads": 0, "imports": 0}
-    with closing(sqlite3.connect(accounts.path, timeout=30)) as con:
-        slugs = [r[0] for r in con.execute("SELECT slug FROM workspaces ORDER BY slug")]
-    for slug in slugs:
+    for slug in accounts.slugs():
         root = accounts.workspace_dir(slug)
         done["uploads"] += clean_uploads(root / "uploads")
-        if (root / "workspace.db").exists():
-            with contextlib.suppress(SocialopsError, sqlite3.Error, OSError):
-                done["imports"] += Workspace(root).settle_imports()
+        ws = Workspace(root)
+        if ws.exists():  # a workspace nothing was imported into yet has no ledger to settle
+            with contextlib.suppress(SocialopsError, SQLAlchemyError, OSError):
+                done["imports"] += ws.settle_imports()
     return done

@@ -31,8 +31,8 @@ def invite_url(request: Request, token: str) -> str:
 def invitation_refusal(exc: InvitationError) -> WebError:
     """Why an invitation cannot be made or used, as the answer: 404 unknown, 403 for another
     e-mail, 409 an account or member exists already, 410 used, revoked or expired."""
-    status = {"unknown": 404, "email": 403, "exists": 409, "member": 409}.get(exc.code, 410)
-    return WebError(status, f"invitation_{exc.code}", **exc.params)
+    status = {"unknown": 404, "email": 403, "exists": 409, "member": 409}.get(exc.reason, 410)
+    return WebError(status, exc.code.removeprefix("error."), **exc.params)
 
 
 def invite(actor: Actor, ws: str, email: str, role: str) -> tuple[str, Invitation]:
@@ -43,7 +43,7 @@ def invite(actor: Actor, ws: str, email: str, role: str) -> tuple[str, Invitatio
     try:
         token, inv = actor.accounts.invite(ws, email, role, actor.user.id)
     except InvitationError as exc:
-        raise WebError(409, f"invitation_{exc.code}", **exc.params) from None
+        raise WebError(409, exc.code.removeprefix("error."), **exc.params) from None
     actor.audit(access, "invitation.create", inv.email, role=inv.role, invitation=inv.id)
     return token, inv
 
