@@ -32,7 +32,6 @@ from socialops.web.auth import accounts_of as _accounts
 from socialops.web.auth import client_ip as _ip
 from socialops.web.pages.common import LOGIN_CSRF
 from socialops.web.render import render, secure_cookies
-from socialops.web.responses import error_text
 
 __all__ = ["router"]
 
@@ -130,7 +129,7 @@ def register(
         return _invite_page(request, token, inv, 400, error=exc.text(lang), name=name)
     except AccountError as exc:
         inv = _usable(request, token)
-        msg = error_text(exc, lang)
+        msg = t("error.bad_request", lang, detail=exc.message)
         return _invite_page(request, token, inv, 400, error=msg, name=name)
     ip = _ip(request)
     hours = float(settings.get("session_hours"))
