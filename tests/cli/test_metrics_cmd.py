@@ -19,7 +19,8 @@ def test_import_facebook_metrics_then_summary(
     res = json.loads(p.stdout)
     assert (res["rows_read"], res["imported"], res["updated"], res["rejected"]) == (500, 500, 0, 0)
     assert res["options"]["year"] == 2014 and res["encoding"] == "utf-8"
-    p = run(["metrics", "import", path, "--preset", "facebook-metrics", "--year", "2014"], home)
+    again = ["metrics", "import", path, "--preset", "facebook-metrics", "--year", "2014"]
+    p = run(again, home, SOCIALOPS_LANG="ko")
     assert p.returncode == 0, p.stderr
     assert "500행 읽음" in p.stdout and "갱신 500" in p.stdout  # Korean by default
     p = run(["metrics", "summary", "--json"], home)
@@ -51,7 +52,7 @@ def test_conversions_with_rejections_and_presets(tmp_path: Path) -> None:
     p = run(["metrics", "presets", "--json", "--lang", "en"], home)
     names = [x["name"] for x in json.loads(p.stdout)]
     assert names == ["post-metrics", "facebook-metrics", "conversions"]
-    p = run(["metrics", "presets"], home)
+    p = run(["metrics", "presets"], home, SOCIALOPS_LANG="ko")
     assert p.returncode == 0 and "facebook-metrics" in p.stdout and "게시물" in p.stdout
 
 
@@ -63,7 +64,7 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path) -> None:
     assert p.returncode == 2
     line = one_line_error(p)
     assert "lacks the columns" in line and "post_id" in line and "conversions" in line
-    p = run(["metrics", "import", str(f), "--preset", "tiktok"], home)
+    p = run(["metrics", "import", str(f), "--preset", "tiktok"], home, SOCIALOPS_LANG="ko")
     assert p.returncode == 2 and "프리셋" in one_line_error(p)
     p = run(["metrics", "import", str(tmp_path / "nope.csv"), "--preset", "conversions"], home)
     assert p.returncode == 2 and "nope.csv" in one_line_error(p)

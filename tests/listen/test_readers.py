@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from socialops.errors import InputFileError, SettingsError
-from socialops.listen.readers import RawRecord, detect_encoding, open_source
+from socialops.sources.readers import RawRecord, detect_encoding, open_source
 
 KO_ROWS = [
     ["id", "text", "date"],
@@ -365,7 +365,7 @@ def test_unclosed_quote_closed_by_a_later_quote(tmp_path: Path) -> None:
 
 
 def test_runaway_quote_stops_after_the_span_limit(tmp_path: Path) -> None:
-    from socialops.listen.readers import MAX_SPAN_CHARS
+    from socialops.sources.readers import MAX_SPAN_CHARS
 
     # a stray quote and then no quote at all for far more than the limit (and no end of file
     # in sight): resynchronised after MAX_SPAN_CHARS, not after 4 MiB or at the end
@@ -403,7 +403,7 @@ def test_header_longer_than_the_sample(tmp_path: Path) -> None:
 
 
 def test_header_over_the_line_limit_is_refused(tmp_path: Path) -> None:
-    from socialops.listen.readers import MAX_LINE_BYTES
+    from socialops.sources.readers import MAX_LINE_BYTES
 
     p = tmp_path / "huge.csv"
     with p.open("wb") as f:
@@ -415,7 +415,7 @@ def test_header_over_the_line_limit_is_refused(tmp_path: Path) -> None:
 
 
 def test_overlong_line_is_quarantined_and_the_next_read(tmp_path: Path) -> None:
-    from socialops.listen.readers import MAX_LINE_BYTES
+    from socialops.sources.readers import MAX_LINE_BYTES
 
     p = tmp_path / "long.tsv"
     with p.open("wb") as f:

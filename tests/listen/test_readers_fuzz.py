@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from socialops.errors import SocialopsError
 from socialops.listen.ingest import import_file
-from socialops.listen.readers import open_source
+from socialops.sources.readers import open_source
 from socialops.store.workspace import Workspace
 
 FUZZ = settings(

@@ -21,8 +21,8 @@ import pytest
 
 from socialops.errors import InputFileError, UnsafeFileError
 from socialops.listen.ingest import import_file
-from socialops.listen.readers import open_source
-from socialops.listen.xlsxsafe import XlsxLimits, check_xlsx
+from socialops.sources.readers import open_source
+from socialops.sources.xlsxsafe import XlsxLimits, check_xlsx
 from socialops.store.workspace import Workspace
 from xlsx_bombs import (
     MAIN,
@@ -112,7 +112,7 @@ _SCAN = """
 import sys, time
 from pathlib import Path
 from socialops.errors import UnsafeFileError
-from socialops.listen.xlsxsafe import XlsxLimits, check_xlsx
+from socialops.sources.xlsxsafe import XlsxLimits, check_xlsx
 # the zip directory checks off: only the streaming scan of the XML parts can refuse
 lim = XlsxLimits(max_ratio=float("inf"), max_total_bytes=1 << 40, max_part_bytes=1 << 40)
 began = time.perf_counter()
@@ -219,7 +219,7 @@ def test_declared_size_does_not_pad_rows(tmp_path: Path) -> None:
 
 def test_limits_are_checked_while_reading(tmp_path: Path) -> None:
     """Row and cell counts are checked as rows are produced too (padding included)."""
-    from socialops.listen.xlsxsafe import iter_sheet_rows, open_workbook
+    from socialops.sources.xlsxsafe import iter_sheet_rows, open_workbook
 
     rows = [_ROW1] + [
         f'<row r="{i}"><c r="C{i}"><v>{i}</v></c></row>'.encode() for i in range(2, 9)

@@ -3,12 +3,13 @@ bad rows, wrong shapes, re-imports."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from socialops.measure.metrics import (
     PRESETS,
@@ -25,13 +26,12 @@ FB = "facebook_metrics/dataset_Facebook.csv"
 
 
 def _count(ws: Workspace, table: str) -> int:
+    """Rows of ``table``; ``metric_imports``: the metric imports in the one imports ledger."""
+    where = ""
+    if table == "metric_imports":
+        table, where = "imports", " WHERE stream IN ('post_metrics', 'conversions')"
     with ws.connect() as conn:
-        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-
-
-def _tables(ws: Workspace) -> set[str]:
-    with ws.connect() as conn:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}{where}")).scalar_one())
 
 
 def test_presets_have_descriptions() -> None:
@@ -108,7 +108,7 @@ def test_bad_options(workspace: Workspace, shared_file: Callable[[str], Path]) -
         import_metrics(workspace, path, "instagram-insights")
     assert info.value.code == "metrics.unknown_preset"
     assert "facebook-metrics" in info.value.text("ko")
-    assert "metric_imports" not in _tables(workspace)
+    assert _count(workspace, "metric_imports") == 0
 
 
 CP949_CSV = """날짜,소스,매체,캠페인,전환수,매출,비용
@@ -246,7 +246,7 @@ def test_wrong_shape_fails_cleanly_and_writes_nothing(workspace: Workspace, tmp_
     assert "utm_campaign" in en and "conversions" in en and "post-metrics" in en
     assert "facebook-metrics" in en and "id, text, date" in en
     assert "\n" not in en and "필요한 열" in err.text("ko")
-    assert not {"metric_imports", "post_metrics", "conversions"} & _tables(workspace)
+    assert sum(_count(workspace, t) for t in ("metric_imports", "post_metrics", "conversions")) == 0
     # a bad file after a good import leaves the good data as it was
     good = tmp_path / "c.csv"
     good.write_text("date,campaign,conversions\n2024-03-01,a,1\n", encoding="utf-8")
@@ -276,15 +276,13 @@ def test_tables_have_the_agreed_keys(workspace: Workspace, tmp_path: Path) -> No
     p = tmp_path / "c.csv"
     p.write_text("date,campaign,conversions\n2024-03-01,a,1\n", encoding="utf-8")
     import_metrics(workspace, p, "conversions")
-    conn = sqlite3.connect(workspace.db_path)
-    try:
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute(
+    with workspace.connect() as conn, pytest.raises(IntegrityError):
+        conn.execute(
+            text(
                 "INSERT INTO conversions (date, utm_source, utm_medium, utm_campaign, "
                 "conversions, import_id) VALUES ('2024-03-01', '', '', 'a', 1, 'x')"
             )
-    finally:
-        conn.close()
+        )
 
 
 def test_xlsx_workbook(workspace: Workspace, tmp_path: Path) -> None:

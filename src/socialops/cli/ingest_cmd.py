@@ -11,6 +11,10 @@ from rich.table import Table
 
 from socialops.cli import common
 from socialops.cli.progress import progress_bar
+from socialops.sources import ledger
+from socialops.sources.presets import posts as presets
+from socialops.sources.streams.posts import import_file
+from socialops.store.workspace import Workspace
 
 
 def import_cmd(
@@ -39,10 +43,6 @@ def import_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Import posts from a file into the workspace (idempotent; bad rows go to quarantine)."""
-    from socialops.listen import presets
-    from socialops.listen.ingest import import_file
-    from socialops.store.workspace import Workspace
-
     spec: dict[str, object] = {}
     if mapping is not None:
         spec.update(presets.load_mapping_file(mapping))
@@ -106,12 +106,9 @@ def quarantine_cmd(
     import_id: str = typer.Option(None, "--import", help="Only rows first met by this import."),
     as_json: bool = typer.Option(False, "--json", help="Print rows as JSON (with the raw row)."),
 ) -> None:
-    """Rows that could not be imported: file, row number, reason and detail."""
-    from socialops.listen.ingest import list_quarantine
-    from socialops.store.workspace import Workspace
-
+    """Rows that could not be imported (every stream): file, row number, reason and detail."""
     ws = Workspace.open(common.state.workspace, create=False)
-    rows = list_quarantine(ws, limit=None if limit == 0 else limit, import_id=import_id)
+    rows = ledger.list_quarantine(ws, limit=None if limit == 0 else limit, import_id=import_id)
     if as_json:
         common.print_json(rows)
         return
@@ -127,28 +124,28 @@ def quarantine_cmd(
 def imports_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """Past imports with their counts."""
-    from socialops.listen.ingest import list_imports
-    from socialops.store.workspace import Workspace
-
+    """Past imports of every stream (posts, post metrics, conversions) with their counts."""
     ws = Workspace.open(common.state.workspace, create=False)
-    rows = list_imports(ws)
+    rows = ledger.list_imports(ws)
     if as_json:
         common.print_json(rows)
         return
     if not rows:
         common.console.print("No imports yet: run `socialops import FILE --preset NAME`.")
         return
-    t = Table("import", "file", "preset", "status", "read", "imported", "dupl.", "quar.")
+    t = Table(
+        "import", "stream", "file", "preset", "status", "read", "imported", "dupl./upd.", "quar."
+    )
     for r in rows:
         t.add_row(
             r["import_id"],
+            r["stream"],
             Path(r["source_path"]).name,
             r["preset"],
             r["status"],
             f"{r['rows_read']:,}",
             f"{r['imported']:,}",
-            f"{r['duplicates']:,}",
+            f"{r['duplicates'] + r['updated']:,}",
             f"{r['quarantined']:,}",
         )
     common.console.print(t)

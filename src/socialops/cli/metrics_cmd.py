@@ -9,6 +9,10 @@ import typer
 
 from socialops import settings
 from socialops.cli import common
+from socialops.measure.metrics import metrics_summary
+from socialops.sources.keyed import import_metrics
+from socialops.sources.presets.metrics import preset_list
+from socialops.store.workspace import Workspace
 
 __all__ = ["register"]
 
@@ -21,8 +25,6 @@ _JSON = typer.Option(False, "--json", help="Print JSON.")
 
 
 def _ws(create: bool) -> Any:
-    from socialops.store.workspace import Workspace
-
     return Workspace.open(common.state.workspace, create=create)
 
 
@@ -36,7 +38,9 @@ def _n(value: Any) -> str:
 
 @metrics_app.command("import")
 def import_cmd(
-    file: Path = typer.Argument(..., help="CSV (UTF-8, UTF-8 with BOM or CP949) or XLSX file."),
+    file: Path = typer.Argument(
+        ..., help="CSV/TSV (also .gz; UTF-8, BOM, UTF-16, CP949...), XLSX, JSONL or Parquet."
+    ),
     preset: str = typer.Option(
         ..., "--preset", "-p", help="post-metrics | facebook-metrics | conversions."
     ),
@@ -49,9 +53,8 @@ def import_cmd(
     ),
     as_json: bool = _JSON,
 ) -> None:
-    """Import post metrics or conversions (CSV or XLSX); a re-import updates, never duplicates."""
-    from socialops.measure.metrics import import_metrics
-
+    """Import post metrics or conversions (CSV or XLSX); a re-import updates, never duplicates;
+    bad rows go to the quarantine (``socialops quarantine --import ID``)."""
     ws = _ws(create=True)
     options: dict[str, Any] = {"year": year, "channel": channel, "timezone": tz}
     result = import_metrics(ws, file, preset, **options)
@@ -78,7 +81,12 @@ def import_cmd(
         )
     common.warn([f"line {r['line']}: {r['reason']} — {r['detail']}" for r in result.rejects[:10]])
     if result.rejected > 10:
-        common.warn([f"... {result.rejected - 10} more rejected rows (see --json)"])
+        common.warn(
+            [
+                f"... {result.rejected - 10} more rejected rows "
+                f"(see `socialops quarantine --import {result.import_id}`)"
+            ]
+        )
 
 
 @metrics_app.command("presets")
@@ -87,8 +95,6 @@ def presets_cmd(
     as_json: bool = _JSON,
 ) -> None:
     """List the import presets with their columns."""
-    from socialops.measure.presets import preset_list
-
     items = preset_list(settings.lang(lang))
     if as_json:
         common.print_json(items)
@@ -105,8 +111,6 @@ def presets_cmd(
 @metrics_app.command("summary")
 def summary_cmd(as_json: bool = _JSON) -> None:
     """What is stored: post metrics by channel, conversions by campaign, the latest imports."""
-    from socialops.measure.metrics import metrics_summary
-
     out = metrics_summary(_ws(create=False))
     if as_json:
         common.print_json(out)

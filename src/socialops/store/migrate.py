@@ -20,7 +20,7 @@ from socialops.store.db import Database, Kind
 
 __all__ = ["HEADS", "current", "heads_of_scripts", "upgrade"]
 
-HEADS: dict[Kind, str] = {"accounts": "a0002", "workspace": "w0001"}
+HEADS: dict[Kind, str] = {"accounts": "a0002", "workspace": "w0002"}
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from socialops.errors import SocialopsError
-from socialops.listen.ingest import import_file
 from socialops.nlp.runner import enrich_workspace
 from socialops.redact import without_paths
+from socialops.sources.streams.posts import import_file
 from socialops.web.actions.base import Actor
 from socialops.web.auth import WebError
 from socialops.web.services import Services

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from socialops.listen.timeparse import TimeParser
+from socialops.sources.timeparse import TimeParser
 
 __all__ = [
     "CHANNEL_ALIASES",

@@ -24,7 +24,7 @@ it, and again while its rows are read:
    included, against the same limits.
 
 A file over a limit is refused with :class:`~socialops.errors.UnsafeFileError` (one line naming
-the part and the limit); nothing is imported. Both importers (posts: socialops.listen.readers;
+the part and the limit); nothing is imported. Both importers (posts: socialops.sources.readers;
 metrics: socialops.measure.csvfile) open workbooks through :func:`open_workbook`.
 """
 
