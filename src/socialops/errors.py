@@ -18,7 +18,7 @@ import errno
 import os
 from typing import Any
 
-from socialops.i18n import default_lang, has, render, t
+from socialops.i18n import default_lang, has, render
 
 __all__ = [
     "AccountError",
@@ -70,7 +70,7 @@ class SocialopsError(Exception):
     def text(self, lang: str) -> str:
         """The message in ``lang`` (ko or en) for a reader not on the server: a path names only
         its file (``message`` keeps whole paths, for the CLI)."""
-        return t(self.code, lang, **self.params) if self.coded else self.message
+        return render(self.code, lang, self.params) if self.coded else self.message
 
 
 def _plain(value: Any) -> Any:

@@ -107,8 +107,8 @@ def test_empty_store(tmp_path: Path, engine: str) -> None:
     ws = Workspace.open(tmp_path / "ws")
     with open_store(ws, engine) as store, pytest.raises(DataError) as err:
         store.posts()
-    assert err.value.message == EMPTY_STORE
-    assert "socialops enrich" in EMPTY_STORE
+    assert err.value.code == EMPTY_STORE == "store.empty"
+    assert "import" in err.value.text("en") and "가져와" in err.value.text("ko")
 
 
 def test_reads_hive_partitions(ws: Workspace, engine: str) -> None:

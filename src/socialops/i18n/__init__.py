@@ -612,7 +612,7 @@ _PAGES: dict[str, tuple[str, str]] = {
 MESSAGES.update({k: {"ko": ko, "en": en} for k, (ko, en) in _PAGES.items()})
 
 
-def t(key: str, lang: str, **params: Any) -> str:
+def t(key: str, lang: str, /, **params: Any) -> str:
     """The message ``key`` in ``lang`` (Korean when missing), with ``params`` filled in; a
     parameter that names a file under a server folder names only the file
     (:func:`socialops.redact.without_paths`)."""

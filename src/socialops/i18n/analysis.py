@@ -11,7 +11,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{flag} '{value}' is not a date: write it as YYYY-MM-DD, e.g. 2015-02-21.",
     ),
     "scope.bad_every": (
-        "집계 단위 '{value}'은(는) 쓸 수 없습니다. hour, day, week 중 하나를 골라 주세요.",
+        "집계 단위 '{value}'은(는) 쓸 수 없습니다. 시간(hour), 일(day), 주(week) 중 하나를 "
+        "골라 주세요.",
         "Unit '{value}': use hour, day or week.",
     ),
     "scope.order": (

@@ -24,6 +24,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(run `socialops enrich --rebuild` to redo them)",
     ),
     "plan.not_found.cli": ("(`socialops plan list`)", "(see `socialops plan list`)"),
+    "plan.unknown_channel.cli": (
+        "(`socialops plan channels`)",
+        "(see `socialops plan channels`)",
+    ),
     "analysis.no_match.cli": (
         "(`socialops topic list`로 쿼리를 확인하거나 --from/--to를 넓혀 주세요)",
         "(check the query with `socialops topic list`, or widen --from/--to)",

@@ -104,24 +104,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Spark is not usable: {detail}",
     ),
     "engine.no_pyspark": (
-        "Spark 엔진에는 PySpark가 필요합니다. pip install 'socialops[spark]'로 설치해 주세요.",
+        "Spark 엔진에는 PySpark가 필요합니다. `pip install 'socialops[spark]'`로 설치해 주세요.",
         "The Spark engine needs PySpark: pip install 'socialops[spark]'.",
     ),
     "engine.no_java": (
-        "Spark에는 Java 17 이상이 필요합니다. JRE를 설치해 주세요 (apt-get install "
-        "default-jre-headless). PATH나 JAVA_HOME에서 java를 찾지 못했습니다.",
+        "Spark에는 Java 17 이상이 필요합니다. JRE를 설치해 주세요 (`apt-get install "
+        "default-jre-headless`). PATH나 JAVA_HOME에서 java를 찾지 못했습니다.",
         "Spark needs Java 17+: install a JRE (apt-get install default-jre-headless); no `java` "
         "found on PATH or JAVA_HOME.",
     ),
     "engine.old_java": (
-        "Spark에는 Java 17 이상이 필요합니다. JRE를 설치해 주세요 (apt-get install "
-        "default-jre-headless). 지금 Java 버전: {major}.",
+        "Spark에는 Java 17 이상이 필요합니다. JRE를 설치해 주세요 (`apt-get install "
+        "default-jre-headless`). 지금 Java 버전: {major}.",
         "Spark needs Java 17+: install a JRE (apt-get install default-jre-headless); found "
         "Java {major}.",
     ),
     "engine.spark_start": (
         "Spark를 시작하지 못했습니다 ({master}): {detail}. Spark에는 Java 17 이상이 "
-        "필요합니다 (apt-get install default-jre-headless). Spark 로그: {log}.",
+        "필요합니다 (`apt-get install default-jre-headless`). Spark 로그: {log}.",
         "Spark could not start ({master}): {detail}. Spark needs Java 17+: install a JRE "
         "(apt-get install default-jre-headless); Spark's log: {log}.",
     ),

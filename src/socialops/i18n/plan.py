@@ -61,9 +61,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{field}' must be between {low} and {high}.",
     ),
     "plan.unknown_channel": (
-        "채널 '{value}'은(는) 채널 지식 베이스에 없습니다. `socialops plan channels`로 목록을 "
-        "확인해 주세요.",
-        "Channel '{value}' is not in the channel knowledge base: see `socialops plan channels`.",
+        "채널 '{value}'은(는) 채널 지식 베이스에 없습니다. 채널 목록에서 골라 주세요.",
+        "Channel '{value}' is not in the channel knowledge base: pick one from the channel list.",
     ),
     "plan.unknown_kpi": (
         "KPI '{value}'은(는) KPI 라이브러리에 없습니다. 측정 방법이 정의된 KPI를 골라 주세요.",
@@ -129,8 +128,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The escalation rule for team {team} needs at least one keyword or category.",
     ),
     "plan.not_found": (
-        "계획 '{plan_id}'을(를) 찾을 수 없습니다. `socialops plan list`로 확인해 주세요.",
-        "No plan '{plan_id}': see `socialops plan list`.",
+        "계획 '{plan_id}'을(를) 찾을 수 없습니다. 계획 목록에서 확인해 주세요.",
+        "No plan '{plan_id}': check the list of plans.",
     ),
     "plan.unknown_template": (
         "템플릿 '{name}'이(가) 없습니다. 가능한 템플릿: {choices}.",

@@ -32,6 +32,7 @@ from socialops.web.auth import accounts_of as _accounts
 from socialops.web.auth import client_ip as _ip
 from socialops.web.pages.common import LOGIN_CSRF
 from socialops.web.render import render, secure_cookies
+from socialops.web.responses import error_text
 
 __all__ = ["router"]
 
@@ -129,7 +130,7 @@ def register(
         return _invite_page(request, token, inv, 400, error=exc.text(lang), name=name)
     except AccountError as exc:
         inv = _usable(request, token)
-        msg = t("error.bad_request", lang, detail=exc.message)
+        msg = error_text(exc, lang)
         return _invite_page(request, token, inv, 400, error=msg, name=name)
     ip = _ip(request)
     hours = float(settings.get("session_hours"))

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import File, Form, Query, Request, UploadFile
 
+from socialops.errors import SocialopsError
 from socialops.listen.ingest import list_imports, list_quarantine
 from socialops.web.actions import data as actions
 from socialops.web.actions.data import EnrichAfterImportError
 from socialops.web.api.common import ERRORS, Page, PageNo, Slug, caller, router
-from socialops.web.auth import WebError, require
+from socialops.web.auth import WebError, lang_of, require
 from socialops.web.auth import services_of as _services
 from socialops.web.explorer import paged
 from socialops.web.uploads import parse_mapping, upload_name
@@ -64,4 +65,7 @@ def upload(
             actor, ws, file.filename or "upload", file.file, preset=preset, mapping=mapped
         )
     except EnrichAfterImportError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, SocialopsError):  # the enrichment's own error, in the user's words
+            raise WebError(409, "bad_request", detail=cause.text(lang_of(request))) from None
         raise WebError(409, "bad_request", detail=exc.message) from None

@@ -20,6 +20,7 @@ from socialops.web.pages.common import NOTICES, form_actor, to_login
 from socialops.web.pages.sign_in import count_attempt, safe_next
 from socialops.web.permissions import ACTIONS, allowed
 from socialops.web.render import render
+from socialops.web.responses import error_text
 
 __all__ = ["router"]
 
@@ -85,7 +86,7 @@ def set_preferences(
     try:
         actions.set_preferences(actor, lang=lang, tz=tz)
     except AccountError as exc:
-        msg = t("error.bad_request", lang_of(request), detail=exc.message)
+        msg = error_text(exc, lang_of(request))
         return _account_page(request, actor.principal, 400, error=msg)
     target = safe_next(next_page) or "/account?ok=prefs_saved"
     return RedirectResponse(target, status_code=303)
@@ -114,9 +115,7 @@ def change_password(
     except PasswordError as exc:
         return _account_page(request, p, 400, error=exc.text(lang))
     except AccountError as exc:
-        return _account_page(
-            request, p, 400, error=t("error.bad_request", lang, detail=exc.message)
-        )
+        return _account_page(request, p, 400, error=error_text(exc, lang))
     return RedirectResponse("/account?ok=password_changed", status_code=303)
 
 

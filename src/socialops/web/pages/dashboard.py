@@ -18,6 +18,7 @@ from socialops.listen import charts
 from socialops.listen.topics import list_topics
 from socialops.web.auth import lang_of, services_of
 from socialops.web.pages.common import Slug, svg, to_login, view_access, workspace_page
+from socialops.web.responses import error_text
 from socialops.web.services import scope_of
 
 __all__ = ["router", "scope_form", "spike_marks"]
@@ -150,6 +151,6 @@ def dashboard(
             # the charts are drawn once per data version, range and language
             ctx.update(svc.cached(["page-dashboard", ws, svc.version(ws), form, lang], build))
         except SocialopsError as exc:
-            ctx["error"] = t("error.bad_request", lang, detail=exc.message)
+            ctx["error"] = error_text(exc, lang)
             status = 200 if isinstance(exc, DataError) else 400
     return workspace_page(request, access, "dashboard.html", "dashboard", status=status, **ctx)

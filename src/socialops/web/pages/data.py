@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from socialops.errors import DataError, SocialopsError
+from socialops.errors import SocialopsError
 from socialops.i18n import fmt_number, t
 from socialops.listen.ingest import list_imports, list_quarantine
 from socialops.listen.presets import PRESETS
@@ -28,6 +28,7 @@ from socialops.web.pages.common import (
     view_access,
     workspace_page,
 )
+from socialops.web.responses import error_text
 from socialops.web.uploads import parse_mapping, upload_name
 
 __all__ = ["router"]
@@ -124,9 +125,11 @@ def upload(
     try:
         out = actions.upload(actor, ws, file.filename, file.file, preset=preset, mapping=mapped)
     except EnrichAfterImportError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, SocialopsError):  # the enrichment's own error, in the user's words
+            return fail(error_text(cause, lang, "data.enrich_failed"), 409)
         return fail(t("data.enrich_failed", lang, detail=exc.message), 409)
     except SocialopsError as exc:
-        status = 422 if isinstance(exc, DataError) else 400
-        return fail(t("data.failed", lang, detail=exc.message), status)
+        return fail(error_text(exc, lang, "data.failed"), exc.http_status)
     query = urlencode({"imported": out["import_id"], "enriched": out["enriched"]})
     return RedirectResponse(f"/w/{ws}/data?{query}", status_code=303)

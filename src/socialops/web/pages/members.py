@@ -28,6 +28,7 @@ from socialops.web.pages.common import (
     workspace_page,
 )
 from socialops.web.permissions import ROLES
+from socialops.web.responses import error_text
 
 __all__ = ["router"]
 
@@ -82,7 +83,7 @@ def invite_member(
     except WebError as exc:  # the invitation is refused (409, saying why)
         return _members_page(request, access, exc.status, error=exc.message(lang), form=form)
     except AccountError as exc:
-        msg = t("error.bad_request", lang, detail=exc.message)
+        msg = error_text(exc, lang)
         return _members_page(request, access, 400, error=msg, form=form)
     made = {"email": inv.email, "role": inv.role, "url": actions.invite_url(request, token)}
     return _members_page(request, access, 201, new_invitation=made)
@@ -120,7 +121,7 @@ def _member_change(
     except LastOwnerError:
         return _members_page(request, access, 409, error=t("members.keep_owner", lang))
     except AccountError as exc:
-        msg = t("error.bad_request", lang, detail=exc.message)
+        msg = error_text(exc, lang)
         return _members_page(request, access, 400, error=msg)
     return back(ws, "members", ok)
 

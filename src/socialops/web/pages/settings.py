@@ -15,6 +15,7 @@ from socialops.web.auth import Access, lang_of, services_of
 from socialops.web.auth import accounts_of as _accounts
 from socialops.web.pages.common import Slug, back, form_actor, to_login, view_access, workspace_page
 from socialops.web.permissions import allowed
+from socialops.web.responses import error_text
 
 __all__ = ["router"]
 
@@ -59,7 +60,7 @@ def save_settings(
     try:
         actions.rename_workspace(actor, ws, name)
     except AccountError as exc:
-        msg = t("error.bad_request", lang_of(request), detail=exc.message)
+        msg = error_text(exc, lang_of(request))
         return _settings_page(request, access, 400, msg)
     return back(ws, "settings", "settings_saved")
 
@@ -78,7 +79,7 @@ def new_workspace(
     try:
         actions.create_workspace(actor, slug.strip(), name or slug)
     except AccountError as exc:
-        msg = t("error.bad_request", lang_of(request), detail=exc.message)
+        msg = error_text(exc, lang_of(request))
         return _settings_page(request, access, 400, msg)
     return RedirectResponse(f"/w/{slug.strip()}", status_code=303)
 

@@ -29,6 +29,7 @@ from socialops.web.pages.common import (
     workspace_page,
 )
 from socialops.web.pages.dashboard import scope_form, spike_marks
+from socialops.web.responses import error_text
 from socialops.web.services import scope_of
 
 __all__ = ["router"]
@@ -79,7 +80,7 @@ def topic_page(
             status=400,
             topic=topic,
             form=form,
-            error=t("error.bad_request", lang, detail=exc.message),
+            error=error_text(exc, lang),
             sections={},
         )
     sections: dict[str, Any] = {}
@@ -88,7 +89,7 @@ def topic_page(
         try:
             sections[key] = {"data": make(), "error": None}
         except SocialopsError as exc:
-            sections[key] = {"data": None, "error": t("common.failed", lang, detail=exc.message)}
+            sections[key] = {"data": None, "error": error_text(exc, lang, "common.failed")}
 
     def assoc() -> dict[str, Any] | None:
         item = _for_topic(svc.analysis(ws, "assoc", None, scope), topic.name)
@@ -251,6 +252,6 @@ def remove_topic(
     try:
         actions.remove_topic(actor, ws, name)
     except TopicError as exc:
-        err = {"message": t("topics.failed", lang_of(request), detail=exc.message)}
+        err = {"message": error_text(exc, lang_of(request), "topics.failed")}
         return _topics_page(request, access, 404, error=err)
     return back(ws, "topics", "topic_removed")
