@@ -37,9 +37,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{name}' 토픽이 이미 있습니다: 그 토픽을 고치거나 다른 이름을 정하세요.",
         "A topic named '{name}' exists: change that topic, or choose another name.",
     ),
+    # what to run next, after those messages in the CLI only (socialops.cli.common.error_line)
+    "topic.not_found.cli": (
+        "(`socialops topic list`로 이름을 확인하거나 `socialops topic add NAME --query '...'`로 "
+        "추가하세요)",
+        "(see `socialops topic list`, or add it with `socialops topic add NAME --query '...'`)",
+    ),
+    "topic.not_found_none.cli": (
+        "(`socialops topic add NAME --query '...' --kind brand`)",
+        "(add one with `socialops topic add NAME --query '...' --kind brand`)",
+    ),
+    "topic.none_yet.cli": (
+        "(`socialops topic add NAME --query '...' --kind brand`)",
+        "(add one with `socialops topic add NAME --query '...' --kind brand`)",
+    ),
+    "topic.exists.cli": (
+        "(`socialops topic edit`로 고치세요)",
+        "(change it with `socialops topic edit`)",
+    ),
     # alerts (`socialops alerts`, the CLI only)
     "alert.every": (
-        "알림 주기 --every {every}은(는) 쓸 수 없습니다: hour 또는 day 를 쓰세요.",
+        "알림 주기 --every {every}은(는) 쓸 수 없습니다: 시간별(hour) 또는 일별(day)을 쓰세요.",
         "--every {every}: alerts use hour or day.",
     ),
     "alert.z_not_number": (
@@ -51,7 +69,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "SOCIALOPS_ALERT_MIN_POSTS must be a whole number, not '{value}'.",
     ),
     "alert.thresholds_range": (
-        "알림 기준이 맞지 않습니다: z 값은 0보다 크고 최소 게시물 수는 1 이상이어야 합니다.",
+        "알림 기준이 맞지 않습니다: 기준 점수는 0보다 크고 최소 게시물 수는 1 이상이어야 합니다.",
         "Alert thresholds: z must be above 0 and min posts at least 1.",
     ),
     "alert.no_dated_posts": (
@@ -68,6 +86,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "정제할 게시물이 없습니다: 이 워크스페이스에 가져온 게시물이 없으니 먼저 게시물 "
         "파일을 가져오세요.",
         "Nothing to enrich: the workspace has no imported posts; import a file of posts first.",
+    ),
+    "enrich.nothing.cli": (
+        "(`socialops import FILE --preset NAME`)",
+        "(run `socialops import FILE --preset NAME` first)",
     ),
     "enrich.worker_died": (
         "정제 작업 프로세스가 갑자기 멈췄습니다 (메모리 부족이거나 설치에서 모델 파일이 "
