@@ -24,8 +24,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from _common import machine
+from socialops.domain.plan import CalendarItem, Plan
 from socialops.plan.export import export_plan
-from socialops.plan.model import CalendarItem, Plan
 from socialops.plan.service import plan_summary
 from socialops.plan.store import PlanStore
 from socialops.plan.templates import plan_from_template

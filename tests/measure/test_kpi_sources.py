@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from socialops.measure import kpi_sources, kpis
+from socialops.domain import kpis
+from socialops.domain.plan import ChannelChoice, KpiTarget, Plan, UtmScheme
+from socialops.measure import kpi_sources
 from socialops.measure.kpi_sources import for_kpi, registered
+from socialops.measure.kpis import check_measurable
 from socialops.measure.measurer import Measurer
 from socialops.measure.sources import Window
-from socialops.plan.model import ChannelChoice, KpiTarget, Plan, UtmScheme
 from socialops.store.workspace import Workspace
 
 
@@ -106,6 +108,6 @@ def test_a_new_source_is_a_new_file(extra_source_dir: Path, workspace: Workspace
     finally:
         m.close()
     assert (got.value, got.detail, got.ko) == (10.0, {"plan": "p-src"}, ["달력 날수."])
-    kpis.check_measurable(plan, plan.kpis[0])  # the new source's check runs
+    check_measurable(plan, plan.kpis[0])  # the new source's check runs
     with pytest.raises(ValueError, match="backwards"):
-        kpis.check_measurable(replace(plan, end=date(2026, 2, 1)), plan.kpis[0])
+        check_measurable(replace(plan, end=date(2026, 2, 1)), plan.kpis[0])

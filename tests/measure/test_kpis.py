@@ -7,18 +7,10 @@ from datetime import date
 
 import pytest
 
-from socialops.measure.kpis import (
-    LIBRARY,
-    SOURCES,
-    UNITS,
-    KpiUnmeasurable,
-    check_measurable,
-    kpi_list,
-    pct,
-    ratio,
-)
+from socialops.domain.kpis import LIBRARY, SOURCES, UNITS, KpiUnmeasurable, kpi_list, pct, ratio
+from socialops.domain.plan import BudgetLine, ChannelChoice, KpiTarget, Plan
+from socialops.measure.kpis import check_measurable
 from socialops.plan.messages import PlanError
-from socialops.plan.model import BudgetLine, ChannelChoice, KpiTarget, Plan
 
 
 def _plan(**kw: object) -> Plan:
@@ -125,7 +117,7 @@ def test_channel_that_cannot_report_a_metric() -> None:
     chat = _plan(channels=[ChannelChoice("kakaotalk_openchat")])
     err = _refusal(chat, KpiTarget("posts", 10, channel="kakaotalk_openchat"))
     assert "open chat" in err.text("en") and "오픈채팅" in err.text("ko")
-    # the channel knowledge base (socialops.plan.channels) says what each channel reports
+    # the channel knowledge base (socialops.domain.channels) says what each channel reports
     band = _plan(channels=[ChannelChoice("naver_band")])
     err = _refusal(band, KpiTarget("ctr", 1, channel="naver_band"))
     assert "does not report clicks" in err.text("en") and "knowledge base" in err.text("en")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from socialops.plan.model import (
+from socialops.domain.plan import (
     BudgetLine,
     CalendarItem,
     ChannelChoice,

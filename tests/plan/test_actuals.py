@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from socialops.domain.plan import BudgetLine, ChannelChoice, KpiTarget, Plan, UtmScheme
 from socialops.listen.ingest import import_file
 from socialops.listen.samples import FILM_TOPICS
 from socialops.listen.scope import Scope, scoped_posts
@@ -21,7 +22,6 @@ from socialops.measure.metrics import import_metrics
 from socialops.nlp import query as q
 from socialops.nlp.runner import enrich_workspace
 from socialops.plan.actuals import AHEAD, OFF_TRACK, baseline, plan_vs_actual
-from socialops.plan.model import BudgetLine, ChannelChoice, KpiTarget, Plan, UtmScheme
 from socialops.store.analytics import fetch_arrow, open_store
 from socialops.store.workspace import Workspace
 

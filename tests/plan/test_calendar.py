@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.rrule import rrulestr
 
+from socialops.domain.channels import load_channels, text_limit
+from socialops.domain.plan import CalendarItem, ChannelChoice, Plan
 from socialops.plan.calendar import (
     COMMERCE_DAYS_FILE,
     MAX_OCCURRENCES,
@@ -25,9 +27,7 @@ from socialops.plan.calendar import (
     validate_recurrence,
     week_view,
 )
-from socialops.plan.channels import load_channels, text_limit
 from socialops.plan.messages import PlanError
-from socialops.plan.model import CalendarItem, ChannelChoice, Plan
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -14,14 +14,9 @@ from export_samples import LINK, NAME, sample_plan
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from socialops.measure.kpis import LIBRARY
-from socialops.measure.metrics import import_metrics
-from socialops.plan.calendar import occurrences
-from socialops.plan.channels import load_channels
-from socialops.plan.document import plan_document
-from socialops.plan.export import FORMATS, export_plan, write_atomic
-from socialops.plan.messages import PlanError
-from socialops.plan.model import (
+from socialops.domain.channels import load_channels
+from socialops.domain.kpis import LIBRARY
+from socialops.domain.plan import (
     BudgetLine,
     ChannelChoice,
     KpiTarget,
@@ -29,6 +24,11 @@ from socialops.plan.model import (
     UtmScheme,
     validate_plan,
 )
+from socialops.measure.metrics import import_metrics
+from socialops.plan.calendar import occurrences
+from socialops.plan.document import plan_document
+from socialops.plan.export import FORMATS, export_plan, write_atomic
+from socialops.plan.messages import PlanError
 from socialops.store.workspace import Workspace
 
 TODAY = date(2026, 3, 15)

@@ -14,11 +14,11 @@ from importlib import import_module
 import pytest
 from icalendar import Calendar
 
+from socialops.domain.plan import Plan
 from socialops.plan import formats
 from socialops.plan.export import FORMATS, MEDIA_TYPES, export_plan
 from socialops.plan.formats import ExportFormat, format_names, get_format, register
 from socialops.plan.messages import PlanError
-from socialops.plan.model import Plan
 from socialops.plan.templates import TEMPLATES, plan_from_template
 from socialops.store.workspace import Workspace
 

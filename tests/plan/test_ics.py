@@ -10,9 +10,9 @@ from typing import Any
 from dateutil.rrule import rruleset, rrulestr
 from icalendar import Calendar
 
+from socialops.domain.plan import CalendarItem, ChannelChoice, Plan, UtmScheme
 from socialops.plan.calendar import occurrences
 from socialops.plan.ics import DURATION_MINUTES, PRODID, plan_to_ics
-from socialops.plan.model import CalendarItem, ChannelChoice, Plan, UtmScheme
 from socialops.plan.utm import parse_utm
 
 
@@ -204,7 +204,7 @@ def test_a_changed_item_keeps_its_uid_and_bumps_sequence() -> None:
 
 
 def test_channel_names_language_and_holidays() -> None:
-    from socialops.plan.channels import load_channels
+    from socialops.domain.channels import load_channels
 
     plan = make_plan()
     ko = events(parse(plan_to_ics(plan)))  # the built-in channel knowledge base

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialops.plan.messages import MESSAGES, PlanError, plan_text
-from socialops.plan.model import (
+from socialops.domain.plan import (
     BudgetLine,
     CalendarItem,
     ChannelChoice,
@@ -21,6 +20,7 @@ from socialops.plan.model import (
     UtmScheme,
     validate_plan,
 )
+from socialops.plan.messages import MESSAGES, PlanError, plan_text
 
 CHANNELS = {"instagram", "youtube", "naver_blog", "x", "kakaotalk_channel"}
 KPIS = {"reach", "mentions", "engagement_rate", "cpa"}

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from socialops.domain.channels import load_channels
+from socialops.domain.plan import OBJECTIVES, BudgetLine, ChannelChoice, Plan, Segment
 from socialops.listen.analyses import match_counts
 from socialops.listen.scope import Scope
 from socialops.listen.topics import resolve_topics
-from socialops.plan.channels import load_channels
-from socialops.plan.model import OBJECTIVES, BudgetLine, ChannelChoice, Plan, Segment
 from socialops.plan.recommend import (
     INTEREST_BONUS,
     MIN_POSTS,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from test_model import make_plan
 
+from socialops.domain.plan import Plan
 from socialops.plan.messages import PlanError
-from socialops.plan.model import Plan
 from socialops.plan.store import PlanStore
 from socialops.plan.workflow import available_actions, check_edit, transition
 from socialops.store.workspace import Workspace

@@ -13,11 +13,12 @@ from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialops.measure.kpis import LIBRARY, check_measurable
+from socialops.domain.channels import copy_length, load_channels, text_limit
+from socialops.domain.kpis import LIBRARY
+from socialops.domain.plan import UTM_VALUE, Plan, validate_plan
+from socialops.measure.kpis import check_measurable
 from socialops.plan.calendar import calendar_warnings, occurrences
-from socialops.plan.channels import copy_length, load_channels, text_limit
 from socialops.plan.messages import PlanError
-from socialops.plan.model import UTM_VALUE, Plan, validate_plan
 from socialops.plan.store import PlanStore
 from socialops.plan.templates import (
     TEMPLATES,

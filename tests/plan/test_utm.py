@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from socialops.domain.plan import CalendarItem, ChannelChoice, Plan, UtmScheme, validate_utm_value
 from socialops.plan.messages import PlanError
-from socialops.plan.model import CalendarItem, ChannelChoice, Plan, UtmScheme, validate_utm_value
 from socialops.plan.utm import build_link, item_link, parse_utm, slugify
 
 

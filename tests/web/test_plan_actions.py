@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from socialops.plan.channels import load_channels
+from socialops.domain.channels import load_channels
 from socialops.plan.messages import PlanError
 from socialops.plan.store import PlanStore
 from socialops.web import plan_api, plan_calendar_pages, plan_edit_pages, plan_pages

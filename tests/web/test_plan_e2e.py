@@ -189,7 +189,7 @@ def test_metrics_upload_measures_the_plan(
     the import in the list and the target measured."""
     from datetime import date
 
-    from socialops.plan.model import ChannelChoice, KpiTarget
+    from socialops.domain.plan import ChannelChoice, KpiTarget
     from socialops.plan.service import create_from_template
     from socialops.plan.store import PlanStore
 

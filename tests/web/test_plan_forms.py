@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
-from socialops.plan.model import (
+from socialops.domain.plan import (
     BudgetLine,
     CalendarItem,
     ChannelChoice,

@@ -253,7 +253,7 @@ def test_kpi_table_against_real_listening_data(
 ) -> None:
     """A plan over the week of the airline tweets (February 2015) about United: the listening
     KPIs have actuals, a pacing bar and a status in words; the formulas are on the page."""
-    from socialops.measure.kpis import LIBRARY
+    from socialops.domain.kpis import LIBRARY
     from socialops.web.plan_page_common import kpi_library as _kpi_library
 
     pid = plan_id_of(
@@ -594,7 +594,7 @@ def test_metrics_import_form(
     how many rows were read, imported and rejected (they add up), lists the import, and the
     plan's Facebook reach target is measured against it. A wrong preset is refused on the page
     in Korean with nothing stored; viewers get no form and a 403."""
-    from socialops.plan.model import ChannelChoice, KpiTarget
+    from socialops.domain.plan import ChannelChoice, KpiTarget
 
     pid = plan_id_of(
         create(clients["manager"], name="페이스북 2014", start="2014-01-01", end="2014-12-31")

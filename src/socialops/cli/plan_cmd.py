@@ -260,8 +260,8 @@ def calendar_cmd(
 ) -> None:
     """The content calendar: every occurrence (recurring items expanded), the Korean holidays
     and commerce days of the period, and clash / too-long warnings."""
-    from socialops.plan.calendar import calendar_warnings, occurrences, special_days
     from socialops.domain.channels import load_channels
+    from socialops.plan.calendar import calendar_warnings, occurrences, special_days
     from socialops.plan.store import PlanStore
 
     ws = _ws()

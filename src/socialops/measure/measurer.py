@@ -13,14 +13,14 @@ import contextlib
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from socialops.domain.channels import load_channels
+from socialops.domain.kpis import LIBRARY, Kpi
+from socialops.domain.plan import KpiTarget, Plan
+from socialops.errors import PlanError
 from socialops.listen.topics import Topic, list_topics
 from socialops.measure import kpi_sources
 from socialops.measure import sources as src
 from socialops.measure.kpi_sources import Measured
-from socialops.measure.kpis import LIBRARY, Kpi
-from socialops.plan.channels import load_channels
-from socialops.plan.messages import PlanError
-from socialops.plan.model import KpiTarget, Plan
 
 if TYPE_CHECKING:
     from socialops.store.analytics import AnalyticsStore

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from socialops import settings
+from socialops.domain.kpis import pct, ratio
 from socialops.listen.scope import Scope, count_rows
-from socialops.measure.kpis import pct, ratio
 from socialops.measure.metrics import conversion_rows, post_rows
 from socialops.store.analytics import AnalyticsStore, open_store
 

@@ -23,11 +23,11 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from socialops.domain.kpis import LIBRARY, Kpi
+from socialops.domain.plan import KpiTarget, Plan
 from socialops.measure import sources as src
-from socialops.measure.kpis import LIBRARY, Kpi
 from socialops.measure.measurer import Measured, Measurer
 from socialops.plan.messages import default_lang
-from socialops.plan.model import KpiTarget, Plan
 
 if TYPE_CHECKING:
     from socialops.store.workspace import Workspace

@@ -19,10 +19,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from socialops.domain.kpis import LIBRARY
+from socialops.domain.plan import BudgetLine, CalendarItem, ChannelChoice, KpiTarget, Plan
 from socialops.errors import TopicError
-from socialops.measure.kpis import LIBRARY
 from socialops.measure.metrics import import_metrics
-from socialops.plan.model import BudgetLine, CalendarItem, ChannelChoice, KpiTarget, Plan
 from socialops.plan.service import create_from_template, fill_baselines
 from socialops.plan.store import PlanStore
 from socialops.plan.workflow import transition

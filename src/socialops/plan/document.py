@@ -16,13 +16,13 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
-from socialops.measure.kpis import LIBRARY
+from socialops.domain.channels import load_channels
+from socialops.domain.kpis import LIBRARY
+from socialops.domain.plan import Plan
 from socialops.plan.actuals import plan_vs_actual
 from socialops.plan.calendar import calendar_warnings, occurrences, special_days
-from socialops.plan.channels import load_channels
 from socialops.plan.labels import LANGS, label, labels
 from socialops.plan.messages import PlanError
-from socialops.plan.model import Plan
 from socialops.plan.recommend import recommend
 from socialops.plan.utm import build_link
 from socialops.store.workspace import Workspace

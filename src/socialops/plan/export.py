@@ -15,9 +15,9 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from socialops.domain.plan import Plan
 from socialops.plan.document import check_lang
 from socialops.plan.formats import format_names, formats, get_format
-from socialops.plan.model import Plan
 from socialops.store.workspace import Workspace
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "export_plan", "write_atomic"]

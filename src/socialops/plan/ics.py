@@ -23,11 +23,11 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vRecur
 
+from socialops.domain.channels import Channel, load_channels
+from socialops.domain.plan import CalendarItem, Plan
 from socialops.plan.calendar.recurrence import _series, _to_utc, _until_local
 from socialops.plan.calendar.special_days import public_holidays
-from socialops.plan.channels import Channel, load_channels
 from socialops.plan.labels import label
-from socialops.plan.model import CalendarItem, Plan
 from socialops.plan.utm import item_link
 
 __all__ = ["DURATION_MINUTES", "PRODID", "item_uid", "plan_to_ics"]

@@ -44,11 +44,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from socialops.domain.channels import AGE_BANDS, Channel, channel_for_platform, load_channels
+from socialops.domain.plan import AGE_BAND, Plan
 from socialops.errors import SocialopsError
 from socialops.measure.metrics import channel_performance
-from socialops.plan.channels import AGE_BANDS, Channel, channel_for_platform, load_channels
 from socialops.plan.labels import label
-from socialops.plan.model import AGE_BAND, Plan
 
 if TYPE_CHECKING:
     from socialops.store.workspace import Workspace

@@ -6,11 +6,11 @@ from dataclasses import asdict, is_dataclass
 from datetime import date
 from typing import Any
 
+from socialops.domain.channels import load_channels
+from socialops.domain.plan import Plan
 from socialops.plan.actuals import baseline, plan_vs_actual
 from socialops.plan.calendar import calendar_warnings
-from socialops.plan.channels import load_channels
 from socialops.plan.messages import PlanError
-from socialops.plan.model import Plan
 from socialops.plan.recommend import recommend, workspace_signals
 from socialops.plan.store import PlanStore
 from socialops.plan.templates import build_from_template

@@ -4,7 +4,7 @@ channel, a public agency's policy PR, keeping loyal customers.
 Each template (``plan/data/templates/<name>.json``) pre-fills objectives, a brief with prompts,
 segments, channel candidates with roles and reasons, a budget split in percent, UTM mediums, KPI
 targets, a starter content calendar relative to the start (or end) day and an operating policy.
-:func:`plan_from_template` turns one into an unsaved :class:`~socialops.plan.model.Plan` for a
+:func:`plan_from_template` turns one into an unsaved :class:`~socialops.domain.plan.Plan` for a
 given name, period and budget:
 
 - budget lines are the template's percentages of the total, rounded by the largest remainder
@@ -20,7 +20,7 @@ given name, period and budget:
   ``COUNT`` that keeps every occurrence inside the period;
 - every channel chosen gets the recommendation's score (:mod:`socialops.plan.recommend`).
 
-The plan is checked with :func:`~socialops.plan.model.validate_plan` (and the KPI library's
+The plan is checked with :func:`~socialops.domain.plan.validate_plan` (and the KPI library's
 measurability rules) before it is returned; :func:`build_from_template` also returns the notes
 (what was left out or scaled, in Korean and English).
 """
@@ -39,10 +39,11 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.rrule import rrulestr
 
-from socialops.measure.kpis import LIBRARY, check_measurable
-from socialops.plan.channels import Channel, load_channels
+from socialops.domain.channels import Channel, load_channels
+from socialops.domain.kpis import LIBRARY
+from socialops.domain.plan import CHANNEL_ROLES, OBJECTIVES, Plan, validate_plan
+from socialops.measure.kpis import check_measurable
 from socialops.plan.messages import PlanError
-from socialops.plan.model import CHANNEL_ROLES, OBJECTIVES, Plan, validate_plan
 from socialops.plan.recommend import recommend
 
 if TYPE_CHECKING:

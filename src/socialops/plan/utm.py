@@ -25,8 +25,8 @@ import re
 import unicodedata
 from urllib.parse import parse_qsl, quote, unquote_plus, urlsplit, urlunsplit
 
+from socialops.domain.plan import CalendarItem, Plan, validate_utm_value
 from socialops.plan.messages import PlanError
-from socialops.plan.model import CalendarItem, Plan, validate_utm_value
 
 __all__ = [
     "DEFAULT_MEDIUM",

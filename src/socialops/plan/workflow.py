@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from socialops.domain.permissions import allowed
+from socialops.domain.plan import Plan, StateEvent
 from socialops.plan.messages import PlanError
-from socialops.plan.model import Plan, StateEvent
 from socialops.plan.store import PlanStore, now_utc
 
 __all__ = ["TRANSITIONS", "Transition", "available_actions", "check_edit", "transition"]

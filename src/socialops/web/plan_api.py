@@ -19,10 +19,10 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from socialops.domain.channels import load_channels
+from socialops.domain.plan import Plan
 from socialops.plan.actuals import plan_vs_actual
-from socialops.plan.channels import load_channels
 from socialops.plan.messages import PlanError
-from socialops.plan.model import Plan
 from socialops.plan.service import parse_day
 from socialops.plan.store import PlanStore
 from socialops.plan.templates import list_templates

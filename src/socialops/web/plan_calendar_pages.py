@@ -13,10 +13,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from socialops.domain.channels import load_channels, text_limit
+from socialops.domain.plan import ITEM_STATUSES, Plan
 from socialops.plan.calendar import calendar_warnings, month_view, week_view
-from socialops.plan.channels import load_channels, text_limit
 from socialops.plan.messages import PlanError
-from socialops.plan.model import ITEM_STATUSES, Plan
 from socialops.plan.service import parse_day
 from socialops.plan.utm import item_link
 from socialops.web.actions import plans as actions

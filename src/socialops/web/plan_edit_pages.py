@@ -11,13 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from socialops.domain.channels import load_channels
 from socialops.domain.permissions import allowed
+from socialops.domain.plan import CUSTOMER_KINDS, GENDERS, OBJECTIVES, Plan
 from socialops.errors import SocialopsError
 from socialops.listen.topics import list_topics
 from socialops.plan.actuals import baseline
-from socialops.plan.channels import load_channels
 from socialops.plan.messages import PlanError
-from socialops.plan.model import CUSTOMER_KINDS, GENDERS, OBJECTIVES, Plan
 from socialops.web.actions import plans as actions
 from socialops.web.auth import Access, lang_of
 from socialops.web.auth import accounts_of as _accounts

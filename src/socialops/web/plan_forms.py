@@ -23,12 +23,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from socialops.i18n import t
-from socialops.plan.model import (
+from socialops.domain.plan import (
     CrisisLevel,
     EscalationRule,
     Plan,
 )
+from socialops.i18n import t
 
 __all__ = [
     "CRISIS_SYNTAX",

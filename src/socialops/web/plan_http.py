@@ -15,14 +15,14 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
+from socialops.domain.channels import load_channels
+from socialops.domain.plan import Plan
 from socialops.measure.metrics import MetricsImport
 from socialops.measure.metrics import import_metrics as run_import
 from socialops.plan.calendar import calendar_warnings, occurrences, special_days
-from socialops.domain.channels import load_channels
 from socialops.plan.export import export_plan
 from socialops.plan.formats import format_names, formats, get_format
 from socialops.plan.messages import PlanError
-from socialops.domain.plan import Plan
 from socialops.plan.recommend import recommend, workspace_signals
 from socialops.store.workspace import Workspace
 from socialops.web.auth import WebError, lang_of

@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from socialops.plan.model import CalendarItem, Plan
+from socialops.domain.plan import CalendarItem, Plan
 from socialops.web.plan_forms import MAX_COUNT, Fields, FormError, _int, _one, split_list
 
 __all__ = [

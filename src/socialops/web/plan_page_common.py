@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from socialops.domain.kpis import LIBRARY
 from socialops.i18n import MESSAGES
-from socialops.measure.kpis import LIBRARY
 from socialops.plan.labels import labels
 from socialops.plan.messages import PlanError
 from socialops.plan.store import PlanStore

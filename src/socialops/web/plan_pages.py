@@ -20,20 +20,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from socialops.domain.channels import WORKSPACE_FILE, load_channels
+from socialops.domain.plan import CHANNEL_ROLES, Plan
 from socialops.errors import SocialopsError
 from socialops.i18n import t
 from socialops.listen.topics import list_topics
 from socialops.measure.metrics import recent_imports
 from socialops.measure.presets import preset_list
 from socialops.plan.actuals import plan_vs_actual
-from socialops.plan.channels import WORKSPACE_FILE, load_channels
 from socialops.plan.messages import PlanError
-from socialops.plan.model import CHANNEL_ROLES, Plan
 from socialops.plan.service import parse_day
 from socialops.plan.templates import list_templates
 from socialops.plan.utm import build_link
 from socialops.plan.workflow import TRANSITIONS, available_actions
-from socialops.redact import without_paths
 from socialops.web import plan_calendar_pages, plan_edit_pages
 from socialops.web.actions import plans as actions
 from socialops.web.actions.plans import RECOMMENDED_TOP
@@ -56,6 +55,7 @@ from socialops.web.plan_page_common import plan_page as _ppage
 from socialops.web.plan_page_common import plan_store as _store
 from socialops.web.plan_page_common import refusal as _err
 from socialops.web.plan_page_common import workspace_of as _ws
+from socialops.web.responses import error_text
 
 __all__ = ["RECOMMENDED_TOP", "router"]
 

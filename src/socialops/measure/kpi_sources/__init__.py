@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     # types only: socialops.measure.kpis asks this registry, and the sources import it
+    from socialops.domain.kpis import Kpi
+    from socialops.domain.plan import KpiTarget, Plan
     from socialops.listen.topics import Topic
-    from socialops.measure.kpis import Kpi
     from socialops.measure.sources import Window
-    from socialops.plan.model import KpiTarget, Plan
     from socialops.store.analytics import AnalyticsStore
     from socialops.store.workspace import Workspace
 

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from socialops.domain.kpis import Kpi, check_spend
+from socialops.domain.plan import KpiTarget, Plan
 from socialops.measure import sources as src
 from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
-from socialops.measure.kpis import Kpi, check_spend
-from socialops.plan.model import KpiTarget, Plan
 
 __all__ = ["SOURCE"]
 

@@ -3,10 +3,10 @@ data" (the KPIs stay measurable in principle, so plans can already name them).""
 
 from __future__ import annotations
 
+from socialops.domain.kpis import Kpi
+from socialops.domain.plan import KpiTarget
 from socialops.measure import sources as src
 from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
-from socialops.measure.kpis import Kpi
-from socialops.plan.model import KpiTarget
 
 __all__ = ["SOURCE"]
 

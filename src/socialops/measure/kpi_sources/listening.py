@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from socialops.domain.kpis import Kpi, KpiUnmeasurable
+from socialops.domain.plan import KpiTarget, Plan
+from socialops.errors import PlanError
 from socialops.listen.scope import Scope, data_extent
 from socialops.measure import sources as src
 from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
-from socialops.measure.kpis import Kpi, KpiUnmeasurable
-from socialops.plan.messages import PlanError
-from socialops.plan.model import KpiTarget, Plan
 
 __all__ = ["SOURCE"]
 

@@ -7,9 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from socialops.measure import sources as src
-from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
-from socialops.measure.kpis import (
+from socialops.domain.kpis import (
     METRIC_FIELDS,
     Kpi,
     KpiUnmeasurable,
@@ -17,7 +15,9 @@ from socialops.measure.kpis import (
     channel_metric_gaps,
     check_spend,
 )
-from socialops.plan.model import KpiTarget, Plan
+from socialops.domain.plan import KpiTarget, Plan
+from socialops.measure import sources as src
+from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
 
 __all__ = ["SOURCE"]
 

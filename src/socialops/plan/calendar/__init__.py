@@ -3,7 +3,7 @@
 One module per subject; this package re-exports their public names:
 
 - :mod:`.recurrence`: :func:`occurrences`, every calendar item, recurring ones (an RFC 5545
-  ``RRULE``, checked by :mod:`socialops.plan.rrule`) expanded inside the plan period.
+  ``RRULE``, checked by :mod:`socialops.domain.rrule`) expanded inside the plan period.
 - :mod:`.special_days`: :func:`special_days`, Korean public holidays and commerce days.
 - :mod:`.warnings`: :func:`calendar_warnings`, clashes, copy too long, items on a holiday.
 - :mod:`.views`: :func:`month_view` / :func:`week_view`, plain data for the pages and exports.
@@ -11,6 +11,7 @@ One module per subject; this package re-exports their public names:
 
 from __future__ import annotations
 
+from socialops.domain.rrule import validate_recurrence
 from socialops.plan.calendar.recurrence import MAX_OCCURRENCES, Occurrence, occurrences
 from socialops.plan.calendar.special_days import (
     COMMERCE_DAYS_FILE,
@@ -29,7 +30,6 @@ from socialops.plan.calendar.views import (
     week_view,
 )
 from socialops.plan.calendar.warnings import SLOT_MINUTES, CalendarWarning, calendar_warnings
-from socialops.plan.rrule import validate_recurrence
 
 __all__ = [
     "COMMERCE_DAYS_FILE",

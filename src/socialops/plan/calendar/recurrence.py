@@ -1,7 +1,7 @@
 """Calendar items expanded: every occurrence inside the plan period.
 
 A recurring item (an RFC 5545 ``RRULE`` in ``item.recurrence``, read by
-:mod:`socialops.plan.rrule`) is expanded from its start up to the plan end, at most
+:mod:`socialops.domain.rrule`) is expanded from its start up to the plan end, at most
 :data:`MAX_OCCURRENCES` per item, each occurrence with its local wall time (the item's time
 zone) and its instant in UTC.
 
@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
-from socialops.plan.model import CalendarItem, Plan
-from socialops.plan.rrule import BadRule, Rule, parse_rule
+from socialops.domain.plan import CalendarItem, Plan
+from socialops.domain.rrule import BadRule, Rule, parse_rule
 
 __all__ = ["MAX_OCCURRENCES", "Occurrence", "occurrences"]
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import MAXYEAR, date, timedelta
 from typing import Any
 
+from socialops.domain.channels import Channel, load_channels
+from socialops.domain.plan import Plan
 from socialops.plan.calendar.recurrence import Occurrence, occurrences
 from socialops.plan.calendar.special_days import SpecialDay, special_days
 from socialops.plan.calendar.warnings import CalendarWarning, calendar_warnings
-from socialops.plan.channels import Channel, load_channels
 from socialops.plan.messages import PlanError
-from socialops.plan.model import Plan
 
 __all__ = ["DayCell", "HourRow", "MonthView", "WeekDay", "WeekView", "month_view", "week_view"]
 

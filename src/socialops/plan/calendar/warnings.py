@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from socialops.domain.channels import Channel, copy_length, text_limit
+from socialops.domain.plan import Plan
 from socialops.plan.calendar.recurrence import Occurrence, occurrences
 from socialops.plan.calendar.special_days import public_holidays
-from socialops.plan.channels import Channel, copy_length, text_limit
-from socialops.plan.model import Plan
 
 __all__ = ["SLOT_MINUTES", "CalendarWarning", "calendar_warnings"]
 

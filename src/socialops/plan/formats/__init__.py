@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from socialops.plan.messages import PlanError
 
 if TYPE_CHECKING:  # the render functions' types only; the model is imported by the renderers
-    from socialops.plan.model import Plan
+    from socialops.domain.plan import Plan
     from socialops.store.workspace import Workspace
 
 __all__ = ["ExportFormat", "Render", "format_names", "formats", "get_format", "register"]

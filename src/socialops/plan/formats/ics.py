@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from socialops.plan.formats import ExportFormat, register
 
 if TYPE_CHECKING:
-    from socialops.plan.model import Plan
+    from socialops.domain.plan import Plan
     from socialops.store.workspace import Workspace
 
 

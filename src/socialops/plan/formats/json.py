@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 from socialops.plan.formats import ExportFormat, register
 
 if TYPE_CHECKING:
-    from socialops.plan.model import Plan
+    from socialops.domain.plan import Plan
     from socialops.store.workspace import Workspace
 
 
 def render(ws: Workspace | None, plan: Plan, lang: str, today: date | None) -> bytes:
     # imported on first use: the CLI reads the registry at start-up (the summary pulls in the
     # measurer and the recommendation)
+    from socialops.domain.channels import load_channels
     from socialops.plan.calendar import calendar_warnings
-    from socialops.plan.channels import load_channels
     from socialops.plan.service import plan_summary
 
     if ws is not None:

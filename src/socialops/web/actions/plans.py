@@ -11,11 +11,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, BinaryIO
 
+from socialops.domain.channels import load_channels
+from socialops.domain.plan import ChannelChoice, Plan, StateEvent
 from socialops.measure.metrics import MetricsImport
 from socialops.plan import service
-from socialops.plan.channels import load_channels
 from socialops.plan.messages import PlanError
-from socialops.plan.model import ChannelChoice, Plan, StateEvent
 from socialops.plan.store import PlanStore, now_utc
 from socialops.plan.workflow import TRANSITIONS, transition
 from socialops.web.actions.base import Actor

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from dateutil.rrule import rrulestr
 
-from socialops.plan.messages import PlanError
+from socialops.errors import PlanError
 
 __all__ = ["MAX_RULE_CHARS", "BadRule", "Rule", "parse_rule", "validate_recurrence"]
 

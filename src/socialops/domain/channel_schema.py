@@ -1,4 +1,4 @@
-"""The schema of the channel knowledge base (``plan/data/channels.json`` and a workspace's
+"""The schema of the channel knowledge base (``domain/data/channels.json`` and a workspace's
 ``channels.json``), checked by hand (no schema library at run time), and the vocabularies it
 uses: age bands, traits, metrics, text units, confidence levels. A broken file is a
 :class:`PlanError` (``plan.channels_file``) naming the file, the place and the problem."""
@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from socialops.plan.messages import PlanError
-from socialops.plan.model import OBJECTIVES, UTM_VALUE
+from socialops.domain.plan import OBJECTIVES, UTM_VALUE
+from socialops.errors import PlanError
 
 __all__ = [
     "AGE_BANDS",

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from socialops.plan.channels import (
+from socialops.domain.channels import (
     AGE_BANDS,
     TRAITS,
     channel_for_platform,
@@ -23,8 +23,8 @@ from socialops.plan.channels import (
     relationships,
     text_limit,
 )
+from socialops.domain.plan import OBJECTIVES
 from socialops.plan.messages import PlanError
-from socialops.plan.model import OBJECTIVES
 from socialops.store.workspace import Workspace
 
 PLATFORMS = {
@@ -45,7 +45,7 @@ SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_d10ebc447d
 
 
 def raw_doc() -> dict[str, Any]:
-    text = (resources.files("socialops.plan") / "data" / "channels.json").read_text("utf-8")
+    text = (resources.files("socialops.domain") / "data" / "channels.json").read_text("utf-8")
     doc: dict[str, Any] = json.loads(text)
     return doc
 
