@@ -33,6 +33,7 @@ from socialops.plan.service import parse_day
 from socialops.plan.templates import list_templates
 from socialops.plan.utm import build_link
 from socialops.plan.workflow import TRANSITIONS, available_actions
+from socialops.redact import without_paths
 from socialops.web import plan_calendar_pages, plan_edit_pages
 from socialops.web.actions import plans as actions
 from socialops.web.actions.plans import RECOMMENDED_TOP
@@ -55,7 +56,6 @@ from socialops.web.plan_page_common import plan_page as _ppage
 from socialops.web.plan_page_common import plan_store as _store
 from socialops.web.plan_page_common import refusal as _err
 from socialops.web.plan_page_common import workspace_of as _ws
-from socialops.web.responses import error_text
 
 __all__ = ["RECOMMENDED_TOP", "router"]
 
