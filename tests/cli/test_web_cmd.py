@@ -38,11 +38,23 @@ def test_user_add_and_token(tmp_path: Path) -> None:
         home,
         stdin="another long password\n",
     )
-    assert again.returncode == 2 and "사용자가 이미 있습니다" in one_line_error(again)
-    bad = run(["user", "add", "bo@example.com", "--role", "boss"], home, SOCIALOPS_LANG="en")
+    assert again.returncode == 2 and "exists already" in one_line_error(again)
+    again_ko = run(
+        ["user", "add", "ana@example.com", "--password-stdin"],
+        home,
+        stdin="another long password\n",
+        SOCIALOPS_LANG="ko",
+    )
+    assert again_ko.returncode == 2 and "사용자가 이미 있습니다" in one_line_error(again_ko)
+    bad = run(["user", "add", "bo@example.com", "--role", "boss"], home)
     assert bad.returncode == 2 and "Unknown role" in one_line_error(bad)
     # the password policy's refusals: in Korean by default, in English with SOCIALOPS_LANG=en
-    short = run(["user", "add", "cy@example.com", "--password-stdin"], home, stdin="short\n")
+    short = run(
+        ["user", "add", "cy@example.com", "--password-stdin"],
+        home,
+        stdin="short\n",
+        SOCIALOPS_LANG="ko",
+    )
     assert short.returncode == 2 and "너무 짧습니다" in one_line_error(short)
     for weak, says in [
         ("short", "too short"),
@@ -163,6 +175,7 @@ def test_user_password(tmp_path: Path) -> None:
         ["user", "password", "eve@example.com", "--password-stdin"],
         home,
         stdin="eve@example.com\n",
+        SOCIALOPS_LANG="ko",
     )
     assert mine.returncode == 2 and "이메일 주소나 이름" in one_line_error(mine)
     # a generated password passes the policy

@@ -23,6 +23,7 @@ from served import Served
 from sqlalchemy import text
 
 from socialops.errors import AccountError
+from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts, InvitationError
 from socialops.web.auth import COOKIE
 
@@ -186,3 +187,22 @@ def test_processes_race_the_accounts(database: str, tmp_path: Path) -> None:
             text("SELECT COUNT(*) FROM users WHERE email = 'same@example.com'")
         ).scalar_one()
     assert n == 1
+
+
+def test_removing_a_workspace_removes_its_database(database: str, tmp_path: Path) -> None:
+    """A deleted workspace leaves nothing: its folder, and on PostgreSQL its schema."""
+    home = tmp_path / "home"
+    accounts = Accounts(home)
+    owner = accounts.add_user("owner@example.com", PASSWORD, role="owner")
+    accounts.add_workspace("gone", "Gone", owner.id)
+    ws = Workspace.open(accounts.workspace_dir("gone"))
+    schema = ws.db.schema
+    assert (schema is None) == (database == "sqlite")
+    accounts.remove_workspace("gone")
+    assert not accounts.workspace_dir("gone").exists() and accounts.slugs() == ["main"]
+    if schema is not None:
+        with accounts.connect() as conn:
+            left = conn.execute(
+                text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+            ).first()
+        assert left is None

@@ -1,5 +1,6 @@
 """Messages of the accounts database (:mod:`socialops.web.accounts`): users, workspaces and
-their members, invitations. Web users read them, so none names a command, a flag or a path.
+their members, invitations; and of the uploads' column mapping (:mod:`socialops.web.uploads`).
+Web users read them, so none names a command, a flag or a path.
 
 The refusals of an invitation are ``error.invitation_<reason>`` (the web's own keys, one text
 for the page, the API and the error); the two here are those for an inviter whose account was
@@ -56,6 +57,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "accounts.last_owner": (
         "워크스페이스에는 소유자가 한 명 이상 있어야 합니다. 먼저 다른 사람을 소유자로 지정하세요.",
         "A workspace keeps at least one owner: make someone else owner first.",
+    ),
+    # a column mapping typed in the upload form (socialops.web.uploads)
+    "uploads.mapping_not_json": (
+        "열 매핑이 올바른 JSON이 아닙니다. 따옴표와 쉼표를 확인해 주세요.",
+        "The mapping is not valid JSON: check its quotes and commas.",
+    ),
+    "uploads.mapping_not_object": (
+        "열 매핑은 JSON 객체여야 합니다. 중괄호로 묶은 형식으로 써 주세요.",
+        'The mapping must be a JSON object, e.g. one with a "columns" entry.',
     ),
     "error.invitation_expired_owner": (
         "초대가 만료되었습니다. 워크스페이스 소유자에게 새 초대를 요청하세요.",

@@ -195,14 +195,14 @@ class Services:
     ) -> dict[str, Any]:
         """A listening analysis (cached until the data or topics change)."""
         if name not in ANALYSES:
-            raise SettingsError(f"Unknown analysis {name!r}: use one of {', '.join(ANALYSES)}.")
+            raise SettingsError(code="analysis.unknown", name=name, choices=list(ANALYSES))
         key = ["analysis", slug, self.version(slug), name, topics, scope.to_dict(), options]
 
         def make() -> dict[str, Any]:
             ws = self.workspace(slug)
             tps = resolve_topics(ws, topics or None)
             if not tps:
-                raise TopicError("No topics yet: add a topic first (Topics page or the API).")
+                raise TopicError(code="topic.none_yet")
             with self.store(slug) as store:
                 sc = resolve(store, scope)
                 _, warnings = check_matches(store, sc, tps)
@@ -258,7 +258,7 @@ class Services:
         start = parse_day(pq.date_from, "from")
         end = parse_day(pq.date_to, "to")
         if start and end and start > end:
-            raise SettingsError("from is after to: swap them.")
+            raise SettingsError(code="scope.order", start=start, end=end)
         index = self._explorer(slug)
         if index is None:
             return self._posts_from_store(slug, pq, start, end)

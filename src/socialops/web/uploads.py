@@ -38,9 +38,9 @@ def parse_mapping(text: str | None) -> dict[str, Any] | None:
     try:
         mapped = json.loads(text)
     except ValueError:
-        raise SettingsError("The mapping is not valid JSON: check its quotes and commas.") from None
+        raise SettingsError(code="uploads.mapping_not_json") from None
     if not isinstance(mapped, dict):
-        raise SettingsError('The mapping must be a JSON object, e.g. {"columns": {...}}.')
+        raise SettingsError(code="uploads.mapping_not_object")
     return mapped
 
 
