@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from socialops.errors import QueryError, TopicError
+from socialops.listen.analyses import match_counts
+from socialops.listen.scope import Scope, resolve
 from socialops.listen.topics import (
     add_topic,
     edit_topic,
@@ -15,6 +17,7 @@ from socialops.listen.topics import (
     remove_topic,
     resolve_topics,
 )
+from socialops.store.analytics import open_store, topic_cache_key
 from socialops.store.workspace import Workspace
 from workspace_copy import copy_workspace
 
@@ -90,15 +93,7 @@ def test_bad_input(workspace: Workspace) -> None:
 def test_cached_matches_go_with_their_query(
     airline_ws: Workspace, tmp_path: Path, engine: str
 ) -> None:
-    import shutil
-
-    from socialops.listen.analyses import match_counts
-    from socialops.listen.scope import Scope, resolve
-    from socialops.store.analytics import open_store, topic_cache_key
-
-    ws = Workspace.open(tmp_path / "ws")
-    shutil.rmtree(ws.root)
-    copy_workspace(airline_ws.root, ws.root)
+    ws = Workspace.open(copy_workspace(airline_ws.root, tmp_path / "ws"), create=False)
     cache = ws.root / "cache" / "topics"
     with open_store(ws, engine) as store:
         n = match_counts(store, resolve(store, Scope()), list_topics(ws))["United"]
