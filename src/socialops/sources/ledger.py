@@ -29,6 +29,7 @@ __all__ = [
     "add_counts",
     "finish",
     "forget",
+    "insert_many",
     "list_imports",
     "list_quarantine",
     "new_import_id",
@@ -60,6 +61,21 @@ def sha256_file(path: Path) -> str:
             code="sources.unreadable", file=path.name, detail=exc.strerror or str(exc)
         ) from exc
     return h.hexdigest()
+
+
+def insert_many(
+    conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert many rows straight through the driver's ``executemany`` (the keys of a large
+    import: SQLAlchemy's per-row parameter processing would cost more than the inserts).
+    ``table`` and ``columns`` are the caller's own names, never user input."""
+    if not rows:
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    conn.exec_driver_sql(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})",
+        list(rows),
+    )
 
 
 def start(

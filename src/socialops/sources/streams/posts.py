@@ -710,10 +710,7 @@ def _batch(
         met = _existing(conn, old_keys, table="_seen_old")
         fresh = sorted(k for k in old_keys if k not in met)
         if fresh:
-            conn.execute(
-                text("INSERT INTO _seen_old (platform, post_id) VALUES (:pl, :id)"),
-                [{"pl": pl, "id": pid} for pl, pid in fresh],
-            )
+            ledger.insert_many(conn, "_seen_old", ("platform", "post_id"), fresh)
         already += len(fresh)
         in_file += len(old_keys) - len(fresh)
     part_name = f"{res.import_id}-{seq:05d}"
@@ -726,9 +723,11 @@ def _batch(
     n_q = len(batch.quarantine)
     with ws.begin() as tx:
         if keep:
-            tx.execute(
-                text("INSERT INTO post_keys (platform, post_id, part) VALUES (:pl, :id, :part)"),
-                [{"pl": pl, "id": pid, "part": part_name} for pl, pid in sorted(new_keys)],
+            ledger.insert_many(
+                tx,
+                "post_keys",
+                ("platform", "post_id", "part"),
+                [(pl, pid, part_name) for pl, pid in sorted(new_keys)],
             )
             tx.execute(
                 text(
