@@ -6,6 +6,7 @@ import typer
 
 from socialops import settings
 from socialops.cli import common
+from socialops.store.workspace import Workspace
 
 __all__ = ["register"]
 
@@ -34,11 +35,11 @@ def alerts(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.alerts import run_alerts
     from socialops.listen.scope import parse_day
     from socialops.listen.topics import resolve_topics
     from socialops.store.analytics import open_store
-    from socialops.store.workspace import Workspace
 
     ws = Workspace.open(common.state.workspace, create=False)
     topics = resolve_topics(ws, topic)

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from socialops import settings
 from socialops.cli import common
+from socialops.store.workspace import Workspace
 
 __all__ = ["register", "render_summary", "stats"]
 
@@ -88,9 +89,9 @@ def stats(
     top: int = typer.Option(20, "--top", min=0, help="How many top keywords to show."),
 ) -> None:
     """Totals, platforms, languages, days, sentiment and top keywords of the enriched posts."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.stats import summary
     from socialops.store.analytics import open_store
-    from socialops.store.workspace import Workspace
 
     ws = Workspace.open(common.state.workspace, create=False)
     with open_store(ws, settings.get("engine", engine)) as store:

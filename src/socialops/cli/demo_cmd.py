@@ -12,9 +12,10 @@ from pathlib import Path
 import typer
 
 from socialops import settings
+from socialops.cli.analytics_cmd import render_summary
 from socialops.cli.common import console, print_json, state
 from socialops.cli.progress import progress_bar
-from socialops.errors import SettingsError
+from socialops.errors import SettingsError, TopicError
 from socialops.listen.samples import AIRLINE_TOPICS, FILM_TOPICS
 from socialops.store.workspace import Workspace
 
@@ -37,7 +38,7 @@ DEMO_REPORTS: list[tuple[str, str, str, dict[str, str]]] = [
 
 def _reports(ws: Workspace, eng: str, presets: set[str], quiet: bool) -> list[dict[str, object]]:
     """Add the demo topics (once) and write a report per topic group into <workspace>/reports."""
-    from socialops.errors import TopicError
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.report import build_report, write_report
     from socialops.listen.scope import Scope
     from socialops.listen.topics import add_topic, get_topic
@@ -79,6 +80,7 @@ def demo(
     as_json: bool = typer.Option(False, "--json", help="Print everything as JSON."),
 ) -> None:
     """Import, enrich and summarise the real sample data (the main job)."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.ingest import import_file
     from socialops.listen.stats import summary
     from socialops.nlp.runner import enrich_workspace
@@ -116,14 +118,13 @@ def demo(
     report["stats"] = s
     presets = {p for _, p, _ in DEMO_FILES if not (small and p == "nsmc-reviews")}
     report["reports"] = _reports(ws, eng, presets, as_json)
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.plan.demo import add_demo_plans
 
     report["plans"] = add_demo_plans(ws, d)
     if as_json:
         print_json(report)
         return
-    from socialops.cli.analytics_cmd import render_summary
-
     render_summary(s)
     for r in report["reports"]:  # type: ignore[attr-defined]
         console.print(f"listening report: {r['report']}  (topics: {', '.join(r['topics'])})")

@@ -10,6 +10,7 @@ from rich.table import Table
 from socialops import settings
 from socialops.cli import common
 from socialops.errors import SettingsError
+from socialops.store.workspace import Workspace
 
 __all__ = ["register", "render_tables"]
 
@@ -19,8 +20,6 @@ MAX_SHOWN = 40
 
 
 def _ws(create: bool = False) -> Any:
-    from socialops.store.workspace import Workspace
-
     return Workspace.open(common.state.workspace, create=create)
 
 
@@ -34,6 +33,7 @@ def topic_add(
     as_json: bool = typer.Option(False, "--json", help="Print the topic as JSON."),
 ) -> None:
     """Add a tracked topic."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.topics import add_topic
 
     t = add_topic(_ws(create=True), name, query, kind)
@@ -48,6 +48,7 @@ def topic_add(
 @topic_app.command("list")
 def topic_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List the tracked topics."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.topics import list_topics
 
     topics = list_topics(_ws())
@@ -74,6 +75,7 @@ def topic_edit(
     as_json: bool = typer.Option(False, "--json", help="Print the topic as JSON."),
 ) -> None:
     """Change a topic's query, kind or name."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.topics import edit_topic
 
     t = edit_topic(_ws(), name, query=query, kind=kind, new_name=rename)
@@ -91,6 +93,7 @@ def topic_remove(
     as_json: bool = typer.Option(False, "--json", help="Print the removed topic as JSON."),
 ) -> None:
     """Remove a topic (the posts stay)."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.topics import remove_topic
 
     t = remove_topic(_ws(), name)
@@ -146,6 +149,7 @@ def listen(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Run one listening analysis over the tracked topics."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.analyses import ANALYSES, check_matches, run_analysis, tables_of
     from socialops.listen.scope import Scope, resolve
     from socialops.listen.topics import resolve_topics

@@ -8,7 +8,20 @@ import sys
 import typer
 
 from socialops import __version__, settings
-from socialops.cli import common
+from socialops.cli import (
+    alerts_cmd,
+    analytics_cmd,
+    common,
+    db_cmd,
+    demo_cmd,
+    ingest_cmd,
+    listen_cmd,
+    metrics_cmd,
+    nlp_cmd,
+    plan_cmd,
+    report_cmd,
+    web_cmd,
+)
 from socialops.errors import SocialopsError, disk_full_error
 from socialops.i18n import default_lang, render, t
 
@@ -44,20 +57,6 @@ def _root(
 
 def _register() -> None:
     # Command groups live in their own modules; each adds itself to `app`.
-    from socialops.cli import (
-        alerts_cmd,
-        analytics_cmd,
-        db_cmd,
-        demo_cmd,
-        ingest_cmd,
-        listen_cmd,
-        metrics_cmd,
-        nlp_cmd,
-        plan_cmd,
-        report_cmd,
-        web_cmd,
-    )
-
     for mod in (
         ingest_cmd,
         nlp_cmd,

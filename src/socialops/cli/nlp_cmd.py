@@ -32,6 +32,7 @@ def enrich(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Enrich imported posts: language, normalisation, tokens, sentiment, keywords."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.nlp.runner import enrich_workspace
     from socialops.nlp.runner import rebuild as do_rebuild
 
@@ -102,6 +103,7 @@ def train_sentiment(
     if not d.is_dir():
         raise SettingsError(code="cli.no_sample_data", path=d)
     if lang == "ko":
+        # lazy: CLI start-up time (every command module loads when the CLI starts)
         from socialops.train.sentiment_ko import train
     elif lang == "en":
         from socialops.train.sentiment_en import train  # type: ignore[assignment]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,9 @@ import typer
 
 from socialops import settings
 from socialops.cli import common
+from socialops.errors import InputFileError
 from socialops.plan.formats import format_names
+from socialops.store.workspace import Workspace
 
 __all__ = ["register"]
 
@@ -39,12 +42,11 @@ def _actor(value: str | None) -> str:
 
 
 def _ws() -> Any:
-    from socialops.store.workspace import Workspace
-
     return Workspace.open(common.state.workspace)
 
 
 def _today(value: str | None) -> date | None:
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.plan.service import parse_day
 
     return parse_day(value, "--today") if value else None
@@ -56,6 +58,7 @@ def templates_cmd(
     as_json: bool = _JSON,
 ) -> None:
     """List the plan templates."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.plan.templates import list_templates
 
     items = list_templates(settings.lang(lang))
@@ -70,8 +73,7 @@ def templates_cmd(
 @plan_app.command("channels")
 def channels_cmd(as_json: bool = _JSON) -> None:
     """List the channel knowledge base (built in, plus the workspace's channels.json)."""
-    from dataclasses import asdict
-
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.domain.channels import load_channels
 
     channels = load_channels(_ws())
@@ -99,6 +101,7 @@ def new_cmd(
     as_json: bool = _JSON,
 ) -> None:
     """Create a draft plan from a template; prints the plan id."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.plan.service import create_from_template, parse_day
 
     notes: list[dict[str, str]] = []
@@ -132,6 +135,7 @@ def new_cmd(
 @plan_app.command("list")
 def list_cmd(as_json: bool = _JSON) -> None:
     """List the workspace's plans, newest first."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.plan.store import PlanStore
 
     rows = PlanStore(_ws()).list()
@@ -152,6 +156,7 @@ def show_cmd(
     as_json: bool = _JSON,
 ) -> None:
     """Show a plan with its KPI targets, actuals, pacing and calendar warnings."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.plan.service import plan_summary
     from socialops.plan.store import PlanStore
 
@@ -204,7 +209,7 @@ def edit_cmd(
     as_json: bool = _JSON,
 ) -> None:
     """Replace a plan's content from a JSON file; refused whole when anything is wrong."""
-    from socialops.errors import InputFileError
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.plan.service import update_plan
 
     try:
@@ -234,6 +239,7 @@ def move_cmd(
     as_json: bool = _JSON,
 ) -> None:
     """Move a plan through review: draft → in_review → approved → running → done."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.plan.store import PlanStore
     from socialops.plan.workflow import transition
 
@@ -260,6 +266,7 @@ def calendar_cmd(
 ) -> None:
     """The content calendar: every occurrence (recurring items expanded), the Korean holidays
     and commerce days of the period, and clash / too-long warnings."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.domain.channels import load_channels
     from socialops.plan.calendar import calendar_warnings, occurrences, special_days
     from socialops.plan.store import PlanStore
@@ -300,6 +307,7 @@ def recommend_cmd(
 ) -> None:
     """Rank the channels for the plan's objectives, segments and budget, and the workspace's
     listening and post metrics, with the score broken down and the reasons."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.domain.channels import load_channels
     from socialops.plan.recommend import recommend, workspace_signals
     from socialops.plan.store import PlanStore
@@ -331,6 +339,7 @@ def export_cmd(
     as_json: bool = _JSON,
 ) -> None:
     """Write the plan as a document (HTML, PDF), calendar (ICS) or workbook (XLSX)."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.plan.export import export_plan
     from socialops.plan.store import PlanStore
 
@@ -348,6 +357,7 @@ def export_cmd(
 @plan_app.command("delete")
 def delete_cmd(plan_id: str = typer.Argument(..., help="Plan id.")) -> None:
     """Delete a plan."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.plan.store import PlanStore
 
     PlanStore(_ws()).delete(plan_id)

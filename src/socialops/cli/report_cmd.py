@@ -6,6 +6,8 @@ import typer
 
 from socialops import settings
 from socialops.cli import common
+from socialops.errors import SettingsError, TopicError
+from socialops.store.workspace import Workspace
 
 __all__ = ["register", "report"]
 
@@ -33,12 +35,11 @@ def report(
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
 ) -> None:
     """Write the listening report for a topic against its competitors."""
-    from socialops.errors import SettingsError, TopicError
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.report import LABELS, build_report, write_report
     from socialops.listen.scope import Scope
     from socialops.listen.topics import resolve_topics
     from socialops.store.analytics import open_store
-    from socialops.store.workspace import Workspace
 
     lang = lang.strip().lower()
     if lang not in LABELS:

@@ -3,6 +3,7 @@ and its accounts."""
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import sys
 from typing import TYPE_CHECKING
@@ -11,9 +12,12 @@ import typer
 
 from socialops import settings
 from socialops.cli.common import console, err_console, print_json, state
+from socialops.cli.demo_cmd import demo
 from socialops.errors import AccountError, PasswordError, SettingsError
+from socialops.store.workspace import Workspace
 
 if TYPE_CHECKING:
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.web.accounts import Accounts
 
 user_app = typer.Typer(help="Users of the web workspace.", no_args_is_help=True)
@@ -21,6 +25,7 @@ token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
 
 
 def _accounts() -> Accounts:
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.web.accounts import Accounts
 
     return Accounts(settings.workspace_dir(state.workspace))
@@ -28,6 +33,7 @@ def _accounts() -> Accounts:
 
 def _generated_password() -> str:
     """A random password the policy takes (one that looks like a word or run is drawn again)."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.web.passwords import problem
 
     while True:
@@ -42,8 +48,6 @@ def _in_cli_lang(exc: PasswordError) -> AccountError:
 
 
 def _has_posts() -> bool:
-    from socialops.store.workspace import Workspace
-
     ws = Workspace.open(state.workspace)
     return bool(ws.enriched_files())
 
@@ -69,13 +73,13 @@ def serve(
     ),
 ) -> None:
     """Start the web workspace (pages and the REST API under /api/v1)."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     import uvicorn
 
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.web.app import create_app
 
     if sample_data and not _has_posts():
-        from socialops.cli.demo_cmd import demo
-
         err_console.print("First start: importing and enriching the sample data (once).")
         demo(data_dir=None, small=small, engine=None, as_json=False)
 
@@ -117,8 +121,6 @@ def serve(
 
 def _proxies(raw: str) -> list[str]:
     """The ``--forwarded-allow-ips`` list, each an address or network (``*``: any)."""
-    import ipaddress
-
     proxies = [p.strip() for p in raw.split(",") if p.strip()]
     for p in proxies:
         if p == "*":

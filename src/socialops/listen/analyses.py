@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialops.errors import DataError, SettingsError
 from socialops.listen.scope import Scope, topic_posts
+from socialops.store.analytics import fetch_arrow
 
 if TYPE_CHECKING:
     from socialops.listen.scope import ResultTable
@@ -124,8 +125,6 @@ def tables_of(name: str, result: dict[str, Any]) -> list[ResultTable]:
 
 def match_counts(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> dict[str, int]:
     """How many posts in scope each topic matches (one scan)."""
-    from socialops.store.analytics import fetch_arrow
-
     out: dict[str, int] = {}
     for tp, t in zip(topics, topic_posts(store, scope, topics), strict=True):
         out[tp.name] = int(fetch_arrow(t.aggregate(n=t.count())).column("n")[0].as_py() or 0)

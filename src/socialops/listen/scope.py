@@ -9,6 +9,7 @@ and every empty period is present with zero.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from socialops.errors import DataError, SettingsError
 from socialops.nlp import query as q
+from socialops.store.analytics import fetch_arrow
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -117,8 +119,6 @@ def _filtered(store: AnalyticsStore, scope: Scope, t: ir.Table | None = None) ->
 
 def data_extent(store: AnalyticsStore, scope: Scope) -> tuple[date, date] | None:
     """First and last local day with posts in the scope's filters (ignoring its range)."""
-    from socialops.store.analytics import fetch_arrow
-
     t = _filtered(store, Scope(platforms=scope.platforms, langs=scope.langs))
     row = fetch_arrow(t.aggregate(lo=t.day.min(), hi=t.day.max())).to_pylist()[0]
     if row["lo"] is None:
@@ -180,8 +180,6 @@ def period_of(day: date, hour: int | None, every: str) -> str:
 
 def months_between(start: date, end: date) -> list[tuple[str, date, date]]:
     """(``YYYY-MM``, first day, last day) of every month the range ``start..end`` touches."""
-    import calendar
-
     out = []
     y, m = start.year, start.month
     while (y, m) <= (end.year, end.month):
@@ -243,8 +241,6 @@ class CountRows:
 
 def count_rows(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> CountRows:
     """One scan: posts per day (and hour) and sentiment, in all and for each topic."""
-    from socialops.store.analytics import fetch_arrow
-
     assert scope.start and scope.end, "resolve() the scope first"
     keys = ["day", "hour"] if scope.every == "hour" else ["day"]
     rows = CountRows(all_periods(scope.start, scope.end, scope.every), [x.name for x in topics])

@@ -32,7 +32,7 @@ def get_kiwi() -> Kiwi:
     if _kiwi is None:
         with _lock:
             if _kiwi is None:
-                from kiwipiepy import Kiwi
+                from kiwipiepy import Kiwi  # lazy: start-up time (native library, model)
 
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")

@@ -22,6 +22,7 @@ from typing import Any
 from socialops.domain.kpis import LIBRARY
 from socialops.domain.plan import BudgetLine, CalendarItem, ChannelChoice, KpiTarget, Plan
 from socialops.errors import TopicError
+from socialops.listen.topics import resolve_topics
 from socialops.measure.metrics import import_metrics
 from socialops.plan.service import create_from_template, fill_baselines
 from socialops.plan.store import PlanStore
@@ -52,9 +53,6 @@ def add_demo_plans(ws: Workspace, data_dir: Path) -> list[dict[str, Any]]:
 
 
 def _topics_exist(ws: Workspace, names: list[str]) -> None:
-    # imported here: socialops.listen loads the query engine (about 2 s), which only this needs
-    from socialops.listen.topics import resolve_topics
-
     resolve_topics(ws, names)
 
 

@@ -47,8 +47,11 @@ from typing import TYPE_CHECKING, Any
 from socialops.domain.channels import AGE_BANDS, Channel, channel_for_platform, load_channels
 from socialops.domain.plan import AGE_BAND, Plan
 from socialops.errors import SocialopsError
+from socialops.listen.scope import Scope, topic_posts
+from socialops.listen.topics import get_topic
 from socialops.measure.metrics import channel_performance
 from socialops.plan.labels import label
+from socialops.store.analytics import fetch_arrow, open_store
 
 if TYPE_CHECKING:
     from socialops.store.workspace import Workspace
@@ -433,10 +436,6 @@ def workspace_signals(
 def _listening_signals(
     ws: Workspace, plan: Plan, chans: dict[str, Channel], signals: WorkspaceSignals
 ) -> None:
-    # imported here: socialops.listen loads the query engine (about 2 s), needed only when the
-    # plan names topics
-    from socialops.listen.topics import get_topic
-
     if not plan.topics:
         signals.notes.append(
             _r(
@@ -463,9 +462,6 @@ def _listening_signals(
             )
         )
         return
-    from socialops.listen.scope import Scope, topic_posts  # (see above: start-up time)
-    from socialops.store.analytics import fetch_arrow, open_store
-
     try:
         with open_store(ws) as store:
             for t in topic_posts(store, Scope(), topics):

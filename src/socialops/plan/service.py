@@ -8,6 +8,7 @@ from typing import Any
 
 from socialops.domain.channels import load_channels
 from socialops.domain.plan import Plan
+from socialops.listen.topics import resolve_topics
 from socialops.plan.actuals import baseline, plan_vs_actual
 from socialops.plan.calendar import calendar_warnings
 from socialops.plan.messages import PlanError
@@ -87,9 +88,6 @@ def fill_baselines(ws: Workspace, plan: Plan) -> int:
 
 
 def _check_topics(ws: Workspace, topics: list[str]) -> None:
-    # imported here: socialops.listen loads the query engine (about 2 s), which only this needs
-    from socialops.listen.topics import resolve_topics
-
     resolve_topics(ws, topics)  # TopicError names an unknown topic
 
 

@@ -36,15 +36,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
 from socialops.domain.post import ENRICHED_SCHEMA
 from socialops.errors import DataError, EngineError
+from socialops.nlp.match import VERSION as MATCH_VERSION
+from socialops.nlp.query import compile_query
 from socialops.store.private import private_dir
+from socialops.store.sample_key import sample_keys
+from socialops.store.spark import get_spark
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import ibis.expr.types as ir
-    import pyarrow as pa
 
     from socialops.store.workspace import Workspace
 
@@ -213,12 +220,7 @@ class AnalyticsStore:
     def _write_topic_matches(
         self, src: Path, name: str, todo: list[tuple[str, Any]], root: Path
     ) -> None:
-        import ibis
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-
-        from socialops.nlp.query import compile_query
-        from socialops.store.sample_key import sample_keys
+        import ibis  # lazy: start-up time (about a second)
 
         t = self._read([src], "socialops_part")
         month = src.parent.name.partition("=")[2]
@@ -244,8 +246,7 @@ class AnalyticsStore:
             os.replace(tmp, target)
 
     def _write_keyword_counts(self, src: Path, target: Path) -> None:
-        import ibis
-        import pyarrow.parquet as pq
+        import ibis  # lazy: start-up time (about a second)
 
         t = self._read([src], "socialops_part")
         kw = t.select(keyword=t.keywords.unnest())
@@ -262,7 +263,7 @@ class AnalyticsStore:
 
     def _read(self, files: list[Path], prefix: str) -> ir.Table:
         """Plain (not Hive) Parquet files as a table on this engine."""
-        import ibis
+        import ibis  # lazy: start-up time (about a second)
 
         name = ibis.util.gen_name(prefix)
         if self.engine.kind == "duckdb":
@@ -309,7 +310,7 @@ class AnalyticsStore:
         return self.con.table(name)
 
     def _spark_posts(self, files: list[Path]) -> ir.Table:
-        import ibis
+        import ibis  # lazy: start-up time (about a second)
 
         base = str(self.ws.enriched_dir)
         name = ibis.util.gen_name("socialops_posts")
@@ -334,9 +335,6 @@ TOPIC_ROW_GROUP = 16384  # rows per row group of a cached match file
 
 def _write_keyword_rollup(src: Path, target: Path) -> None:
     """``(keyword, s, posts, month)`` of one cached match file (keywords are distinct per post)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     t = pq.read_table(src, columns=["keywords", "sentiment", "month"])
     kw = t.column("keywords").combine_chunks()
@@ -363,9 +361,7 @@ def _write_keyword_rollup(src: Path, target: Path) -> None:
 def topic_cache_key(query: str) -> str:
     """The cache folder name of a query's matches (changes with the query, the match units and
     the layout of the cached files)."""
-    from socialops.nlp.match import VERSION
-
-    text = f"{VERSION}\0{TOPIC_CACHE_VERSION}\0{query.strip()}"
+    text = f"{MATCH_VERSION}\0{TOPIC_CACHE_VERSION}\0{query.strip()}"
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -382,7 +378,7 @@ def fetch_arrow(expr: ir.Table) -> pa.Table:
     On Spark this goes straight through ``DataFrame.toArrow()``: Ibis' own ``to_pyarrow`` takes a
     detour through pandas that is slower and warns under pandas 3.
     """
-    import ibis
+    import ibis  # lazy: start-up time (about a second)
 
     backend = ibis.get_backend(expr)
     if backend.name == "pyspark":
@@ -397,14 +393,12 @@ def fetch_arrow(expr: ir.Table) -> pa.Table:
 def open_store(ws: Workspace, engine: str | EngineSpec = "duckdb") -> AnalyticsStore:
     """Connect ``engine`` to the workspace's analytics store (nothing is read until queried)."""
     spec = engine if isinstance(engine, EngineSpec) else parse_engine(engine)
-    import ibis
+    import ibis  # lazy: start-up time (about a second)
 
     if spec.kind == "duckdb":
         con = ibis.duckdb.connect(threads=os.cpu_count() or 1)
         con.raw_sql("SET parquet_metadata_cache = true")
         return AnalyticsStore(ws, spec, con)
-
-    from socialops.store.spark import get_spark
 
     session = get_spark(spec.master or "local[*]")
     try:

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -83,7 +84,7 @@ def get_spark(master: str = "local[*]") -> SparkSession:
         if session is not None and not _stopped(session):
             return session
         try:
-            from pyspark.sql import SparkSession
+            from pyspark.sql import SparkSession  # lazy: optional dependency, seconds to import
         except ImportError as exc:
             raise EngineError(code="engine.no_pyspark") from exc
         major = _java_major()
@@ -133,8 +134,6 @@ def _stopped(session: SparkSession) -> bool:
 
 def log_path() -> str:
     """Where the JVM's own console output (banner, warnings, errors) goes."""
-    import tempfile
-
     uid = os.getuid() if hasattr(os, "getuid") else 0
     return os.path.join(tempfile.gettempdir(), f"socialops-spark-{uid}.log")
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+import sklearn
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import StratifiedKFold
 
@@ -41,6 +42,7 @@ from socialops.nlp.sentiment_en import (
     MODEL_DIR,
     EnSentiment,
     FeatureConfig,
+    _analyzer,
     featurize,
     preprocess,
 )
@@ -130,8 +132,6 @@ def per_class_recall(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]
 
 def vader_labels(texts: Sequence[str]) -> np.ndarray:
     """VADER alone on the same preprocessed text (standard ±0.05 compound thresholds)."""
-    from socialops.nlp.sentiment_en import _analyzer
-
     vader = _analyzer()
     comp = np.array([vader.polarity_scores(preprocess(t))["compound"] for t in texts])
     return np.where(comp >= 0.05, 2, np.where(comp <= -0.05, 0, 1)).astype(np.int64)
@@ -331,8 +331,6 @@ def evaluate(
 def _speed(model: EnSentiment, texts: list[str], repeats: int = 3) -> dict[str, float]:
     """Best-of-``repeats`` scoring time per tweet in this process (batches of 500), and VADER's
     ``polarity_scores`` alone for scale (best-of, because the machine may be shared)."""
-    from socialops.nlp.sentiment_en import _analyzer
-
     vader = _analyzer()
     model.score(texts[:50])
     dt = dv = float("inf")
@@ -490,8 +488,6 @@ def train(
     progress: bool = True,
 ) -> dict[str, Any]:
     """Evaluate (protocol above), train the final model on all data, write it to ``out_dir``."""
-    import sklearn
-
     out = Path(out_dir) if out_dir is not None else MODEL_DIR
     cfg = FeatureConfig()
     t0 = time.perf_counter()

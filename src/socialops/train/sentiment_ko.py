@@ -32,7 +32,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.ipc as ipc
+import scipy.sparse as sp
+from sklearn.linear_model import SGDClassifier
 
+from socialops.nlp.ko import analyse, kiwi_version
 from socialops.nlp.normalize import normalize
 from socialops.nlp.sentiment_ko import (
     DEFAULT_MODEL_DIR,
@@ -83,9 +89,6 @@ def _hash_fraction(review_id: int) -> float:
 
 def load_reviews(data_dir: Path) -> tuple[list[int], list[str], np.ndarray]:
     """NSMC-recipe reviews: ``(ids, normalised texts, labels)``, ratings 5-8 dropped."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     path = Path(data_dir) / "nsmc" / "reviews.tsv.gz"
     table = pacsv.read_csv(
         path,
@@ -171,8 +174,6 @@ def holdout_split(data_dir: Path, holdout: float = 0.1) -> tuple[Dataset, Datase
 
 
 def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
-    from socialops.nlp.ko import analyse
-
     return [[f"{form}/{tag}" for form, tag, _ in toks] for toks in analyse(texts)]
 
 
@@ -193,15 +194,10 @@ def tokenize_texts(
     The cache (an Arrow file keyed by text, under ``cache_dir``) is only a speed-up for repeated
     runs; it is never written inside the package.
     """
-    import pyarrow as pa
-    import pyarrow.ipc as ipc
-
     cached: dict[str, list[str]] = {}
     cache_file = None
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        from socialops.nlp.ko import kiwi_version
-
         cache_file = cache_dir / f"kiwi-{kiwi_version()}-cong-tokens.arrow"
         if cache_file.exists():
             with ipc.open_file(cache_file) as reader:
@@ -250,8 +246,6 @@ def tokenize_texts(
 def _design_matrix(
     tokens: Sequence[Sequence[str]], texts: Sequence[str], config: FeatureConfig
 ) -> Any:
-    import scipy.sparse as sp
-
     parts = []
     step = 20_000
     for i in range(0, len(texts), step):
@@ -294,9 +288,6 @@ def train(
 
     ``cache_dir`` (optional, e.g. under /tmp) caches Kiwi tokens between runs.
     """
-    from sklearn.linear_model import SGDClassifier
-
-    from socialops.nlp.ko import kiwi_version
 
     def say(msg: str) -> None:
         if progress:
