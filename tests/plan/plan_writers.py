@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from socialops.plan.messages import PlanError
+from socialops.errors import PlanError
 from socialops.plan.store import PlanStore
 from socialops.store.workspace import Workspace
 

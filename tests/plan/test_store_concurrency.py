@@ -13,8 +13,8 @@ from plan_writers import save_many, save_once
 from sqlalchemy import text
 from test_model import make_plan
 
-from socialops.plan.messages import PlanError
-from socialops.plan.model import Plan
+from socialops.domain.plan import Plan
+from socialops.errors import PlanError
 from socialops.plan.store import PlanStore
 from socialops.store.workspace import Workspace
 

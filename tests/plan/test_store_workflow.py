@@ -8,14 +8,15 @@ import pytest
 from test_model import make_plan
 
 from socialops.domain.plan import Plan
-from socialops.plan.messages import PlanError
+from socialops.errors import PlanError
 from socialops.plan.store import PlanStore
 from socialops.plan.workflow import available_actions, check_edit, transition
 from socialops.store.workspace import Workspace
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> PlanStore:
+def store(database: str, tmp_path: Path) -> PlanStore:
+    """A plan store on each database (SQLite, PostgreSQL)."""
     return PlanStore(Workspace.open(tmp_path / "ws"))
 
 

@@ -19,10 +19,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from socialops.measure.kpis import LIBRARY, check_measurable
-from socialops.plan.channels import load_channels
-from socialops.plan.messages import PlanError
-from socialops.plan.model import Plan, StateEvent, validate_plan
+from socialops.domain.channels import load_channels
+from socialops.domain.kpis import LIBRARY
+from socialops.domain.plan import Plan, StateEvent, validate_plan
+from socialops.errors import PlanError
+from socialops.measure.kpis import check_measurable
 from socialops.store.workspace import Workspace
 
 __all__ = ["PlanStore", "new_plan_id", "now_utc"]
