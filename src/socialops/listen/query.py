@@ -1,5 +1,5 @@
-"""Moved to :mod:`socialops.nlp.query` (re-exported for listen/topics.py and web/services.py)."""
+"""Moved to :mod:`socialops.nlp.query` (re-exported for web/services.py until it follows)."""
 
-from socialops.nlp.query import Node, compile_query, parse
+from socialops.nlp.query import compile_query, parse
 
-__all__ = ["Node", "compile_query", "parse"]
+__all__ = ["compile_query", "parse"]

@@ -3,7 +3,7 @@ post show, the in-memory index of a workspace's posts (:class:`Explorer`) and th
 a page of a list (:func:`paged`).
 
 Post text and author names are untrusted: they are returned as data (JSON, or escaped by the
-templates) and never spliced into SQL — queries are parsed by :mod:`socialops.listen.query` and
+templates) and never spliced into SQL — queries are parsed by :mod:`socialops.nlp.query` and
 compiled to Arrow compute or Ibis expressions; sorting and filters are chosen from fixed
 lists."""
 
