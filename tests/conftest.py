@@ -20,7 +20,7 @@ from socialops.listen.influencers import influencers
 from socialops.listen.ingest import import_file
 from socialops.listen.scope import Scope, resolve
 from socialops.listen.topics import add_topic, list_topics
-from socialops.nlp.runner import enrich_workspace
+from socialops.sources.enrich import enrich_workspace
 from socialops.store.analytics import open_store
 from socialops.store.workspace import Workspace
 

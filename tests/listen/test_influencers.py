@@ -32,7 +32,7 @@ from socialops.listen.ingest import import_file
 from socialops.listen.scope import Scope, resolve
 from socialops.listen.topics import Topic, add_topic, list_topics
 from socialops.nlp import query as q
-from socialops.nlp.runner import enrich_workspace
+from socialops.sources.enrich import enrich_workspace
 from socialops.store.analytics import cache_file_name, open_store, topic_cache_key
 from socialops.store.workspace import Workspace
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from socialops.errors import SettingsError, WorkspaceError
 from socialops.listen.ingest import import_file
-from socialops.nlp import runner
+from socialops.sources import enrich as runner
 from socialops.store.workspace import Workspace
 
 

@@ -18,7 +18,7 @@ import duckdb
 import psutil
 import pytest
 
-from socialops.nlp import runner
+from socialops.sources import enrich as runner
 from socialops.store.workspace import Workspace
 
 
@@ -124,7 +124,7 @@ _ORPHAN = textwrap.dedent(
     """
     import multiprocessing, os, subprocess, sys, time
     from pathlib import Path
-    from socialops.nlp.runner import record_worker
+    from socialops.sources.enrich import record_worker
 
     if __name__ == "__main__":
         listed = Path(sys.argv[1])
@@ -179,7 +179,7 @@ def test_next_enrich_reaps_leftover_workers_it_can_identify(tmp_path: Path) -> N
 _CRASH_BEFORE_COMMIT = textwrap.dedent(
     """
     import os, signal, sys
-    from socialops.nlp import runner
+    from socialops.sources import enrich as runner
     from socialops.store.workspace import Workspace
 
     move = runner._move_into_place

@@ -20,8 +20,8 @@ from socialops.listen.scope import Scope, scoped_posts
 from socialops.listen.topics import add_topic, list_topics
 from socialops.measure.metrics import import_metrics
 from socialops.nlp import query as q
-from socialops.nlp.runner import enrich_workspace
 from socialops.plan.actuals import AHEAD, OFF_TRACK, baseline, plan_vs_actual
+from socialops.sources.enrich import enrich_workspace
 from socialops.store.analytics import fetch_arrow, open_store
 from socialops.store.workspace import Workspace
 

@@ -83,7 +83,7 @@ def demo(
     # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.ingest import import_file
     from socialops.listen.stats import summary
-    from socialops.nlp.runner import enrich_workspace
+    from socialops.sources.enrich import enrich_workspace
     from socialops.store.analytics import open_store
 
     d = settings.data_dir(data_dir)

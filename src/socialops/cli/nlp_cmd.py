@@ -33,8 +33,8 @@ def enrich(
 ) -> None:
     """Enrich imported posts: language, normalisation, tokens, sentiment, keywords."""
     # lazy: CLI start-up time (every command module loads when the CLI starts)
-    from socialops.nlp.runner import enrich_workspace
-    from socialops.nlp.runner import rebuild as do_rebuild
+    from socialops.sources.enrich import enrich_workspace
+    from socialops.sources.enrich import rebuild as do_rebuild
 
     ws = Workspace.open(state.workspace, create=False)
     eng = settings.get("engine", engine)

@@ -1,5 +1,5 @@
 """Messages of listening: tracked topics (:mod:`socialops.listen.topics`), alerts
-(:mod:`socialops.listen.alerts`) and the enrichment runner (:mod:`socialops.nlp.runner`).
+(:mod:`socialops.listen.alerts`) and the enrichment runner (:mod:`socialops.sources.enrich`).
 
 Topic messages are read in the web too: they name no command or flag. Alerts and the
 enrichment's zone and worker messages are the CLI's only, and may name its commands."""
@@ -81,7 +81,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "없습니다.",
         "--since {since} is after the last day with posts ({last}): nothing to check yet.",
     ),
-    # enrichment (socialops.nlp.runner)
+    # enrichment (socialops.sources.enrich)
     "enrich.nothing": (
         "정제할 게시물이 없습니다: 이 워크스페이스에 가져온 게시물이 없으니 먼저 게시물 "
         "파일을 가져오세요.",

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from socialops.errors import SocialopsError
-from socialops.nlp.runner import enrich_workspace
 from socialops.redact import without_paths
+from socialops.sources.enrich import enrich_workspace
 from socialops.sources.streams.posts import import_file
 from socialops.web.actions.base import Actor
 from socialops.web.auth import WebError
