@@ -7,6 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect
@@ -50,7 +51,10 @@ def _w0001_workspace(root: Path) -> None:
     con.close()
 
 
-def test_metric_imports_move_into_the_one_ledger(tmp_path: Path) -> None:
+def test_metric_imports_move_into_the_one_ledger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOCIALOPS_DATABASE_URL", raising=False)  # a 0.1 file, upgraded in place
     root = tmp_path / "ws"
     _w0001_workspace(root)
     ws = Workspace.open(root, create=False)
@@ -100,7 +104,10 @@ def test_metric_imports_move_into_the_one_ledger(tmp_path: Path) -> None:
     assert ledger.list_imports(ws)[-1]["seq"] == 6
 
 
-def test_the_downgrade_puts_the_metric_imports_back(tmp_path: Path) -> None:
+def test_the_downgrade_puts_the_metric_imports_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOCIALOPS_DATABASE_URL", raising=False)
     root = tmp_path / "ws"
     _w0001_workspace(root)
     ws = Workspace.open(root, create=False)

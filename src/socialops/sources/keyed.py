@@ -120,9 +120,21 @@ def _options(preset: Preset, given: dict[str, Any]) -> dict[str, Any]:
     return opts
 
 
+_EMPTY_CODES = frozenset(
+    {
+        "sources.empty",
+        "sources.blank",
+        "sources.no_rows",
+        "sources.no_sheet_rows",
+        "sources.no_worksheet",
+    }
+)
+
+
 def _detail(exc: SocialopsError) -> str:
+    """What the reader said, for ``metrics.file``'s detail (an unsafe file: the limit)."""
     reason = getattr(exc, "reason", None)
-    return str(reason or exc.text("en")).rstrip(".")[:300]
+    return str(reason or exc.message).rstrip(".")[:300]
 
 
 def _open(path: Path, preset: Preset, name: str) -> Source:
@@ -136,7 +148,7 @@ def _open(path: Path, preset: Preset, name: str) -> Source:
     except SettingsError:
         raise
     except InputFileError as exc:
-        if exc.code in ("sources.empty", "sources.blank", "sources.no_sheet_rows"):
+        if exc.code in _EMPTY_CODES:
             raise PlanError("metrics.empty", file=name) from None
         raise PlanError("metrics.file", file=name, detail=_detail(exc)) from None
 

@@ -579,31 +579,28 @@ def _first_fields(p: Path, enc: str, delim: str, header: bool) -> list[str]:
             long = [ln for ln in range(start, end + 1) if ln in feed.overlong]
             if long and header:
                 raise InputFileError(
-                    f"The header of {p} (line {long[0]}) is longer than "
-                    f"{MAX_LINE_BYTES // 2**20} MiB: is it really a CSV/TSV file? Check the "
-                    "file, or pass --delimiter if the columns are split by another character."
+                    code="sources.header_too_long",
+                    file=str(p),
+                    line=long[0],
+                    limit=MAX_LINE_BYTES // 2**20,
                 )
             if long or (err is None and not fields):
                 continue  # blank line (a row too long to be a header when there is none)
             if err is not None:
                 if header:
                     raise InputFileError(
-                        f"Cannot read the header of {p}: {err[1]}. Fix the header line (or "
-                        "save the file again as CSV)."
+                        code="sources.header_unreadable", file=str(p), detail=err[1]
                     )
                 continue  # quarantined when the rows are read
             if header and any(ln in feed.bad for ln in range(start, end + 1)):
-                raise InputFileError(
-                    f"The header of {p} is not valid {enc}: pass --encoding "
-                    "(e.g. --encoding cp949)."
-                )
+                raise InputFileError(code="sources.header_encoding", file=str(p), encoding=enc)
             return fields
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputFileError(f"Cannot read {p}: {exc}. Is it a complete, valid file?") from exc
+        raise InputFileError(code="sources.unreadable", file=str(p), detail=str(exc)) from exc
     finally:
         stream.close()
         raw.close()
-    raise InputFileError(f"{p} has no rows: there is nothing to import.")
+    raise InputFileError(code="sources.no_rows", file=str(p))
 
 
 def _open_delimited(
@@ -648,7 +645,7 @@ def _open_delimited(
                 break
             except (OSError, EOFError, zlib.error) as exc:
                 raise InputFileError(
-                    f"Cannot read {p} past line {feed.line_no}: {exc}. Is the file complete?"
+                    code="sources.cut_off", file=str(p), line=feed.line_no, detail=str(exc)
                 ) from exc
             if overlong and err is None:
                 for ln in range(start, end + 1):
@@ -827,7 +824,7 @@ def _open_jsonl(p: Path, enc: str) -> Source:
                     batch = []
         except (OSError, EOFError, zlib.error) as exc:
             raise InputFileError(
-                f"Cannot read {p} past line {feed.line_no}: {exc}. Is the file complete?"
+                code="sources.cut_off", file=str(p), line=feed.line_no, detail=str(exc)
             ) from exc
         if batch:
             yield batch
@@ -857,7 +854,7 @@ def _open_xlsx(p: Path, *, header: bool, names: list[str] | None) -> Source:
         wb.close()
         if isinstance(exc, InputFileError):
             raise
-        raise InputFileError(f"Cannot read the first rows of {p.name}: {exc}") from exc
+        raise InputFileError(code="sources.unreadable", file=p.name, detail=str(exc)) from exc
     if first is None:
         wb.close()
         raise InputFileError(code="sources.no_sheet_rows", file=str(p))
@@ -929,7 +926,9 @@ def _open_xlsx(p: Path, *, header: bool, names: list[str] | None) -> Source:
         except Exception as exc:
             if isinstance(exc, InputFileError):
                 raise
-            raise InputFileError(f"Cannot read {p} past sheet row {state['done']}: {exc}") from exc
+            raise InputFileError(
+                code="sources.cut_off", file=str(p), line=state["done"], detail=str(exc)
+            ) from exc
         if batch:
             yield batch
 
@@ -949,7 +948,9 @@ def _open_parquet(p: Path) -> Source:
     try:
         pf = pq.ParquetFile(p)
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
-        raise InputFileError(f"Cannot open {p} as Parquet: {exc}") from exc
+        raise InputFileError(
+            code="sources.parquet_unreadable", file=str(p), detail=str(exc)
+        ) from exc
     columns = list(pf.schema_arrow.names)
     total = pf.metadata.num_rows
     state = {"done": 0}
@@ -998,7 +999,9 @@ def _open_parquet(p: Path) -> Source:
                 state["done"] = row_no
                 yield out
         except (pa.ArrowException, OSError, ValueError) as exc:
-            raise InputFileError(f"Cannot read {p} past row {row_no}: {exc}") from exc
+            raise InputFileError(
+                code="sources.cut_off", file=str(p), line=row_no, detail=str(exc)
+            ) from exc
 
     return Source(p, "parquet", None, None, columns, True, batches, position, [pf.close])
 

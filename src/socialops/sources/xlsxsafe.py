@@ -25,7 +25,7 @@ it, and again while its rows are read:
 
 A file over a limit is refused with :class:`~socialops.errors.UnsafeFileError` (one line naming
 the part and the limit); nothing is imported. Both importers (posts: socialops.sources.readers;
-metrics: socialops.measure.csvfile) open workbooks through :func:`open_workbook`.
+metrics: the keyed streams, through the same reader) open workbooks through :func:`open_workbook`.
 """
 
 from __future__ import annotations
@@ -88,11 +88,7 @@ class _Refused(Exception):
 
 
 def _refuse(path: Path, reason: str) -> UnsafeFileError:
-    return UnsafeFileError(
-        f"Refused {path.name}: {reason}. Nothing was imported; if it is a real workbook, "
-        "save it as CSV (UTF-8) and import that.",
-        reason=reason,
-    )
+    return UnsafeFileError(reason=reason, code="sources.refused", file=path.name, why=reason)
 
 
 def _mb(n: int) -> str:
@@ -398,8 +394,7 @@ def check_xlsx(path: Path, limits: XlsxLimits = DEFAULT_LIMITS) -> None:
         NotImplementedError,
     ) as exc:
         raise InputFileError(
-            f"Cannot open {path.name} as an Excel workbook ({type(exc).__name__}: {exc}); "
-            "save it again as .xlsx or export it as CSV."
+            code="sources.xlsx_unreadable", file=path.name, detail=f"{type(exc).__name__}: {exc}"
         ) from exc
 
 
@@ -414,12 +409,11 @@ def open_workbook(path: Path, limits: XlsxLimits = DEFAULT_LIMITS) -> Any:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputFileError(
-            f"Cannot open {path.name} as an Excel workbook ({type(exc).__name__}: {exc}); "
-            "save it again as .xlsx or export it as CSV."
+            code="sources.xlsx_unreadable", file=path.name, detail=f"{type(exc).__name__}: {exc}"
         ) from exc
     if not wb.worksheets:
         wb.close()
-        raise InputFileError(f"{path.name} has no worksheet: there is nothing to import.")
+        raise InputFileError(code="sources.no_worksheet", file=path.name)
     return wb
 
 

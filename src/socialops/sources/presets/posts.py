@@ -236,16 +236,13 @@ def load_mapping_file(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(p.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise UnknownPresetError(f"No such mapping file: {p}. Check the --mapping path.") from None
+        raise UnknownPresetError(code="sources.mapping_missing", file=str(p)) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise UnknownPresetError(
-            f"Cannot read the mapping file {p}: {exc}. It must be a JSON object "
-            '(e.g. {"post_id": "id", "text": "body"}); see docs/import.md.'
+            code="sources.mapping_unreadable", file=str(p), detail=str(exc)[:200]
         ) from exc
     if not isinstance(data, dict):
-        raise UnknownPresetError(
-            f"The mapping file {p} must hold a JSON object of field → column; see docs/import.md."
-        )
+        raise UnknownPresetError(code="sources.mapping_not_object", file=str(p))
     return data
 
 
@@ -255,8 +252,7 @@ def parse_map_flags(flags: Sequence[str]) -> dict[str, Any]:
     for f in flags:
         if "=" not in f:
             raise UnknownPresetError(
-                f"--map {f!r}: write FIELD=COLUMN, e.g. --map text=body (fields: "
-                f"{', '.join(CANONICAL_FIELDS)})."
+                code="sources.map_flag", value=f[:60], fields=list(CANONICAL_FIELDS)
             )
         k, v = f.split("=", 1)
         out[k.strip()] = v.strip()
@@ -280,11 +276,11 @@ def merge_mapping(base: Spec, mapping: Mapping[str, Any]) -> Spec:
                 elif isinstance(val, list) and all(isinstance(x, str) for x in val):
                     changes["extra"] = tuple(val)
                 else:
-                    raise UnknownPresetError('"extra" must be "*" or a list of column names.')
+                    raise UnknownPresetError(code="sources.mapping_extra")
             elif key == "required":
                 if not (isinstance(val, list) and all(x in CANONICAL_FIELDS for x in val)):
                     raise UnknownPresetError(
-                        f'"required" must be a list of fields among: {", ".join(CANONICAL_FIELDS)}.'
+                        code="sources.mapping_required", fields=list(CANONICAL_FIELDS)
                     )
                 required = set(val)
             elif key == "names":
@@ -292,7 +288,7 @@ def merge_mapping(base: Spec, mapping: Mapping[str, Any]) -> Spec:
                     changes["names"] = None
                     continue
                 if not (isinstance(val, list) and all(isinstance(x, str) for x in val)):
-                    raise UnknownPresetError('"names" must be a list of column names.')
+                    raise UnknownPresetError(code="sources.mapping_names")
                 changes["names"] = tuple(val)
             elif key == "header":
                 changes["header"] = bool(val)
@@ -302,16 +298,16 @@ def merge_mapping(base: Spec, mapping: Mapping[str, Any]) -> Spec:
                 elif isinstance(val, str) or val is None:
                     changes["date_format"] = val or None
                 else:
-                    raise UnknownPresetError(
-                        '"date_format" must be a strftime format or a list of them.'
-                    )
+                    raise UnknownPresetError(code="sources.mapping_date_format")
             else:
                 changes["description"] = str(val)
             continue
         if key not in CANONICAL_FIELDS:
             raise UnknownPresetError(
-                f"Unknown field {key!r} in the mapping. Fields: {', '.join(CANONICAL_FIELDS)}; "
-                f"options: {', '.join(_OPTION_KEYS)}."
+                code="sources.mapping_unknown_field",
+                key=str(key)[:60],
+                fields=list(CANONICAL_FIELDS),
+                options=list(_OPTION_KEYS),
             )
         columns.pop(key, None)
         consts.pop(key, None)
@@ -320,17 +316,13 @@ def merge_mapping(base: Spec, mapping: Mapping[str, Any]) -> Spec:
             if "value" in val:
                 if key not in _CONST_FIELDS:
                     raise UnknownPresetError(
-                        f"{key!r} cannot be a constant; constants are allowed for: "
-                        f"{', '.join(_CONST_FIELDS)}."
+                        code="sources.mapping_constant", key=key, fields=list(_CONST_FIELDS)
                     )
                 consts[key] = str(val["value"])
             elif val.get("column"):
                 columns[key] = str(val["column"])
             else:
-                raise UnknownPresetError(
-                    f'Mapping for {key!r}: use "COLUMN", {{"column": "COLUMN"}} or '
-                    '{"value": "CONSTANT"}.'
-                )
+                raise UnknownPresetError(code="sources.mapping_value", key=key)
         elif val is None or val == "":
             absent.add(key)
             required.discard(key)
@@ -340,7 +332,9 @@ def merge_mapping(base: Spec, mapping: Mapping[str, Any]) -> Spec:
             columns[key] = str(val)
     if "kind" in consts and consts["kind"] not in {k.value for k in PostKind}:
         raise UnknownPresetError(
-            f"Unknown kind {consts['kind']!r}: use one of {', '.join(k.value for k in PostKind)}."
+            code="sources.unknown_kind",
+            kind=str(consts["kind"])[:40],
+            kinds=[k.value for k in PostKind],
         )
     return replace(
         base,
@@ -383,8 +377,7 @@ def bind(spec: Spec, available: Sequence[str], source: str) -> Bound:
         found = _find(c, available)
         if found is None:
             raise UnknownPresetError(
-                f"No column {c!r} (for {f}) in {source}; its columns: {shown}. "
-                f"Fix it with --map {f}=COLUMN or another --preset."
+                code="sources.no_column", column=c, field=f, file=source, columns=shown
             )
         cols[f] = found
     if spec.aliases:
@@ -407,14 +400,12 @@ def bind(spec: Spec, available: Sequence[str], source: str) -> Bound:
     required = spec.required
     for f in ("post_id", "text", "created_at"):
         if f in required and f not in cols and not (f == "post_id" and derive_id):
-            hint = {
-                "post_id": "--map post_id=COLUMN (or --map post_id= to derive ids from rows)",
-                "text": "--map text=COLUMN",
-                "created_at": "--map created_at=COLUMN (or --map created_at= if it has no dates)",
-            }[f]
             raise UnknownPresetError(
-                f"Which column is {f} in {source} (preset {spec.name!r}; columns: {shown})? "
-                f"Say it with {hint}."
+                code="sources.which_column",
+                field=f,
+                file=source,
+                preset=spec.name,
+                columns=shown,
             )
     if "post_id" not in cols and not derive_id:
         derive_id = True  # not required and not mapped: derive
@@ -427,8 +418,7 @@ def bind(spec: Spec, available: Sequence[str], source: str) -> Bound:
             found = _find(c, available)
             if found is None:
                 raise UnknownPresetError(
-                    f"No column {c!r} (for extra) in {source}; its columns: {shown}. "
-                    "Fix the mapping's extra list or use another --preset."
+                    code="sources.no_column", column=c, field="extra", file=source, columns=shown
                 )
             extra.append(found)
     return Bound(spec, cols, consts, extra, required, derive_id)

@@ -291,7 +291,7 @@ def _convert(
                 fixed[f] = _int(b.consts[f])
             except ValueError:
                 raise UnknownPresetError(
-                    f"The constant for {f} must be a whole number, not {b.consts[f]!r}."
+                    code="sources.constant_number", field=f, value=str(b.consts[f])[:40]
                 ) from None
     unmapped = [f for f in (*P.STR_FIELDS, *P.INT_FIELDS) if f not in c]
     extra_cols = [(x, x in b.spec.list_columns, _encode_str(x) + ": ") for x in b.extra]
