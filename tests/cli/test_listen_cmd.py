@@ -82,7 +82,7 @@ def test_listen_sov_json(home: Path) -> None:
         (["listen", "volume", "--from", "yesterday"], 2, "YYYY-MM-DD"),
         (["listen", "volume", "--every", "month"], 2, "hour, day or week"),
         (["listen", "nonsense"], 2, "Unknown analysis"),
-        (["listen", "volume", "--from", "2015-02-22", "--to", "2015-02-20"], 2, "after --to"),
+        (["listen", "volume", "--from", "2015-02-22", "--to", "2015-02-20"], 2, "after the end"),
     ],
 )
 def test_bad_input_gets_one_clear_line(home: Path, args: list[str], code: int, needle: str) -> None:

@@ -75,7 +75,8 @@ def test_edit_round_trip_and_stale_version(tmp_path: Path) -> None:
     p = run(["plan", "edit", pid, "--file", str(f), "--json"], home)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["version"] == 2
-    again = run(["plan", "edit", pid, "--file", str(f)], home)  # still says version 1
+    # still says version 1; in Korean, the CLI's default language
+    again = run(["plan", "edit", pid, "--file", str(f)], home, SOCIALOPS_LANG="ko")
     assert again.returncode == 2 and "버전 2" in one_line_error(again)
 
 
@@ -95,6 +96,7 @@ def test_bad_input_is_one_line_in_the_users_language(tmp_path: Path) -> None:
             "2026-03-01",
         ],
         home,
+        SOCIALOPS_LANG="ko",
     )
     assert p.returncode == 2 and "종료일" in one_line_error(p)
     p = run(

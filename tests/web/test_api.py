@@ -351,7 +351,7 @@ def _topics_crud(web: Any, name: str) -> None:
         400,
         "bad_request",
     )
-    assert "position 12" in bad
+    assert "12번째 글자" in bad  # the API answers in Korean by default
     error_of(
         web.call(
             "analyst", "POST", f"{WS}/topics", json={"name": "K", "query": "k", "kind": "enemy"}
@@ -372,7 +372,7 @@ def _topics_crud(web: Any, name: str) -> None:
     msg = error_of(
         web.call("manager", "PATCH", f"{WS}/topics/{name}", json={"query": "alaska OR"}), 400
     )
-    assert "position" in msg
+    assert "번째 글자" in msg
     assert web.call("viewer", "GET", f"{WS}/topics/{name}").json()["query"] == "alaska"
 
     # the analyses see the new topic
@@ -516,12 +516,12 @@ def test_posts_query_filters_sort_pages(web: Any) -> None:
     msg = error_of(
         web.call("viewer", "GET", f"{WS}/posts", params={"q": "united AND"}), 400, "bad_request"
     )
-    assert "position" in msg
+    assert "번째 글자" in msg
     msg = error_of(
         web.call("viewer", "GET", f"{WS}/posts", params={"from": "2015-02-21", "to": "2015-02-20"}),
         400,
     )
-    assert "swap" in msg
+    assert "두 날짜를 바꾸거나" in msg
 
 
 def test_post_detail(web: Any) -> None:
@@ -629,7 +629,7 @@ def test_upload_errors(web: Any, monkeypatch: pytest.MonkeyPatch) -> None:
         msg = error_of(
             web.call("owner", "POST", f"{WS}/imports", files=files, data={"mapping": mapping}), 400
         )
-        assert "mapping" in msg
+        assert "매핑" in msg
     # a file of another kind entirely
     error_of(
         web.call(
@@ -707,7 +707,7 @@ def test_last_owner_stays(web: Any) -> None:
         400,
         "bad_request",
     )
-    assert "owner" in msg
+    assert "소유자" in msg
     error_of(web.call("owner", "DELETE", f"{WS}/members/{owner.id}"), 400, "bad_request")
     assert web.accounts.role_of(owner.id, "main") == "owner"
 

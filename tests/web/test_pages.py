@@ -179,7 +179,7 @@ def test_dashboard_draws_charts_and_counts(owner: TestClient) -> None:
     hourly = owner.get("/w/main?from=2015-02-20&to=2015-02-22&every=hour")
     assert hourly.status_code == 200 and "2015-02-20T" in hourly.text
     bad = owner.get("/w/main?from=2015-13-45")
-    assert bad.status_code == 400 and "is not a date" in bad.text
+    assert bad.status_code == 400 and "날짜가 아닙니다" in bad.text
 
 
 def test_empty_workspace_says_what_to_do(owner: TestClient) -> None:

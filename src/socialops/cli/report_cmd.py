@@ -43,7 +43,7 @@ def report(
 
     lang = lang.strip().lower()
     if lang not in LABELS:
-        raise SettingsError(code="cli.bad_lang", value=lang, choices="ko, en")
+        raise SettingsError(code="config.doc_lang", value=lang)
     names = [topic, *vs]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:

@@ -7,8 +7,8 @@ from __future__ import annotations
 MESSAGES: dict[str, tuple[str, str]] = {
     # the scope (socialops.listen.scope)
     "scope.bad_date": (
-        "{flag} '{value}'은(는) 날짜가 아닙니다. YYYY-MM-DD 형식으로 써 주세요 (예: 2015-02-21).",
-        "{flag} '{value}' is not a date: write it as YYYY-MM-DD, e.g. 2015-02-21.",
+        "'{value}'은(는) 날짜가 아닙니다. YYYY-MM-DD 형식으로 써 주세요 (예: 2015-02-21).",
+        "'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2015-02-21.",
     ),
     "scope.bad_every": (
         "집계 단위 '{value}'은(는) 쓸 수 없습니다. 시간(hour), 일(day), 주(week) 중 하나를 "
