@@ -2,8 +2,8 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "db.bad_url": (
-        "데이터베이스 주소를 읽을 수 없습니다: postgresql+psycopg://사용자@호스트:5432/데이터베이스 "
-        "형식으로 적어 주세요.",
+        "데이터베이스 주소를 읽을 수 없습니다: "
+        "postgresql+psycopg://사용자@호스트:5432/데이터베이스 형식으로 적어 주세요.",
         "Cannot read the database URL: write it as postgresql+psycopg://USER@HOST:5432/DATABASE.",
     ),
     "db.not_postgres": (

@@ -59,7 +59,7 @@ __all__ = [
     "redacted_url",
 ]
 
-Kind = Literal["accounts", "workspace"]
+Kind = Literal["accounts", "workspace"]  # also in socialops.store.migrate
 DATABASE_URL_ENV = "SOCIALOPS_DATABASE_URL"
 PREFIX_ENV = "SOCIALOPS_DATABASE_SCHEMA_PREFIX"
 ID_FILE = "database.id"

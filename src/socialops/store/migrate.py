@@ -9,14 +9,29 @@ Upgrades run inside :meth:`Database.begin`: two processes starting at once apply
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Literal, Protocol
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
-from socialops.store.db import Database, Kind
+Kind = Literal["accounts", "workspace"]  # socialops.store.db.Kind
+
+
+class Database(Protocol):
+    """What migrating needs of a :class:`socialops.store.db.Database` (which imports this module
+    when it migrates, so this module does not import it back)."""
+
+    @property
+    def kind(self) -> Kind: ...
+
+    def connect(self) -> AbstractContextManager[Connection]: ...
+
+    def begin(self) -> AbstractContextManager[Connection]: ...
+
 
 __all__ = ["HEADS", "current", "heads_of_scripts", "upgrade"]
 
