@@ -581,10 +581,10 @@ def test_english(web: Any, clients: dict[str, TestClient], plan_id: str) -> None
 
 # -- metrics import from the plan's page (last: the imported posts change the recommendation) ---
 def metric_import_count(store: PlanStore) -> int:
-    with store.ws.connect() as conn:
-        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'metric_imports'").fetchone():
-            return 0
-        return int(conn.execute("SELECT COUNT(*) FROM metric_imports").fetchone()[0])
+    """Metric imports in the one imports ledger (revision w0002)."""
+    from socialops.measure.metrics import recent_imports
+
+    return len(recent_imports(store.ws, limit=1_000))
 
 
 def test_metrics_import_form(
