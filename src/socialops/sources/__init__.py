@@ -9,4 +9,5 @@ inbox) enters the workspace here.
   ``conversions``): record schema, key, presets, time handling, bad-row policy; one module each.
 - :mod:`socialops.sources.ledger` — the one imports ledger and the quarantine of bad rows.
 - :mod:`socialops.sources.presets` — the presets of each stream (post mappings; metric JSON).
+- :mod:`socialops.sources.enrich` — the enrichment runner over the imported posts.
 """
