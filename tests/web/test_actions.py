@@ -6,7 +6,6 @@ folder (accounts database, workspace folder, analytics files)."""
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 
 from socialops.errors import AccountError, TopicError
 from socialops.listen.topics import list_topics
+from socialops.store.workspace import Workspace
 from socialops.web.accounts import MAIN, Accounts, LastOwnerError, User
 from socialops.web.actions import accounts as account_actions
 from socialops.web.actions import data as data_actions
@@ -23,6 +23,7 @@ from socialops.web.actions import workspaces as workspace_actions
 from socialops.web.actions.base import Actor
 from socialops.web.auth import Principal, WebError
 from socialops.web.services import Services
+from workspace_copy import copy_workspace
 
 PASSWORD = "correct-horse-battery"
 IP = "203.0.113.9"
@@ -62,7 +63,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def home(template: Path, tmp_path: Path) -> Any:
-    shutil.copytree(template, tmp_path / "home")
+    copy_workspace(template, tmp_path / "home")  # its databases too (on PostgreSQL: schemas)
     h = Home(tmp_path / "home")
     yield h
     h.services.close()
@@ -169,7 +170,7 @@ def test_workspaces(home: Home) -> None:
         workspace_actions.create_workspace(home.actor("analyst"), "brand-x", "Brand X")
     assert refused.value.status == 403
     workspace_actions.create_workspace(owner, "brand-x", "Brand X")
-    assert (home.accounts.workspace_dir("brand-x") / "workspace.db").exists()
+    assert Workspace(home.accounts.workspace_dir("brand-x")).exists()  # its ledger too
     assert home.audit("brand-x")[0]["action"] == "workspace.create"
     workspace_actions.rename_workspace(owner, "brand-x", " Brand Y ")
     assert home.accounts.workspace_name("brand-x") == "Brand Y"
