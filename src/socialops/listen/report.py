@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from socialops import i18n
 from socialops.errors import SettingsError, SocialopsError
+from socialops.i18n.report import REPORT_LABELS
 from socialops.listen import charts
 from socialops.listen.scope import ResultTable, Scope, count_rows
 
@@ -57,107 +59,9 @@ MAX_TABLE_ROWS = 30
 MAX_POSTS = 3
 MAX_WORDS = 15
 
+# the report's labels by language, from the catalogue (socialops.i18n.report)
 LABELS: dict[str, dict[str, str]] = {
-    "ko": {
-        "title": "소셜 리스닝 리포트",
-        "summary": "요약",
-        "volume": "언급량 추이",
-        "sov": "점유율 (Share of Voice)",
-        "sentiment": "감성 추이와 순감성",
-        "assoc": "연관어와 감성 연관어",
-        "spikes": "급증 구간",
-        "issues": "반복 이슈",
-        "influencers": "영향력 있는 작성자",
-        "themes": "테마와 불만 사유",
-        "topics": "주제",
-        "range": "기간",
-        "every": "집계 단위",
-        "zone": "시간대",
-        "generated": "작성 시각",
-        "all_posts": "범위 내 전체 게시물",
-        "mentions": "언급량",
-        "share": "점유율",
-        "net": "순감성",
-        "positive": "긍정",
-        "neutral": "중립",
-        "negative": "부정",
-        "total": "전체",
-        "topic": "주제",
-        "kind": "종류",
-        "unavailable": "이 분석은 아직 사용할 수 없습니다",
-        "failed": "이 분석을 실행하지 못했습니다",
-        "no_chart": "그릴 데이터가 없습니다.",
-        "no_rows": "결과가 없습니다.",
-        "more_rows": "외 {n}행은 XLSX/CSV 내보내기에 있습니다.",
-        "examples": "예시 게시물",
-        "words": "연관어",
-        "positive_words": "긍정 연관어",
-        "negative_words": "부정 연관어",
-        "coverage": "수집 범위 변화 (급증 아님)",
-        "no_spikes": "이 기간에 급증 구간이 없습니다.",
-        "spike_words": "급증을 이끈 단어",
-        "score": "점수",
-        "warnings": "주의",
-        "sov_chart": "전체 점유율",
-        "sov_period": "기간별 점유율 (%)",
-        "net_period": "기간별 순감성 (−1 … +1)",
-        "share_chart": "감성 비율",
-        "hour": "시간",
-        "day": "일",
-        "week": "주",
-        "net_formula": "순감성 = (긍정 − 부정) / (긍정 + 부정)",
-        "sov_formula": "점유율 = 주제 언급량 / 추적 중인 모든 주제의 언급량 × 100",
-    },
-    "en": {
-        "title": "Social listening report",
-        "summary": "Summary",
-        "volume": "Mention volume over time",
-        "sov": "Share of voice",
-        "sentiment": "Sentiment over time and net sentiment",
-        "assoc": "Association words and sentiment words",
-        "spikes": "Spikes",
-        "issues": "Recurring issues",
-        "influencers": "Influential authors",
-        "themes": "Themes and complaint reasons",
-        "topics": "Topics",
-        "range": "Range",
-        "every": "Granularity",
-        "zone": "Time zone",
-        "generated": "Generated",
-        "all_posts": "All posts in range",
-        "mentions": "Mentions",
-        "share": "Share",
-        "net": "Net sentiment",
-        "positive": "positive",
-        "neutral": "neutral",
-        "negative": "negative",
-        "total": "Total",
-        "topic": "Topic",
-        "kind": "Kind",
-        "unavailable": "This analysis is not available yet",
-        "failed": "This analysis could not run",
-        "no_chart": "Nothing to draw.",
-        "no_rows": "No results.",
-        "more_rows": "{n} more rows are in the XLSX/CSV export.",
-        "examples": "Example posts",
-        "words": "Association words",
-        "positive_words": "Positive association words",
-        "negative_words": "Negative association words",
-        "coverage": "Coverage changes (not spikes)",
-        "no_spikes": "No spikes in this range.",
-        "spike_words": "Words that drove it",
-        "score": "score",
-        "warnings": "Warnings",
-        "sov_chart": "Share of voice, whole range",
-        "sov_period": "Share of voice by period (%)",
-        "net_period": "Net sentiment by period (−1 … +1)",
-        "share_chart": "Sentiment shares",
-        "hour": "hour",
-        "day": "day",
-        "week": "week",
-        "net_formula": "net sentiment = (positive − negative) / (positive + negative)",
-        "sov_formula": "share of voice = topic mentions / all tracked topics' mentions × 100",
-    },
+    lang: {key: i18n.t(f"report.{key}", lang) for key in REPORT_LABELS} for lang in i18n.LANGS
 }
 
 
@@ -184,18 +88,10 @@ TABLE_TITLES_KO: dict[str, str] = {
 
 
 COVERAGE_REASONS: dict[str, dict[str, str]] = {  # socialops.listen.spikes coverage reasons
-    "ko": {
-        "gap": "수집 공백",
-        "partial": "일부만 수집된 기간",
-        "before_first": "이 토픽의 첫 게시물 이전",
-        "level_shift": "이후 계속되는 수준 변화 (데이터가 여기서 시작)",
-    },
-    "en": {
-        "gap": "collection gap",
-        "partial": "partly collected period",
-        "before_first": "before the topic's first post",
-        "level_shift": "a lasting level shift (the data starts here)",
-    },
+    lang: {
+        r: i18n.t(f"coverage.{r}", lang) for r in ("gap", "partial", "before_first", "level_shift")
+    }
+    for lang in i18n.LANGS
 }
 
 

@@ -9,222 +9,24 @@ the channel recommendation's score), and one namespace per choice of the plan mo
 
 from __future__ import annotations
 
+from socialops.i18n import t
+from socialops.i18n.plan_labels import PLAN_LABELS, PREFIX
+
 __all__ = ["LABELS", "LANGS", "label", "labels"]
 
 LANGS: tuple[str, ...] = ("ko", "en")
 
-LABELS: dict[str, tuple[str, str]] = {
-    # document sections (the order of the document)
-    "section.summary": ("개요", "Summary"),
-    "section.objectives": ("목표", "Objectives"),
-    "section.brief": ("브리프", "Brief"),
-    "section.segments": ("타깃 세그먼트", "Target segments"),
-    "section.channels": ("채널 믹스", "Channel mix"),
-    "section.budget": ("예산", "Budget"),
-    "section.utm": ("UTM", "UTM"),
-    "section.kpis": ("KPI 목표와 실적", "KPI targets and actuals"),
-    "section.calendar": ("콘텐츠 캘린더", "Content calendar"),
-    "section.policy": ("운영 정책", "Operating policy"),
-    "section.history": ("승인 이력", "Approvals and history"),
-    # workbook sheets
-    "sheet.plan": ("계획", "Plan"),
-    "sheet.calendar": ("캘린더", "Calendar"),
-    "sheet.kpi": ("KPI", "KPI"),
-    "sheet.budget": ("예산", "Budget"),
-    "sheet.policy": ("정책", "Policy"),
-    # fields
-    "field.document": ("캠페인 계획서", "Campaign plan"),
-    "field.field": ("항목", "Field"),
-    "field.value": ("내용", "Value"),
-    "field.detail": ("세부", "Detail"),
-    "field.minutes": ("분", "Minutes"),
-    "field.plan_id": ("계획 ID", "Plan ID"),
-    "field.name": ("계획 이름", "Plan name"),
-    "field.period": ("기간", "Period"),
-    "field.start": ("시작일", "Start"),
-    "field.end": ("종료일", "End"),
-    "field.days": ("일수", "Days"),
-    "field.state": ("상태", "State"),
-    "field.timezone": ("시간대", "Time zone"),
-    "field.template": ("템플릿", "Template"),
-    "field.owner": ("담당자", "Owner"),
-    "field.approvers": ("승인자", "Approvers"),
-    "field.approvals": ("승인 완료", "Approved by"),
-    "field.version": ("버전", "Version"),
-    "field.created_at": ("생성", "Created"),
-    "field.updated_at": ("최종 수정", "Last changed"),
-    "field.generated": ("작성 기준일", "As of"),
-    "field.topics": ("리스닝 토픽", "Listening topics"),
-    "field.objectives": ("목표", "Objectives"),
-    "field.budget_total": ("총예산", "Total budget"),
-    "field.message": ("핵심 메시지", "Key message"),
-    "field.offer": ("오퍼", "Offer"),
-    "field.visual": ("키 비주얼", "Key visual"),
-    "field.segment": ("세그먼트", "Segment"),
-    "field.age_bands": ("연령대", "Age bands"),
-    "field.genders": ("성별", "Genders"),
-    "field.regions": ("지역", "Regions"),
-    "field.interests": ("관심사", "Interests"),
-    "field.customer": ("고객 구분", "Customers"),
-    "field.purchase_history": ("구매 이력", "Purchase history"),
-    "field.size_estimate": ("추정 규모", "Estimated size"),
-    "field.channel": ("채널", "Channel"),
-    "field.role": ("역할", "Role"),
-    "field.score": ("추천 점수", "Score"),
-    "field.breakdown": ("점수 구성", "Score breakdown"),
-    "field.reasons": ("선정 이유", "Reasons"),
-    "field.override_reason": ("추천과 다르게 고른 이유", "Why chosen against the recommendation"),
-    "field.kind": ("구분", "Kind"),
-    "field.amount": ("금액(원)", "Amount (KRW)"),
-    "field.share": ("비중", "Share"),
-    "field.note": ("비고", "Note"),
-    "field.total": ("합계", "Total"),
-    "field.plan_total": ("계획 총예산", "Plan total"),
-    "field.check": ("검증", "Check"),
-    "field.campaign": ("utm_campaign", "utm_campaign"),
-    "field.source": ("utm_source", "utm_source"),
-    "field.medium": ("utm_medium", "utm_medium"),
-    "field.example_link": ("추적 링크 예시", "Example tracked link"),
-    "field.kpi": ("KPI", "KPI"),
-    "field.formula": ("산식", "Formula"),
-    "field.topic": ("토픽", "Topic"),
-    "field.baseline": ("기준값", "Baseline"),
-    "field.target": ("목표", "Target"),
-    "field.actual": ("실적", "Actual"),
-    "field.expected": ("오늘까지 기대치", "Expected to date"),
-    "field.pacing": ("페이싱", "Pacing"),
-    "field.status": ("상태", "Status"),
-    "field.data_source": ("데이터 출처", "Data source"),
-    "field.elapsed": ("경과", "Elapsed"),
-    "field.date": ("날짜", "Date"),
-    "field.weekday": ("요일", "Day"),
-    "field.time": ("시간", "Time"),
-    "field.zone": ("시간대", "Zone"),
-    "field.format": ("포맷", "Format"),
-    "field.pillar": ("콘텐츠 필러", "Pillar"),
-    "field.title": ("제목", "Title"),
-    "field.copy": ("카피", "Copy"),
-    "field.item_status": ("진행 상태", "Status"),
-    "field.tracked_link": ("추적 링크", "Tracked link"),
-    "field.warnings": ("경고", "Warnings"),
-    "field.special_day": ("특별한 날", "Special day"),
-    "field.special_days": ("기간 중 공휴일·커머스 데이", "Holidays and commerce days"),
-    "field.occurrences": ("게시 건수", "Posts"),
-    "field.tone": ("톤앤매너", "Tone and manner"),
-    "field.business_hours": ("업무 시간", "Business hours"),
-    "field.response_minutes": ("첫 응답 목표(분)", "First response target (min)"),
-    "field.escalation": ("에스컬레이션", "Escalation"),
-    "field.team": ("담당 팀", "Team"),
-    "field.keywords": ("키워드", "Keywords"),
-    "field.categories": ("분류", "Categories"),
-    "field.within_minutes": ("처리 시한(분)", "Within (min)"),
-    "field.crisis_levels": ("위기 단계", "Crisis levels"),
-    "field.level": ("단계", "Level"),
-    "field.level_name": ("단계 이름", "Name"),
-    "field.trigger": ("발생 조건", "Trigger"),
-    "field.actions": ("조치", "Actions"),
-    "field.min_negative_share": ("부정 비율 하한", "Min. negative share"),
-    "field.min_mentions_per_hour": ("시간당 언급 하한", "Min. mentions per hour"),
-    "field.approval_rules": ("승인 규칙", "Approval rules"),
-    "field.banned_words": ("금칙어", "Words not to use"),
-    "field.notes": ("메모", "Notes"),
-    "field.at": ("일시(UTC)", "When (UTC)"),
-    "field.actor": ("처리자", "By"),
-    "field.action": ("처리", "Action"),
-    "field.from_state": ("이전 상태", "From"),
-    "field.to_state": ("이후 상태", "To"),
-    "field.page": ("쪽", "Page"),
-    "field.none": ("없음", "None"),
-    "field.no_actuals": (
-        "워크스페이스 데이터가 없어 실적을 계산하지 않았습니다.",
-        "No workspace data: actuals were not computed.",
-    ),
-    "field.not_chosen": ("추천되었으나 선택하지 않은 채널", "Recommended but not chosen"),
-    "field.yes": ("예", "yes"),
-    "field.no": ("아니요", "no"),
-    # objectives (the seed #5, #6, #16, #17)
-    "objective.sales_promotion": ("판매 촉진", "Sales promotion"),
-    "objective.new_customers": ("신규 고객 유치", "New-customer acquisition"),
-    "objective.retention": ("고객 유지·로열티", "Retention and loyalty"),
-    "objective.customer_service": ("고객 서비스(CRM)", "Customer service (CRM)"),
-    "objective.company_news": ("회사 소식·홍보", "Company news and PR"),
-    "objective.public_policy": ("정책 홍보·민원", "Public policy PR and civil complaints"),
-    # components of the channel recommendation's score (socialops.plan.recommend)
-    "component.objective": ("목표 적합", "objective fit"),
-    "component.audience": ("타깃 도달", "audience"),
-    "component.traits": ("채널 특성", "traits"),
-    "component.budget": ("예산", "budget"),
-    "component.listening": ("리스닝", "listening"),
-    "component.performance": ("채널 성과", "performance"),
-    # plan states
-    "state.draft": ("초안", "Draft"),
-    "state.in_review": ("검토 중", "In review"),
-    "state.approved": ("승인됨", "Approved"),
-    "state.running": ("진행 중", "Running"),
-    "state.done": ("완료", "Done"),
-    # channel roles
-    "role.main": ("주력", "Main"),
-    "role.support": ("보조", "Support"),
-    "role.care": ("고객 응대", "Customer care"),
-    "role.paid": ("유료 광고", "Paid"),
-    # budget kinds
-    "budget.paid": ("유료", "Paid"),
-    "budget.organic": ("오가닉", "Organic"),
-    # calendar item statuses
-    "status.idea": ("아이디어", "Idea"),
-    "status.draft": ("초안", "Draft"),
-    "status.ready": ("준비 완료", "Ready"),
-    "status.scheduled": ("예약됨", "Scheduled"),
-    "status.published": ("게시됨", "Published"),
-    "status.cancelled": ("취소", "Cancelled"),
-    # segments
-    "gender.female": ("여성", "Women"),
-    "gender.male": ("남성", "Men"),
-    "customer.any": ("전체", "All"),
-    "customer.new": ("신규 고객", "New customers"),
-    "customer.existing": ("기존 고객", "Existing customers"),
-    # plan vs actual
-    "kpi_status.on_track": ("순항", "On track"),
-    "kpi_status.ahead": ("초과 달성 중", "Ahead"),
-    "kpi_status.off_track": ("미달 경고", "Off track"),
-    "kpi_status.no_data": ("데이터 없음", "No data"),
-    "kpi_status.not_started": ("시작 전", "Not started"),
-    # history actions
-    "action.create": ("작성", "Created"),
-    "action.edit": ("수정", "Edited"),
-    "action.submit": ("검토 요청", "Submitted"),
-    "action.withdraw": ("검토 철회", "Withdrawn"),
-    "action.approve": ("승인", "Approved"),
-    "action.reject": ("반려", "Rejected"),
-    "action.start": ("집행 시작", "Started"),
-    "action.finish": ("종료", "Finished"),
-    "action.reopen": ("초안으로 되돌림", "Reopened"),
-    # weekdays (Monday = 0)
-    "weekday.0": ("월", "Mon"),
-    "weekday.1": ("화", "Tue"),
-    "weekday.2": ("수", "Wed"),
-    "weekday.3": ("목", "Thu"),
-    "weekday.4": ("금", "Fri"),
-    "weekday.5": ("토", "Sat"),
-    "weekday.6": ("일", "Sun"),
-    # calendar warnings and special days
-    "warning.clash": ("겹침", "Clash"),
-    "warning.too_long": ("글자 수 초과", "Too long"),
-    "warning.holiday": ("공휴일", "Holiday"),
-    "special.holiday": ("공휴일", "Holiday"),
-    "special.commerce": ("커머스 데이", "Commerce day"),
-}
+# the table lives in the catalogue (socialops.i18n.plan_labels, keys plan.label.<key>)
+LABELS: dict[str, tuple[str, str]] = PLAN_LABELS
 
 
 def label(key: str, lang: str) -> str:
     """The label of ``key`` in ``lang`` (``ko`` unless ``en``); an unknown key is its last part."""
-    pair = LABELS.get(key)
-    if pair is None:
+    if key not in LABELS:
         return key.rsplit(".", 1)[-1]
-    return pair[1] if lang == "en" else pair[0]
+    return t(PREFIX + key, "en" if lang == "en" else "ko")
 
 
 def labels(lang: str) -> dict[str, str]:
     """Every label in ``lang``, for templates."""
-    i = 1 if lang == "en" else 0
-    return {key: pair[i] for key, pair in LABELS.items()}
+    return {key: label(key, lang) for key in LABELS}
