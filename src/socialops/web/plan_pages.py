@@ -33,7 +33,6 @@ from socialops.plan.service import parse_day
 from socialops.plan.templates import list_templates
 from socialops.plan.utm import build_link
 from socialops.plan.workflow import TRANSITIONS, available_actions
-from socialops.redact import without_paths
 from socialops.web import plan_calendar_pages, plan_edit_pages
 from socialops.web.actions import plans as actions
 from socialops.web.actions.plans import RECOMMENDED_TOP
@@ -56,6 +55,7 @@ from socialops.web.plan_page_common import plan_page as _ppage
 from socialops.web.plan_page_common import plan_store as _store
 from socialops.web.plan_page_common import refusal as _err
 from socialops.web.plan_page_common import workspace_of as _ws
+from socialops.web.responses import error_text
 
 __all__ = ["RECOMMENDED_TOP", "router"]
 
@@ -135,7 +135,7 @@ def new_plan(
         status, msg = _err(exc, lang)
         return _list_page(request, access, status, error=msg, form=form)
     except SocialopsError as exc:  # an unknown topic
-        return _list_page(request, access, 400, error=without_paths(exc.message), form=form)
+        return _list_page(request, access, 400, error=error_text(exc, lang), form=form)
     return _back(ws, f"/{plan.plan_id}", "created")
 
 
@@ -151,11 +151,11 @@ def _budget_summary(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _actual_rows(ws: Any, plan: Plan) -> tuple[dict[str, Any] | None, str | None]:
+def _actual_rows(ws: Any, plan: Plan, lang: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
         result = plan_vs_actual(ws, plan)
     except SocialopsError as exc:
-        return None, without_paths(exc.message)
+        return None, error_text(exc, lang)
     return {"as_of": result.as_of, "elapsed": result.elapsed, "rows": result.rows}, None
 
 
@@ -203,9 +203,9 @@ def _overview(
         key = _rec_key(svc, access.workspace, ws, plan, imports)
         rec, rec_notes = svc.cached(key, lambda: recommendation_of(ws, plan))
     except SocialopsError as exc:
-        rec, rec_notes, rec_error = [], [], without_paths(exc.message)
+        rec, rec_notes, rec_error = [], [], error_text(exc, lang_of(request))
     recommended = {r["channel"] for r in rec[:RECOMMENDED_TOP]}
-    actuals, actuals_error = _actual_rows(ws, plan)
+    actuals, actuals_error = _actual_rows(ws, plan, lang_of(request))
     shown = request.query_params.get("import") if request.method == "GET" else None
     ctx.setdefault("error", None)
     ctx.setdefault("metrics_error", None)
@@ -356,10 +356,8 @@ def import_plan_metrics(
     options = {"channel": channel.strip(), "year": year.strip()}
     try:
         done = actions.import_metrics(actor, ws, file.filename, file.file, preset, options)
-    except PlanError as exc:
-        return fail(exc.text(lang), 422)
     except SocialopsError as exc:
-        return fail(without_paths(exc.message), 422)
+        return fail(error_text(exc, lang), 422)
     return RedirectResponse(
         f"/w/{ws}/plans/{plan_id}?ok=metrics_imported&import={done.import_id}#kpis",
         status_code=303,
