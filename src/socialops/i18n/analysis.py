@@ -54,6 +54,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No posts between {start} and {end} match topic {names}: check the topic's query, "
         "widen the range, or import more data.",
     ),
+    "analysis.topic_no_match": (
+        "토픽 '{name}'에 맞는 게시물이 {start}부터 {end}까지 없습니다",
+        "topic '{name}' matches no posts between {start} and {end}",
+    ),
     "analysis.limit": (
         "limit {limit}은(는) 너무 작습니다. 작성자를 1명 이상 요청해 주세요.",
         "limit {limit} is too small: ask for at least 1 author.",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from socialops.errors import DataError, SettingsError
+from socialops.i18n import default_lang, render
 from socialops.listen.scope import Scope, topic_posts
 from socialops.store.analytics import fetch_arrow
 
@@ -132,14 +133,19 @@ def match_counts(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -
 
 
 def check_matches(
-    store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]
+    store: AnalyticsStore, scope: Scope, topics: Sequence[Topic], lang: str | None = None
 ) -> tuple[dict[str, int], list[str]]:
-    """Match counts, and a warning per topic without matches; a :class:`DataError` when none of
-    the topics matches anything in scope."""
+    """Match counts, and a warning per topic without matches (in ``lang``, else
+    ``SOCIALOPS_LANG``); a :class:`DataError` when none of the topics matches anything in
+    scope."""
     counts = match_counts(store, scope, topics)
-    span = f"between {scope.start} and {scope.end}"
     if not any(counts.values()):
         names = ", ".join(counts)
         raise DataError(code="analysis.no_match", start=scope.start, end=scope.end, names=names)
-    warnings = [f"topic {n!r} matches no posts {span}" for n, c in counts.items() if c == 0]
+    lang = lang or default_lang()
+    warnings = [
+        render("analysis.topic_no_match", lang, {"name": n, "start": scope.start, "end": scope.end})
+        for n, c in counts.items()
+        if c == 0
+    ]
     return counts, warnings
