@@ -11,7 +11,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,7 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import inspect, text
 
+from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts
 from socialops.web.app import create_app
 
@@ -39,15 +40,14 @@ def big_csv(path: Path) -> Path:
 
 
 def statuses(home: Path) -> list[str]:
-    """The imports' statuses as the ledger holds them (read without socialops)."""
-    db = home / "workspace.db"
-    if not db.exists():
+    """The imports' statuses as the ledger holds them, in the order they were recorded."""
+    ws = Workspace(home)
+    if not ws.exists():
         return []
-    with sqlite3.connect(db, timeout=30) as con:
-        try:
-            return [r[0] for r in con.execute("SELECT status FROM imports ORDER BY rowid")]
-        except sqlite3.OperationalError:  # the schema is not there yet
+    with ws.connect() as con:
+        if not inspect(con).has_table("imports"):  # the schema is not there yet
             return []
+        return [r[0] for r in con.execute(text("SELECT status FROM imports ORDER BY seq"))]
 
 
 def kill_when_running(proc: subprocess.Popen[bytes], home: Path, timeout: float = 120) -> None:
@@ -164,12 +164,10 @@ def test_imports_lists_a_killed_import_as_interrupted(tmp_path: Path) -> None:
     assert statuses(home) == ["interrupted"]
 
     # a live holder of the writer lock: its running import is left alone
-    from socialops.store.workspace import Workspace
-
     ws = Workspace.open(home)
-    with ws.lock("the test"), sqlite3.connect(home / "workspace.db") as con:
-        con.execute("UPDATE imports SET status = 'running'")
-        con.commit()
+    with ws.lock("the test"):
+        with ws.begin() as con:
+            con.execute(text("UPDATE imports SET status = 'running'"))
         assert ws.lock_holder() == os.getpid()
         assert ws.settle_imports() == 0 and statuses(home) == ["running"]
     assert ws.lock_holder() is None

@@ -5,7 +5,7 @@ are :mod:`socialops.web.uploads` and :mod:`socialops.web.actions.data`.
 
 Post text, author names and file contents are untrusted: they are returned as data (JSON, or
 escaped by the templates) and never spliced into SQL — queries are parsed by
-:mod:`socialops.listen.query` and compiled to Ibis expressions; sorting and filters are chosen
+:mod:`socialops.nlp.query` and compiled to Ibis expressions; sorting and filters are chosen
 from fixed lists.
 """
 
@@ -29,10 +29,10 @@ import pyarrow.compute as pc
 from sqlalchemy import text
 
 from socialops.errors import DataError, SettingsError, SocialopsError, TopicError
-from socialops.listen import query as q
 from socialops.listen.analyses import ANALYSES, check_matches, run_analysis
 from socialops.listen.scope import Scope, parse_day, resolve
 from socialops.listen.topics import list_topics, resolve_topics
+from socialops.nlp import query as q
 from socialops.store.analytics import AnalyticsStore, fetch_arrow, open_store
 from socialops.store.texts import post_texts
 from socialops.store.workspace import Workspace
