@@ -234,3 +234,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The commerce days data '{file}' is malformed: {detail}.",
     ),
 }
+
+# calendar warnings (socialops.plan.calendar.warnings): CalendarWarning keeps both renderings
+MESSAGES.update(
+    {
+        "calendar.clash": (
+            "{day} {channel_ko}: '{a}'({ta})와(과) '{b}'({tb})이(가) {minutes}분 안에 "
+            "겹칩니다. 같은 채널의 게시 간격을 벌려 주세요.",
+            "{day} on {channel_en}: '{a}' ({ta}) and '{b}' ({tb}) are less than {minutes} "
+            "minutes apart: space the posts on one channel further apart.",
+        ),
+        "calendar.too_long": (
+            "'{title}'의 문구가 {channel_ko}{format} 허용 길이보다 깁니다 ({length}/{limit}자). "
+            "줄여 주세요.",
+            "The copy of '{title}' is longer than {channel_en}{format} allows "
+            "({length}/{limit} characters): shorten it.",
+        ),
+        "calendar.holiday": (
+            "'{title}'이(가) 공휴일({holiday_ko}, {day})에 예정되어 있습니다. 휴일의 반응과 "
+            "운영 인력을 확인해 주세요.",
+            "'{title}' is planned on a public holiday ({holiday_en}, {day}): check how the "
+            "audience behaves on the holiday and who is on duty.",
+        ),
+    }
+)

@@ -10,6 +10,7 @@ from typing import Any
 
 from socialops.domain.channels import Channel, copy_length, text_limit
 from socialops.domain.plan import Plan
+from socialops.i18n import render
 from socialops.plan.calendar.recurrence import Occurrence, occurrences
 from socialops.plan.calendar.special_days import public_holidays
 
@@ -48,6 +49,11 @@ class CalendarWarning:
 _KIND_ORDER = {"clash": 0, "too_long": 1, "holiday": 2}
 
 
+def _texts(key: str, **params: Any) -> dict[str, str]:
+    """The warning ``key`` of the catalogue in both languages (``ko=``, ``en=``)."""
+    return {lang: render(key, lang, params, paths=True) for lang in ("ko", "en")}
+
+
 def _channel_names(key: str, channels: Mapping[str, Channel]) -> tuple[str, str]:
     ch = channels.get(key)
     return (ch.name_ko, ch.name_en) if ch is not None else (key, key)
@@ -77,14 +83,16 @@ def _clashes(occ: list[Occurrence], channels: Mapping[str, Channel]) -> list[Cal
                     item_id=later.item.item_id,
                     other_item_id=earlier.item.item_id,
                     day=day,
-                    ko=(
-                        f"{day.isoformat()} {name_ko}: '{a}'({ta})와(과) '{b}'({tb})이(가) "
-                        f"{SLOT_MINUTES}분 안에 겹칩니다. 같은 채널의 게시 간격을 벌려 주세요."
-                    ),
-                    en=(
-                        f"{day.isoformat()} on {name_en}: '{a}' ({ta}) and '{b}' ({tb}) are "
-                        f"less than {SLOT_MINUTES} minutes apart: space the posts on one "
-                        "channel further apart."
+                    **_texts(
+                        "calendar.clash",
+                        day=day.isoformat(),
+                        channel_ko=name_ko,
+                        channel_en=name_en,
+                        a=a,
+                        ta=ta,
+                        b=b,
+                        tb=tb,
+                        minutes=SLOT_MINUTES,
                     ),
                 )
     return list(found.values())
@@ -109,13 +117,14 @@ def _too_long(plan: Plan, channels: Mapping[str, Channel]) -> list[CalendarWarni
                 level="warning",
                 item_id=item.item_id,
                 day=None,
-                ko=(
-                    f"'{item.title}'의 문구가 {ch.name_ko}{fmt} 허용 길이보다 깁니다 "
-                    f"({length}/{limit}자). 줄여 주세요."
-                ),
-                en=(
-                    f"The copy of '{item.title}' is longer than {ch.name_en}{fmt} allows "
-                    f"({length}/{limit} characters): shorten it."
+                **_texts(
+                    "calendar.too_long",
+                    title=item.title,
+                    channel_ko=ch.name_ko,
+                    channel_en=ch.name_en,
+                    format=fmt,
+                    length=length,
+                    limit=limit,
                 ),
             )
         )
@@ -136,13 +145,12 @@ def _on_holidays(occ: list[Occurrence], plan: Plan) -> list[CalendarWarning]:
                 level="info",
                 item_id=o.item.item_id,
                 day=o.day,
-                ko=(
-                    f"'{o.item.title}'이(가) 공휴일({names[0]}, {d})에 예정되어 있습니다. "
-                    "휴일의 반응과 운영 인력을 확인해 주세요."
-                ),
-                en=(
-                    f"'{o.item.title}' is planned on a public holiday ({names[1]}, {d}): "
-                    "check how the audience behaves on the holiday and who is on duty."
+                **_texts(
+                    "calendar.holiday",
+                    title=o.item.title,
+                    holiday_ko=names[0],
+                    holiday_en=names[1],
+                    day=d,
                 ),
             )
         )
