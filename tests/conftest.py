@@ -41,6 +41,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     drop_schemas()
+
+
 # web apps made by tests do not warm their caches in a background thread (it would compete with
 # the tests for the two cores); tests/web/test_services.py calls Services.warm itself
 os.environ.setdefault("SOCIALOPS_WEB_WARM", "0")
