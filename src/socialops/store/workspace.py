@@ -36,6 +36,7 @@ from socialops.store.private import private_dir
 
 __all__ = ["Workspace"]
 
+
 class Workspace:
     """A workspace folder. Create with :meth:`open`."""
 
