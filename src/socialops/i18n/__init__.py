@@ -22,6 +22,7 @@ from socialops.redact import without_paths
 __all__ = [
     "LANGS",
     "MESSAGES",
+    "both",
     "default_lang",
     "fmt_number",
     "fmt_time",
@@ -617,6 +618,12 @@ def t(key: str, lang: str, /, **params: Any) -> str:
     parameter that names a file under a server folder names only the file
     (:func:`socialops.redact.without_paths`)."""
     return render(key, lang, params)
+
+
+def both(key: str, /, **params: Any) -> tuple[str, str]:
+    """The message ``key`` in Korean and in English, whole paths kept: for a value that keeps
+    both renderings (a KPI's reason, a calendar warning, a measurement note)."""
+    return render(key, "ko", params, paths=True), render(key, "en", params, paths=True)
 
 
 def render(key: str, lang: str, params: dict[str, Any], *, paths: bool = False) -> str:

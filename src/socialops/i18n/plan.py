@@ -258,3 +258,25 @@ MESSAGES.update(
         ),
     }
 )
+
+# why a KPI cannot be measured (the reason inside plan.kpi_unmeasurable; socialops.measure)
+MESSAGES.update(
+    {
+        "kpi.no_topics": (
+            "계획에 소셜 리스닝 토픽이 없습니다. 캠페인·브랜드 토픽을 계획에 추가해 주세요",
+            "the plan has no listening topics: add the campaign's or brand's topics to it",
+        ),
+        "kpi.sov_topic": (
+            "점유율은 한 토픽(브랜드)의 몫입니다. 측정할 토픽을 지정해 주세요",
+            "share of voice is one topic's share: name the topic (brand) it measures",
+        ),
+        "kpi.sov_two_topics": (
+            "점유율을 계산하려면 비교할 토픽(경쟁사 등)이 계획에 2개 이상 있어야 합니다",
+            "share of voice needs at least two plan topics (e.g. a competitor) to compare",
+        ),
+        "kpi.channel_lacks": (
+            "채널 '{channel}'은(는) {fields} 지표를 제공하지 않습니다({why_ko})",
+            "channel '{channel}' does not report {fields} ({why_en})",
+        ),
+    }
+)

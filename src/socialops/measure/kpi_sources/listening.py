@@ -10,6 +10,7 @@ from typing import Any
 from socialops.domain.kpis import Kpi, KpiUnmeasurable
 from socialops.domain.plan import KpiTarget, Plan
 from socialops.errors import PlanError
+from socialops.i18n import both
 from socialops.listen.scope import Scope, data_extent
 from socialops.measure import sources as src
 from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
@@ -78,26 +79,14 @@ def last_day(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, before: date) -> 
 def check(plan: Plan, target: KpiTarget, kpi: Kpi, channels: Mapping[str, Any] | None) -> None:
     k = kpi.id
     if not plan.topics:
-        raise KpiUnmeasurable(
-            k,
-            "계획에 소셜 리스닝 토픽이 없습니다. 캠페인·브랜드 토픽을 계획에 추가해 주세요",
-            "the plan has no listening topics: add the campaign's or brand's topics to it",
-        )
+        raise KpiUnmeasurable(k, *both("kpi.no_topics"))
     if target.topic is not None and target.topic not in plan.topics:
         raise PlanError("plan.kpi_topic", kpi=k, topic=target.topic)
     if k == "share_of_voice":
         if target.topic is None:
-            raise KpiUnmeasurable(
-                k,
-                "점유율은 한 토픽(브랜드)의 몫입니다. 측정할 토픽을 지정해 주세요",
-                "share of voice is one topic's share: name the topic (brand) it measures",
-            )
+            raise KpiUnmeasurable(k, *both("kpi.sov_topic"))
         if len(plan.topics) < 2:
-            raise KpiUnmeasurable(
-                k,
-                "점유율을 계산하려면 비교할 토픽(경쟁사 등)이 계획에 2개 이상 있어야 합니다",
-                "share of voice needs at least two plan topics (e.g. a competitor) to compare",
-            )
+            raise KpiUnmeasurable(k, *both("kpi.sov_two_topics"))
 
 
 SOURCE = register(

@@ -16,6 +16,7 @@ from socialops.domain.kpis import (
     check_spend,
 )
 from socialops.domain.plan import KpiTarget, Plan
+from socialops.i18n import both
 from socialops.measure import sources as src
 from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
 
@@ -83,11 +84,10 @@ def check(plan: Plan, target: KpiTarget, kpi: Kpi, channels: Mapping[str, Any] |
     missing = [f for f in kpi.needs if f in gaps]
     if missing or gaps >= METRIC_FIELDS:
         fields = ", ".join(missing) or "posts"
-        raise KpiUnmeasurable(
-            kpi.id,
-            f"채널 '{target.channel}'은(는) {fields} 지표를 제공하지 않습니다({why_ko})",
-            f"channel '{target.channel}' does not report {fields} ({why_en})",
+        reason = both(
+            "kpi.channel_lacks", channel=target.channel, fields=fields, why_ko=why_ko, why_en=why_en
         )
+        raise KpiUnmeasurable(kpi.id, *reason)
 
 
 SOURCE = register(
