@@ -81,8 +81,6 @@ POSITIONAL_CODE = {"PlanError", "PasswordError", "KpiUnmeasurable", "InvitationE
 # files that still make an error from a plain sentence, being converted by their owners
 # (issue 13, part 4): the list only shrinks
 PENDING = {
-    "store/db.py",
-    "store/workspace.py",
     "web/accounts/workspaces.py",
 }
 

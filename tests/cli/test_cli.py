@@ -15,9 +15,9 @@ from cli_run import one_line_error, run
     ("args", "code", "needle"),
     [
         (["import", "/no/such/file.csv", "--preset", "generic"], 2, "No such file"),
-        (["stats"], 3, "No workspace"),
-        (["enrich"], 3, "No workspace"),
-        (["quarantine"], 3, "No workspace"),
+        (["stats"], 3, "There is no workspace"),
+        (["enrich"], 3, "There is no workspace"),
+        (["quarantine"], 3, "There is no workspace"),
     ],
 )
 def test_bad_input_gets_one_clear_line(

@@ -180,7 +180,7 @@ def test_stats_command(ws: Workspace, engine: str, capsys: pytest.CaptureFixture
 
 def test_stats_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _cli(["--workspace", str(tmp_path / "none"), "stats"]) == 3
-    assert "No workspace" in capsys.readouterr().err
+    assert "There is no workspace" in capsys.readouterr().err
     Workspace.open(tmp_path / "empty")
     assert _cli(["--workspace", str(tmp_path / "empty"), "stats"]) == 3
     assert "No enriched posts yet" in capsys.readouterr().err

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from socialops.store.private import private_db, private_dir
 from socialops.store.texts import post_texts
@@ -52,7 +53,11 @@ def loose_umask() -> Iterator[None]:
         os.umask(old)
 
 
-def test_a_workspace_made_by_the_cli_is_private(tmp_path: Path) -> None:
+def test_a_workspace_made_by_the_cli_is_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # about the files of the embedded default (SQLite), whichever database the run is on
+    monkeypatch.delenv("SOCIALOPS_DATABASE_URL", raising=False)
     home = tmp_path / "deep" / "home"
     src = tmp_path / "posts.csv"
     src.write_text("id,text,created_at\n1,hello,2024-01-01\n2,world,2024-01-02\n")
@@ -81,7 +86,7 @@ def test_a_workspace_made_by_the_cli_is_private(tmp_path: Path) -> None:
         assert found[d] == 0o700
     # SQLite's side files, while a connection is open, have the database's mode
     with Accounts(home).connect() as con:
-        con.execute("INSERT INTO audit (at, action) VALUES ('now', 'test')")
+        con.execute(text("INSERT INTO audit (at, action) VALUES ('now', 'test')"))
         sides = list(home.glob("accounts.db-*"))
         assert sides and all(mode(p) == 0o600 for p in sides), sides
 

@@ -42,4 +42,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where} → {target}: 표 {tables}개, {rows}행 복사, 표마다 행 수 확인",
         "{where} → {target}: {tables} tables, {rows} rows copied, row counts checked per table",
     ),
+    "workspace.missing": (
+        "{root}에 워크스페이스가 없습니다. 먼저 데이터를 가져와 주세요.",
+        "There is no workspace at {root}: import data into it first.",
+    ),
+    "workspace.missing.cli": (
+        "socialops import 명령으로 파일을 가져오거나, 기존 워크스페이스 폴더를 --workspace "
+        "또는 SOCIALOPS_HOME으로 지정해 주세요.",
+        "Run `socialops import FILE --preset NAME` first, or point --workspace / SOCIALOPS_HOME "
+        "at an existing one.",
+    ),
+    "workspace.cannot_create": (
+        "워크스페이스 폴더 {root}를 만들 수 없습니다: {detail}. 폴더 권한과 디스크를 확인해 "
+        "주세요.",
+        "Cannot create the workspace folder {root}: {detail}. Check the folder's permissions and "
+        "the disk.",
+    ),
+    "workspace.busy": (
+        "워크스페이스에서 다른 가져오기나 분석 준비 작업이 진행 중입니다. 끝난 뒤 다시 시도해 "
+        "주세요.",
+        "The workspace is busy with another import or enrichment: wait for it to finish, then "
+        "try again.",
+    ),
+    "db.bad_prefix": (
+        "스키마 접두어 '{value}'는 쓸 수 없습니다: 영문 소문자로 시작하고 소문자·숫자·_만 "
+        "쓰는 21자 이하로 정해 주세요.",
+        "The schema prefix '{value}' cannot be used: start with a lower-case letter, then "
+        "lower-case letters, digits or _ (at most 21).",
+    ),
+    "db.unsupported": (
+        "{backend} 데이터베이스는 지원하지 않습니다: SQLite(설정하지 않음) 또는 PostgreSQL "
+        "주소를 써 주세요.",
+        "socialops runs on SQLite (leave the database URL unset) or PostgreSQL, not {backend}.",
+    ),
 }

@@ -79,15 +79,9 @@ def database_url() -> str | None:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise SettingsError(
-            f"{DATABASE_URL_ENV} is not a database URL: write it as "
-            "postgresql+psycopg://USER@HOST:5432/DATABASE."
-        ) from None
+        raise SettingsError(code="db.bad_url") from None
     if parsed.get_backend_name() not in ("postgresql", "sqlite"):
-        raise SettingsError(
-            f"{DATABASE_URL_ENV} names a {parsed.get_backend_name()} database: socialops runs on "
-            "SQLite (leave it unset) or PostgreSQL (postgresql+psycopg://USER@HOST/DATABASE)."
-        )
+        raise SettingsError(code="db.unsupported", backend=parsed.get_backend_name())
     if parsed.get_backend_name() == "postgresql" and parsed.drivername != "postgresql+psycopg":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
@@ -101,10 +95,7 @@ def redacted_url(url: str) -> str:
 def schema_prefix() -> str:
     prefix = os.environ.get(PREFIX_ENV, "so").strip().lower() or "so"
     if not _PREFIX.match(prefix):
-        raise SettingsError(
-            f"{PREFIX_ENV} must be a lower-case letter followed by letters, digits or _ "
-            f"(at most 21), not {prefix!r}."
-        )
+        raise SettingsError(code="db.bad_prefix", value=prefix)
     return prefix
 
 

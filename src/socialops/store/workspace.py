@@ -53,14 +53,13 @@ class Workspace:
         root = settings.workspace_dir(path)
         ws = cls(root)
         if not create and not ws.exists():
-            raise WorkspaceError(
-                f"No workspace at {root}: run `socialops import FILE --preset NAME` first, "
-                "or point --workspace / SOCIALOPS_HOME at an existing one."
-            )
+            raise WorkspaceError(code="workspace.missing", root=str(root))
         try:  # private to the account running socialops: folders 0700, the ledger 0600
             private_dir(root)
         except OSError as exc:
-            raise WorkspaceError(f"Cannot create the workspace folder {root}: {exc}") from exc
+            raise WorkspaceError(
+                code="workspace.cannot_create", root=str(root), detail=exc.strerror or str(exc)
+            ) from exc
         for d in (ws.raw_dir, ws.enriched_dir, ws.tmp_dir):
             private_dir(d)
         ws._db = Database.open(root, "workspace")  # migrated to the newest schema
@@ -139,10 +138,7 @@ class Workspace:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
-                raise WorkspaceError(
-                    f"The workspace {self.root} is busy with another import or enrichment; "
-                    f"wait for it to finish, then run {what} again."
-                ) from exc
+                raise WorkspaceError(code="workspace.busy", what=what) from exc
             # who holds it, for readers (:meth:`settle_imports`); emptied on release
             fh.seek(0)
             fh.truncate()
