@@ -6,9 +6,13 @@ renders in the reader's language with :meth:`SocialopsError.text`: the CLI in
 ``SOCIALOPS_LANG``, the web in the user's setting. The error's class decides the CLI exit status
 (``exit_code``) and the HTTP status (``http_status``), nowhere else.
 
-Raise a coded error as ``WorkspaceError(code="workspace.missing", root=name)``; a plain sentence
-(``WorkspaceError("...")``) still works for the messages not yet in the catalogue, and renders the
-same in both languages.
+Raise a coded error as ``WorkspaceError(code="workspace.missing", root=name)`` (a plan error as
+``PlanError("plan.stale", current=3)``); ``message`` keeps whole paths (the CLI's reader owns
+them), :meth:`SocialopsError.text` names a file only (a web reader). The CLI adds the
+catalogue's ``<code>.cli`` hint (what to run next) when there is one; the web never shows it. A
+plain sentence (``WorkspaceError("...")``) still works for the messages not yet in the
+catalogue and renders the same in both languages; ``tests/test_catalogue.py`` lists the files
+that still make one.
 """
 
 from __future__ import annotations
