@@ -41,7 +41,14 @@ from socialops.sources.readers import RawRecord, Source, open_source
 from socialops.sources.timeparse import TimeParser
 from socialops.store.workspace import Workspace
 
-__all__ = ["MAX_REJECTS_KEPT", "MetricsImport", "import_metrics"]
+__all__ = [
+    "CONVERSION_FIELDS",
+    "KEYS",
+    "MAX_REJECTS_KEPT",
+    "POST_METRIC_FIELDS",
+    "MetricsImport",
+    "import_metrics",
+]
 
 MAX_REJECTS_KEPT = 200  # rejected rows listed with the import (all are in the quarantine)
 BATCH_ROWS = 10_000
@@ -203,7 +210,7 @@ def _record_fn(
     return lambda fields, _n: conversion_record(fields, col)
 
 
-_POST_COLS = (
+POST_METRIC_FIELDS = (
     "channel",
     "post_id",
     "published_at",
@@ -221,7 +228,7 @@ _POST_COLS = (
     "clicks",
     "followers",
 )
-_CONV_COLS = (
+CONVERSION_FIELDS = (
     "date",
     "utm_source",
     "utm_medium",
@@ -230,7 +237,7 @@ _CONV_COLS = (
     "revenue_krw",
     "cost_krw",
 )
-_KEYS = {
+KEYS = {
     "post_metrics": ("channel", "post_id"),
     "conversions": ("date", "utm_source", "utm_medium", "utm_campaign"),
 }
@@ -246,7 +253,7 @@ def _upsert_sql(table: str, cols: tuple[str, ...], key: tuple[str, ...]) -> Any:
 
 
 def _stored_keys(conn: Connection, kind: str) -> set[tuple[Any, ...]]:
-    cols = ", ".join(_KEYS[kind])
+    cols = ", ".join(KEYS[kind])
     return {tuple(r) for r in conn.execute(text(f"SELECT {cols} FROM {kind}"))}
 
 
@@ -265,15 +272,15 @@ def _write(
         if isinstance(rec, PostRecord):
             res.by_channel[rec.channel] = res.by_channel.get(rec.channel, 0) + 1
             res.month_dated += rec.date_precision == "month"
-            row = {c: getattr(rec, c) for c in _POST_COLS}
+            row = {c: getattr(rec, c) for c in POST_METRIC_FIELDS}
             row["extra"] = json.dumps(rec.extra, ensure_ascii=False)
         else:
             res.by_campaign[rec.utm_campaign] = res.by_campaign.get(rec.utm_campaign, 0) + 1
-            row = {c: getattr(rec, c) for c in _CONV_COLS}
+            row = {c: getattr(rec, c) for c in CONVERSION_FIELDS}
         row["import_id"] = res.import_id
         rows.append(row)
-    cols = _POST_COLS if kind == "post_metrics" else _CONV_COLS
-    conn.execute(_upsert_sql(kind, cols, _KEYS[kind]), rows)
+    cols = POST_METRIC_FIELDS if kind == "post_metrics" else CONVERSION_FIELDS
+    conn.execute(_upsert_sql(kind, cols, KEYS[kind]), rows)
 
 
 def _line(rec: RawRecord) -> int:

@@ -5,7 +5,7 @@ imported again is updated in place. Times: a local calendar date (``YYYY-MM-DD``
 
 from __future__ import annotations
 
-from socialops.sources.keyed import import_metrics
+from socialops.sources.keyed import CONVERSION_FIELDS, KEYS, import_metrics
 from socialops.sources.presets.metrics import PRESETS
 from socialops.sources.streams import Stream, register
 
@@ -15,16 +15,8 @@ STREAM = register(
     Stream(
         name="conversions",
         table="conversions",
-        key=("date", "utm_source", "utm_medium", "utm_campaign"),
-        fields=(
-            "date",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "conversions",
-            "revenue_krw",
-            "cost_krw",
-        ),
+        key=KEYS["conversions"],
+        fields=CONVERSION_FIELDS,
         on_repeat="update",
         presets=lambda: [n for n, p in PRESETS.items() if p.kind == "conversions"],
         time="date: a local calendar day, no time zone shift",

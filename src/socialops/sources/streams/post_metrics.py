@@ -6,7 +6,7 @@ its precision. Bad rows are quarantined (file, row, reason)."""
 
 from __future__ import annotations
 
-from socialops.sources.keyed import import_metrics
+from socialops.sources.keyed import KEYS, POST_METRIC_FIELDS, import_metrics
 from socialops.sources.presets.metrics import PRESETS
 from socialops.sources.streams import Stream, register
 
@@ -16,26 +16,8 @@ STREAM = register(
     Stream(
         name="post_metrics",
         table="post_metrics",
-        key=("channel", "post_id"),
-        fields=(
-            "channel",
-            "post_id",
-            "published_at",
-            "date_precision",
-            "local_day",
-            "local_month",
-            "post_type",
-            "paid",
-            "reach",
-            "impressions",
-            "engagements",
-            "comments",
-            "likes",
-            "shares",
-            "clicks",
-            "followers",
-            "extra",
-        ),
+        key=KEYS["post_metrics"],
+        fields=(*POST_METRIC_FIELDS, "extra"),
         on_repeat="update",
         presets=lambda: [n for n, p in PRESETS.items() if p.kind == "post_metrics"],
         time="published_at: UTC instant of the first moment the precision allows "
