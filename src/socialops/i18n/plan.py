@@ -280,3 +280,47 @@ MESSAGES.update(
         ),
     }
 )
+
+# notes of a KPI measurement (socialops.measure): shown beside the KPI table
+MESSAGES.update(
+    {
+        "measure.inbox_empty": (
+            "인박스(고객 응대) 데이터로 측정합니다. 인박스 데이터가 아직 없습니다.",
+            "Measured from the inbox (customer care), which has no data yet.",
+        ),
+        "measure.topics_missing": (
+            "워크스페이스에 없는 토픽: {topics}.",
+            "Topics not in the workspace: {topics}.",
+        ),
+        "measure.no_listening": (
+            "리스닝 데이터가 없습니다. 게시물을 가져오고 분석(enrich)해 주세요.",
+            "No listening data: import and enrich posts first.",
+        ),
+        "measure.listening_zone": (
+            "리스닝 일자는 워크스페이스 시간대({zone}) 기준입니다.",
+            "Listening days are in the workspace's zone ({zone}).",
+        ),
+        "measure.no_post_metrics": (
+            "기간 중 {channels} 게시물 성과 데이터가 없습니다 (`socialops metrics import`).",
+            "No post metrics of {channels} in the window (`socialops metrics import`).",
+        ),
+        "measure.utm_source": (
+            "UTM 체계에 '{channel}'의 소스가 없어 채널 키를 utm_source로 씁니다.",
+            "The UTM scheme has no source for '{channel}': the channel key is used as utm_source.",
+        ),
+        "measure.spend_imported": (
+            "비용: 가져온 전환 데이터의 비용 {cost:,.0f}원.",
+            "Spend: the imported cost, KRW {cost:,.0f}.",
+        ),
+        "measure.no_cost_before": (
+            "기간 이전의 비용 데이터가 없습니다.",
+            "No imported cost before the plan.",
+        ),
+        "measure.spend_planned": (
+            "비용: 가져온 비용이 없어 계획 예산 {budget:,}원 × 경과 {share:.0%} = "
+            "{spend:,.0f}원으로 계산했습니다.",
+            "Spend: no imported cost, so the planned budget KRW {budget:,} × {share:.0%} "
+            "elapsed = KRW {spend:,.0f}.",
+        ),
+    }
+)

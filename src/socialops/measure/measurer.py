@@ -17,6 +17,7 @@ from socialops.domain.channels import load_channels
 from socialops.domain.kpis import LIBRARY, Kpi
 from socialops.domain.plan import KpiTarget, Plan
 from socialops.errors import PlanError
+from socialops.i18n import both
 from socialops.listen.topics import Topic, list_topics
 from socialops.measure import kpi_sources
 from socialops.measure import sources as src
@@ -74,13 +75,10 @@ class Measurer:
         cost = src.imported_cost(rows)
         if cost is not None:
             m.detail["spend_source"] = "imported"
-            m.note(
-                f"비용: 가져온 전환 데이터의 비용 {cost:,.0f}원.",
-                f"Spend: the imported cost, KRW {cost:,.0f}.",
-            )
+            m.note(*both("measure.spend_imported", cost=cost))
             return cost
         if window.start < self.plan.start:  # a baseline window: the plan's budget is not spent
-            m.note("기간 이전의 비용 데이터가 없습니다.", "No imported cost before the plan.")
+            m.note(*both("measure.no_cost_before"))
             return None
         budget = sum(b.amount_krw for b in self.plan.budget if b.channel == target.channel)
         if target.channel is None:
@@ -88,12 +86,7 @@ class Measurer:
         share = window.days / self.days
         spend = budget * share
         m.detail["spend_source"] = "budget"
-        m.note(
-            f"비용: 가져온 비용이 없어 계획 예산 {budget:,}원 × 경과 {share:.0%} = "
-            f"{spend:,.0f}원으로 계산했습니다.",
-            f"Spend: no imported cost, so the planned budget KRW {budget:,} × {share:.0%} "
-            f"elapsed = KRW {spend:,.0f}.",
-        )
+        m.note(*both("measure.spend_planned", budget=budget, share=share, spend=spend))
         return spend
 
     def utm_sources(self, target: KpiTarget) -> list[str] | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from socialops.domain.kpis import Kpi, check_spend
 from socialops.domain.plan import KpiTarget, Plan
+from socialops.i18n import both
 from socialops.measure import sources as src
 from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
 
@@ -35,11 +36,7 @@ def measure(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, window: src.Window
         m.detail["utm_source"] = sources[0]
         where += f", utm_source={sources[0]}"
         if target.channel not in plan.utm.sources:
-            m.note(
-                f"UTM 체계에 '{target.channel}'의 소스가 없어 채널 키를 utm_source로 씁니다.",
-                f"The UTM scheme has no source for '{target.channel}': the channel key is "
-                "used as utm_source.",
-            )
+            m.note(*both("measure.utm_source", channel=target.channel))
     m.note(
         f"{where}: 전환 데이터 {len(rows):,}행.",
         f"{where}: {len(rows):,} conversions rows.",

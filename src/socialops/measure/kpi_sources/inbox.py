@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from socialops.domain.kpis import Kpi
 from socialops.domain.plan import KpiTarget
+from socialops.i18n import both
 from socialops.measure import sources as src
 from socialops.measure.kpi_sources import KpiSource, MeasureContext, Measured, register
 
@@ -13,10 +14,7 @@ __all__ = ["SOURCE"]
 
 def measure(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, window: src.Window) -> Measured:
     m = Measured(None, {"window": window.to_dict()})
-    m.note(
-        "인박스(고객 응대) 데이터로 측정합니다. 인박스 데이터가 아직 없습니다.",
-        "Measured from the inbox (customer care), which has no data yet.",
-    )
+    m.note(*both("measure.inbox_empty"))
     return m
 
 

@@ -23,16 +23,10 @@ def measure(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, window: src.Window
     tracked = ctx.topics()
     missing = [n for n in ctx.plan.topics if n not in tracked]
     if missing:
-        m.note(
-            f"워크스페이스에 없는 토픽: {', '.join(missing)}.",
-            f"Topics not in the workspace: {', '.join(missing)}.",
-        )
+        m.note(*both("measure.topics_missing", topics=", ".join(missing)))
     store = ctx.store()
     if store is None:
-        m.note(
-            "리스닝 데이터가 없습니다. 게시물을 가져오고 분석(enrich)해 주세요.",
-            "No listening data: import and enrich posts first.",
-        )
+        m.note(*both("measure.no_listening"))
         return m
     if not tracked or (target.topic is not None and target.topic not in tracked):
         return m
@@ -59,10 +53,7 @@ def measure(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, window: src.Window
         f"{facts.all_posts:,} posts in the window.",
     )
     if facts.zone and facts.zone != window.zone:
-        m.note(
-            f"리스닝 일자는 워크스페이스 시간대({facts.zone}) 기준입니다.",
-            f"Listening days are in the workspace's zone ({facts.zone}).",
-        )
+        m.note(*both("measure.listening_zone", zone=facts.zone))
     return m
 
 

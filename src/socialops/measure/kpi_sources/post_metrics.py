@@ -43,11 +43,7 @@ def measure(ctx: MeasureContext, kpi: Kpi, target: KpiTarget, window: src.Window
             if amount is not None:
                 m.series[r["period_day"]] = m.series.get(r["period_day"], 0) + amount
     if not rows:
-        m.note(
-            f"기간 중 {', '.join(channels)} 게시물 성과 데이터가 없습니다 "
-            "(`socialops metrics import`).",
-            f"No post metrics of {', '.join(channels)} in the window (`socialops metrics import`).",
-        )
+        m.note(*both("measure.no_post_metrics", channels=", ".join(channels)))
         return m
     month = detail["month_dated"]
     m.note(
