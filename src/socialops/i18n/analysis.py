@@ -13,7 +13,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scope.bad_every": (
         "집계 단위 '{value}'은(는) 쓸 수 없습니다. 시간(hour), 일(day), 주(week) 중 하나를 "
         "골라 주세요.",
-        "Unit '{value}': use hour, day or week.",
+        "every '{value}': use hour, day or week.",
     ),
     "scope.order": (
         "시작일 {start}이(가) 종료일 {end}보다 늦습니다. 두 날짜를 바꾸거나 기간을 넓혀 주세요.",
