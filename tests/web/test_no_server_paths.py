@@ -70,7 +70,7 @@ def test_busy_answer_names_no_folder(web: Any) -> None:
     with ws.lock("the test"):
         r = web.call("analyst", "POST", f"{WS}/imports", files=files)
     assert r.status_code == 409, r.text
-    assert "busy" in r.text, r.text
+    assert "진행 중" in r.text, r.text  # the workspace is busy (in the user's language)
     no_paths(web, r.text)
 
 
