@@ -91,7 +91,11 @@ def test_a_workspace_made_by_the_cli_is_private(
         assert sides and all(mode(p) == 0o600 for p in sides), sides
 
 
-def test_a_workspace_made_by_the_web_app_is_private(tmp_path: Path, loose_umask: None) -> None:
+def test_a_workspace_made_by_the_web_app_is_private(
+    tmp_path: Path, loose_umask: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # about the files of the embedded default (SQLite), whichever database the run is on
+    monkeypatch.delenv("SOCIALOPS_DATABASE_URL", raising=False)
     home = tmp_path / "home"
     app = create_app(home)
     accounts = Accounts(home)

@@ -67,7 +67,8 @@ FILES: dict[Kind, str] = {"accounts": "accounts.db", "workspace": "workspace.db"
 _ID = re.compile(r"^[a-z0-9]{6,32}$")
 _PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,20}$")
 
-_engines: dict[tuple[str, str | None], Engine] = {}
+_engines: dict[str, Engine] = {}  # by URL (SQLite: by file)
+_schemas: set[str] = set()  # PostgreSQL schemas made (or found) by this process
 _lock = threading.Lock()
 
 
@@ -141,7 +142,9 @@ def _sqlite_engine(path: Path) -> Engine:
     return engine
 
 
-def _postgres_engine(url: str, schema: str) -> Engine:
+def _postgres_engine(url: str) -> Engine:
+    """One pool per PostgreSQL database, shared by every schema (folder) a process opens: each
+    checkout sets the connection's ``search_path`` to its folder's schema."""
     engine = create_engine(url, pool_size=4, max_overflow=8, pool_pre_ping=True)
 
     @event.listens_for(engine, "connect")
@@ -149,12 +152,21 @@ def _postgres_engine(url: str, schema: str) -> Engine:
         autocommit = dbapi.autocommit
         dbapi.autocommit = True
         with dbapi.cursor() as cur:
-            cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            cur.execute(f'SET search_path TO "{schema}"')
             cur.execute("SET TIME ZONE 'UTC'")
         dbapi.autocommit = autocommit
 
     return engine
+
+
+def _ensure_schema(engine: Engine, schema: str) -> None:
+    key = f"{engine.url}#{schema}"
+    if key in _schemas:
+        return
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            f'CREATE SCHEMA IF NOT EXISTS "{schema}"'
+        )
+    _schemas.add(key)
 
 
 class Database:
@@ -187,7 +199,7 @@ class Database:
         url = url if url is not None else database_url()
         if url is None or make_url(url).get_backend_name() == "sqlite":
             path = root / FILES[kind]
-            key: tuple[str, str | None] = (f"sqlite:{path}", None)
+            key = f"sqlite:{path}"
             with _lock:
                 engine = _engines.get(key)
                 if engine is None:
@@ -197,11 +209,11 @@ class Database:
         else:
             fid = folder_id(root)
             schema = f"{schema_prefix()}_{fid}" + ("_accounts" if kind == "accounts" else "")
-            key = (url, schema)
             with _lock:
-                engine = _engines.get(key)
+                engine = _engines.get(url)
                 if engine is None:
-                    engine = _engines[key] = _postgres_engine(url, schema)
+                    engine = _engines[url] = _postgres_engine(url)
+            _ensure_schema(engine, schema)
             db = cls(engine, kind, schema=schema, path=None)
             sqlite_file = root / FILES[kind]
             if not copying and sqlite_file.is_file() and db.revision() is None:
@@ -227,8 +239,9 @@ class Database:
         """A connection whose statements commit one by one (use :meth:`begin` for several
         writes that must land together)."""
         with self.engine.connect() as conn:
-            if self.dialect != "sqlite":
+            if self.schema is not None:
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                conn.exec_driver_sql(f'SET search_path TO "{self.schema}"')
             yield conn
 
     @contextlib.contextmanager
@@ -239,9 +252,21 @@ class Database:
         with self.engine.connect() as conn:
             conn = conn.execution_options(socialops_write=True)
             with conn.begin():
-                if self.dialect == "postgresql":
+                if self.schema is not None:
+                    conn.exec_driver_sql(f'SET search_path TO "{self.schema}"')
                     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._lock_key})
                 yield conn
+
+    def drop(self) -> None:
+        """Remove this database: on PostgreSQL its schema (a workspace being deleted); on
+        SQLite the file goes with its folder, so nothing here."""
+        if self.schema is None:
+            return
+        with self.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'
+            )
+        _schemas.discard(f"{self.engine.url}#{self.schema}")
 
     # -- migrations ----------------------------------------------------------------------------
     def revision(self) -> str | None:
@@ -264,3 +289,4 @@ def dispose_all() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+        _schemas.clear()

@@ -30,10 +30,7 @@ def drop_workspace_database(root: Path) -> None:
     ``workspace.db`` goes with the folder)."""
     if database_url() is None or folder_id(root, create=False) is None:
         return
-    db = Database.open(root, "workspace", upgrade=False)
-    with db.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{db.schema}" CASCADE'))
-    db.engine.dispose()
+    Database.open(root, "workspace", upgrade=False).drop()
 
 
 class Workspaces(AccountsBase):
