@@ -33,6 +33,7 @@ __all__ = [
     "list_imports",
     "list_quarantine",
     "new_import_id",
+    "no_nul",
     "now",
     "quarantine",
     "sha256_file",
@@ -63,6 +64,12 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def no_nul(value: Any) -> Any:
+    """``value`` with NUL characters replaced by U+FFFD when it is text: PostgreSQL's text
+    cannot hold NUL (SQLite's can), and a file may carry them (untrusted input)."""
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
+
+
 def insert_many(
     conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
@@ -79,7 +86,7 @@ def insert_many(
             cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row(row)
+                copy.write_row(tuple(no_nul(v) for v in row))
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     conn.exec_driver_sql(
@@ -179,10 +186,10 @@ def quarantine(
                 "sha": sha256,
                 "row": row,
                 "id": import_id,
-                "file": source_file,
+                "file": no_nul(source_file),
                 "reason": reason,
-                "detail": detail,
-                "raw": raw,
+                "detail": no_nul(detail),
+                "raw": no_nul(raw),
             }
             for row, reason, detail, raw in rows
         ],

@@ -535,9 +535,11 @@ def _existing(
             f"SELECT post_id, {part} FROM {table} WHERE platform = :pl AND post_id = ANY(:ids)"
         )
     for pl, ids in by_platform.items():
-        arg: Any = json.dumps(ids) if conn.dialect.name == "sqlite" else ids
-        for pid, part in conn.execute(sql, {"pl": pl, "ids": arg}):
-            out[(pl, pid)] = part
+        # PostgreSQL keeps a NUL as U+FFFD (ledger.no_nul): ask for that, answer the original
+        stored = {ledger.no_nul(i): i for i in ids}
+        arg: Any = json.dumps(ids) if conn.dialect.name == "sqlite" else list(stored)
+        for pid, part in conn.execute(sql, {"pl": ledger.no_nul(pl), "ids": arg}):
+            out[(pl, pid if conn.dialect.name == "sqlite" else stored.get(pid, pid))] = part
     return out
 
 
