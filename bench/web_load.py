@@ -139,15 +139,18 @@ def main() -> None:
     )
     # the user may exist from an earlier run: set a known password through the accounts API
     sys.path.insert(0, str(REPO / "src"))
+    from sqlalchemy import text
+
     from socialops.web.accounts import Accounts
 
     acc = Accounts(args.home)
     user = acc.user_by_email(email)
     if user is None:
         raise SystemExit("could not add the benchmark user")
-    with acc.connect() as con:
+    with acc.begin() as con:
         con.execute(
-            "UPDATE users SET password = ? WHERE id = ?", (acc._hasher.hash(password), user.id)
+            text("UPDATE users SET password = :p WHERE id = :id"),
+            {"p": acc._hasher.hash(password), "id": user.id},
         )
     token = acc.create_token(user.id, "bench")
     port = free_port()
