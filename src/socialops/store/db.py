@@ -182,7 +182,7 @@ class Database:
         )
 
     @classmethod
-    def open(  # type: ignore[no-untyped-def]
+    def open(
         cls,
         root: Path,
         kind: Kind,
@@ -190,7 +190,7 @@ class Database:
         url: str | None = None,
         upgrade: bool = True,
         copying: bool = False,
-    ):
+    ) -> Database:
         """The ``kind`` database of folder ``root`` (on ``url``, else ``SOCIALOPS_DATABASE_URL``,
         else the SQLite file in the folder), upgraded to the newest schema unless told not to.
 
