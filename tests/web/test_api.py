@@ -119,7 +119,9 @@ def test_preferences_switch_error_language(web: Any) -> None:
         assert web.call(who, "GET", "/api/v1/me").json()["lang"] == "en"
         # a bad zone: 400 with what to write; an unknown language: 422 (schema)
         msg = error_of(
-            web.call(who, "PATCH", "/api/v1/me", json={"tz": "Mars/Olympus"}), 400, "bad_request"
+            web.call(who, "PATCH", "/api/v1/me", json={"tz": "Mars/Olympus"}),
+            400,
+            "accounts.tz_unknown",
         )
         assert "Mars/Olympus" in msg
         error_of(web.call(who, "PATCH", "/api/v1/me", json={"lang": "fr"}), 422, "invalid")
@@ -341,7 +343,7 @@ def _topics_crud(web: Any, name: str) -> None:
     dup = error_of(
         web.call("analyst", "POST", f"{WS}/topics", json={"name": name, "query": "x"}),
         400,
-        "bad_request",
+        "topic.exists",
     )
     assert name in dup
     bad = error_of(
@@ -349,7 +351,7 @@ def _topics_crud(web: Any, name: str) -> None:
             "analyst", "POST", f"{WS}/topics", json={"name": "Broken", "query": "(united AND"}
         ),
         400,
-        "bad_request",
+        "query.bad",
     )
     assert "12번째 글자" in bad  # the API answers in Korean by default
     error_of(
@@ -422,6 +424,24 @@ def test_listen_volume_sov_sentiment(web: Any) -> None:
     )
 
 
+def test_listen_warnings_in_the_readers_language(web: Any) -> None:
+    """A topic that matches nothing is a warning, in each reader's own language, from one
+    cached result."""
+    who, name = "analyst", "Nothing here"
+    made = web.call(who, "POST", f"{WS}/topics", json={"name": name, "query": "zzqxwv"})
+    assert made.status_code == 201, made.text
+    params = {"topic": ["United", name]}
+    try:
+        ko = web.call(who, "GET", f"{WS}/listen/volume", params=params).json()["warnings"]
+        assert len(ko) == 1 and name in ko[0] and hangul(ko[0]), ko
+        assert web.call(who, "PATCH", "/api/v1/me", json={"lang": "en"}).status_code == 200
+        en = web.call(who, "GET", f"{WS}/listen/volume", params=params).json()["warnings"]
+        assert len(en) == 1 and name in en[0] and not hangul(en[0]), en
+    finally:
+        web.call(who, "PATCH", "/api/v1/me", json={"lang": "ko"})
+        web.call(who, "DELETE", f"{WS}/topics/{name}")
+
+
 def test_listen_scope_and_errors(web: Any) -> None:
     week = web.call(
         "viewer",
@@ -449,7 +469,7 @@ def test_listen_scope_and_errors(web: Any) -> None:
             params={"from": "2015-02-20", "to": "2015-02-18"},
         ),
         400,
-        "bad_request",
+        "scope.order",
     )
     assert "2015-02-20" in swapped
     unknown = error_of(web.call("viewer", "GET", f"{WS}/listen/sov", params={"topic": "Nope"}), 400)
@@ -514,7 +534,7 @@ def test_posts_query_filters_sort_pages(web: Any) -> None:
     error_of(web.call("viewer", "GET", f"{WS}/posts", params={"sort": "random"}), 422, "invalid")
     error_of(web.call("viewer", "GET", f"{WS}/posts", params={"sentiment": "angry"}), 422)
     msg = error_of(
-        web.call("viewer", "GET", f"{WS}/posts", params={"q": "united AND"}), 400, "bad_request"
+        web.call("viewer", "GET", f"{WS}/posts", params={"q": "united AND"}), 400, "query.bad"
     )
     assert "번째 글자" in msg
     msg = error_of(
@@ -623,7 +643,7 @@ def test_upload_errors(web: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     error_of(
         web.call("owner", "POST", f"{WS}/imports", files=files, data={"preset": "no-such-preset"}),
         400,
-        "bad_request",
+        "sources.unknown_preset",
     )
     for mapping in ("{not json", "[1, 2]"):
         msg = error_of(
@@ -705,10 +725,10 @@ def test_last_owner_stays(web: Any) -> None:
     msg = error_of(
         web.call("owner", "PATCH", f"{WS}/members/{owner.id}", json={"role": "manager"}),
         400,
-        "bad_request",
+        "accounts.last_owner",
     )
     assert "소유자" in msg
-    error_of(web.call("owner", "DELETE", f"{WS}/members/{owner.id}"), 400, "bad_request")
+    error_of(web.call("owner", "DELETE", f"{WS}/members/{owner.id}"), 400, "accounts.last_owner")
     assert web.accounts.role_of(owner.id, "main") == "owner"
 
     # with a second owner the first may step down, and the second may not then leave

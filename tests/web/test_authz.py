@@ -341,4 +341,4 @@ def test_allowed_calls_really_succeed(web: Any) -> None:
     assert web.call("viewer", "DELETE", url).status_code == 200
     url, kw = _upload(web, "analyst")
     r = web.call("analyst", "POST", url, **kw)
-    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request"
+    assert r.status_code == 400 and r.json()["error"]["code"] == "sources.binary"

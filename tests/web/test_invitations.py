@@ -171,7 +171,7 @@ def test_inviting_a_member_or_a_non_address_is_refused(home: Home) -> None:
     )
     assert "member" in error_of(r, 409, "invitation_member")  # B's own members list says it
     r = home.call("b_owner", "POST", f"{API_B}/members", json={"email": "nope", "role": "viewer"})
-    said = error_of(r, 400, "bad_request")
+    said = error_of(r, 400, "accounts.email_invalid")
     assert "nope" in said and ("e-mail address" in said or "이메일 주소" in said)
     r = home.call("owner", "POST", f"{API_B}/members", json={"email": "x@y.test", "role": "viewer"})
     error_of(r, 404, "unknown_workspace")  # main's owner is nobody in B

@@ -40,7 +40,7 @@ def test_bomb_uploads_refused(web: Any, bombs: list[Path]) -> None:
     for bomb in bombs:
         files = {"file": (bomb.name, bomb.read_bytes(), XLSX)}
         began = time.perf_counter()
-        msg = _error(web.call("owner", "POST", f"{WS}/imports", files=files), "bad_request")
+        msg = _error(web.call("owner", "POST", f"{WS}/imports", files=files), "sources.refused")
         assert "decompression bomb" in msg and bomb.name in msg, msg
         msg = _error(
             web.call(

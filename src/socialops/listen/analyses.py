@@ -23,7 +23,15 @@ if TYPE_CHECKING:
     from socialops.listen.topics import Topic
     from socialops.store.analytics import AnalyticsStore
 
-__all__ = ["ANALYSES", "Analysis", "check_matches", "match_counts", "run_analysis", "tables_of"]
+__all__ = [
+    "ANALYSES",
+    "Analysis",
+    "check_matches",
+    "match_counts",
+    "no_match_warnings",
+    "run_analysis",
+    "tables_of",
+]
 
 
 @dataclass(frozen=True)
@@ -142,10 +150,12 @@ def check_matches(
     if not any(counts.values()):
         names = ", ".join(counts)
         raise DataError(code="analysis.no_match", start=scope.start, end=scope.end, names=names)
+    return counts, no_match_warnings([n for n, c in counts.items() if c == 0], scope, lang)
+
+
+def no_match_warnings(names: Sequence[str], scope: Scope, lang: str | None = None) -> list[str]:
+    """A warning per topic ``names`` that matches nothing in ``scope``, in ``lang`` (else
+    ``SOCIALOPS_LANG``)."""
     lang = lang or default_lang()
-    warnings = [
-        render("analysis.topic_no_match", lang, {"name": n, "start": scope.start, "end": scope.end})
-        for n, c in counts.items()
-        if c == 0
-    ]
-    return counts, warnings
+    params = {"start": scope.start, "end": scope.end}
+    return [render("analysis.topic_no_match", lang, {"name": n, **params}) for n in names]

@@ -260,7 +260,8 @@ def create_app(home: Path | None = None) -> FastAPI:
             return _disk_full(request, full)
         # the error's class decides the status; its own words in the user's language
         status = exc.http_status
-        code = "server" if status >= 500 else "bad_request"
+        # its catalogue code (e.g. ``sources.encoding``), as plan errors already answer
+        code = "server" if status >= 500 else (exc.code if exc.coded else "bad_request")
         return error_response(request, status, code, error_text(exc, lang_of(request)))
 
     @app.exception_handler(RequestValidationError)

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from sqlalchemy import text
 
 from socialops.errors import DataError, SettingsError, SocialopsError, TopicError
-from socialops.listen.analyses import ANALYSES, check_matches, run_analysis
+from socialops.listen.analyses import ANALYSES, check_matches, no_match_warnings, run_analysis
 from socialops.listen.scope import Scope, parse_day, resolve
 from socialops.listen.topics import list_topics, resolve_topics
 from socialops.nlp import query as q
@@ -191,26 +191,31 @@ class Services:
         name: str,
         topics: list[str] | None,
         scope: Scope,
+        lang: str | None = None,
         **options: Any,
     ) -> dict[str, Any]:
-        """A listening analysis (cached until the data or topics change)."""
+        """A listening analysis (cached until the data or topics change), its warnings in
+        ``lang`` (the reader's language; else ``SOCIALOPS_LANG``)."""
         if name not in ANALYSES:
             raise SettingsError(code="analysis.unknown", name=name, choices=list(ANALYSES))
         key = ["analysis", slug, self.version(slug), name, topics, scope.to_dict(), options]
 
-        def make() -> dict[str, Any]:
+        def make() -> tuple[dict[str, Any], list[str], Scope]:
             ws = self.workspace(slug)
             tps = resolve_topics(ws, topics or None)
             if not tps:
                 raise TopicError(code="topic.none_yet")
             with self.store(slug) as store:
                 sc = resolve(store, scope)
-                _, warnings = check_matches(store, sc, tps)
+                counts, _ = check_matches(store, sc, tps)
                 out = run_analysis(name, store, sc, tps, **options)
-            out.setdefault("warnings", warnings)
-            return out
+            return out, [n for n, c in counts.items() if c == 0], sc
 
-        return self.cached(key, make)
+        # one cached result for every language; only the warnings are rendered per reader
+        result, unmatched, sc = self.cached(key, make)
+        out = dict(result)
+        out.setdefault("warnings", no_match_warnings(unmatched, sc, lang))
+        return out
 
     # -- posts explorer ----------------------------------------------------------------------------
     def _explorer(self, slug: str) -> Explorer | None:

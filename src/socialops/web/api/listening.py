@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Query, Request
 
 from socialops.web.api.common import ERRORS, Analysis, Day, Every, Page, PageNo, Slug, router
-from socialops.web.auth import WebError, require
+from socialops.web.auth import WebError, lang_of, require
 from socialops.web.auth import services_of as _services
 from socialops.web.explorer import POST_SORTS, PostQuery
 from socialops.web.services import scope_of
@@ -31,7 +31,7 @@ def listen(
     """One listening analysis (the JSON of ``socialops listen ANALYSIS --json``)."""
     require(request, ws, "view")
     scope = scope_of(date_from, date_to, every, platform, lang)
-    return _services(request).analysis(ws, analysis, topic, scope)
+    return _services(request).analysis(ws, analysis, topic, scope, lang=lang_of(request))
 
 
 @router.get("/workspaces/{ws}/posts", response_model=Page, responses=ERRORS, tags=["posts"])
