@@ -28,7 +28,7 @@ test-fast: setup
 check: setup
 	.venv/bin/ruff check src tests bench
 	.venv/bin/ruff format --check src tests bench
-	.venv/bin/mypy src
+	.venv/bin/mypy src bench
 	.venv/bin/lint-imports --no-cache
 
 format: setup

@@ -16,12 +16,15 @@ a benchmark user is added to the home's accounts and removed after).
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import secrets
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy import text
 
 from _common import machine
 from socialops.domain.plan import CalendarItem, Plan
@@ -105,7 +108,7 @@ def web_pages(home: Path, plans: list[Plan], runs: int) -> None:
                 }
                 print(f"  {plan.name} ({plan.plan_id}, {plan.state}):")
                 for label, url in pages.items():
-                    times = []
+                    times: list[float] = []
                     for _ in range(runs + 1):
                         r = client.get(url)
                         if r.status_code != 200:
@@ -118,10 +121,10 @@ def web_pages(home: Path, plans: list[Plan], runs: int) -> None:
                         continue
                     print(f"    {label:<15} first {times[0]:.0f} ms, best {min(times[1:]):.0f} ms")
     finally:
-        with acc.connect() as con:
+        with acc.begin() as con:
             for table in ("members", "sessions", "api_tokens"):
-                con.execute(f"DELETE FROM {table} WHERE user_id = ?", (user.id,))
-            con.execute("DELETE FROM users WHERE id = ?", (user.id,))
+                con.execute(text(f"DELETE FROM {table} WHERE user_id = :id"), {"id": user.id})
+            con.execute(text("DELETE FROM users WHERE id = :id"), {"id": user.id})
 
 
 def main() -> None:
@@ -140,10 +143,10 @@ def main() -> None:
             f"\n{plan.name} ({plan.plan_id}): {len(plan.kpis)} KPI targets, "
             f"{len(plan.calendar)} calendar items"
         )
-        cold, best = _time(lambda p=plan: plan_summary(ws, p), args.runs)
+        cold, best = _time(functools.partial(plan_summary, ws, plan), args.runs)
         print(f"  plan vs actual + warnings + recommendation: cold {cold:.2f} s, warm {best:.2f} s")
         for fmt in FORMATS:
-            cold, best = _time(lambda p=plan, f=fmt: export_plan(ws, p, f, "ko"), args.runs)
+            cold, best = _time(functools.partial(export_plan, ws, plan, fmt, "ko"), args.runs)
             size = len(export_plan(ws, plan, fmt, "ko"))
             print(f"  export {fmt:<5} cold {cold:.2f} s, warm {best:.2f} s, {size / 1024:,.0f} KiB")
     if not args.no_web:

@@ -59,7 +59,8 @@ def bench_workspace(root: Path) -> Workspace:
     """The replica as a workspace: its files recorded in the ledger as one enrichment run (readers
     read only the files the ledger lists)."""
     import datetime as dt
-    from contextlib import closing
+
+    from sqlalchemy import text
 
     ws = Workspace.open(root)
     known = set(ws.committed_enriched())
@@ -67,11 +68,19 @@ def bench_workspace(root: Path) -> Workspace:
     new = [f for f in files if f.endswith(".parquet") and f not in known]
     if new:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        with closing(ws.connect()) as conn, ws.transaction(conn):
+        with ws.begin() as conn:
             conn.execute(
-                "INSERT INTO enrich_runs (run_id, pipeline, engine, files, rows, started_at, "
-                "finished_at) VALUES (?,?,?,?,?,?,?)",
-                (f"bench-{len(known)}", "bench replica", "bench", json.dumps(new), 0, now, now),
+                text(
+                    "INSERT INTO enrich_runs (run_id, pipeline, engine, files, rows, started_at, "
+                    "finished_at) VALUES (:id, :pipeline, :engine, :files, 0, :now, :now)"
+                ),
+                {
+                    "id": f"bench-{len(known)}",
+                    "pipeline": "bench replica",
+                    "engine": "bench",
+                    "files": json.dumps(new),
+                    "now": now,
+                },
             )
     return ws
 

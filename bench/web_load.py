@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -69,7 +70,7 @@ def sign_in(base: str, email: str, password: str) -> httpx.Cookies:
 async def scenario(
     base: str,
     name: str,
-    make_url: callable[[random.Random], str],  # type: ignore[valid-type]
+    make_url: Callable[[random.Random], str],
     users: int,
     seconds: float,
     cookies: httpx.Cookies | None,
