@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from analytics_cases import AIRLINE_TZ
 from socialops.errors import DataError
+from socialops.i18n import has
 from socialops.listen.analyses import ANALYSES
 from socialops.listen.export import sheet_names, xlsx_value
 from socialops.listen.report import LABELS, REPORT_ANALYSES, ReportData, build_report, write_report
@@ -45,6 +46,8 @@ def cell(v: object) -> object:
 
 def check_exports(data: ReportData, xlsx: Path, csv_dir: Path) -> None:
     tables = data.all_tables()
+    for t in tables:  # every table's title in both languages from the catalogue
+        assert has(f"report.table.{t.name}"), t.name
     names = sheet_names(tables)
     wb = load_workbook(xlsx, read_only=True)
     assert wb.sheetnames == names

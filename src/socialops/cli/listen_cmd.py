@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from socialops import settings
+from socialops import i18n, settings
 from socialops.cli import common
 from socialops.errors import SettingsError
 from socialops.store.workspace import Workspace
@@ -118,17 +118,18 @@ def _fmt(v: Any) -> str:
 
 def render_tables(tables: list[Any], max_rows: int = MAX_SHOWN) -> None:
     """Print result tables; long ones are cut with a note (``--json`` has everything)."""
+    from socialops.listen.report import table_title  # the report's stack: only when printing
+
     for rt in tables:
-        table = Table(title=rt.title, title_justify="left")
+        table = Table(title=table_title(rt, i18n.default_lang()), title_justify="left")
         for c in rt.columns:
             table.add_column(str(c))
         for row in rt.rows[:max_rows]:
             table.add_row(*(_fmt(v) for v in row))
         common.console.print(table)
         if len(rt.rows) > max_rows:
-            common.console.print(
-                f"… {len(rt.rows) - max_rows:,} more rows (use --json for all)", style="dim"
-            )
+            more = i18n.t("cli.more_rows", i18n.default_lang(), n=f"{len(rt.rows) - max_rows:,}")
+            common.console.print(more, style="dim", highlight=False)
 
 
 def listen(

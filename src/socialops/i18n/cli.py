@@ -14,6 +14,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "중단됨: 워크스페이스는 온전합니다. 같은 명령을 다시 실행하면 마저 끝냅니다.",
         "interrupted: the workspace is consistent; run the same command again to finish.",
     ),
+    "cli.more_rows": ("… 외 {n}행 (전체는 --json)", "… {n} more rows (use --json for all)"),
     # hints after an error's message (the CLI only)
     "store.empty.cli": (
         "(`socialops import FILE` 후 `socialops enrich`)",

@@ -63,4 +63,32 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     ),
 }
 
-MESSAGES: dict[str, tuple[str, str]] = {f"report.{k}": v for k, v in REPORT_LABELS.items()}
+# the result tables' titles (``ResultTable.name`` → ``report.table.<name>``); the English is
+# the analysis's own title
+TABLE_TITLES: dict[str, tuple[str, str]] = {
+    "summary": ("요약", "Summary"),
+    "volume": ("기간별 언급량", "Mention volume"),
+    "sov": ("점유율", "Share of voice"),
+    "sov_by_period": ("기간별 점유율 (%)", "Share of voice by period (%)"),
+    "sentiment": ("감성", "Sentiment"),
+    "sentiment_by_period": ("기간별 감성", "Sentiment by period"),
+    "assoc": ("연관어", "Association words"),
+    "assoc_positive": ("긍정 연관어", "Positive association words"),
+    "assoc_negative": ("부정 연관어", "Negative association words"),
+    "spikes": ("급증 구간과 수집 범위 변화", "Spikes and coverage changes"),
+    "spikes_posts": ("급증을 이끈 게시물", "Posts that drove each spike"),
+    "issues": ("반복 이슈", "Recurring issues"),
+    "issues_timeline": ("불만 주제 추이", "Complaint themes over time"),
+    "influencers_engagement": ("참여도 기준 영향력 작성자", "Influential authors by engagement"),
+    "influencers_network": (
+        "네트워크 기준 영향력 작성자 (답글·멘션·공유 PageRank)",
+        "Influential authors by network (PageRank over replies, mentions, reposts)",
+    ),
+    "themes": ("테마", "Themes"),
+    "complaints": ("불만 사유", "Complaint reasons"),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    **{f"report.{k}": v for k, v in REPORT_LABELS.items()},
+    **{f"report.table.{k}": v for k, v in TABLE_TITLES.items()},
+}

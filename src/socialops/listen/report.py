@@ -37,11 +37,11 @@ if TYPE_CHECKING:
 __all__ = [
     "LABELS",
     "REPORT_ANALYSES",
-    "TABLE_TITLES_KO",
     "ReportData",
     "Section",
     "build_report",
     "render_html",
+    "table_title",
     "write_report",
 ]
 
@@ -65,26 +65,11 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-# Korean titles of the known result tables (others keep the analysis's own title)
-TABLE_TITLES_KO: dict[str, str] = {
-    "summary": "요약",
-    "volume": "기간별 언급량",
-    "sov": "점유율",
-    "sov_by_period": "기간별 점유율 (%)",
-    "sentiment": "감성",
-    "sentiment_by_period": "기간별 감성",
-    "assoc": "연관어",
-    "assoc_positive": "긍정 연관어",
-    "assoc_negative": "부정 연관어",
-    "spikes": "급증 구간과 수집 범위 변화",
-    "spikes_posts": "급증을 이끈 게시물",
-    "issues": "반복 이슈",
-    "issues_timeline": "불만 주제 추이",
-    "influencers_engagement": "참여도 기준 영향력 작성자",
-    "influencers_network": "네트워크 기준 영향력 작성자 (답글·멘션·공유 PageRank)",
-    "themes": "테마",
-    "complaints": "불만 사유",
-}
+def table_title(rt: ResultTable, lang: str) -> str:
+    """A result table's title in ``lang`` from the catalogue (``report.table.<name>``); a table
+    not in it keeps its analysis's own title."""
+    key = f"report.table.{rt.name}"
+    return i18n.t(key, lang) if i18n.has(key) else rt.title
 
 
 COVERAGE_REASONS: dict[str, dict[str, str]] = {  # socialops.listen.spikes coverage reasons
@@ -380,7 +365,7 @@ class _Html:
         self.add(svg) if svg else self.empty(self.L["no_chart"])
 
     def table(self, rt: ResultTable) -> None:
-        title = TABLE_TITLES_KO.get(rt.name, rt.title) if self.lang == "ko" else rt.title
+        title = table_title(rt, self.lang)
         self.add(f"<h3>{_e(title)}</h3>")
         if not rt.rows:
             self.empty(self.L["no_rows"])
