@@ -326,3 +326,45 @@ def test_db_copy_from_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     )
     assert status.returncode == 0, status.stderr
     assert json.loads(status.stdout)[0]["revision"] == HEADS["workspace"]
+
+
+def test_a_replaced_sqlite_file_is_never_written_through_an_old_pooled_connection(
+    tmp_path: Path,
+) -> None:
+    """A workspace removed and made again at the same path: the pooled connections to the old
+    (unlinked) file are dropped, so the new file gets the writes."""
+    root = tmp_path / "ws"
+    ws = Workspace.open(root)
+    with ws.begin() as conn:
+        conn.execute(text("INSERT INTO topics VALUES ('old', 'x', 'brand', 't', 't')"))
+    with ws.connect() as conn:  # a connection is now idle in the pool
+        assert conn.execute(text("SELECT count(*) FROM topics")).scalar_one() == 1
+    for f in root.glob("workspace.db*"):
+        f.unlink()
+    again = Workspace.open(root)
+    with again.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM topics")).scalar_one() == 0
+        conn.execute(text("INSERT INTO topics VALUES ('new', 'y', 'brand', 't', 't')"))
+    con = sqlite3.connect(root / "workspace.db")  # what is really in the file now
+    assert [r[0] for r in con.execute("SELECT name FROM topics")] == ["new"]
+    con.close()
+
+
+def _count_topics_in_child(root: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    with Database.open(Path(root), "workspace").connect() as conn:
+        out.put(conn.execute(text("SELECT count(*) FROM topics")).scalar_one())
+
+
+def test_a_forked_child_opens_its_own_connections(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    ws = Workspace.open(root)
+    with ws.begin() as conn:
+        conn.execute(text("INSERT INTO topics VALUES ('a', 'x', 'brand', 't', 't')"))
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_count_topics_in_child, args=(str(root), out))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0 and out.get(timeout=5) == 1
+    with ws.connect() as conn:  # the parent's pooled connection still works
+        assert conn.execute(text("SELECT count(*) FROM topics")).scalar_one() == 1

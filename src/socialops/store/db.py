@@ -44,8 +44,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 
 from socialops.errors import SettingsError, WorkspaceError
 from socialops.store.private import private_db
@@ -121,11 +120,23 @@ def folder_id(root: Path, *, create: bool = True) -> str | None:
     return folder_id(root, create=False)
 
 
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 def _sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    """A small pool of connections to one SQLite file (opening one, with its pragmas, costs
+    about as much as a page's queries). A pooled connection whose file was deleted or replaced
+    since (a workspace removed and made again at the same path) is dropped on checkout, not
+    used: it would read and write the old, unlinked file."""
+    engine = create_engine(f"sqlite:///{path}", pool_size=4, max_overflow=16, pool_timeout=60)
 
     @event.listens_for(engine, "connect")
-    def _connect(dbapi: Any, _record: Any) -> None:
+    def _connect(dbapi: Any, record: Any) -> None:
         dbapi.isolation_level = None  # statements commit on their own; BEGIN is ours
         cur = dbapi.cursor()
         cur.execute("PRAGMA busy_timeout=30000")
@@ -133,6 +144,12 @@ def _sqlite_engine(path: Path) -> Engine:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
+        record.info["file"] = _file_key(path)
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(_dbapi: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get("file") != _file_key(path):
+            raise DisconnectionError("the database file was replaced")  # the pool reconnects
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
@@ -281,6 +298,16 @@ class Database:
         from socialops.store import migrate  # alembic loads slowly: only when needed
 
         return migrate.upgrade(self)
+
+
+def _after_fork() -> None:
+    """A forked child must not share its parent's pooled connections (SQLite file handles,
+    PostgreSQL sockets): it drops them without closing them and opens its own."""
+    for engine in list(_engines.values()):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def dispose_all() -> None:
