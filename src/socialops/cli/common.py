@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from socialops.errors import SocialopsError
-from socialops.i18n import default_lang, has, t
+from socialops.i18n import default_lang, has, render
 
 __all__ = ["State", "console", "err_console", "error_line", "print_json", "state", "warn"]
 
@@ -42,7 +42,7 @@ def error_line(exc: SocialopsError) -> str:
     the CLI-only hint (the catalogue's ``<code>.cli``: what to run next) when it has one."""
     hint = f"{exc.code}.cli"
     if exc.coded and has(hint):
-        return f"{exc.message} {t(hint, default_lang())}"
+        return f"{exc.message} {render(hint, default_lang(), exc.params, paths=True)}"
     return exc.message
 
 

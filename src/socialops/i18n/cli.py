@@ -33,6 +33,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(`socialops topic list`로 쿼리를 확인하거나 --from/--to를 넓혀 주세요)",
         "(check the query with `socialops topic list`, or widen --from/--to)",
     ),
+    "db.sqlite_in_folder.cli": ("(`socialops db copy`)", "(run `socialops db copy`)"),
+    "alert.every.cli": ("(--every hour 또는 --every day)", "(--every hour or --every day)"),
+    "alert.since_after.cli": ("(--since를 앞당겨 주세요)", "(choose an earlier --since)"),
+    "enrich.worker_died.cli": (
+        "(원인을 보려면 `socialops enrich --workers 1`)",
+        "(run `socialops enrich --workers 1` to see the cause)",
+    ),
+    "enrich.zone_mismatch.cli": (
+        "(--tz {have}, 또는 `socialops enrich --rebuild --tz {zone}`)",
+        "(use --tz {have}, or `socialops enrich --rebuild --tz {zone}`)",
+    ),
     "scope.outside.cli": (
         "(--from/--to를 그 안에서 골라 주세요)",
         "(choose --from/--to inside it)",
@@ -94,3 +105,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--text-column.",
     ),
 }
+
+# a full disk: the CLI names the flag that moves the workspace (the web says nothing of it)
+MESSAGES.update(
+    {
+        f"{code}.cli": (
+            "(다른 디스크의 워크스페이스는 --workspace로 지정합니다)",
+            "(--workspace names a workspace on another disk)",
+        )
+        for code in (
+            "disk.full",
+            "disk.full_free",
+            "disk.full_workspace",
+            "disk.file_too_large",
+            "disk.file_too_large_workspace",
+        )
+    }
+)

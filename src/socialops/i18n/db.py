@@ -32,9 +32,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "db.sqlite_in_folder": (
         "이 워크스페이스의 데이터는 아직 폴더의 SQLite 파일({file})에 있습니다. 먼저 "
-        "PostgreSQL로 복사해 주세요 (socialops db copy).",
+        "PostgreSQL로 복사해 주세요.",
         "This workspace's data is still in the folder's SQLite file ({file}): copy it to "
-        "PostgreSQL first (socialops db copy).",
+        "PostgreSQL first.",
     ),
     "db.upgraded": ("{where}: {revisions} 적용", "{where}: applied {revisions}"),
     "db.current": ("{where}: 최신 ({revision})", "{where}: up to date ({revision})"),
@@ -73,6 +73,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "db.unsupported": (
         "{backend} 데이터베이스는 지원하지 않습니다: SQLite(설정하지 않음) 또는 PostgreSQL "
         "주소를 써 주세요.",
-        "socialops runs on SQLite (leave the database URL unset) or PostgreSQL, not {backend}.",
+        "The {backend} database is not supported: use SQLite (leave the database URL unset) "
+        "or a PostgreSQL URL.",
     ),
 }

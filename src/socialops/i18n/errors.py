@@ -8,19 +8,19 @@ _AGAIN_KO = "같은 명령을 다시 실행해 주세요 (워크스페이스는 
 _AGAIN_EN = "then run the same command again (the workspace is consistent)."
 _FREE_KO = (
     "그 디스크의 공간을 확보하거나 (예: 오래된 내보내기 파일이나 가져온 파일의 사본 삭제) "
-    "워크스페이스를 더 큰 디스크로 옮긴(--workspace) 뒤 "
+    "워크스페이스를 더 큰 디스크로 옮긴 뒤 "
 )
 _FREE_EN = (
     "free space on that disk (delete files you no longer need, e.g. old exports or copies of "
-    "imported files) or move the workspace to a bigger disk (--workspace), "
+    "imported files) or move the workspace to a bigger disk, "
 )
 _QUOTA_KO = "필요 없는 파일을 지우거나 더 큰 할당량을 요청한 뒤 "
 _QUOTA_EN = "delete files you no longer need from your quota, or ask for a larger one, "
 _BIG_KO = (
     "파일 크기 제한(`ulimit -f` 또는 파일 시스템의 제한)을 올리거나 워크스페이스를 다른 "
-    "디스크로 옮긴(--workspace) 뒤 "
+    "디스크로 옮긴 뒤 "
 )
-_BIG_EN = "raise the limit or move the workspace to another disk (--workspace), "
+_BIG_EN = "raise the limit or move the workspace to another disk, "
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # settings (socialops.settings)

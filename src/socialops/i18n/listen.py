@@ -57,8 +57,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # alerts (`socialops alerts`, the CLI only)
     "alert.every": (
-        "알림 주기 --every {every}은(는) 쓸 수 없습니다: 시간별(hour) 또는 일별(day)을 쓰세요.",
-        "--every {every}: alerts use hour or day.",
+        "알림 주기 '{every}'은(는) 쓸 수 없습니다: 시간별(hour) 또는 일별(day)을 쓰세요.",
+        "Alert period '{every}': alerts use hour or day.",
     ),
     "alert.z_not_number": (
         "SOCIALOPS_ALERT_Z 값은 숫자여야 합니다 ('{value}'은(는) 숫자가 아닙니다).",
@@ -77,9 +77,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No dated posts: import and enrich data before running alerts.",
     ),
     "alert.since_after": (
-        "--since {since}은(는) 게시물이 있는 마지막 날({last}) 이후입니다: 아직 확인할 것이 "
+        "시작일 {since}은(는) 게시물이 있는 마지막 날({last}) 이후입니다: 아직 확인할 것이 "
         "없습니다.",
-        "--since {since} is after the last day with posts ({last}): nothing to check yet.",
+        "The start {since} is after the last day with posts ({last}): nothing to check yet.",
     ),
     # enrichment (socialops.sources.enrich)
     "enrich.nothing": (
@@ -93,18 +93,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "enrich.worker_died": (
         "정제 작업 프로세스가 갑자기 멈췄습니다 (메모리 부족이거나 설치에서 모델 파일이 "
-        "빠졌을 수 있습니다). 아무것도 저장되지 않았습니다: 원인을 보려면 "
-        "`socialops enrich --workers 1`을 실행하세요.",
+        "빠졌을 수 있습니다). 아무것도 저장되지 않았습니다: 관리자에게 알려 주세요.",
         "An enrichment worker process stopped unexpectedly (out of memory, or a model file "
-        "missing from the installation). Nothing was saved; run `socialops enrich --workers 1` "
-        "to see the cause.",
+        "missing from the installation). Nothing was saved: tell the administrator.",
     ),
     "enrich.zone_mismatch": (
         "이 워크스페이스의 게시물은 {have} 시간대로 정제되었습니다. {zone} 시간대로 더 "
-        "정제하면 현지 날짜가 섞입니다: --tz {have}를 쓰거나, "
-        "`socialops enrich --rebuild --tz {zone}`로 모든 게시물을 새 시간대로 다시 정제하세요.",
+        "정제하면 현지 날짜가 섞입니다: {have} 시간대를 쓰거나 모든 게시물을 새 시간대로 다시 "
+        "정제하세요.",
         "This workspace's posts were enriched in {have}; enriching more in {zone} would mix "
-        "local days. Use --tz {have}, or `socialops enrich --rebuild --tz {zone}` to redo every "
-        "post in the new zone.",
+        "local days: keep {have}, or redo every post in the new zone.",
     ),
 }

@@ -301,8 +301,10 @@ MESSAGES.update(
             "Listening days are in the workspace's zone ({zone}).",
         ),
         "measure.no_post_metrics": (
-            "기간 중 {channels} 게시물 성과 데이터가 없습니다 (`socialops metrics import`).",
-            "No post metrics of {channels} in the window (`socialops metrics import`).",
+            "기간 중 {channels} 게시물 성과 데이터가 없습니다: 데이터 페이지에서 게시물 성과 "
+            "파일을 올리면 측정됩니다.",
+            "No post metrics of {channels} in the window: upload a post-metrics file on the "
+            "Data page to measure them.",
         ),
         "measure.utm_source": (
             "UTM 체계에 '{channel}'의 소스가 없어 채널 키를 utm_source로 씁니다.",
