@@ -9,6 +9,7 @@ need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -d /usr/share/fonts/truetype/nanum ] || need_apt+=(fonts-nanum)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages: ${need_apt[*]}" >&2
@@ -29,5 +30,12 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   # Playwright drives Debian's Chromium (/usr/bin/chromium): it never downloads a browser
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 .venv/bin/python -m pip install -q -e '.[spark,dev]'
   touch "$stamp"
+fi
+# axe-core (package.json, pinned by package-lock.json) for the browser accessibility check in
+# tests/web/test_responsive.py: injected from node_modules, never from a CDN; development only
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --silent
+  fi
 fi
 echo "setup: ready (.venv/bin/socialops)" >&2

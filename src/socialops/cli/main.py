@@ -31,6 +31,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Click's plain help: Typer's rich help draws every flag as taking a value
+    # ("--version <bool>", "--help <bool>"); a flag takes none
+    rich_markup_mode=None,
 )
 
 
