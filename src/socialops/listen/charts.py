@@ -13,10 +13,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 
-__all__ = ["PALETTE", "SENTIMENT_COLORS", "hbar_chart", "line_chart", "nice_ticks", "stacked_bars"]
+from socialops.i18n import t
 
+__all__ = [
+    "DASHES",
+    "PALETTE",
+    "SENTIMENT_COLORS",
+    "hbar_chart",
+    "line_chart",
+    "nice_ticks",
+    "period_kind",
+    "period_label",
+    "series_styles",
+    "stacked_bars",
+    "text_width",
+    "x_ticks",
+]
+
+# 20 distinguishable colours (Tableau 10, then ten darker, lighter or browner ones). A topic's
+# colour comes from its place in the workspace's topic list (:func:`series_styles`), so it keeps
+# its colour whatever subset a chart shows; past 20 topics the colours repeat with a dash pattern.
 PALETTE = (
     "#1f77b4",
     "#ff7f0e",
@@ -28,7 +47,18 @@ PALETTE = (
     "#7f7f7f",
     "#bcbd22",
     "#17becf",
+    "#393b79",
+    "#e7ba52",
+    "#637939",
+    "#a1caf1",
+    "#7b4173",
+    "#f99379",
+    "#882d17",
+    "#2b3d26",
+    "#c2b280",
+    "#222222",
 )
+DASHES = ("", "6 3", "2 2", "8 3 2 3")
 SENTIMENT_COLORS = {"positive": "#2ca02c", "neutral": "#b0b0b0", "negative": "#d62728"}
 _FONT = 'font-size="11"'  # the page's font (Korean-capable stack in the report CSS)
 
@@ -68,15 +98,45 @@ def _svg_open(width: int, height: int, title: str) -> list[str]:
     ]
 
 
-def _legend(names: Sequence[str], colors: Sequence[str], x: int, y: int, width: int) -> list[str]:
+def series_styles(names: Sequence[str], order: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """``(colour, dash pattern)`` of each series ``names``: by the name's place in ``order``
+    (the workspace's topics, in the order they were added), so a topic keeps its colour in every
+    chart and on every page whatever subset is shown; names not in ``order`` follow it. No two
+    of the first 80 places look the same (20 colours × 4 dash patterns)."""
+    pos = {n: i for i, n in enumerate(order)}
+    out: list[tuple[str, str]] = []
+    extra = len(order)
+    for name in names:
+        i = pos.get(name)
+        if i is None:
+            i, extra = extra, extra + 1
+        out.append((PALETTE[i % len(PALETTE)], DASHES[(i // len(PALETTE)) % len(DASHES)]))
+    return out
+
+
+def text_width(text: str, size: float = 11.0) -> float:
+    """About how wide ``text`` is drawn at ``size`` px (Hangul and CJK are about square, Latin
+    letters and digits about 0.6 of the size)."""
+    return sum(size if ord(c) >= 0x1100 else size * 0.6 for c in text)
+
+
+def _legend(
+    names: Sequence[str], styles: Sequence[tuple[str, str]], x: int, y: int, width: int
+) -> list[str]:
     out: list[str] = []
     cx, cy = x, y
-    for name, color in zip(names, colors, strict=True):
+    for name, (color, dash) in zip(names, styles, strict=True):
         label = name if len(name) <= 24 else name[:23] + "…"
         w = 18 + 7 * len(label) + 16
         if cx + w > x + width and cx > x:
             cx, cy = x, cy + 16
-        out.append(f'<rect x="{cx}" y="{cy - 9}" width="12" height="10" fill="{color}"/>')
+        if dash:
+            out.append(
+                f'<line x1="{cx}" x2="{cx + 12}" y1="{cy - 4}" y2="{cy - 4}" stroke="{color}" '
+                f'stroke-width="3" stroke-dasharray="{dash}"/>'
+            )
+        else:
+            out.append(f'<rect x="{cx}" y="{cy - 9}" width="12" height="10" fill="{color}"/>')
         out.append(f'<text x="{cx + 16}" y="{cy}" {_FONT}>{_e(label)}</text>')
         cx += w
     return out
@@ -92,6 +152,98 @@ def _legend_height(names: Sequence[str], width: int) -> int:
     return rows * 16
 
 
+# -- the time axis -----------------------------------------------------------------------------
+_STEPS = {
+    "hour": (1, 2, 3, 6, 12, 24, 48, 72, 168, 336, 720),
+    "day": (1, 2, 3, 7, 14, 28, 56, 91, 182, 364, 728, 1456, 2912),
+    "week": (1, 2, 4, 8, 13, 26, 52, 104, 208, 416),
+}
+
+
+def period_kind(periods: Sequence[str]) -> str:
+    """``hour``, ``day`` or ``week`` from the period keys (``2015-02-22T13:00``; days one day
+    apart; Mondays seven days apart); ``""`` when the keys are not dates."""
+    try:
+        days = [date.fromisoformat(p[:10]) for p in periods[:2]]
+    except ValueError:
+        return ""
+    if not days:
+        return ""
+    if "T" in periods[0]:
+        return "hour"
+    if len(days) == 2 and (days[1] - days[0]).days == 7:
+        return "week"
+    return "day"
+
+
+def _split(key: str) -> tuple[date, int]:
+    return date.fromisoformat(key[:10]), int(key[11:13]) if "T" in key else 0
+
+
+def _month(d: date, lang: str) -> str:
+    return t("chart.months", lang).split()[d.month - 1]
+
+
+def period_label(key: str, kind: str, lang: str) -> str:
+    """A period in words, for a tooltip: ``2015년 2월 22일 13시`` / ``Feb 22, 2015 13:00``."""
+    if not kind:
+        return key
+    d, h = _split(key)
+    return t(f"chart.tip_{kind}", lang, y=d.year, mon=_month(d, lang), d=d.day, h=h)
+
+
+def x_ticks(
+    periods: Sequence[str], plot_width: float, lang: str = "ko"
+) -> list[tuple[int, str, str]]:
+    """The labelled ticks of a time axis ``plot_width`` px wide: ``(period index, label, second
+    line)``, thinned to round steps (hours dividing a day, days, weeks, 4 or 13 weeks, years) so
+    that no two labels overlap. The second line names the day (hourly axes) or the year (daily
+    and weekly axes) where it changes, and at the first tick."""
+    n = len(periods)
+    if not n:
+        return []
+    kind = period_kind(periods)
+    if not kind:  # not dates: every k-th key as it is
+        widest = max(text_width(p) for p in periods) + 10
+        step = max(1, math.ceil(n * widest / max(plot_width, 1.0)))
+        return [(i, periods[i], "") for i in range(0, n, step)]
+
+    def first(i: int) -> str:
+        d, h = _split(periods[i])
+        if kind == "hour":
+            return t("chart.tick_hour", lang, h=h)
+        return t("chart.tick_day", lang, mon=_month(d, lang), d=d.day)
+
+    def second(i: int) -> str:
+        d, _ = _split(periods[i])
+        if kind == "hour":
+            return t("chart.tick_day", lang, mon=_month(d, lang), d=d.day)
+        return t("chart.tick_year", lang, y=d.year)
+
+    widest = max(text_width(first(i)) for i in range(min(n, 48))) + 12
+    fits = max(1, int(plot_width // widest))
+    steps = _STEPS[kind]
+    step = next((s for s in steps if math.ceil(n / s) <= fits), 0)
+    if not step:  # a very long range: whole multiples of the largest step
+        step = steps[-1] * math.ceil(n / (fits * steps[-1]))
+    out: list[tuple[int, str, str]] = []
+    last = ""
+    for i in range(0, n, step):
+        line2 = second(i)
+        out.append((i, first(i), line2 if line2 != last else ""))
+        last = line2
+    return out
+
+
+def _anchor(x: float, label: str, lo: float, hi: float) -> str:
+    half = text_width(label) / 2
+    if x - half < lo:
+        return "start"
+    if x + half > hi:
+        return "end"
+    return "middle"
+
+
 def line_chart(
     periods: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None]]],
@@ -103,22 +255,31 @@ def line_chart(
     y_max: float | None = None,
     markers: Sequence[tuple[int, int, str]] = (),
     colors: Sequence[str] | None = None,
+    order: Sequence[str] = (),
+    lang: str = "ko",
+    unit: str = "",
 ) -> str:
     """A line per series over ``periods``; ``None`` values leave a gap. ``markers`` are
-    ``(series index, period index, tooltip)`` drawn as red rings (spikes)."""
+    ``(series index, period index, tooltip)`` drawn as red rings (spikes). Each series' colour
+    and dash come from its name's place in ``order`` (:func:`series_styles`) unless ``colors``
+    are given; the time axis is labelled in ``lang`` with no two labels overlapping
+    (:func:`x_ticks`); hovering a period shows its values (an SVG ``<title>``), with ``unit``
+    after each."""
     values = [float(v) for _, s in series for v in s if v is not None]
     if not periods or not series or not values:
         return ""
-    colors = list(colors or [PALETTE[i % len(PALETTE)] for i in range(len(series))])
+    names = [name for name, _ in series]
+    styles = [(c, "") for c in colors] if colors else series_styles(names, order)
     lo = min(values) if y_min is None else y_min
     hi = max(values) if y_max is None else y_max
     lo = min(lo, 0.0) if y_min is None else lo
     ticks = nice_ticks(lo, hi if hi > lo else lo + 1)
     lo, hi = ticks[0], ticks[-1]
-    legend_h = _legend_height([n for n, _ in series], width - 80)
-    left, right, top, bottom = 64, 16, 12 + legend_h + 8, 40
+    legend_h = _legend_height(names, width - 80)
+    left, right, top, bottom = 64, 16, 12 + legend_h + 8, 44
     pw, ph = width - left - right, height - top - bottom
     n = len(periods)
+    kind = period_kind(periods)
 
     def x(i: int) -> float:
         return left + (pw * i / (n - 1) if n > 1 else pw / 2)
@@ -127,25 +288,50 @@ def line_chart(
         return top + ph - (v - lo) / (hi - lo) * ph
 
     out = _svg_open(width, height, title)
-    out += _legend([n for n, _ in series], colors, left, 12 + 9, pw)
-    for t in ticks:
-        yy = y(t)
+    out += _legend(names, styles, left, 12 + 9, pw)
+    for tk in ticks:
+        yy = y(tk)
         out.append(
             f'<line x1="{left}" x2="{left + pw}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#e5e5e5"/>'
         )
         out.append(
-            f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" {_FONT}>{_num(t)}</text>'
+            f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" {_FONT}>{_num(tk)}</text>'
         )
-    step = max(1, math.ceil(n / 8))
-    for i in range(0, n, step):
+    for i, label, line2 in x_ticks(periods, pw, lang):
+        xx = x(i)
         out.append(
-            f'<text x="{x(i):.1f}" y="{top + ph + 16}" text-anchor="middle" {_FONT}>'
-            f"{_e(periods[i])}</text>"
+            f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{top + ph}" y2="{top + ph + 4}" stroke="#999"/>'
         )
+        anchor = _anchor(xx, label, 0, width)
+        out.append(
+            f'<text class="tick" x="{xx:.1f}" y="{top + ph + 16}" text-anchor="{anchor}" '
+            f"{_FONT}>{_e(label)}</text>"
+        )
+        if line2:
+            anchor = _anchor(xx, line2, 0, width)
+            out.append(
+                f'<text class="tick2" x="{xx:.1f}" y="{top + ph + 30}" text-anchor="{anchor}" '
+                f'{_FONT} fill="#555">{_e(line2)}</text>'
+            )
     out.append(
         f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" stroke="#999"/>'
     )
-    for (_, s), color in zip(series, colors, strict=True):
+    # a band per period, under the lines, whose tooltip gives every series' value there
+    half = pw / (2 * (n - 1)) if n > 1 else pw / 2
+    for i, key in enumerate(periods):
+        vals = " · ".join(
+            f"{name} {'–' if s[i] is None else _num(float(s[i] or 0)) + unit}"
+            for name, s in series
+            if i < len(s)
+        )
+        x0 = max(float(left), x(i) - half)
+        x1 = min(float(left + pw), x(i) + half)
+        out.append(
+            f'<rect class="hover" x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 0.1):.1f}" '
+            f'height="{ph}" fill="#000" fill-opacity="0">'
+            f"<title>{_e(period_label(key, kind, lang))}: {_e(vals)}</title></rect>"
+        )
+    for (_, s), (color, dash) in zip(series, styles, strict=True):
         run: list[str] = []
         runs: list[list[str]] = []
         for i, v in enumerate(s):
@@ -157,13 +343,14 @@ def line_chart(
                 run.append(f"{x(i):.1f},{y(float(v)):.1f}")
         if run:
             runs.append(run)
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
         for r in runs:
             if len(r) == 1:
                 cx, cy = r[0].split(",")
                 out.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{color}"/>')
             else:
                 out.append(
-                    f'<polyline fill="none" stroke="{color}" stroke-width="1.6" '
+                    f'<polyline fill="none" stroke="{color}" stroke-width="1.6"{dashed} '
                     f'points="{" ".join(r)}"/>'
                 )
     for si, pi, tip in markers:
@@ -186,19 +373,21 @@ def stacked_bars(
     title: str,
     width: int = 760,
     colors: Sequence[str] | None = None,
+    order: Sequence[str] = (),
 ) -> str:
     """One horizontal bar per category, its segments stacked to 100 % (each segment's share of
-    the category's total; the label shows the percentage)."""
+    the category's total; the label shows the percentage). Segment colours as
+    :func:`line_chart`'s series: ``colors``, else by the name's place in ``order``."""
     totals = [sum(float(s[1][i] or 0) for s in segments) for i in range(len(categories))]
     if not categories or not segments or not any(totals):
         return ""
-    colors = list(colors or [PALETTE[i % len(PALETTE)] for i in range(len(segments))])
+    colors = list(colors or [c for c, _ in series_styles([n for n, _ in segments], order)])
     legend_h = _legend_height([n for n, _ in segments], width - 160)
     left, right, top, bar_h, gap = 140, 16, 12 + legend_h + 8, 22, 8
     pw = width - left - right
     height = top + len(categories) * (bar_h + gap) + 8
     out = _svg_open(width, height, title)
-    out += _legend([n for n, _ in segments], colors, left, 12 + 9, pw)
+    out += _legend([n for n, _ in segments], [(c, "") for c in colors], left, 12 + 9, pw)
     for ci, cat in enumerate(categories):
         yy = top + ci * (bar_h + gap)
         label = cat if len(cat) <= 18 else cat[:17] + "…"

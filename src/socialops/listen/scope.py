@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo
 
 from socialops.errors import DataError, SettingsError
 from socialops.nlp import query as q
@@ -32,12 +33,15 @@ __all__ = [
     "all_periods",
     "count_rows",
     "data_extent",
+    "default_scope",
+    "latest_activity",
     "months_between",
     "parse_day",
     "period_of",
     "scoped_posts",
     "topic_filter",
     "topic_posts",
+    "undated_counts",
 ]
 
 Every = Literal["hour", "day", "week"]
@@ -101,8 +105,18 @@ class Scope:
         }
 
 
-def _filtered(store: AnalyticsStore, scope: Scope, t: ir.Table | None = None) -> ir.Table:
+def _filtered(
+    store: AnalyticsStore, scope: Scope, t: ir.Table | None = None, *, dated: bool = True
+) -> ir.Table:
+    """Dated posts (``dated=False``: undated ones, whatever the range) in ``scope``."""
     t = store.posts() if t is None else t
+    if not dated:
+        cond = [t.day.isnull()]
+        if scope.platforms:
+            cond.append(t.platform.isin(list(scope.platforms)))
+        if scope.langs:
+            cond.append(t.lang.isin(list(scope.langs)))
+        return t.filter(cond)
     cond = [t.day.notnull()]
     if scope.start:
         cond.append(t.day >= scope.start)
@@ -146,6 +160,65 @@ def resolve(store: AnalyticsStore, scope: Scope) -> Scope:
             code=f"scope.outside{suffix}", start=start, end=end, lo=lo, hi=hi, **filters
         )
     return Scope(start, end, scope.every, scope.platforms, scope.langs)
+
+
+# How many days the default range shows, by granularity (see :func:`default_scope`).
+DEFAULT_DAYS = {"hour": 7, "day": 30, "week": 84}
+
+
+def latest_activity(
+    store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]
+) -> tuple[date, date] | None:
+    """The default range of a dashboard, topic page or report (docs/listening.md "The default
+    range"): the :data:`DEFAULT_DAYS` days (by ``scope.every``) up to the last day on which one
+    of ``topics`` is mentioned, starting no earlier than their first mention. Days after
+    tomorrow (in the workspace zone) are not taken as the last day: a mistyped future date does
+    not hide the real activity, and one old post does not stretch the range. ``None`` when the
+    topics match no dated post in the scope's filters."""
+    if not topics:
+        return None
+    zone = ZoneInfo(store.ws.zone() or "Asia/Seoul")
+    tomorrow = datetime.now(zone).date() + timedelta(days=1)
+    base = Scope(platforms=scope.platforms, langs=scope.langs)
+    lo: date | None = None
+    hi: date | None = None
+    for t in topic_posts(store, base, topics):
+        t = t.filter(t.day <= tomorrow)
+        row = fetch_arrow(t.aggregate(lo=t.day.min(), hi=t.day.max())).to_pylist()[0]
+        if row["hi"] is None:
+            continue
+        lo = row["lo"] if lo is None else min(lo, row["lo"])
+        hi = row["hi"] if hi is None else max(hi, row["hi"])
+    if lo is None or hi is None:
+        return None
+    start = max(lo, hi - timedelta(days=DEFAULT_DAYS.get(scope.every, 30) - 1))
+    return start, hi
+
+
+def default_scope(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> Scope:
+    """``scope`` with no range given → the topics' latest activity (:func:`latest_activity`);
+    a range given (either end) is kept as it is."""
+    if scope.start or scope.end:
+        return scope
+    found = latest_activity(store, scope, topics)
+    if found is None:
+        return scope
+    return Scope(found[0], found[1], scope.every, scope.platforms, scope.langs)
+
+
+def undated_counts(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> dict[str, Any]:
+    """Posts without a date in the scope's platform and language filters (a range cannot hold
+    them): ``{"all": n, "topics": {name: n}}``. Analyses by period leave them out; pages and
+    reports say how many there are, never a silent zero."""
+    out: dict[str, Any] = {"topics": {}}
+    t = _filtered(store, scope, dated=False)
+    out["all"] = int(fetch_arrow(t.aggregate(n=t.count())).column("n")[0].as_py() or 0)
+    tables = store.topic_posts([(tp.query, tp.tree) for tp in topics]) if topics else []
+    for tp, tt in zip(topics, tables, strict=True):
+        u = _filtered(store, scope, tt, dated=False)
+        n = fetch_arrow(u.aggregate(n=u.count())).column("n")[0].as_py()
+        out["topics"][tp.name] = int(n or 0)
+    return out
 
 
 def scoped_posts(store: AnalyticsStore, scope: Scope) -> ir.Table:

@@ -12,15 +12,24 @@ Formulas (../shared/PRODUCT.md):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from socialops.listen.scope import SENTIMENTS, CountRows, ResultTable, Scope, count_rows
+from socialops.listen.scope import (
+    SENTIMENTS,
+    CountRows,
+    ResultTable,
+    Scope,
+    count_rows,
+    undated_counts,
+)
 
 if TYPE_CHECKING:
     from socialops.listen.topics import Topic
     from socialops.store.analytics import AnalyticsStore
 
 __all__ = [
+    "kpis",
     "net_sentiment",
     "sentiment",
     "sentiment_tables",
@@ -61,6 +70,8 @@ def volume(
     out = _head("volume", scope, topics, rows)
     all_series = rows.series(0)
     out["all_posts"] = {"total": sum(all_series), "series": all_series}
+    # posts without a date cannot be in a period: counted here, so that pages say so
+    out["undated"] = undated_counts(store, scope, topics)
     out["results"] = []
     for i, t in enumerate(topics):
         series = rows.series(i + 1)
@@ -102,6 +113,45 @@ def sov(
         for t in tracked
     ]
     return out
+
+
+def _figures(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> dict[str, Any]:
+    rows = count_rows(
+        store, Scope(scope.start, scope.end, "day", scope.platforms, scope.langs), topics
+    )
+    per = {s: sum(rows.total(i + 1, s) for i in range(len(topics))) for s in SENTIMENTS}
+    return {
+        "posts": rows.total(0),
+        "mentions": sum(rows.total(i + 1) for i in range(len(topics))),
+        "net_sentiment": net_sentiment(per["positive"], per["negative"]),
+        "pct_negative": _pct(per["negative"], sum(per.values())),
+    }
+
+
+def kpis(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> dict[str, Any]:
+    """The dashboard's headline figures (posts in range, the topics' mentions, their net
+    sentiment and negative share) for a resolved ``scope`` and for the previous period of the
+    same length just before it, with the change: in % for counts, in points for net sentiment
+    (× 100) and the negative share. ``previous`` is ``None`` when that period holds no post."""
+    assert scope.start and scope.end, "resolve() the scope first"
+    days = (scope.end - scope.start).days + 1
+    b_start, b_end = scope.start - timedelta(days=days), scope.start - timedelta(days=1)
+    before = Scope(b_start, b_end, "day", scope.platforms, scope.langs)
+    cur = _figures(store, scope, topics)
+    prev = _figures(store, before, topics)
+    change: dict[str, float | None] = {}
+    for k in ("posts", "mentions"):
+        change[k] = round(100.0 * (cur[k] - prev[k]) / prev[k], 1) if prev[k] else None
+    for k, scale in (("net_sentiment", 100.0), ("pct_negative", 1.0)):
+        a, b = cur[k], prev[k]
+        change[k] = round(scale * (a - b), 1) if a is not None and b is not None else None
+    return {
+        "days": days,
+        "current": cur,
+        "previous": prev if prev["posts"] else None,
+        "previous_range": {"from": b_start.isoformat(), "to": b_end.isoformat()},
+        "change": change if prev["posts"] else dict.fromkeys(change),
+    }
 
 
 def _sentiment_cell(pos: int, neu: int, neg: int, unscored: int) -> dict[str, Any]:
