@@ -16,7 +16,15 @@ from socialops.errors import DataError
 from socialops.i18n import has
 from socialops.listen.analyses import ANALYSES
 from socialops.listen.export import sheet_names, xlsx_value
-from socialops.listen.report import LABELS, REPORT_ANALYSES, ReportData, build_report, write_report
+from socialops.listen.report import (
+    LABELS,
+    REPORT_ANALYSES,
+    ReportData,
+    build_report,
+    column_label,
+    localized,
+    write_report,
+)
 from socialops.listen.scope import Scope
 from socialops.listen.topics import Topic, resolve_topics
 from socialops.store.analytics import open_store
@@ -44,17 +52,27 @@ def cell(v: object) -> object:
     return None if out == "" else out
 
 
-def check_exports(data: ReportData, xlsx: Path, csv_dir: Path) -> None:
-    tables = data.all_tables()
-    for t in tables:  # every table's title in both languages from the catalogue
+# the column names of the analyses: what a reader must never see as a heading
+CODE_COLUMNS = ("mentions", "share", "net_sentiment", "pct_diff", "period", "word", "topic")
+
+
+def check_exports(data: ReportData, xlsx: Path, csv_dir: Path, lang: str) -> None:
+    raw = data.all_tables()
+    for t in raw:  # every table's title and column in both languages from the catalogue
         assert has(f"report.table.{t.name}"), t.name
+        topics = {tp.name for tp in data.topics}
+        assert all(has(f"report.col.{c}") for c in t.columns if c not in topics), t.columns
+    tables = [localized(t, lang) for t in raw]
     names = sheet_names(tables)
     wb = load_workbook(xlsx, read_only=True)
     assert wb.sheetnames == names
     assert all(len(n) <= 31 for n in names) and len({n.lower() for n in names}) == len(names)
+    hangul = [bool(re.search("[가-힣]", n)) for n in names]
+    assert all(hangul) if lang == "ko" else not any(hangul), names  # sheets in the language
     for t, name in zip(tables, names, strict=True):
         rows = list(wb[name].iter_rows(values_only=True))
         assert list(rows[0]) == [str(c) for c in t.columns]
+        assert not set(CODE_COLUMNS) & set(rows[0]), (name, rows[0])
         assert len(rows) - 1 == len(t.rows), name
         for got, want in zip(rows[1:], t.rows, strict=True):
             assert list(got) == [cell(v) for v in want], name
@@ -64,7 +82,8 @@ def check_exports(data: ReportData, xlsx: Path, csv_dir: Path) -> None:
     for p in csv_dir.glob("*.csv"):
         assert p.read_bytes().startswith(b"\xef\xbb\xbf"), p
     summary = list(csv.reader((csv_dir / "summary.csv").open(encoding="utf-8-sig")))
-    assert summary[0][0] == "topic"
+    assert summary[0][:3] == [column_label(c, lang) for c in ("topic", "kind", "mentions")]
+    assert summary[0][0] == {"ko": "주제", "en": "Topic"}[lang]
     assert [r[0] for r in summary[1:]] == [t.name for t in data.topics]
     assert [int(r[2]) for r in summary[1:]] == [data.counts[t.name] for t in data.topics]
 
@@ -101,12 +120,16 @@ def test_korean_report_on_nsmc(nsmc_ws: Workspace, engine: str, tmp_path: Path) 
     if data.sections["assoc"].result:
         assert LABELS["ko"]["positive_words"] in html
         assert "예시 게시물" in html
-    check_exports(data, xlsx, csv_dir)
+    check_exports(data, xlsx, csv_dir, "ko")
+    for code in CODE_COLUMNS:  # the Korean report's headings are Korean
+        assert f"<th>{code}</th>" not in html, code
+    assert f"<th>{column_label('net_sentiment', 'ko')}</th>" in html
+    assert "<th>순감성</th>" in html and "volume spike" not in html
     assoc_csv = csv_dir / "assoc.csv"
     if assoc_csv.exists():  # Korean words round-trip through the BOM'd CSV
         rows = list(csv.DictReader(assoc_csv.open(encoding="utf-8-sig")))
         want = [str(r[2]) for r in next(t for t in data.all_tables() if t.name == "assoc").rows]
-        assert [r["word"] for r in rows] == want
+        assert [r["단어"] for r in rows] == want
         assert any(re.search("[가-힣]", w) for w in want)
 
 
@@ -132,10 +155,15 @@ def test_english_report_on_airline_tweets(
     sov = {r["topic"]: r["mentions"] for r in data.sections["sov"].result["results"]}  # type: ignore[index]
     assert sov == {t.name: data.counts[t.name] for t in topics}
     assert f"{data.counts['United']:,}" in html
-    check_exports(data, xlsx, csv_dir)
+    check_exports(data, xlsx, csv_dir, "en")
+    assert "<th>Net sentiment</th>" in html and "<th>net_sentiment</th>" not in html
+    headings = re.findall(r"<(?:th|h2|h3)>(.*?)</(?:th|h2|h3)>", html)
+    assert headings and not [h for h in headings if re.search("[가-힣]", h)]  # none in Korean
     spikes = data.sections["spikes"]
     if spikes.result is not None:  # the cancelled-flight days are shown, coverage apart
         assert "American" in html and LABELS["en"]["coverage"] in html
+        # a spike reads in words: "negative spike", not the code "negative"
+        assert " · negative spike · " in html or " · volume spike · " in html
 
 
 def test_report_without_data_says_so(nsmc_ws: Workspace, engine: str) -> None:

@@ -64,12 +64,14 @@ def atomic_write(path: Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]
 
 
 def sheet_names(tables: Sequence[ResultTable]) -> list[str]:
-    """Unique Excel sheet names (≤ 31 characters, no ``[]:*?/\\``), one per table."""
+    """Unique Excel sheet names (≤ 31 characters, no ``[]:*?/\\``), one per table: its title
+    (in the report's language when the tables are :func:`socialops.listen.report.localized`),
+    else its name."""
     seen: set[str] = set()
     out: list[str] = []
     for t in tables:
-        base = _SHEET_BAD.sub("_", t.name).strip("'") or "table"
-        name = base[:31]
+        base = _SHEET_BAD.sub("_", t.title or t.name).strip("'").strip() or "table"
+        name = base[:31].rstrip()
         k = 2
         while name.lower() in seen:
             suffix = f"_{k}"

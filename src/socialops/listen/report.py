@@ -40,6 +40,9 @@ __all__ = [
     "ReportData",
     "Section",
     "build_report",
+    "cell_label",
+    "column_label",
+    "localized",
     "render_html",
     "table_title",
     "write_report",
@@ -70,6 +73,42 @@ def table_title(rt: ResultTable, lang: str) -> str:
     not in it keeps its analysis's own title."""
     key = f"report.table.{rt.name}"
     return i18n.t(key, lang) if i18n.has(key) else rt.title
+
+
+def column_label(name: str, lang: str) -> str:
+    """A result table's column heading in ``lang`` from the catalogue (``report.col.<name>``);
+    a column not in it (a topic's name) is kept as it is."""
+    key = f"report.col.{name}"
+    return i18n.t(key, lang) if i18n.has(key) else name
+
+
+def _value_key(table: str, column: str, value: Any) -> str | None:
+    """The catalogue key of a coded cell value (a spike's kind, a topic's kind, a coverage
+    reason), or None."""
+    if not isinstance(value, str) or not value:
+        return None
+    if column == "kind":
+        return f"spike.{value}" if table.startswith("spikes") else f"kind.{value}"
+    if column == "reason":
+        return f"coverage.{value}"
+    return None
+
+
+def cell_label(table: str, column: str, value: Any, lang: str) -> Any:
+    """A cell as a reader of ``lang`` sees it: a coded value (``volume``, ``brand``, ``gap``)
+    in words, any other value as it is."""
+    key = _value_key(table, column, value)
+    return i18n.t(key, lang) if key is not None and i18n.has(key) else value
+
+
+def localized(rt: ResultTable, lang: str) -> ResultTable:
+    """``rt`` as exported for a reader of ``lang``: its title, column headings and coded values
+    from the catalogue (the XLSX sheet is named after the title)."""
+    cols = rt.columns
+    rows = [
+        [cell_label(rt.name, c, v, lang) for c, v in zip(cols, row, strict=True)] for row in rt.rows
+    ]
+    return ResultTable(rt.name, table_title(rt, lang), [column_label(c, lang) for c in cols], rows)
 
 
 COVERAGE_REASONS: dict[str, dict[str, str]] = {  # socialops.listen.spikes coverage reasons
@@ -329,7 +368,8 @@ def _find(obj: Any, keys: Iterable[str], depth: int = 4) -> list[dict[str, Any]]
 # -- HTML ---------------------------------------------------------------------------------------
 _CSS = """
 body{font-family:"Malgun Gothic","Apple SD Gothic Neo","Noto Sans KR","Noto Sans CJK KR",
-NanumGothic,sans-serif;margin:24px auto;max-width:1040px;color:#222;line-height:1.45}
+NanumGothic,sans-serif;margin:24px auto;max-width:1040px;color:#222;line-height:1.45;
+word-break:keep-all;overflow-wrap:break-word}
 h1{font-size:24px;margin-bottom:4px}h2{font-size:19px;border-bottom:2px solid #ddd;
 padding-bottom:4px;margin-top:36px}h3{font-size:15px;margin:18px 0 6px}
 table{border-collapse:collapse;font-size:12px;margin:8px 0 4px}
@@ -365,7 +405,8 @@ class _Html:
         self.add(svg) if svg else self.empty(self.L["no_chart"])
 
     def table(self, rt: ResultTable) -> None:
-        title = table_title(rt, self.lang)
+        rt = localized(rt, self.lang)
+        title = rt.title
         self.add(f"<h3>{_e(title)}</h3>")
         if not rt.rows:
             self.empty(self.L["no_rows"])
@@ -573,7 +614,8 @@ class _Html:
             for s in real:
                 key = str(s.get("start"))[: len(periods[0])] if periods else ""
                 if s["topic"] in idx and key in pidx:
-                    tip = f"{s['topic']} {s.get('kind')} {s.get('start')} {s.get('score')}"
+                    kind = cell_label("spikes", "kind", s.get("kind"), self.lang)
+                    tip = f"{s['topic']} · {kind} · {s.get('start')} · {s.get('score')}"
                     marks.append((idx[s["topic"]], pidx[key], tip))
             if real:
                 self.chart(
@@ -583,7 +625,8 @@ class _Html:
             self.empty(self.L["no_spikes"])
         for s in real[:20]:
             head = (
-                f"{s['topic']} · {s.get('kind')} · {local_time(s.get('start'), self.d.tz)}"
+                f"{s['topic']} · {cell_label('spikes', 'kind', s.get('kind'), self.lang)} · "
+                f"{local_time(s.get('start'), self.d.tz)}"
                 f" – {local_time(s.get('end'), self.d.tz)}"
             )
             self.add(f"<h3>{_e(head)} ({_e(self.L['score'])} {_num(s.get('score'))})</h3>")
@@ -673,7 +716,7 @@ def write_report(
     from socialops.listen.export import atomic_write, write_csv_dir, write_xlsx
 
     html = render_html(data, lang)
-    tables = data.all_tables()
+    tables = [localized(t, lang) for t in data.all_tables()]
     written: dict[str, Any] = {"html": str(out), "tables": len(tables)}
     if xlsx is not None:
         written["xlsx"] = str(xlsx)
