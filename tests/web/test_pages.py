@@ -362,7 +362,8 @@ def test_upload_imports_enriches_and_escapes(
     assert posts_total(owner) == total + 6
     assert "bad_date" in r.text  # the quarantined row, with its reason
     audit = owner.get("/w/main/audit").text
-    assert "data.import" in audit and "few.csv" in audit
+    assert "데이터 업로드" in audit and "few.csv" in audit  # the action in words, its code kept
+    assert 'title="data.import"' in audit and ">data.import<" not in audit
 
     # the stored-XSS attempt is shown as text wherever it appears
     found = owner.get("/w/main/posts", params={"q": "alert", "sort": "newest"})
@@ -447,8 +448,13 @@ def test_topics_add_edit_remove(owner: TestClient) -> None:
     assert r.status_code == 200 and "토픽을 삭제했습니다" in r.text
     assert "Boeing" not in r.text
     audit = owner.get("/w/main/audit").text
-    for action in ("topic.add", "topic.edit", "topic.remove"):
-        assert action in audit
+    for action, words in (
+        ("topic.add", "토픽 추가"),
+        ("topic.edit", "토픽 수정"),
+        ("topic.remove", "토픽 삭제"),
+    ):
+        assert f'title="{action}">{words}<' in audit
+    assert "검색식: boeing" in audit  # a detail's name in words
 
 
 def test_members_invite_change_remove_and_keep_an_owner(owner: TestClient, app: FastAPI) -> None:
@@ -493,7 +499,7 @@ def test_members_invite_change_remove_and_keep_an_owner(owner: TestClient, app: 
     assert accounts.role_of(outsider.id, "second") is None
     audit = owner.get("/w/second/audit").text
     for action in ("invitation.create", "invitation.accept", "member.set", "member.remove"):
-        assert action in audit
+        assert f'title="{action}">' in audit and f">{action}<" not in audit
 
 
 def test_reports_generate_and_download(owner: TestClient, viewer: TestClient) -> None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from socialops.errors import AccountError
-from socialops.i18n import t
+from socialops.i18n import has, t
 from socialops.web.accounts import INVITE_DAYS, LastOwnerError
 from socialops.web.actions import members as actions
 from socialops.web.actions.base import Actor
@@ -159,6 +159,29 @@ def remove_member(
     )
 
 
+def audit_action(action: str, lang: str) -> str:
+    """A recorded action in words (``audit.action.<action>``); an action the catalogue does
+    not know yet is shown as recorded."""
+    key = f"audit.action.{action}"
+    return t(key, lang) if has(key) else action
+
+
+def audit_detail(detail: Any, lang: str) -> str:
+    """An entry's details as ``name: value`` in words: the names from ``audit.detail.<key>``,
+    a plan's state from the plan labels; other values as recorded."""
+    if not isinstance(detail, dict):
+        return ""
+    parts = []
+    for k, v in detail.items():
+        name = t(f"audit.detail.{k}", lang) if has(f"audit.detail.{k}") else k
+        if k == "state" and has(f"plan.label.state.{v}"):
+            v = t(f"plan.label.state.{v}", lang)
+        elif isinstance(v, bool):
+            v = t("audit.yes" if v else "audit.no", lang)
+        parts.append(f"{name}: {v}")
+    return ", ".join(parts)
+
+
 @router.get("/w/{ws}/audit", response_class=HTMLResponse)
 def audit_page(request: Request, ws: Slug, page: PageNo = 1) -> Response:
     access = view_access(request, ws, "audit.view")
@@ -167,11 +190,10 @@ def audit_page(request: Request, ws: Slug, page: PageNo = 1) -> Response:
     total, items = _accounts(request).audit_log(
         ws, limit=AUDIT_PER_PAGE, offset=(page - 1) * AUDIT_PER_PAGE
     )
+    lang = lang_of(request)
     for it in items:
-        d = it.get("detail")
-        it["detail_text"] = (
-            ", ".join(f"{k}: {v}" for k, v in d.items()) if isinstance(d, dict) else ""
-        )
+        it["action_text"] = audit_action(str(it.get("action") or ""), lang)
+        it["detail_text"] = audit_detail(it.get("detail"), lang)
     path = f"/w/{ws}/audit"
     pages = pager(total, page, AUDIT_PER_PAGE, lambda n: url(path, {}, page=n))
     return workspace_page(request, access, "audit.html", "audit", items=items, pager=pages)

@@ -1,0 +1,81 @@
+"""The audit log's words (the workspace's ``/w/{ws}/audit`` page): each recorded action
+(``audit.action.<action>``, the codes :meth:`socialops.web.actions.base.Actor.audit` writes) and
+the names of its details (``audit.detail.<key>``). The log keeps the codes; the page shows
+these."""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, tuple[str, str]] = {
+    "auth.sign_in": ("로그인", "Signed in"),
+    "auth.sign_in_failed": ("로그인 실패", "Failed sign-in"),
+    "auth.throttled": ("로그인 시도 제한", "Sign-ins paused after failures"),
+    "auth.sign_out": ("로그아웃", "Signed out"),
+    "auth.sign_out_everywhere": ("모든 기기에서 로그아웃", "Signed out everywhere"),
+    "user.create": ("사용자 추가", "User added"),
+    "user.password": ("비밀번호 변경", "Password changed"),
+    "user.password_failed": ("비밀번호 변경 실패", "Failed password change"),
+    "user.preferences": ("개인 설정 변경", "Preferences changed"),
+    "token.create": ("API 토큰 발급", "API token created"),
+    "token.revoke": ("API 토큰 폐기", "API token revoked"),
+    "invitation.create": ("초대", "Invitation sent"),
+    "invitation.revoke": ("초대 취소", "Invitation revoked"),
+    "invitation.accept": ("초대 수락", "Invitation accepted"),
+    "member.set": ("역할 지정", "Role set"),
+    "member.remove": ("워크스페이스에서 제외", "Removed from the workspace"),
+    "workspace.create": ("워크스페이스 만들기", "Workspace created"),
+    "workspace.rename": ("워크스페이스 이름 변경", "Workspace renamed"),
+    "workspace.delete": ("워크스페이스 삭제", "Workspace deleted"),
+    "topic.add": ("토픽 추가", "Topic added"),
+    "topic.edit": ("토픽 수정", "Topic changed"),
+    "topic.remove": ("토픽 삭제", "Topic removed"),
+    "data.import": ("데이터 업로드", "Data uploaded"),
+    "metrics.import": ("성과 데이터 업로드", "Metrics uploaded"),
+    "report.create": ("리포트 만들기", "Report generated"),
+    "plan.create": ("계획 만들기", "Plan created"),
+    "plan.edit": ("계획 수정", "Plan changed"),
+    "plan.delete": ("계획 삭제", "Plan deleted"),
+    "plan.item_save": ("콘텐츠 저장", "Calendar item saved"),
+    "plan.item_delete": ("콘텐츠 삭제", "Calendar item deleted"),
+    "plan.submit": ("계획 검토 요청", "Plan submitted for review"),
+    "plan.withdraw": ("검토 요청 취소", "Review request withdrawn"),
+    "plan.reject": ("계획 반려", "Plan sent back"),
+    "plan.approve": ("계획 승인", "Plan approved"),
+    "plan.start": ("계획 실행 시작", "Plan started"),
+    "plan.finish": ("계획 종료", "Plan finished"),
+    "plan.reopen": ("계획을 초안으로 되돌림", "Plan reopened as a draft"),
+    "plan.channel_add": ("채널 추가", "Channel added"),
+    "plan.channel_remove": ("채널 제외", "Channel removed"),
+}
+
+DETAILS: dict[str, tuple[str, str]] = {
+    "name": ("이름", "name"),
+    "template": ("템플릿", "template"),
+    "version": ("버전", "version"),
+    "state": ("상태", "state"),
+    "note": ("메모", "note"),
+    "channel": ("채널", "channel"),
+    "reason": ("이유", "reason"),
+    "preset": ("형식", "format"),
+    "imported": ("가져온 행", "rows imported"),
+    "query": ("검색식", "query"),
+    "kind": ("종류", "kind"),
+    "role": ("역할", "role"),
+    "email": ("이메일", "e-mail"),
+    "workspace": ("워크스페이스", "workspace"),
+    "topic": ("토픽", "topic"),
+    "item": ("콘텐츠", "item"),
+    "invitation": ("초대", "invitation"),
+    "minutes": ("분", "minutes"),
+    "error": ("오류", "error"),
+    "ok": ("성공", "succeeded"),
+    "signed_out": ("종료된 로그인", "sign-ins ended"),
+    "keep_session": ("이 브라우저 유지", "this browser kept"),
+    "status_code": ("응답 코드", "status code"),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "audit.yes": ("예", "yes"),
+    "audit.no": ("아니요", "no"),
+    **{f"audit.action.{k}": v for k, v in ACTIONS.items()},
+    **{f"audit.detail.{k}": v for k, v in DETAILS.items()},
+}
