@@ -196,6 +196,8 @@ _PAGES: dict[str, tuple[str, str]] = {
     # common
     "nav.workspace": ("워크스페이스", "Workspace"),
     "nav.switch": ("이동", "Go"),
+    "nav.skip": ("본문으로 건너뛰기", "Skip to the content"),
+    "nav.menu": ("메뉴", "Menu"),
     "common.apply": ("적용", "Apply"),
     "common.save": ("저장", "Save"),
     "common.add": ("추가", "Add"),
@@ -449,7 +451,7 @@ _PAGES: dict[str, tuple[str, str]] = {
     "members.title": ("사용자와 역할", "Users and roles"),
     "members.add": ("초대하기", "Invite someone"),
     "members.change": ("역할 변경", "Change role"),
-    "members.remove": ("내보내기", "Remove"),
+    "members.remove": ("워크스페이스에서 제외", "Remove from workspace"),
     "members.you": ("(나)", "(you)"),
     "members.keep_owner": (
         "워크스페이스에는 소유자가 최소 한 명 있어야 합니다. 다른 사람을 먼저 소유자로 지정하세요.",
@@ -464,7 +466,10 @@ _PAGES: dict[str, tuple[str, str]] = {
     ),
     "ok.member_added": ("멤버를 추가했습니다.", "Member added."),
     "ok.member_changed": ("역할을 바꿨습니다.", "Role changed."),
-    "ok.member_removed": ("멤버를 내보냈습니다.", "Member removed."),
+    "ok.member_removed": (
+        "멤버를 워크스페이스에서 제외했습니다.",
+        "Member removed from the workspace.",
+    ),
     # invitations (nobody joins a workspace without accepting)
     "members.invite_help": (
         "초대 링크를 만들어 직접 전달하세요. 받은 사람이 링크를 열어 수락해야 멤버가 됩니다 "

@@ -104,7 +104,11 @@ class _Writer:
         if lines <= _MAX_LINES:
             return text
         keep = max(1, int(len(text) * _MAX_LINES / lines * 0.85))
-        return text[:keep].rstrip() + "…"
+        cut = text[:keep]
+        space = max(cut.rfind(" "), cut.rfind("\n"))
+        if space > keep // 2:  # at a word (eojeol) boundary, not inside a Korean word
+            cut = cut[:space]
+        return cut.rstrip() + "…"
 
     # -- blocks --------------------------------------------------------------------------
 
@@ -169,7 +173,6 @@ class _Writer:
         fills: list[tuple[int, int, int] | None] | None = None,
         fill_col: int = -1,
         bold_last: int = 0,
-        wrap_chars: bool = False,
         align_right: tuple[int, ...] = (),
     ) -> None:
         """A table with a heading row repeated on every page; ``fills`` colour one column."""
@@ -189,7 +192,9 @@ class _Writer:
             headings_style=FontFace(emphasis="BOLD", fill_color=_HEAD_FILL),
             cell_fill_mode=TableCellFillMode.NONE,
             v_align=VAlign.T,
-            wrapmode=WrapMode.CHAR if wrap_chars else WrapMode.WORD,
+            # at spaces, so Korean breaks between words (eojeol), never inside one ("블로/그");
+            # only a word wider than its column (a long link) is broken where it must be
+            wrapmode=WrapMode.WORD,
         ) as table:
             head = table.row()
             for h in headings:
@@ -385,7 +390,6 @@ class _Writer:
             [L["field.channel"], L["field.source"], L["field.medium"], L["field.example_link"]],
             [28, 26, 26, 102],
             [[r["name"], r["source"] or "—", r["medium"] or "—", r["example"]] for r in u["rows"]],
-            wrap_chars=True,
         )
 
     def kpis(self, d: dict[str, Any], L: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from socialops.errors import SocialopsError
 from socialops.web.auth import WebError, lang_of, services_of
 from socialops.web.explorer import POST_SORTS, SENTIMENTS, PostQuery
+from socialops.web.highlight import highlight, query_marks
 from socialops.web.pages.common import (
     PER_PAGE,
     PageNo,
@@ -92,6 +93,8 @@ def posts_page(
         status=400 if error else 200,
         form=params,
         result=result,
+        marks=query_marks(q) if result else None,
+        mark=highlight,
         pager=pages,
         error=error,
         platforms=[p["platform"] for p in svc.overview(ws)["platforms"]],
