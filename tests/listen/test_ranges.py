@@ -96,7 +96,7 @@ def test_counts_and_dates_out_of_range(workspace: Workspace, tmp_path: Path) -> 
     assert posts["9"]["created_at"] == datetime(2199, 12, 31, 23, 59, 59, tzinfo=UTC)
     details = {q["row"]: q["detail"] for q in list_quarantine(workspace, limit=None)}
     assert "negative" in details[3] and "infinite" in details[2]
-    assert "1900-01-01 .. 2199-12-31" in details[6]
+    assert "1900-01-01 to 2199-12-31" in details[6]
 
 
 def test_parquet_uint64_past_int64(workspace: Workspace, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -602,12 +603,15 @@ def test_imports_upload_and_quarantine(web: Any, shared_file: Any) -> None:
 
     q = web.call("viewer", "GET", f"{WS}/quarantine", params={"per_page": 1}).json()
     assert q["total"] >= 2 and len(q["items"]) == 1 and q["pages"] == q["total"]
-    reasons = {
-        i["reason"]
+    mine = [
+        i
         for i in web.call("viewer", "GET", f"{WS}/quarantine").json()["items"]
         if i["import_id"] == out["import_id"]
-    }
-    assert reasons == {"empty_text", "bad_date"}
+    ]
+    assert {i["reason"] for i in mine} == {"empty_text", "bad_date"}  # the codes as they were
+    # and the words beside them, in the reader's language (Korean by default)
+    assert {i["reason_text"] for i in mine} == {"본문 없음", "읽을 수 없는 날짜"}
+    assert all(re.search("[가-힣]", i["detail_text"]) for i in mine), mine
     error_of(web.call("viewer", "GET", f"{WS}/quarantine", params={"per_page": 0}), 422)
 
     # the same rows again: nothing new (already imported)

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from socialops import i18n
 from socialops.cli import common
 from socialops.cli.progress import progress_bar
 from socialops.sources import ledger
@@ -108,16 +109,19 @@ def quarantine_cmd(
 ) -> None:
     """Rows that could not be imported (every stream): file, row number, reason and detail."""
     ws = Workspace.open(common.state.workspace, create=False)
-    rows = ledger.list_quarantine(ws, limit=None if limit == 0 else limit, import_id=import_id)
+    lang = i18n.default_lang()
+    rows = ledger.list_quarantine(
+        ws, limit=None if limit == 0 else limit, import_id=import_id, lang=lang
+    )
     if as_json:
         common.print_json(rows)
         return
     if not rows:
-        common.console.print("No quarantined rows.")
+        common.console.print(i18n.t("data.no_quarantine", lang))
         return
-    t = Table("file", "row", "reason", "detail")
+    t = Table(*(i18n.t(f"col.{c}", lang) for c in ("file", "row", "reason", "detail")))
     for r in rows:
-        t.add_row(Path(r["file"]).name, f"{r['row']:,}", r["reason"], r["detail"] or "")
+        t.add_row(Path(r["file"]).name, f"{r['row']:,}", r["reason_text"], r["detail_text"])
     common.console.print(t)
 
 

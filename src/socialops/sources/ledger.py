@@ -21,12 +21,15 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from socialops import i18n
 from socialops.errors import InputFileError
 from socialops.store.workspace import Workspace
 
 __all__ = [
     "QuarantineRow",
     "add_counts",
+    "coded_detail",
+    "detail_text",
     "finish",
     "forget",
     "insert_many",
@@ -36,6 +39,7 @@ __all__ = [
     "no_nul",
     "now",
     "quarantine",
+    "reason_text",
     "sha256_file",
     "start",
 ]
@@ -196,11 +200,48 @@ def quarantine(
     )
 
 
+_CODED = '{"code": '
+
+
+def coded_detail(code: str, **params: Any) -> str:
+    """A quarantine detail recorded as a catalogue code (``quarantine.detail.<code>``) and its
+    values, so that each reader sees it in their language (:func:`detail_text`)."""
+    assert i18n.has(f"quarantine.detail.{code}"), code
+    return json.dumps({"code": code, "params": params}, ensure_ascii=False, default=str)
+
+
+def detail_text(detail: str | None, lang: str) -> str:
+    """A recorded detail in ``lang``: a coded one (:func:`coded_detail`) from the catalogue, an
+    older plain one as it was recorded."""
+    if not detail:
+        return ""
+    if detail.startswith(_CODED):
+        try:
+            obj = json.loads(detail)
+            key = f"quarantine.detail.{obj['code']}"
+            if i18n.has(key) and isinstance(obj.get("params"), dict):
+                return i18n.t(key, lang, **obj["params"])
+        except (ValueError, KeyError, TypeError):
+            pass
+    return detail
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """Why a row was quarantined, in words (``quarantine.reason.<reason>``); a reason the
+    catalogue does not know is shown as recorded."""
+    key = f"quarantine.reason.{reason}"
+    return i18n.t(key, lang) if i18n.has(key) else reason
+
+
 def list_quarantine(
-    ws: Workspace, limit: int | None = 100, import_id: str | None = None
+    ws: Workspace,
+    limit: int | None = 100,
+    import_id: str | None = None,
+    lang: str | None = None,
 ) -> list[dict[str, Any]]:
     """Quarantined rows of every stream (a row is recorded once, under the import that first
-    met it)."""
+    met it). ``reason`` is the machine code and ``detail`` the detail in English; with
+    ``lang``, ``reason_text`` and ``detail_text`` say both in that language for a person."""
     sql = (
         "SELECT source_file, source_row, reason, detail, raw, import_id, source_sha256 "
         "FROM quarantine"
@@ -214,18 +255,24 @@ def list_quarantine(
         sql += " LIMIT :limit"
         args["limit"] = limit
     with ws.connect() as conn:
-        return [
+        rows = [
             {
                 "file": r[0],
                 "row": r[1],
                 "reason": r[2],
-                "detail": r[3],
+                "detail": detail_text(r[3], "en"),
                 "raw": r[4],
                 "import_id": r[5],
                 "source_sha256": r[6],
+                **(
+                    {"reason_text": reason_text(r[2], lang), "detail_text": detail_text(r[3], lang)}
+                    if lang
+                    else {}
+                ),
             }
             for r in conn.execute(text(sql), args)
         ]
+    return rows
 
 
 def list_imports(ws: Workspace, stream: str | Sequence[str] | None = None) -> list[dict[str, Any]]:

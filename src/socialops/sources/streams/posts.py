@@ -50,6 +50,8 @@ __all__ = [
     "workspace_lock",
 ]
 
+coded = ledger.coded_detail  # a detail each reader sees in their language
+
 QUARANTINE_REASONS: dict[str, str] = {
     "encoding": "a line that is not valid in the file's encoding (Parquet: binary text that is "
     "not UTF-8)",
@@ -315,7 +317,7 @@ def _convert(
         if c_platform is not None:
             platform = _str(v.get(c_platform))
             if platform is None:
-                bad(rec, "bad_value", f"empty platform in column {c_platform!r}")
+                bad(rec, "bad_value", coded("empty_platform", column=c_platform))
                 continue
             platform = platform.lower()
         else:
@@ -323,7 +325,8 @@ def _convert(
         if c_kind is not None:
             kind = (_str(v.get(c_kind)) or "").lower()
             if kind not in _KINDS:
-                bad(rec, "bad_value", f"kind {kind!r} is not one of {', '.join(sorted(_KINDS))}")
+                kinds = ", ".join(f"'{k}'" for k in sorted(_KINDS))
+                bad(rec, "bad_value", coded("bad_kind", value=kind[:40], kinds=kinds))
                 continue
         else:
             kind = k_kind
@@ -335,7 +338,7 @@ def _convert(
                 if derive:
                     pid = _derived_id(rec)
                 else:
-                    bad(rec, "missing_id", f"empty id in column {c_id!r}")
+                    bad(rec, "missing_id", coded("missing_id", column=c_id))
                     continue
         else:
             pid = _derived_id(rec)
@@ -343,13 +346,13 @@ def _convert(
         text = _text(v.get(c_text)) if c_text is not None else None
         if text is None:
             if text_req:
-                bad(rec, "empty_text", f"empty text in column {c_text!r}")
+                bad(rec, "empty_text", coded("empty_text", column=c_text))
                 continue
         elif len(text) > MAX_FIELD_CHARS:
             bad(
                 rec,
                 "oversized_field",
-                f"text has {len(text):,} characters (limit {MAX_FIELD_CHARS:,})",
+                coded("long_text", n=f"{len(text):,}", limit=f"{MAX_FIELD_CHARS:,}"),
             )
             continue
         # date
@@ -359,19 +362,19 @@ def _convert(
                 ts = date_cache.get(raw_date) if raw_date.__class__ is str else None
                 if ts is None:
                     ts = tp.to_us(raw_date)
-            except ValueError as exc:
-                bad(rec, "bad_date", f"column {c_date!r}: {exc}")
+            except ValueError:
+                bad(rec, "bad_date", coded("bad_date", column=c_date, value=str(raw_date)[:80]))
                 continue
         else:
             ts = None
         if ts is None and date_req:
-            bad(rec, "missing_date", f"empty date in column {c_date!r}")
+            bad(rec, "missing_date", coded("missing_date", column=c_date))
             continue
         if ts is not None and not TS_MIN <= ts < TS_MAX:
             bad(
                 rec,
                 "out_of_range",
-                f"column {c_date!r}: {str(raw_date)[:40]!r} is outside 1900-01-01 .. 2199-12-31",
+                coded("date_range", column=c_date, value=str(raw_date)[:40]),
             )
             continue
         # counts
@@ -383,18 +386,30 @@ def _convert(
             except (ValueError, OverflowError):
                 raw_n = v.get(col)
                 if _infinite(raw_n):
-                    bad(rec, "out_of_range", f"{f} (column {col!r}) is infinite: {_shown(raw_n)}")
+                    bad(
+                        rec,
+                        "out_of_range",
+                        coded("count_infinite", field=f, column=col, value=_shown(raw_n)),
+                    )
                 else:
                     bad(
                         rec,
                         "bad_number",
-                        f"{f} (column {col!r}) is not a whole number: {_shown(raw_n)}",
+                        coded("count_not_number", field=f, column=col, value=_shown(raw_n)),
                     )
                 failed = True
                 break
             if count is not None and not 0 <= count <= COUNT_MAX:
-                what = "negative" if count < 0 else f"over {COUNT_MAX:,}"
-                bad(rec, "out_of_range", f"{f} (column {col!r}) is {what}: {_shown(v.get(col))}")
+                shown = _shown(v.get(col))
+                bad(
+                    rec,
+                    "out_of_range",
+                    coded("count_negative", field=f, column=col, value=shown)
+                    if count < 0
+                    else coded(
+                        "count_too_large", field=f, column=col, value=shown, limit=f"{COUNT_MAX:,}"
+                    ),
+                )
                 failed = True
                 break
             ints.append(count)

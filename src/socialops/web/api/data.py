@@ -40,7 +40,8 @@ def quarantine(
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     require(request, ws, "view")
-    rows = list_quarantine(_services(request).workspace(ws), limit=None)
+    # reason and detail as recorded (codes, English), reason_text and detail_text for a person
+    rows = list_quarantine(_services(request).workspace(ws), limit=None, lang=lang_of(request))
     for r in rows:  # the file's name, not where it lay on the server
         r["file"] = upload_name(PurePath(str(r.get("file") or "")).name)
     start = (page - 1) * per_page

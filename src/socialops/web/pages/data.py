@@ -41,7 +41,7 @@ def _data_ctx(request: Request, ws: str, qpage: int) -> dict[str, Any]:
     imports = list(reversed(list_imports(target)))
     for imp in imports:
         imp["file_name"] = upload_name(Path(str(imp.get("source_path") or "")).name)
-    rows = list_quarantine(target, limit=None)
+    rows = list_quarantine(target, limit=None, lang=lang_of(request))
     start = (qpage - 1) * PER_PAGE
     for r in rows[start : start + PER_PAGE]:
         r["file_name"] = upload_name(Path(str(r.get("file") or "")).name)

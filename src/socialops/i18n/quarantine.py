@@ -1,0 +1,74 @@
+"""The quarantine's words (:mod:`socialops.sources.ledger`): why a row was set aside
+(``quarantine.reason.<reason>``: the machine ``reason`` code stays in the ledger and the API)
+and what exactly was wrong with it (``quarantine.detail.<code>``: a detail recorded as a code
+and its values, rendered in the reader's language)."""
+
+from __future__ import annotations
+
+REASONS: dict[str, tuple[str, str]] = {
+    "encoding": ("인코딩 오류", "Not in the file's encoding"),
+    "column_count": ("열 개수 불일치", "Wrong number of fields"),
+    "malformed": ("읽을 수 없는 행", "Unreadable row"),
+    "unclosed_quote": ("닫히지 않은 따옴표", "Unclosed quote"),
+    "bad_json": ("잘못된 JSON 줄", "Not a JSON object"),
+    "oversized_field": ("너무 긴 값", "Value too long"),
+    "missing_id": ("게시물 ID 없음", "No post id"),
+    "empty_text": ("본문 없음", "No text"),
+    "missing_date": ("날짜 없음", "No date"),
+    "bad_date": ("읽을 수 없는 날짜", "Unreadable date"),
+    "bad_number": ("숫자가 아닌 값", "Not a number"),
+    "out_of_range": ("범위를 벗어난 값", "Value out of range"),
+    "bad_value": ("알 수 없는 값", "Unknown value"),
+    "negative": ("음수 값", "Negative value"),
+    "missing_value": ("빈 값", "Empty value"),
+    "bad_channel": ("알 수 없는 채널", "Unknown channel"),
+    "bad_month": ("잘못된 월", "Not a month"),
+    "duplicate": ("같은 파일 안의 중복 키", "Key repeated in the file"),
+}
+
+DETAILS: dict[str, tuple[str, str]] = {
+    "bad_date": (
+        "'{column}' 열의 날짜·시간 '{value}'을(를) 읽을 수 없습니다.",
+        "Column '{column}': cannot read the date/time '{value}'.",
+    ),
+    "date_range": (
+        "'{column}' 열의 날짜 '{value}'이(가) 1900-01-01 ~ 2199-12-31 밖에 있습니다.",
+        "Column '{column}': the date '{value}' is outside 1900-01-01 to 2199-12-31.",
+    ),
+    "missing_date": ("'{column}' 열에 날짜가 없습니다.", "Column '{column}' has no date."),
+    "missing_id": ("'{column}' 열에 게시물 ID가 없습니다.", "Column '{column}' has no post id."),
+    "empty_text": ("'{column}' 열에 본문이 없습니다.", "Column '{column}' has no text."),
+    "empty_platform": (
+        "'{column}' 열에 플랫폼이 없습니다.",
+        "Column '{column}' has no platform.",
+    ),
+    "bad_kind": (
+        "게시물 종류 '{value}'은(는) 쓸 수 없습니다 (가능한 값: {kinds}).",
+        "The kind '{value}' is not one of {kinds}.",
+    ),
+    "long_text": (
+        "본문이 {n}자로 한도 {limit}자를 넘습니다.",
+        "The text has {n} characters (limit {limit}).",
+    ),
+    "count_infinite": (
+        "'{column}' 열의 {field} 값이 무한대입니다: {value}",
+        "{field} (column '{column}') is infinite: {value}",
+    ),
+    "count_not_number": (
+        "'{column}' 열의 {field} 값이 정수가 아닙니다: {value}",
+        "{field} (column '{column}') is not a whole number: {value}",
+    ),
+    "count_negative": (
+        "'{column}' 열의 {field} 값이 음수입니다: {value}",
+        "{field} (column '{column}') is negative: {value}",
+    ),
+    "count_too_large": (
+        "'{column}' 열의 {field} 값이 {limit}보다 큽니다: {value}",
+        "{field} (column '{column}') is over {limit}: {value}",
+    ),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    **{f"quarantine.reason.{k}": v for k, v in REASONS.items()},
+    **{f"quarantine.detail.{k}": v for k, v in DETAILS.items()},
+}
