@@ -55,14 +55,15 @@ def test_the_default_range_is_the_topics_latest_activity(ws: Workspace) -> None:
         # the data runs 2003 … 2099; the topics' latest activity ends on 2015-02-24 (the 2099
         # typo is after tomorrow, and is not taken as the last day)
         assert resolve(store, Scope()).start == date(2003, 5, 1)
-        assert latest_activity(store, Scope(), topics) == (date(2015, 1, 26), date(2015, 2, 24))
+        # by day: at most 30 days (from 2015-01-26), from the first mention in them (02-01)
+        assert latest_activity(store, Scope(), topics) == (date(2015, 2, 1), date(2015, 2, 24))
         hourly = default_scope(store, Scope(every="hour"), topics)
         assert (hourly.start, hourly.end) == (date(2015, 2, 18), date(2015, 2, 24))
-        weekly = default_scope(store, Scope(every="week"), topics)
-        assert (weekly.start, weekly.end) == (date(2014, 12, 3), date(2015, 2, 24))
-        # a topic that is only in the old upload: its own latest activity
+        weekly = default_scope(store, Scope(every="week"), topics)  # 84 days: 아시아나's 01-10
+        assert (weekly.start, weekly.end) == (date(2015, 1, 10), date(2015, 2, 24))
+        # a topic mentioned on one day only (within 30 days): at least 7 days are shown
         old = [t for t in topics if t.name == "아시아나"]
-        assert latest_activity(store, Scope(), old) == (date(2014, 12, 12), date(2015, 1, 10))
+        assert latest_activity(store, Scope(), old) == (date(2015, 1, 4), date(2015, 1, 10))
         # an explicit range (either end) wins
         given = Scope(start=date(2003, 1, 1))
         assert default_scope(store, given, topics) == given

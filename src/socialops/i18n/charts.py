@@ -35,6 +35,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "직전 {days}일({start} – {end}) 대비",
         "vs the previous {days} days ({start} – {end})",
     ),
+    "kpi.pp": ("%p", " pp"),
     "kpi.no_prev": ("직전 기간에는 데이터가 없습니다", "No data in the previous period"),
     # long lists folded
     "fold.more": ("더 보기 ({n}개 더)", "Show more ({n} more)"),

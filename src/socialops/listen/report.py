@@ -28,6 +28,7 @@ from socialops import i18n
 from socialops.errors import SettingsError, SocialopsError
 from socialops.i18n.report import REPORT_LABELS
 from socialops.listen import charts
+from socialops.listen import volume as volume_mod
 from socialops.listen.scope import ResultTable, Scope, count_rows
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ REPORT_ANALYSES = (
     "themes",
 )
 MAX_TABLE_ROWS = 30
+FOLD_ROWS = 10  # table rows shown before "show the other rows"
+FOLD_SPIKES = 5  # spikes shown before "show more"
 MAX_POSTS = 3
 MAX_WORDS = 15
 
@@ -140,6 +143,7 @@ class ReportData:
     sections: dict[str, Section]
     tz: ZoneInfo
     generated_at: datetime
+    order: list[str] = field(default_factory=list)  # the workspace's topics: their colours
 
     def summary_rows(self) -> list[dict[str, Any]]:
         sov = {r["topic"]: r for r in _results(self.sections.get("sov"))}
@@ -202,10 +206,12 @@ def build_report(
     """
     from socialops import settings
     from socialops.listen.analyses import ANALYSES, check_matches, run_analysis, tables_of
-    from socialops.listen.scope import resolve
+    from socialops.listen.scope import default_scope, resolve
+    from socialops.listen.topics import list_topics
 
     topics = list(topics)
-    scope = resolve(store, scope)
+    # no range given: the topics' latest activity (an explicit range wins)
+    scope = resolve(store, default_scope(store, scope, topics))
     counts, warnings = check_matches(store, scope, topics)
     t0 = time.perf_counter()
     shared = {"volume", "sov", "sentiment"} & set(analyses)
@@ -238,6 +244,7 @@ def build_report(
         sections,
         tz or settings.default_timezone(store.ws.zone()),
         datetime.now(UTC),
+        [t.name for t in list_topics(store.ws)],
     )
 
 
@@ -384,6 +391,7 @@ td.n{text-align:right;white-space:nowrap}th{background:#f4f4f4}
 .kpi{border:1px solid #ddd;border-radius:4px;padding:6px 12px;min-width:140px}
 .kpi b{display:block;font-size:20px}nav a{margin-right:10px;font-size:13px}
 svg.chart{max-width:100%;height:auto;display:block;margin:6px 0}
+details.more>summary{cursor:pointer;color:#2457c5;margin:6px 0}
 """
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -411,9 +419,13 @@ class _Html:
         if not rt.rows:
             self.empty(self.L["no_rows"])
             return
-        self.add("<table><thead><tr>", *(f"<th>{_e(c)}</th>" for c in rt.columns))
-        self.add("</tr></thead><tbody>")
-        for row in rt.rows[:MAX_TABLE_ROWS]:
+        head = "".join(f"<th>{_e(c)}</th>" for c in rt.columns)
+        self.add(f"<table><thead><tr>{head}</tr></thead><tbody>")
+        for i, row in enumerate(rt.rows[:MAX_TABLE_ROWS]):
+            if i == FOLD_ROWS:  # the rest folded: a table of its own under "show more"
+                rest = i18n.t("fold.rows", self.lang, n=len(rt.rows[FOLD_ROWS:MAX_TABLE_ROWS]))
+                self.add("</tbody></table>", f'<details class="more"><summary>{_e(rest)}</summary>')
+                self.add(f"<table><thead><tr>{head}</tr></thead><tbody>")
             cells = []
             for v in row:
                 num = isinstance(v, int | float) and not isinstance(v, bool)
@@ -424,6 +436,8 @@ class _Html:
                 )
             self.add("<tr>", *cells, "</tr>")
         self.add("</tbody></table>")
+        if len(rt.rows) > FOLD_ROWS:
+            self.add("</details>")
         if len(rt.rows) > MAX_TABLE_ROWS:
             more = self.L["more_rows"].format(n=f"{len(rt.rows) - MAX_TABLE_ROWS:,}")
             self.add(f'<p class="note">{_e(more)}</p>')
@@ -508,6 +522,10 @@ class _Html:
         self.add(f'<p class="note">{_e(L["sov_formula"])}; {_e(L["net_formula"])}</p>')
         self.add("</section>")
 
+    def _style(self) -> dict[str, Any]:
+        """A topic's colour as on the dashboard; the time axis in the report's language."""
+        return {"order": self.d.order, "lang": self.lang}
+
     def _periods(self, result: dict[str, Any]) -> list[str]:
         p = result.get("periods")
         return [str(x) for x in p] if isinstance(p, list) else []
@@ -515,10 +533,15 @@ class _Html:
     def _volume(self, result: dict[str, Any]) -> None:
         series = [(r["topic"], r["series"]) for r in result["results"]]
         self.chart(
-            charts.line_chart(self._periods(result), series, title=self.L["volume"])
+            charts.line_chart(
+                self._periods(result), series, title=self.L["volume"], **self._style()
+            )
             if any(r["total"] for r in result["results"])
             else ""
         )
+        notes = volume_mod.undated_notes(result, lambda k, **p: i18n.t(k, self.lang, **p))
+        for note in notes:
+            self.add(f'<p class="warn">{_e(note)}</p>')
 
     def _sov(self, result: dict[str, Any]) -> None:
         res = result["results"]
@@ -529,13 +552,20 @@ class _Html:
                 [self.L["total"]],
                 [(r["topic"], [r["mentions"]]) for r in res],
                 title=self.L["sov_chart"],
+                order=self.d.order,
             )
         )
         self.add(f"<h3>{_e(self.L['sov_period'])}</h3>")
         series = [(n, [c["share"] for c in r["series"]]) for n, r in zip(names, res, strict=True)]
         self.chart(
             charts.line_chart(
-                self._periods(result), series, title=self.L["sov_period"], y_min=0, y_max=100
+                self._periods(result),
+                series,
+                title=self.L["sov_period"],
+                y_min=0,
+                y_max=100,
+                unit="%",
+                **self._style(),
             )
         )
 
@@ -555,7 +585,12 @@ class _Html:
         series = [(r["topic"], [c["net_sentiment"] for c in r["series"]]) for r in res]
         self.chart(
             charts.line_chart(
-                self._periods(result), series, title=self.L["net_period"], y_min=-1, y_max=1
+                self._periods(result),
+                series,
+                title=self.L["net_period"],
+                y_min=-1,
+                y_max=1,
+                **self._style(),
             )
         )
 
@@ -619,11 +654,16 @@ class _Html:
                     marks.append((idx[s["topic"]], pidx[key], tip))
             if real:
                 self.chart(
-                    charts.line_chart(periods, series, title=self.L["spikes"], markers=marks)
+                    charts.line_chart(
+                        periods, series, title=self.L["spikes"], markers=marks, **self._style()
+                    )
                 )
         if not real:
             self.empty(self.L["no_spikes"])
-        for s in real[:20]:
+        for i, s in enumerate(real[:20]):
+            if i == FOLD_SPIKES:
+                more = i18n.t("fold.more", self.lang, n=len(real[:20]) - FOLD_SPIKES)
+                self.add(f'<details class="more"><summary>{_e(more)}</summary>')
             head = (
                 f"{s['topic']} · {cell_label('spikes', 'kind', s.get('kind'), self.lang)} · "
                 f"{local_time(s.get('start'), self.d.tz)}"
@@ -637,6 +677,8 @@ class _Html:
             if shown:
                 self.add(f"<p>{_e(self.L['spike_words'])}: {_e(', '.join(shown))}</p>")
             self.posts(_posts_of(s))
+        if len(real[:20]) > FOLD_SPIKES:
+            self.add("</details>")
         if coverage:
             self.add(f"<h3>{_e(self.L['coverage'])}</h3><ul>")
             for s in coverage:

@@ -162,37 +162,41 @@ def resolve(store: AnalyticsStore, scope: Scope) -> Scope:
     return Scope(start, end, scope.every, scope.platforms, scope.langs)
 
 
-# How many days the default range shows, by granularity (see :func:`default_scope`).
+# How many days the default range shows at most, and at least, by granularity (see
+# :func:`latest_activity`).
 DEFAULT_DAYS = {"hour": 7, "day": 30, "week": 84}
+MIN_DAYS = {"hour": 1, "day": 7, "week": 28}
 
 
 def latest_activity(
     store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]
 ) -> tuple[date, date] | None:
     """The default range of a dashboard, topic page or report (docs/listening.md "The default
-    range"): the :data:`DEFAULT_DAYS` days (by ``scope.every``) up to the last day on which one
-    of ``topics`` is mentioned, starting no earlier than their first mention. Days after
-    tomorrow (in the workspace zone) are not taken as the last day: a mistyped future date does
-    not hide the real activity, and one old post does not stretch the range. ``None`` when the
-    topics match no dated post in the scope's filters."""
+    range"): up to :data:`DEFAULT_DAYS` days (by ``scope.every``) ending on the last day on
+    which one of ``topics`` is mentioned, starting on the first day with a mention inside that
+    window (so that the chart is the activity, not empty days before it) but showing at least
+    :data:`MIN_DAYS`. Days after tomorrow (in the workspace zone) are not taken as the last
+    day: a mistyped future date does not hide the real activity, and one old post does not
+    stretch the range. ``None`` when the topics match no dated post in the scope's filters."""
     if not topics:
         return None
     zone = ZoneInfo(store.ws.zone() or "Asia/Seoul")
     tomorrow = datetime.now(zone).date() + timedelta(days=1)
     base = Scope(platforms=scope.platforms, langs=scope.langs)
-    lo: date | None = None
-    hi: date | None = None
-    for t in topic_posts(store, base, topics):
-        t = t.filter(t.day <= tomorrow)
-        row = fetch_arrow(t.aggregate(lo=t.day.min(), hi=t.day.max())).to_pylist()[0]
-        if row["hi"] is None:
-            continue
-        lo = row["lo"] if lo is None else min(lo, row["lo"])
-        hi = row["hi"] if hi is None else max(hi, row["hi"])
-    if lo is None or hi is None:
+    tables = [t.filter(t.day <= tomorrow) for t in topic_posts(store, base, topics)]
+    last = [fetch_arrow(t.aggregate(hi=t.day.max())).to_pylist()[0]["hi"] for t in tables]
+    if not any(last):
         return None
-    start = max(lo, hi - timedelta(days=DEFAULT_DAYS.get(scope.every, 30) - 1))
-    return start, hi
+    hi: date = max(d for d in last if d)
+    window = hi - timedelta(days=DEFAULT_DAYS.get(scope.every, 30) - 1)
+    firsts = []
+    for t in tables:
+        t = t.filter(t.day >= window)
+        lo = fetch_arrow(t.aggregate(lo=t.day.min())).to_pylist()[0]["lo"]
+        if lo is not None:
+            firsts.append(lo)
+    start = min([*firsts, hi - timedelta(days=MIN_DAYS.get(scope.every, 7) - 1)])
+    return max(start, window), hi
 
 
 def default_scope(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> Scope:

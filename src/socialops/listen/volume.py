@@ -11,7 +11,7 @@ Formulas (../shared/PRODUCT.md):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ __all__ = [
     "sentiment_tables",
     "sov",
     "sov_tables",
+    "undated_notes",
     "volume",
     "volume_tables",
 ]
@@ -113,45 +114,6 @@ def sov(
         for t in tracked
     ]
     return out
-
-
-def _figures(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> dict[str, Any]:
-    rows = count_rows(
-        store, Scope(scope.start, scope.end, "day", scope.platforms, scope.langs), topics
-    )
-    per = {s: sum(rows.total(i + 1, s) for i in range(len(topics))) for s in SENTIMENTS}
-    return {
-        "posts": rows.total(0),
-        "mentions": sum(rows.total(i + 1) for i in range(len(topics))),
-        "net_sentiment": net_sentiment(per["positive"], per["negative"]),
-        "pct_negative": _pct(per["negative"], sum(per.values())),
-    }
-
-
-def kpis(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> dict[str, Any]:
-    """The dashboard's headline figures (posts in range, the topics' mentions, their net
-    sentiment and negative share) for a resolved ``scope`` and for the previous period of the
-    same length just before it, with the change: in % for counts, in points for net sentiment
-    (× 100) and the negative share. ``previous`` is ``None`` when that period holds no post."""
-    assert scope.start and scope.end, "resolve() the scope first"
-    days = (scope.end - scope.start).days + 1
-    b_start, b_end = scope.start - timedelta(days=days), scope.start - timedelta(days=1)
-    before = Scope(b_start, b_end, "day", scope.platforms, scope.langs)
-    cur = _figures(store, scope, topics)
-    prev = _figures(store, before, topics)
-    change: dict[str, float | None] = {}
-    for k in ("posts", "mentions"):
-        change[k] = round(100.0 * (cur[k] - prev[k]) / prev[k], 1) if prev[k] else None
-    for k, scale in (("net_sentiment", 100.0), ("pct_negative", 1.0)):
-        a, b = cur[k], prev[k]
-        change[k] = round(scale * (a - b), 1) if a is not None and b is not None else None
-    return {
-        "days": days,
-        "current": cur,
-        "previous": prev if prev["posts"] else None,
-        "previous_range": {"from": b_start.isoformat(), "to": b_end.isoformat()},
-        "change": change if prev["posts"] else dict.fromkeys(change),
-    }
 
 
 def _sentiment_cell(pos: int, neu: int, neg: int, unscored: int) -> dict[str, Any]:
@@ -241,3 +203,62 @@ def sentiment_tables(result: dict[str, Any]) -> list[ResultTable]:
         "sentiment_by_period", "Sentiment by period", ["topic", "period", *_SENT_COLS], rows
     )
     return [total, by]
+
+
+# -- the dashboard's KPIs and undated posts (issue 14, items 4 and 5) --------------------------
+def _figures(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> dict[str, Any]:
+    day = Scope(scope.start, scope.end, "day", scope.platforms, scope.langs)
+    rows = count_rows(store, day, topics)
+    per = {s: sum(rows.total(i + 1, s) for i in range(len(topics))) for s in SENTIMENTS}
+    return {
+        "posts": rows.total(0),
+        "mentions": sum(rows.total(i + 1) for i in range(len(topics))),
+        "net_sentiment": net_sentiment(per["positive"], per["negative"]),
+        "pct_negative": _pct(per["negative"], sum(per.values())),
+    }
+
+
+def kpis(store: AnalyticsStore, scope: Scope, topics: Sequence[Topic]) -> dict[str, Any]:
+    """The dashboard's headline figures (posts in range, the topics' mentions, their net
+    sentiment and negative share) for a resolved ``scope`` and for the previous period of the
+    same length just before it, with the change: in % for counts, as a difference for net
+    sentiment and for the negative share (points of %). ``previous`` is ``None`` (and every
+    change too) when that period holds no post."""
+    assert scope.start and scope.end, "resolve() the scope first"
+    days = (scope.end - scope.start).days + 1
+    b_start, b_end = scope.start - timedelta(days=days), scope.start - timedelta(days=1)
+    cur = _figures(store, scope, topics)
+    prev = _figures(store, Scope(b_start, b_end, "day", scope.platforms, scope.langs), topics)
+    change: dict[str, float | None] = dict.fromkeys(cur)
+    if prev["posts"]:
+        for k in ("posts", "mentions"):
+            change[k] = round(100.0 * (cur[k] - prev[k]) / prev[k], 1) if prev[k] else None
+        for k, digits in (("net_sentiment", 3), ("pct_negative", 1)):
+            a, b = cur[k], prev[k]
+            change[k] = round(a - b, digits) if a is not None and b is not None else None
+    return {
+        "days": days,
+        "current": cur,
+        "previous": prev if prev["posts"] else None,
+        "previous_range": {"from": b_start.isoformat(), "to": b_end.isoformat()},
+        "change": change,
+    }
+
+
+def undated_notes(vol: dict[str, Any], tr: Callable[..., str]) -> list[str]:
+    """Posts without a date, said (they are in no period): how many (``vol["undated"]`` of
+    :func:`volume`), and which topics are mentioned only there (their counts by period are 0,
+    never silently). ``tr(key, **params)`` renders a catalogue message."""
+    undated = vol.get("undated") or {}
+    total = int(undated.get("all") or 0)
+    if not total:
+        return []
+    per = {k: int(v) for k, v in (undated.get("topics") or {}).items() if v}
+    items = ", ".join(f"{k} {v:,}" for k, v in per.items())
+    detail = tr("undated.detail", items=items) if per else ""
+    notes = [tr("undated.note", n=f"{total:,}", detail=detail)]
+    totals = {r["topic"]: r.get("total") for r in vol.get("results") or []}
+    for name, n in per.items():
+        if not totals.get(name):
+            notes.append(tr("undated.only", name=name, n=f"{n:,}"))
+    return notes

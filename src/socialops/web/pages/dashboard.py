@@ -15,13 +15,26 @@ from fastapi.responses import HTMLResponse, Response
 from socialops.errors import DataError, SocialopsError
 from socialops.i18n import t
 from socialops.listen import charts
+from socialops.listen.scope import DEFAULT_DAYS, Scope, default_scope
 from socialops.listen.topics import list_topics
+from socialops.listen.volume import kpis, undated_notes
 from socialops.web.auth import lang_of, services_of
 from socialops.web.pages.common import Slug, svg, to_login, view_access, workspace_page
 from socialops.web.responses import error_text
-from socialops.web.services import scope_of
+from socialops.web.services import Services, scope_of
 
-__all__ = ["router", "scope_form", "spike_marks"]
+__all__ = [
+    "FOLD",
+    "kpi_tiles",
+    "page_scope",
+    "range_note",
+    "router",
+    "scope_form",
+    "spike_marks",
+    "undated_notes",
+]
+
+FOLD = 5  # spikes shown before "show more"
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,6 +57,88 @@ def spike_marks(
     return marks
 
 
+def page_scope(svc: Services, ws: str, form: dict[str, str], span: str = "") -> tuple[Scope, str]:
+    """The scope a listening page shows and which it is: ``chosen`` (a range given: it wins),
+    ``all`` (``?range=all``, or no topic mention with a date) or ``latest`` (the default: the
+    topics' latest activity, :func:`socialops.listen.scope.default_scope`)."""
+    scope = scope_of(form["from"] or None, form["to"] or None, form["every"])
+    if scope.start or scope.end:
+        return scope, "chosen"
+    if span == "all":
+        return scope, "all"
+
+    def make() -> Scope:
+        topics = list_topics(svc.workspace(ws))
+        try:
+            with svc.store(ws) as store:
+                return default_scope(store, scope, topics)
+        except DataError:  # no data yet: the analyses say so
+            return scope
+
+    found = svc.cached(["default-range", ws, svc.version(ws), scope.to_dict()], make)
+    return found, "latest" if found.start else "all"
+
+
+def range_note(
+    kind: str, shown: dict[str, Any], every: str, tr: Callable[..., str]
+) -> dict[str, Any]:
+    """What the page says about its range, and the link to the other one (all data, or the
+    latest activity)."""
+    params = {"start": shown.get("from") or "–", "end": shown.get("to") or "–"}
+    if kind == "latest":
+        text = tr("range.latest", days=DEFAULT_DAYS.get(every, 30), **params)
+        return {"text": text, "link": f"?range=all&every={every}", "label": tr("range.show_all")}
+    text = tr("range.all" if kind == "all" else "range.chosen", **params)
+    return {"text": text, "link": f"?every={every}", "label": tr("range.show_latest")}
+
+
+def _signed(v: float | None, digits: int, unit: str) -> str | None:
+    if v is None:
+        return None
+    return f"{v:+,.{digits}f}{unit}"
+
+
+def kpi_tiles(k: dict[str, Any], tr: Callable[..., str]) -> dict[str, Any]:
+    """The dashboard's KPI tiles from :func:`socialops.listen.volume.kpis`: each figure with its
+    change against the previous period of the same length."""
+    cur, ch = k["current"], k["change"]
+    pp = tr("kpi.pp")
+
+    def tile(key: str, value: str, change: str | None, v: float | None) -> dict[str, Any]:
+        # colour: green when the change is good news (fewer negative posts is)
+        good = None if not v else (v > 0) != (key == "kpi.negative")
+        trend = "flat" if good is None else ("up" if good else "down")
+        return {"label": tr(key), "value": value, "change": change, "trend": trend}
+
+    tiles = [
+        tile(
+            "kpi.mentions",
+            f"{cur['mentions']:,}",
+            _signed(ch["mentions"], 1, "%"),
+            ch["mentions"],
+        ),
+        tile("kpi.posts", f"{cur['posts']:,}", _signed(ch["posts"], 1, "%"), ch["posts"]),
+        tile(
+            "kpi.net",
+            "–" if cur["net_sentiment"] is None else f"{cur['net_sentiment']:+.2f}",
+            _signed(ch["net_sentiment"], 2, ""),
+            ch["net_sentiment"],
+        ),
+        tile(
+            "kpi.negative",
+            "–" if cur["pct_negative"] is None else f"{cur['pct_negative']:.1f}%",
+            _signed(ch["pct_negative"], 1, pp),
+            ch["pct_negative"],
+        ),
+    ]
+    prev = k["previous_range"]
+    if k["previous"] is None:
+        versus = tr("kpi.no_prev")
+    else:
+        versus = tr("kpi.vs_prev", days=k["days"], start=prev["from"], end=prev["to"])
+    return {"tiles": tiles, "versus": versus}
+
+
 def _real_spikes(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in result.get("results") or [] if s.get("kind") != "coverage"]
 
@@ -54,9 +149,13 @@ def _dashboard_data(
     sov: dict[str, Any],
     sent: dict[str, Any],
     spikes: dict[str, Any],
+    *,
+    order: list[str] | None = None,
+    lang: str = "ko",
 ) -> dict[str, Any]:
     periods = [str(p) for p in vol.get("periods") or []]
     names = [r["topic"] for r in vol["results"]]
+    order = order or names  # a topic's colour: its place among the workspace's topics
     real = _real_spikes(spikes)
     marks = spike_marks(real, names, periods, tr)
     volume = charts.line_chart(
@@ -64,11 +163,14 @@ def _dashboard_data(
         [(r["topic"], r["series"]) for r in vol["results"]],
         title=tr("dash.volume"),
         markers=marks,
+        order=order,
+        lang=lang,
     )
     sov_total = charts.stacked_bars(
         [tr("dash.total")],
         [(r["topic"], [r["mentions"]]) for r in sov["results"]],
         title=tr("dash.sov"),
+        order=order,
     )
     sov_period = charts.line_chart(
         periods,
@@ -76,6 +178,9 @@ def _dashboard_data(
         title=tr("dash.sov_period"),
         y_min=0,
         y_max=100,
+        order=order,
+        lang=lang,
+        unit="%",
     )
     kinds = ("positive", "neutral", "negative")
     shares = charts.stacked_bars(
@@ -90,6 +195,8 @@ def _dashboard_data(
         title=tr("dash.net"),
         y_min=-1,
         y_max=1,
+        order=order,
+        lang=lang,
     )
     by_sent = {r["topic"]: r for r in sent["results"]}
     rows = []
@@ -118,6 +225,7 @@ def _dashboard_data(
         "spikes": real[:30],
         "all_posts": (vol.get("all_posts") or {}).get("total"),
         "scope": vol.get("scope") or {},
+        "undated": undated_notes(vol, tr),
     }
 
 
@@ -128,6 +236,7 @@ def dashboard(
     date_from: Annotated[str, Query(alias="from", max_length=20)] = "",
     date_to: Annotated[str, Query(alias="to", max_length=20)] = "",
     every: Annotated[str, Query(max_length=8)] = "day",
+    span: Annotated[str, Query(alias="range", max_length=8)] = "",
 ) -> Response:
     access = view_access(request, ws, "view")
     if access is None:
@@ -137,19 +246,36 @@ def dashboard(
     overview = svc.overview(ws)
     topics = list_topics(svc.workspace(ws))
     form = scope_form(date_from, date_to, every)
-    ctx: dict[str, Any] = {"overview": overview, "topics": topics, "form": form, "error": None}
+    ctx: dict[str, Any] = {
+        "overview": overview,
+        "topics": topics,
+        "form": form,
+        "error": None,
+        "fold": FOLD,
+    }
     status = 200
     if topics and overview["posts"]:
         try:
-            scope = scope_of(form["from"] or None, form["to"] or None, form["every"])
+            scope, which = page_scope(svc, ws, form, span)
 
             def build() -> dict[str, Any]:
+                def tr(k: str, **p: Any) -> str:
+                    return t(k, lang, **p)
+
                 names = ("volume", "sov", "sentiment", "spikes")
                 results = [svc.analysis(ws, name, None, scope) for name in names]
-                return _dashboard_data(lambda k, **p: t(k, lang, **p), *results)
+                order = [tp.name for tp in topics]
+                data = _dashboard_data(tr, *results, order=order, lang=lang)
+                shown = results[0].get("scope") or {}
+                data["range"] = range_note(which, shown, form["every"], tr)
+                resolved = Scope.from_flags(shown.get("from"), shown.get("to"), form["every"])
+                with svc.store(ws) as store:
+                    data["kpis"] = kpi_tiles(kpis(store, resolved, topics), tr)
+                return data
 
             # the charts are drawn once per data version, range and language
-            ctx.update(svc.cached(["page-dashboard", ws, svc.version(ws), form, lang], build))
+            key = ["page-dashboard", ws, svc.version(ws), form, which, scope.to_dict(), lang]
+            ctx.update(svc.cached(key, build))
         except SocialopsError as exc:
             ctx["error"] = error_text(exc, lang)
             status = 200 if isinstance(exc, DataError) else 400

@@ -28,9 +28,14 @@ from socialops.web.pages.common import (
     view_access,
     workspace_page,
 )
-from socialops.web.pages.dashboard import scope_form, spike_marks
+from socialops.web.pages.dashboard import (
+    page_scope,
+    range_note,
+    scope_form,
+    spike_marks,
+    undated_notes,
+)
 from socialops.web.responses import error_text
-from socialops.web.services import scope_of
 
 __all__ = ["router"]
 
@@ -58,6 +63,7 @@ def topic_page(
     date_from: Annotated[str, Query(alias="from", max_length=20)] = "",
     date_to: Annotated[str, Query(alias="to", max_length=20)] = "",
     every: Annotated[str, Query(max_length=8)] = "day",
+    span: Annotated[str, Query(alias="range", max_length=8)] = "",
 ) -> Response:
     access = view_access(request, ws, "view")
     if access is None:
@@ -70,7 +76,7 @@ def topic_page(
         raise WebError(404, "not_found") from None
     form = scope_form(date_from, date_to, every)
     try:
-        scope = scope_of(form["from"] or None, form["to"] or None, form["every"])
+        scope, which = page_scope(svc, ws, form, span)
     except SocialopsError as exc:
         return workspace_page(
             request,
@@ -120,14 +126,34 @@ def topic_page(
         periods = [str(p) for p in vol.get("periods") or []]
         item = _for_topic(vol, topic.name)
         series = [(topic.name, item["series"])] if item else []
-        marks = spike_marks(real, [topic.name], periods, lambda k, **p: t(k, lang, **p))
-        line = charts.line_chart(periods, series, title=t("topic.volume", lang), markers=marks)
+
+        def tr(k: str, **p: Any) -> str:
+            return t(k, lang, **p)
+
+        marks = spike_marks(real, [topic.name], periods, tr)
+        line = charts.line_chart(
+            periods,
+            series,
+            title=t("topic.volume", lang),
+            markers=marks,
+            order=[tp.name for tp in list_topics(svc.workspace(ws))],
+            lang=lang,
+        )
+        undated = (vol.get("undated") or {}).get("topics") or {}
+        mine_vol = {**vol, "results": [item] if item else []}
+        mine_vol["undated"] = {
+            "all": undated.get(topic.name, 0),
+            "topics": {topic.name: undated.get(topic.name, 0)},
+        }
+        shown = vol.get("scope") or {}
         return {
             "real": real,
             "coverage": [s for s in mine if s.get("kind") == "coverage"],
             "chart": svg(line),
             "total": item["total"] if item else 0,
-            "scope": vol.get("scope") or {},
+            "scope": shown,
+            "range": range_note(which, shown, form["every"], tr),
+            "undated": undated_notes(mine_vol, tr),
         }
 
     def top_posts() -> dict[str, Any]:
@@ -135,8 +161,8 @@ def topic_page(
             ws,
             PostQuery(
                 topic.query,
-                date_from=form["from"] or None,
-                date_to=form["to"] or None,
+                date_from=scope.start.isoformat() if scope.start else None,
+                date_to=scope.end.isoformat() if scope.end else None,
                 sort="engagement",
                 per_page=10,
             ),
@@ -154,7 +180,17 @@ def topic_page(
         return sections
 
     # the sections are built once per data version, topic, range and language
-    key = ["page-topic", ws, svc.version(ws), topic.name, topic.query, form, lang]
+    key = [
+        "page-topic",
+        ws,
+        svc.version(ws),
+        topic.name,
+        topic.query,
+        form,
+        which,
+        scope.to_dict(),
+        lang,
+    ]
     sections = svc.cached(key, build)
     return workspace_page(
         request,
