@@ -360,7 +360,8 @@ def test_upload_imports_enriches_and_escapes(
     assert "가져오기 완료: 읽은 행 7, 가져온 게시물 6, 중복 0, 격리 1, 분석한 게시물 6." in r.text
     assert len(list_imports(workspace(home))) == imports + 1
     assert posts_total(owner) == total + 6
-    assert "bad_date" in r.text  # the quarantined row, with its reason
+    # the quarantined row, with its reason in words (the code kept in the cell's title)
+    assert 'title="bad_date">읽을 수 없는 날짜<' in r.text
     audit = owner.get("/w/main/audit").text
     assert "데이터 업로드" in audit and "few.csv" in audit  # the action in words, its code kept
     assert 'title="data.import"' in audit and ">data.import<" not in audit
