@@ -98,3 +98,23 @@ def test_undated_posts_are_counted_not_a_silent_zero(ws: Workspace) -> None:
     by = {r["topic"]: r for r in out["results"]}
     assert by["신제품"]["total"] == 0  # by period: none …
     assert out["undated"]["topics"]["신제품"] == 3  # … and the three said beside it
+
+
+def test_the_report_shows_the_latest_activity_folds_long_tables_and_counts_undated(
+    ws: Workspace,
+) -> None:
+    from socialops.listen.report import build_report, render_html
+
+    topics = list_topics(ws)
+    with open_store(ws, "duckdb") as store:
+        data = build_report(store, Scope(), topics, analyses=["volume", "sov", "sentiment"])
+        chosen = build_report(store, Scope(date(2003, 5, 1), date(2015, 2, 24)), topics[:1])
+    assert (data.scope.start, data.scope.end) == (date(2015, 2, 1), date(2015, 2, 24))
+    assert chosen.scope.start == date(2003, 5, 1)  # an explicit range wins
+    page = render_html(data, "ko")
+    assert "날짜가 없는 게시물 4건" in page and "신제품" in page
+    # the 24 days of the volume table: 10 rows shown, the other 14 under "show more"
+    assert "나머지 14행 보기" in page and '<details class="more">' in page
+    # a topic's colour is its place among the workspace's topics (in the order they were
+    # added), as on the dashboard, whatever subset the report covers
+    assert data.order == chosen.order == [t.name for t in topics]
