@@ -297,7 +297,7 @@ def test_operating_policies() -> None:
     assert any(c.care for k, c in CHANNELS.items() if k in bank.channel_keys())
     public, _ = make("public-policy-pr", "three months")
     assert {"여당", "야당"} <= set(public.policy.banned_words)
-    assert "#17" in public.policy.notes
+    assert "운영 정책" in public.policy.notes and "#17" not in public.policy.notes  # no citation
     assert any("대변인실" in e.team for e in public.policy.escalation)
     for name in TEMPLATES:
         plan, _ = make(name)

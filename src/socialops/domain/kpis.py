@@ -67,7 +67,8 @@ class Kpi:
         return d
 
 
-_P = "PRODUCT.md"  # the formulas below are those of ../shared/PRODUCT.md "Metric definitions"
+# the formulas below are those of ../shared/PRODUCT.md "Metric definitions" (a client's document
+# states them without naming the file)
 
 _KPIS: tuple[Kpi, ...] = (
     Kpi(
@@ -91,40 +92,40 @@ _KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "engagement_rate", "참여율(도달 기준)", "Engagement rate (by reach)",
-        f"참여율 = 참여 / 도달 × 100 (도달 기준; {_P}). 두 값이 모두 있는 게시물만 셉니다.",
-        f"Engagement rate = engagements / reach × 100 (by reach; {_P}), over posts that "
+        "참여율 = 참여 / 도달 × 100 (도달 기준). 두 값이 모두 있는 게시물만 셉니다.",
+        "Engagement rate = engagements / reach × 100 (by reach), over posts that "
         "report both.",
         "percent", "post_metrics", needs=("engagements", "reach"),
     ),
     Kpi(
         "engagement_rate_impressions", "참여율(노출 기준)", "Engagement rate (by impressions)",
-        f"참여율 = 참여 / 노출 × 100 (노출 기준; {_P}). 두 값이 모두 있는 게시물만 셉니다.",
-        f"Engagement rate = engagements / impressions × 100 (by impressions; {_P}), over posts "
+        "참여율 = 참여 / 노출 × 100 (노출 기준). 두 값이 모두 있는 게시물만 셉니다.",
+        "Engagement rate = engagements / impressions × 100 (by impressions), over posts "
         "that report both.",
         "percent", "post_metrics", needs=("engagements", "impressions"),
     ),
     Kpi(
         "conversation_rate", "대화율", "Conversation rate",
-        f"대화율 = 댓글 / 게시물 수 ({_P}).",
-        f"Conversation rate = comments / posts ({_P}).",
+        "대화율 = 댓글 / 게시물 수.",
+        "Conversation rate = comments / posts.",
         "ratio", "post_metrics", needs=("comments",),
     ),
     Kpi(
         "amplification_rate", "확산율", "Amplification rate",
-        f"확산율 = 공유 / 게시물 수 ({_P}).",
-        f"Amplification rate = shares / posts ({_P}).",
+        "확산율 = 공유 / 게시물 수.",
+        "Amplification rate = shares / posts.",
         "ratio", "post_metrics", needs=("shares",),
     ),
     Kpi(
         "applause_rate", "호응률", "Applause rate",
-        f"호응률 = 좋아요 / 게시물 수 ({_P}).",
-        f"Applause rate = likes / posts ({_P}).",
+        "호응률 = 좋아요 / 게시물 수.",
+        "Applause rate = likes / posts.",
         "ratio", "post_metrics", needs=("likes",),
     ),
     Kpi(
         "virality_rate", "바이럴율", "Virality rate",
-        f"바이럴율 = 공유 / 노출 × 100 ({_P}).",
-        f"Virality rate = shares / impressions × 100 ({_P}).",
+        "바이럴율 = 공유 / 노출 × 100.",
+        "Virality rate = shares / impressions × 100.",
         "percent", "post_metrics", needs=("shares", "impressions"),
     ),
     Kpi(
@@ -143,14 +144,14 @@ _KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "share_of_voice", "점유율(SOV)", "Share of voice",
-        f"점유율 = 토픽 언급량 / 계획의 모든 토픽 언급량 × 100 ({_P}).",
-        f"Share of voice = the topic's mentions / all the plan's topics' mentions × 100 ({_P}).",
+        "점유율 = 토픽 언급량 / 계획의 모든 토픽 언급량 × 100.",
+        "Share of voice = the topic's mentions / all the plan's topics' mentions × 100.",
         "percent", "listening",
     ),
     Kpi(
         "net_sentiment", "순감성", "Net sentiment",
-        f"순감성 = (긍정 − 부정) / (긍정 + 부정), -1~1 ({_P}).",
-        f"Net sentiment = (positive − negative) / (positive + negative), -1..1 ({_P}).",
+        "순감성 = (긍정 − 부정) / (긍정 + 부정), -1~1.",
+        "Net sentiment = (positive − negative) / (positive + negative), -1..1.",
         "ratio", "listening",
     ),
     Kpi(
@@ -161,8 +162,8 @@ _KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "ctr", "클릭률(CTR)", "Click-through rate (CTR)",
-        f"CTR = 클릭 / 노출 × 100 ({_P}).",
-        f"CTR = clicks / impressions × 100 ({_P}).",
+        "CTR = 클릭 / 노출 × 100.",
+        "CTR = clicks / impressions × 100.",
         "percent", "post_metrics", needs=("clicks", "impressions"),
     ),
     Kpi(
@@ -180,28 +181,28 @@ _KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "cpc", "클릭당 비용(CPC)", "Cost per click (CPC)",
-        f"CPC = 비용 / 클릭 ({_P}). 비용은 가져온 광고비, 없으면 계획 예산 × 경과 비율.",
-        f"CPC = spend / clicks ({_P}); spend is the imported cost, else the planned budget × "
+        "CPC = 비용 / 클릭. 비용은 가져온 광고비, 없으면 계획 예산 × 경과 비율.",
+        "CPC = spend / clicks; spend is the imported cost, else the planned budget × "
         "the elapsed share of the period.",
         "krw", "post_metrics", better="lower", needs=("clicks",),
     ),
     Kpi(
         "cpa", "전환당 비용(CPA)", "Cost per acquisition (CPA)",
-        f"CPA = 비용 / 전환 ({_P}). 비용은 가져온 광고비, 없으면 계획 예산 × 경과 비율.",
-        f"CPA = spend / conversions ({_P}); spend is the imported cost, else the planned budget "
+        "CPA = 비용 / 전환. 비용은 가져온 광고비, 없으면 계획 예산 × 경과 비율.",
+        "CPA = spend / conversions; spend is the imported cost, else the planned budget "
         "× the elapsed share of the period.",
         "krw", "conversions", better="lower",
     ),
     Kpi(
         "cost_per_engagement", "참여당 비용", "Cost per engagement",
-        f"참여당 비용 = 비용 / 참여 ({_P}).",
-        f"Cost per engagement = spend / engagements ({_P}).",
+        "참여당 비용 = 비용 / 참여.",
+        "Cost per engagement = spend / engagements.",
         "krw", "post_metrics", better="lower", needs=("engagements",),
     ),
     Kpi(
         "first_response_time", "첫 응답 시간", "First response time",
-        f"고객 문의에 첫 응답까지 걸린 시간의 중앙값(분, {_P}). 인박스 데이터가 필요합니다.",
-        f"Median minutes from a customer's message to the first reply ({_P}); needs inbox "
+        "고객 문의에 첫 응답까지 걸린 시간의 중앙값(분). 인박스 데이터가 필요합니다.",
+        "Median minutes from a customer's message to the first reply; needs inbox "
         "data.",
         "minutes", "inbox", better="lower",
     ),

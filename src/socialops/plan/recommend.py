@@ -229,8 +229,8 @@ def _audience(plan: Plan, c: Channel) -> tuple[float, list[dict[str, str]]]:
         value = min(1.0, value + INTEREST_BONUS)
         reasons.append(
             _r(
-                "관심사 타깃에 맞는 관심사형 SNS입니다(#16)",
-                "an interest-based SNS for an interest-defined target (#16)",
+                "관심사 타깃에 맞는 관심사형 SNS입니다",
+                "an interest-based SNS for an interest-defined target",
             )
         )
     return value, reasons
