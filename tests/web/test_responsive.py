@@ -127,12 +127,19 @@ def test_every_page_on_a_phone_and_a_wide_screen(
     chromium: Any,  # noqa: F811  (test_e2e.py's fixture, imported above)
     live_server: Any,
     plan_id: str,
+    shared_file: Any,
+    tmp_path: Path,
 ) -> None:
     if not AXE.is_file():
         _missing(f"{AXE} is missing: scripts/setup.sh runs npm ci (package.json)")
     web = live_server.home
     owner = web.users["owner"]
     problems: list[str] = []
+    # a file to preview on the data page (its column-mapping form): real tweets
+    with shared_file("airline_tweets/Tweets.csv").open(encoding="utf-8") as fh:
+        head = [next(fh) for _ in range(6)]
+    upload = tmp_path / "tweets sample.csv"
+    upload.write_text("".join(head), encoding="utf-8")
     try:
         for lang in ("ko", "en"):
             web.accounts.set_preferences(owner.id, lang=lang)
@@ -155,6 +162,11 @@ def test_every_page_on_a_phone_and_a_wide_screen(
                         assert answer is not None and answer.status == 200, (path, answer)
                         assert page.get_attribute("html", "lang") == lang
                         _check(page, name, width, lang, problems)
+                    page.goto(live_server.url + "/w/main/data")
+                    page.set_input_files("input[name=file]", str(upload))
+                    page.click("#preview")
+                    page.locator("#preview-card").wait_for()
+                    _check(page, "data-preview", width, lang, problems)
                 finally:
                     context.close()
     finally:

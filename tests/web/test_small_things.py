@@ -49,3 +49,99 @@ def test_removing_a_member_is_not_called_export(web: Any) -> None:
     page = owner.get("/w/main/members")
     assert page.status_code == 200
     assert "워크스페이스에서 제외" in page.text and "내보내기" not in page.text
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no csrf field"
+    return found.group(1)
+
+
+def _korean_cp949_file(shared_file: Any, tmp_path: Any) -> tuple[Any, list[list[str]]]:
+    """A Windows-Korean (cp949) file with a Korean name, semicolons and Korean column names
+    that no preset knows, from real NSMC reviews."""
+    import csv
+    import gzip
+    import io
+
+    rows: list[list[str]] = []
+    with gzip.open(shared_file("nsmc/reviews.tsv.gz"), "rt", encoding="utf-8") as fh:
+        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        next(reader)
+        for r in reader:
+            if len(r) == 5 and r[4].strip() and "cp949" not in r[4]:
+                try:
+                    r[4].encode("cp949")
+                except UnicodeEncodeError:
+                    continue
+                rows.append(
+                    [f"h3-{r[0]}", r[4], "20" + r[2].replace(".", "-") + " 12:00", "리뷰어"]
+                )
+            if len(rows) == 8:
+                break
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";")
+    w.writerow(["번호", "내용", "작성일", "작성자"])
+    w.writerows(rows)
+    path = tmp_path / "리뷰 모음.csv"
+    path.write_bytes(buf.getvalue().encode("cp949"))
+    return path, rows
+
+
+def test_upload_preview_and_column_mapping(web: Any, shared_file: Any, tmp_path: Any) -> None:
+    path, rows = _korean_cp949_file(shared_file, tmp_path)
+    analyst = web.signed_in("analyst")
+    token = _csrf(analyst.get("/w/main/data").text)
+    with path.open("rb") as fh:
+        shown = analyst.post(
+            "/w/main/data/preview",
+            data={"csrf": token, "preset": "generic"},
+            files={"file": ("리뷰 모음.csv", fh, "text/csv")},
+        )
+    assert shown.status_code == 200, shown.text[:3000]
+    html = shown.text
+    # the user's file name and what was detected, not a storage name
+    assert "미리 보기: 리뷰 모음.csv" in html
+    detected = re.search(r'<p id="detected">(.*?)</p>', html, re.S)
+    assert detected is not None
+    assert "cp949" in detected.group(1).lower() and "세미콜론" in detected.group(1)
+    # the first rows, decoded; the form offers the file's own columns
+    assert rows[0][1].replace("&", "&amp;")[:20] in html
+    select = re.search(r'<select name="map_column" data-field="text">(.*?)</select>', html, re.S)
+    assert select is not None
+    assert re.findall(r'<option value="([^"]*)"', select.group(1)) == [
+        "",
+        *"번호 내용 작성일 작성자".split(),
+    ]
+    staged = re.search(r'name="staged" value="([^"]+)"', html)
+    assert staged is not None
+    # import the kept file with the form's choices
+    chosen = {
+        "text": "내용",
+        "created_at": "작성일",
+        "post_id": "번호",
+        "author_handle": "작성자",
+        "likes": "",  # as the preset reads it
+    }
+    fields: dict[str, Any] = {
+        "csrf": token,
+        "staged": staged.group(1),
+        "preset": "generic",
+        "mapping": "",
+        "map_field": list(chosen),
+        "map_column": list(chosen.values()),
+    }
+    done = analyst.post("/w/main/data/upload", data=fields, follow_redirects=False)
+    assert done.status_code == 303, done.text[:3000]
+    page = analyst.get(done.headers["location"]).text
+    said = re.search(r'id="import-done">(.*?)</p>', page, re.S)
+    assert said is not None and re.findall(r"\d+", said.group(1))[:2] == [str(len(rows))] * 2
+    how = re.search(r'id="import-detected">(.*?)</p>', page, re.S)
+    assert how is not None and "리뷰 모음.csv" in how.group(1) and "세미콜론" in how.group(1)
+    row = re.search(r"<tr>\s*<td[^>]*>[^<]*</td>\s*<td>리뷰 모음\.csv<br>.*?</tr>", page, re.S)
+    assert row is not None and "cp949" in row.group(0).lower(), page[:4000]
+    post = analyst.get(f"/w/main/posts/unknown/{rows[0][0]}")
+    assert post.status_code == 200 and rows[0][1][:15] in post.text.replace("&#39;", "'")
+    # the kept file went with its import: a second import of it is refused in words
+    again = analyst.post("/w/main/data/upload", data=fields, follow_redirects=False)
+    assert again.status_code == 400 and "다시 올려 주세요" in again.text

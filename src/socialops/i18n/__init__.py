@@ -62,6 +62,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "error.not_found": {"ko": "페이지를 찾을 수 없습니다.", "en": "Not found."},
     "error.invalid": {"ko": "입력이 올바르지 않습니다: {detail}", "en": "Invalid input: {detail}"},
+    "error.staged_gone": {
+        "ko": "미리 본 파일이 서버에 더 이상 없습니다 (1시간이 지났거나 이미 가져왔습니다): "
+        "파일을 다시 올려 주세요.",
+        "en": "The previewed file is no longer on the server (an hour went by, or it was "
+        "imported already): upload it again.",
+    },
     "error.too_large": {
         "ko": "파일이 너무 큽니다 (최대 {limit} MB).",
         "en": "The file is too large (at most {limit} MB).",
@@ -437,6 +443,49 @@ _PAGES: dict[str, tuple[str, str]] = {
         "열 매핑이 올바른 JSON 객체가 아닙니다.",
         "The column mapping is not a JSON object.",
     ),
+    # the upload's preview and column-mapping form (issue 14, item 12)
+    "data.preview": ("미리 보고 열 매핑하기", "Preview and map the columns"),
+    "data.preview_title": ("미리 보기: {name}", "Preview: {name}"),
+    "data.detected": (
+        "형식 {format} · 인코딩 {encoding} · 구분자 {delimiter} · 열 {n}개",
+        "Format {format} · encoding {encoding} · delimiter {delimiter} · {n} columns",
+    ),
+    "data.detected_done": (
+        "{name}: 인코딩 {encoding}, 구분자 {delimiter}(으)로 읽었습니다.",
+        "{name}: read as {encoding}, delimiter {delimiter}.",
+    ),
+    "data.first_rows": ("처음 {n}행", "The first {n} rows"),
+    "data.map_title": ("열 매핑", "Column mapping"),
+    "data.map_help": (
+        "게시물의 각 항목을 파일의 어느 열에서 읽을지 고르세요. "
+        "고르지 않은 항목은 프리셋대로 읽습니다.",
+        "Choose the file's column for each post field; a field left alone is read as the preset "
+        "reads it.",
+    ),
+    "data.map_default": ("프리셋대로: {column}", "As the preset reads it: {column}"),
+    "data.map_none": ("프리셋대로 (열 없음)", "As the preset reads it (no column)"),
+    "data.import_mapped": ("이 매핑으로 가져오기", "Import with this mapping"),
+    "data.mapping_json": ("열 매핑 JSON (고급)", "Column mapping as JSON (advanced)"),
+    "col.detected": ("인코딩 · 구분자", "Encoding · delimiter"),
+    "delimiter.comma": ("쉼표", "comma"),
+    "delimiter.tab": ("탭", "tab"),
+    "delimiter.semicolon": ("세미콜론", "semicolon"),
+    "delimiter.pipe": ("세로 막대(|)", "pipe (|)"),
+    "delimiter.none": ("없음", "none"),
+    "postfield.text": ("본문", "Text"),
+    "postfield.created_at": ("작성 시각", "Posted at"),
+    "postfield.post_id": ("게시물 ID", "Post ID"),
+    "postfield.author_handle": ("작성자 이름", "Author handle"),
+    "postfield.author_id": ("작성자 ID", "Author ID"),
+    "postfield.platform": ("플랫폼", "Platform"),
+    "postfield.url": ("게시물 주소", "Post address (URL)"),
+    "postfield.language": ("언어", "Language"),
+    "postfield.likes": ("좋아요 수", "Likes"),
+    "postfield.comments": ("댓글 수", "Comments"),
+    "postfield.shares": ("공유 수", "Shares"),
+    "postfield.views": ("조회수", "Views"),
+    "postfield.author_followers": ("작성자 팔로워 수", "Author's followers"),
+    "postfield.parent_id": ("상위 게시물 ID", "Parent post ID"),
     # topics
     "topics.title": ("토픽", "Topics"),
     "topics.none": ("토픽이 없습니다.", "No topics yet."),

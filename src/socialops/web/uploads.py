@@ -52,7 +52,9 @@ def save_upload(folder: Path, name: str, chunks: Iterator[bytes], limit: int) ->
     process (:func:`clean_uploads` removes what a server that is gone left) and a safe form of
     ``name``; at most ``limit`` bytes (removed and :class:`ValueError` when bigger, or when
     writing fails)."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name)[-80:] or "upload"
+    # the name as sent, letters of any script kept (리뷰 모음.csv stays readable on the data
+    # page), anything else that could mean something to a file system or a shell replaced
+    safe = re.sub(r"[^\w.() -]+", "_", Path(name).name).strip(" .")[-80:] or "upload"
     private_dir(folder)
     path = folder / f"{os.getpid()}-{secrets.token_hex(4)}-{safe}"
     size = 0

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -10,13 +13,21 @@ from typing import IO, Any
 from socialops.errors import SocialopsError
 from socialops.redact import without_paths
 from socialops.sources.enrich import enrich_workspace
+from socialops.sources.preview import preview_file
 from socialops.sources.streams.posts import import_file
 from socialops.web.actions.base import Actor
 from socialops.web.auth import WebError
 from socialops.web.services import Services
-from socialops.web.uploads import save_upload
+from socialops.web.uploads import save_upload, upload_name
 
-__all__ = ["UPLOAD_LIMIT", "EnrichAfterImportError", "import_upload", "upload"]
+__all__ = [
+    "UPLOAD_LIMIT",
+    "EnrichAfterImportError",
+    "import_staged",
+    "import_upload",
+    "stage_upload",
+    "upload",
+]
 
 UPLOAD_LIMIT = 50 * 2**20  # bytes of one uploaded file (the pages and the API alike)
 
@@ -32,6 +43,89 @@ class EnrichAfterImportError(Exception):
         super().__init__(message)
         self.message = message
         self.counts = counts
+
+
+_STAGED = re.compile(r"^\d+-[0-9a-f]{8}-[^/\\\x00]{1,80}$")  # a name save_upload gave
+STAGED_FOR = 3600  # seconds a previewed upload waits for its import
+
+
+def stage_upload(
+    actor: Actor,
+    ws: str,
+    filename: str,
+    fileobj: IO[bytes] | Any,
+    *,
+    preset: str,
+    mapping: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Keep an uploaded file on the server (privately, for :data:`STAGED_FOR` seconds) and
+    preview it (:func:`socialops.sources.preview.preview_file`): what the data page's
+    column-mapping form is built from. ``staged`` names the kept file for
+    :func:`import_staged`; ``file_name`` is the name it was sent with. A file that cannot be read
+    raises its error (nothing kept); over :data:`UPLOAD_LIMIT` bytes: 413."""
+    actor.access(ws, "data.import")
+    folder = actor.services.workspace(ws).root / "uploads"
+    _drop_stale(folder)
+
+    def chunks() -> Iterator[bytes]:
+        while True:
+            block = fileobj.read(1 << 20)
+            if not block:
+                return
+            yield block
+
+    try:
+        path = save_upload(folder, filename or "upload", chunks(), UPLOAD_LIMIT)
+    except ValueError:
+        raise WebError(413, "too_large", limit=UPLOAD_LIMIT // 2**20) from None
+    try:
+        seen = preview_file(path, preset=preset, mapping=mapping)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return {**seen, "staged": path.name, "file_name": upload_name(path.name)}
+
+
+def import_staged(
+    actor: Actor,
+    ws: str,
+    staged: str,
+    *,
+    preset: str,
+    mapping: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Import and enrich a file :func:`stage_upload` kept (as :func:`upload` does); the kept
+    file is removed. An unknown or expired ``staged``: 400 ``data.staged_gone``."""
+    access = actor.access(ws, "data.import")
+    folder = actor.services.workspace(ws).root / "uploads"
+    path = folder / staged
+    if not _STAGED.match(staged) or path.is_symlink() or not path.is_file():
+        raise WebError(400, "staged_gone")
+    name = upload_name(staged)
+    try:
+        out = _import_saved(actor.services, ws, path, name, preset=preset, mapping=mapping)
+    except EnrichAfterImportError as exc:
+        actor.audit(access, "data.import", name, preset=preset, enrich_error=exc.message)
+        raise
+    actor.audit(
+        access,
+        "data.import",
+        name,
+        preset=preset,
+        imported=out.get("imported"),
+        quarantined=out.get("quarantined"),
+    )
+    return out
+
+
+def _drop_stale(folder: Path) -> None:
+    """Remove the uploads this server process kept longer than :data:`STAGED_FOR` seconds."""
+    mine = f"{os.getpid()}-"
+    cutoff = time.time() - STAGED_FOR
+    with contextlib.suppress(OSError):
+        for p in folder.iterdir():
+            if p.name.startswith(mine) and p.stat().st_mtime < cutoff:
+                p.unlink(missing_ok=True)
 
 
 def upload(
@@ -112,6 +206,20 @@ def import_upload(
         path = save_upload(target.root / "uploads", filename or "upload", chunks(), limit)
     except ValueError:
         raise UploadTooLarge(filename) from None
+    return _import_saved(services, slug, path, filename, preset=preset, mapping=mapping)
+
+
+def _import_saved(
+    services: Services,
+    slug: str,
+    path: Path,
+    filename: str,
+    *,
+    preset: str,
+    mapping: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """A saved upload imported, enriched and removed (see :func:`import_upload`)."""
+    target = services.workspace(slug)
     try:
         counts = import_file(target, path, preset=preset, mapping=mapping).to_dict()
         try:
