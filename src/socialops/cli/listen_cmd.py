@@ -23,6 +23,10 @@ def _ws(create: bool = False) -> Any:
     return Workspace.open(common.state.workspace, create=create)
 
 
+def _kind_set(t: Any) -> str:
+    return f"{t.kind}, set {t.competitive_set}" if t.competitive_set else str(t.kind)
+
+
 @topic_app.command("add")
 def topic_add(
     name: str = typer.Argument(..., help="Topic name, e.g. 대한항공."),
@@ -30,18 +34,25 @@ def topic_add(
     kind: str = typer.Option(
         "brand", "--kind", "-k", help="brand | competitor | product | campaign"
     ),
+    competitive_set: str = typer.Option(
+        "",
+        "--set",
+        "-s",
+        help="Competitive set (our brand and its competitors, e.g. 항공사): share of voice is "
+        "computed within each set.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the topic as JSON."),
 ) -> None:
     """Add a tracked topic."""
     # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.topics import add_topic
 
-    t = add_topic(_ws(create=True), name, query, kind)
+    t = add_topic(_ws(create=True), name, query, kind, competitive_set)
     if as_json:
         common.print_json(t.to_dict())
     else:
         common.console.print(
-            f"added topic [bold]{t.name}[/bold] ({t.kind}): {t.query}", highlight=False
+            f"added topic [bold]{t.name}[/bold] ({_kind_set(t)}): {t.query}", highlight=False
         )
 
 
@@ -59,10 +70,10 @@ def topic_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
         common.console.print("no topics yet: `socialops topic add NAME --query '...'`")
         return
     table = Table(title="Topics", title_justify="left")
-    for col in ("name", "kind", "query"):
+    for col in ("name", "kind", "set", "query"):
         table.add_column(col)
     for t in topics:
-        table.add_row(t.name, t.kind, t.query)
+        table.add_row(t.name, t.kind, t.competitive_set or "–", t.query)
     common.console.print(table)
 
 
@@ -72,18 +83,23 @@ def topic_edit(
     query: str | None = typer.Option(None, "--query", "-q", help="New query."),
     kind: str | None = typer.Option(None, "--kind", "-k", help="New kind."),
     rename: str | None = typer.Option(None, "--rename", help="New name."),
+    competitive_set: str | None = typer.Option(
+        None, "--set", "-s", help="New competitive set ('' takes the topic out of its set)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the topic as JSON."),
 ) -> None:
-    """Change a topic's query, kind or name."""
+    """Change a topic's query, kind, name or competitive set."""
     # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.topics import edit_topic
 
-    t = edit_topic(_ws(), name, query=query, kind=kind, new_name=rename)
+    t = edit_topic(
+        _ws(), name, query=query, kind=kind, new_name=rename, competitive_set=competitive_set
+    )
     if as_json:
         common.print_json(t.to_dict())
     else:
         common.console.print(
-            f"changed topic [bold]{t.name}[/bold] ({t.kind}): {t.query}", highlight=False
+            f"changed topic [bold]{t.name}[/bold] ({_kind_set(t)}): {t.query}", highlight=False
         )
 
 
@@ -139,6 +155,9 @@ def listen(
     topic: list[str] = typer.Option(
         [], "--topic", "-t", help="Topic name (repeat for several; default: every topic)."
     ),
+    competitive_set: str | None = typer.Option(
+        None, "--set", "-s", help="Only the topics of this competitive set."
+    ),
     date_from: str | None = typer.Option(None, "--from", help="First local day, YYYY-MM-DD."),
     date_to: str | None = typer.Option(None, "--to", help="Last local day, YYYY-MM-DD."),
     every: str = typer.Option("day", "--every", help="hour | day | week"),
@@ -153,13 +172,15 @@ def listen(
     # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.analyses import ANALYSES, check_matches, run_analysis, tables_of
     from socialops.listen.scope import Scope, resolve
-    from socialops.listen.topics import resolve_topics
+    from socialops.listen.topics import in_set, resolve_topics
     from socialops.store.analytics import open_store
 
     if analysis not in ANALYSES:
         raise SettingsError(code="analysis.unknown", name=analysis, choices=list(ANALYSES))
     ws = _ws()
     topics = resolve_topics(ws, topic)
+    if competitive_set is not None:
+        topics = in_set(ws, topics, competitive_set)
     scope = Scope.from_flags(date_from, date_to, every, platform, lang)
     with open_store(ws, settings.get("engine", engine)) as store:
         scope = resolve(store, scope)

@@ -1,5 +1,10 @@
 """Tracked topics: a brand, a competitor, a product or a campaign, each a boolean query.
 
+A topic may belong to a *competitive set* (``competitive_set``: our brand and its competitors,
+e.g. "항공사" or "영화"): share of voice is computed within each set, never across unrelated
+topics; topics without a set ('') are compared with one another. A set name is matched
+case-insensitively to the sets already used, so "airlines" joins "Airlines".
+
 Topics live in the workspace database (``topics`` table, SQLite or PostgreSQL). Names are free
 text (Korean welcome), unique per workspace, compared case-insensitively: every change reads,
 checks and writes in one write transaction (:meth:`Workspace.begin`), serialised with every other
@@ -32,9 +37,11 @@ __all__ = [
     "add_topic",
     "edit_topic",
     "get_topic",
+    "in_set",
     "list_topics",
     "remove_topic",
     "resolve_topics",
+    "set_names",
 ]
 
 MAX_NAME = 80
@@ -54,6 +61,7 @@ class Topic:
     kind: str
     created_at: str = ""
     updated_at: str = ""
+    competitive_set: str = ""  # '' : in no named set
 
     @cached_property
     def tree(self) -> q.Node:
@@ -84,11 +92,28 @@ def _name(name: str) -> str:
     return clean
 
 
-_COLUMNS = "SELECT name, query, kind, created_at, updated_at FROM topics"
+def _set_name(conn: Connection, name: str | None) -> str:
+    """``name`` cleaned ('' for none), spelled as a set already in use when one matches."""
+    clean = " ".join((name or "").split())
+    if len(clean) > MAX_NAME or any(ord(c) < 32 for c in clean):
+        raise TopicError(code="topic.set_too_long", max=MAX_NAME)
+    if not clean:
+        return ""
+    known = conn.execute(
+        text(
+            "SELECT competitive_set FROM topics WHERE lower(competitive_set) = lower(:s) "
+            "ORDER BY created_at LIMIT 1"
+        ),
+        {"s": clean},
+    ).first()
+    return str(known[0]) if known else clean
+
+
+_COLUMNS = "SELECT name, query, kind, created_at, updated_at, competitive_set FROM topics"
 
 
 def _row(r: Row[Any]) -> Topic:
-    return Topic(r.name, r.query, r.kind, r.created_at, r.updated_at)
+    return Topic(r.name, r.query, r.kind, r.created_at, r.updated_at, r.competitive_set or "")
 
 
 def _find(conn: Connection, name: str) -> Topic | None:
@@ -108,6 +133,15 @@ def list_topics(ws: Workspace) -> list[Topic]:
     with ws.connect() as conn:
         rows = conn.execute(text(f"{_COLUMNS} ORDER BY created_at, name")).all()
     return [_row(r) for r in rows]
+
+
+def set_names(ws: Workspace) -> list[str]:
+    """The competitive sets in use, in the order they were first used."""
+    seen: dict[str, None] = {}
+    for t in list_topics(ws):
+        if t.competitive_set:
+            seen.setdefault(t.competitive_set, None)
+    return list(seen)
 
 
 def get_topic(ws: Workspace, name: str) -> Topic:
@@ -132,7 +166,20 @@ def resolve_topics(ws: Workspace, names: list[str] | None) -> list[Topic]:
     return topics
 
 
-def add_topic(ws: Workspace, name: str, query: str, kind: str = "brand") -> Topic:
+def in_set(ws: Workspace, topics: list[Topic], competitive_set: str) -> list[Topic]:
+    """The topics of ``topics`` in the set named ``competitive_set`` (case-insensitively; ''
+    for the topics in no set); an unknown set is an error that names the sets there are."""
+    wanted = " ".join(competitive_set.split()).lower()
+    mine = [t for t in topics if t.competitive_set.lower() == wanted]
+    if not mine:
+        known = ", ".join(set_names(ws)) or "–"
+        raise TopicError(code="topic.set_unknown", set=competitive_set, known=known)
+    return mine
+
+
+def add_topic(
+    ws: Workspace, name: str, query: str, kind: str = "brand", competitive_set: str = ""
+) -> Topic:
     clean, k = _name(name), _kind(kind)
     q.parse(query)  # raises QueryError with the position
     now = _now()
@@ -145,10 +192,16 @@ def add_topic(ws: Workspace, name: str, query: str, kind: str = "brand") -> Topi
                 raise TopicError(code="topic.exists", name=exists.name)
             conn.execute(
                 text(
-                    "INSERT INTO topics (name, query, kind, created_at, updated_at) "
-                    "VALUES (:name, :query, :kind, :now, :now)"
+                    "INSERT INTO topics (name, query, kind, created_at, updated_at, "
+                    "competitive_set) VALUES (:name, :query, :kind, :now, :now, :set)"
                 ),
-                {"name": clean, "query": query.strip(), "kind": k, "now": now},
+                {
+                    "name": clean,
+                    "query": query.strip(),
+                    "kind": k,
+                    "now": now,
+                    "set": _set_name(conn, competitive_set),
+                },
             )
     except IntegrityError as exc:  # pragma: no cover - the primary key, should the check miss
         raise TopicError(code="topic.exists", name=clean) from exc
@@ -162,7 +215,10 @@ def edit_topic(
     query: str | None = None,
     kind: str | None = None,
     new_name: str | None = None,
+    competitive_set: str | None = None,
 ) -> Topic:
+    """Change a topic's query, kind, name or competitive set (``None``: kept; a set of '':
+    out of its set)."""
     if query is not None:
         q.parse(query)
     wanted = _name(name)
@@ -180,12 +236,17 @@ def edit_topic(
         conn.execute(
             text(
                 "UPDATE topics SET name = :target, query = :query, kind = :kind, "
-                "updated_at = :now WHERE name = :old"
+                "competitive_set = :set, updated_at = :now WHERE name = :old"
             ),
             {
                 "target": target,
                 "query": query.strip() if query is not None else old.query,
                 "kind": new_kind or old.kind,
+                "set": (
+                    old.competitive_set
+                    if competitive_set is None
+                    else _set_name(conn, competitive_set)
+                ),
                 "now": _now(),
                 "old": old.name,
             },

@@ -2,8 +2,11 @@
 
 Formulas (../shared/PRODUCT.md):
 
-- share of voice = a brand's mentions / all tracked brands' and competitors' mentions × 100
-  (a post that names two brands is a mention of each);
+- share of voice = a topic's mentions / the mentions of every topic of its *competitive set*
+  × 100 (a post that names two brands is a mention of each). A set is our brand and its
+  competitors as the user groups them (``Topic.competitive_set``); topics without a set form one
+  group of their own. Shares are never computed across sets: airlines are not compared with
+  films;
 - net sentiment = (positive − negative) / (positive + negative), ``null`` when both are 0; also
   ``pct_positive − pct_negative`` where the shares are of posts with a sentiment (positive,
   neutral, negative); posts without one (languages other than ko/en) are counted as ``unscored``.
@@ -34,13 +37,12 @@ __all__ = [
     "sentiment",
     "sentiment_tables",
     "sov",
+    "sov_groups",
     "sov_tables",
     "undated_notes",
     "volume",
     "volume_tables",
 ]
-
-SOV_KINDS = ("brand", "competitor")
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -82,37 +84,54 @@ def volume(
     return out
 
 
+def sov_groups(topics: Sequence[Topic]) -> dict[str, list[Topic]]:
+    """``topics`` by competitive set, in the order each set first appears ('': no set)."""
+    groups: dict[str, list[Topic]] = {}
+    for t in topics:
+        groups.setdefault(t.competitive_set, []).append(t)
+    return groups
+
+
 def sov(
     store: AnalyticsStore,
     scope: Scope,
     topics: Sequence[Topic],
     rows: CountRows | None = None,
 ) -> dict[str, Any]:
-    """Share of voice among the brands and competitors in ``topics`` (all of them when none of
-    the topics is a brand or competitor), in total and per period."""
-    tracked = [t for t in topics if t.kind in SOV_KINDS] or list(topics)
+    """Share of voice of each topic within its competitive set, in total and per period.
+
+    ``results`` lists every topic (with its ``set``; ``share`` is of its set's mentions) and
+    ``sets`` each set with its topics and total; a set of one topic has a share of 100 % and
+    says little, so the caller may hide it."""
     rows = rows or count_rows(store, scope, topics)
-    out = _head("sov", scope, tracked, rows)
+    out = _head("sov", scope, topics, rows)
     idx = {t.name: i + 1 for i, t in enumerate(topics)}
-    series = {t.name: rows.series(idx[t.name]) for t in tracked}
+    series = {t.name: rows.series(idx[t.name]) for t in topics}
     totals = {n: sum(s) for n, s in series.items()}
-    grand = sum(totals.values())
-    out["total_mentions"] = grand
-    out["results"] = [
-        {
-            "topic": t.name,
-            "kind": t.kind,
-            "mentions": totals[t.name],
-            "share": _pct(totals[t.name], grand),
-            "series": [
-                {"mentions": series[t.name][k], "share": _pct(series[t.name][k], per)}
-                for k, per in enumerate(
-                    sum(s[k] for s in series.values()) for k in range(len(rows.periods))
-                )
-            ],
-        }
-        for t in tracked
-    ]
+    out["total_mentions"] = sum(totals.values())
+    out["results"] = []
+    out["sets"] = []
+    for name, members in sov_groups(topics).items():
+        grand = sum(totals[t.name] for t in members)
+        per_period = [sum(series[t.name][k] for t in members) for k in range(len(rows.periods))]
+        results = [
+            {
+                "topic": t.name,
+                "kind": t.kind,
+                "set": name,
+                "mentions": totals[t.name],
+                "share": _pct(totals[t.name], grand),
+                "series": [
+                    {"mentions": series[t.name][k], "share": _pct(series[t.name][k], per)}
+                    for k, per in enumerate(per_period)
+                ],
+            }
+            for t in members
+        ]
+        out["results"].extend(results)
+        out["sets"].append(
+            {"set": name, "topics": [t.name for t in members], "total_mentions": grand}
+        )
     return out
 
 
@@ -167,7 +186,7 @@ def volume_tables(result: dict[str, Any]) -> list[ResultTable]:
 
 def sov_tables(result: dict[str, Any]) -> list[ResultTable]:
     total = ResultTable.of(
-        "sov", "Share of voice", result["results"], ["topic", "kind", "mentions", "share"]
+        "sov", "Share of voice", result["results"], ["topic", "kind", "set", "mentions", "share"]
     )
     names = [r["topic"] for r in result["results"]]
     rows = [

@@ -137,11 +137,13 @@ class TopicIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     query: str = Field(min_length=1, max_length=1000)
     kind: Kind = "brand"
+    competitive_set: str = Field("", max_length=100)
 
 
 class TopicEdit(BaseModel):
     query: str | None = Field(None, min_length=1, max_length=1000)
     kind: Kind | None = None
+    competitive_set: str | None = Field(None, max_length=100)  # '': out of its set
 
 
 class TopicOut(BaseModel):
@@ -150,6 +152,24 @@ class TopicOut(BaseModel):
     kind: str
     created_at: str
     updated_at: str
+    competitive_set: str = ""
+
+
+class PreviewIn(BaseModel):
+    query: str = Field(min_length=1, max_length=1000)
+
+
+class PreviewOut(BaseModel):
+    query: str
+    matches: int
+    all_posts: int
+    undated: int
+    first_day: str | None
+    last_day: str | None
+    samples: list[dict[str, Any]]
+    forms: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+    form_sample: int = 0
 
 
 class MemberIn(BaseModel):

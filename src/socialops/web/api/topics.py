@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 
 from socialops.listen.topics import list_topics
@@ -9,6 +11,8 @@ from socialops.web.actions import topics as actions
 from socialops.web.api.common import (
     ERRORS,
     Done,
+    PreviewIn,
+    PreviewOut,
     Slug,
     TopicEdit,
     TopicIn,
@@ -16,7 +20,7 @@ from socialops.web.api.common import (
     caller,
     router,
 )
-from socialops.web.auth import require
+from socialops.web.auth import lang_of, require
 from socialops.web.auth import services_of as _services
 
 __all__: list[str] = []  # the routes are on socialops.web.api.common.router
@@ -38,8 +42,22 @@ def topics(request: Request, ws: Slug) -> list[dict[str, str]]:
     tags=["topics"],
 )
 def add_topic(request: Request, ws: Slug, body: TopicIn) -> dict[str, str]:
-    tp = actions.add_topic(caller(request), ws, body.name, body.query, body.kind)
+    tp = actions.add_topic(
+        caller(request), ws, body.name, body.query, body.kind, body.competitive_set
+    )
     return tp.to_dict()
+
+
+@router.post(
+    "/workspaces/{ws}/topics/preview",
+    response_model=PreviewOut,
+    responses=ERRORS,
+    tags=["topics"],
+)
+def preview_topic(request: Request, ws: Slug, body: PreviewIn) -> dict[str, Any]:
+    """What a query would match, before a topic is saved: matches, dates, sample posts, the
+    most frequent matched words and warnings for ambiguous Korean words."""
+    return actions.preview(caller(request), ws, body.query, lang_of(request))
 
 
 @router.get(
@@ -56,7 +74,9 @@ def edit_topic(request: Request, ws: Slug, name: str, body: TopicEdit) -> dict[s
     actor = caller(request)
     actor.access(ws, actions.EDIT)  # not allowed (403) before not found (404)
     actions.get_topic(actor, ws, name)
-    tp = actions.edit_topic(actor, ws, name, query=body.query, kind=body.kind)
+    tp = actions.edit_topic(
+        actor, ws, name, query=body.query, kind=body.kind, competitive_set=body.competitive_set
+    )
     return tp.to_dict()
 
 

@@ -166,22 +166,43 @@ def _dashboard_data(
         order=order,
         lang=lang,
     )
+    # share of voice within each competitive set (never across sets): one bar per set, and a
+    # share-by-period chart per set of two or more topics
+    sets: dict[str, list[dict[str, Any]]] = {}
+    for r in sov["results"]:
+        sets.setdefault(str(r.get("set") or ""), []).append(r)
+    labels = [tr("dash.sov_set", set=n) if n else tr("dash.sov_unset") for n in sets]
     sov_total = charts.stacked_bars(
-        [tr("dash.total")],
-        [(r["topic"], [r["mentions"]]) for r in sov["results"]],
+        labels,
+        [
+            (r["topic"], [r["share"] or 0 if i == k else 0 for k in range(len(sets))])
+            for i, members in enumerate(sets.values())
+            for r in members
+        ],
         title=tr("dash.sov"),
         order=order,
     )
-    sov_period = charts.line_chart(
-        periods,
-        [(r["topic"], [c["share"] for c in r["series"]]) for r in sov["results"]],
-        title=tr("dash.sov_period"),
-        y_min=0,
-        y_max=100,
-        order=order,
-        lang=lang,
-        unit="%",
-    )
+    sov_sets = []
+    for label, (name, members) in zip(labels, sets.items(), strict=True):
+        chart = charts.line_chart(
+            periods,
+            [(r["topic"], [c["share"] for c in r["series"]]) for r in members],
+            title=f"{tr('dash.sov_period')} · {label}",
+            y_min=0,
+            y_max=100,
+            order=order,
+            lang=lang,
+            unit="%",
+        )
+        sov_sets.append(
+            {
+                "set": name,
+                "label": label,
+                "topics": [r["topic"] for r in members],
+                "alone": len(members) < 2,
+                "chart": svg(chart) if len(members) > 1 else None,
+            }
+        )
     kinds = ("positive", "neutral", "negative")
     shares = charts.stacked_bars(
         [r["topic"] for r in sent["results"]],
@@ -206,8 +227,10 @@ def _dashboard_data(
             {
                 "topic": r["topic"],
                 "kind": r.get("kind"),
+                "set": r.get("set") or "",
                 "mentions": r["mentions"],
-                "share": r.get("share"),
+                # a share within a set of one topic is always 100 %: not shown
+                "share": r.get("share") if len(sets.get(str(r.get("set") or ""), [])) > 1 else None,
                 "positive": s.get("pct_positive"),
                 "negative": s.get("pct_negative"),
                 "net": s.get("net_sentiment"),
@@ -217,11 +240,11 @@ def _dashboard_data(
         "charts": {
             "volume": svg(volume),
             "sov_total": svg(sov_total),
-            "sov_period": svg(sov_period),
             "sentiment": svg(shares),
             "net": svg(net),
         },
         "rows": rows,
+        "sov_sets": sov_sets,
         "spikes": real[:30],
         "all_posts": (vol.get("all_posts") or {}).get("total"),
         "scope": vol.get("scope") or {},
@@ -252,6 +275,7 @@ def dashboard(
         "form": form,
         "error": None,
         "fold": FOLD,
+        "queries": {tp.name: tp.query for tp in topics},  # a spike's links to its posts
     }
     status = 200
     if topics and overview["posts"]:

@@ -206,9 +206,11 @@ def topic_page(
 
 def _topics_page(request: Request, access: Access, status: int = 200, **ctx: Any) -> Response:
     ctx.setdefault("error", None)
-    ctx.setdefault("form", {"name": "", "query": "", "kind": "brand"})
+    ctx.setdefault("form", {"name": "", "query": "", "kind": "brand", "competitive_set": ""})
     ctx.setdefault("edit_error", None)
+    ctx.setdefault("preview", None)
     topics = list_topics(services_of(request).workspace(access.workspace))
+    ctx["sets"] = list(dict.fromkeys(tp.competitive_set for tp in topics if tp.competitive_set))
     return workspace_page(
         request,
         access,
@@ -236,17 +238,41 @@ def add_topic(
     name: Annotated[str, Form(max_length=100)] = "",
     query: Annotated[str, Form(max_length=1000)] = "",
     kind: Annotated[str, Form(max_length=20)] = "brand",
+    competitive_set: Annotated[str, Form(max_length=100)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     actor = form_actor(request, csrf)
     access = actor.access(ws, "topics.edit")
     try:
-        actions.add_topic(actor, ws, name, query, kind)
+        actions.add_topic(actor, ws, name, query, kind, competitive_set)
     except SocialopsError as exc:
         err = error_of(exc, query, lang_of(request), "topics.failed")
-        form = {"name": name, "query": query, "kind": kind}
+        form = {"name": name, "query": query, "kind": kind, "competitive_set": competitive_set}
         return _topics_page(request, access, 400, error=err, form=form)
     return back(ws, "topics", "topic_added")
+
+
+@router.post("/w/{ws}/topics/preview", response_class=HTMLResponse)
+def preview_topic(
+    request: Request,
+    ws: Slug,
+    name: Annotated[str, Form(max_length=100)] = "",
+    query: Annotated[str, Form(max_length=1000)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "brand",
+    competitive_set: Annotated[str, Form(max_length=100)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The add form again, with what its query would match (nothing is saved)."""
+    actor = form_actor(request, csrf)
+    access = actor.access(ws, "topics.edit")
+    form = {"name": name, "query": query, "kind": kind, "competitive_set": competitive_set}
+    lang = lang_of(request)
+    try:
+        found = actions.preview(actor, ws, query, lang)
+    except SocialopsError as exc:
+        err = error_of(exc, query, lang, "topics.failed")
+        return _topics_page(request, access, 400, error=err, form=form)
+    return _topics_page(request, access, form=form, preview=found)
 
 
 @router.post("/w/{ws}/topics/edit", response_class=HTMLResponse)
@@ -257,6 +283,8 @@ def edit_topic(
     new_name: Annotated[str, Form(max_length=100)] = "",
     query: Annotated[str, Form(max_length=1000)] = "",
     kind: Annotated[str, Form(max_length=20)] = "",
+    competitive_set: Annotated[str, Form(max_length=100)] = "",
+    set_field: Annotated[str, Form(max_length=4)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     actor = form_actor(request, csrf)
@@ -269,6 +297,8 @@ def edit_topic(
             query=query if query.strip() else None,
             kind=kind or None,
             new_name=new_name if new_name.strip() else None,
+            # the form has the field (an empty one takes the topic out of its set)
+            competitive_set=competitive_set if set_field else None,
         )
     except SocialopsError as exc:
         err = error_of(exc, query, lang_of(request), "topics.failed")
