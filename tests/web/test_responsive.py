@@ -194,9 +194,12 @@ def test_menu_and_keyboard_on_a_phone(
         assert button.get_attribute("aria-expanded") == "true"
         assert page.locator("#nav-posts").is_visible()
         assert page.locator("#sign-out").is_visible()
-        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")  # closes it, the focus back on its button
         assert not page.locator("#nav-posts").is_visible()
-        # the keyboard meets "skip to the content" first, visibly, and it leads to <main>
+        assert page.evaluate("document.activeElement.id") == "menu-button"
+        # on a page just opened the keyboard meets "skip to the content" first, visibly, and
+        # it leads to <main>
+        page.reload()
         page.keyboard.press("Tab")
         skip = page.locator("a.skip")
         assert page.evaluate("document.activeElement.className") == "skip"
