@@ -7,8 +7,13 @@ previous period, fold the spikes, and say how many posts have no date."""
 from __future__ import annotations
 
 import html
+import itertools
+import os
 import re
+import shutil
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -109,3 +114,50 @@ def test_the_topic_page_shows_the_same_range(owner: TestClient) -> None:
     note = re.search(r'id="range-note">([^<]*)<', r.text)
     assert note is not None and "2003" not in note.group(1)
     assert 'href="/w/main/topics/United?range=all&amp;every=day"' in r.text
+
+
+# -- in a real browser: the tick labels as drawn do not overlap ---------------------------------
+CHROMIUM = os.environ.get("SOCIALOPS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def test_tick_labels_do_not_overlap_in_the_browser(live_server: Any, owner: TestClient) -> None:
+    """Chromium draws the dashboard's volume chart (by day and by hour, 1440 and 390 px wide):
+    the boxes of the axis labels it lays out do not overlap, and the page is of the latest
+    activity. ``owner`` first: the uploads are in this module's workspace."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install -e '.[dev]')")
+    if not Path(CHROMIUM).exists():
+        _missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            for width in (1440, 390):
+                ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="ko-KR")
+                page = ctx.new_page()
+                page.goto(live_server.url + "/login")
+                page.fill("input[name=email]", "owner@example.com")
+                page.fill("input[name=password]", live_server.home.password)
+                page.click("#sign-in")
+                page.wait_for_url(re.compile(r"/w/main$"))
+                for path in ("/w/main", "/w/main?every=hour"):
+                    page.goto(live_server.url + path)
+                    assert "2003" not in page.locator("#range-note").inner_text()
+                    boxes = page.eval_on_selector_all(
+                        "#volume svg text.tick",
+                        "els => els.map(e => { const r = e.getBoundingClientRect();"
+                        " return [r.left, r.right]; })",
+                    )
+                    assert len(boxes) >= 4, (width, path, boxes)
+                    for (_, right), (left, _) in itertools.pairwise(sorted(boxes)):
+                        assert right <= left + 0.5, (width, path, boxes)
+                ctx.close()
+        finally:
+            browser.close()
+
+
+def _missing(msg: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(msg)
+    pytest.skip(msg)
