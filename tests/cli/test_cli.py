@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -125,3 +126,12 @@ def test_sentiment_command_unknown_column(tmp_path: Path) -> None:
     assert p.returncode == 2
     assert "body" in one_line_error(p)
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_progress_is_plain_lines_when_stderr_is_not_a_terminal(
+    tmp_path: Path, shared_file: Callable[[str], Path]
+) -> None:
+    """In a log or a pipe (``make start > log``, CI) progress still shows, as plain lines."""
+    p = run(["import", str(shared_file("kote/val.tsv")), "--preset", "kote"], tmp_path / "ws")
+    assert p.returncode == 0, p.stderr
+    assert re.search(r"^import val\.tsv: [\d,]+ / [\d,]+ \(100%\)$", p.stderr, re.M), p.stderr

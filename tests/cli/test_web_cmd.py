@@ -126,9 +126,11 @@ def test_serve_first_start_creates_an_owner(tmp_path: Path) -> None:
         assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
     finally:
         proc.terminate()
-        out, err = proc.communicate(timeout=30)
-    assert f"http://127.0.0.1:{port}/" in out
-    assert "owner@socialops.local" in err and "shown once" in err
+        out, _err = proc.communicate(timeout=30)
+    # the start-up box, printed last: where to sign in, the password once, how to set one
+    assert f"http://127.0.0.1:{port}/login" in out and out.strip().splitlines()[-1][0] == "╰"
+    assert "owner@socialops.local" in out and "shown this once" in out
+    assert "socialops user password owner@socialops.local" in out
     bad = run(["serve", "--port", "eighty"], home)
     assert bad.returncode == 2
 

@@ -20,6 +20,7 @@ from socialops.cli import (
     nlp_cmd,
     plan_cmd,
     report_cmd,
+    sample_cmd,
     web_cmd,
 )
 from socialops.errors import SocialopsError, disk_full_error
@@ -68,6 +69,7 @@ def _register() -> None:
         report_cmd,
         alerts_cmd,
         demo_cmd,
+        sample_cmd,
         web_cmd,
         plan_cmd,
         metrics_cmd,

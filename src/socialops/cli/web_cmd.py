@@ -6,14 +6,18 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.panel import Panel
+from rich.table import Table
 
 from socialops import settings
-from socialops.cli.common import console, err_console, print_json, state
-from socialops.cli.demo_cmd import demo
+from socialops.cli.common import console, print_json, state
+from socialops.cli.sample_cmd import LOG_FILE, needs_preparing, start_in_background
 from socialops.errors import AccountError, PasswordError, SettingsError
+from socialops.i18n import default_lang, t
 from socialops.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -79,9 +83,8 @@ def serve(
     # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.web.app import create_app
 
-    if sample_data and not _has_posts():
-        err_console.print("First start: importing and enriching the sample data (once).")
-        demo(data_dir=None, small=small, engine=None, as_json=False)
+    home = settings.workspace_dir(state.workspace)
+    preparing = sample_data and needs_preparing(home, _has_posts())
 
     host = settings.get("web_host", host)
     raw_port = settings.get("web_port", None if port is None else str(port))
@@ -90,21 +93,19 @@ def serve(
     except ValueError:
         raise AccountError(code="cli.bad_port", value=raw_port) from None
     proxies = _proxies(settings.get("forwarded_allow_ips", forwarded_allow_ips))
+    if preparing:  # the data arrives while the server already answers
+        d = settings.data_dir(None)
+        if not d.is_dir():
+            raise SettingsError(code="cli.no_sample_data", path=d)
+        Workspace.open(home)  # made (and migrated) before the server and the child share it
+        start_in_background(home, small=small)
     accounts = _accounts()
+    email, password = "owner@socialops.local", None
     if not accounts.has_users():
         password = _generated_password()
-        accounts.add_user("owner@socialops.local", password, name="Owner", role="owner")
-        err_console.print(
-            "First start: created the owner [bold]owner@socialops.local[/bold] with the password "
-            f"[bold]{password}[/bold] (shown once; change it on the account page or with "
-            "`socialops user password owner@socialops.local --password-stdin`).",
-            highlight=False,
-        )
-    app = create_app(settings.workspace_dir(state.workspace))
-    console.print(
-        f"socialops web workspace: http://{host}:{port_n}/  — sign in at "
-        f"http://{host}:{port_n}/login (add users: `socialops user add EMAIL --role analyst`)"
-    )
+        accounts.add_user(email, password, name="Owner", role="owner")
+    app = create_app(home)
+    console.print(_start_box(host, port_n, email, password, home if preparing else None))
     uvicorn.run(
         app,
         host=host,
@@ -117,6 +118,40 @@ def serve(
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
     )
+
+
+def _start_box(
+    host: str, port: int, email: str, password: str | None, preparing: Path | None
+) -> Panel:
+    """What a newcomer needs, printed last and framed: where to open, how to sign in, how to
+    set a new password (they are stored hashed), and where the sample data stands."""
+    lang = default_lang()
+    base = f"http://{host}:{port}"
+    rows: list[tuple[str, str]] = [
+        (t("cli.serve.open", lang), f"{base}/login"),
+        (t("cli.serve.email", lang), email),
+        (
+            t("cli.serve.password", lang),
+            t("cli.serve.password_once", lang, password=password)
+            if password
+            else t("cli.serve.password_set", lang),
+        ),
+        (t("cli.serve.new_password", lang), t("cli.serve.new_password_how", lang, email=email)),
+    ]
+    if preparing is not None:
+        url = f"{base}/w/main/sample-data"
+        log = preparing / LOG_FILE
+        rows.append(
+            (t("cli.serve.sample", lang), t("cli.serve.sample_running", lang, url=url, log=log))
+        )
+    rows.append((t("cli.serve.add_users", lang), t("cli.serve.add_users_how", lang)))
+    rows.append((t("cli.serve.stop", lang), t("cli.serve.stop_how", lang)))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, value)
+    return Panel(grid, title="socialops", title_align="left", expand=False)
 
 
 def _proxies(raw: str) -> list[str]:

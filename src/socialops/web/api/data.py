@@ -10,6 +10,7 @@ from fastapi import File, Form, Query, Request, UploadFile
 
 from socialops.errors import SocialopsError
 from socialops.listen.ingest import list_imports, list_quarantine
+from socialops.store.sample_progress import read_progress
 from socialops.web.actions import data as actions
 from socialops.web.actions.data import EnrichAfterImportError
 from socialops.web.api.common import ERRORS, Page, PageNo, Slug, caller, router
@@ -30,6 +31,20 @@ def imports(request: Request, ws: Slug) -> list[dict[str, Any]]:
     for r in rows:  # the file's name, not where it lay on the server
         r["source_path"] = upload_name(PurePath(str(r.get("source_path") or "")).name)
     return rows
+
+
+@router.get(
+    "/workspaces/{ws}/sample-data",
+    response_model=dict[str, Any] | None,
+    responses=ERRORS,
+    tags=["data"],
+)
+def sample_data(request: Request, ws: Slug) -> dict[str, Any] | None:
+    """The sample data being prepared at first start: its stages, the one running, how far
+    it has come and whether the workspace is usable yet (``null``: none here)."""
+    require(request, ws, "view")
+    progress = read_progress(_services(request).workspace(ws).root)
+    return None if progress is None else progress.to_dict()
 
 
 @router.get("/workspaces/{ws}/quarantine", response_model=Page, responses=ERRORS, tags=["data"])

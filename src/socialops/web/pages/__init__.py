@@ -25,6 +25,7 @@ from socialops.web.pages import (
     members,
     posts,
     reports,
+    sample_data,
     settings,
     sign_in,
     topics,
@@ -34,5 +35,16 @@ from socialops.web.pages.common import LOGIN_CSRF
 __all__ = ["LOGIN_CSRF", "router"]
 
 router = APIRouter(include_in_schema=False)
-for _module in (sign_in, dashboard, topics, posts, data, members, reports, account, settings):
+for _module in (
+    sign_in,
+    dashboard,
+    topics,
+    posts,
+    data,
+    members,
+    reports,
+    sample_data,
+    account,
+    settings,
+):
     router.include_router(_module.router)

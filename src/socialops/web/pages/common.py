@@ -15,8 +15,17 @@ from markupsafe import Markup
 
 from socialops.errors import QueryError, SocialopsError
 from socialops.i18n import t
+from socialops.store.sample_progress import SampleProgress, read_progress
 from socialops.web.actions.base import Actor, actor_of
-from socialops.web.auth import Access, Principal, WebError, check_csrf, principal, require
+from socialops.web.auth import (
+    Access,
+    Principal,
+    WebError,
+    check_csrf,
+    principal,
+    require,
+    services_of,
+)
 from socialops.web.auth import accounts_of as _accounts
 from socialops.web.permissions import ACTIONS, allowed
 from socialops.web.render import render
@@ -133,8 +142,16 @@ def workspace_page(
         can={a: allowed(access.role, a) for a in ACTIONS},
         active=active,
         notice=ok if ok in NOTICES else None,
+        sample_banner=_sample_banner(request, access.workspace),
         **ctx,
     )
+
+
+def _sample_banner(request: Request, ws: str) -> SampleProgress | None:
+    """The sample data still being prepared (or stopped, or failed) in ``ws``: every page says
+    so, and that the numbers are a sample for now."""
+    progress = read_progress(services_of(request).workspace(ws).root)
+    return None if progress is None or progress.finished else progress
 
 
 def back(ws: str, page: str, ok: str, **params: Any) -> Response:
