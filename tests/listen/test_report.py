@@ -136,7 +136,7 @@ def test_korean_report_on_nsmc(nsmc_ws: Workspace, engine: str, tmp_path: Path) 
 def test_english_report_on_airline_tweets(
     airline_ws: Workspace, engine: str, tmp_path: Path
 ) -> None:
-    topics = resolve_topics(airline_ws, ["United", "American", "Delta", "Southwest"])
+    topics = resolve_topics(airline_ws, ["United", "American", "JetBlue", "Southwest"])
     with open_store(airline_ws, engine) as store:
         data = build_report(store, Scope(), topics, tz=ZoneInfo(AIRLINE_TZ))
         # without a zone, the report is in the zone the workspace's posts were enriched in

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from socialops.plan.actuals import plan_vs_actual
 from socialops.plan.demo import add_demo_plans
+from socialops.plan.sanity import target_checks
 from socialops.plan.store import PlanStore
 from socialops.store.workspace import Workspace
 from workspace_copy import copy_workspace
@@ -33,7 +34,7 @@ def test_film_plan_on_the_movie_reviews(nsmc_ws: Workspace, data_dir: Path, tmp_
     assert plan.topics[0] == "명량" and plan.template == "product-launch"
     rows = {(r.kpi, r.topic): r for r in plan_vs_actual(nsmc_ws, plan).rows}
     mentions = rows[("mentions", "명량")]
-    # reviews sit on the film's own page and seldom name it: a few dozen name 명량 or 이순신
+    # reviews sit on the film's own page and seldom name it: a few dozen name 명량
     assert mentions.actual is not None and mentions.actual > 20
     sov = rows[("share_of_voice", "명량")]
     # 명량 was released in the plan period: it leads the conversation among the four films
@@ -60,6 +61,11 @@ def test_facebook_and_airline_plans(airline_ws: Workspace, data_dir: Path, tmp_p
     target = next(t for t in fb.kpis if t.kpi == "reach" and t.channel == "facebook")
     assert target.baseline == _facebook_reach(file, range(1, 7))
     assert target.target == round(target.baseline * 1.1)
+    # no target is met by its baseline already, nor ten times it (the template's clicks of
+    # 46,000 against 374,175 in the first half were reported as "725 % 초과 달성")
+    assert target_checks(fb) == []
+    clicks = next(t for t in fb.kpis if t.kpi == "clicks")
+    assert clicks.baseline and clicks.target > clicks.baseline
     care = PlanStore(airline_ws).get(by_name["United 항공 소셜 고객 케어 (예시)"]["plan_id"])
     assert care.state == "in_review" and care.approvers == ["owner@socialops.local"]
     sov = next(r for r in plan_vs_actual(airline_ws, care).rows if r.kpi == "share_of_voice")

@@ -99,12 +99,12 @@ def test_channels_with_sources(web: Any) -> None:
 # -- create, read, replace, delete --------------------------------------------------------------
 def test_create_from_template_then_read(web: Any) -> None:
     before = len(web.call("viewer", "GET", f"{WS}/plans").json())
-    made = new_plan(web, budget_krw=30_000_000, topics=["United", "Delta"])
+    made = new_plan(web, budget_krw=30_000_000, topics=["United", "JetBlue"])
     assert made["state"] == "draft" and made["version"] == 1 and made["plan_id"]
     assert made["template"] == "product-launch" and made["owner"] == "manager@example.com"
     assert made["budget_total_krw"] == 30_000_000
     assert sum(b["amount_krw"] for b in made["budget"]) in (0, 30_000_000)
-    assert made["topics"] == ["United", "Delta"]
+    assert made["topics"] == ["United", "JetBlue"]
     assert "sales_promotion" in made["objectives"] and made["channels"] and made["kpis"]
     listed = web.call("viewer", "GET", f"{WS}/plans").json()
     assert len(listed) == before + 1

@@ -7,6 +7,10 @@ writes a listening report for each, so a newcomer sees the whole loop with one c
 
 from __future__ import annotations
 
+import json
+import shutil
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -16,7 +20,7 @@ from socialops.cli.analytics_cmd import render_summary
 from socialops.cli.common import console, print_json, state
 from socialops.cli.progress import progress_bar
 from socialops.errors import SettingsError, TopicError
-from socialops.listen.samples import AIRLINE_TOPICS, FILM_TOPICS
+from socialops.listen.samples import AIRLINE_SET, AIRLINE_TOPICS, FILM_SET, FILM_TOPICS
 from socialops.store.workspace import Workspace
 
 # (file under the data folder, preset, topic)
@@ -29,15 +33,50 @@ DEMO_FILES: list[tuple[str, str, str]] = [
 ]
 
 
-# (report file, language, preset whose data it needs, topics: the first is the report's topic)
-DEMO_REPORTS: list[tuple[str, str, str, dict[str, str]]] = [
-    ("airlines.html", "en", "airline-tweets", AIRLINE_TOPICS),
-    ("movies.html", "ko", "nsmc-reviews", FILM_TOPICS),
+# (report file, language, preset whose data it needs, competitive set, its topics: the first
+# is the report's topic, our brand; the others are its competitors)
+DEMO_REPORTS: list[tuple[str, str, str, str, dict[str, str]]] = [
+    ("airlines.html", "en", "airline-tweets", AIRLINE_SET, AIRLINE_TOPICS),
+    ("movies.html", "ko", "nsmc-reviews", FILM_SET, FILM_TOPICS),
 ]
+# the first kind is our brand's: a film is a product
+BRAND_KIND = {"airline-tweets": "brand", "nsmc-reviews": "product"}
+
+
+def next_steps(ws: Workspace, presets: set[str]) -> str:
+    """The commands to try next, each one that works on what the demo made (the report's
+    command names topics it added, in the workspace it used)."""
+    default = settings.workspace_dir(None).resolve()  # what a command without -w opens
+    where = "" if ws.root.resolve() == default else f"-w {_arg(str(ws.root))} "
+    prog = _prog()
+    steps = [f"`{prog} {where}stats`", f"`{prog} {where}listen sov`"]
+    for _name, _lang, preset, _set, group in DEMO_REPORTS:
+        if preset in presets:
+            brand, rival = list(group)[:2]
+            steps.append(
+                f"`{prog} {where}report --topic {_arg(brand)} --vs {_arg(rival)} --out report.html`"
+            )
+            break
+    steps.append(f"`{prog} {where}plan list`")
+    return ", ".join(steps)
+
+
+def _prog() -> str:
+    """``socialops`` when the shell finds it, else this installation's script (``make start``
+    runs .venv/bin/socialops without the virtual environment on PATH)."""
+    if shutil.which("socialops"):
+        return "socialops"
+    script = Path(sys.executable).with_name("socialops")
+    return _arg(str(script)) if script.exists() else "socialops"
+
+
+def _arg(value: str) -> str:
+    return f'"{value}"' if " " in value else value
 
 
 def _reports(ws: Workspace, eng: str, presets: set[str], quiet: bool) -> list[dict[str, object]]:
-    """Add the demo topics (once) and write a report per topic group into <workspace>/reports."""
+    """Add the demo topics (once, each group a competitive set) and write a report per group
+    into <workspace>/reports, with its description (``<name>.json``) for the Reports page."""
     # lazy: CLI start-up time (every command module loads when the CLI starts)
     from socialops.listen.report import build_report, write_report
     from socialops.listen.scope import Scope
@@ -47,7 +86,7 @@ def _reports(ws: Workspace, eng: str, presets: set[str], quiet: bool) -> list[di
     out: list[dict[str, object]] = []
     folder = ws.root / "reports"
     folder.mkdir(exist_ok=True)
-    for name, lang, preset, group in DEMO_REPORTS:
+    for name, lang, preset, cset, group in DEMO_REPORTS:
         if preset not in presets:
             continue
         topics = []
@@ -55,14 +94,30 @@ def _reports(ws: Workspace, eng: str, presets: set[str], quiet: bool) -> list[di
             try:
                 topics.append(get_topic(ws, tname))
             except TopicError:
-                kind = "brand" if preset == "airline-tweets" else "product"
-                topics.append(add_topic(ws, tname, query, kind if n == 0 else "competitor"))
+                kind = BRAND_KIND[preset] if n == 0 else "competitor"
+                topics.append(add_topic(ws, tname, query, kind, cset))
         with progress_bar(f"report {name}", enabled=not quiet) as update:
             update(0, 1)
             with open_store(ws, eng) as store:
                 data = build_report(store, Scope(every="day"), topics)
             written = write_report(data, folder / name, lang=lang)
             update(1, 1)
+        # its description beside it, as the web's reports have: the Reports page lists it
+        meta = {
+            "id": Path(name).stem,
+            "topic": topics[0].name,
+            "vs": [t.name for t in topics[1:]],
+            "from": data.scope.start.isoformat() if data.scope.start else None,
+            "to": data.scope.end.isoformat() if data.scope.end else None,
+            "every": data.scope.every,
+            "lang": lang,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "by": "socialops demo",
+            "files": ["html"],
+        }
+        (folder / name).with_suffix(".json").write_text(
+            json.dumps(meta, ensure_ascii=False), encoding="utf-8"
+        )
         out.append({"report": str(folder / name), "topics": [t.name for t in topics], **written})
     return out
 
@@ -133,10 +188,7 @@ def demo(
             console.print(f"example plan: {p['plan_id']}  {p['name']}  ({p['state']})")
         elif "skipped" in p:
             console.print(f"example plan skipped: {p['skipped']} ({p['why']})")
-    console.print(
-        f"\nworkspace: {ws.root}   next: `socialops stats`, `socialops listen sov`, "
-        "`socialops report --topic 명량 --vs 겨울왕국 --out report.html`, `socialops plan list`"
-    )
+    console.print(f"\nworkspace: {ws.root}   next: {next_steps(ws, presets)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from socialops.plan.actuals import baseline, plan_vs_actual
 from socialops.plan.calendar import calendar_warnings
 from socialops.plan.messages import PlanError
 from socialops.plan.recommend import recommend, workspace_signals
+from socialops.plan.sanity import target_checks
 from socialops.plan.store import PlanStore
 from socialops.plan.templates import build_from_template
 from socialops.plan.workflow import check_edit
@@ -28,7 +29,7 @@ __all__ = [
 
 
 # what plan_summary adds to a plan's JSON; an edit of that JSON may carry them back
-SUMMARY_KEYS = ("actuals", "warnings", "recommendation")
+SUMMARY_KEYS = ("actuals", "warnings", "recommendation", "kpi_checks")
 
 
 def parse_day(value: str, what: str) -> date:
@@ -116,6 +117,7 @@ def plan_summary(ws: Workspace, plan: Plan, *, today: date | None = None) -> dic
     out = plan.to_dict()
     out["actuals"] = plan_vs_actual(ws, plan, today=today).to_dict()
     out["warnings"] = [_plain(w) for w in calendar_warnings(plan, channels)]
+    out["kpi_checks"] = target_checks(plan)
     signals = workspace_signals(ws, plan, channels)
     out["recommendation"] = [r.to_dict() for r in recommend(plan, channels, signals)]
     return out

@@ -29,6 +29,7 @@ from socialops.measure.metrics import recent_imports
 from socialops.measure.presets import preset_list
 from socialops.plan.actuals import plan_vs_actual
 from socialops.plan.messages import PlanError
+from socialops.plan.sanity import target_checks
 from socialops.plan.service import parse_day
 from socialops.plan.templates import list_templates
 from socialops.plan.utm import build_link
@@ -65,12 +66,29 @@ RECENT_METRIC_IMPORTS = 5  # shown under the KPI table
 
 
 # -- the list -------------------------------------------------------------------------------------
+def plan_topics(brand: str, competitors: list[str], topics: list[str]) -> list[str]:
+    """A new plan's topics: our brand first, then its competitors (the brand left out of them);
+    without a brand, ``topics`` as given."""
+    if not brand.strip():
+        return list(dict.fromkeys(topics + competitors))
+    return list(dict.fromkeys([brand.strip(), *competitors]))
+
+
 def _list_page(request: Request, access: Access, status: int = 200, **ctx: Any) -> Response:
     lang = lang_of(request)
     ctx.setdefault("error", None)
     ctx.setdefault(
         "form",
-        {"template": "", "name": "", "start": "", "end": "", "budget": "", "topics": []},
+        {
+            "template": "",
+            "name": "",
+            "start": "",
+            "end": "",
+            "budget": "",
+            "topics": [],
+            "brand": "",
+            "competitors": [],
+        },
     )
     return _ppage(
         request,
@@ -103,13 +121,19 @@ def new_plan(
     end: Annotated[str, Form(max_length=20)] = "",
     budget: Annotated[str, Form(max_length=30)] = "",
     topics: Annotated[list[str] | None, Form(max_length=50)] = None,
+    brand: Annotated[str, Form(max_length=100)] = "",
+    competitors: Annotated[list[str] | None, Form(max_length=50)] = None,
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """A new draft plan from a template."""
+    """A new draft plan from a template. Its topics are our brand (``brand``: the one its
+    listening KPIs measure) and its ``competitors``, chosen apart, so the brand is never just
+    the first topic of a multiple choice (``topics``, in that order, is still read when the
+    form has no brand field)."""
     actor = form_actor(request, csrf)
     access = actor.access(ws, actions.EDIT)
     lang = lang_of(request)
-    chosen = [x for x in (topics or []) if x]
+    rivals = [x for x in (competitors or []) if x]
+    chosen = plan_topics(brand, rivals, [x for x in (topics or []) if x])
     form = {
         "template": template,
         "name": name,
@@ -117,10 +141,14 @@ def new_plan(
         "end": end,
         "budget": budget,
         "topics": chosen,
+        "brand": brand,
+        "competitors": rivals,
     }
     try:
         if not name.strip():
             raise PlanError("plan.required", field="name")
+        if rivals and not brand.strip():
+            raise PlanError("plan.brand_missing")
         plan = actions.create_from_template(
             actor,
             ws,
@@ -224,6 +252,7 @@ def _overview(
         recommended=recommended,
         actuals=actuals,
         actuals_error=actuals_error,
+        kpi_checks=target_checks(plan),
         library=_kpi_library(),
         budget=_budget_summary(plan),
         actions=available_actions(plan, access.role, access.user.email),

@@ -32,17 +32,27 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 EVERY = ("day", "hour", "week")
 REPORT_FILE = re.compile(r"^(\d{8}T\d{6}Z-[0-9a-f]{8})\.(html|xlsx)$")
+# the reports `socialops demo` (and the first start's sample data) write into <ws>/reports/
+DEMO_FILE = re.compile(r"^([a-z][a-z0-9_-]{0,40})\.(html|xlsx)$")
 
 
-def _reports(folder: Path) -> list[dict[str, Any]]:
+def _metas(folder: Path, pattern: re.Pattern[str]) -> list[dict[str, Any]]:
     out = []
     if folder.is_dir():
         for p in folder.glob("*.json"):
             with contextlib.suppress(OSError, ValueError):
                 meta = json.loads(p.read_text(encoding="utf-8"))
-                if isinstance(meta, dict) and REPORT_FILE.match(f"{meta.get('id')}.html"):
+                if isinstance(meta, dict) and pattern.match(f"{meta.get('id')}.html"):
                     out.append(meta)
-    return sorted(out, key=lambda m: str(m.get("id")), reverse=True)
+    return out
+
+
+def _reports(folder: Path) -> list[dict[str, Any]]:
+    """The reports made in the web (``folder``), newest first, then those of the sample data
+    (``folder``'s parent, described by a JSON file beside each)."""
+    made = sorted(_metas(folder, REPORT_FILE), key=lambda m: str(m.get("id")), reverse=True)
+    demo = sorted(_metas(folder.parent, DEMO_FILE), key=lambda m: str(m.get("id")))
+    return made + demo
 
 
 def _reports_page(request: Request, access: Access, status: int = 200, **ctx: Any) -> Response:
@@ -122,6 +132,9 @@ def download_report(request: Request, ws: Slug, file: str) -> Response:
         return to_login()
     m = REPORT_FILE.match(file)
     path = reports_dir(services_of(request), ws) / file
+    if m is None:  # a report of the sample data, one folder up
+        m = DEMO_FILE.match(file)
+        path = path.parent.parent / file
     if m is None or not path.is_file():
         raise WebError(404, "not_found")
     media = {
