@@ -19,9 +19,10 @@ from pypdf import PdfReader
 from socialops.domain.plan import Plan
 from socialops.i18n import LANGS
 from socialops.plan.demo import add_demo_plans
+from socialops.plan.document import plan_document
 from socialops.plan.export import export_plan
 from socialops.plan.store import PlanStore
-from socialops.plan.templates import TEMPLATES, plan_from_template
+from socialops.plan.templates import TEMPLATES, plan_from_template, reason_text
 from socialops.store.workspace import Workspace
 from workspace_copy import copy_workspace
 
@@ -114,6 +115,13 @@ def test_every_template_exports_for_a_client(name: str, workspace: Workspace) ->
     )
     plan.plan_id = "p-client"
     assert internal_references(workspace, plan) == {}
+    # the template's channel reasons read in English for an English reader (kept in Korean)
+    assert all(re.search("[가-힣]", r) for c in plan.channels for r in c.reasons)
+    rows = plan_document(workspace, plan, "en", TODAY)["channels"]["rows"]
+    reasons = [r for row in rows for r in row["reasons"]]
+    korean = [r for r in reasons if re.search("[가-힣]", re.sub(r"'[^']*'", "", r))]
+    assert reasons and not korean, korean  # a quoted Korean label ('(광고)') may stay
+    assert reason_text("우리가 쓴 이유", "en") == "우리가 쓴 이유"  # someone's own: as written
 
 
 @pytest.mark.slow

@@ -24,6 +24,7 @@ from socialops.plan.calendar import calendar_warnings, occurrences, special_days
 from socialops.plan.labels import LANGS, label, labels
 from socialops.plan.messages import PlanError
 from socialops.plan.recommend import recommend
+from socialops.plan.templates import reason_text
 from socialops.plan.utm import build_link
 from socialops.store.workspace import Workspace
 
@@ -203,7 +204,7 @@ def _channel_mix(
                 )
                 if rec
                 else "",
-                "reasons": [r for r in c.reasons if r] or rec_reasons,
+                "reasons": [reason_text(r, lang) for r in c.reasons if r] or rec_reasons,
                 "override_reason": c.override_reason,
             }
         )

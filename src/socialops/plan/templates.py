@@ -1,5 +1,5 @@
 """Plan templates for common Korean cases: a new product launch, a bank's social customer-care
-channel, a public agency's policy PR, keeping loyal customers.
+channel, an airline's social customer care, a public agency's policy PR, keeping loyal customers.
 
 Each template (``plan/data/templates/<name>.json``) pre-fills objectives, a brief with prompts,
 segments, channel candidates with roles and reasons, a budget split in percent, UTM mediums, KPI
@@ -56,11 +56,13 @@ __all__ = [
     "get_template",
     "list_templates",
     "plan_from_template",
+    "reason_text",
 ]
 
 TEMPLATES: tuple[str, ...] = (
     "product-launch",
     "bank-customer-care",
+    "airline-customer-care",
     "public-policy-pr",
     "retention-loyalty",
 )
@@ -123,6 +125,13 @@ def _check(name: str, t: Any) -> None:
             raise _fail(
                 name, f"channels.{c['channel']}.role", "역할이 올바르지 않습니다", "bad role"
             )
+        if len(c.get("reasons_en", ())) != len(c.get("reasons", ())):
+            raise _fail(
+                name,
+                f"channels.{c['channel']}.reasons_en",
+                "이유마다 영어 문장이 하나씩 있어야 합니다",
+                "every reason needs its English",
+            )
     total = sum(Fraction(str(b["percent"])) for b in t["budget"])
     if total != 100:
         raise _fail(
@@ -183,6 +192,22 @@ def list_templates(lang: str = "ko") -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+@cache
+def _reasons_en() -> dict[str, str]:
+    return {
+        ko: en
+        for name in TEMPLATES
+        for c in get_template(name)["channels"]
+        for ko, en in zip(c["reasons"], c["reasons_en"], strict=True)
+    }
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """A channel reason of a plan in ``lang``: a template's reason (kept in the plan in Korean)
+    in the template's English for an English reader; a reason someone wrote, as written."""
+    return _reasons_en().get(reason, reason) if lang == "en" else reason
 
 
 # -- budget ------------------------------------------------------------------------------------
