@@ -145,3 +145,41 @@ def test_upload_preview_and_column_mapping(web: Any, shared_file: Any, tmp_path:
     # the kept file went with its import: a second import of it is refused in words
     again = analyst.post("/w/main/data/upload", data=fields, follow_redirects=False)
     assert again.status_code == 400 and "다시 올려 주세요" in again.text
+
+
+def test_preview_shows_hostile_headers_as_text_and_keeps_nothing_it_cannot_read(
+    web: Any, tmp_path: Any
+) -> None:
+    analyst = web.signed_in("analyst")
+    token = _csrf(analyst.get("/w/main/data").text)
+    uploads = web.app.state.services.workspace("main").root / "uploads"
+    hostile = (
+        '"<script>alert(1)</script>",text,created_at\n1,"<img src=x onerror=alert(1)>",2015-02-24\n'
+    )
+    shown = analyst.post(
+        "/w/main/data/preview",
+        data={"csrf": token, "preset": "generic"},
+        files={"file": ("<b>x</b>.csv", hostile.encode(), "text/csv")},
+    )
+    assert shown.status_code == 200, shown.text[:2000]
+    assert "<script>alert" not in shown.text and "<img src=x" not in shown.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown.text
+    assert "<b>x</b>" not in shown.text
+    kept = sorted(uploads.iterdir())
+    assert kept  # the previewed file waits for its import
+    # a file that is not a table: the reason in words, nothing more kept
+    refused = analyst.post(
+        "/w/main/data/preview",
+        data={"csrf": token, "preset": "generic"},
+        files={"file": ("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, "text/csv")},
+    )
+    assert refused.status_code == 400 and 'role="alert"' in refused.text
+    assert sorted(uploads.iterdir()) == kept
+    # without the right to import: refused
+    viewer = web.signed_in("viewer")
+    no = viewer.post(
+        "/w/main/data/preview",
+        data={"csrf": _csrf(viewer.get("/w/main/data").text), "preset": "generic"},
+        files={"file": ("a.csv", b"text\nhello\n", "text/csv")},
+    )
+    assert no.status_code == 403
