@@ -115,6 +115,8 @@ def test_the_report_shows_the_latest_activity_folds_long_tables_and_counts_undat
     assert "날짜가 없는 게시물 4건" in page and "신제품" in page
     # the 24 days of the volume table: 10 rows shown, the other 14 under "show more"
     assert "나머지 14행 보기" in page and '<details class="more">' in page
+    # a section's first table shown, its other tables (sentiment by period) folded
+    assert "표 1개 더 보기" in page
     # a topic's colour is its place among the workspace's topics (in the order they were
     # added), as on the dashboard, whatever subset the report covers
     assert data.order == chosen.order == [t.name for t in topics]

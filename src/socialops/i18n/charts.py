@@ -40,6 +40,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # long lists folded
     "fold.more": ("더 보기 ({n}개 더)", "Show more ({n} more)"),
     "fold.rows": ("나머지 {n}행 보기", "Show the other {n} rows"),
+    "fold.tables": ("표 {n}개 더 보기", "Show {n} more tables"),
+    "fold.examples": ("예시 게시물 보기", "Show example posts"),
     # undated posts (never a silent zero)
     "undated.note": (
         "날짜가 없는 게시물 {n}건은 기간별 집계와 차트에 들어가지 않습니다{detail}.",

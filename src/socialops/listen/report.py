@@ -487,8 +487,13 @@ class _Html:
                 self._generic_posts(sec.result)
             for w in sec.result.get("warnings") or []:
                 self.add(f'<p class="warn">{_e(w)}</p>')
-            for rt in sec.tables:
+            for i, rt in enumerate(sec.tables):
+                if i == 1:  # the section's first table shown, the others folded
+                    more = i18n.t("fold.tables", self.lang, n=len(sec.tables) - 1)
+                    self.add(f'<details class="more"><summary>{_e(more)}</summary>')
                 self.table(rt)
+            if len(sec.tables) > 1:
+                self.add("</details>")
         self.add("</section>")
 
     def summary(self) -> None:
@@ -626,12 +631,16 @@ class _Html:
                 self.chart(charts.hbar_chart(bars, title=title, color=color, value_label=label))
                 self.add("</div>")
             self.add("</div>")
+            # the words' example posts, folded under the charts
+            examples = i18n.t("fold.examples", self.lang)
+            self.add(f'<details class="more"><summary>{_e(examples)}</summary>')
             for key, words in lists:
                 shown = [w for w in words[:5] if _posts_of(w)]
                 for w in shown[:3]:
                     self.add(f"<p><b>{_e(_word_of(w))}</b> ({_e(self._word_title(key)[0])})</p>")
                     self.posts(_posts_of(w), 2)
             self.posts(_posts_of(item))
+            self.add("</details>")
 
     def _spikes(self, result: dict[str, Any]) -> None:
         spikes = _find(result.get("results"), ("topic", "start", "kind"))
