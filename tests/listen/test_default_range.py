@@ -111,7 +111,10 @@ def test_the_report_shows_the_latest_activity_folds_long_tables_and_counts_undat
         chosen = build_report(store, Scope(date(2003, 5, 1), date(2015, 2, 24)), topics[:1])
     assert (data.scope.start, data.scope.end) == (date(2015, 2, 1), date(2015, 2, 24))
     assert chosen.scope.start == date(2003, 5, 1)  # an explicit range wins
+    assert data.latest and not chosen.latest
     page = render_html(data, "ko")
+    assert "최근 활동 기간 (토픽이 마지막으로 언급된 날까지 최대 30일)" in page
+    assert "최근 활동 기간" not in render_html(chosen, "ko")
     assert "날짜가 없는 게시물 4건" in page and "신제품" in page
     # the 24 days of the volume table: 10 rows shown, the other 14 under "show more"
     assert "나머지 14행 보기" in page and '<details class="more">' in page

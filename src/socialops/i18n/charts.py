@@ -22,6 +22,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Latest activity: {start} – {end} (up to {days} days until the last day a topic was "
         "mentioned)",
     ),
+    "range.latest_short": (
+        "최근 활동 기간 (토픽이 마지막으로 언급된 날까지 최대 {days}일)",
+        "the latest activity (up to {days} days until the last day a topic was mentioned)",
+    ),
     "range.chosen": ("선택한 기간: {start} – {end}", "Selected range: {start} – {end}"),
     "range.all": ("전체 데이터 기간: {start} – {end}", "All data: {start} – {end}"),
     "range.show_all": ("전체 기간 보기", "Show all data"),

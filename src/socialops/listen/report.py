@@ -29,7 +29,7 @@ from socialops.errors import SettingsError, SocialopsError
 from socialops.i18n.report import REPORT_LABELS
 from socialops.listen import charts
 from socialops.listen import volume as volume_mod
-from socialops.listen.scope import ResultTable, Scope, count_rows
+from socialops.listen.scope import DEFAULT_DAYS, ResultTable, Scope, count_rows
 
 if TYPE_CHECKING:
     from socialops.listen.topics import Topic
@@ -144,6 +144,7 @@ class ReportData:
     tz: ZoneInfo
     generated_at: datetime
     order: list[str] = field(default_factory=list)  # the workspace's topics: their colours
+    latest: bool = False  # no range was given: the topics' latest activity is shown
 
     def summary_rows(self) -> list[dict[str, Any]]:
         sov = {r["topic"]: r for r in _results(self.sections.get("sov"))}
@@ -211,7 +212,10 @@ def build_report(
 
     topics = list(topics)
     # no range given: the topics' latest activity (an explicit range wins)
-    scope = resolve(store, default_scope(store, scope, topics))
+    latest = not (scope.start or scope.end)
+    scope = default_scope(store, scope, topics)
+    latest = latest and scope.start is not None
+    scope = resolve(store, scope)
     counts, warnings = check_matches(store, scope, topics)
     t0 = time.perf_counter()
     shared = {"volume", "sov", "sentiment"} & set(analyses)
@@ -245,6 +249,7 @@ def build_report(
         tz or settings.default_timezone(store.ws.zone()),
         datetime.now(UTC),
         [t.name for t in list_topics(store.ws)],
+        latest,
     )
 
 
@@ -503,6 +508,9 @@ class _Html:
         self.add('<p class="meta">')
         self.add(f"<b>{_e(L['topics'])}</b>: {_e(names)}<br>")
         self.add(f"<b>{_e(L['range'])}</b>: {_e(d.scope.start)} – {_e(d.scope.end)} · ")
+        if d.latest:  # which range this is, when none was asked for
+            days = DEFAULT_DAYS.get(d.scope.every, 30)
+            self.add(f"{_e(i18n.t('range.latest_short', self.lang, days=days))} · ")
         self.add(f"<b>{_e(L['every'])}</b>: {_e(L.get(d.scope.every, d.scope.every))} · ")
         self.add(f"<b>{_e(L['zone'])}</b>: {_e(d.tz.key)}<br>")
         gen = d.generated_at.astimezone(d.tz).strftime("%Y-%m-%d %H:%M")
