@@ -183,3 +183,46 @@ def test_preview_shows_hostile_headers_as_text_and_keeps_nothing_it_cannot_read(
         files={"file": ("a.csv", b"text\nhello\n", "text/csv")},
     )
     assert no.status_code == 403
+
+
+def test_the_api_previews_then_imports_with_a_mapping(
+    web: Any, shared_file: Any, tmp_path: Any
+) -> None:
+    _, rows = _korean_cp949_file(shared_file, tmp_path)
+    rows = [[f"api-{r[0]}", *r[1:]] for r in rows]  # other post ids than the page's test
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";").writerows([["번호", "내용", "작성일", "작성자"], *rows])
+    data = buf.getvalue().encode("cp949")
+    uploads = web.app.state.services.workspace("main").root / "uploads"
+    before = sorted(uploads.iterdir()) if uploads.exists() else []
+    url = "/api/v1/workspaces/main/imports"
+    seen = web.call(
+        "analyst", "POST", url + "/preview", files={"file": ("리뷰.csv", data, "text/csv")}
+    )
+    assert seen.status_code == 200, seen.text
+    got = seen.json()
+    assert got["file_name"] == "리뷰.csv" and got["delimiter"] == "semicolon"
+    assert got["encoding"].lower().replace("-", "") in ("cp949", "euckr", "uhc")
+    assert got["columns"] == ["번호", "내용", "작성일", "작성자"]
+    assert got["rows"][0][1] == rows[0][1] and len(got["rows"]) == 5
+    assert got["problem"]  # the generic preset finds no text column among Korean names
+    assert "staged" not in got and sorted(uploads.iterdir()) == before  # nothing kept
+    mapping = (
+        '{"text": "내용", "created_at": "작성일", "post_id": "번호", "author_handle": "작성자"}'
+    )
+    done = web.call(
+        "analyst",
+        "POST",
+        url,
+        files={"file": ("리뷰.csv", data, "text/csv")},
+        data={"preset": "generic", "mapping": mapping},
+    )
+    assert done.status_code == 201, done.text
+    assert done.json()["imported"] == len(rows)
+    assert (
+        web.call("viewer", "POST", url + "/preview", files={"file": ("a.csv", data)}).status_code
+        == 403
+    )

@@ -25,6 +25,7 @@ __all__ = [
     "EnrichAfterImportError",
     "import_staged",
     "import_upload",
+    "preview_upload",
     "stage_upload",
     "upload",
 ]
@@ -84,6 +85,24 @@ def stage_upload(
         path.unlink(missing_ok=True)
         raise
     return {**seen, "staged": path.name, "file_name": upload_name(path.name)}
+
+
+def preview_upload(
+    actor: Actor,
+    ws: str,
+    filename: str,
+    fileobj: IO[bytes] | Any,
+    *,
+    preset: str,
+    mapping: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What :func:`stage_upload` shows of a file, the file not kept (the API's preview: its
+    caller then imports the file with a mapping JSON); ``problem`` in the caller's words is left
+    to the caller."""
+    seen = stage_upload(actor, ws, filename, fileobj, preset=preset, mapping=mapping)
+    folder = actor.services.workspace(ws).root / "uploads"
+    (folder / seen.pop("staged")).unlink(missing_ok=True)
+    return seen
 
 
 def import_staged(

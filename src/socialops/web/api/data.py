@@ -63,6 +63,30 @@ def quarantine(
     return paged(rows[start : start + per_page], len(rows), page, per_page)
 
 
+@router.post("/workspaces/{ws}/imports/preview", responses=ERRORS, tags=["data"])
+def preview(
+    request: Request,
+    ws: Slug,
+    file: Annotated[UploadFile, File(description="CSV, TSV, XLSX, JSONL or Parquet")],
+    preset: Annotated[str, Form(max_length=64)] = "generic",
+    mapping: Annotated[str | None, Form(max_length=20000, description="mapping JSON")] = None,
+) -> dict[str, Any]:
+    """What importing the file would read, nothing imported or kept: its detected ``format``,
+    ``encoding`` and ``delimiter``, its ``columns``, the first ``rows``, ``fields`` (post field
+    → the column the preset, with ``mapping``, reads it from) and ``problem`` (what importing it
+    so would meet, in words; ``null`` when the columns fit). Import it with
+    ``POST …/imports`` and a ``mapping`` JSON such as ``{"text": "내용"}``."""
+    actor = caller(request)
+    actor.access(ws, "data.import")
+    mapped = parse_mapping(mapping)
+    seen = actions.preview_upload(
+        actor, ws, file.filename or "upload", file.file, preset=preset, mapping=mapped
+    )
+    problem = seen.pop("problem")
+    seen["problem"] = None if problem is None else problem.text(lang_of(request))
+    return seen
+
+
 @router.post("/workspaces/{ws}/imports", status_code=201, responses=ERRORS, tags=["data"])
 def upload(
     request: Request,
