@@ -373,9 +373,11 @@ def test_mapping_file_constants_and_cli(tmp_path: Path) -> None:
     )
     assert post["created_at"] == datetime(2024, 3, 24, 10, 0, tzinfo=UTC)
     p = cli("quarantine")
-    assert p.returncode == 0 and "empty_text" in p.stdout and "in.tsv" in p.stdout
+    # the reason in words in the CLI's language; --json keeps the code beside them
+    assert p.returncode == 0 and "No text" in p.stdout and "in.tsv" in p.stdout
     q = json.loads(cli("quarantine", "--json").stdout)
     assert [x["row"] for x in q] == [2]
+    assert q[0]["reason"] == "empty_text" and q[0]["reason_text"] == "No text"
     imports = json.loads(cli("imports", "--json").stdout)
     assert [x["imported"] for x in imports] == [1, 0]
     # --map on top of the file; a bad column is one clear line

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from socialops.errors import InputFileError, SettingsError
+from socialops.sources.ledger import detail_text
 from socialops.sources.readers import RawRecord, detect_encoding, open_source
 
 KO_ROWS = [
@@ -84,7 +85,8 @@ def test_broken_line_pinpointed(tmp_path: Path) -> None:
     assert src.encoding == "utf-8"  # type: ignore[attr-defined]
     assert [r.reason for r in recs] == [None, "encoding", None, None]
     assert recs[1].row == 2 and recs[1].values is None
-    assert "line 3" in (recs[1].detail or "")
+    assert "Line 3" in detail_text(recs[1].detail, "en")
+    assert "3번째 줄" in detail_text(recs[1].detail, "ko")  # the reader's language
 
 
 @pytest.mark.parametrize(
@@ -338,7 +340,8 @@ def test_unclosed_quote_costs_one_row(tmp_path: Path) -> None:
     assert len(recs) == 40_000 and [(r.row, r.line, r.reason) for r in bad] == [
         (10, 11, "unclosed_quote")
     ]
-    assert "line 11" in (bad[0].detail or "") and "read again as rows" in (bad[0].detail or "")
+    said = detail_text(bad[0].detail, "en")
+    assert "line 11" in said and "read again as rows" in said
     assert bad[0].raw == '10,"broken,2024-01-01'
     assert recs[10].values == {"id": "11", "text": "post 11", "created_at": "2024-01-01"}
     assert recs[-1].line == 40_001
@@ -375,7 +378,7 @@ def test_runaway_quote_stops_after_the_span_limit(tmp_path: Path) -> None:
     p.write_text(f'id,text\n1,"stray\n{body}x,"a ""quoted"" end"\n', encoding="utf-8")
     _, recs = _all(p)
     assert [(r.row, r.reason) for r in recs if r.reason] == [(1, "unclosed_quote")]
-    assert "more than" in (recs[0].detail or "")
+    assert "never closed" in detail_text(recs[0].detail, "en")
     assert len(recs) == n
     assert recs[-1].values == {"id": "x", "text": 'a "quoted" end'}
 
@@ -445,7 +448,7 @@ def test_deeply_nested_jsonl_in_the_first_lines(tmp_path: Path) -> None:
     src, recs = _all(p)
     assert src.columns == ["id", "text"]  # type: ignore[attr-defined]
     assert [(r.row, r.reason) for r in recs] == [(1, "bad_json"), (2, "bad_json"), (3, None)]
-    assert "nested" in (recs[0].detail or "") and "nested" in (recs[1].detail or "")
+    assert all("nested" in detail_text(r.detail, "en") for r in recs[:2])
 
 
 def test_jsonl_columns_with_a_line_separator_in_a_string(tmp_path: Path) -> None:

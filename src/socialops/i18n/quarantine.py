@@ -68,6 +68,67 @@ DETAILS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# what the file readers (socialops.sources.readers) say of a row they cannot read
+DETAILS.update(
+    {
+        "malformed": (
+            "CSV 규칙으로 읽을 수 없는 행입니다 ({error}).",
+            "The row cannot be parsed ({error}).",
+        ),
+        "unclosed_quote_eof": (
+            "{line}번째 줄에서 연 따옴표가 파일 끝까지 닫히지 않습니다.",
+            "A quote opened in line {line} is never closed (end of the file).",
+        ),
+        "unclosed_quote": (
+            "{line}번째 줄에서 연 따옴표가 {end}번째 줄까지 닫히지 않습니다. 이 줄만 격리하고 "
+            "{next}–{end}번째 줄은 다시 행으로 읽었습니다.",
+            "A quote opened in line {line} is never closed (it runs on to line {end}); only "
+            "this line is quarantined, lines {next}–{end} were read again as rows.",
+        ),
+        "line_bytes": (
+            "{line}번째 줄이 {size}바이트로 한도 {limit}바이트를 넘습니다.",
+            "Line {line} has {size} bytes (limit {limit}).",
+        ),
+        "line_chars": (
+            "{line}번째 줄이 {n}자로 한도 {limit}자를 넘습니다.",
+            "Line {line} has {n} characters (limit {limit}).",
+        ),
+        "column_count": (
+            "필드가 {width}개여야 하는데 {found}개입니다 (구분자 {delimiter}).",
+            "Expected {width} fields, found {found} (delimiter {delimiter}).",
+        ),
+        "extra_cells": (
+            "열은 {width}개인데 그 뒤에도 값이 있습니다.",
+            "Expected {width} cells, found values beyond column {width}.",
+        ),
+        "field_chars": (
+            "'{column}' 값이 {n}자로 한도 {limit}자를 넘습니다.",
+            "Field '{column}' has {n} characters (limit {limit}).",
+        ),
+        "field_over": (
+            "'{column}' 값이 {limit}자를 넘습니다.",
+            "Field '{column}' has more than {limit} characters.",
+        ),
+        "bad_json": ("JSON으로 읽을 수 없는 줄입니다: {error}", "Not JSON: {error}"),
+        "not_object": (
+            "각 줄은 JSON 객체여야 합니다 (이 줄은 {kind}).",
+            "A line must be a JSON object, not {kind}.",
+        ),
+        "bad_encoding": (
+            "{line}번째 줄이 {encoding} 인코딩에 맞지 않습니다.",
+            "Line {line} is not valid {encoding}.",
+        ),
+        "bad_encoding_at": (
+            "{line}번째 줄이 {encoding} 인코딩에 맞지 않습니다 (위치 {pos}의 바이트 {byte}).",
+            "Line {line} is not valid {encoding}: byte {byte} at position {pos}.",
+        ),
+        "binary_not_utf8": (
+            "바이너리 열 '{column}'이(가) UTF-8 텍스트가 아닙니다 (위치 {pos}의 바이트 {byte}).",
+            "Binary column '{column}' is not UTF-8 text: byte {byte} at position {pos}.",
+        ),
+    }
+)
+
 MESSAGES: dict[str, tuple[str, str]] = {
     **{f"quarantine.reason.{k}": v for k, v in REASONS.items()},
     **{f"quarantine.detail.{k}": v for k, v in DETAILS.items()},

@@ -382,7 +382,9 @@ def _batches(
             reasons[reason] += 1
             res.rejected += 1
             if len(res.rejects) < MAX_REJECTS_KEPT:
-                res.rejects.append({"line": _line(rec), "reason": reason, "detail": detail})
+                # the import's own list keeps the detail in English (the quarantine: coded)
+                text = ledger.detail_text(detail, "en")
+                res.rejects.append({"line": _line(rec), "reason": reason, "detail": text})
 
         for rec in batch:
             res.rows_read += 1

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from socialops.errors import InputFileError, SettingsError
+from socialops.sources.ledger import coded_detail as coded
+from socialops.sources.ledger import detail_text
 
 __all__ = [
     "DELIMITERS",
@@ -475,7 +477,7 @@ class _LineFeed:
                     yield "\n"
                     continue
                 if "\ufffd" in s:
-                    self.bad[n] = f"line {n} is not valid {enc}"
+                    self.bad[n] = coded("bad_encoding", line=n, encoding=enc)
                 yield s
             return
         first = True
@@ -494,9 +496,12 @@ class _LineFeed:
                 s = b.decode(enc)
             except UnicodeDecodeError as exc:
                 s = b.decode(enc, errors="replace")
-                self.bad[n] = (
-                    f"line {n} is not valid {enc}: byte "
-                    f"0x{b[exc.start]:02x} at position {exc.start}"
+                self.bad[n] = coded(
+                    "bad_encoding_at",
+                    line=n,
+                    encoding=enc,
+                    byte=f"0x{b[exc.start]:02x}",
+                    pos=exc.start,
                 )
             yield s
 
@@ -538,27 +543,22 @@ def _records(feed: _LineFeed, delim: str, width: int | None) -> Iterator[_Record
             break
         except _RunOn:
             fields = []
-            err = ("unclosed_quote", f"more than {MAX_SPAN_CHARS:,} characters")
+            err = ("unclosed_quote", "")
         except csv.Error as exc:
             fields = []
-            err = ("malformed", f"cannot parse the row: {exc}")
+            err = ("malformed", coded("malformed", error=str(exc)[:200]))
         start, end = prev_end + 1, feed.line_no
         eof = feed.eof_in_record
         lines = feed.next_record()
         runaway = err is not None and err[0] == "unclosed_quote"
         if err is None and (eof or (width is not None and len(lines) > 1 and len(fields) != width)):
             runaway = True
-            why = "the end of the file" if eof else f"a row of {len(fields)} fields"
-            err = ("unclosed_quote", why)
+            err = ("unclosed_quote", "")
         if runaway and err is not None:
             if end == start:
-                detail = f"a quote opened in line {start} is never closed (end of the file)"
+                detail = coded("unclosed_quote_eof", line=start)
             else:
-                detail = (
-                    f"a quote opened in line {start} is never closed (it runs on to line "
-                    f"{end}: {err[1]}); only this line is quarantined, lines {start + 1}–{end} "
-                    "were read again as rows"
-                )
+                detail = coded("unclosed_quote", line=start, end=end, next=start + 1)
             err = ("unclosed_quote", detail)
             fields = []
             if end > start:
@@ -589,7 +589,9 @@ def _first_fields(p: Path, enc: str, delim: str, header: bool) -> list[str]:
             if err is not None:
                 if header:
                     raise InputFileError(
-                        code="sources.header_unreadable", file=str(p), detail=err[1]
+                        code="sources.header_unreadable",
+                        file=str(p),
+                        detail=detail_text(err[1], "en"),
                     )
                 continue  # quarantined when the rows are read
             if header and any(ln in feed.bad for ln in range(start, end + 1)):
@@ -654,7 +656,9 @@ def _open_delimited(
                         lines = [head]
                         err = (
                             "oversized_field",
-                            f"line {ln} has {size:,} bytes (limit {MAX_LINE_BYTES:,})",
+                            coded(
+                                "line_bytes", line=ln, size=f"{size:,}", limit=f"{MAX_LINE_BYTES:,}"
+                            ),
                         )
                         break
             if err is None and not fields:
@@ -674,14 +678,18 @@ def _open_delimited(
             if err is None and len(fields) != width:
                 err = (
                     "column_count",
-                    f"expected {width} fields, found {len(fields)} (delimiter {delim!r})",
+                    coded("column_count", width=width, found=len(fields), delimiter=repr(delim)),
                 )
             if err is None and max(map(len, fields)) > MAX_FIELD_CHARS:
                 i = max(range(width), key=lambda j: len(fields[j]))
                 err = (
                     "oversized_field",
-                    f"field {columns[i]!r} has {len(fields[i]):,} characters "
-                    f"(limit {MAX_FIELD_CHARS:,})",
+                    coded(
+                        "field_chars",
+                        column=columns[i],
+                        n=f"{len(fields[i]):,}",
+                        limit=f"{MAX_FIELD_CHARS:,}",
+                    ),
                 )
             if err is None:
                 batch.append(
@@ -779,7 +787,9 @@ def _open_jsonl(p: Path, enc: str) -> Source:
                             None,
                             _trunc(head),
                             "oversized_field",
-                            f"line has {size:,} bytes (limit {MAX_LINE_BYTES:,})",
+                            coded(
+                                "line_bytes", line=ln, size=f"{size:,}", limit=f"{MAX_LINE_BYTES:,}"
+                            ),
                             ln,
                         )
                     )
@@ -794,7 +804,12 @@ def _open_jsonl(p: Path, enc: str) -> Source:
                             None,
                             _trunc(line),
                             "oversized_field",
-                            f"line has {len(line):,} characters (limit {MAX_FIELD_CHARS * 4:,})",
+                            coded(
+                                "line_chars",
+                                line=ln,
+                                n=f"{len(line):,}",
+                                limit=f"{MAX_FIELD_CHARS * 4:,}",
+                            ),
                             ln,
                         )
                     )
@@ -802,7 +817,14 @@ def _open_jsonl(p: Path, enc: str) -> Source:
                     obj = _json_object(line)
                     if isinstance(obj, _JsonError):
                         batch.append(
-                            RawRecord(row_no, None, _trunc(line), "bad_json", str(obj), ln)
+                            RawRecord(
+                                row_no,
+                                None,
+                                _trunc(line),
+                                "bad_json",
+                                coded("bad_json", error=str(obj)),
+                                ln,
+                            )
                         )
                     else:
                         if isinstance(obj, dict):
@@ -815,7 +837,7 @@ def _open_jsonl(p: Path, enc: str) -> Source:
                                     None,
                                     _trunc(line),
                                     "bad_json",
-                                    f"a line must be a JSON object, not {type(obj).__name__}",
+                                    coded("not_object", kind=type(obj).__name__),
                                     ln,
                                 )
                             )
@@ -895,7 +917,7 @@ def _open_xlsx(p: Path, *, header: bool, names: list[str] | None) -> Source:
                             None,
                             _trunc(raw_text),
                             "column_count",
-                            f"expected {width} cells, found values beyond column {width}",
+                            coded("extra_cells", width=width),
                             line,
                         )
                     )
@@ -913,7 +935,7 @@ def _open_xlsx(p: Path, *, header: bool, names: list[str] | None) -> Source:
                                 None,
                                 _trunc(raw_text),
                                 "oversized_field",
-                                f"cell {big[0]!r} has more than {MAX_FIELD_CHARS:,} characters",
+                                coded("field_over", column=big[0], limit=f"{MAX_FIELD_CHARS:,}"),
                                 line,
                             )
                         )
@@ -991,7 +1013,7 @@ def _open_parquet(p: Path) -> Source:
                                 None,
                                 _trunc(raw_text),
                                 "oversized_field",
-                                f"field {big[0]!r} has more than {MAX_FIELD_CHARS:,} characters",
+                                coded("field_over", column=big[0], limit=f"{MAX_FIELD_CHARS:,}"),
                             )
                         )
                     else:
@@ -1048,8 +1070,7 @@ def _decode_binary(vals: dict[str, Any], binary: list[str]) -> tuple[str, str] |
             try:
                 vals[name] = v.decode("utf-8")
             except UnicodeDecodeError as exc:
-                return "encoding", (
-                    f"binary column {name!r} is not UTF-8 text: byte 0x{v[exc.start]:02x} at "
-                    f"position {exc.start}"
+                return "encoding", coded(
+                    "binary_not_utf8", column=name, byte=f"0x{v[exc.start]:02x}", pos=exc.start
                 )
     return None
