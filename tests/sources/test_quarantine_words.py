@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from socialops.i18n import LANGS, MESSAGES
 from socialops.listen.ingest import QUARANTINE_REASONS, import_file, list_quarantine
+from socialops.measure.metrics import import_metrics
 from socialops.sources import ledger
 from socialops.store.workspace import Workspace
 
@@ -98,3 +99,24 @@ def test_cli_quarantine_in_korean(quarantined: Workspace, tmp_path: Path) -> Non
     assert p.returncode == 0, p.stderr
     assert "읽을 수 없는 날짜" in p.stdout and "사유" in p.stdout, p.stdout
     assert "bad_date" not in p.stdout and "unrecognised" not in p.stdout
+
+
+def test_metric_rows_in_words(workspace: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "metrics.csv"
+    p.write_text(
+        "post_id,channel,published_at,reach,likes\n"
+        "a1,instagram,2024-03-05 10:00,100,5\n"
+        "a2,instagram,어제,100,5\n"  # an unreadable date
+        "a3,instagram,2024-03-05 11:00,-4,5\n"  # a negative count
+        "a1,instagram,2024-03-05 10:00,100,5\n",  # the same key again
+        encoding="utf-8",
+    )
+    res = import_metrics(workspace, p, "post-metrics")
+    assert res.to_dict()["rows_read"] == 4
+    rows = {r["row"]: r for r in list_quarantine(workspace, limit=None, lang="ko")}
+    assert {r["reason"] for r in rows.values()} == {"bad_date", "negative", "duplicate"}
+    for r in rows.values():
+        assert HANGUL.search(r["detail_text"]) and HANGUL.search(r["reason_text"]), r
+    assert any("'어제'" in r["detail_text"] for r in rows.values())
+    # the import's own reject list keeps the English details
+    assert all("{" not in j["detail"] for j in res.rejects), res.rejects

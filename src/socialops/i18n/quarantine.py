@@ -129,6 +129,54 @@ DETAILS.update(
     }
 )
 
+# what the metric and conversion rows say (socialops.sources.metric_rows)
+DETAILS.update(
+    {
+        "not_number": (
+            "{field} 값 '{value}'은(는) 숫자가 아닙니다.",
+            "{field}: '{value}' is not a number.",
+        ),
+        "negative": ("{field} 값 {value}은(는) 음수입니다.", "{field}: {value} is negative."),
+        "too_large": (
+            "{field} 값 {value}이(가) {limit}보다 큽니다.",
+            "{field}: {value} is over {limit}.",
+        ),
+        "empty": ("{field} 값이 비어 있습니다.", "{field} is empty."),
+        "bad_channel": (
+            "채널 '{value}'을(를) 알 수 없습니다. instagram 같은 채널 키를 써 주세요.",
+            "Channel '{value}': use a key such as instagram.",
+        ),
+        "bad_paid": (
+            "paid 값 '{value}'은(는) 0/1 또는 yes/no여야 합니다.",
+            "paid: '{value}' is not 0/1 or yes/no.",
+        ),
+        "year_range": (
+            "{field} 값 '{value}'이(가) {low}~{high}년 밖에 있습니다.",
+            "{field}: '{value}' is outside {low}..{high}.",
+        ),
+        "not_date": (
+            "{field} 값 '{value}'을(를) 날짜로 읽을 수 없습니다 (예: 2024-03-05).",
+            "{field}: '{value}' is not a date (e.g. 2024-03-05).",
+        ),
+        "header_width": (
+            "필드가 {found}개인데 머리글은 {width}개입니다.",
+            "{found} fields, the header has {width}.",
+        ),
+        "value_range": (
+            "범위를 벗어난 값이 있습니다 ({error}).",
+            "A value out of range ({error}).",
+        ),
+        "duplicate": (
+            "{line}번째 줄과 키가 같습니다 (처음 것만 가져옵니다).",
+            "Same key as line {line} (the first is imported).",
+        ),
+        "bad_month": (
+            "월 '{value}'은(는) 1~12 사이의 숫자여야 합니다.",
+            "Month '{value}' is not a number from 1 to 12.",
+        ),
+    }
+)
+
 MESSAGES: dict[str, tuple[str, str]] = {
     **{f"quarantine.reason.{k}": v for k, v in REASONS.items()},
     **{f"quarantine.detail.{k}": v for k, v in DETAILS.items()},

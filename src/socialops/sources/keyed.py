@@ -393,7 +393,11 @@ def _batches(
                 continue
             fields = [_cell_text(rec.values.get(h)) for h in header]
             if len(fields) != width:
-                reject(rec, "column_count", f"{len(fields)} fields, the header has {width}")
+                reject(
+                    rec,
+                    "column_count",
+                    ledger.coded_detail("header_width", found=len(fields), width=width),
+                )
                 continue
             try:
                 record = make(fields, rec.row)
@@ -401,11 +405,13 @@ def _batches(
                 reject(rec, exc.reason, exc.detail)
                 continue
             except ArithmeticError as exc:  # a value past what the checks foresaw: this row
-                reject(rec, "out_of_range", f"a value out of range ({exc})"[:200])
+                reject(
+                    rec, "out_of_range", ledger.coded_detail("value_range", error=str(exc)[:160])
+                )
                 continue
             first = seen.get(record.key)
             if first is not None:
-                reject(rec, "duplicate", f"same key as line {first}")
+                reject(rec, "duplicate", ledger.coded_detail("duplicate", line=first))
                 continue
             seen[record.key] = _line(rec)
             records.append(record)

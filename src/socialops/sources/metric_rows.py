@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+from socialops.sources.ledger import coded_detail as coded
 from socialops.sources.timeparse import TimeParser
 
 __all__ = [
@@ -135,19 +136,21 @@ def parse_count(text: str, what: str) -> float | None:
     try:
         v = float(_NUM_JUNK.sub("", s))
     except ValueError:
-        raise RowError("bad_number", f"{what}: {s[:40]!r} is not a number") from None
+        raise RowError("bad_number", coded("not_number", field=what, value=s[:40])) from None
     if not math.isfinite(v):
-        raise RowError("bad_number", f"{what}: {s[:40]!r} is not a number")
+        raise RowError("bad_number", coded("not_number", field=what, value=s[:40]))
     if v < 0:
-        raise RowError("negative", f"{what}: {s[:40]} is negative")
+        raise RowError("negative", coded("negative", field=what, value=s[:40]))
     if v > COUNT_MAX:
-        raise RowError("out_of_range", f"{what}: {s[:40]} is over {COUNT_MAX:,}")
+        raise RowError(
+            "out_of_range", coded("too_large", field=what, value=s[:40], limit=f"{COUNT_MAX:,}")
+        )
     return int(v) if v.is_integer() else v
 
 
 def _required(text: str, what: str) -> str:
     if text.strip().lower() in _EMPTY:
-        raise RowError("missing_value", f"{what} is empty")
+        raise RowError("missing_value", coded("empty", field=what))
     return text.strip()
 
 
@@ -156,7 +159,7 @@ def _channel(text: str) -> str:
     key = "_".join(raw.lower().split())
     key = CHANNEL_ALIASES.get(key, key)
     if not _CHANNEL.match(key):
-        raise RowError("bad_channel", f"channel {raw[:40]!r}: use a key such as instagram")
+        raise RowError("bad_channel", coded("bad_channel", value=raw[:40]))
     return key
 
 
@@ -168,13 +171,14 @@ def _paid(text: str) -> int | None:
         return 1
     if s in ("0", "0.0", "no", "n", "false", "organic", "무료", "오가닉", "x"):
         return 0
-    raise RowError("bad_number", f"paid: {text[:40]!r} is not 0/1 or yes/no")
+    raise RowError("bad_number", coded("bad_paid", value=text[:40]))
 
 
 def _in_range(when: datetime, text: str) -> datetime:
     if not YEAR_MIN <= when.year <= YEAR_MAX:
         raise RowError(
-            "out_of_range", f"published_at {text[:40]!r} is outside {YEAR_MIN}..{YEAR_MAX}"
+            "out_of_range",
+            coded("year_range", field="published_at", value=text[:40], low=YEAR_MIN, high=YEAR_MAX),
         )
     return when
 
@@ -204,9 +208,9 @@ def _when(text: str, tz: tzinfo, parser: TimeParser) -> tuple[str, str, str | No
     except RowError:
         raise
     except (ValueError, OverflowError):
-        raise RowError("bad_date", f"published_at {s[:40]!r} is not a date/time") from None
+        raise RowError("bad_date", coded("not_date", field="published_at", value=s[:40])) from None
     if us is None:  # pragma: no cover - _required refused empty values
-        raise RowError("missing_value", "published_at is empty")
+        raise RowError("missing_value", coded("empty", field="published_at"))
     at = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=us)
     _in_range(at, s)  # e.g. an epoch number far from now
     local = at.astimezone(tz)
@@ -278,9 +282,9 @@ def fb_record(
     try:
         month = int(float(month_text))
     except (ValueError, OverflowError):  # "1e999" is infinite: OverflowError
-        raise RowError("bad_month", f"month {month_text[:20]!r} is not a number") from None
+        raise RowError("bad_month", coded("bad_month", value=month_text[:20])) from None
     if not 1 <= month <= 12:
-        raise RowError("bad_month", f"month {month} is not 1..12")
+        raise RowError("bad_month", coded("bad_month", value=str(month)))
     first = datetime(year, month, 1)
     ident = "|".join(_cell(fields, col, f) for f in _FB_ID_FIELDS)
     digest = hashlib.sha1(ident.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
@@ -298,7 +302,7 @@ def fb_record(
     _metrics(fields, col, rec)
     for name in ("reach", "impressions", "engagements"):
         if getattr(rec, name) is None:
-            raise RowError("missing_value", f"{name} is empty")
+            raise RowError("missing_value", coded("empty", field=name))
     for name in _FB_EXTRA:
         rec.extra[name] = parse_count(_cell(fields, col, name), name)
     return rec
@@ -310,14 +314,14 @@ def _day(text: str) -> str:
         try:
             return datetime.strptime(s, "%Y%m%d").date().isoformat()
         except ValueError:
-            raise RowError("bad_date", f"date {s!r} is not a date") from None
+            raise RowError("bad_date", coded("not_date", field="date", value=s[:40])) from None
     m = _DAY_PREFIX.match(s)
     if not m:
-        raise RowError("bad_date", f"date {s[:40]!r} is not a date: use YYYY-MM-DD")
+        raise RowError("bad_date", coded("not_date", field="date", value=s[:40]))
     try:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
     except ValueError:
-        raise RowError("bad_date", f"date {s[:40]!r} is not a date") from None
+        raise RowError("bad_date", coded("not_date", field="date", value=s[:40])) from None
 
 
 def _utm(text: str) -> str:
@@ -335,7 +339,7 @@ def conversion_record(fields: list[str], col: dict[str, int]) -> ConversionRecor
     campaign = _required(_cell(fields, col, "utm_campaign"), "utm_campaign")
     conv = parse_count(_cell(fields, col, "conversions"), "conversions")
     if conv is None:
-        raise RowError("missing_value", "conversions is empty")
+        raise RowError("missing_value", coded("empty", field="conversions"))
     return ConversionRecord(
         day,
         _utm(source),
