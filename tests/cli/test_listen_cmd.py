@@ -26,9 +26,9 @@ def test_topic_commands(home: Path) -> None:
         [
             "topic",
             "add",
-            "JetBlue",
+            "Delta",
             "--query",
-            "@JetBlue OR jetblue",
+            "@delta OR delta",
             "--kind",
             "competitor",
             "--json",
@@ -38,8 +38,8 @@ def test_topic_commands(home: Path) -> None:
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["kind"] == "competitor"
     listed = json.loads(run(["topic", "list", "--json"], home).stdout)
-    assert [t["name"] for t in listed][-1] == "JetBlue" and len(listed) == 7
-    p = run(["topic", "edit", "JetBlue", "--kind", "brand", "--rename", "블루"], home)
+    assert [t["name"] for t in listed][-1] == "Delta" and len(listed) == 7
+    p = run(["topic", "edit", "Delta", "--kind", "brand", "--rename", "블루"], home)
     assert p.returncode == 0 and "블루" in p.stdout
     assert run(["topic", "remove", "블루"], home).returncode == 0
     assert len(json.loads(run(["topic", "list", "--json"], home).stdout)) == 6
@@ -70,7 +70,10 @@ def test_listen_sov_json(home: Path) -> None:
     res = json.loads(p.stdout)
     assert len(res["periods"]) == 48 and res["topics"] == ["United"]
     p = run(["listen", "sentiment", "--topic", "united"], home)  # names are case-insensitive
-    assert p.returncode == 0 and "net_sentiment" in p.stdout
+    # the table's headings in the CLI's language (Korean by default), not the column codes
+    assert p.returncode == 0 and "순감성" in p.stdout and "net_sentiment" not in p.stdout
+    p = run(["listen", "sentiment", "--topic", "united"], home, SOCIALOPS_LANG="en")
+    assert p.returncode == 0 and "Net sentiment" in p.stdout
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,7 @@ def test_query_preview_page_and_api_are_one_action(web: Any) -> None:
     assert [w["why"] for w in one["warnings"]] == ["one_syllable", "inflected"]
     assert all(w["message"] for w in one["warnings"])
     bad = web.call("analyst", "POST", f"{WS}/topics/preview", json={"query": "(united"})
-    assert bad.status_code == 400 and bad.json()["code"] == "query.bad"
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "query.bad"
     browser = web.signed_in("manager")
     before = len(web.call("viewer", "GET", f"{WS}/topics").json())
     token = _csrf(browser, "/w/main/topics")

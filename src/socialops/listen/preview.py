@@ -23,8 +23,6 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-import pyarrow.compute as pc
-
 from socialops.nlp import en, ko
 from socialops.nlp import match as mu
 from socialops.nlp import query as q
@@ -168,7 +166,7 @@ def preview_query(store: AnalyticsStore, query: str, samples: int = SAMPLES) -> 
     texts = [str(x or "") for x in rows.column("text").to_pylist()]
     langs = rows.column("lang").to_pylist()
     sample_idx = range(min(samples, rows.num_rows))
-    created = pc.cast(rows.column("created_at"), "string").to_pylist()
+    created = [c.isoformat() if c else None for c in rows.column("created_at").to_pylist()]
     out["samples"] = [
         {
             "platform": rows.column("platform")[i].as_py(),

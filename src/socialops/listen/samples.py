@@ -8,8 +8,8 @@ the figures and the commands):
 
 - **JetBlue, not "Delta"**: the airline data set's ``airline`` column files the 2,222 tweets
   to @JetBlue under "Delta" (2,218 of the 2,234 tweets naming @JetBlue). The topic is called
-  what its posts are about; Delta itself is named in only 105 tweets, all filed under other
-  airlines.
+  what its posts are about; Delta itself is named in only 99 distinct tweets, nearly all filed
+  under the other airlines (a competitor mentioned in their complaints).
 - **Films**: the reviews are written on each film's own page and rarely name it, so a topic
   finds the reviews that *mention* the film (comparisons, recommendations). Only the titles are
   searched: the former extra words matched other things — 놀란 is read as the verb 놀라다

@@ -22,6 +22,7 @@ from typing import Any
 from socialops.domain.kpis import LIBRARY
 from socialops.domain.plan import BudgetLine, CalendarItem, ChannelChoice, KpiTarget, Plan
 from socialops.errors import TopicError
+from socialops.listen.samples import AIRLINE_TOPICS
 from socialops.listen.topics import resolve_topics
 from socialops.measure.metrics import import_metrics
 from socialops.plan.sanity import check_target
@@ -162,7 +163,7 @@ def _airline_care_plan(ws: Workspace, existing: set[str], _: bool) -> dict[str, 
     name = "United 항공 소셜 고객 케어 (예시)"
     if name in existing:
         return {"exists": name}
-    topics = ["United", "American", "Delta", "Southwest", "US Airways", "Virgin America"]
+    topics = list(AIRLINE_TOPICS)  # United first: the brand
     _topics_exist(ws, topics)
     plan = _create(
         ws,
