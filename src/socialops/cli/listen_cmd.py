@@ -134,10 +134,12 @@ def _fmt(v: Any) -> str:
 
 def render_tables(tables: list[Any], max_rows: int = MAX_SHOWN) -> None:
     """Print result tables; long ones are cut with a note (``--json`` has everything)."""
-    from socialops.listen.report import table_title  # the report's stack: only when printing
+    from socialops.listen.report import localized  # the report's stack: only when printing
 
     for rt in tables:
-        table = Table(title=table_title(rt, i18n.default_lang()), title_justify="left")
+        # title, column headings and coded values (spike kinds, …) in SOCIALOPS_LANG
+        rt = localized(rt, i18n.default_lang())
+        table = Table(title=rt.title, title_justify="left")
         for c in rt.columns:
             table.add_column(str(c))
         for row in rt.rows[:max_rows]:
