@@ -13,15 +13,16 @@ from socialops.i18n import LANGS, has
 from socialops.plan.workflow import TRANSITIONS
 from socialops.web.pages.members import audit_action, audit_detail
 
-WEB = Path(__file__).resolve().parents[2] / "src" / "socialops" / "web"
-# an audit call with its action written out: .audit(access, "topic.add", ...), audit_own("x.y")
+SRC = Path(__file__).resolve().parents[2] / "src" / "socialops"
+# an audit call with its action written out: .audit(access, "topic.add", ...), audit_own("x.y"),
+# the CLI's accounts.audit(\n "user.add", ...)
 _CALL = re.compile(r"\baudit(?:_own)?\(\s*(?:[\w.]+,\s*)?(?:action=)?\"([a-z_]+\.[a-z_]+)\"", re.S)
 _KEYWORD = re.compile(r"\baction=\"([a-z_]+\.[a-z_]+)\"")
 
 
 def recorded_actions() -> set[str]:
     found: set[str] = set()
-    for path in WEB.rglob("*.py"):
+    for path in [*(SRC / "web").rglob("*.py"), *(SRC / "cli").rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         found |= set(_CALL.findall(text)) | set(_KEYWORD.findall(text))
     found |= {f"plan.{t.action}" for t in TRANSITIONS}  # actions.plans.move_plan
@@ -31,7 +32,8 @@ def recorded_actions() -> set[str]:
 
 def test_the_scan_finds_the_actions() -> None:
     found = recorded_actions()
-    assert {"auth.sign_in", "topic.add", "data.import", "member.remove"} <= found, found
+    want = {"auth.sign_in", "topic.add", "data.import", "member.remove", "user.add"}
+    assert want <= found, found
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -50,5 +52,6 @@ def test_details_in_words() -> None:
     assert (
         audit_detail(detail, "en") == "query: boeing, state: In review, succeeded: yes, custom: 3"
     )
+    assert audit_detail({"role": "owner", "by": "cli"}, "ko") == "역할: 소유자, 경로: 명령줄"
     assert audit_detail(None, "ko") == ""
     assert audit_action("new.thing", "ko") == "new.thing"  # unknown: shown as recorded

@@ -12,6 +12,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "auth.sign_out": ("로그아웃", "Signed out"),
     "auth.sign_out_everywhere": ("모든 기기에서 로그아웃", "Signed out everywhere"),
     "user.create": ("사용자 추가", "User added"),
+    "user.add": ("사용자 추가", "User added"),
     "user.password": ("비밀번호 변경", "Password changed"),
     "user.password_failed": ("비밀번호 변경 실패", "Failed password change"),
     "user.preferences": ("개인 설정 변경", "Preferences changed"),
@@ -71,11 +72,16 @@ DETAILS: dict[str, tuple[str, str]] = {
     "signed_out": ("종료된 로그인", "sign-ins ended"),
     "keep_session": ("이 브라우저 유지", "this browser kept"),
     "status_code": ("응답 코드", "status code"),
+    "by": ("경로", "by"),
+    "sessions": ("종료된 로그인", "sign-ins ended"),
+    "tokens": ("폐기된 토큰", "tokens revoked"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "audit.yes": ("예", "yes"),
     "audit.no": ("아니요", "no"),
+    "audit.by.cli": ("명령줄", "command line"),
+    "audit.by.web": ("웹", "web"),
     **{f"audit.action.{k}": v for k, v in ACTIONS.items()},
     **{f"audit.detail.{k}": v for k, v in DETAILS.items()},
 }

@@ -168,7 +168,8 @@ def audit_action(action: str, lang: str) -> str:
 
 def audit_detail(detail: Any, lang: str) -> str:
     """An entry's details as ``name: value`` in words: the names from ``audit.detail.<key>``,
-    a plan's state from the plan labels; other values as recorded."""
+    a plan's state, a role and where the change came from in words; other values as
+    recorded."""
     if not isinstance(detail, dict):
         return ""
     parts = []
@@ -176,6 +177,10 @@ def audit_detail(detail: Any, lang: str) -> str:
         name = t(f"audit.detail.{k}", lang) if has(f"audit.detail.{k}") else k
         if k == "state" and has(f"plan.label.state.{v}"):
             v = t(f"plan.label.state.{v}", lang)
+        elif k == "role" and has(f"role.{v}"):
+            v = t(f"role.{v}", lang)
+        elif k == "by" and has(f"audit.by.{v}"):
+            v = t(f"audit.by.{v}", lang)
         elif isinstance(v, bool):
             v = t("audit.yes" if v else "audit.no", lang)
         parts.append(f"{name}: {v}")
