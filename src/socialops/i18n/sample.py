@@ -107,7 +107,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.serve.stop_how": ("Ctrl+C", "Ctrl+C"),
     "cli.serve.add_users": ("사용자 추가", "Add users"),
     "cli.serve.add_users_how": (
-        "socialops user add EMAIL --role analyst",
-        "socialops user add EMAIL --role analyst",
+        "`socialops user add 이메일 --role analyst`",
+        "`socialops user add EMAIL --role analyst`",
     ),
 }
