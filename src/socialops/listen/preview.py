@@ -180,7 +180,11 @@ def preview_query(store: AnalyticsStore, query: str, samples: int = SAMPLES) -> 
     forms: Counter[str] = Counter()
     readings: dict[str, Counter[str]] = {tm.raw: Counter() for tm in k_terms}
     ko_idx = [i for i, lang in enumerate(langs) if lang == "ko"]
-    analysed = dict(zip(ko_idx, ko.get_kiwi().tokenize([texts[i] for i in ko_idx]), strict=True))
+    analysed = (  # Kiwi only when there is Korean to read (it takes seconds to load)
+        dict(zip(ko_idx, ko.get_kiwi().tokenize([texts[i] for i in ko_idx]), strict=True))
+        if ko_idx
+        else {}
+    )
     for i, text in enumerate(texts):
         for term in terms:
             if i in analysed:

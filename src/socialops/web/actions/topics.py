@@ -11,6 +11,7 @@ from socialops.i18n import t
 from socialops.listen import topics
 from socialops.listen.preview import preview_query
 from socialops.listen.topics import Topic
+from socialops.store.analytics import open_store
 from socialops.web.actions.base import Actor
 from socialops.web.auth import WebError
 
@@ -45,7 +46,9 @@ def preview(actor: Actor, ws: str, query: str, lang: str) -> dict[str, Any]:
     svc = actor.services
 
     def make() -> dict[str, Any]:
-        with svc.store(ws) as store:
+        # a store of its own: the workspace's shared one may be held for minutes by the
+        # analyses warming up after a change, and a preview is a person waiting at a form
+        with open_store(svc.workspace(ws), "duckdb") as store:
             return preview_query(store, query)
 
     out = dict(svc.cached(["topic-preview", ws, svc.version(ws), query.strip()], make))
