@@ -128,8 +128,13 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run every Spark test in one xdist worker, so one JVM serves them all."""
+    """Run every Spark test in one xdist worker, so one JVM serves them all; mark every test
+    that drives Chromium ``browser`` (the PostgreSQL pass of ``make test`` leaves those out:
+    they check pages in a browser, and the databases under the pages are checked there by the
+    same pages' tests without a browser)."""
     for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("spark") is not None:
             item.add_marker(pytest.mark.xdist_group("spark"))
             if getattr(config.option, "loadgroup", False) and not hasattr(item, "_nodeid"):
