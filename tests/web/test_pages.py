@@ -169,7 +169,7 @@ def test_dashboard_draws_charts_and_counts(owner: TestClient) -> None:
     assert len(svgs) >= 5
     assert all(re.search(r"<(polyline|rect|circle|path)\b", s) for s in svgs)
     assert "<polyline" in r.text  # volume, share of voice and net sentiment lines
-    for name in ("United", "Delta", "Southwest", "US Airways", "Virgin America", "American"):
+    for name in ("United", "JetBlue", "Southwest", "US Airways", "Virgin America", "American"):
         assert f'href="/w/main/topics/{name.replace(" ", "%20")}"' in r.text
     posts = re.search(r'id="kpi-posts">([\d,]+)<', r.text)
     assert posts is not None and int(posts.group(1).replace(",", "")) >= 14_485
@@ -195,7 +195,7 @@ def test_empty_workspace_says_what_to_do(owner: TestClient) -> None:
 
 
 def test_topic_page_explains_the_topic(owner: TestClient) -> None:
-    r = owner.get("/w/main/topics/Delta")
+    r = owner.get("/w/main/topics/JetBlue")
     assert r.status_code == 200
     # spikes with the words that drove them and example posts (the "fleek" tweets)
     assert "언급량 급증" in r.text and "fleek" in r.text
@@ -509,7 +509,7 @@ def test_reports_generate_and_download(owner: TestClient, viewer: TestClient) ->
         "/w/main/reports",
         data={
             "topic": "United",
-            "vs": ["Delta", "United"],
+            "vs": ["JetBlue", "United"],
             "from": "2015-02-20",
             "to": "2015-02-22",
             "every": "day",
@@ -524,7 +524,7 @@ def test_reports_generate_and_download(owner: TestClient, viewer: TestClient) ->
     html = viewer.get(links[0])  # reading earlier reports needs only "view"
     assert html.status_code == 200
     assert html.headers["content-disposition"].startswith("attachment")
-    assert "소셜 리스닝 리포트: United" in html.text and "Delta" in html.text
+    assert "소셜 리스닝 리포트: United" in html.text and "JetBlue" in html.text
     assert "2015-02-20" in html.text
     xlsx = owner.get(links[1])
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

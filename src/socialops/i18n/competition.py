@@ -15,6 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No competitive set named '{set}' (sets: {known}): check the name.",
     ),
     "report.col.set": ("경쟁 세트", "Competitive set"),
+    "audit.detail.set": ("경쟁 세트", "competitive set"),
     # the topics page and the dashboard
     "topics.set": ("경쟁 세트", "Competitive set"),
     "topics.set_help": (

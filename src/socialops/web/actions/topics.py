@@ -35,7 +35,10 @@ def add_topic(
     access = actor.access(ws, EDIT)
     tp = topics.add_topic(actor.services.workspace(ws), name, query, kind, competitive_set)
     actor.services.changed(ws)
-    actor.audit(access, "topic.add", tp.name, query=tp.query, kind=tp.kind, set=tp.competitive_set)
+    detail = {"query": tp.query, "kind": tp.kind}
+    if tp.competitive_set:
+        detail["set"] = tp.competitive_set
+    actor.audit(access, "topic.add", tp.name, **detail)
     return tp
 
 
@@ -78,7 +81,9 @@ def edit_topic(
         new_name=new_name,
         competitive_set=competitive_set,
     )
-    changes = {"query": tp.query, "kind": tp.kind, "set": tp.competitive_set}
+    changes = {"query": tp.query, "kind": tp.kind}
+    if competitive_set is not None:  # the set was given: said, '' when taken out of it
+        changes["set"] = tp.competitive_set
     if tp.name != name:
         changes["renamed_from"] = name
     actor.services.changed(ws)
