@@ -1,7 +1,9 @@
-"""Korean sentiment model: packaging (no pickle), direction, range, neutral, held-out accuracy."""
+"""Korean sentiment model: packaging (no pickle), direction, range, neutral, held-out accuracy,
+service and commerce sentences (hand-labelled, never trained on), questions are neutral."""
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +13,13 @@ import pytest
 
 from socialops.nlp.ko import analyse
 from socialops.nlp.normalize import normalize
-from socialops.nlp.sentiment_ko import DEFAULT_MODEL_DIR, FeatureConfig, KoSentiment, featurize
+from socialops.nlp.sentiment_ko import (
+    DEFAULT_MODEL_DIR,
+    GATE_MIN,
+    FeatureConfig,
+    KoSentiment,
+    featurize,
+)
 
 
 def _tokens(texts: list[str]) -> tuple[list[list[str]], list[str]]:
@@ -24,7 +32,7 @@ def test_model_dir_has_no_pickles_and_is_small() -> None:
     names = {p.name for p in files}
     assert {"model.json", "weights.safetensors", "MODEL_CARD.md"} <= names
     assert not [p for p in files if p.suffix in {".pkl", ".pickle", ".joblib", ".npz"}]
-    assert sum(p.stat().st_size for p in files) < 2.2 * 1024 * 1024
+    assert sum(p.stat().st_size for p in files) < 4 * 1024 * 1024
     meta = json.loads((DEFAULT_MODEL_DIR / "model.json").read_text(encoding="utf-8"))
     assert meta["version"] == KoSentiment.VERSION
 
@@ -88,3 +96,145 @@ def test_heldout_accuracy_slice(shared_file: Callable[[str], Path]) -> None:
     _, scores = KoSentiment.load().score(tokens, texts)
     acc = float(((scores > 0) == (y == 1)).mean())
     assert acc >= 0.86, acc
+
+
+SERVICE_FILE = Path(__file__).parent / "data" / "ko_service_sentences.tsv"
+# floors for the shipped model on the hand-labelled service set (ko-linear-2 scores 0.690
+# accuracy, 0.693 macro-F1, 0.79 of the neutral ones right, 0.840 by sign; ko-linear-1 scored
+# 0.583, 0.552, 0.23 and 0.825), and on held-out KOTE comments (0.852; ko-linear-1 0.779)
+ACC_FLOOR = 0.65
+F1_FLOOR = 0.65
+NEUTRAL_FLOOR = 0.65
+SIGN_FLOOR = 0.80
+KOTE_FLOOR = 0.82
+
+
+def _service() -> tuple[list[str], list[str]]:
+    with open(SERVICE_FILE, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [r["text"] for r in rows], [r["label"] for r in rows]
+
+
+def test_service_file_is_a_fair_three_class_set() -> None:
+    texts, gold = _service()
+    assert len(texts) >= 300 and len(set(texts)) == len(texts)
+    counts = {c: gold.count(c) for c in KoSentiment.LABELS}
+    assert sum(counts.values()) == len(gold)
+    assert min(counts.values()) >= 80, counts
+
+
+def _macro_f1(gold: list[str], pred: list[str]) -> float:
+    f1s = []
+    for c in KoSentiment.LABELS:
+        tp = sum(g == c == p for g, p in zip(gold, pred, strict=True))
+        fp = sum(g != c and p == c for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == c and p != c for g, p in zip(gold, pred, strict=True))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / 3
+
+
+def test_service_sentences_accuracy_floor() -> None:
+    """Hand-labelled delivery, refund, app, call-centre, bank, telecom, price and quality
+    sentences, questions and news-like statements (never trained on). ko-linear-1 (movie
+    reviews only) fails these floors (see SERVICE_FILE's comment); they sit under what the
+    shipped model scores, with a margin."""
+    texts, gold = _service()
+    tokens, norm = _tokens(texts)
+    labels, scores = KoSentiment.load().score(tokens, norm)
+    acc = sum(p == g for p, g in zip(labels, gold, strict=True)) / len(gold)
+    f1 = _macro_f1(gold, labels)
+    neutral_right = sum(p == g == "neutral" for p, g in zip(labels, gold, strict=True))
+    assert acc >= ACC_FLOOR, acc
+    assert f1 >= F1_FLOOR, f1
+    assert neutral_right / gold.count("neutral") >= NEUTRAL_FLOOR
+    polar = [i for i, g in enumerate(gold) if g != "neutral"]
+    by_sign = sum((scores[i] > 0) == (gold[i] == "positive") for i in polar) / len(polar)
+    assert by_sign >= SIGN_FLOOR, by_sign
+
+
+def test_service_complaints_are_negative() -> None:
+    texts = [
+        "환불 요청한 지 2주가 지났는데 아직도 처리가 안 됐어요",
+        "고객센터는 하루 종일 전화를 안 받네요 진짜 최악",
+        "배송이 너무 늦어서 정말 짜증나요 ㅠㅠ",
+    ]
+    tokens, norm = _tokens(texts)
+    labels, scores = KoSentiment.load().score(tokens, norm)
+    assert labels == ["negative"] * 3, (labels, scores)
+
+
+def test_famous_delivery_complaint_is_no_longer_positive() -> None:
+    # ko-linear-1 called it positive (p_pos 0.96): "기다리는 중" and "ㅠㅠ" are praise in movie
+    # reviews ("waiting for the sequel", "moved to tears")
+    tokens, norm = _tokens(["배송이 너무 늦어요 ㅠㅠ 일주일째 기다리는 중"])
+    labels, scores = KoSentiment.load().score(tokens, norm)
+    assert labels[0] != "positive" and scores[0] < 0, (labels, scores)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: ko-linear-2 scores it -0.07 (p_pos 0.46), neutral, not negative",
+)
+def test_famous_delivery_complaint_is_negative() -> None:
+    tokens, norm = _tokens(["배송이 너무 늦어요 ㅠㅠ 일주일째 기다리는 중"])
+    labels, _ = KoSentiment.load().score(tokens, norm)
+    assert labels == ["negative"]
+
+
+def test_questions_and_plain_statements_are_neutral() -> None:
+    texts = [
+        "배송은 보통 며칠 걸리나요?",
+        "고객센터 운영 시간이 어떻게 되나요?",
+        "주말에도 배송이 되나요?",
+        "이 카드는 해외에서도 쓸 수 있나요?",
+        "회사는 다음 달 1일부터 새 요금제를 출시한다고 밝혔다",
+    ]
+    tokens, norm = _tokens(texts)
+    labels, scores = KoSentiment.load().score(tokens, norm)
+    assert labels == ["neutral"] * len(texts), (labels, scores)
+
+
+def test_opinion_head_round_trips_and_scales_the_score(tmp_path: Path) -> None:
+    cfg = FeatureConfig(hash_bits=16, token_ngrams=1, char_ngrams=(1, 1))
+    rng = np.random.default_rng(0)
+    w = rng.normal(0, 1, 1 << 16).astype(np.float32)
+    w[rng.random(1 << 16) < 0.5] = 0.0
+    wo = np.full(1 << 16, -8.0, dtype=np.float32)  # "no opinion" for everything
+    model = KoSentiment(w, 0.0, cfg, neutral_band=0.2, opinion=(wo, -8.0), opinion_full=0.5)
+    model.save(tmp_path)
+    back = KoSentiment.load(tmp_path)
+    assert back.opinion_weights is not None and back.opinion_full == 0.5
+    toks, texts = [["좋/VA", "다/EF"]], ["좋다"]
+    z, zo = back.logits(toks, texts)
+    assert zo is not None and zo[0] < -5
+    labels, scores = back.score(toks, texts)
+    # the gate is at its minimum: a tiny score with the polarity's sign
+    assert labels == ["neutral"]
+    assert scores[0] == pytest.approx(np.tanh(z[0] / 2) * GATE_MIN)
+    plain = KoSentiment(w, 0.0, cfg)  # no opinion head: the polarity alone
+    assert abs(plain.score(toks, texts)[1][0] - np.tanh(z[0] / 2)) < 1e-3
+
+
+def test_kote_polarity_mapping() -> None:
+    from socialops.train.sentiment_ko import MIXED, NEGATIVE, NO_OPINION, POSITIVE, kote_polarity
+
+    assert kote_polarity({0, 6, 22}) == NEGATIVE  # complaint, anger, annoyance
+    assert kote_polarity({1, 4, 42}) == POSITIVE  # welcome, gratitude, joy
+    assert kote_polarity({24}) == NO_OPINION
+    assert kote_polarity({0, 1}) == MIXED
+    assert kote_polarity({15, 39}) == MIXED  # interest, surprise: neither way
+
+
+def test_heldout_comments_kote(shared_file: Callable[[str], Path]) -> None:
+    from socialops.train.sentiment_ko import NEGATIVE, POSITIVE, other_splits
+
+    path = shared_file("kote/val.tsv")
+    _, test = other_splits(path.parent.parent)["kote"]
+    m = np.isin(test.labels, (NEGATIVE, POSITIVE))
+    texts = [t for t, keep in zip(test.texts, m, strict=True) if keep]
+    y = test.labels[m]
+    tokens = [[f"{f}/{t}" for f, t, _ in toks] for toks in analyse(texts)]
+    _, scores = KoSentiment.load().score(tokens, texts)
+    acc = float(((scores > 0) == (y == POSITIVE)).mean())
+    # ko-linear-1: 0.779 on these held-out comments
+    assert acc >= KOTE_FLOOR, acc

@@ -9,7 +9,7 @@ What runs is what is registered: the components of :data:`socialops.nlp.registry
 (the built-in ones in :mod:`socialops.nlp.components`), in dependency order, each reading the
 columns it ``requires`` and adding those it ``assigns``. Components are named and versioned
 (like spaCy's): each row records in ``enriched_by`` which versions made it, e.g.
-``normalize@1,lang@1,tokens@kiwi-0.24.1/en-1,sentiment@ko-linear-1/...``.
+``normalize@1,lang@1,tokens@kiwi-0.24.1/en-1,sentiment@ko-linear-2/...``.
 """
 
 from __future__ import annotations

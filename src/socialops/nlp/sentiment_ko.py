@@ -17,14 +17,23 @@ All hashes are stable across processes and platforms (CRC-32 of the token's UTF-
 an FNV-style 64-bit rolling hash for characters, both finished with a 64-bit mixer), so a model
 trained in one process scores the same in another.
 
-The model is ``logit = bias + row_scale * sum(weights[active features])``;
-``score = 2 * p_pos - 1`` in [-1, 1]. A text is *neutral* when it has no tokens or
-``|score| < neutral_band`` (stored in ``model.json``; 0.2, i.e. ``0.4 < p_pos < 0.6``), else
-positive or negative.
+Two linear heads share those features:
+
+- *polarity*: ``logit = bias + row_scale * sum(weights[active features])``, ``p_pos`` its
+  sigmoid (positive vs negative, trained on reviews and online comments);
+- *opinion* (optional): ``p_opinion``, the same form with its own weights (does the text carry
+  an opinion at all, trained on opinionated text vs questions, statements and commands).
+
+``score = (2 * p_pos - 1) * gate`` in [-1, 1], where the gate rises linearly from
+``GATE_MIN`` (0.02, so the sign stays the polarity's) at ``p_opinion = opinion_floor`` to 1 at
+``p_opinion = opinion_full`` (without an opinion head the gate is 1). A text is *neutral* when
+it has no tokens or ``|score| < neutral_band`` (the three numbers are stored in
+``model.json``), else positive or negative. A question or a plain
+statement gets a small ``p_opinion`` and so a score near 0, whatever its polarity words.
 
 Files (``socialops/nlp/models/sentiment_ko/``): ``weights.safetensors`` (the non-zero weights
-after pruning, float16, with their indices; see :meth:`KoSentiment.save`) and ``model.json``
-(config, thresholds, metrics). Loading never unpickles anything.
+of each head after pruning, float16, with their indices; see :meth:`KoSentiment.save`) and
+``model.json`` (config, thresholds, metrics). Loading never unpickles anything.
 """
 
 from __future__ import annotations
@@ -60,6 +69,8 @@ _SEED_CHAR = 0x94D049BB133111EB
 _SEED_TAIL = 0xD6E8FEB86659FD93
 _SEED_TAIL_BI = 0xA0761D6478BD642F
 _ROW_SHIFT = np.uint64(32)
+# the opinion gate never reaches 0, so the sign of a score is always the polarity's sign
+GATE_MIN = 0.02
 
 _token_hash_cache: dict[str, int] = {}
 _TOKEN_CACHE_MAX = 2_000_000
@@ -208,32 +219,32 @@ def row_scale(indptr: np.ndarray, config: FeatureConfig) -> np.ndarray:
     return 1.0 / np.sqrt(np.maximum(nnz, 1))
 
 
-def _sparse_weights(weights: np.ndarray, hash_bits: int) -> dict[str, np.ndarray]:
+def _sparse_weights(weights: np.ndarray, hash_bits: int, prefix: str = "") -> dict[str, np.ndarray]:
     if hash_bits < 16:
         raise ValueError("hash_bits must be at least 16")
     nz = np.flatnonzero(weights).astype(np.int64)
     blocks = nz >> 16
     offsets = np.searchsorted(blocks, np.arange((1 << (hash_bits - 16)) + 1)).astype(np.int64)
     return {
-        "bucket_offsets": offsets,
-        "index_low": (nz & 0xFFFF).astype(np.uint16),
-        "values": weights[nz].astype(np.float16),
+        f"{prefix}bucket_offsets": offsets,
+        f"{prefix}index_low": (nz & 0xFFFF).astype(np.uint16),
+        f"{prefix}values": weights[nz].astype(np.float16),
     }
 
 
-def _dense_weights(arrays: dict[str, np.ndarray], hash_bits: int) -> np.ndarray:
-    offsets = arrays["bucket_offsets"].astype(np.int64)
+def _dense_weights(arrays: dict[str, np.ndarray], hash_bits: int, prefix: str = "") -> np.ndarray:
+    offsets = arrays[f"{prefix}bucket_offsets"].astype(np.int64)
     blocks = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
-    idx = (blocks << 16) | arrays["index_low"].astype(np.int64)
+    idx = (blocks << 16) | arrays[f"{prefix}index_low"].astype(np.int64)
     dense = np.zeros(1 << hash_bits, dtype=np.float32)
-    dense[idx] = arrays["values"].astype(np.float32)
+    dense[idx] = arrays[f"{prefix}values"].astype(np.float32)
     return dense
 
 
 class KoSentiment:
     """The shipped Korean sentiment model (see the module docstring)."""
 
-    VERSION: ClassVar[str] = "ko-linear-1"
+    VERSION: ClassVar[str] = "ko-linear-2"
     LABELS: ClassVar[tuple[str, str, str]] = ("negative", "neutral", "positive")
 
     _default: ClassVar[KoSentiment | None] = None
@@ -247,11 +258,25 @@ class KoSentiment:
         *,
         neutral_band: float = 0.2,
         meta: dict[str, Any] | None = None,
+        opinion: tuple[np.ndarray, float] | None = None,
+        opinion_full: float = 0.5,
+        opinion_floor: float = 0.0,
     ) -> None:
         if weights.shape != (1 << config.hash_bits,):
             raise ValueError("weights do not match hash_bits")
         self.weights = np.ascontiguousarray(weights, dtype=np.float32)
         self.bias = float(bias)
+        self.opinion_weights: np.ndarray | None = None
+        self.opinion_bias = 0.0
+        if opinion is not None:
+            if opinion[0].shape != weights.shape:
+                raise ValueError("opinion weights do not match hash_bits")
+            self.opinion_weights = np.ascontiguousarray(opinion[0], dtype=np.float32)
+            self.opinion_bias = float(opinion[1])
+        self.opinion_full = float(opinion_full)
+        self.opinion_floor = float(opinion_floor)
+        if not 0.0 <= self.opinion_floor < self.opinion_full <= 1.0:
+            raise ValueError("need 0 <= opinion_floor < opinion_full <= 1")
         self.config = config
         self.neutral_band = float(neutral_band)
         self.meta: dict[str, Any] = dict(meta or {})
@@ -272,12 +297,21 @@ class KoSentiment:
         meta = json.loads((d / "model.json").read_text(encoding="utf-8"))
         config = FeatureConfig.from_json(meta["features"])
         arrays = load_file(str(d / meta.get("weights_file", "weights.safetensors")))
+        opinion = None
+        if "opinion_values" in arrays:
+            opinion = (
+                _dense_weights(arrays, config.hash_bits, "opinion_"),
+                float(meta["opinion_bias"]),
+            )
         return cls(
             _dense_weights(arrays, config.hash_bits),
             float(meta["bias"]),
             config,
             neutral_band=float(meta["neutral_band"]),
             meta=meta,
+            opinion=opinion,
+            opinion_full=float(meta.get("opinion_full", 0.5)),
+            opinion_floor=float(meta.get("opinion_floor", 0.0)),
         )
 
     def save(self, d: Path, extra: dict[str, Any] | None = None) -> None:
@@ -285,42 +319,78 @@ class KoSentiment:
 
         Only the non-zero weights are stored (prune first to keep the file small): their
         indices as ``bucket_offsets`` (int64, one per 2**16 block) + ``index_low`` (uint16,
-        the low 16 bits, sorted) and their values as float16 ``values``.
+        the low 16 bits, sorted) and their values as float16 ``values``; the opinion head's
+        the same with the prefix ``opinion_``.
         """
         d.mkdir(parents=True, exist_ok=True)
-        save_file(
-            _sparse_weights(self.weights, self.config.hash_bits), str(d / "weights.safetensors")
-        )
+        arrays = _sparse_weights(self.weights, self.config.hash_bits)
+        if self.opinion_weights is not None:
+            arrays.update(_sparse_weights(self.opinion_weights, self.config.hash_bits, "opinion_"))
+        save_file(arrays, str(d / "weights.safetensors"))
+        score = "2 * sigmoid(bias + sum(weights[features]) * row_scale) - 1"
+        if self.opinion_weights is not None:
+            score = (
+                f"({score}) * clip((p_opinion - opinion_floor) / (opinion_full - opinion_floor),"
+                " 0, 1); p_opinion = sigmoid(opinion_bias + sum(opinion_weights[features])"
+                " * row_scale)"
+            )
         meta = {
             "version": self.VERSION,
             "weights_file": "weights.safetensors",
             "bias": self.bias,
+            **(
+                {
+                    "opinion_bias": self.opinion_bias,
+                    "opinion_floor": self.opinion_floor,
+                    "opinion_full": self.opinion_full,
+                }
+                if self.opinion_weights is not None
+                else {}
+            ),
             "neutral_band": self.neutral_band,
             "features": self.config.to_json(),
             "labels": list(self.LABELS),
-            "score": "2 * sigmoid(bias + sum(weights[features]) * row_scale) - 1",
+            "score": score,
             **(extra or {}),
         }
         (d / "model.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
 
-    def decision(self, tokens: Sequence[Sequence[str]], texts: Sequence[str]) -> np.ndarray:
-        """Raw logits of a batch (float64)."""
+    def logits(
+        self, tokens: Sequence[Sequence[str]], texts: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Raw logits of a batch (float64): polarity, and opinion (``None`` without that head)."""
         indptr, indices = featurize(tokens, texts, self.config)
         n = len(tokens)
         rows = np.repeat(np.arange(n), np.diff(indptr))
-        sums = np.bincount(rows, weights=self.weights[indices], minlength=n)
-        return sums * row_scale(indptr, self.config) + self.bias
+        scale = row_scale(indptr, self.config)
+        z = np.bincount(rows, weights=self.weights[indices], minlength=n) * scale + self.bias
+        if self.opinion_weights is None:
+            return z, None
+        zo = np.bincount(rows, weights=self.opinion_weights[indices], minlength=n)
+        return z, zo * scale + self.opinion_bias
+
+    def gate(self, p_opinion: np.ndarray) -> np.ndarray:
+        """The factor on the polarity score for each ``p_opinion`` (see the module docstring)."""
+        lo, hi = self.opinion_floor, self.opinion_full
+        return np.clip((p_opinion - lo) / (hi - lo), GATE_MIN, 1.0)
+
+    def decision(self, tokens: Sequence[Sequence[str]], texts: Sequence[str]) -> np.ndarray:
+        """Raw polarity logits of a batch (float64)."""
+        return self.logits(tokens, texts)[0]
 
     def score(
         self, tokens: Sequence[Sequence[str]], texts: Sequence[str]
     ) -> tuple[list[str], np.ndarray]:
-        """Per text a label (negative/neutral/positive) and a score ``2 * p_pos - 1``."""
+        """Per text a label (negative/neutral/positive) and a score in [-1, 1] (module doc)."""
         n = len(tokens)
         if n == 0:
             return [], np.zeros(0, dtype=np.float64)
-        scores = np.tanh(self.decision(tokens, texts) / 2.0)  # == 2 * sigmoid(z) - 1
+        z, zo = self.logits(tokens, texts)
+        scores = np.tanh(z / 2.0)  # == 2 * sigmoid(z) - 1
+        if zo is not None:
+            scores *= self.gate(1.0 / (1.0 + np.exp(-zo)))
         empty = np.fromiter((len(t) == 0 for t in tokens), dtype=bool, count=n)
         scores[empty] = 0.0
         cls_idx = np.where(
