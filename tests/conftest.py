@@ -156,7 +156,7 @@ def _add_group_suffix(item: pytest.Item, group: str) -> None:
 # - ``airline_ws``: ``airline_tweets/Tweets.csv`` (14,640 rows, 155 repeated tweet ids) with the six
 #   airlines as brand topics. Days are bucketed in the data's own zone (US Pacific, the offset the
 #   tweets carry), as a US analyst would set ``SOCIALOPS_TZ``. The data set files the tweets to
-#   @JetBlue under "Delta", so the Delta topic looks for both.
+#   @JetBlue under "Delta": the topic is called JetBlue (socialops.listen.samples).
 # - ``nsmc_ws``: a slice of ``nsmc/reviews.tsv.gz``: every review that names one of a few popular
 #   movies, plus every 40th other review as background, with the movies as product topics.
 # (their constants live in analytics_cases, importable by test modules)

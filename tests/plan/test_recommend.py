@@ -254,15 +254,15 @@ def test_breakdown_adds_up_to_the_score(
 
 
 def test_workspace_signals_count_mentions_by_channel(airline_ws: Workspace) -> None:
-    p = plan(["customer_service"], ["20-29"], topics=["United", "Delta", "없는 토픽"])
+    p = plan(["customer_service"], ["20-29"], topics=["United", "JetBlue", "없는 토픽"])
     signals = workspace_signals(airline_ws, p)
-    topics = resolve_topics(airline_ws, ["United", "Delta"])
+    topics = resolve_topics(airline_ws, ["United", "JetBlue"])
     with open_store(airline_ws) as store:
         counts = match_counts(store, Scope(), topics)
-    assert signals.mentions == {"x": counts["United"] + counts["Delta"]}
+    assert signals.mentions == {"x": counts["United"] + counts["JetBlue"]}
     assert signals.mentions["x"] > 1000
     assert signals.unmapped == {}
-    assert signals.topics == ["United", "Delta"]
+    assert signals.topics == ["United", "JetBlue"]
     assert any("없는 토픽" in n["ko"] for n in signals.notes)
     recs = by_key(recommend(p, CHANNELS, signals))
     assert recs["x"].components["listening"] == 1.0
