@@ -138,6 +138,11 @@ def test_every_demo_plan_exports_for_a_client(
             plan = store.get(row["plan_id"])
             seen += 1
             assert internal_references(ws, plan) == {}, plan.name
+            # every channel reason (a template's, the demo's own) in English for English readers
+            rows = plan_document(ws, plan, "en", TODAY)["channels"]["rows"]
+            said = [r for row in rows for r in [*row["reasons"], row["override_reason"]] if r]
+            korean = [r for r in said if re.search("[가-힣]", re.sub(r"'[^']*'", "", r))]
+            assert said and not korean, (plan.name, korean)
             if "항공" in plan.name:  # an airline's care plan: nothing of a bank
                 for what, text in documents(ws, plan):
                     assert not BANK.search(text), (what, BANK.findall(text))

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from socialops import i18n
 from socialops.domain.kpis import LIBRARY
 from socialops.domain.plan import BudgetLine, CalendarItem, ChannelChoice, KpiTarget, Plan
 from socialops.errors import TopicError
@@ -111,8 +112,8 @@ def _facebook_plan(ws: Workspace, existing: set[str], has_metrics: bool) -> dict
         ChannelChoice(
             "facebook",
             role="main",
-            reasons=["브랜드 페이지 팬 13만 명: 기존 고객과의 대화 채널"],
-            override_reason="템플릿 후보에 없지만 브랜드의 가장 큰 기존 고객 채널이라 추가",
+            reasons=[i18n.t("plan.reason.facebook_fans", "ko")],
+            override_reason=i18n.t("plan.reason.facebook_added", "ko"),
         )
     )
     # move a fifth of the budget to the page's paid boosts; the lines still add up to the total

@@ -205,7 +205,7 @@ def _channel_mix(
                 if rec
                 else "",
                 "reasons": [reason_text(r, lang) for r in c.reasons if r] or rec_reasons,
-                "override_reason": c.override_reason,
+                "override_reason": reason_text(c.override_reason, lang),
             }
         )
     chosen = set(plan.channel_keys())

@@ -42,6 +42,7 @@ from dateutil.rrule import rrulestr
 from socialops.domain.channels import Channel, load_channels
 from socialops.domain.kpis import LIBRARY
 from socialops.domain.plan import CHANNEL_ROLES, OBJECTIVES, Plan, validate_plan
+from socialops.i18n import MESSAGES
 from socialops.measure.kpis import check_measurable
 from socialops.plan.messages import PlanError
 from socialops.plan.recommend import recommend
@@ -196,7 +197,12 @@ def list_templates(lang: str = "ko") -> list[dict[str, Any]]:
 
 @cache
 def _reasons_en() -> dict[str, str]:
-    return {
+    own = {  # the reasons the product writes itself (socialops.i18n.plan_reasons)
+        entry["ko"]: entry["en"]
+        for key, entry in MESSAGES.items()
+        if key.startswith("plan.reason.")
+    }
+    return own | {
         ko: en
         for name in TEMPLATES
         for c in get_template(name)["channels"]
