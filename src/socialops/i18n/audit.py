@@ -80,8 +80,8 @@ DETAILS: dict[str, tuple[str, str]] = {
 MESSAGES: dict[str, tuple[str, str]] = {
     "audit.yes": ("예", "yes"),
     "audit.no": ("아니요", "no"),
-    "audit.by.cli": ("명령줄", "command line"),
-    "audit.by.web": ("웹", "web"),
+    "audit.by_cli": ("명령줄", "command line"),
+    "audit.by_web": ("웹", "web"),
     **{f"audit.action.{k}": v for k, v in ACTIONS.items()},
     **{f"audit.detail.{k}": v for k, v in DETAILS.items()},
 }

@@ -179,8 +179,8 @@ def audit_detail(detail: Any, lang: str) -> str:
             v = t(f"plan.label.state.{v}", lang)
         elif k == "role" and has(f"role.{v}"):
             v = t(f"role.{v}", lang)
-        elif k == "by" and has(f"audit.by.{v}"):
-            v = t(f"audit.by.{v}", lang)
+        elif k == "by" and has(f"audit.by_{v}"):  # not audit.by.cli: .cli marks a CLI hint
+            v = t(f"audit.by_{v}", lang)
         elif isinstance(v, bool):
             v = t("audit.yes" if v else "audit.no", lang)
         parts.append(f"{name}: {v}")
