@@ -238,3 +238,18 @@ def test_heldout_comments_kote(shared_file: Callable[[str], Path]) -> None:
     acc = float(((scores > 0) == (y == POSITIVE)).mean())
     # ko-linear-1: 0.779 on these held-out comments
     assert acc >= KOTE_FLOOR, acc
+
+
+def test_other_splits_never_train_on_held_out_text(shared_file: Callable[[str], Path]) -> None:
+    from socialops.train.sentiment_ko import NO_OPINION_LABELS, OTHER_HOLDOUT, other_splits
+
+    root = shared_file("kote/val.tsv").parent.parent
+    splits = other_splits(root)
+    assert set(splits) == set(OTHER_HOLDOUT)
+    held = {t for _, test in splits.values() for t in test.texts}
+    for source, (train, test) in splits.items():
+        assert not held & set(train.texts), source
+        share = len(test.texts) / (len(test.texts) + len(train.texts))
+        assert abs(share - OTHER_HOLDOUT[source]) < 0.05, (source, share)
+    assert other_splits(root)["kote"][1].texts == splits["kote"][1].texts  # stable
+    assert np.isin(splits["3i4k"][1].labels, NO_OPINION_LABELS).mean() > 0.8
