@@ -787,14 +787,14 @@ socialops train sentiment --lang ko
 ```
 
 (equivalent: `python -c "from pathlib import Path; from socialops.train.sentiment_ko import train;
-train(Path('../shared/data'))"`; data folder from `SOCIALOPS_DATA_DIR`. On 2 cores: Kiwi over
-about 490,000 texts takes about 6 minutes with both cores, then the three fits (the calibration
-fit and the polarity head on {m["n_train"]:,} rows (KOTE rows repeated so that no row weighs
-more than {MAX_ROW_WEIGHT:g}), the opinion head on
-{m["n_train_opinion"]:,}) a few minutes more; this run took {m["seconds"]:.0f} s with the Kiwi
-tokens cached (`train(..., cache_dir=Path('/tmp/...'))`) on a busy shared machine. SGD with a
-fixed seed, so reruns give the same weights on the same library versions.) Kiwi {m["kiwi"]},
-model type `cong`; seed {m["seed"]}.
+train(Path('../shared/data'))"`; data folder from `SOCIALOPS_DATA_DIR`). The shipped files came (2026-12-03)
+from that command: {m["seconds"]:.0f} s inside `train` (9 min 15 s wall for the whole command,
+3.1 GB peak memory) on 2 cores shared with other work, about 7.5 minutes of it Kiwi over 474,000
+texts in two processes; then the calibration fit and the polarity head on {m["n_train"]:,} rows
+(KOTE rows repeated so that no row weighs more than {MAX_ROW_WEIGHT:g}) and the opinion head on
+{m["n_train_opinion"]:,}. A second run gave byte-identical weights (SGD with a fixed seed, same
+library versions); `train(..., cache_dir=Path('/tmp/...'))` caches the Kiwi tokens between
+runs. Kiwi {m["kiwi"]}, model type `cong`; seed {m["seed"]}.
 
 ## Data and labels
 
