@@ -125,6 +125,11 @@ def test_korean_report_on_nsmc(nsmc_ws: Workspace, engine: str, tmp_path: Path) 
         assert f"<th>{code}</th>" not in html, code
     assert f"<th>{column_label('net_sentiment', 'ko')}</th>" in html
     assert "<th>순감성</th>" in html and "volume spike" not in html
+    # how the analyses were made, in Korean (their JSON keeps the English method)
+    assert "log-likelihood" not in html and "NMF over TF-IDF" not in html
+    assert "no network to rank" not in html  # an analysis's note, in Korean too
+    if data.sections["assoc"].result:
+        assert "로그 우도 G²" in html
     assoc_csv = csv_dir / "assoc.csv"
     if assoc_csv.exists():  # Korean words round-trip through the BOM'd CSV
         rows = list(csv.DictReader(assoc_csv.open(encoding="utf-8-sig")))

@@ -147,3 +147,42 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update({f"report.col.{k}": v for k, v in COLUMNS.items()})
+
+# how each analysis was made, as the report says it (an analysis's "method"), and the notes an
+# analysis leaves (``report.note.<name>``)
+MESSAGES.update(
+    {
+        "report.method.assoc": (
+            "연관어는 이 주제의 게시물에 다른 게시물보다 유난히 많이 나오는 단어입니다 (로그 우도 "
+            "G², {min_count}회 이상, 주제마다 {limit}개까지).",
+            "Association words are the words over-represented in the topic's posts against the "
+            "other posts (log-likelihood G², at least {min_count} times, up to {limit} per topic).",
+        ),
+        "report.method.themes": (
+            "테마는 게시물 키워드(검색어 제외)의 TF-IDF를 NMF로 묶은 것입니다. 게시물이 "
+            "{max_posts}건을 넘는 주제는 약 {max_posts}건의 무작위 표본으로 추정하며, 비율마다 "
+            "95% 오차 범위를 붙입니다.",
+            "Themes group the posts' keywords (the query's own words left out) with NMF over "
+            "TF-IDF. A topic with more than {max_posts} posts is estimated from a random sample "
+            "of about {max_posts}, each share with a 95 % margin.",
+        ),
+        "report.method.issues": (
+            "반복 이슈는 게시물이 평소보다 크게 늘어나는 기간이 되풀이되는 불만 테마입니다. 테마는 "
+            "게시물 키워드의 TF-IDF를 NMF로 묶었고, 게시물이 {max_posts}건을 넘는 주제는 표본으로 "
+            "추정합니다.",
+            "Recurring issues are complaint themes whose posts rise well above their usual level "
+            "again and again. Themes group the posts' keywords with NMF over TF-IDF; a topic with "
+            "more than {max_posts} posts is estimated from a sample.",
+        ),
+        "report.note.no_network": (
+            "이 주제의 게시물에는 작성자끼리 주고받은 답글·리포스트·@멘션이 없어 (예: 작성자 "
+            "계정이 없는 리뷰) 순위를 매길 연결망이 없습니다.",
+            "No replies, reposts or @mentions between identifiable authors in this topic's posts "
+            "(e.g. reviews without handles): there is no network to rank.",
+        ),
+        "report.note.no_authors": (
+            "이 주제의 게시물에는 작성자 계정이나 ID가 없습니다.",
+            "The topic's posts carry no author handle or id.",
+        ),
+    }
+)

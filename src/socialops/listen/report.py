@@ -29,6 +29,7 @@ from socialops.errors import SettingsError, SocialopsError
 from socialops.i18n.report import REPORT_LABELS
 from socialops.listen import charts
 from socialops.listen import volume as volume_mod
+from socialops.listen.influencers import EMPTY_NOTE, NO_AUTHORS_NOTE
 from socialops.listen.scope import DEFAULT_DAYS, ResultTable, Scope, count_rows
 
 if TYPE_CHECKING:
@@ -112,6 +113,21 @@ def localized(rt: ResultTable, lang: str) -> ResultTable:
         [cell_label(rt.name, c, v, lang) for c, v in zip(cols, row, strict=True)] for row in rt.rows
     ]
     return ResultTable(rt.name, table_title(rt, lang), [column_label(c, lang) for c in cols], rows)
+
+
+# an analysis's own notes (English, in its JSON result) → the catalogue's words for them
+_NOTES = {EMPTY_NOTE: "report.note.no_network", NO_AUTHORS_NOTE: "report.note.no_authors"}
+
+
+def note_text(analysis: str, kind: str, note: str | dict[str, Any], lang: str) -> str | None:
+    """How an analysis was made (its ``method``) or a note it left, in ``lang`` from the
+    catalogue (``report.method.<analysis>``, ``report.note.*``); None when the catalogue has no
+    words for it (the report then shows it as it is)."""
+    if kind == "method" and isinstance(note, dict) and i18n.has(f"report.method.{analysis}"):
+        return i18n.t(f"report.method.{analysis}", lang, **note)
+    if isinstance(note, str) and note in _NOTES:
+        return i18n.t(_NOTES[note], lang)
+    return None
 
 
 COVERAGE_REASONS: dict[str, dict[str, str]] = {  # socialops.listen.spikes coverage reasons
@@ -479,10 +495,13 @@ class _Html:
             for note_key in ("method", "note", "notes"):
                 note = sec.result.get(note_key)
                 if isinstance(note, str | dict) and note:
+                    said = note_text(key, note_key, note, self.lang)
                     text = (
-                        _e(note)
-                        if isinstance(note, str)
+                        _e(said)
+                        if said is not None
                         else "; ".join(f"{_e(k)}: {fmt(v, self.d.tz)}" for k, v in note.items())
+                        if isinstance(note, dict)
+                        else _e(note)
                     )
                     self.add(f'<p class="note">{text}</p>')
             special = getattr(self, f"_{key}", None)
