@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from socialops import settings
 from socialops.i18n import fmt_number, fmt_time, t
+from socialops.listen.report import note_text
 from socialops.plan.templates import reason_text
 from socialops.web.auth import lang_of, principal
 
@@ -29,6 +30,10 @@ _env = Environment(
 _env.filters["seg"] = lambda v: quote(str(v), safe="")  # one URL path segment
 _env.filters["qs"] = lambda v: quote(str(v), safe="")  # one query value
 _env.filters["reason"] = reason_text  # a plan's channel reason in the reader's language
+# a note an analysis left (its JSON keeps English), in the reader's language
+_env.filters["analysis_note"] = lambda note, lang, analysis: (
+    note_text(analysis, "note", note, lang) or note
+)
 
 
 def mount_static(app: FastAPI) -> None:
