@@ -496,7 +496,7 @@ def test_members_invite_change_remove_and_keep_an_owner(owner: TestClient, app: 
     )
     assert r.status_code == 201 and "nobody@example.com" in r.text and 'id="invite-link"' in r.text
     r = owner.post("/w/second/members/remove", data={"user_id": outsider.id, "csrf": token})
-    assert r.status_code == 200 and "멤버를 내보냈습니다" in r.text
+    assert r.status_code == 200 and "멤버를 워크스페이스에서 제외했습니다" in r.text
     assert accounts.role_of(outsider.id, "second") is None
     audit = owner.get("/w/second/audit").text
     for action in ("invitation.create", "invitation.accept", "member.set", "member.remove"):
