@@ -169,7 +169,8 @@ def test_example_pools_from_file_pools(
     fast = _run(nsmc_ws, engine, ["겨울왕국", "명량"], scope)
     assert fast == _run(nsmc_ws, engine, ["겨울왕국", "명량"], scope, _exact=True)
     assert any(list(nsmc_ws.root.glob("cache/topics/*/top-30/*.parquet")))
-    assert sum(len(x["examples"]) for r in fast["results"] for x in r["words"]) > 20
+    # title-only film topics (issue 14): fewer matches in this slice than the old queries had
+    assert sum(len(x["examples"]) for r in fast["results"] for x in r["words"]) > 10
 
 
 def test_filters_and_options(nsmc_ws: Workspace, engine: str) -> None:

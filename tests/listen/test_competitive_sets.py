@@ -86,9 +86,12 @@ def test_the_demo_topics_are_two_sets_and_jetblue_is_called_jetblue() -> None:
     assert not set(AIRLINE_TOPICS) & set(FILM_TOPICS)
 
 
-def test_w0003_keeps_every_topic_and_puts_none_in_a_set(tmp_path: Path) -> None:
+def test_w0003_keeps_every_topic_and_puts_none_in_a_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A workspace database at w0002 (the previous revision) with topics is upgraded in place:
-    the topics stay, each in no set, and can join one."""
+    the topics stay, each in no set, and can join one (a SQLite file on any run)."""
+    monkeypatch.delenv("SOCIALOPS_DATABASE_URL", raising=False)
     root = tmp_path / "ws"
     root.mkdir()
     engine = create_engine(f"sqlite:///{root / 'workspace.db'}")

@@ -104,7 +104,7 @@ def test_ended_plan_actuals_equal_the_file(fb_ws: Workspace, fb: pd.DataFrame) -
     er = rows["engagement_rate"]
     assert er.actual == pytest.approx(rate) and er.expected_to_date == pytest.approx(rate * 1.25)
     assert er.pacing == pytest.approx(0.8) and er.status == "off_track"
-    assert rows["clicks"].status == "no_data" and "metrics import" in rows["clicks"].note_en
+    assert rows["clicks"].status == "no_data" and "Data page" in rows["clicks"].note_en
     assert rows["first_response_time"].status == "no_data"
     assert "inbox" in rows["first_response_time"].note_en
     assert [x.kpi for x in out.off_track] == ["reach", "engagement_rate"]

@@ -218,7 +218,12 @@ def test_write_transactions_lose_no_update_across_processes(tmp_path: Path, data
 def test_a_failed_write_transaction_leaves_nothing(tmp_path: Path, database: str) -> None:
     ws = Workspace.open(tmp_path / "ws")
     with pytest.raises(RuntimeError), ws.begin() as conn:
-        conn.execute(text("INSERT INTO topics VALUES ('a', 'b', 'brand', 't', 't')"))
+        conn.execute(
+            text(
+                "INSERT INTO topics (name, query, kind, created_at, updated_at) "
+                "VALUES ('a', 'b', 'brand', 't', 't')"
+            )
+        )
         raise RuntimeError("interrupted")
     with ws.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM topics")).scalar_one() == 0
@@ -329,14 +334,20 @@ def test_db_copy_from_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_a_replaced_sqlite_file_is_never_written_through_an_old_pooled_connection(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A workspace removed and made again at the same path: the pooled connections to the old
-    (unlinked) file are dropped, so the new file gets the writes."""
+    (unlinked) file are dropped, so the new file gets the writes (SQLite files on any run)."""
+    monkeypatch.delenv("SOCIALOPS_DATABASE_URL", raising=False)
     root = tmp_path / "ws"
     ws = Workspace.open(root)
     with ws.begin() as conn:
-        conn.execute(text("INSERT INTO topics VALUES ('old', 'x', 'brand', 't', 't')"))
+        conn.execute(
+            text(
+                "INSERT INTO topics (name, query, kind, created_at, updated_at) "
+                "VALUES ('old', 'x', 'brand', 't', 't')"
+            )
+        )
     with ws.connect() as conn:  # a connection is now idle in the pool
         assert conn.execute(text("SELECT count(*) FROM topics")).scalar_one() == 1
     for f in root.glob("workspace.db*"):
@@ -344,7 +355,12 @@ def test_a_replaced_sqlite_file_is_never_written_through_an_old_pooled_connectio
     again = Workspace.open(root)
     with again.begin() as conn:
         assert conn.execute(text("SELECT count(*) FROM topics")).scalar_one() == 0
-        conn.execute(text("INSERT INTO topics VALUES ('new', 'y', 'brand', 't', 't')"))
+        conn.execute(
+            text(
+                "INSERT INTO topics (name, query, kind, created_at, updated_at) "
+                "VALUES ('new', 'y', 'brand', 't', 't')"
+            )
+        )
     con = sqlite3.connect(root / "workspace.db")  # what is really in the file now
     assert [r[0] for r in con.execute("SELECT name FROM topics")] == ["new"]
     con.close()
@@ -359,7 +375,12 @@ def test_a_forked_child_opens_its_own_connections(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     ws = Workspace.open(root)
     with ws.begin() as conn:
-        conn.execute(text("INSERT INTO topics VALUES ('a', 'x', 'brand', 't', 't')"))
+        conn.execute(
+            text(
+                "INSERT INTO topics (name, query, kind, created_at, updated_at) "
+                "VALUES ('a', 'x', 'brand', 't', 't')"
+            )
+        )
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue()
     child = ctx.Process(target=_count_topics_in_child, args=(str(root), out))

@@ -124,7 +124,7 @@ def test_listening_tables_csv_and_xlsx(tmp_path: Path) -> None:
     assert [float(r[2]) for r in rows[1:]] == [i / 4 - 0.5 for i in range(len(rows) - 1)]
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     write_xlsx([table], tmp_path / "t.xlsx")
-    sheet = load_workbook(tmp_path / "t.xlsx")["examples"]
+    sheet = load_workbook(tmp_path / "t.xlsx").worksheets[0]  # named after its title
     head = [c for c in sheet[1]]
     assert head[3].value == "=col" and head[3].quotePrefix and head[3].data_type == "s"
     texts = [sheet.cell(row=r, column=2) for r in range(2, sheet.max_row + 1)]

@@ -239,6 +239,13 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/workspaces/{ws}/imports"): Row("view", _fixed(f"{WS}/imports")),
     ("POST", "/api/v1/workspaces/{ws}/imports"): Row("data.import", _upload),
     ("GET", "/api/v1/workspaces/{ws}/quarantine"): Row("view", _fixed(f"{WS}/quarantine")),
+    ("GET", "/api/v1/workspaces/{ws}/sample-data"): Row("view", _fixed(f"{WS}/sample-data")),
+    ("POST", "/api/v1/workspaces/{ws}/imports/preview"): Row(
+        "data.import", lambda web, who: (f"{WS}/imports/preview", _upload(web, who)[1])
+    ),
+    ("POST", "/api/v1/workspaces/{ws}/topics/preview"): Row(
+        "view", _fixed(f"{WS}/topics/preview", json={"query": "united"})
+    ),
     ("GET", "/api/v1/workspaces/{ws}/members"): Row("view", _fixed(f"{WS}/members")),
     ("POST", "/api/v1/workspaces/{ws}/members"): Row("members.manage", _member_add),
     ("PATCH", "/api/v1/workspaces/{ws}/members/{user_id}"): Row("members.manage", _member_role),

@@ -197,7 +197,7 @@ def test_upload_on_the_data_page(
     assert numbers == [7, 6, 0, 1, 6], done.inner_text()
     row = tab.page.locator("#imports tbody tr", has_text="e2e")
     assert row.count() == 1 and "generic" in row.inner_text()
-    assert "empty_text" in tab.page.locator("#quarantine").inner_text()
+    assert "본문 없음" in tab.page.locator("#quarantine").inner_text()  # the reason in words
     # the posts are there
     tab.goto(f"/w/main/posts/unknown/e2e{tag}-2")
     assert real[2]["text"][:40] in tab.page.locator("main").inner_text()

@@ -29,7 +29,7 @@ import typer
 from socialops import settings
 from socialops.cli.common import err_console, print_json, state
 from socialops.cli.demo_cmd import DEMO_FILES, _reports
-from socialops.errors import SettingsError
+from socialops.errors import DataError, SettingsError
 from socialops.i18n import default_lang, t
 from socialops.store.sample_progress import STAGES, SampleProgress, read_progress
 from socialops.store.workspace import Workspace
@@ -85,7 +85,9 @@ def prepare(
     stages = [s for s in STAGES if not (small and s == "all")]
     prog = SampleProgress(root=ws.root, stages=stages)
     before = read_progress(ws.root)
-    if before is not None and not before.finished:  # resuming: keep when it began
+    if before is not None and before.finished:  # prepared already: nothing to redo
+        return before
+    if before is not None:  # resuming: keep when it began
         prog.started_at = before.started_at
     lang = default_lang()
 
@@ -111,6 +113,15 @@ def prepare(
         log(t("cli.sample_enriched", lang, rows=f"{er.rows:,}", seconds=f"{er.elapsed_s:.0f}"))
 
     presets = {p for _, p, _ in DEMO_FILES if not (small and p == "nsmc-reviews")}
+
+    def reports() -> None:
+        """The demo's topics and reports; a report whose topics match nothing in the data so
+        far (a sample may hold none of a film's reviews) is left for later, said in the log."""
+        try:
+            _reports(ws, engine, presets, True)
+        except DataError as exc:
+            log(t("cli.sample_report_later", lang, detail=exc.text(lang)))
+
     try:
         prog.begin("sample")
         first: list[tuple[Path, str, str]] = []
@@ -126,7 +137,7 @@ def prepare(
         run_enrich()
         prog.step = "reports"
         prog.save(force=True)
-        _reports(ws, engine, presets, True)
+        reports()
         prog.usable = True
         log(t("cli.sample_usable", lang, posts=f"{prog.posts:,}"))
         if not small:
@@ -134,7 +145,7 @@ def prepare(
             run_imports([(data_dir / LARGE, "nsmc-reviews", "movies")])
             run_enrich()
         prog.begin("reports")
-        _reports(ws, engine, presets, True)
+        reports()
         add_demo_plans(ws, data_dir)
         prog.finish()
         log(t("cli.sample_done", lang, posts=f"{prog.posts:,}"))

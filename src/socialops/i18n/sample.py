@@ -17,6 +17,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "게시물 {rows}건을 {seconds}초에 분석했습니다",
         "enriched {rows} posts in {seconds} s",
     ),
+    "cli.sample_report_later": (
+        "리포트는 데이터가 더 들어온 뒤에 씁니다: {detail}",
+        "the report waits for more data: {detail}",
+    ),
     "cli.sample_usable": (
         "표본 준비 완료: 게시물 {posts}건으로 바로 쓸 수 있습니다. 나머지는 계속 준비합니다.",
         "sample ready: {posts} posts usable now; the rest is on its way.",
