@@ -64,7 +64,7 @@ def test_plan_from_template_to_running(
         page.fill("#new-plan-form input[name=start]", "2015-02-01")
         page.fill("#new-plan-form input[name=end]", "2015-02-28")
         page.fill("#new-plan-form input[name=budget]", "30,000,000")
-        page.select_option("#new-plan-form select[name=topics]", ["United"])
+        page.select_option("#new-plan-form select[name=brand]", "United")  # our brand, chosen
         shot(page, "plan_list")
         page.click("#create-plan")
         page.wait_for_url(re.compile(r"/w/main/plans/p[0-9a-f]+\?ok=created$"))
