@@ -14,14 +14,15 @@ demo: setup
 
 # Every test (CI runs this): the whole suite on the embedded default (SQLite databases, DuckDB and
 # Spark), then again with every workspace and accounts database on PostgreSQL (127.0.0.1:5432,
-# database test; Spark cases, the browser checks and the pure text and domain tests run once,
-# on SQLite).
+# database test; Spark cases, the browser checks, the listening analyses and the pure text and
+# domain tests run once: the tests about the databases take the database fixture, which runs
+# them on both in the first pass too).
 test: setup
 	CI=$${CI:-} .venv/bin/python -m pytest -n 2 --dist loadgroup -q
-	CI=$${CI:-} SOCIALOPS_TEST_DATABASE=postgresql .venv/bin/python -m pytest -n 2 --dist loadgroup -q -m "not spark and not browser" --ignore=tests/nlp --ignore=tests/domain
+	CI=$${CI:-} SOCIALOPS_TEST_DATABASE=postgresql .venv/bin/python -m pytest -n 2 --dist loadgroup -q -m "not spark and not browser" --ignore=tests/nlp --ignore=tests/domain --ignore=tests/listen
 
 test-postgres: setup
-	CI=$${CI:-} SOCIALOPS_TEST_DATABASE=postgresql .venv/bin/python -m pytest -n 2 --dist loadgroup -q -m "not spark and not browser" --ignore=tests/nlp --ignore=tests/domain
+	CI=$${CI:-} SOCIALOPS_TEST_DATABASE=postgresql .venv/bin/python -m pytest -n 2 --dist loadgroup -q -m "not spark and not browser" --ignore=tests/nlp --ignore=tests/domain --ignore=tests/listen
 
 test-fast: setup
 	.venv/bin/python -m pytest -q -m "not slow and not spark"
