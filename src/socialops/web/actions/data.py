@@ -16,7 +16,7 @@ from socialops.sources.enrich import enrich_workspace
 from socialops.sources.preview import preview_file
 from socialops.sources.streams.posts import import_file
 from socialops.web.actions.base import Actor
-from socialops.web.auth import WebError
+from socialops.web.auth import Access, WebError
 from socialops.web.services import Services
 from socialops.web.uploads import save_upload, upload_name
 
@@ -124,17 +124,31 @@ def import_staged(
     try:
         out = _import_saved(actor.services, ws, path, name, preset=preset, mapping=mapping)
     except EnrichAfterImportError as exc:
-        actor.audit(access, "data.import", name, preset=preset, enrich_error=exc.message)
+        _audit_import(actor, access, name, preset, exc.counts, exc.message)
         raise
+    _audit_import(actor, access, name, preset, out)
+    return out
+
+
+def _audit_import(
+    actor: Actor,
+    access: Access,
+    name: str,
+    preset: str,
+    counts: dict[str, Any],
+    enrich_error: str | None = None,
+) -> None:
+    """The audit entry of an upload's import (with the enrichment's error when it failed)."""
+    extra = {} if enrich_error is None else {"enrich_error": enrich_error}
     actor.audit(
         access,
         "data.import",
         name,
         preset=preset,
-        imported=out.get("imported"),
-        quarantined=out.get("quarantined"),
+        imported=counts.get("imported"),
+        quarantined=counts.get("quarantined"),
+        **extra,
     )
-    return out
 
 
 def _drop_stale(folder: Path) -> None:
@@ -176,24 +190,9 @@ def upload(
     except UploadTooLarge:
         raise WebError(413, "too_large", limit=UPLOAD_LIMIT // 2**20) from None
     except EnrichAfterImportError as exc:
-        actor.audit(
-            access,
-            "data.import",
-            filename,
-            preset=preset,
-            imported=exc.counts.get("imported"),
-            quarantined=exc.counts.get("quarantined"),
-            enrich_error=exc.message,
-        )
+        _audit_import(actor, access, filename, preset, exc.counts, exc.message)
         raise
-    actor.audit(
-        access,
-        "data.import",
-        filename,
-        preset=preset,
-        imported=out.get("imported"),
-        quarantined=out.get("quarantined"),
-    )
+    _audit_import(actor, access, filename, preset, out)
     return out
 
 
