@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -132,13 +132,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     that drives Chromium ``browser`` (the PostgreSQL pass of ``make test`` leaves those out:
     they check pages in a browser, and the databases under the pages are checked there by the
     same pages' tests without a browser)."""
+    loadgroup = getattr(config.option, "loadgroup", False)
     for item in items:
-        if "chromium" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "chromium" in fixtures:
             item.add_marker(pytest.mark.browser)
-        if item.get_closest_marker("spark") is not None:
-            item.add_marker(pytest.mark.xdist_group("spark"))
-            if getattr(config.option, "loadgroup", False) and not hasattr(item, "_nodeid"):
-                _add_group_suffix(item, "spark")
+        group = _group_of(item, fixtures)
+        if group is None:
+            continue
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
+        if loadgroup and not hasattr(item, "_nodeid"):
+            _add_group_suffix(item, group)
+
+
+def _group_of(item: pytest.Item, fixtures: Iterable[str]) -> str | None:
+    """The xdist group a test runs in: every Spark test in one (one JVM); the tests of a module
+    that share its web home (the module-scoped ``web`` fixture: one home a module, and its
+    tests build on one another's changes) in one a module; a group a module names itself."""
+    if item.get_closest_marker("spark") is not None:
+        return "spark"
+    named = item.get_closest_marker("xdist_group")
+    if named is not None:
+        return str(named.args[0] if named.args else named.kwargs.get("name", "default"))
+    if "web" in fixtures:
+        return f"web-{item.path.stem}"
+    return None
 
 
 def _add_group_suffix(item: pytest.Item, group: str) -> None:

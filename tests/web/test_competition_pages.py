@@ -18,6 +18,10 @@ from socialops.domain.plan import KpiTarget
 from socialops.plan.store import PlanStore
 from socialops.store.workspace import Workspace
 
+# The tests build on one another (a set made, then shown; a plan made, then checked): one worker
+# runs them all, in order.
+pytestmark = pytest.mark.xdist_group("competition_pages")
+
 WS = "/api/v1/workspaces/main"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
