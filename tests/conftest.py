@@ -46,6 +46,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 # web apps made by tests do not warm their caches in a background thread (it would compete with
 # the tests for the two cores); tests/web/test_services.py calls Services.warm itself
 os.environ.setdefault("SOCIALOPS_WEB_WARM", "0")
+# pages wait for their figures (the tests read them); tests/web/test_page_budget.py checks the
+# one-second budget and what a page shows meanwhile
+os.environ.setdefault("SOCIALOPS_WEB_PAGE_WAIT", "0")
 # errors read in English unless a test asks for Korean (SOCIALOPS_LANG=ko), the CLI's default
 os.environ.setdefault("SOCIALOPS_LANG", "en")
 

@@ -97,6 +97,13 @@ SETTINGS: dict[str, Setting] = {
             "listening results in the background (0: on first use).",
         ),
         Setting(
+            "web_page_wait",
+            "SOCIALOPS_WEB_PAGE_WAIT",
+            "1.0",
+            "Web workspace: seconds a listening page waits for figures being computed before it "
+            "shows the last ones it has (or says they are being computed); 0: wait until done.",
+        ),
+        Setting(
             "cookie_secure",
             "SOCIALOPS_COOKIE_SECURE",
             "auto",

@@ -316,6 +316,17 @@ _PAGES: dict[str, tuple[str, str]] = {
     "col.files": ("파일", "Files"),
     # dashboard
     "dash.title": ("대시보드", "Dashboard"),
+    "page.computing": (
+        "이 화면의 수치를 계산하고 있습니다. 준비되면 페이지가 저절로 새로 고쳐집니다.",
+        "The figures of this page are being computed; the page reloads itself when they are "
+        "ready.",
+    ),
+    "page.refreshing": (
+        "최근 변경(새 데이터나 주제)을 반영하는 중입니다. 아래는 직전에 계산된 수치입니다.",
+        "Recent changes (new data or topics) are being taken in; below are the figures computed "
+        "just before them.",
+    ),
+    "page.reload": ("새로 고침", "Reload"),
     "dash.posts": ("게시물", "Posts"),
     "dash.range": ("데이터 기간", "Data range"),
     "dash.platforms": ("플랫폼", "Platforms"),

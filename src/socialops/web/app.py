@@ -29,10 +29,12 @@ from socialops.redact import add_root
 from socialops.web import api, invite_pages, pages, plan_api, plan_pages
 from socialops.web.accounts import Accounts
 from socialops.web.auth import WebError, lang_of, principal
+from socialops.web.pages.dashboard import warm_dashboard
+from socialops.web.pages.topics import warm_topics
 from socialops.web.permissions import allowed
 from socialops.web.render import mount_static
 from socialops.web.responses import error_response, error_text
-from socialops.web.services import Services
+from socialops.web.services import Services, warming
 from socialops.web.uploads import recover_workspaces
 
 __all__ = ["create_app"]
@@ -217,7 +219,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     stores."""
     services = app.state.services
     warm = None
-    if settings.get("web_warm") not in ("0", "false", "no"):
+    if warming():
         warm = threading.Thread(target=services.warm, daemon=True, name="warm")
         warm.start()
     yield
@@ -246,6 +248,8 @@ def create_app(home: Path | None = None) -> FastAPI:
     )
     app.state.accounts = accounts
     app.state.services = Services(accounts)
+    # the default views the warm-up (and the refresh after a change) builds
+    app.state.services.warmers += [warm_dashboard, warm_topics]
     app.add_middleware(BodyGate)
     app.add_middleware(SecurityHeaders)
 

@@ -3,6 +3,15 @@
 topics change, the posts explorer (:mod:`socialops.web.explorer`) and the overview. Uploads
 are :mod:`socialops.web.uploads` and :mod:`socialops.web.actions.data`.
 
+Caches are keyed by what each result depends on, so a change refreshes only what it touched:
+the *data version* (the enriched files) for the explorer, the overview and the posts lists;
+the data version and the definitions of the topics an analysis covers for an analysis (a new
+topic leaves every other topic's results, and the explorer, as they were). A listening page is
+built in the background (:meth:`Services.page`): it waits at most ``web_page_wait`` seconds
+(about 1 s), then shows the last figures it had for the same view and says they are being
+brought up to date, or, the first time, that they are being computed. After a change
+(:meth:`Services.changed`) the default pages are rebuilt in the background at once.
+
 Post text, author names and file contents are untrusted: they are returned as data (JSON, or
 escaped by the templates) and never spliced into SQL — queries are parsed by
 :mod:`socialops.nlp.query` and compiled to Ibis expressions; sorting and filters are chosen
@@ -14,10 +23,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -28,10 +40,17 @@ import numpy as np
 import pyarrow.compute as pc
 from sqlalchemy import text
 
+from socialops import settings
 from socialops.errors import DataError, SettingsError, SocialopsError, TopicError
-from socialops.listen.analyses import ANALYSES, check_matches, no_match_warnings, run_analysis
+from socialops.listen.analyses import (
+    ANALYSES,
+    check_matches,
+    match_counts,
+    no_match_warnings,
+    run_analysis,
+)
 from socialops.listen.scope import Scope, parse_day, resolve
-from socialops.listen.topics import list_topics, resolve_topics
+from socialops.listen.topics import Topic, list_topics, resolve_topics
 from socialops.nlp import query as q
 from socialops.store.analytics import AnalyticsStore, fetch_arrow, open_store
 from socialops.store.texts import post_texts
@@ -48,9 +67,20 @@ from socialops.web.explorer import (
 )
 from socialops.web.uploads import upload_name
 
-__all__ = ["WARM_ANALYSES", "Services", "scope_of"]
+__all__ = [
+    "FRESH",
+    "PENDING",
+    "STALE",
+    "WARM_ANALYSES",
+    "Services",
+    "page_wait",
+    "scope_of",
+    "warming",
+]
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
+FRESH, STALE, PENDING = "fresh", "stale", "pending"  # what a page's figures are (Services.page)
 WARM_ANALYSES = ("volume", "sov", "sentiment", "spikes", "assoc", "themes", "influencers")
 VERSION_TTL = 1.0  # seconds a data version is trusted before the files are looked at again
 EXPLORER_MAX_POSTS = 3_000_000  # above: explorer pages are queried from the store
@@ -69,13 +99,22 @@ class Services:
         self.accounts = accounts
         self._slots: dict[str, _Slot] = {}
         self._workspaces: dict[str, Workspace] = {}
-        self._versions: dict[str, tuple[float, str]] = {}
+        self._versions: dict[str, tuple[float, tuple[str, str]]] = {}
         self._explorers: dict[str, tuple[str, Explorer | None]] = {}
         self._explorer_locks: dict[str, threading.Lock] = {}
         self._guard = threading.RLock()
         self.stopping = threading.Event()  # set on shutdown: the warm-up stops between steps
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self._cache_size = cache_size
+        # pages built in the background: in flight, the latest value per view, failures not
+        # yet shown to anyone
+        self._inflight: dict[str, Future[Any]] = {}
+        self._latest: OrderedDict[str, Any] = OrderedDict()
+        self._failed: dict[str, BaseException] = {}
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="socialops-page")
+        self._rewarming: set[str] = set()
+        # what the pages register to have their default views built by the warm-up
+        self.warmers: list[Callable[[Services, str], None]] = []
 
     def workspace(self, slug: str) -> Workspace:
         with self._guard:
@@ -99,30 +138,53 @@ class Services:
 
     def warm(self) -> None:
         """Build what the first visitors would otherwise wait for: each workspace's explorer
-        index and text index, and the Korean analyser (query parsing). Errors are left to the
-        requests that meet them."""
+        index and text index, the Korean analyser (query parsing), the default listening
+        results and the pages' default views. Errors are left to the requests that meet them."""
         with contextlib.suppress(SocialopsError):
             q.parse("워밍업")
         for slug in self.accounts.slugs():
             if self.stopping.is_set():
                 return
+            self.warm_workspace(slug)
+
+    def warm_workspace(self, slug: str) -> None:
+        """:meth:`warm` for one workspace."""
+        # the pages' default views first: what a visitor opens
+        for warmer in self.warmers:
+            if self.stopping.is_set():
+                return
             with contextlib.suppress(SocialopsError, OSError):
-                if self._explorer(slug) is not None:
-                    post_texts(self.workspace(slug), [("", "")])
-            # what the dashboard and topic pages show by default (all topics, whole range)
-            for name in WARM_ANALYSES:
-                if self.stopping.is_set():
-                    return
-                with contextlib.suppress(SocialopsError, OSError):
-                    self.analysis(slug, name, None, scope_of(None, None, "day"))
-            # each topic's most engaging posts (the topic page's list)
-            for tp in list_topics(self.workspace(slug)):
-                if self.stopping.is_set():
-                    return
-                with contextlib.suppress(SocialopsError, OSError):
-                    self.posts(slug, PostQuery(tp.query, sort="engagement", per_page=10))
+                warmer(self, slug)
+        with contextlib.suppress(SocialopsError, OSError):
+            if self._explorer(slug) is not None:
+                post_texts(self.workspace(slug), [("", "")])
+        # what the pages show with the whole range (all topics)
+        for name in WARM_ANALYSES:
+            if self.stopping.is_set():
+                return
+            with contextlib.suppress(SocialopsError, OSError):
+                self.analysis(slug, name, None, scope_of(None, None, "day"))
+        # each topic's most engaging posts (the topic page's list)
+        for tp in list_topics(self.workspace(slug)):
+            if self.stopping.is_set():
+                return
+            with contextlib.suppress(SocialopsError, OSError):
+                self.posts(slug, PostQuery(tp.query, sort="engagement", per_page=10))
+
+    def _rewarm(self, slug: str) -> None:
+        try:
+            with self._guard:
+                self._rewarming.discard(slug)
+            if not self.stopping.is_set():
+                self.warm_workspace(slug)
+        except Exception:  # a background refresh: the requests meet the error themselves
+            log.exception("refreshing %s after a change failed", slug)
 
     def close(self) -> None:
+        self.stopping.set()
+        # let a running build finish its step (a thread killed inside the native query engine
+        # at exit aborts the process); those not started are dropped
+        self._pool.shutdown(wait=True, cancel_futures=True)
         with self._guard:
             for slot in self._slots.values():
                 with slot.lock:
@@ -133,15 +195,27 @@ class Services:
     def version(self, slug: str) -> str:
         """Changes whenever the workspace's enriched data or topics change (looked at again at
         most every :data:`VERSION_TTL` seconds)."""
+        data, topics = self._stamps(slug)
+        return hashlib.sha256(repr((data, topics)).encode()).hexdigest()[:16]
+
+    def data_version(self, slug: str) -> str:
+        """Changes whenever the workspace's enriched data change (not its topics)."""
+        return self._stamps(slug)[0]
+
+    def topic_stamp(self, topics: list[Topic]) -> list[tuple[str, str, str, str]]:
+        """What an analysis of ``topics`` depends on besides the data: their definitions."""
+        return [(t.name, t.query, t.kind, t.competitive_set) for t in topics]
+
+    def _stamps(self, slug: str) -> tuple[str, str]:
         now = time.monotonic()
         with self._guard:
             seen = self._versions.get(slug)
         if seen is not None and now - seen[0] < VERSION_TTL:
             return seen[1]
-        version = self._version(slug)
+        stamps = self._read_stamps(slug)
         with self._guard:
-            self._versions[slug] = (now, version)
-        return version
+            self._versions[slug] = (now, stamps)
+        return stamps
 
     def forget(self, slug: str) -> None:
         """Close and drop everything held for a workspace (before it is deleted)."""
@@ -155,11 +229,18 @@ class Services:
                 slot.store.close()
 
     def changed(self, slug: str) -> None:
-        """Say that ``slug``'s data or topics just changed: the next request looks again."""
+        """Say that ``slug``'s data or topics just changed: the next request looks again, and
+        the default views are rebuilt in the background (only what the change touched is
+        computed: the other results are still cached under their own keys)."""
         with self._guard:
             self._versions.pop(slug, None)
+            if slug in self._rewarming or self.stopping.is_set() or not warming():
+                return
+            self._rewarming.add(slug)
+        with contextlib.suppress(RuntimeError):  # shutting down
+            self._pool.submit(self._rewarm, slug)
 
-    def _version(self, slug: str) -> str:
+    def _read_stamps(self, slug: str) -> tuple[str, str]:
         ws = self.workspace(slug)
         files = ws.enriched_files()
         stamp: list[Any] = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
@@ -167,11 +248,16 @@ class Services:
             topics = conn.execute(
                 text("SELECT name, query, kind, updated_at FROM topics ORDER BY name")
             ).all()
-        stamp.append([tuple(r) for r in topics])
-        return hashlib.sha256(repr(stamp).encode()).hexdigest()[:16]
+        data = hashlib.sha256(repr(stamp).encode()).hexdigest()[:16]
+        defs = hashlib.sha256(repr([tuple(r) for r in topics]).encode()).hexdigest()[:16]
+        return data, defs
+
+    @staticmethod
+    def _key(key: list[Any]) -> str:
+        return hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()
 
     def cached(self, key: list[Any], make: Callable[[], T]) -> T:
-        k = hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()
+        k = self._key(key)
         with self._guard:
             if k in self._cache:
                 self._cache.move_to_end(k)
@@ -179,10 +265,81 @@ class Services:
                 return hit
         value = make()
         with self._guard:
-            self._cache[k] = value
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            self._remember(k, value)
         return value
+
+    def _remember(self, k: str, value: Any) -> None:  # under self._guard
+        self._cache[k] = value
+        self._cache.move_to_end(k)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def page(
+        self,
+        view: list[Any],
+        version: list[Any],
+        build: Callable[[], T],
+        wait: float | None = None,
+    ) -> tuple[T | None, str]:
+        """A page's figures for ``view`` (what the page shows: workspace, form, language) at
+        ``version`` (what they depend on), built in the background.
+
+        Waits at most ``wait`` seconds (``None``: until built): returns ``(value, FRESH)`` when
+        built in time, else ``(the latest value built for the same view, STALE)`` or
+        ``(None, PENDING)`` when there is none yet; the build goes on and a later request gets
+        it. A build's error is raised to whoever waits for it, or else to the next request."""
+        fkey = self._key(view)
+        k = self._key([view, version])
+        with self._guard:
+            if k in self._cache:
+                self._cache.move_to_end(k)
+                return self._cache[k], FRESH
+            failed = self._failed.pop(k, None)
+            if failed is not None:
+                raise failed
+            fut = self._inflight.get(k)
+            mine = fut is None
+            if fut is None:
+                fut = Future()
+                self._inflight[k] = fut
+        if mine:
+            if wait is None or threading.current_thread().name.startswith("socialops-page"):
+                self._build(fkey, k, build, fut)  # here: a pool thread never waits for the pool
+            else:
+                try:
+                    self._pool.submit(self._build, fkey, k, build, fut)
+                except RuntimeError:  # shutting down: build it here
+                    self._build(fkey, k, build, fut)
+        try:
+            value: T = fut.result(timeout=wait)
+            return value, FRESH
+        except FutureTimeout:
+            with self._guard:
+                if fkey in self._latest:
+                    return self._latest[fkey], STALE
+            return None, PENDING
+        except BaseException:
+            with self._guard:
+                self._failed.pop(k, None)  # shown to this request
+            raise
+
+    def _build(self, fkey: str, k: str, build: Callable[[], Any], fut: Future[Any]) -> None:
+        try:
+            value = build()
+        except BaseException as exc:
+            with self._guard:
+                self._inflight.pop(k, None)
+                self._failed[k] = exc
+            fut.set_exception(exc)
+            return
+        with self._guard:
+            self._remember(k, value)
+            self._latest[fkey] = value
+            self._latest.move_to_end(fkey)
+            while len(self._latest) > self._cache_size:
+                self._latest.popitem(last=False)
+            self._inflight.pop(k, None)
+        fut.set_result(value)
 
     # -- listening ---------------------------------------------------------------------------------
     def analysis(
@@ -192,22 +349,31 @@ class Services:
         topics: list[str] | None,
         scope: Scope,
         lang: str | None = None,
+        allow_empty: bool = False,
         **options: Any,
     ) -> dict[str, Any]:
-        """A listening analysis (cached until the data or topics change), its warnings in
-        ``lang`` (the reader's language; else ``SOCIALOPS_LANG``)."""
+        """A listening analysis (cached until the data or the definitions of its topics
+        change), its warnings in ``lang`` (the reader's language; else ``SOCIALOPS_LANG``).
+        When none of the topics matches a post in scope it is a :class:`DataError`, unless
+        ``allow_empty`` (a topic's own page: its zeros, and its undated posts, are shown)."""
         if name not in ANALYSES:
             raise SettingsError(code="analysis.unknown", name=name, choices=list(ANALYSES))
-        key = ["analysis", slug, self.version(slug), name, topics, scope.to_dict(), options]
+        tps = resolve_topics(self.workspace(slug), topics or None)
+        if not tps:
+            raise TopicError(code="topic.none_yet")
+        # the data and the definitions of these topics: another topic's change leaves it
+        stamp = self.topic_stamp(tps)
+        key = ["analysis", slug, self.data_version(slug), name, stamp, scope.to_dict(), options]
+        if allow_empty:
+            key.append("allow-empty")
 
         def make() -> tuple[dict[str, Any], list[str], Scope]:
-            ws = self.workspace(slug)
-            tps = resolve_topics(ws, topics or None)
-            if not tps:
-                raise TopicError(code="topic.none_yet")
             with self.store(slug) as store:
                 sc = resolve(store, scope)
-                counts, _ = check_matches(store, sc, tps)
+                if allow_empty:
+                    counts = match_counts(store, sc, tps)
+                else:
+                    counts, _ = check_matches(store, sc, tps)
                 out = run_analysis(name, store, sc, tps, **options)
             return out, [n for n, c in counts.items() if c == 0], sc
 
@@ -221,7 +387,7 @@ class Services:
     def _explorer(self, slug: str) -> Explorer | None:
         """The workspace's explorer index (built once per data version; ``None`` above
         :data:`EXPLORER_MAX_POSTS` posts, where pages are queried from the store instead)."""
-        version = self.version(slug)
+        version = self.data_version(slug)
         with self._guard:
             lock = self._explorer_locks.setdefault(slug, threading.Lock())
         with lock:
@@ -267,7 +433,7 @@ class Services:
         index = self._explorer(slug)
         if index is None:
             return self._posts_from_store(slug, pq, start, end)
-        key = ["posts-order", slug, self.version(slug), {**pq.__dict__, "page": 0}]
+        key = ["posts-order", slug, self.data_version(slug), {**pq.__dict__, "page": 0}]
         order = self.cached(key, lambda: index.select(pq, start, end))
         total = len(order)
         first = (pq.page - 1) * pq.per_page
@@ -281,7 +447,7 @@ class Services:
     def _posts_from_store(
         self, slug: str, pq: PostQuery, start: date | None, end: date | None
     ) -> dict[str, Any]:
-        key = ["posts", slug, self.version(slug), pq.__dict__]
+        key = ["posts", slug, self.data_version(slug), pq.__dict__]
 
         def make() -> dict[str, Any]:
             with self.store(slug) as store:
@@ -330,7 +496,7 @@ class Services:
 
     def overview(self, slug: str) -> dict[str, Any]:
         """Counts of the workspace's posts (cached)."""
-        key = ["overview", slug, self.version(slug)]
+        key = ["overview", slug, self.data_version(slug)]
 
         def make() -> dict[str, Any]:
             with self.store(slug) as store:
@@ -352,6 +518,21 @@ class Services:
             }
 
         return self.cached(key, make)
+
+
+def warming() -> bool:
+    """Whether the caches are warmed on start and refreshed after a change (``web_warm``)."""
+    return settings.get("web_warm").strip().lower() not in ("0", "false", "no")
+
+
+def page_wait() -> float | None:
+    """Seconds a listening page waits for its figures (setting ``web_page_wait``); ``None``:
+    until they are built."""
+    try:
+        wait = float(settings.get("web_page_wait"))
+    except ValueError:
+        wait = 1.0
+    return None if wait <= 0 else wait
 
 
 def scope_of(

@@ -54,7 +54,7 @@ def preview(actor: Actor, ws: str, query: str, lang: str) -> dict[str, Any]:
         with open_store(svc.workspace(ws), "duckdb") as store:
             return preview_query(store, query)
 
-    out = dict(svc.cached(["topic-preview", ws, svc.version(ws), query.strip()], make))
+    out = dict(svc.cached(["topic-preview", ws, svc.data_version(ws), query.strip()], make))
     out["warnings"] = [
         {**w, "message": t(f"preview.warn.{w['why']}", lang, **w)} for w in out["warnings"]
     ]

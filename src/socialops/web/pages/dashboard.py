@@ -6,6 +6,7 @@ they are the only markup the templates take as is (wrapped in :class:`markupsafe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -21,7 +22,7 @@ from socialops.listen.volume import kpis, undated_notes
 from socialops.web.auth import lang_of, services_of
 from socialops.web.pages.common import Slug, svg, to_login, view_access, workspace_page
 from socialops.web.responses import error_text
-from socialops.web.services import Services, scope_of
+from socialops.web.services import PENDING, Services, page_wait, scope_of
 
 __all__ = [
     "FOLD",
@@ -32,6 +33,7 @@ __all__ = [
     "scope_form",
     "spike_marks",
     "undated_notes",
+    "warm_dashboard",
 ]
 
 FOLD = 5  # spikes shown before "show more"
@@ -75,7 +77,9 @@ def page_scope(svc: Services, ws: str, form: dict[str, str], span: str = "") -> 
         except DataError:  # no data yet: the analyses say so
             return scope
 
-    found = svc.cached(["default-range", ws, svc.version(ws), scope.to_dict()], make)
+    stamp = svc.topic_stamp(list_topics(svc.workspace(ws)))
+    key = ["default-range", ws, svc.data_version(ws), stamp, scope.to_dict()]
+    found = svc.cached(key, make)
     return found, "latest" if found.start else "all"
 
 
@@ -280,27 +284,55 @@ def dashboard(
     status = 200
     if topics and overview["posts"]:
         try:
-            scope, which = page_scope(svc, ws, form, span)
+            scope_of(form["from"] or None, form["to"] or None, form["every"])  # a bad form: 400
 
             def build() -> dict[str, Any]:
-                def tr(k: str, **p: Any) -> str:
-                    return t(k, lang, **p)
+                return dashboard_view(svc, ws, form, span, lang)
 
-                names = ("volume", "sov", "sentiment", "spikes")
-                results = [svc.analysis(ws, name, None, scope) for name in names]
-                order = [tp.name for tp in topics]
-                data = _dashboard_data(tr, *results, order=order, lang=lang)
-                shown = results[0].get("scope") or {}
-                data["range"] = range_note(which, shown, form["every"], tr)
-                resolved = Scope.from_flags(shown.get("from"), shown.get("to"), form["every"])
-                with svc.store(ws) as store:
-                    data["kpis"] = kpi_tiles(kpis(store, resolved, topics), tr)
-                return data
-
-            # the charts are drawn once per data version, range and language
-            key = ["page-dashboard", ws, svc.version(ws), form, which, scope.to_dict(), lang]
-            ctx.update(svc.cached(key, build))
+            # drawn in the background once per data version, topics, form and language; the
+            # page waits about a second, then shows what it has
+            view = ["page-dashboard", ws, form, span, lang]
+            version = [svc.data_version(ws), svc.topic_stamp(topics)]
+            data, state = svc.page(view, version, build, page_wait())
+            ctx["computing"] = None if state == "fresh" else state
+            ctx["refresh"] = state == PENDING
+            ctx.update(data or {})
         except SocialopsError as exc:
             ctx["error"] = error_text(exc, lang)
             status = 200 if isinstance(exc, DataError) else 400
     return workspace_page(request, access, "dashboard.html", "dashboard", status=status, **ctx)
+
+
+def dashboard_view(
+    svc: Services, ws: str, form: dict[str, str], span: str, lang: str
+) -> dict[str, Any]:
+    """What the dashboard shows for ``form`` in ``lang``: the charts, the summary, the spikes
+    and the KPI tiles."""
+
+    def tr(k: str, **p: Any) -> str:
+        return t(k, lang, **p)
+
+    topics = list_topics(svc.workspace(ws))
+    scope, which = page_scope(svc, ws, form, span)
+    names = ("volume", "sov", "sentiment", "spikes")
+    results = [svc.analysis(ws, name, None, scope) for name in names]
+    order = [tp.name for tp in topics]
+    data = _dashboard_data(tr, *results, order=order, lang=lang)
+    shown = results[0].get("scope") or {}
+    data["range"] = range_note(which, shown, form["every"], tr)
+    resolved = Scope.from_flags(shown.get("from"), shown.get("to"), form["every"])
+    with svc.store(ws) as store:
+        data["kpis"] = kpi_tiles(kpis(store, resolved, topics), tr)
+    return data
+
+
+def warm_dashboard(svc: Services, ws: str) -> None:
+    """Build the dashboard's default view (both languages) for the warm-up."""
+    topics = list_topics(svc.workspace(ws))
+    if not topics:
+        return
+    form = scope_form("", "", "day")
+    for lang in ("ko", "en"):
+        view = ["page-dashboard", ws, form, "", lang]
+        version = [svc.data_version(ws), svc.topic_stamp(topics)]
+        svc.page(view, version, functools.partial(dashboard_view, svc, ws, form, "", lang), None)

@@ -4,6 +4,7 @@ influencers and the most engaging posts)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -14,7 +15,7 @@ from markupsafe import Markup
 from socialops.errors import SocialopsError, TopicError
 from socialops.i18n import t
 from socialops.listen import charts
-from socialops.listen.topics import get_topic, list_topics
+from socialops.listen.topics import Topic, get_topic, list_topics
 from socialops.web.actions import topics as actions
 from socialops.web.auth import Access, WebError, lang_of, services_of
 from socialops.web.explorer import PostQuery
@@ -36,8 +37,9 @@ from socialops.web.pages.dashboard import (
     undated_notes,
 )
 from socialops.web.responses import error_text
+from socialops.web.services import PENDING, Services, page_wait, scope_of
 
-__all__ = ["router"]
+__all__ = ["router", "topic_view", "warm_topics"]
 
 router = APIRouter(include_in_schema=False)
 TOPIC_KINDS = ("brand", "competitor", "product", "campaign")
@@ -76,7 +78,7 @@ def topic_page(
         raise WebError(404, "not_found") from None
     form = scope_form(date_from, date_to, every)
     try:
-        scope, which = page_scope(svc, ws, form, span)
+        scope_of(form["from"] or None, form["to"] or None, form["every"])  # a bad form: 400
     except SocialopsError as exc:
         return workspace_page(
             request,
@@ -89,6 +91,36 @@ def topic_page(
             error=error_text(exc, lang),
             sections={},
         )
+    # built in the background once per data version, topics, topic, form and language (the
+    # default range follows every topic's latest activity); the page waits about a second
+    topics = list_topics(svc.workspace(ws))
+    view = ["page-topic", ws, topic.name, form, span, lang]
+    version = [svc.data_version(ws), svc.topic_stamp(topics)]
+    sections, state = svc.page(
+        view, version, lambda: topic_view(svc, ws, topic, form, span, lang), page_wait()
+    )
+    return workspace_page(
+        request,
+        access,
+        "topic.html",
+        "topics",
+        topic=topic,
+        form=form,
+        error=None,
+        sections=sections or {},
+        computing=None if state == "fresh" else state,
+        refresh=state == PENDING,
+    )
+
+
+def topic_view(
+    svc: Services, ws: str, topic: Topic, form: dict[str, str], span: str, lang: str
+) -> dict[str, Any]:
+    """The sections of a topic's page for ``form`` in ``lang``: its spikes, association and
+    sentiment words, themes, influencers and most engaging posts, from analyses of this topic
+    alone (another topic's change leaves them cached)."""
+    scope, which = page_scope(svc, ws, form, span)
+    only = [topic.name]
     sections: dict[str, Any] = {}
 
     def section(key: str, make: Callable[[], Any]) -> None:
@@ -98,7 +130,7 @@ def topic_page(
             sections[key] = {"data": None, "error": error_text(exc, lang, "common.failed")}
 
     def assoc() -> dict[str, Any] | None:
-        item = _for_topic(svc.analysis(ws, "assoc", None, scope), topic.name)
+        item = _for_topic(svc.analysis(ws, "assoc", only, scope), topic.name)
         if item is None:
             return None
         return {
@@ -119,8 +151,9 @@ def topic_page(
         }
 
     def spikes() -> dict[str, Any]:
-        vol = svc.analysis(ws, "volume", None, scope)
-        res = svc.analysis(ws, "spikes", None, scope)
+        # this topic's zeros and undated posts are said, not an error
+        vol = svc.analysis(ws, "volume", only, scope, allow_empty=True)
+        res = svc.analysis(ws, "spikes", only, scope, allow_empty=True)
         mine = [s for s in res.get("results") or [] if s.get("topic") == topic.name]
         real = [s for s in mine if s.get("kind") != "coverage"]
         periods = [str(p) for p in vol.get("periods") or []]
@@ -168,40 +201,29 @@ def topic_page(
             ),
         )
 
-    def build() -> dict[str, Any]:
-        section("spikes", spikes)
-        section("assoc", assoc)
-        section("themes", lambda: _for_topic(svc.analysis(ws, "themes", None, scope), topic.name))
-        section(
-            "influencers",
-            lambda: _for_topic(svc.analysis(ws, "influencers", None, scope), topic.name),
-        )
-        section("top_posts", top_posts)
-        return sections
-
-    # the sections are built once per data version, topic, range and language
-    key = [
-        "page-topic",
-        ws,
-        svc.version(ws),
-        topic.name,
-        topic.query,
-        form,
-        which,
-        scope.to_dict(),
-        lang,
-    ]
-    sections = svc.cached(key, build)
-    return workspace_page(
-        request,
-        access,
-        "topic.html",
-        "topics",
-        topic=topic,
-        form=form,
-        error=None,
-        sections=sections,
+    section("spikes", spikes)
+    section("assoc", assoc)
+    section("themes", lambda: _for_topic(svc.analysis(ws, "themes", only, scope), topic.name))
+    section(
+        "influencers",
+        lambda: _for_topic(svc.analysis(ws, "influencers", only, scope), topic.name),
     )
+    section("top_posts", top_posts)
+    return sections
+
+
+def warm_topics(svc: Services, ws: str) -> None:
+    """Build every topic page's default view (both languages) for the warm-up."""
+    topics = list_topics(svc.workspace(ws))
+    form = scope_form("", "", "day")
+    version = [svc.data_version(ws), svc.topic_stamp(topics)]
+    for topic in topics:
+        for lang in ("ko", "en"):
+            if svc.stopping.is_set():
+                return
+            view = ["page-topic", ws, topic.name, form, "", lang]
+            build = functools.partial(topic_view, svc, ws, topic, form, "", lang)
+            svc.page(view, version, build, None)
 
 
 def _topics_page(request: Request, access: Access, status: int = 200, **ctx: Any) -> Response:

@@ -1,0 +1,144 @@
+"""Issue 14, item 6: a listening page never waits more than about a second for a cache. It is
+built in the background; meanwhile the page shows the last figures it had for the same view and
+says they are being brought up to date, or, the first time, that they are being computed (and
+reloads itself). A change refreshes only what it touched: adding a topic leaves the explorer
+index and every other topic's analyses cached."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialops.errors import SettingsError
+from socialops.web.accounts import Accounts
+from socialops.web.explorer import PostQuery
+from socialops.web.services import FRESH, PENDING, STALE, Services, scope_of
+
+WS = "/api/v1/workspaces/main"
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Any:
+    svc = Services(Accounts(tmp_path / "home"))
+    yield svc
+    svc.close()
+
+
+def test_a_slow_build_is_pending_then_fresh_and_a_new_version_shows_the_stale_one(
+    services: Services,
+) -> None:
+    gate = threading.Event()
+
+    def slow(value: str) -> Any:
+        def build() -> str:
+            assert gate.wait(30)
+            return value
+
+        return build
+
+    value, state = services.page(["v"], [1], slow("one"), wait=0.05)
+    assert (value, state) == (None, PENDING)  # nothing built yet for this view
+    value, state = services.page(["v"], [1], slow("not built twice"), wait=0.05)
+    assert (value, state) == (None, PENDING)
+    gate.set()
+    assert services.page(["v"], [1], slow("x"), wait=None) == ("one", FRESH)
+    gate.clear()
+    # the data changed (a new version): the last figures, marked stale, within the budget
+    t0 = time.monotonic()
+    assert services.page(["v"], [2], slow("two"), wait=0.05) == ("one", STALE)
+    assert time.monotonic() - t0 < 1.0
+    assert services.page(["other view"], [2], slow("o"), wait=0.05) == (None, PENDING)
+    gate.set()
+    assert services.page(["v"], [2], slow("y"), wait=None) == ("two", FRESH)
+    assert services.page(["other view"], [2], slow("z"), wait=None) == ("o", FRESH)
+
+
+def test_a_build_error_reaches_the_request_that_waits_or_the_next_one(
+    services: Services,
+) -> None:
+    def bad() -> Any:
+        raise SettingsError(code="scope.order", start="2015-02-22", end="2015-02-20")
+
+    with pytest.raises(SettingsError):
+        services.page(["e"], [1], bad, wait=5)
+    gate = threading.Event()
+
+    def slow_bad() -> Any:
+        assert gate.wait(30)
+        return bad()
+
+    assert services.page(["e"], [2], slow_bad, wait=0.05) == (None, PENDING)
+    gate.set()
+    deadline = time.monotonic() + 10
+    while services._inflight and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with pytest.raises(SettingsError):  # shown to the next request, once
+        services.page(["e"], [2], lambda: "fine", wait=5)
+    assert services.page(["e"], [2], lambda: "fine", wait=5) == ("fine", FRESH)
+
+
+def test_adding_a_topic_keeps_the_explorer_and_the_other_topics_results(web: Any) -> None:
+    svc: Services = web.app.state.services
+    scope = scope_of(None, None, "day")
+    svc.posts("main", PostQuery(q="bag"))
+    explorer = svc._explorers["main"]
+    svc.analysis("main", "assoc", ["United"], scope)
+    cached = len(svc._cache)
+    made = web.call(
+        "manager", "POST", f"{WS}/topics", json={"name": "Bags", "query": "bag OR bags"}
+    )
+    assert made.status_code == 201, made.text
+    svc.analysis("main", "assoc", ["United"], scope)
+    assert len(svc._cache) == cached  # a cache hit: United's results were not recomputed
+    svc.posts("main", PostQuery(q="bag"))
+    assert svc._explorers["main"] is explorer  # the explorer index was not rebuilt
+    svc.analysis("main", "assoc", ["United", "Bags"], scope)
+    assert len(svc._cache) == cached + 1  # only the new combination was computed
+
+
+def _state(page: str) -> str | None:
+    found = re.search(r'id="computing" role="status" data-state="(\w+)"', page)
+    return found.group(1) if found else None
+
+
+def test_pages_answer_within_the_budget_after_a_change(
+    web: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    viewer = web.signed_in("viewer")
+    monkeypatch.setenv("SOCIALOPS_WEB_PAGE_WAIT", "0")  # wait until built
+    before = unescape(viewer.get("/w/main?range=all").text)
+    assert _state(before) is None and ">American</a>" in before
+    topic_before = viewer.get("/w/main/topics/United?range=all").text
+    assert _state(topic_before) is None
+    # a change: one topic's query; the pages answer at once with what they had
+    monkeypatch.setenv("SOCIALOPS_WEB_PAGE_WAIT", "0.01")
+    r = web.call("manager", "PATCH", f"{WS}/topics/American", json={"query": "@americanair"})
+    assert r.status_code == 200, r.text
+    t0 = time.monotonic()
+    page = viewer.get("/w/main?range=all")
+    assert time.monotonic() - t0 < 1.5
+    stale = unescape(page.text)
+    assert page.status_code == 200 and _state(stale) == "stale"
+    assert "최근 변경" in stale or "Recent changes" in stale
+    assert ">American</a>" in stale  # the last figures are shown meanwhile, not an empty page
+    # United's own page did not depend on American: still fresh (its analyses are its own)...
+    # ...but its default range follows every topic, so with ?range=all it is a cache hit
+    assert _state(viewer.get("/w/main/topics/United?range=all").text) in (None, "stale")
+    # a view never built before: pending, with a self-reload, and no silent zeros
+    first = viewer.get("/w/main?range=all&every=week").text
+    if _state(first) is not None:  # (on a fast machine it may be done within 10 ms)
+        assert _state(first) == "pending"
+        assert '<meta http-equiv="refresh"' in first
+        assert "<tbody>" not in first
+    # eventually the fresh figures, with the change taken in
+    monkeypatch.setenv("SOCIALOPS_WEB_PAGE_WAIT", "0")
+    after = unescape(viewer.get("/w/main?range=all").text)
+    assert _state(after) is None
+    assert _state(viewer.get("/w/main?range=all&every=week").text) is None
+    assert after != stale
