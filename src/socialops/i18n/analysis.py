@@ -70,6 +70,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "급증 감지: window와 min_count는 1 이상, z는 0보다 커야 합니다.",
         "spikes: window and min_count must be ≥ 1 and z > 0.",
     ),
+    # a spike's reason (the spikes table's reason column reads coverage.<reason>, as the
+    # coverage changes' reasons do): the opening of a topic that first appears, scored against
+    # the level after it (socialops.listen.spikes, the cold start)
+    "coverage.launch": (
+        "첫 등장 직후 급증 (이후 수준 대비)",
+        "launch surge (against the level after it)",
+    ),
     "analysis.themes_k": (
         "k = {k}: 테마는 1개에서 50개까지 요청하거나, 비워 두면 자동으로 고릅니다.",
         "k = {k}: ask for 1 to 50 themes, or leave it out to choose.",

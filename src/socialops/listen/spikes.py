@@ -14,6 +14,17 @@ before the topic's first post (``before_first``), and a level shift that lasts t
 the range (``level_shift``: the topic's data only starts there); a level shift starts a new
 segment whose baseline uses only the periods after it.
 
+Cold start (a launch): a topic that first appears after periods that were collected without it
+has no trailing baseline for its opening periods (the first ``max(3, window / 4)`` covered
+ones, which the trailing rule cannot score). Those are scored instead against the level the topic
+settles to: the next ``window`` covered periods after the opening, the same formula, at least
+``max(3, window / 4)`` of them (fewer: no claim). An opening surge that decays is a spike with
+reason ``launch`` (its words are compared with the later periods, ``word_reference: after``); a
+topic that starts and stays level is not. A topic present from the start of the data (or of its
+collection: a partly collected first period) gets no such claim: its opening may be the tail of
+something earlier. A topic that comes back after its own silence needs no cold start: the
+silent periods are its (zero) baseline.
+
 The counts come from :func:`~socialops.listen.scope.count_rows` (one scan); the words and example
 posts of each spike from small Ibis aggregations; the rest is deterministic Python, so DuckDB and
 Spark give identical results.
@@ -24,7 +35,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import reduce
 from typing import TYPE_CHECKING, Any
@@ -82,7 +93,7 @@ class Flag:
     score: float | None = None
     baseline: float | None = None  # expected posts over the run (sum of baseline medians)
     peak: int | None = None
-    reason: str | None = None  # coverage: gap | partial | before_first | level_shift
+    reason: str | None = None  # coverage: gap | partial | before_first | level_shift; spike: launch
     reference: tuple[int, ...] = field(default=())  # baseline periods of the first period
 
 
@@ -111,6 +122,22 @@ def _scores(
         scale = max(MAD_SCALE * mad, math.sqrt(max(med, 1.0)))
         out.append(((x - med) / scale, med, tuple(ref)))
     return out
+
+
+def _after_scores(
+    series: Sequence[int],
+    scores: list[tuple[float, float, tuple[int, ...]] | None],
+    opening: Sequence[int],
+    later: Sequence[int],
+) -> None:
+    """Score the ``opening`` periods (no trailing baseline) against the ``later`` ones (the level
+    the topic settles to), in place: the cold start of a launch."""
+    vals = [series[j] for j in later]
+    med = float(statistics.median(vals))
+    mad = float(statistics.median(abs(v - med) for v in vals))
+    scale = max(MAD_SCALE * mad, math.sqrt(max(med, 1.0)))
+    for i in opening:
+        scores[i] = ((series[i] - med) / scale, med, tuple(later))
 
 
 def _runs(
@@ -223,6 +250,8 @@ def detect(
             if all_counts[i] < PARTIAL * med_all:
                 reasons[i] = "partial"
     first = next(i for i, c in enumerate(counts) if c > 0)
+    # a launch: periods collected in full before the topic's first post, without it
+    launched = any(reasons[i] is None for i in range(first))
     for i in range(first):
         reasons[i] = "before_first"
     covered = [r is None for r in reasons]
@@ -233,13 +262,22 @@ def detect(
         s, e = shift[0], shift[1]
         flags.append(Flag("coverage", s, e, sum(counts[s:e]), reason="level_shift"))
         segment = [0] * s + [1] * (n - s)  # the new level has its own baseline
-    vol = _runs(
-        "volume", counts, _scores(counts, covered, segment, window, min_baseline), z, min_count
-    )
-    flags.extend(vol)
-    if negative is not None:
-        neg_scores = _scores(negative, covered, segment, window, min_baseline)
-        flags.extend(_runs("negative", negative, neg_scores, z, min_count))
+    # the cold start: the opening periods (no trailing baseline) against the periods after them
+    opening: list[int] = []
+    later: list[int] = []
+    if launched:
+        seg0 = [i for i in range(n) if covered[i] and segment[i] == 0]
+        opening, later = seg0[:min_baseline], seg0[min_baseline : min_baseline + window]
+        if len(later) < min_baseline:  # too few later periods to know the level: no claim
+            opening = []
+    for kind, series in (("volume", counts), ("negative", negative)):
+        if series is None:
+            continue
+        scores = _scores(series, covered, segment, window, min_baseline)
+        if opening:
+            _after_scores(series, scores, opening, later)
+        for f in _runs(kind, series, scores, z, min_count):
+            flags.append(replace(f, reason="launch") if opening and f.start in opening else f)
     order = {k: i for i, k in enumerate(KINDS)}
     return sorted(flags, key=lambda f: (f.start, order[f.kind], f.end))
 
@@ -524,7 +562,7 @@ def _explain(
     reference: set[str] | None = {periods[k] for k in f.reference}
     n1 = sum(series[k] for k in range(f.start, f.end))
     n2 = _reference_size(f, vol, neg)
-    basis = "baseline"
+    basis = "after" if f.reason == "launch" else "baseline"  # launch: the periods after it
     if n2 < MIN_REFERENCE:  # too few baseline posts: every other post of the topic in scope
         reference = None
         n2 = sum(series) - n1
