@@ -700,9 +700,12 @@ class _Html:
             if i == FOLD_SPIKES:
                 more = i18n.t("fold.more", self.lang, n=len(real[:20]) - FOLD_SPIKES)
                 self.add(f'<details class="more"><summary>{_e(more)}</summary>')
+            launch = (
+                f" · {i18n.t('coverage.launch', self.lang)}" if s.get("reason") == "launch" else ""
+            )
             head = (
-                f"{s['topic']} · {cell_label('spikes', 'kind', s.get('kind'), self.lang)} · "
-                f"{local_time(s.get('start'), self.d.tz)}"
+                f"{s['topic']} · {cell_label('spikes', 'kind', s.get('kind'), self.lang)}{launch}"
+                f" · {local_time(s.get('start'), self.d.tz)}"
                 f" – {local_time(s.get('end'), self.d.tz)}"
             )
             self.add(f"<h3>{_e(head)} ({_e(self.L['score'])} {_num(s.get('score'))})</h3>")
