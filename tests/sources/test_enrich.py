@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -168,3 +169,75 @@ def test_pool_and_spark_write_identical_rows(
     assert a.num_rows == b.num_rows
     for name in a.schema.names:
         assert a.column(name).to_pylist() == b.column(name).to_pylist(), name
+
+
+# -- whole-command speed (issue 14): balanced slices, lean pool workers ------------------------
+def test_pool_slices_cover_every_row_once_and_shrink_towards_the_end() -> None:
+    pending = [("a", 50_000), ("b", 0), ("c", 1_234)]
+    for workers in (1, 2, 8):
+        slices = runner._slices(pending, workers)
+        for part, nrows in pending:
+            mine = [(off, n) for p, off, n in slices if p == part]
+            assert mine[0][0] == 0
+            assert all(o1 + n1 == o2 for (o1, n1), (o2, _) in itertools.pairwise(mine))
+            assert sum(n for _, n in mine) == nrows
+        sizes = [n for p, _, n in slices if p != "b"]
+        assert max(sizes) == sizes[0] == min(runner.SLICE_ROWS, -(-sum(sizes) // (2 * workers)))
+        if workers == 1:
+            assert sizes[:12] == [runner.SLICE_ROWS] * 12  # one process: no reason to shrink
+        else:
+            # no slice is more than half a worker's share of the rows left when it starts, so
+            # the workers end within one small slice of each other
+            left = sum(sizes)
+            for n in sizes:
+                assert n <= max(runner.MIN_SLICE_ROWS, -(-left // (2 * workers)))
+                left -= n
+            assert max(sizes[-2 * workers :]) <= runner.MIN_SLICE_ROWS
+    assert runner._slices([("a", 30)], 2) == [("a", 0, 30)]
+
+
+_MAIN_SCRIPT = """
+import sys
+from pathlib import Path
+
+if __name__ == "__mp_main__":  # a spawned worker running this script again
+    Path(sys.argv[2]).with_name("reran-" + str(__import__("os").getpid())).write_text("x")
+
+if __name__ == "__main__":
+    from socialops.sources.enrich import enrich_workspace
+    from socialops.store.workspace import Workspace
+
+    res = enrich_workspace(Workspace.open(sys.argv[1], create=False), workers=2)
+    Path(sys.argv[2]).write_text(f"{res.rows} {res.pipeline}")
+"""
+
+
+def test_pool_workers_do_not_run_the_main_script_again(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The ``socialops`` console script imports the whole CLI; spawned workers must not run
+    it again (a second of start-up each). The pool's rows equal one process's rows, and the
+    parent learns the pipeline id from its workers."""
+    import subprocess
+    import sys
+
+    from socialops.nlp.pipeline import pipeline_id
+
+    import_file(workspace, _small_csv(tmp_path, 40), preset="generic")
+    script = tmp_path / "main_script.py"
+    script.write_text(_MAIN_SCRIPT, encoding="utf-8")
+    result = tmp_path / "out" / "result.txt"
+    result.parent.mkdir()
+    p = subprocess.run(
+        [sys.executable, str(script), str(workspace.root), str(result)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert p.returncode == 0, p.stderr
+    assert result.read_text() == f"40 {pipeline_id()}"
+    assert sorted(x.name for x in result.parent.iterdir()) == ["result.txt"]  # nobody reran it
+    pool_rows = _enriched(workspace)
+    runner.rebuild(workspace)
+    assert runner.enrich_workspace(workspace, workers=1).rows == 40
+    assert _enriched(workspace).equals(pool_rows)

@@ -34,29 +34,34 @@ import signal
 import sys
 import threading
 import time
+import types
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import text
 
 from socialops import settings
 from socialops.domain.post import ENRICHED_SCHEMA, POST_SCHEMA
 from socialops.errors import EnrichError, SettingsError, WorkspaceError
 from socialops.nlp.pipeline import enrich_batch, enrich_batches, pipeline_id
-from socialops.store.texts import files_changed
-from socialops.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from socialops.store.workspace import Workspace
+
+# The pool workers import this module (spawn): the database and store modules (SQLAlchemy: a
+# third of a second per worker) are imported inside the functions only the parent runs.
 
 __all__ = ["EnrichResult", "enrich_workspace", "rebuild"]
 
-SLICE_ROWS = 4000
+SLICE_ROWS = 4000  # the largest slice a task enriches
+MIN_SLICE_ROWS = 500  # the smallest, at the end of a pool run (see _slices)
 Progress = Callable[[int, int], None]
 WORKERS_FILE = ".enrich-workers"  # in the workspace folder: "<pid> <start time>" per worker
 _PR_SET_PDEATHSIG = 1
@@ -82,6 +87,8 @@ def _now() -> str:
 
 
 def _pending(ws: Workspace) -> list[tuple[str, int]]:
+    from sqlalchemy import text
+
     with ws.connect() as conn:
         return [
             (str(r[0]), int(r[1]))
@@ -224,14 +231,55 @@ def _warm(tz: str) -> None:
     enrich_batch(batch, tz)
 
 
-def _enrich_slice(raw_path: str, offset: int, length: int, out_path: str, tz: str) -> int:
-    table = pq.read_table(raw_path, schema=POST_SCHEMA).slice(offset, length)
+# the raw part a pool worker read last: its next slice is usually of the same part
+_raw_cache: tuple[str, pa.Table] | None = None
+
+
+def _read_raw(raw_path: str) -> pa.Table:
+    global _raw_cache
+    if _raw_cache is None or _raw_cache[0] != raw_path:
+        _raw_cache = None  # let the old table go before reading the new one
+        _raw_cache = (raw_path, pq.read_table(raw_path, schema=POST_SCHEMA))
+    return _raw_cache[1]
+
+
+def _enrich_slice(
+    raw_path: str, offset: int, length: int, out_path: str, tz: str
+) -> tuple[int, str]:
+    """Enrich rows ``offset`` … ``offset + length`` of a raw part into ``out_path``; returns the
+    rows written and the pipeline id (so the parent never loads the models to learn it)."""
+    table = _read_raw(raw_path).slice(offset, length)
     rows = 0
     with pq.ParquetWriter(out_path, ENRICHED_SCHEMA, compression="zstd") as w:
         for b in enrich_batches(table.to_batches(max_chunksize=1000), tz):
             w.write_batch(b)
             rows += b.num_rows
-    return rows
+    return rows, pipeline_id()
+
+
+def _slices(pending: list[tuple[str, int]], workers: int) -> list[tuple[str, int, int]]:
+    """``(part, offset, length)`` of every task, in order. One process: slices of
+    ``SLICE_ROWS``. A pool: the same until the rows left are few, then smaller and smaller
+    slices (guided scheduling: half of each worker's share of what is left, down to
+    ``MIN_SLICE_ROWS``), so that the workers finish together instead of one of them enriching
+    a last full slice alone while the other cores wait."""
+    out: list[tuple[str, int, int]] = []
+    left = sum(n for _, n in pending)
+    smallest = min(MIN_SLICE_ROWS, SLICE_ROWS)
+    for part, nrows in pending:
+        if nrows <= 0:
+            out.append((part, 0, 0))
+            continue
+        off = 0
+        while off < nrows:
+            size = SLICE_ROWS
+            if workers > 1:
+                size = min(SLICE_ROWS, max(smallest, -(-left // (2 * workers))))
+            size = min(size, nrows - off)
+            out.append((part, off, size))
+            off += size
+            left -= size
+    return out
 
 
 def _run_local(
@@ -241,32 +289,49 @@ def _run_local(
     tz: str,
     workers: int,
     progress: Progress | None,
-) -> int:
+) -> tuple[int, str]:
+    """Enrich ``pending`` into ``stage``; returns the rows and the pipeline id."""
     tasks = []
-    for part, nrows in pending:
-        for k, off in enumerate(range(0, max(nrows, 1), SLICE_ROWS)):
-            tasks.append(
-                (
-                    str(ws.raw_path(part)),
-                    off,
-                    min(SLICE_ROWS, nrows - off),
-                    str(stage / f"{part}-{k:05d}.parquet"),
-                    tz,
-                )
-            )
+    counters: dict[str, int] = {}
+    for part, off, length in _slices(pending, workers):
+        k = counters[part] = counters.get(part, -1) + 1
+        tasks.append(
+            (str(ws.raw_path(part)), off, length, str(stage / f"{part}-{k:05d}.parquet"), tz)
+        )
     total = sum(n for _, n in pending)
     done = 0
     if workers <= 1:
+        global _raw_cache
         _warm(tz)
-        for t in tasks:
-            done += _enrich_slice(*t)
-            if progress:
-                progress(done, total)
-        return done
+        try:
+            for t in tasks:
+                done += _enrich_slice(*t)[0]
+                if progress:
+                    progress(done, total)
+        finally:
+            _raw_cache = None  # this process lives on (the web, tests): keep no raw part
+        return done, pipeline_id()
     try:
         return _pool_run(tasks, tz, workers, total, progress, ws.root / WORKERS_FILE)
     except BrokenProcessPool as exc:
         raise EnrichError(code="enrich.worker_died") from exc
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """While workers are spawned, hide this process's ``__main__`` from multiprocessing.
+
+    A spawned worker otherwise runs the parent's main script again (``socialops`` is a
+    console script that imports the whole CLI: about a second of start-up per worker, on the
+    cores the enrichment needs). The workers need nothing from it: what they run is this
+    module's."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def _pool_run(
@@ -276,8 +341,9 @@ def _pool_run(
     total: int,
     progress: Progress | None,
     workers_file: Path,
-) -> int:
+) -> tuple[int, str]:
     done = 0
+    pipeline = ""
     n = max(1, min(workers, len(tasks)))
     # spawn, not fork: Kiwi's native threads do not survive fork() in a process that has used it
     ctx = multiprocessing.get_context("spawn")
@@ -288,10 +354,12 @@ def _pool_run(
             initializer=_pool_worker_init,
             initargs=(tz, os.getpid(), str(workers_file)),
         ) as pool:
-            futures = [pool.submit(_enrich_slice, *t) for t in tasks]
+            with _main_module_hidden():  # the pool spawns its workers on the first submits
+                futures = [pool.submit(_enrich_slice, *t) for t in tasks]
             try:
                 for f in as_completed(futures):
-                    done += f.result()
+                    rows, pipeline = f.result()
+                    done += rows
                     if progress:
                         progress(done, total)
             except BaseException:
@@ -300,7 +368,7 @@ def _pool_run(
                 raise
     finally:  # the pool has joined its workers: none of them is left to reap
         workers_file.unlink(missing_ok=True)
-    return done
+    return done, pipeline
 
 
 def _layout_duckdb(ws: Workspace, stage: Path, out: Path, run_id: str) -> None:
@@ -358,7 +426,10 @@ def enrich_workspace(
     progress: Progress | None = None,
 ) -> EnrichResult:
     """Enrich every raw part not enriched yet. ``engine``: duckdb (local pool), spark, spark://…"""
+    from sqlalchemy import text
+
     from socialops.store.analytics import parse_engine
+    from socialops.store.texts import files_changed
 
     spec = parse_engine(engine)
     t0 = time.perf_counter()
@@ -378,9 +449,12 @@ def enrich_workspace(
         stage.mkdir(parents=True)
         started = _now()
         if spec.kind == "duckdb":
-            rows = _run_local(ws, pending, stage, zone, settings.workers(workers), progress)
+            rows, pipeline = _run_local(
+                ws, pending, stage, zone, settings.workers(workers), progress
+            )
             _layout_duckdb(ws, stage, out, run_id)
         else:
+            pipeline = pipeline_id()
             rows = _run_spark(ws, pending, out, zone, spec.master or "local[*]", run_id)
             if progress:
                 progress(rows, rows)
@@ -396,7 +470,7 @@ def enrich_workspace(
                 ),
                 {
                     "run_id": run_id,
-                    "pipeline": pipeline_id(),
+                    "pipeline": pipeline,
                     "engine": engine,
                     "files": json.dumps(files),
                     "rows": rows,
@@ -421,7 +495,7 @@ def enrich_workspace(
         len(pending),
         rows,
         len(files),
-        pipeline_id(),
+        pipeline,
         round(elapsed, 3),
         round(rows / elapsed, 1) if elapsed else 0.0,
     )
@@ -453,6 +527,10 @@ def _move_into_place(ws: Workspace, out: Path, run_id: str) -> list[str]:
 
 def rebuild(ws: Workspace) -> int:
     """Forget every enrichment (e.g. after a model update); the next enrich redoes all."""
+    from sqlalchemy import text
+
+    from socialops.store.texts import files_changed
+
     with ws.lock("`socialops enrich --rebuild`"):
         with ws.begin() as conn:  # both tables or neither
             conn.execute(text("DELETE FROM enriched_parts"))
