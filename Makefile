@@ -13,13 +13,24 @@ demo: setup
 	.venv/bin/socialops demo
 
 # Every test (CI runs this): the whole suite on the embedded default (SQLite databases, DuckDB and
-# Spark), then again with every workspace and accounts database on PostgreSQL (127.0.0.1:5432,
-# database test; Spark cases, the browser checks, the listening analyses and the pure text and
-# domain tests run once: the tests about the databases take the database fixture, which runs
-# them on both in the first pass too).
+# Spark), then the tests of what lives in the relational databases again with every workspace and
+# accounts database on PostgreSQL (127.0.0.1:5432, database test): the stores and migrations, the
+# imports ledger and quarantine, metrics, plans, accounts, workspaces, members and invitations, and
+# the API and actions over them. The tests about the databases themselves take the database
+# fixture, which runs them on both in the first pass (the second pass leaves them out:
+# SOCIALOPS_TEST_SECOND_PASS). `make test-postgres` runs the whole suite (but Spark and the
+# browser checks) on PostgreSQL.
+PG_TESTS = tests/store tests/sources/test_streams.py tests/sources/test_ledger_migration.py \
+	tests/sources/test_quarantine_words.py tests/sources/test_enrich.py tests/measure \
+	tests/plan/test_store_workflow.py tests/cli/test_metrics_cmd.py \
+	tests/web/test_api.py tests/web/test_authz.py tests/web/test_workspaces.py \
+	tests/web/test_accounts_processes.py tests/web/test_account_security.py \
+	tests/web/test_invitations.py tests/web/test_passwords.py tests/web/test_plan_api.py \
+	tests/web/test_actions.py tests/web/test_crash_recovery.py tests/web/test_audit_words.py
+
 test: setup
 	CI=$${CI:-} .venv/bin/python -m pytest -n 2 --dist loadgroup -q
-	CI=$${CI:-} SOCIALOPS_TEST_DATABASE=postgresql .venv/bin/python -m pytest -n 2 --dist loadgroup -q -m "not spark and not browser" --ignore=tests/nlp --ignore=tests/domain --ignore=tests/listen
+	CI=$${CI:-} SOCIALOPS_TEST_DATABASE=postgresql SOCIALOPS_TEST_SECOND_PASS=1 .venv/bin/python -m pytest -n 2 --dist loadgroup -q -m "not spark and not browser" $(PG_TESTS)
 
 test-postgres: setup
 	CI=$${CI:-} SOCIALOPS_TEST_DATABASE=postgresql .venv/bin/python -m pytest -n 2 --dist loadgroup -q -m "not spark and not browser" --ignore=tests/nlp --ignore=tests/domain --ignore=tests/listen
