@@ -515,13 +515,27 @@ def _zone(ws: Workspace, tz: str | None) -> str:
 
 
 def _move_into_place(ws: Workspace, out: Path, run_id: str) -> list[str]:
+    """Move the laid-out files into ``enriched/`` as ``month=…/<run id>_<k>.parquet``.
+
+    A month new to the workspace with a single file moves as a whole folder: no folder is left
+    to remove under ``tmp/`` (removing a folder costs milliseconds on some disks, and a run
+    over years of posts has hundreds of months)."""
     files: list[str] = []
-    for k, src in enumerate(sorted(out.glob("month=*/*.parquet"))):
-        month_dir = ws.enriched_dir / src.parent.name
-        month_dir.mkdir(exist_ok=True)
+    srcs = sorted(out.glob("month=*/*.parquet"))
+    per_month: dict[str, int] = {}
+    for src in srcs:
+        per_month[src.parent.name] = per_month.get(src.parent.name, 0) + 1
+    for k, src in enumerate(srcs):
+        month = src.parent.name
+        month_dir = ws.enriched_dir / month
         name = f"{run_id}_{k}.parquet"
-        os.replace(src, month_dir / name)
-        files.append(f"{src.parent.name}/{name}")
+        if per_month[month] == 1 and not month_dir.exists():
+            os.replace(src, src.with_name(name))
+            os.replace(src.parent, month_dir)
+        else:
+            month_dir.mkdir(exist_ok=True)
+            os.replace(src, month_dir / name)
+        files.append(f"{month}/{name}")
     return files
 
 
