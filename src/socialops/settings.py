@@ -104,6 +104,14 @@ SETTINGS: dict[str, Setting] = {
             "shows the last ones it has (or says they are being computed); 0: wait until done.",
         ),
         Setting(
+            "sample_nice",
+            "SOCIALOPS_SAMPLE_NICE",
+            "5",
+            "Web workspace: how much lower the priority of the first start's sample-data "
+            "preparation is than the server's (a nice increment, 0-19), so pages stay quick "
+            "while the data arrives.",
+        ),
+        Setting(
             "cookie_secure",
             "SOCIALOPS_COOKIE_SECURE",
             "auto",

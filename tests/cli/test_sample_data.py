@@ -106,6 +106,9 @@ def test_serve_answers_while_the_sample_data_is_prepared(tmp_path: Path, tiny_da
         "SOCIALOPS_HOME": str(home),
         "SOCIALOPS_DATA_DIR": str(tiny_data),
         "COLUMNS": "200",
+        # the preparation at the server's priority: beside the other test worker a lower one
+        # would only slow this test down (its priority is not what it checks)
+        "SOCIALOPS_SAMPLE_NICE": "0",
     }
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -151,3 +154,21 @@ def test_serve_answers_while_the_sample_data_is_prepared(tmp_path: Path, tiny_da
     assert "socialops user password owner@socialops.local" in out
     assert f"http://127.0.0.1:{port}/w/main/sample-data" in out
     assert "Traceback" not in err
+
+
+def test_the_preparation_runs_below_the_servers_priority(
+    tmp_path: Path, tiny_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialops.cli.sample_cmd import start_in_background
+    from socialops.store.workspace import Workspace
+
+    monkeypatch.setenv("SOCIALOPS_DATA_DIR", str(tiny_data))
+    monkeypatch.setenv("SOCIALOPS_SAMPLE_NICE", "7")
+    Workspace.open(tmp_path / "ws")
+    child = start_in_background(tmp_path / "ws", small=True)
+    try:
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, child.pid) == min(19, ours + 7)
+    finally:
+        child.terminate()
+        child.wait(timeout=60)

@@ -17,10 +17,14 @@ enrichment does only what is new.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,7 +38,14 @@ from socialops.i18n import default_lang, t
 from socialops.store.sample_progress import STAGES, SampleProgress, read_progress
 from socialops.store.workspace import Workspace
 
-__all__ = ["LOG_FILE", "SLICE_ROWS", "prepare", "register", "start_in_background"]
+__all__ = [
+    "LOG_FILE",
+    "SLICE_ROWS",
+    "prepare",
+    "register",
+    "start_in_background",
+    "start_when_listening",
+]
 
 SLICE_ROWS = 20_000  # Naver reviews in the first, quick stage
 LARGE = "nsmc/reviews.tsv.gz"
@@ -203,9 +214,49 @@ def start_in_background(root: Path, *, small: bool) -> subprocess.Popen[bytes]:
         cmd.append("--small")
     env = dict(os.environ, SOCIALOPS_DATA_DIR=str(settings.data_dir(None).resolve()))
     try:
-        return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+        # at a lower priority (its enrichment workers inherit it): the pages stay quick while
+        # the data arrives
+        return subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=_lower_priority
+        )
     finally:
         log.close()
+
+
+def _lower_priority() -> None:  # in the child, before it runs
+    with contextlib.suppress(OSError, ValueError):
+        os.nice(int(settings.get("sample_nice")))
+
+
+def start_when_listening(
+    root: Path, host: str, port: int, *, small: bool, timeout: float = 120.0
+) -> threading.Thread:
+    """:func:`start_in_background` once the server at ``host:port`` accepts connections (the
+    first page first: the preparation would otherwise take the cores the server starts with)."""
+
+    # said at once (the page and the API show a preparation about to start, not nothing); the
+    # child takes the record over, keeping when it began
+    stages = [st for st in STAGES if not (small and st == "all")]
+    before = read_progress(root)
+    waiting = SampleProgress(root=root, stages=stages, step="starting")
+    if before is not None:
+        waiting.started_at = before.started_at
+    waiting.save(force=True)
+
+    def run() -> None:
+        deadline = time.monotonic() + timeout
+        target = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((target, port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        start_in_background(root, small=small)
+
+    thread = threading.Thread(target=run, name="sample-data-start", daemon=True)
+    thread.start()
+    return thread
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from socialops import settings
 from socialops.cli.common import console, print_json, state
-from socialops.cli.sample_cmd import LOG_FILE, needs_preparing, start_in_background
+from socialops.cli.sample_cmd import LOG_FILE, needs_preparing, start_when_listening
 from socialops.errors import AccountError, PasswordError, SettingsError
 from socialops.i18n import default_lang, t
 from socialops.store.workspace import Workspace
@@ -98,7 +98,7 @@ def serve(
         if not d.is_dir():
             raise SettingsError(code="cli.no_sample_data", path=d)
         Workspace.open(home)  # made (and migrated) before the server and the child share it
-        start_in_background(home, small=small)
+        start_when_listening(home, host, port_n, small=small)
     accounts = _accounts()
     email, password = "owner@socialops.local", None
     if not accounts.has_users():

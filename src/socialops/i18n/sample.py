@@ -46,6 +46,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sample.state.waiting": ("대기", "waiting"),
     "sample.state.running": ("진행 중", "running"),
     "sample.state.done": ("완료", "done"),
+    "sample.step.starting": ("시작하는 중", "starting"),
     "sample.step.enrich": ("분석", "enrichment"),
     "sample.step.reports": ("리포트", "reports"),
     "sample.banner.running": (

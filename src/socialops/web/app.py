@@ -61,8 +61,9 @@ class SecurityHeaders:
     and ``Server-Timing: app;dur=MS`` (the time the server spent, which the load benchmark
     reads). Plain ASGI: no per-request task or body copying."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, served: threading.Event | None = None) -> None:
         self.app = app
+        self.served = served  # set once the first answer is on its way (the warm-up waits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,6 +80,8 @@ class SecurityHeaders:
                 if is_api or "text/html" in headers.get("content-type", ""):
                     headers.setdefault("Cache-Control", "no-store")
                 headers["Server-Timing"] = f"app;dur={(time.perf_counter() - t0) * 1000:.1f}"
+                if self.served is not None:
+                    self.served.set()
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -210,6 +213,9 @@ def _may_send(request: Request, path: str, upload: bool) -> WebError | None:
 
 
 WARM_STOP_WAIT = 120.0  # seconds the shutdown waits for the warm-up's current step
+# seconds the warm-up waits for the first answer to be sent: loading the Korean analyser holds
+# the interpreter for seconds, and the first page a newcomer opens must not wait for it
+WARM_AFTER_FIRST_PAGE = 30.0
 
 
 @asynccontextmanager
@@ -220,7 +226,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     services = app.state.services
     warm = None
     if warming():
-        warm = threading.Thread(target=services.warm, daemon=True, name="warm")
+
+        def run() -> None:
+            services.served.wait(WARM_AFTER_FIRST_PAGE)
+            services.warm()
+
+        warm = threading.Thread(target=run, daemon=True, name="warm")
         warm.start()
     yield
     services.stopping.set()
@@ -251,7 +262,7 @@ def create_app(home: Path | None = None) -> FastAPI:
     # the default views the warm-up (and the refresh after a change) builds
     app.state.services.warmers += [warm_dashboard, warm_topics]
     app.add_middleware(BodyGate)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, served=app.state.services.served)
 
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError) -> Response:

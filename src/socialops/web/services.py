@@ -104,6 +104,7 @@ class Services:
         self._explorer_locks: dict[str, threading.Lock] = {}
         self._guard = threading.RLock()
         self.stopping = threading.Event()  # set on shutdown: the warm-up stops between steps
+        self.served = threading.Event()  # set when the server sent its first answer
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self._cache_size = cache_size
         # pages built in the background: in flight, the latest value per view, failures not
