@@ -17,6 +17,8 @@ Prints, for the shipped model (or ``--model-dir``):
   (``tests/nlp/data/ko_service_sentences.tsv``, written for this project, never trained on):
   accuracy and macro-F1 over negative / neutral / positive, and binary accuracy by sign on
   the non-neutral ones;
+- the famous delivery complaint ("배송이 너무 늦어요 ㅠㅠ 일주일째 기다리는 중"): label and score;
+- the size of the model's files;
 - the throughput of ``KoSentiment.score`` alone (one process; Kiwi tokenisation is done
   beforehand and not timed).
 
@@ -33,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from socialops.nlp.normalize import normalize
-from socialops.nlp.sentiment_ko import KoSentiment
+from socialops.nlp.sentiment_ko import DEFAULT_MODEL_DIR, KoSentiment
 from socialops.settings import data_dir
 from socialops.train.sentiment_ko import (
     NEGATIVE,
@@ -46,6 +48,7 @@ from socialops.train.sentiment_ko import (
 
 SERVICE_FILE = Path(__file__).resolve().parent.parent / "tests/nlp/data/ko_service_sentences.tsv"
 LABELS = ("negative", "neutral", "positive")
+FAMOUS_COMPLAINT = "배송이 너무 늦어요 ㅠㅠ 일주일째 기다리는 중"
 
 
 def macro_f1(gold: list[str], pred: list[str]) -> float:
@@ -83,7 +86,8 @@ def main() -> None:
     texts, y = test.texts, test.labels
     if args.limit:
         texts, y = texts[: args.limit], y[: args.limit]
-    every = texts + service + [t for ds in others.values() for t in ds.texts]
+    famous = normalize(FAMOUS_COMPLAINT).text
+    every = texts + service + [famous] + [t for ds in others.values() for t in ds.texts]
     t0 = time.perf_counter()
     tok_list = tokenize_texts(every, processes=args.processes, cache_dir=args.cache_dir)
     t_kiwi = time.perf_counter() - t0
@@ -149,6 +153,11 @@ def main() -> None:
         f"(3 classes) on {len(service):,}; binary by sign {srv_bin:.4f} on {len(polar)}; "
         "recall " + ", ".join(f"{c} {v:.2f}" for c, v in per.items())
     )
+    lab, sc = model.score([tok[famous]], [famous])
+    print(f"famous complaint  {lab[0]} ({sc[0]:+.2f}): {FAMOUS_COMPLAINT}")
+    model_dir = args.model_dir or DEFAULT_MODEL_DIR
+    size = sum(p.stat().st_size for p in Path(model_dir).iterdir() if p.is_file())
+    print(f"model files       {size / 2**20:.1f} MiB ({model_dir})")
     print(
         f"score()           {n / t_score:,.0f} texts/s, {t_score / n * 1e6:.1f} us/text "
         f"(batch {args.batch}, one process)"
