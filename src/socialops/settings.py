@@ -99,7 +99,7 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "web_page_wait",
             "SOCIALOPS_WEB_PAGE_WAIT",
-            "1.0",
+            "0.8",
             "Web workspace: seconds a listening page waits for figures being computed before it "
             "shows the last ones it has (or says they are being computed); 0: wait until done.",
         ),

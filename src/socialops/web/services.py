@@ -8,7 +8,7 @@ the *data version* (the enriched files) for the explorer, the overview and the p
 the data version and the definitions of the topics an analysis covers for an analysis (a new
 topic leaves every other topic's results, and the explorer, as they were). A listening page is
 built in the background (:meth:`Services.page`): it waits at most ``web_page_wait`` seconds
-(about 1 s), then shows the last figures it had for the same view and says they are being
+(0.8 s), then shows the last figures it had for the same view and says they are being
 brought up to date, or, the first time, that they are being computed. After a change
 (:meth:`Services.changed`) the default pages are rebuilt in the background at once.
 
@@ -112,7 +112,10 @@ class Services:
         self._inflight: dict[str, Future[Any]] = {}
         self._latest: OrderedDict[str, Any] = OrderedDict()
         self._failed: dict[str, BaseException] = {}
+        # page builds; their threads only compute (they never wait for another build)
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="socialops-page")
+        # the refresh after a change, one at a time: it may wait for a build in the pool
+        self._warm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialops-warm")
         self._rewarming: set[str] = set()
         # what the pages register to have their default views built by the warm-up
         self.warmers: list[Callable[[Services, str], None]] = []
@@ -127,13 +130,16 @@ class Services:
         return ws
 
     @contextmanager
-    def store(self, slug: str) -> Iterator[AnalyticsStore]:
-        """The workspace's analytics store, for this thread alone while held."""
+    def store(self, slug: str, quick: bool = False) -> Iterator[AnalyticsStore]:
+        """The workspace's analytics store, for this thread alone while held. ``quick``: a
+        second connection for the short queries a request makes itself (the overview, a post,
+        the explorer over the store), so they never wait behind an analysis being built."""
+        name = f"{slug}\0quick" if quick else slug
         with self._guard:
-            slot = self._slots.get(slug)
+            slot = self._slots.get(name)
             if slot is None:
                 slot = _Slot(open_store(self.workspace(slug), "duckdb"))
-                self._slots[slug] = slot
+                self._slots[name] = slot
         with slot.lock:
             yield slot.store
 
@@ -185,6 +191,7 @@ class Services:
         self.stopping.set()
         # let a running build finish its step (a thread killed inside the native query engine
         # at exit aborts the process); those not started are dropped
+        self._warm_pool.shutdown(wait=True, cancel_futures=True)
         self._pool.shutdown(wait=True, cancel_futures=True)
         with self._guard:
             for slot in self._slots.values():
@@ -221,13 +228,14 @@ class Services:
     def forget(self, slug: str) -> None:
         """Close and drop everything held for a workspace (before it is deleted)."""
         with self._guard:
-            slot = self._slots.pop(slug, None)
+            slots = [self._slots.pop(n, None) for n in (slug, f"{slug}\0quick")]
             self._workspaces.pop(slug, None)
             self._explorers.pop(slug, None)
             self._versions.pop(slug, None)
-        if slot is not None:
-            with slot.lock:
-                slot.store.close()
+        for slot in slots:
+            if slot is not None:
+                with slot.lock:
+                    slot.store.close()
 
     def changed(self, slug: str) -> None:
         """Say that ``slug``'s data or topics just changed: the next request looks again, and
@@ -239,7 +247,7 @@ class Services:
                 return
             self._rewarming.add(slug)
         with contextlib.suppress(RuntimeError):  # shutting down
-            self._pool.submit(self._rewarm, slug)
+            self._warm_pool.submit(self._rewarm, slug)
 
     def _read_stamps(self, slug: str) -> tuple[str, str]:
         ws = self.workspace(slug)
@@ -305,7 +313,7 @@ class Services:
                 self._inflight[k] = fut
         if mine:
             if wait is None or threading.current_thread().name.startswith("socialops-page"):
-                self._build(fkey, k, build, fut)  # here: a pool thread never waits for the pool
+                self._build(fkey, k, build, fut)  # here: a pool thread never waits for one
             else:
                 try:
                     self._pool.submit(self._build, fkey, k, build, fut)
@@ -451,7 +459,7 @@ class Services:
         key = ["posts", slug, self.data_version(slug), pq.__dict__]
 
         def make() -> dict[str, Any]:
-            with self.store(slug) as store:
+            with self.store(slug, quick=True) as store:
                 t = store.posts()
                 cond = []
                 if pq.q.strip():
@@ -485,7 +493,7 @@ class Services:
 
     def post(self, slug: str, platform: str, post_id: str) -> dict[str, Any] | None:
         """One post with its enrichment."""
-        with self.store(slug) as store:
+        with self.store(slug, quick=True) as store:
             t = store.posts()
             f = t.filter((t.platform == platform) & (t.post_id == post_id)).select(DETAIL_COLUMNS)
             rows = fetch_arrow(f.limit(1)).to_pylist()
@@ -500,7 +508,7 @@ class Services:
         key = ["overview", slug, self.data_version(slug)]
 
         def make() -> dict[str, Any]:
-            with self.store(slug) as store:
+            with self.store(slug, quick=True) as store:
                 try:
                     t = store.posts()
                 except DataError:
@@ -532,7 +540,7 @@ def page_wait() -> float | None:
     try:
         wait = float(settings.get("web_page_wait"))
     except ValueError:
-        wait = 1.0
+        wait = 0.8
     return None if wait <= 0 else wait
 
 
