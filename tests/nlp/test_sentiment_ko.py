@@ -32,7 +32,7 @@ def test_model_dir_has_no_pickles_and_is_small() -> None:
     names = {p.name for p in files}
     assert {"model.json", "weights.safetensors", "MODEL_CARD.md"} <= names
     assert not [p for p in files if p.suffix in {".pkl", ".pickle", ".joblib", ".npz"}]
-    assert sum(p.stat().st_size for p in files) < 4 * 1024 * 1024
+    assert sum(p.stat().st_size for p in files) < 8 * 1024 * 1024
     meta = json.loads((DEFAULT_MODEL_DIR / "model.json").read_text(encoding="utf-8"))
     assert meta["version"] == KoSentiment.VERSION
 
@@ -83,6 +83,40 @@ def test_featurize_is_per_row_independent_of_batch() -> None:
     assert ix.max() < (1 << 18)
 
 
+def test_nospace_view_round_trips_and_bridges_spacing() -> None:
+    cfg = FeatureConfig(
+        hash_bits=18, token_ngrams=1, char_ngrams=(1, 3), nospace_char_ngrams=(2, 4)
+    )
+    assert FeatureConfig.from_json(cfg.to_json()) == cfg
+    plain = FeatureConfig(hash_bits=18, token_ngrams=1, char_ngrams=(1, 3))
+    assert "nospace_char_ngrams" not in plain.to_json()  # older model.json files stay the same
+    assert FeatureConfig.from_json(plain.to_json()) == plain
+    texts = ["배송이 너무 늦어요", "배송이너무늦어요"]
+
+    def shared(c: FeatureConfig) -> float:
+        ip, ix = featurize([[], []], texts, c)
+        a, b = set(ix[ip[0] : ip[1]].tolist()), set(ix[ip[1] : ip[2]].tolist())
+        return len(a & b) / len(a | b)
+
+    # the same words written with and without spaces share more features with the second view
+    assert shared(cfg) > shared(plain) + 0.1
+
+
+def test_nb_scale_favours_separating_features() -> None:
+    import scipy.sparse as sp
+
+    from socialops.train.sentiment_ko import nb_scale
+
+    # feature 0 only in positives, 1 in both classes alike, 2 mostly in negatives
+    x = sp.csr_matrix(
+        np.array([[1, 1, 0], [1, 1, 0], [0, 1, 1], [0, 1, 1], [0, 1, 1]], dtype=np.float32)
+    )
+    y = np.array([1, 1, 0, 0, 0])
+    scale = nb_scale(x, y, np.ones(5))
+    assert scale[0] > 1.0 and scale[2] > 1.0
+    assert scale[1] < 0.2
+
+
 def test_heldout_accuracy_slice(shared_file: Callable[[str], Path]) -> None:
     from socialops.train.sentiment_ko import holdout_split
 
@@ -95,18 +129,20 @@ def test_heldout_accuracy_slice(shared_file: Callable[[str], Path]) -> None:
     tokens = [[f"{f}/{t}" for f, t, _ in toks] for toks in analyse(texts)]
     _, scores = KoSentiment.load().score(tokens, texts)
     acc = float(((scores > 0) == (y == 1)).mean())
-    assert acc >= 0.86, acc
+    # ko-linear-3: 0.892 on this slice (ko-linear-2: 0.886)
+    assert acc >= 0.88, acc
 
 
 SERVICE_FILE = Path(__file__).parent / "data" / "ko_service_sentences.tsv"
-# floors for the shipped model on the hand-labelled service set (ko-linear-2 scores 0.690
-# accuracy, 0.693 macro-F1, 0.79 of the neutral ones right, 0.840 by sign; ko-linear-1 scored
-# 0.583, 0.552, 0.23 and 0.825), and on held-out KOTE comments (0.852; ko-linear-1 0.779)
-ACC_FLOOR = 0.65
-F1_FLOOR = 0.65
-NEUTRAL_FLOOR = 0.65
-SIGN_FLOOR = 0.80
-KOTE_FLOOR = 0.82
+# floors for the shipped model on the hand-labelled service set (ko-linear-3 scores 0.707
+# accuracy, 0.709 macro-F1, 0.86 of the neutral ones right, 0.845 by sign; ko-linear-2 0.690,
+# 0.693, 0.79 and 0.840; ko-linear-1 0.583, 0.552, 0.23 and 0.825), and on held-out KOTE
+# comments (ko-linear-3 0.848; ko-linear-2 0.852; ko-linear-1 0.779)
+ACC_FLOOR = 0.69
+F1_FLOOR = 0.69
+NEUTRAL_FLOOR = 0.84
+SIGN_FLOOR = 0.83
+KOTE_FLOOR = 0.84
 
 
 def _service() -> tuple[list[str], list[str]]:
@@ -171,11 +207,8 @@ def test_famous_delivery_complaint_is_no_longer_positive() -> None:
     assert labels[0] != "positive" and scores[0] < 0, (labels, scores)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: ko-linear-2 scores it -0.07 (p_pos 0.46), neutral, not negative",
-)
 def test_famous_delivery_complaint_is_negative() -> None:
+    # ko-linear-2 scored it -0.07 (neutral); ko-linear-3 -0.17
     tokens, norm = _tokens(["배송이 너무 늦어요 ㅠㅠ 일주일째 기다리는 중"])
     labels, _ = KoSentiment.load().score(tokens, norm)
     assert labels == ["negative"]

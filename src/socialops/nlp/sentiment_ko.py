@@ -8,7 +8,10 @@ Features (:func:`featurize`, shared by training and scoring) are binary and hash
 - the last ``tail_tokens`` morphemes and their bigrams once more, as separate "tail" features
   (the verdict of a Korean sentence sits in its final predicate and endings);
 - character n-grams of the normalised text padded with one space on each side
-  (``char_ngrams``, e.g. 1-5), computed for the whole batch at once from the code points.
+  (``char_ngrams``, e.g. 1-5), computed for the whole batch at once from the code points;
+- optionally (``nospace_char_ngrams``, e.g. 2-4) character n-grams of the text with its spaces
+  removed, hashed with their own seed (Korean spacing is loose: "배송이너무늦어요" and
+  "배송이 너무 늦어요" share them).
 
 With ``l2_normalize`` each active feature of a row has the value ``1/sqrt(active features)``
 (:func:`row_scale`), so the row has unit L2 norm.
@@ -68,6 +71,7 @@ _SEED_BI = 0xBF58476D1CE4E5B9
 _SEED_CHAR = 0x94D049BB133111EB
 _SEED_TAIL = 0xD6E8FEB86659FD93
 _SEED_TAIL_BI = 0xA0761D6478BD642F
+_SEED_NOSPACE = 0xE7037ED1A0B428DB
 _ROW_SHIFT = np.uint64(32)
 # the opinion gate never reaches 0, so the sign of a score is always the polarity's sign
 GATE_MIN = 0.02
@@ -85,25 +89,32 @@ class FeatureConfig:
     char_ngrams: tuple[int, int] = (1, 4)
     tail_tokens: int = 0
     l2_normalize: bool = True
+    # character n-grams of the text with its spaces removed ((0, 0): none)
+    nospace_char_ngrams: tuple[int, int] = (0, 0)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "hash_bits": self.hash_bits,
             "token_ngrams": self.token_ngrams,
             "char_ngrams": list(self.char_ngrams),
             "tail_tokens": self.tail_tokens,
             "l2_normalize": self.l2_normalize,
         }
+        if self.nospace_char_ngrams[1] >= 1:
+            out["nospace_char_ngrams"] = list(self.nospace_char_ngrams)
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> FeatureConfig:
         lo, hi = d["char_ngrams"]
+        ns_lo, ns_hi = d.get("nospace_char_ngrams", (0, 0))
         return cls(
             hash_bits=int(d["hash_bits"]),
             token_ngrams=int(d["token_ngrams"]),
             char_ngrams=(int(lo), int(hi)),
             tail_tokens=int(d.get("tail_tokens", 0)),
             l2_normalize=bool(d.get("l2_normalize", False)),
+            nospace_char_ngrams=(int(ns_lo), int(ns_hi)),
         )
 
 
@@ -129,6 +140,35 @@ def _token_hashes(flat: list[str]) -> np.ndarray:
                 tok = flat[i]
                 hs[i] = cache[tok] = zlib.crc32(tok.encode("utf-8"))
     return np.array(hs, dtype=np.uint64)
+
+
+def _char_keys(
+    texts: Sequence[str], lo: int, hi: int, seed: int, mask: np.uint64
+) -> list[np.ndarray]:
+    """``row << 32 | hash`` of the character ``lo..hi``-grams of each `` text `` (NUL-joined)."""
+    n = len(texts)
+    keys: list[np.ndarray] = []
+    joined = "\x00".join(f" {t} " for t in texts)
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    tlen = np.fromiter((len(t) + 2 for t in texts), dtype=np.int64, count=n)
+    row_of = np.repeat(np.arange(n, dtype=np.uint64), tlen + 1)[: len(cps)]
+    is_sep = np.concatenate([(cps == 0).astype(np.int64), np.zeros(hi, dtype=np.int64)])
+    seps = np.concatenate([[0], np.cumsum(is_sep)])
+    L = len(cps)
+    h = np.full(L, np.uint64(seed), dtype=np.uint64)
+    for k in range(hi):
+        m = L - k
+        if m <= 0:
+            break
+        h = h[:m]
+        h ^= cps[k:]
+        h *= _FNV_PRIME
+        nn = k + 1
+        if nn >= lo:
+            ok = (seps[nn : m + nn] - seps[:m]) == 0
+            hk = h[ok] ^ np.uint64(nn)
+            keys.append((row_of[:m][ok] << _ROW_SHIFT) | (_mix(hk) & mask))
+    return keys
 
 
 def featurize(
@@ -172,29 +212,14 @@ def featurize(
                 h2t = h2[tail2] ^ np.uint64(_SEED_TAIL_BI)
                 keys.append((rows[1:][tail2] << _ROW_SHIFT) | (_mix(h2t) & mask))
 
-    # --- character n-grams of " text " (NUL separates texts and never enters an n-gram)
+    # --- character n-grams of " text " (NUL separates texts and never enters an n-gram), and
+    # optionally of the text with its spaces removed (Korean spacing is often loose)
     lo, hi = config.char_ngrams
     if hi >= 1 and n:
-        joined = "\x00".join(f" {t} " for t in texts)
-        cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        tlen = np.fromiter((len(t) + 2 for t in texts), dtype=np.int64, count=n)
-        row_of = np.repeat(np.arange(n, dtype=np.uint64), tlen + 1)[: len(cps)]
-        is_sep = np.concatenate([(cps == 0).astype(np.int64), np.zeros(hi, dtype=np.int64)])
-        seps = np.concatenate([[0], np.cumsum(is_sep)])
-        L = len(cps)
-        h = np.full(L, np.uint64(_SEED_CHAR), dtype=np.uint64)
-        for k in range(hi):
-            m = L - k
-            if m <= 0:
-                break
-            h = h[:m]
-            h ^= cps[k:]
-            h *= _FNV_PRIME
-            nn = k + 1
-            if nn >= lo:
-                ok = (seps[nn : m + nn] - seps[:m]) == 0
-                hk = h[ok] ^ np.uint64(nn)
-                keys.append((row_of[:m][ok] << _ROW_SHIFT) | (_mix(hk) & mask))
+        keys += _char_keys(texts, lo, hi, _SEED_CHAR, mask)
+    lo, hi = config.nospace_char_ngrams
+    if hi >= 1 and n:
+        keys += _char_keys([t.replace(" ", "") for t in texts], lo, hi, _SEED_NOSPACE, mask)
 
     if not keys:
         return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
@@ -244,7 +269,7 @@ def _dense_weights(arrays: dict[str, np.ndarray], hash_bits: int, prefix: str = 
 class KoSentiment:
     """The shipped Korean sentiment model (see the module docstring)."""
 
-    VERSION: ClassVar[str] = "ko-linear-2"
+    VERSION: ClassVar[str] = "ko-linear-3"
     LABELS: ClassVar[tuple[str, str, str]] = ("negative", "neutral", "positive")
 
     _default: ClassVar[KoSentiment | None] = None
