@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -159,3 +161,28 @@ def test_importing_the_pipeline_leaves_heavy_libraries_for_later() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_pipeline_id_does_not_load_the_sentiment_models() -> None:
+    """Every enrichment process computes the pipeline id: it must not import scikit-learn and
+    VADER (seconds) for a Korean-only batch; and the light versions are the models' own."""
+    code = (
+        "import sys\n"
+        "from socialops.nlp.pipeline import pipeline_id\n"
+        "pipeline_id()\n"
+        "print(any(m.startswith(('sklearn', 'vaderSentiment')) for m in sys.modules))\n"
+    )
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", out.stderr
+    from socialops.nlp.sentiment_en import EnSentiment
+    from socialops.nlp.sentiment_ko import KoSentiment
+    from socialops.nlp.sentiment_versions import EN_VERSION, KO_VERSION
+
+    assert (KoSentiment.VERSION, EnSentiment.VERSION) == (KO_VERSION, EN_VERSION)
+    models = Path(__file__).resolve().parents[2] / "src/socialops/nlp/models"
+    for name, version in (("sentiment_ko", KO_VERSION), ("sentiment_en", EN_VERSION)):
+        card = json.loads((models / name / "model.json").read_text(encoding="utf-8"))
+        assert card["version"] == version, name

@@ -40,6 +40,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from socialops.nlp.normalize import MENTION_RE, URL_RE, normalize
 from socialops.nlp.normalize import VERSION as NORMALIZE_VERSION
+from socialops.nlp.sentiment_versions import EN_VERSION
 
 __all__ = [
     "LABELS",
@@ -283,7 +284,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 class EnSentiment:
     """English tweet sentiment. ``EnSentiment.load().score(texts)`` → (labels, scores)."""
 
-    VERSION: str = "1"
+    VERSION: str = EN_VERSION
 
     _default: EnSentiment | None = None
     _default_lock = threading.Lock()

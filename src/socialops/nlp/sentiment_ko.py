@@ -52,6 +52,8 @@ from typing import Any, ClassVar
 import numpy as np
 from safetensors.numpy import load_file, save_file
 
+from socialops.nlp.sentiment_versions import KO_VERSION
+
 __all__ = [
     "DEFAULT_MODEL_DIR",
     "FeatureConfig",
@@ -269,7 +271,7 @@ def _dense_weights(arrays: dict[str, np.ndarray], hash_bits: int, prefix: str = 
 class KoSentiment:
     """The shipped Korean sentiment model (see the module docstring)."""
 
-    VERSION: ClassVar[str] = "ko-linear-3"
+    VERSION: ClassVar[str] = KO_VERSION
     LABELS: ClassVar[tuple[str, str, str]] = ("negative", "neutral", "positive")
 
     _default: ClassVar[KoSentiment | None] = None

@@ -11,18 +11,15 @@ __all__ = ["COMPONENT"]
 
 
 def version() -> str:
-    # the models' modules import numpy, scipy, scikit-learn and VADER: imported when first
-    # needed, so that importing the pipeline (the CLI, the web) stays fast
-    from socialops.nlp.sentiment_en import EnSentiment
-    from socialops.nlp.sentiment_ko import KoSentiment
+    # the models' own modules import numpy, scipy, scikit-learn and VADER: each is imported
+    # when a batch has text in its language (a Korean-only enrichment never loads the English
+    # model), and the versions come from a light module
+    from socialops.nlp.sentiment_versions import EN_VERSION, KO_VERSION
 
-    return f"{KoSentiment.VERSION}/{EnSentiment.VERSION}"
+    return f"{KO_VERSION}/{EN_VERSION}"
 
 
 def run(work: Work) -> dict[str, Any]:
-    from socialops.nlp.sentiment_en import EnSentiment  # heavy: see version()
-    from socialops.nlp.sentiment_ko import KoSentiment
-
     n = work.rows
     texts: list[str] = work["text_norm"]
     langs: list[str | None] = work["lang"]
@@ -31,6 +28,8 @@ def run(work: Work) -> dict[str, Any]:
     score: list[float | None] = [None] * n
     ko_idx = [i for i, lg in enumerate(langs) if lg == "ko"]
     if ko_idx:
+        from socialops.nlp.sentiment_ko import KoSentiment  # heavy: see version()
+
         labels, scores = KoSentiment.load().score(
             [tokens[i] for i in ko_idx], [texts[i] for i in ko_idx]
         )
@@ -39,6 +38,8 @@ def run(work: Work) -> dict[str, Any]:
             score[i] = round(float(sc), 6)
     en_idx = [i for i, lg in enumerate(langs) if lg == "en"]
     if en_idx:
+        from socialops.nlp.sentiment_en import EnSentiment  # heavy: see version()
+
         labels, scores = EnSentiment.load().score([texts[i] for i in en_idx])
         for i, lab, sc in zip(en_idx, labels, scores.tolist(), strict=True):
             sentiment[i] = lab
