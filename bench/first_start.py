@@ -39,6 +39,7 @@ def main() -> None:
     ap.add_argument("--small", action="store_true", help="skip the 662k Naver reviews")
     ap.add_argument("--keep", type=Path, help="keep the home in this new folder")
     ap.add_argument("--timeout", type=float, default=3600.0)
+    ap.add_argument("--until-usable", action="store_true", help="stop once the sample is usable")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="socialops-first-start-"))
     home = args.keep or tmp / "home"
@@ -79,6 +80,8 @@ def main() -> None:
             if p.get("usable") and "usable" not in marks:
                 marks["usable"] = (now, int(p.get("posts") or 0))
                 print(f"usable sample     {now:7.1f} s   {marks['usable'][1]:,} posts", flush=True)
+                if args.until_usable:
+                    break
             if p.get("finished"):
                 marks["finished"] = (now, int(p.get("posts") or 0))
                 print(f"all sample data   {now:7.1f} s   {marks['finished'][1]:,} posts")

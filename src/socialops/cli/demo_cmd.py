@@ -74,6 +74,21 @@ def _arg(value: str) -> str:
     return f'"{value}"' if " " in value else value
 
 
+def add_demo_topics(ws: Workspace, presets: set[str]) -> None:
+    """Add the demo topics of the data sets ``presets`` (once, each group a competitive set)."""
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
+    from socialops.listen.topics import add_topic, get_topic
+
+    for _name, _lang, preset, cset, group in DEMO_REPORTS:
+        if preset not in presets:
+            continue
+        for n, (tname, query) in enumerate(group.items()):
+            try:
+                get_topic(ws, tname)
+            except TopicError:
+                add_topic(ws, tname, query, BRAND_KIND[preset] if n == 0 else "competitor", cset)
+
+
 def _reports(ws: Workspace, eng: str, presets: set[str], quiet: bool) -> list[dict[str, object]]:
     """Add the demo topics (once, each group a competitive set) and write a report per group
     into <workspace>/reports, with its description (``<name>.json``) for the Reports page."""

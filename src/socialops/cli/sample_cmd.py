@@ -32,7 +32,7 @@ import typer
 
 from socialops import settings
 from socialops.cli.common import err_console, print_json, state
-from socialops.cli.demo_cmd import DEMO_FILES, _reports
+from socialops.cli.demo_cmd import DEMO_FILES, _reports, add_demo_topics
 from socialops.errors import DataError, SettingsError
 from socialops.i18n import default_lang, t
 from socialops.store.sample_progress import STAGES, SampleProgress, read_progress
@@ -47,7 +47,7 @@ __all__ = [
     "start_when_listening",
 ]
 
-SLICE_ROWS = 20_000  # Naver reviews in the first, quick stage
+SLICE_ROWS = 10_000  # Naver reviews in the first, quick stage
 LARGE = "nsmc/reviews.tsv.gz"
 LOG_FILE = "sample-data.log"
 
@@ -146,11 +146,12 @@ def prepare(
                 first.append((data_dir / rel, preset, topic))
         run_imports(first)
         run_enrich()
+        add_demo_topics(ws, presets)  # the pages have data and topics: usable
+        prog.usable = True
         prog.step = "reports"
         prog.save(force=True)
-        reports()
-        prog.usable = True
         log(t("cli.sample_usable", lang, posts=f"{prog.posts:,}"))
+        reports()  # the sample's reports, while the rest arrives
         if not small:
             prog.begin("all")
             run_imports([(data_dir / LARGE, "nsmc-reviews", "movies")])

@@ -32,8 +32,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the progress page and the banner
     "sample.title": ("샘플 데이터 준비", "Preparing the sample data"),
     "sample.stage.sample": (
-        "표본: 작은 파일 전부와 네이버 영화 리뷰 2만 건, 분석과 토픽까지",
-        "A sample: every small file and 20,000 Naver movie reviews, enriched, with topics",
+        "표본: 작은 파일 전부와 네이버 영화 리뷰 1만 건, 분석과 토픽까지",
+        "A sample: every small file and 10,000 Naver movie reviews, enriched, with topics",
     ),
     "sample.stage.all": (
         "나머지 네이버 영화 리뷰 (약 66만 건) 가져오기와 분석",
