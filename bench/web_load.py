@@ -335,15 +335,20 @@ def main() -> None:
         for name, make, ck, hd in scen:
             if args.only and name not in args.only:
                 continue
-            # warm: the first use of each page builds its caches (the cold cost, shown apart)
+            # warm: the first use of each page builds its caches (the cold cost, shown apart:
+            # until the page shows fresh figures), then the start's warm-up is let finish
             t0 = time.perf_counter()
             with httpx.Client(base_url=base, cookies=ck, headers=hd, timeout=600) as c:
-                if name == "topic page":
-                    for tp in topics:
-                        c.get(f"/w/main/topics/{quote(tp)}")
-                else:
-                    c.get(make(random.Random(0)))
+                urls = (
+                    [f"/w/main/topics/{quote(tp)}" for tp in topics]
+                    if name == "topic page"
+                    else [make(random.Random(0))]
+                )
+                for url in urls:
+                    while STATE.search(c.get(url).text):
+                        time.sleep(0.2)
             cold = time.perf_counter() - t0
+            _wait_idle(server.pid)
             res = asyncio.run(
                 scenario(base, name, make, args.users, args.seconds, ck, hd, args.think)
             )
@@ -363,6 +368,7 @@ def main() -> None:
         for name, change in after:
             if args.only and name not in args.only:
                 continue
+            _wait_idle(server.pid)
             print(
                 f"\n{name} ({args.changes} changes, {args.after_seconds:.0f} s of page requests "
                 "after each: the dashboard and every topic page)"
@@ -392,6 +398,22 @@ def main() -> None:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _wait_idle(pid: int, limit: float = 600.0) -> None:
+    """Until the server uses under 10 % of a core over 2 s (its warm-up and refreshes done)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        before = _cpu_ticks(pid)
+        time.sleep(2.0)
+        if (_cpu_ticks(pid) - before) / hz / 2.0 < 0.10:
+            return
 
 
 BENCH_TOPIC = "벤치 주제"
