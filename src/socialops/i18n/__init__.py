@@ -318,8 +318,7 @@ _PAGES: dict[str, tuple[str, str]] = {
     "dash.title": ("대시보드", "Dashboard"),
     "page.computing": (
         "이 화면의 수치를 계산하고 있습니다. 준비되면 페이지가 저절로 새로 고쳐집니다.",
-        "The figures of this page are being computed; the page reloads itself when they are "
-        "ready.",
+        "The figures of this page are being computed; the page reloads itself when they are ready.",
     ),
     "page.refreshing": (
         "최근 변경(새 데이터나 주제)을 반영하는 중입니다. 아래는 직전에 계산된 수치입니다.",
