@@ -75,6 +75,22 @@ def sign_in(base: str, email: str, password: str) -> httpx.Cookies:
         return c.cookies
 
 
+async def timed_get(
+    c: httpx.AsyncClient, url: str, server: list[float], wall: list[float]
+) -> httpx.Response | None:
+    """GET ``url``: its wall time (ms) into ``wall``, its ``Server-Timing`` into ``server``;
+    ``None`` when it did not answer 200."""
+    t0 = time.perf_counter()
+    r = await c.get(url)
+    wall.append((time.perf_counter() - t0) * 1000)
+    if r.status_code != 200:
+        return None
+    m = re.search(r"dur=([\d.]+)", r.headers.get("server-timing", ""))
+    if m:
+        server.append(float(m.group(1)))
+    return r
+
+
 async def scenario(
     base: str,
     name: str,
@@ -97,16 +113,10 @@ async def scenario(
             base_url=base, cookies=cookies, headers=headers, timeout=60
         ) as c:
             while time.perf_counter() < stop:
-                url = make_url(rng)
-                t0 = time.perf_counter()
-                r = await c.get(url)
-                wall.append((time.perf_counter() - t0) * 1000)
-                if r.status_code != 200:
+                r = await timed_get(c, make_url(rng), server, wall)
+                if r is None:
                     errors += 1
                     continue
-                m = re.search(r"dur=([\d.]+)", r.headers.get("server-timing", ""))
-                if m:
-                    server.append(float(m.group(1)))
                 if think > 0:
                     await asyncio.sleep(rng.expovariate(1.0 / think))
 
@@ -161,15 +171,10 @@ async def after_change(
             async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=120) as c:
                 while time.perf_counter() < stop:
                     url = urls[0] if u % 2 == 0 else rng.choice(urls)
-                    t0 = time.perf_counter()
-                    r = await c.get(url)
-                    wall.append((time.perf_counter() - t0) * 1000)
-                    if r.status_code != 200:
+                    r = await timed_get(c, url, server, wall)
+                    if r is None:
                         errors += 1
                         continue
-                    m = re.search(r"dur=([\d.]+)", r.headers.get("server-timing", ""))
-                    if m:
-                        server.append(float(m.group(1)))
                     found = STATE.search(r.text)
                     state = found.group(1) if found else "fresh"
                     states[state] += 1
