@@ -18,6 +18,7 @@ between servers or migrated (issue 13 allows it).
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,6 +39,7 @@ _SCHEMA_VERSION = 2
 _BATCH = 900  # keys per lookup statement (SQLite's default limit is 32766 variables)
 SYNC_TTL = 1.0  # seconds: a process looks at the enriched files at most this often
 _SYNCED: dict[str, float] = {}  # workspace folder -> when this process last synced it
+_SYNCING = threading.Lock()  # one thread of a process syncs at a time; the others read on
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -115,9 +117,18 @@ def post_texts(ws: Workspace, posts: Iterable[tuple[str, str]]) -> dict[tuple[st
     try:
         now = time.monotonic()
         key = str(ws.root.resolve())
-        if now - _SYNCED.get(key, -SYNC_TTL) >= SYNC_TTL:
-            _sync(ws, con)
-            _SYNCED[key] = now
+        if key not in _SYNCED:  # the first lookup of this process: the index must be synced
+            with _SYNCING:
+                if key not in _SYNCED:
+                    _sync(ws, con)
+                    _SYNCED[key] = now
+        elif now - _SYNCED[key] >= SYNC_TTL and _SYNCING.acquire(blocking=False):
+            # a periodic look: one thread does it, the concurrent ones read the index as it is
+            try:
+                _sync(ws, con)
+                _SYNCED[key] = now
+            finally:
+                _SYNCING.release()
         keys = sample_keys(
             pa.array([p for p, _ in wanted], pa.string()),
             pa.array([i for _, i in wanted], pa.string()),

@@ -100,6 +100,7 @@ class Services:
         self._slots: dict[str, _Slot] = {}
         self._workspaces: dict[str, Workspace] = {}
         self._versions: dict[str, tuple[float, tuple[str, str]]] = {}
+        self._stamping = threading.Lock()  # one thread reads the version stamps at a time
         self._explorers: dict[str, tuple[str, Explorer | None]] = {}
         self._explorer_locks: dict[str, threading.Lock] = {}
         self._guard = threading.RLock()
@@ -220,7 +221,13 @@ class Services:
             seen = self._versions.get(slug)
         if seen is not None and now - seen[0] < VERSION_TTL:
             return seen[1]
-        stamps = self._read_stamps(slug)
+        # one thread looks at the files; concurrent requests keep the version they had
+        if not self._stamping.acquire(blocking=seen is None):
+            return seen[1] if seen is not None else self._read_stamps(slug)
+        try:
+            stamps = self._read_stamps(slug)
+        finally:
+            self._stamping.release()
         with self._guard:
             self._versions[slug] = (now, stamps)
         return stamps
