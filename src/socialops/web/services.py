@@ -319,8 +319,8 @@ class Services:
                 fut = Future()
                 self._inflight[k] = fut
         if mine:
-            if wait is None or threading.current_thread().name.startswith("socialops-page"):
-                self._build(fkey, k, build, fut)  # here: a pool thread never waits for one
+            if wait is None:  # the warm-up's thread: built here (pool threads only compute)
+                self._build(fkey, k, build, fut)
             else:
                 try:
                     self._pool.submit(self._build, fkey, k, build, fut)
