@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -150,3 +151,78 @@ def test_normalize_fast_path_matches_normalize(text: str) -> None:
 )
 def test_normalize_fast_path_examples(text: str) -> None:
     assert _normalized(text) == normalize(text).text
+
+
+def _sklearn_rows(texts: list[str], cfg: FeatureConfig) -> Any:
+    """The feature rows as scikit-learn's hashers make them (the way ``featurize`` was
+    written before it hashed with mmh3 itself)."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction import FeatureHasher
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from socialops.nlp.sentiment_en import _dense_features, _word_features, preprocess
+
+    pre = [preprocess(t) for t in texts]
+    xw = FeatureHasher(n_features=1 << cfg.word_bits, input_type="string").transform(
+        [_word_features(t, cfg) for t in pre]
+    )
+    xw = xw.tocsr().astype(np.float64)
+    norms = np.sqrt(np.asarray(xw.multiply(xw).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    blocks = [sp.csr_matrix(sp.diags(1.0 / norms) @ xw)]
+    if cfg.n_chars:
+        chars = HashingVectorizer(
+            analyzer="char_wb", ngram_range=cfg.char_ngrams, n_features=cfg.n_chars, norm="l2"
+        )
+        blocks.append(chars.transform([t.lower() for t in pre]).tocsr())
+    dense = np.array([_dense_features(t, cfg) for t in pre], dtype=np.float64)
+    blocks.append(sp.csr_matrix(dense.reshape(len(pre), cfg.n_dense)))
+    return sp.csr_matrix(sp.hstack(blocks, format="csr"))
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        FeatureConfig(),
+        FeatureConfig(char_bits=12),
+        FeatureConfig(word_bits=6, word_bigrams=False, char_bits=4, char_ngrams=(1, 3)),
+    ],
+    ids=["shipped", "chars", "tiny-collisions"],
+)
+def test_features_equal_scikit_learns_hashing(cfg: FeatureConfig, data_dir: Path) -> None:
+    """mmh3 hashing gives the very rows scikit-learn's hashers gave, on real tweets and odd
+    text (so models trained before keep their meaning)."""
+    import csv
+
+    path = data_dir / "airline_tweets" / "Tweets.csv"
+    if not path.exists():
+        pytest.fail(f"airline tweets missing: {path}")
+    with path.open(encoding="utf-8") as f:
+        texts = [row["text"] for _, row in zip(range(1500), csv.DictReader(f), strict=False)]
+    texts += ["", "   ", "Not good :( #fail @united http://x.co", "배송 늦어요 good", "a", "ok!!"]
+    ours = featurize(texts, cfg)
+    theirs = _sklearn_rows(texts, cfg)
+    assert ours.shape == theirs.shape
+    assert abs(ours - theirs).max() < 1e-12
+
+
+def test_scoring_imports_neither_scikit_learn_nor_scipy() -> None:
+    """Scoring English text (and so every enrichment worker) stays clear of scikit-learn and
+    SciPy: importing them cost about a second of CPU per worker."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from socialops.nlp.pipeline import enrich_batch\n"
+        "from socialops.nlp.sentiment_en import EnSentiment\n"
+        "from socialops.nlp import en\n"
+        "EnSentiment.load().score(['not good at all', 'love it'])\n"
+        "en.tokenize('the flights were late')\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy'))\n"
+        "print(len(bad), bad[:5])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.startswith("0 "), out

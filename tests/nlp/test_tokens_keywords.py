@@ -22,3 +22,12 @@ def test_english_tokens_mark_stop_words() -> None:
     assert "@united/MENTION" in tokens and "#fail/HASHTAG" in tokens
     assert "flight" in lemmas and "the" not in lemmas
     assert keywords_en(lemmas, ["#fail"])[:2] == ["flight", "cancelled"]
+
+
+def test_english_stop_words_are_scikit_learns() -> None:
+    """The shipped copy of the stop-word list stays scikit-learn's."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from socialops.nlp.en_stop_words import ENGLISH_STOP_WORDS as ours
+
+    assert ours == frozenset(ENGLISH_STOP_WORDS)

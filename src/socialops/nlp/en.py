@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import re
 
+from socialops.nlp.en_stop_words import ENGLISH_STOP_WORDS
+
 __all__ = ["VERSION", "lemma", "stop_words", "tokenize"]
 
 VERSION = "1"
 _MORE_STOP_WORDS = frozenset({"im", "u", "ur", "rt", "amp", "s", "t", "don", "didn"})
-_stop_words: frozenset[str] | None = None
+_STOP_WORDS = ENGLISH_STOP_WORDS | _MORE_STOP_WORDS
 
 
 def stop_words() -> frozenset[str]:
     """scikit-learn's English stop words and a few of social media's."""
-    global _stop_words
-    if _stop_words is None:
-        # scikit-learn takes seconds to import: loaded with the first English text, not when
-        # the topic query language (and so the web app, plans, the CLI) is imported
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-        _stop_words = frozenset(ENGLISH_STOP_WORDS) | _MORE_STOP_WORDS
-    return _stop_words
+    return _STOP_WORDS
 
 
 _TOKEN_RE = re.compile(
@@ -47,7 +42,7 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     lemmas are the content words (not stop words, not numbers) in dictionary form."""
     tokens: list[str] = []
     lemmas: list[str] = []
-    stop = _stop_words or stop_words()
+    stop = _STOP_WORDS
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup
         s = m.group()

@@ -1,7 +1,7 @@
 """English tweet sentiment: VADER features + hashed n-grams, one linear (softmax) model.
 
-``featurize`` is the single path from raw text to the feature matrix, used by training
-(:mod:`socialops.train.sentiment_en`) and by scoring. Text goes through
+``features`` is the single path from raw text to the feature rows, used by training
+(:mod:`socialops.train.sentiment_en`, through :func:`featurize`) and by scoring. Text goes through
 :func:`socialops.nlp.normalize.normalize`, then URLs become ``http`` and @mentions ``@user``
 (so the model learns sentiment, not which account or brand a tweet talks to).
 
@@ -16,6 +16,13 @@ Features, all hashed into one fixed-width sparse row (no vocabulary to ship):
 The model: per class ``logit = X @ W.T + b + offset``; ``offset`` is tuned on held-out folds so
 that classes are balanced for macro-recall. Label = argmax; score = P(positive) - P(negative),
 in [-1, 1]. Weights are stored as safetensors + JSON (never pickle).
+
+The hashing is scikit-learn's (``FeatureHasher`` for the words, ``HashingVectorizer`` with
+``analyzer="char_wb"`` and L2 norm for the characters: signed MurmurHash3 of the UTF-8 feature,
+index ``|h| mod n``, sign of ``h``), done here with :mod:`mmh3` so that scoring imports neither
+scikit-learn nor SciPy (importing them cost about a second of CPU in every enrichment worker);
+``tests/nlp/test_sentiment_en.py`` checks the two give the same rows. Only training builds a
+SciPy matrix (:func:`featurize`).
 """
 
 from __future__ import annotations
@@ -29,24 +36,27 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import mmh3
 import numpy as np
-import scipy.sparse as sp
 from safetensors.numpy import load_file, save_file
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import HashingVectorizer
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from socialops.nlp.normalize import MENTION_RE, URL_RE, normalize
 from socialops.nlp.normalize import VERSION as NORMALIZE_VERSION
 from socialops.nlp.sentiment_versions import EN_VERSION
 
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
 __all__ = [
     "LABELS",
     "MODEL_DIR",
     "EnSentiment",
     "FeatureConfig",
+    "Features",
+    "features",
     "featurize",
     "preprocess",
 ]
@@ -236,42 +246,129 @@ def _dense_features(text: str, cfg: FeatureConfig) -> list[float]:
     return v
 
 
-_hasher_cache: dict[FeatureConfig, tuple[FeatureHasher, HashingVectorizer]] = {}
+_INT32_MIN = -(2**31)
+_WHITE_SPACES = re.compile(r"\s\s+")
 
 
-def _hashers(cfg: FeatureConfig) -> tuple[FeatureHasher, HashingVectorizer]:
-    h = _hasher_cache.get(cfg)
-    if h is None:
-        words = FeatureHasher(n_features=1 << cfg.word_bits, input_type="string")
-        chars = HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=cfg.char_ngrams,
-            n_features=max(cfg.n_chars, 1),
-            lowercase=True,
-            norm="l2",
-            alternate_sign=True,
-        )
-        h = (words, chars)
-        _hasher_cache[cfg] = h
-    return h
+def _hash_into(feats: Sequence[str], n: int, indices: list[int], values: list[float]) -> None:
+    """scikit-learn's ``FeatureHasher`` (strings, alternate signs) for one row: appends the
+    index and the sign of each feature (duplicates are summed later)."""
+    for f in feats:
+        h = mmh3.hash(f, 0, signed=True)
+        if h == _INT32_MIN:
+            indices.append((2147483647 - (n - 1)) % n)
+        else:
+            indices.append(abs(h) % n)
+        values.append(1.0 if h >= 0 else -1.0)
+
+
+def _char_wb_ngrams(text: str, lo: int, hi: int) -> list[str]:
+    """scikit-learn's ``char_wb`` analyzer (lower-cased text): n-grams of each word padded
+    with one space on each side; a word shorter than ``n`` counts once."""
+    out: list[str] = []
+    for w in _WHITE_SPACES.sub(" ", text).split():
+        w = " " + w + " "
+        w_len = len(w)
+        for n in range(lo, hi + 1):
+            offset = 0
+            out.append(w[offset : offset + n])
+            while offset + n < w_len:
+                offset += 1
+                out.append(w[offset : offset + n])
+            if offset == 0:
+                break
+    return out
+
+
+def _block(
+    rows: list[int], idx: list[int], val: list[float], n_rows: int, width: int, start: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(row, start + index, value)`` of one hashed block with duplicates summed per row and
+    each row L2-normalised (what ``sum_duplicates`` and ``normalize`` do), sorted by row."""
+    if not idx:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float64)
+    key = np.asarray(rows, dtype=np.int64) * width + np.asarray(idx, dtype=np.int64)
+    uniq, inv = np.unique(key, return_inverse=True)
+    val_sum = np.bincount(inv, weights=np.asarray(val, dtype=np.float64), minlength=len(uniq))
+    row = uniq // width
+    norms = np.sqrt(np.bincount(row, weights=val_sum * val_sum, minlength=n_rows))
+    norms[norms == 0] = 1.0
+    return row, uniq % width + start, val_sum / norms[row]
+
+
+@dataclass(frozen=True)
+class Features:
+    """Feature rows in CSR form (``indptr``, ``indices``, ``data``): plain numpy arrays."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    n_features: int
+
+    @property
+    def rows(self) -> int:
+        return len(self.indptr) - 1
+
+    def dot(self, wt: np.ndarray) -> np.ndarray:
+        """``X @ wt`` for a dense ``(n_features, k)`` matrix ``wt``."""
+        out = np.zeros((self.rows, wt.shape[1]), dtype=np.float64)
+        if len(self.indices):
+            row_of = np.repeat(np.arange(self.rows), np.diff(self.indptr))
+            np.add.at(out, row_of, wt[self.indices] * self.data[:, None])
+        return out
+
+
+def features(texts: Sequence[str], cfg: FeatureConfig) -> Features:
+    """Raw texts → feature rows (words L2-normalised, characters L2-normalised, dense block)."""
+    n_words = 1 << cfg.word_bits
+    n_chars = cfg.n_chars
+    lo, hi = cfg.char_ngrams
+    n = len(texts)
+    pre = [preprocess(t) for t in texts]
+    w_rows: list[int] = []
+    w_idx: list[int] = []
+    w_val: list[float] = []
+    c_rows: list[int] = []
+    c_idx: list[int] = []
+    c_val: list[float] = []
+    for r, text in enumerate(pre):
+        k = len(w_idx)
+        _hash_into(_word_features(text, cfg), n_words, w_idx, w_val)
+        w_rows.extend([r] * (len(w_idx) - k))
+        if n_chars:
+            k = len(c_idx)
+            _hash_into(_char_wb_ngrams(text.lower(), lo, hi), n_chars, c_idx, c_val)
+            c_rows.extend([r] * (len(c_idx) - k))
+    dense = np.array([_dense_features(t, cfg) for t in pre], dtype=np.float64).reshape(
+        n, cfg.n_dense
+    )
+    d_rows, d_cols = np.nonzero(dense)  # scipy keeps no zero of a dense block
+    parts = [
+        _block(w_rows, w_idx, w_val, n, n_words),
+        _block(c_rows, c_idx, c_val, n, n_chars, n_words) if n_chars else None,
+        (d_rows.astype(np.int64), d_cols + n_words + n_chars, dense[d_rows, d_cols]),
+    ]
+    rows = np.concatenate([p[0] for p in parts if p is not None])
+    cols = np.concatenate([p[1] for p in parts if p is not None])
+    vals = np.concatenate([p[2] for p in parts if p is not None])
+    order = np.argsort(rows, kind="stable")
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return Features(
+        indptr=indptr,
+        indices=cols[order].astype(np.int64),
+        data=vals[order],
+        n_features=cfg.n_features,
+    )
 
 
 def featurize(texts: Sequence[str], cfg: FeatureConfig) -> sp.csr_matrix:
-    """Raw texts → sparse feature rows (the one path shared by training and scoring)."""
-    pre = [preprocess(t) for t in texts]
-    words_h, chars_h = _hashers(cfg)
-    wf = [_word_features(t, cfg) for t in pre]
-    xw = words_h.transform(wf).tocsr().astype(np.float64)
-    # l2-normalise word counts per row
-    norms = np.sqrt(np.asarray(xw.multiply(xw).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    xw = sp.csr_matrix(sp.diags(1.0 / norms) @ xw)
-    blocks = [xw]
-    if cfg.n_chars:
-        blocks.append(chars_h.transform([t.lower() for t in pre]).tocsr())
-    dense = np.array([_dense_features(t, cfg) for t in pre], dtype=np.float64)
-    blocks.append(sp.csr_matrix(dense.reshape(len(pre), cfg.n_dense)))
-    return sp.csr_matrix(sp.hstack(blocks, format="csr"))
+    """Raw texts → a SciPy CSR matrix of :func:`features` (training: the same rows)."""
+    import scipy.sparse as sparse  # training only: scoring needs no SciPy
+
+    f = features(texts, cfg)
+    return sparse.csr_matrix((f.data, f.indices, f.indptr), shape=(f.rows, f.n_features))
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -358,12 +455,13 @@ class EnSentiment:
         )
 
     # -- scoring --------------------------------------------------------------------------
-    def logits(self, x: sp.csr_matrix) -> np.ndarray:
-        z: np.ndarray = np.asarray(x @ self._wt) + self.bias + self.offset
+    def logits(self, x: Features | sp.csr_matrix) -> np.ndarray:
+        prod = x.dot(self._wt) if isinstance(x, Features) else x @ self._wt
+        z: np.ndarray = np.asarray(prod) + self.bias + self.offset
         return z
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return _softmax(self.logits(featurize(list(texts), self.cfg)))
+        return _softmax(self.logits(features(list(texts), self.cfg)))
 
     def score(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
         """Per text a label in negative/neutral/positive and a score P(pos) - P(neg) in [-1, 1]."""
