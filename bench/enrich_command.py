@@ -77,11 +77,34 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def become_subreaper() -> None:
+    """Adopt the command's orphaned descendants (Linux): the enrichment pool's fork server
+    outlives the command by a moment and its workers are its children, so their CPU time
+    reaches ``RUSAGE_CHILDREN`` only when this process reaps them (:func:`reap_orphans`)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def reap_orphans(timeout: float = 30.0) -> None:
+    """Wait for every adopted descendant to end (the fork server ends once its parent has)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds of the command and its children, stdout)."""
+    """(wall seconds of the command, CPU seconds of it and all its descendants, stdout)."""
     c0, t0 = children_cpu(), time.perf_counter()
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - t0
+    reap_orphans()
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-2000:]}")
     return wall, children_cpu() - c0, p.stdout
@@ -94,6 +117,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, help="SOCIALOPS_WORKERS for enrich (default: setting)")
     ap.add_argument("--per-core", action="store_true", help="also run bench/enrich_throughput.py")
     args = ap.parse_args()
+    become_subreaper()
     exe = str(REPO / ".venv" / "bin" / "socialops")
     lines, texts = load_texts(args.n)
     n = len(texts)

@@ -1,3 +1,3 @@
-from socialops.cli.main import main
+from socialops.cli.entry import main
 
 main()

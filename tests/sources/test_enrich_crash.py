@@ -90,18 +90,23 @@ def test_kill_9_of_enrich_leaves_no_worker_alive(
     family: list[psutil.Process] = []
     try:
         parent = psutil.Process(proc.pid)
+        listed = home / runner.WORKERS_FILE
 
         def workers() -> list[psutil.Process]:
-            return [c for c in parent.children(recursive=True) if "spawn_main" in _cmdline(c)]
+            """The pool workers: descendants of the command that recorded themselves (forked
+            by the pool's fork server, or spawned where there is none)."""
+            try:
+                pids = {int(x) for x in listed.read_text(encoding="ascii").split()[::2]}
+            except (OSError, ValueError):
+                return []
+            return [c for c in parent.children(recursive=True) if c.pid in pids]
 
-        assert _wait(lambda: len(workers()) == 2, 60), "the pool did not start two workers"
         # a worker arms its parent-death signal and then records itself; wait for both (under
-        # load a spawned worker can take many seconds to import before it gets there)
-        listed = home / runner.WORKERS_FILE
-        assert _wait(lambda: _listed(listed) == 2, 120), "the workers did not record themselves"
-        family += parent.children(recursive=True)  # the workers and the resource tracker
+        # load a worker can take many seconds to start before it gets there)
+        assert _wait(lambda: len(workers()) == 2, 120), "the pool did not start two workers"
+        family += parent.children(recursive=True)  # workers, fork server, resource tracker
         assert all(_alive(c) for c in family)
-        assert sum("spawn_main" in _cmdline(c) for c in family) == 2
+        assert all(runner._is_pool_worker(_cmdline(c)) for c in workers())
         assert any("resource_tracker" in _cmdline(c) for c in family)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)

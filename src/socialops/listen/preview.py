@@ -181,7 +181,7 @@ def preview_query(store: AnalyticsStore, query: str, samples: int = SAMPLES) -> 
     readings: dict[str, Counter[str]] = {tm.raw: Counter() for tm in k_terms}
     ko_idx = [i for i, lang in enumerate(langs) if lang == "ko"]
     analysed = (  # Kiwi only when there is Korean to read (it takes seconds to load)
-        dict(zip(ko_idx, ko.get_kiwi().tokenize([texts[i] for i in ko_idx]), strict=True))
+        dict(zip(ko_idx, ko.tokenize_each([texts[i] for i in ko_idx]), strict=True))
         if ko_idx
         else {}
     )

@@ -49,35 +49,50 @@ def unit(form: str, tag: str) -> str | None:
     return form.lower().replace(" ", "_")
 
 
+def _flush(run: list[str], compounds: list[str]) -> None:
+    """Add every sub-run of two to :data:`MAX_COMPOUND` units of ``run``, then empty it."""
+    n = len(run)
+    if n > 1:
+        for i in range(n - 1):
+            for j in range(i + 2, min(n, i + MAX_COMPOUND) + 1):
+                compounds.append("".join(run[i:j]))
+    run.clear()
+
+
 def match_text(tokens: Iterable[str], word_starts: Sequence[bool] | None = None) -> str:
     """``" u1 u2 ... | compounds "`` for tokens stored as ``form/TAG`` (an empty post gives
     ``" "``). ``word_starts[i]`` says token ``i`` begins a new word (a space before it): noun
-    compounds never cross a word boundary. Without it, adjacent nouns always join."""
+    compounds never cross a word boundary. Without it, adjacent nouns always join.
+
+    (:func:`unit` inlined: this runs for every token of every post enriched.)"""
     units: list[str] = []
     compounds: list[str] = []
     run: list[str] = []
-
-    def flush() -> None:
-        for i in range(len(run)):
-            for j in range(i + 2, min(len(run), i + MAX_COMPOUND) + 1):
-                compounds.append("".join(run[i:j]))
-        run.clear()
-
+    skip, en_tags, compound_tags, lemma = SKIP_TAGS, _EN_TAGS, COMPOUND_TAGS, en.lemma
     for k, tok in enumerate(tokens):
-        if word_starts is not None and word_starts[k]:
-            flush()
+        if run and word_starts is not None and word_starts[k]:
+            _flush(run, compounds)
         form, _, tag = tok.rpartition("/")
         if not form:  # a token without a tag
             form, tag = tag, ""
-        base = tag.partition("-")[0]
-        u = unit(form, base)
-        if u:
-            units.append(u)
-        if u and base in COMPOUND_TAGS:
+        if "-" in tag:
+            tag = tag.partition("-")[0]
+        if tag in skip or not form or form.isspace():
+            if run:
+                _flush(run, compounds)
+            continue
+        u = lemma(form) if tag in en_tags else form.lower().replace(" ", "_")
+        if not u:
+            if run:
+                _flush(run, compounds)
+            continue
+        units.append(u)
+        if tag in compound_tags:
             run.append(u)
-        else:
-            flush()
-    flush()
+        elif run:
+            _flush(run, compounds)
+    if run:
+        _flush(run, compounds)
     if not units:
         return " "
     tail = " | " + " ".join(dict.fromkeys(compounds)) if compounds else ""

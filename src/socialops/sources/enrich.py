@@ -14,11 +14,14 @@ A crash before step 4 commits leaves only files the ledger does not know; reader
 (they read the ledger's list), ``Workspace.recover`` removes them and a rerun does the work
 again. Nothing is enriched twice.
 
-Pool workers die with the process that started them, however it ends (``kill -9`` included):
-each worker asks Linux for SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``; elsewhere a
-thread watches the parent) and records its pid and start time in ``<workspace>/.enrich-workers``;
-the next enrichment kills any process listed there that is still the same pool worker (same
-start time, a multiprocessing command line) before it cleans up. multiprocessing's resource
+Pool workers are forked by a fork server that has loaded Kiwi once
+(:mod:`socialops.sources.enrich_pool`; spawned where there are no fork servers). They die with
+the process that started the pool, however it ends (``kill -9`` included): each worker asks
+Linux for SIGKILL when its own parent dies (``prctl(PR_SET_PDEATHSIG)``; its parent is the fork
+server, which exits when the pool's process has gone; elsewhere a thread watches the parent)
+and records its pid and start time in ``<workspace>/.enrich-workers``; the next enrichment
+kills any process listed there that is still the same pool worker (same start time, a
+multiprocessing command line) before it cleans up. multiprocessing's resource
 tracker exits by itself once the parent and the workers are gone (its pipe closes).
 """
 
@@ -27,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
-import multiprocessing
 import multiprocessing.util
 import os
 import shutil
@@ -52,11 +54,12 @@ from socialops import settings
 from socialops.domain.post import ENRICHED_SCHEMA, POST_SCHEMA
 from socialops.errors import EnrichError, SettingsError, WorkspaceError
 from socialops.nlp.pipeline import enrich_batch, enrich_batches, pipeline_id
+from socialops.sources.enrich_pool import detach_from_server, pool_context
 
 if TYPE_CHECKING:
     from socialops.store.workspace import Workspace
 
-# The pool workers import this module (spawn): the database and store modules (SQLAlchemy: a
+# The pool workers import this module: the database and store modules (SQLAlchemy: a
 # third of a second per worker) are imported inside the functions only the parent runs.
 
 __all__ = ["EnrichResult", "enrich_workspace", "rebuild"]
@@ -105,25 +108,40 @@ def _pending(ws: Workspace) -> list[tuple[str, int]]:
 
 # -- local process pool ------------------------------------------------------------------------
 def _die_with_parent(parent: int) -> None:
-    """Make this process end when ``parent`` does: SIGKILL from the kernel on Linux (the parent
-    THREAD that started it ending counts, and the pool is started by the thread that waits for
-    it), else a thread that watches the parent. Checked once after arming, for a parent that
-    died in between."""
+    """Make this pool worker end when ``parent`` (the process running the pool) does.
+
+    The worker's own parent is ``parent`` (spawn) or the pool's fork server, a child of
+    ``parent`` that exits as soon as ``parent`` is gone (the pipe it watches closes). On Linux
+    the kernel sends SIGKILL when the worker's own parent ends (the parent THREAD that started
+    it ending counts: the pool is started by the thread that waits for it, and the fork server
+    has one thread); elsewhere a thread watches it. Checked once after arming, for a parent
+    that died in between."""
     armed = False
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-    if os.getppid() != parent:
+    own_parent = os.getppid()
+    if own_parent == 1 or not _pid_alive(parent):
         os._exit(1)
     if not armed:
 
         def watch() -> None:
-            while os.getppid() == parent:
+            while os.getppid() == own_parent:
                 time.sleep(1.0)
             os._exit(1)
 
         threading.Thread(target=watch, name="socialops-parent-watch", daemon=True).start()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _start_time(pid: int) -> float | None:
@@ -181,7 +199,7 @@ def reap_leftover_workers(ws: Workspace) -> int:
             continue
         try:
             proc = psutil.Process(pid)
-            if "spawn_main" not in " ".join(proc.cmdline()):
+            if not _is_pool_worker(" ".join(proc.cmdline())):
                 continue
             proc.kill()
             killed += 1
@@ -190,6 +208,12 @@ def reap_leftover_workers(ws: Workspace) -> int:
         _wait_gone(proc)
     path.unlink(missing_ok=True)
     return killed
+
+
+def _is_pool_worker(cmdline: str) -> bool:
+    """A multiprocessing worker's command line: spawned (``spawn_main``) or forked by a fork
+    server (which has the server's command line)."""
+    return "spawn_main" in cmdline or "multiprocessing.forkserver" in cmdline
 
 
 def _wait_gone(proc: Any, timeout: float = 5.0) -> None:
@@ -209,6 +233,7 @@ def _wait_gone(proc: Any, timeout: float = 5.0) -> None:
 def _pool_worker_init(tz: str, parent: int, workers_file: str) -> None:
     """Initializer of each pool worker: tie it to its parent, record it, load the models, and
     arrange a quick exit."""
+    detach_from_server()
     _die_with_parent(parent)
     record_worker(Path(workers_file), os.getpid())
     _warm(tz)
@@ -360,8 +385,7 @@ def _pool_run(
     done = 0
     pipeline = ""
     n = max(1, min(workers, len(tasks)))
-    # spawn, not fork: Kiwi's native threads do not survive fork() in a process that has used it
-    ctx = multiprocessing.get_context("spawn")
+    ctx = pool_context()
     try:
         with ProcessPoolExecutor(
             max_workers=n,

@@ -27,11 +27,25 @@ def run(work: Work) -> dict[str, Any]:
     word_starts: list[list[bool] | None] = [None] * n
     ko_idx = [i for i, lg in enumerate(langs) if lg == "ko"]
     if ko_idx:
-        for i, words in zip(ko_idx, ko.analyse_words([texts[i] for i in ko_idx]), strict=True):
-            tokens[i] = [f"{f}/{t}" for f, t, _, _ in words]
-            lemmas[i] = [lm for _, t, lm, _ in words if t.partition("-")[0] in ko.CONTENT_TAGS]
-            morphs[i] = [(f, t) for f, t, _, _ in words]
-            word_starts[i] = [w for _, _, _, w in words]
+        tokenize = ko.get_kiwi().tokenize
+        content = ko.CONTENT_TAGS
+        # one pass over Kiwi's tokens (what ko.analyse_words gives, without its tuples): this
+        # runs for every Korean post enriched
+        for i in ko_idx:
+            tk: list[str] = []
+            lm: list[str] = []
+            mo: list[tuple[str, str]] = []
+            ws: list[bool] = []
+            end = -1
+            for t in tokenize(texts[i]):
+                form, tag, start = t.form, t.tag, t.start
+                tk.append(t.tagged_form)  # "form/TAG"
+                mo.append((form, tag))
+                ws.append(start > end)  # a space (or the text's start) before it
+                end = start + t.len
+                if (tag.partition("-")[0] if "-" in tag else tag) in content:
+                    lm.append(t.lemma)
+            tokens[i], lemmas[i], morphs[i], word_starts[i] = tk, lm, mo, ws
     for i, lg in enumerate(langs):
         if lg in ("en", "other"):
             tokens[i], lemmas[i] = en.tokenize(texts[i])
