@@ -3,12 +3,15 @@
 ``socialops enrich`` spends about a second importing the CLI (every command's module) before
 its own code runs. When the command line is a local enrichment with a pool, the pool's fork
 server is started first (:func:`socialops.sources.enrich_pool.prestart`), so that it loads Kiwi
-during that second. Anything this quick look at the arguments does not understand starts
+during that second; and the command ends without tearing its interpreter down. Anything this
+quick look at the arguments does not understand starts
 nothing: the CLI then parses them and reports what is wrong, as always."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import os
 import sys
 
 __all__ = ["enrich_pool_workers", "main"]
@@ -46,21 +49,41 @@ def enrich_pool_workers(args: list[str], engine_setting: str = "duckdb") -> int 
     return workers
 
 
-def _prestart_enrich_pool(args: list[str]) -> None:
+def _prestart_enrich_pool(args: list[str]) -> bool:
+    """Start the pool's fork server when ``args`` is a pooled local enrichment; says whether
+    it is one."""
     from socialops import settings
     from socialops.errors import SocialopsError
     from socialops.sources.enrich_pool import prestart
 
     workers = enrich_pool_workers(args, settings.get("engine"))
     if workers is None:
-        return
-    with contextlib.suppress(SocialopsError):  # a bad workers setting: the command reports it
-        prestart(settings.workers(workers or None))
+        return False
+    try:
+        n = settings.workers(workers or None)
+    except SocialopsError:  # a bad workers setting: the command itself reports it
+        return False
+    prestart(n)
+    return n > 1
 
 
 def main() -> None:
-    if "enrich" in sys.argv:
-        _prestart_enrich_pool(sys.argv[1:])
+    pooled = "enrich" in sys.argv and _prestart_enrich_pool(sys.argv[1:])
     from socialops.cli.main import main as run
 
-    run()
+    if not pooled:
+        run()
+        return
+    try:
+        run()
+        code: int = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    # an enrichment is done here: its pool joined, its files committed, its output printed.
+    # Skip tearing the interpreter down (a third of a second for every module and the heap
+    # it loaded); the exit handlers still run, and the streams are flushed.
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
