@@ -290,7 +290,8 @@ def _enrich_slice(
     rows written and the pipeline id (so the parent never loads the models to learn it)."""
     table = _read_raw(raw_path).slice(offset, length)
     rows = 0
-    with pq.ParquetWriter(out_path, ENRICHED_SCHEMA, compression="zstd") as w:
+    # staging only (the layout rewrites it with zstd): LZ4 writes and reads back faster
+    with pq.ParquetWriter(out_path, ENRICHED_SCHEMA, compression="lz4") as w:
         for b in enrich_batches(table.to_batches(max_chunksize=1000), tz):
             w.write_batch(b)
             rows += b.num_rows
