@@ -26,7 +26,8 @@ PG_TESTS = tests/store tests/sources/test_streams.py tests/sources/test_ledger_m
 	tests/web/test_api.py tests/web/test_authz.py tests/web/test_workspaces.py \
 	tests/web/test_accounts_processes.py tests/web/test_account_security.py \
 	tests/web/test_invitations.py tests/web/test_passwords.py tests/web/test_plan_api.py \
-	tests/web/test_actions.py tests/web/test_crash_recovery.py tests/web/test_audit_words.py
+	tests/web/test_actions.py tests/web/test_crash_recovery.py tests/web/test_audit_words.py \
+	tests/publish
 
 test: setup
 	CI=$${CI:-} .venv/bin/python -m pytest -n 2 --dist loadgroup -q

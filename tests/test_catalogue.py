@@ -77,7 +77,13 @@ PHRASES = ("Share of Voice",)  # a marketing term of art, kept beside its Korean
 _WORD = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # errors whose first positional argument is their catalogue code
-POSITIONAL_CODE = {"PlanError", "PasswordError", "KpiUnmeasurable", "InvitationError"}
+POSITIONAL_CODE = {
+    "PlanError",
+    "PasswordError",
+    "KpiUnmeasurable",
+    "InvitationError",
+    "PublishError",
+}
 # errors whose class fixes the one code they carry (checked below)
 FIXED_CODE = {"LastOwnerError": "accounts.last_owner"}
 

@@ -33,6 +33,7 @@ __all__ = [
     "InputFileError",
     "PasswordError",
     "PlanError",
+    "PublishError",
     "QueryError",
     "SettingsError",
     "SocialopsError",
@@ -228,6 +229,26 @@ class PlanError(SocialopsError):
     def __init__(self, code: str, /, **params: Any) -> None:
         super().__init__(code=code, **params)
         self.http_status = _PLAN_STATUS.get(code, 400)
+
+
+_PUBLISH_STATUS = {
+    "profile.unknown": 404,
+    "publish.unknown_post": 404,
+    "profile.exists": 409,
+    "publish.bad_state": 409,
+}
+
+
+class PublishError(SocialopsError):
+    """A profile or a post to publish that cannot be used as given; nothing was changed.
+    Always coded; 404 an unknown profile or post, 409 a name taken or a state that does not
+    allow it, else 400."""
+
+    exit_code = 2
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        super().__init__(code=code, **params)
+        self.http_status = _PUBLISH_STATUS.get(code, 400)
 
 
 _DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)

@@ -19,6 +19,7 @@ from socialops.cli import (
     metrics_cmd,
     nlp_cmd,
     plan_cmd,
+    publish_cmd,
     report_cmd,
     sample_cmd,
     web_cmd,
@@ -74,6 +75,7 @@ def _register() -> None:
         plan_cmd,
         metrics_cmd,
         db_cmd,
+        publish_cmd,
     ):
         mod.register(app)
 

@@ -1,0 +1,216 @@
+"""What every platform connector is: a small core plus capabilities, limits as data, and every
+platform answer turned into one decision (:class:`Resolution`) in one place.
+
+- :class:`Connector`: identity (``platform``), its :class:`PlatformLimits`, ``check()`` (who am
+  I) and ``resolve(exc)`` (an exception from the platform → a :class:`Resolution`).
+- Capabilities are protocols a connector class also implements: :class:`CanPublish` (publish a
+  post under an idempotency key, find it again by that key, delete it). Callers ask
+  ``isinstance(c, CanPublish)``; there are no optional methods that raise.
+- Only the scheduler acts on a :class:`Resolution`: ``ok``, ``retry`` (after ``retry_after``
+  seconds), ``rate_limited`` (wait ``retry_after``), ``refresh_auth`` (refresh the token, then
+  retry), ``disconnect`` (the user must re-authorise the profile) or ``fail`` (this post cannot go
+  out as it is: the reason is shown).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+
+import regex
+
+__all__ = [
+    "Action",
+    "CanPublish",
+    "Connector",
+    "ConnectorFailure",
+    "Identity",
+    "LimitProblem",
+    "Media",
+    "OutgoingPost",
+    "PlatformLimits",
+    "Published",
+    "Resolution",
+    "new_tid",
+]
+
+Action = Literal["ok", "retry", "rate_limited", "refresh_auth", "disconnect", "fail"]
+_B32 = "234567abcdefghijklmnopqrstuvwxyz"
+_GRAPHEME = regex.compile(r"\X")
+_URL = regex.compile(r"https?://[^\s<>\"]+")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What to do about a platform's answer (DESIGN.md example 4). ``code`` names the reason in
+    the message catalogue (``publish.reason.<code>``); ``detail`` is the platform's own words
+    (untrusted text, shown as text)."""
+
+    action: Action
+    code: str = "ok"
+    retry_after: float | None = None
+    detail: str = ""
+
+
+class ConnectorFailure(Exception):
+    """A platform call that did not do what was asked, with its :class:`Resolution`."""
+
+    def __init__(self, resolution: Resolution) -> None:
+        super().__init__(f"{resolution.action}: {resolution.code} {resolution.detail}".strip())
+        self.resolution = resolution
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a profile's credentials are on the platform (``check()``)."""
+
+    account_id: str  # the platform's stable id (a DID on Bluesky)
+    handle: str
+    display_name: str = ""
+    permissions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Media:
+    path: str
+    alt: str = ""
+    mime: str = "image/jpeg"
+
+
+@dataclass(frozen=True)
+class OutgoingPost:
+    """One post for one profile, as the scheduler hands it to a connector."""
+
+    text: str
+    media: tuple[Media, ...] = ()
+    langs: tuple[str, ...] = ("ko",)
+
+
+@dataclass(frozen=True)
+class Published:
+    """The platform accepted the post: its id and a public URL."""
+
+    remote_id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class LimitProblem:
+    """A post breaks one of a profile's limits: catalogue ``code`` and its parameters."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlatformLimits:
+    """A platform's posting limits, as data (DESIGN.md example 5).
+
+    ``count``: how the platform counts text — ``graphemes`` (user-perceived characters, Bluesky),
+    ``chars`` (code points), ``weighted`` (X: CJK and most non-Latin characters count 2, every
+    URL 23), ``mastodon`` (code points, every URL 23)."""
+
+    max_chars: int | None
+    count: Literal["graphemes", "chars", "weighted", "mastodon"] = "chars"
+    max_media: int = 4
+    media_types: tuple[str, ...] = ("image/jpeg", "image/png", "image/gif", "image/webp")
+    max_media_bytes: int = 1_000_000
+    alt_text: bool = True  # the platform takes alt text for images
+    requires_media: bool = False
+    url_length: int = 23
+
+    def measure(self, text: str) -> int:
+        """The length of ``text`` counted the platform's way."""
+        if self.count == "graphemes":
+            return len(_GRAPHEME.findall(text))
+        if self.count == "chars":
+            return len(text)
+        urls = list(_URL.finditer(text))
+        rest = _URL.sub("", text)
+        if self.count == "mastodon":
+            return len(rest) + self.url_length * len(urls)
+        return sum(_weight(ch) for ch in rest) + self.url_length * len(urls)
+
+    def validate(self, post: OutgoingPost) -> list[LimitProblem]:
+        """Every limit ``post`` breaks (empty: it can go out)."""
+        problems: list[LimitProblem] = []
+        n = self.measure(post.text)
+        if self.max_chars is not None and n > self.max_chars:
+            problems.append(LimitProblem("publish.too_long", {"count": n, "limit": self.max_chars}))
+        if not post.text.strip() and not post.media:
+            problems.append(LimitProblem("publish.empty", {}))
+        if len(post.media) > self.max_media:
+            problems.append(
+                LimitProblem(
+                    "publish.too_many_media", {"count": len(post.media), "limit": self.max_media}
+                )
+            )
+        if self.requires_media and not post.media:
+            problems.append(LimitProblem("publish.media_required", {}))
+        for m in post.media:
+            if m.mime not in self.media_types:
+                problems.append(LimitProblem("publish.media_type", {"type": m.mime}))
+            if self.alt_text and not m.alt.strip():
+                problems.append(LimitProblem("publish.alt_required", {"file": m.path}))
+        return problems
+
+
+def _weight(ch: str) -> int:
+    """X's weighted length of one character: 1 for Latin-1 and general punctuation ranges,
+    2 for everything else (Hangul, CJK, emoji halves)."""
+    cp = ord(ch)
+    if cp <= 0x10FF or 0x2000 <= cp <= 0x200D or 0x2010 <= cp <= 0x201F or 0x2032 <= cp <= 0x2037:
+        return 1
+    return 2
+
+
+class Connector:
+    """A platform account's client: built from the profile's settings and decrypted secrets."""
+
+    platform: ClassVar[str]
+    limits: ClassVar[PlatformLimits]
+    #: the settings a profile of this platform needs (besides secrets)
+    settings_keys: ClassVar[Sequence[str]] = ()
+
+    def __init__(self, settings: Mapping[str, str], secrets: Mapping[str, str]) -> None:
+        self.settings = dict(settings)
+        self._secrets = dict(secrets)
+
+    @classmethod
+    def limits_for(cls, settings: Mapping[str, str]) -> PlatformLimits:
+        """The limits of a profile with ``settings`` (a manual profile's depend on its platform)."""
+        return cls.limits
+
+    def check(self) -> Identity:
+        """Who the credentials are; raises :class:`ConnectorFailure`."""
+        raise NotImplementedError
+
+    def resolve(self, exc: BaseException) -> Resolution:
+        """An exception from a platform call → what to do about it (one place per platform)."""
+        return Resolution("fail", "unexpected", detail=type(exc).__name__)
+
+
+@runtime_checkable
+class CanPublish(Protocol):
+    """Publishes exactly once under an idempotency ``key``; finds a post by that key again."""
+
+    def publish(self, post: OutgoingPost, key: str) -> Published: ...
+
+    def find(self, key: str) -> Published | None: ...
+
+    def delete(self, remote_id: str) -> None: ...
+
+
+def new_tid(now_us: int | None = None) -> str:
+    """A fresh idempotency key: an AT Protocol TID (13 base32-sortable characters: microseconds
+    since the epoch and a random clock id). Unique per post, and a valid Bluesky record key."""
+    us = now_us if now_us is not None else time.time_ns() // 1000
+    value = ((us & ((1 << 53) - 1)) << 10) | secrets.randbelow(1 << 10)
+    out = []
+    for _ in range(13):
+        out.append(_B32[value & 31])
+        value >>= 5
+    return "".join(reversed(out))

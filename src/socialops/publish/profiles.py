@@ -1,0 +1,266 @@
+"""Social profiles: a connected platform account per row of ``profiles`` (workspace database).
+
+Credentials are encrypted at rest (:mod:`socialops.publish.secrets`); :func:`connect` checks them
+with the platform (``check()``: who am I) before anything is saved. A profile whose credentials
+the platform refused is ``needs_reauth`` until it is connected again; ``paused`` stops one
+profile, the workspace switch ``pause_all`` stops every one."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import text
+
+from socialops.connectors.core import Connector, ConnectorFailure
+from socialops.connectors.registry import REGISTRY
+from socialops.errors import PublishError
+from socialops.publish.secrets import decrypt, encrypt
+from socialops.store.workspace import Workspace
+
+__all__ = [
+    "Profile",
+    "build_connector",
+    "connect",
+    "get_profile",
+    "list_profiles",
+    "pause_all",
+    "paused_all",
+    "remove",
+    "set_paused",
+    "set_status",
+]
+
+_COLUMNS = (
+    "profile_id, name, platform, settings, status, paused, account_id, handle, zone, slots, "
+    "checked_at, check_error, created_at, updated_at"
+)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class Profile:
+    profile_id: str
+    name: str
+    platform: str
+    settings: dict[str, str]
+    status: str  # active | needs_reauth
+    paused: bool
+    account_id: str
+    handle: str
+    zone: str
+    slots: list[str]
+    checked_at: str | None
+    check_error: str
+    created_at: str
+    updated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """What may be shown or returned: never the secrets."""
+        return asdict(self)
+
+
+def _row(r: Any) -> Profile:
+    return Profile(
+        profile_id=r[0],
+        name=r[1],
+        platform=r[2],
+        settings=json.loads(r[3] or "{}"),
+        status=r[4],
+        paused=bool(r[5]),
+        account_id=r[6],
+        handle=r[7],
+        zone=r[8],
+        slots=json.loads(r[9] or "[]"),
+        checked_at=r[10],
+        check_error=r[11],
+        created_at=r[12],
+        updated_at=r[13],
+    )
+
+
+def list_profiles(ws: Workspace) -> list[Profile]:
+    with ws.connect() as conn:
+        rows = conn.execute(text(f"SELECT {_COLUMNS} FROM profiles ORDER BY name")).fetchall()
+    return [_row(r) for r in rows]
+
+
+def get_profile(ws: Workspace, name_or_id: str) -> Profile:
+    with ws.connect() as conn:
+        r = conn.execute(
+            text(f"SELECT {_COLUMNS} FROM profiles WHERE name = :k OR profile_id = :k"),
+            {"k": name_or_id},
+        ).fetchone()
+    if r is None:
+        raise PublishError("profile.unknown", name=name_or_id)
+    return _row(r)
+
+
+def _connector_class(platform: str) -> type[Connector]:
+    cls = REGISTRY.get(platform)
+    if cls is None:
+        raise PublishError(
+            "profile.unknown_platform", platform=platform, known=REGISTRY.platforms()
+        )
+    return cls
+
+
+def build_connector(ws: Workspace, profile: Profile) -> Connector:
+    """The profile's connector with its decrypted credentials (only for the call at hand)."""
+    with ws.connect() as conn:
+        token = conn.execute(
+            text("SELECT secret FROM profiles WHERE profile_id = :p"), {"p": profile.profile_id}
+        ).scalar_one()
+    return _connector_class(profile.platform)(profile.settings, decrypt(ws.root, token))
+
+
+def connect(
+    ws: Workspace,
+    *,
+    name: str,
+    platform: str,
+    settings: dict[str, str],
+    secrets: dict[str, str],
+    zone: str = "Asia/Seoul",
+    slots: list[str] | None = None,
+) -> Profile:
+    """Check the credentials with the platform, then save the profile (or re-connect the one of
+    that name on the same platform: new credentials, status active again)."""
+    name = name.strip()
+    if not name:
+        raise PublishError("profile.name_required")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise PublishError("profile.bad_zone", zone=zone) from exc
+    cls = _connector_class(platform)
+    missing = [k for k in cls.settings_keys if not settings.get(k)]
+    if missing:
+        raise PublishError("profile.missing_settings", platform=platform, keys=missing)
+    try:
+        ident = cls(settings, secrets).check()
+    except ConnectorFailure as exc:
+        raise PublishError(
+            f"publish.reason.{exc.resolution.code}", detail=exc.resolution.detail
+        ) from exc
+    now = now_iso()
+    sealed = encrypt(ws.root, secrets)
+    with ws.begin() as conn:
+        old = conn.execute(
+            text("SELECT profile_id, platform FROM profiles WHERE name = :n"), {"n": name}
+        ).fetchone()
+        if old is not None and old[1] != platform:
+            raise PublishError("profile.exists", name=name, platform=old[1])
+        values = {
+            "name": name,
+            "platform": platform,
+            "settings": json.dumps(settings, ensure_ascii=False, sort_keys=True),
+            "secret": sealed,
+            "account_id": ident.account_id,
+            "handle": ident.handle,
+            "zone": zone,
+            "slots": json.dumps(slots or []),
+            "now": now,
+        }
+        if old is None:
+            values["pid"] = uuid.uuid4().hex[:12]
+            conn.execute(
+                text(
+                    "INSERT INTO profiles (profile_id, name, platform, settings, secret, status, "
+                    "paused, account_id, handle, zone, slots, checked_at, check_error, "
+                    "created_at, updated_at) VALUES (:pid, :name, :platform, :settings, :secret, "
+                    "'active', 0, :account_id, :handle, :zone, :slots, :now, '', :now, :now)"
+                ),
+                values,
+            )
+        else:
+            values["pid"] = old[0]
+            conn.execute(
+                text(
+                    "UPDATE profiles SET settings = :settings, secret = :secret, "
+                    "status = 'active', account_id = :account_id, handle = :handle, "
+                    "zone = :zone, slots = :slots, checked_at = :now, check_error = '', "
+                    "updated_at = :now WHERE profile_id = :pid"
+                ),
+                values,
+            )
+    return get_profile(ws, name)
+
+
+def set_status(ws: Workspace, profile_id: str, status: str, error: str = "") -> None:
+    with ws.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE profiles SET status = :s, check_error = :e, checked_at = :now, "
+                "updated_at = :now WHERE profile_id = :p"
+            ),
+            {"s": status, "e": error[:500], "now": now_iso(), "p": profile_id},
+        )
+
+
+def set_paused(ws: Workspace, name: str, paused: bool) -> Profile:
+    profile = get_profile(ws, name)
+    with ws.begin() as conn:
+        conn.execute(
+            text("UPDATE profiles SET paused = :v, updated_at = :now WHERE profile_id = :p"),
+            {"v": int(paused), "now": now_iso(), "p": profile.profile_id},
+        )
+    return get_profile(ws, name)
+
+
+def remove(ws: Workspace, name: str) -> Profile:
+    """Remove a profile that has nothing waiting to go out (cancel its posts first)."""
+    profile = get_profile(ws, name)
+    with ws.begin() as conn:
+        waiting = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM publish_posts WHERE profile_id = :p AND state IN "
+                "('draft', 'in_review', 'scheduled', 'publishing', 'unknown', 'task')"
+            ),
+            {"p": profile.profile_id},
+        ).scalar_one()
+        if waiting:
+            raise PublishError("profile.has_posts", name=name, count=waiting)
+        conn.execute(
+            text(
+                "DELETE FROM publish_attempts WHERE post_id IN "
+                "(SELECT post_id FROM publish_posts WHERE profile_id = :p)"
+            ),
+            {"p": profile.profile_id},
+        )
+        conn.execute(
+            text("DELETE FROM publish_posts WHERE profile_id = :p"), {"p": profile.profile_id}
+        )
+        conn.execute(text("DELETE FROM profiles WHERE profile_id = :p"), {"p": profile.profile_id})
+    return profile
+
+
+def pause_all(ws: Workspace, paused: bool, actor: str = "") -> None:
+    """The crisis switch: stop (or resume) every profile's publishing at once."""
+    with ws.begin() as conn:
+        conn.execute(text("DELETE FROM publishing_switches WHERE name = 'pause_all'"))
+        if paused:
+            conn.execute(
+                text(
+                    "INSERT INTO publishing_switches (name, value, changed_by, changed_at) "
+                    "VALUES ('pause_all', '1', :a, :now)"
+                ),
+                {"a": actor, "now": now_iso()},
+            )
+
+
+def paused_all(ws: Workspace) -> bool:
+    with ws.connect() as conn:
+        return (
+            conn.execute(
+                text("SELECT value FROM publishing_switches WHERE name = 'pause_all'")
+            ).scalar()
+            == "1"
+        )

@@ -1,0 +1,284 @@
+"""The publish queue: one row of ``publish_posts`` per (post, profile), a state machine.
+
+``draft`` → ``in_review`` → ``scheduled`` → ``publishing`` → ``published`` | ``failed`` |
+``unknown``, or ``cancelled``; a post for a profile without a posting API (a *manual* profile)
+becomes a ``task`` at its time and is ``published`` when its owner confirms it with the URL.
+Every post has an idempotency key made when it is queued (on Bluesky, the record key), so a
+platform can never be asked twice to create the same post under two names."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+
+from socialops.connectors.core import Media, OutgoingPost, new_tid
+from socialops.connectors.registry import REGISTRY
+from socialops.errors import PublishError
+from socialops.publish.profiles import Profile, get_profile, now_iso
+from socialops.store.workspace import Workspace
+
+__all__ = [
+    "STATES",
+    "QueuedPost",
+    "attempts",
+    "cancel",
+    "confirm_task",
+    "get_post",
+    "list_posts",
+    "new_posts",
+    "parse_when",
+    "publish_now",
+]
+
+STATES = (
+    "draft",
+    "in_review",
+    "scheduled",
+    "publishing",
+    "published",
+    "failed",
+    "unknown",
+    "cancelled",
+    "task",
+)
+WAITING = ("draft", "in_review", "scheduled", "publishing", "unknown", "task")
+_COLUMNS = (
+    "p.post_id, p.group_id, p.profile_id, f.name, f.platform, p.plan_id, p.text, p.media, "
+    "p.state, p.due_at, p.idem_key, p.remote_id, p.url, p.attempts, p.next_try_at, "
+    "p.reason_code, p.reason_detail, p.created_at, p.updated_at, p.published_at"
+)
+
+
+@dataclass(frozen=True)
+class QueuedPost:
+    post_id: str
+    group_id: str
+    profile_id: str
+    profile: str
+    platform: str
+    plan_id: str | None
+    text: str
+    media: list[dict[str, str]]
+    state: str
+    due_at: str
+    idem_key: str
+    remote_id: str
+    url: str
+    attempts: int
+    next_try_at: str | None
+    reason_code: str
+    reason_detail: str
+    created_at: str
+    updated_at: str
+    published_at: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def outgoing(self) -> OutgoingPost:
+        return OutgoingPost(
+            text=self.text,
+            media=tuple(
+                Media(m["path"], m.get("alt", ""), m.get("mime", "image/jpeg")) for m in self.media
+            ),
+        )
+
+
+def _row(r: Any) -> QueuedPost:
+    return QueuedPost(
+        post_id=r[0],
+        group_id=r[1],
+        profile_id=r[2],
+        profile=r[3],
+        platform=r[4],
+        plan_id=r[5],
+        text=r[6],
+        media=json.loads(r[7] or "[]"),
+        state=r[8],
+        due_at=r[9],
+        idem_key=r[10],
+        remote_id=r[11],
+        url=r[12],
+        attempts=int(r[13]),
+        next_try_at=r[14],
+        reason_code=r[15],
+        reason_detail=r[16],
+        created_at=r[17],
+        updated_at=r[18],
+        published_at=r[19],
+    )
+
+
+def parse_when(value: str | None, zone: str) -> datetime:
+    """``--at``: an ISO date-time; without an offset it is in ``zone``; ``None`` → now."""
+    if value is None or not value.strip():
+        return datetime.now(UTC)
+    try:
+        dt = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise PublishError("publish.bad_time", value=value) from exc
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=ZoneInfo(zone))
+    return dt.astimezone(UTC)
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def new_posts(
+    ws: Workspace,
+    *,
+    profiles: list[str],
+    text_: str,
+    at: str | None = None,
+    media: list[Media] | None = None,
+    plan_id: str | None = None,
+    actor: str = "",
+) -> tuple[str, list[QueuedPost]]:
+    """Queue one post per profile (a group), due at ``at`` (each profile's zone when it has no
+    offset; now without it). A text over a profile's limit refuses the whole group."""
+    if not profiles:
+        raise PublishError("publish.no_profile")
+    chosen: list[Profile] = []
+    for name in profiles:
+        p = get_profile(ws, name)
+        if p.profile_id not in {c.profile_id for c in chosen}:
+            chosen.append(p)
+    files = list(media or [])
+    rows = []
+    for p in chosen:
+        cls = REGISTRY.get(p.platform)
+        if cls is None:
+            raise PublishError(
+                "profile.unknown_platform", platform=p.platform, known=REGISTRY.platforms()
+            )
+        post = OutgoingPost(text=text_, media=tuple(files))
+        limits = cls.limits_for(p.settings)
+        problems = limits.validate(post)
+        if problems:
+            first = problems[0]
+            raise PublishError(first.code, profile=p.name, **dict(first.params))
+        rows.append((p, parse_when(at, p.zone)))
+    group = uuid.uuid4().hex[:12]
+    now = now_iso()
+    ids = []
+    with ws.begin() as conn:
+        for p, due in rows:
+            pid = uuid.uuid4().hex[:12]
+            ids.append(pid)
+            conn.execute(
+                text(
+                    "INSERT INTO publish_posts (post_id, group_id, profile_id, plan_id, text, "
+                    "media, state, due_at, idem_key, created_by, created_at, updated_at) VALUES "
+                    "(:id, :g, :p, :plan, :t, :m, 'scheduled', :due, :key, :by, :now, :now)"
+                ),
+                {
+                    "id": pid,
+                    "g": group,
+                    "p": p.profile_id,
+                    "plan": plan_id,
+                    "t": text_,
+                    "m": json.dumps([asdict(m) for m in files], ensure_ascii=False),
+                    "due": _iso(due),
+                    "key": new_tid(),
+                    "by": actor,
+                    "now": now,
+                },
+            )
+    return group, [get_post(ws, i) for i in ids]
+
+
+def list_posts(ws: Workspace, state: str | None = None) -> list[QueuedPost]:
+    sql = f"SELECT {_COLUMNS} FROM publish_posts p JOIN profiles f ON f.profile_id = p.profile_id"
+    params: dict[str, Any] = {}
+    if state:
+        sql += " WHERE p.state = :s"
+        params["s"] = state
+    with ws.connect() as conn:
+        rows = conn.execute(text(sql + " ORDER BY p.due_at, p.post_id"), params).fetchall()
+    return [_row(r) for r in rows]
+
+
+def get_post(ws: Workspace, post_id: str) -> QueuedPost:
+    with ws.connect() as conn:
+        r = conn.execute(
+            text(
+                f"SELECT {_COLUMNS} FROM publish_posts p JOIN profiles f "
+                "ON f.profile_id = p.profile_id WHERE p.post_id = :id"
+            ),
+            {"id": post_id},
+        ).fetchone()
+    if r is None:
+        raise PublishError("publish.unknown_post", post_id=post_id)
+    return _row(r)
+
+
+def attempts(ws: Workspace, post_id: str) -> list[dict[str, Any]]:
+    """Every attempt at ``post_id``: when, what the platform said, which worker."""
+    with ws.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT at, action, code, detail, worker FROM publish_attempts "
+                "WHERE post_id = :id ORDER BY attempt_id"
+            ),
+            {"id": post_id},
+        ).fetchall()
+    return [dict(zip(("at", "action", "code", "detail", "worker"), r, strict=True)) for r in rows]
+
+
+def _move(
+    ws: Workspace, post_id: str, allowed: tuple[str, ...], sets: str, **params: Any
+) -> QueuedPost:
+    post = get_post(ws, post_id)
+    with ws.begin() as conn:
+        n = conn.execute(
+            text(
+                f"UPDATE publish_posts SET {sets}, updated_at = :now WHERE post_id = :id "
+                f"AND state IN ({', '.join(repr(s) for s in allowed)}) "
+                "AND (lease_until IS NULL OR lease_until < :now)"
+            ),
+            {"id": post_id, "now": now_iso(), **params},
+        ).rowcount
+    if not n:
+        raise PublishError("publish.bad_state", post_id=post_id, state=get_post(ws, post_id).state)
+    del post
+    return get_post(ws, post_id)
+
+
+def cancel(ws: Workspace, post_id: str) -> QueuedPost:
+    """Cancel a post that has not gone out (not while a worker is sending it)."""
+    return _move(
+        ws, post_id, ("draft", "in_review", "scheduled", "failed", "task"), "state = 'cancelled'"
+    )
+
+
+def publish_now(ws: Workspace, post_id: str) -> QueuedPost:
+    """Make a scheduled (or failed) post due now; the worker sends it."""
+    return _move(
+        ws,
+        post_id,
+        ("draft", "scheduled", "failed"),
+        "state = 'scheduled', due_at = :due, next_try_at = NULL, reason_code = '', "
+        "reason_detail = ''",
+        due=now_iso(),
+    )
+
+
+def confirm_task(ws: Workspace, post_id: str, url: str) -> QueuedPost:
+    """A manual task done by hand: the post is published at ``url``."""
+    if not url.startswith(("http://", "https://")):
+        raise PublishError("publish.bad_url", url=url)
+    return _move(
+        ws,
+        post_id,
+        ("task",),
+        "state = 'published', url = :url, remote_id = :url, published_at = :now",
+        url=url,
+    )
