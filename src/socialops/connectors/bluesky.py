@@ -190,7 +190,7 @@ class BlueskyConnector(Connector):
             return exc.resolution
         if isinstance(exc, ax.NetworkError | ax.InvokeTimeoutError):
             return Resolution("retry", "network", retry_after=30.0, detail=str(exc)[:200])
-        if isinstance(exc, ax.RequestException):
+        if isinstance(exc, ax.RequestErrorBase):
             status = exc.response.status_code if exc.response is not None else 0
             name = _error_name(exc)
             headers = (
