@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import machine
 from atproto import Client, models
 
+from _common import machine
 from socialops.connectors.bluesky import COLLECTION, BlueskyConnector
 from socialops.connectors.core import new_tid
 from socialops.publish import profiles as prof
@@ -101,7 +101,10 @@ def main() -> None:
     bare_on_server = _count(args.pds, "bob.test", f"bare {run} ")
     print(f"machine: {machine()}")
     print(f"posts: {args.n:,} due at once; PDS {args.pds}")
-    print(f"bare atproto client : {bare:7.2f} s ({args.n / bare:,.0f} posts/s); on the server {bare_on_server:,}")
+    print(
+        f"bare atproto client : {bare:7.2f} s ({args.n / bare:,.0f} posts/s); "
+        f"on the server {bare_on_server:,}"
+    )
     print(
         f"queue + worker      : {worker:7.2f} s ({args.n / worker:,.0f} posts/s); published "
         f"{result.published:,}, states {sorted(states)}; on the server {on_server:,}"
