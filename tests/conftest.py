@@ -159,7 +159,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _group_of(item: pytest.Item, fixtures: Iterable[str]) -> str | None:
     """The xdist group a test runs in: every Spark test in one (one JVM); the tests of a module
     that share its web home (the module-scoped ``web`` fixture: one home a module, and its
-    tests build on one another's changes) in one a module; a group a module names itself."""
+    tests build on one another's changes) in one a module; every test of the local Bluesky
+    network in one; a group a module names itself."""
     if item.get_closest_marker("spark") is not None:
         return "spark"
     named = item.get_closest_marker("xdist_group")
@@ -167,6 +168,8 @@ def _group_of(item: pytest.Item, fixtures: Iterable[str]) -> str | None:
         return str(named.args[0] if named.args else named.kwargs.get("name", "default"))
     if "web" in fixtures:
         return f"web-{item.path.stem}"
+    if "local_pds" in fixtures:  # one local Bluesky network per test session
+        return "local_pds"
     return None
 
 
