@@ -10,6 +10,9 @@ command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -d /usr/share/fonts/truetype/nanum ] || need_apt+=(fonts-nanum)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# the local Bluesky network of the connector tests (scripts/local-pds.sh) builds better-sqlite3
+command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
+command -v make >/dev/null 2>&1 || need_apt+=(make)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages: ${need_apt[*]}" >&2
