@@ -13,11 +13,15 @@ import os
 import re
 import socket
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -99,3 +103,92 @@ def local_pds() -> Iterator[str]:
         yield url
     finally:
         run_local_pds("stop", env, timeout=60)
+
+
+# -- mastodon-mock ---------------------------------------------------------------------------------
+# ``mastodon_mock``: a real local Mastodon API server (PyPI ``mastodon-mock``: FastAPI + SQLite,
+# fault injection at ``/api/v1/_mock/faults``) started as its own process
+# (``python -m mastodon_mock serve``) on a free port, once per test session (test modules that use
+# it name the xdist group ``mastodon_mock``). Seeded accounts and their access tokens are
+# :data:`MASTODON_ACCOUNTS`. It skips on a developer machine where it cannot start, and FAILS
+# when ``CI=true``.
+MASTODON_ACCOUNTS = {"sora": "sora_token", "minji": "minji_token", "jun": "jun_token"}
+MASTODON_START_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class MastodonMock:
+    base_url: str
+    tokens: dict[str, str]  # username → access token
+
+    def fault(self, rule: dict[str, object]) -> None:
+        """Add a fault-injection rule (``{"match": ..., "effect": ..., "count": n}``)."""
+        httpx.post(f"{self.base_url}/api/v1/_mock/faults", json=rule, timeout=10).raise_for_status()
+
+    def clear_faults(self) -> None:
+        httpx.delete(f"{self.base_url}/api/v1/_mock/faults", timeout=10).raise_for_status()
+
+
+def _mastodon_config(folder: Path, port: int) -> Path:
+    lines = [
+        f'domain = "127.0.0.1:{port}"',
+        'url_scheme = "http"',
+        "[database]",
+        f'path = "{folder / "mastodon.sqlite"}"',
+        f'[server]\nhost = "127.0.0.1"\nport = {port}',
+    ]
+    for user, token in MASTODON_ACCOUNTS.items():
+        lines += ["[[seed.accounts]]", f'username = "{user}"', f'access_token = "{token}"']
+    path = folder / "mastodon_mock.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def mastodon_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MastodonMock]:
+    """A running ``mastodon-mock`` server, stopped at the session's end."""
+    folder = tmp_path_factory.mktemp("mastodon_mock")
+    [port] = free_ports(1)
+    config = _mastodon_config(folder, port)
+    log = (folder / "server.log").open("w", encoding="utf-8")
+    try:
+        proc = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "mastodon_mock", "serve", "--config", str(config)),
+                *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+            ],
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    except OSError as exc:
+        log.close()
+        _unavailable(f"mastodon-mock did not start: {exc}")
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + MASTODON_START_TIMEOUT_S
+    up = False
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            up = httpx.get(f"{base_url}/api/v1/instance", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            up = False
+        if up:
+            break
+        time.sleep(0.2)
+    try:
+        if not up:
+            proc.kill()
+            proc.wait(timeout=10)
+            log.close()
+            tail = (folder / "server.log").read_text(encoding="utf-8")[-500:]
+            _unavailable(f"mastodon-mock did not start (exit {proc.returncode}): {tail}")
+        yield MastodonMock(base_url, dict(MASTODON_ACCOUNTS))
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        log.close()

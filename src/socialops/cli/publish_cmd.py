@@ -91,6 +91,37 @@ def connect_bluesky(
     _connected(ws, profile, as_json)
 
 
+@connect_app.command("mastodon")
+def connect_mastodon(
+    name: str = typer.Option(..., "--name", help="The profile's name in socialops."),
+    instance: str = typer.Option(
+        ..., "--instance", help="The instance's URL, e.g. https://mastodon.social."
+    ),
+    access_token_stdin: bool = typer.Option(
+        False, "--access-token-stdin", help="Read the access token from standard input."
+    ),
+    zone: str = typer.Option("Asia/Seoul", "--zone", help="The profile's time zone."),
+    as_json: bool = _JSON,
+) -> None:
+    """Connect a Mastodon account with an access token (checked with the instance first)."""
+    from socialops.publish.profiles import connect
+
+    if not access_token_stdin:
+        common.err_console.print(t("publish.cli.token_stdin", default_lang()), highlight=False)
+        raise typer.Exit(2)
+    token = sys.stdin.readline().strip()
+    ws = _ws()
+    profile = connect(
+        ws,
+        name=name,
+        platform="mastodon",
+        settings={"instance": instance.rstrip("/")},
+        secrets={"access_token": token},
+        zone=zone,
+    )
+    _connected(ws, profile, as_json)
+
+
 @connect_app.command("manual")
 def connect_manual(
     name: str = typer.Option(..., "--name", help="The profile's name in socialops."),

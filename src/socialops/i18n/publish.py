@@ -171,4 +171,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "앱 비밀번호를 표준 입력으로 넣어 주세요 (예: echo 비밀번호 | ...).",
         "Pipe the app password on standard input.",
     ),
+    "publish.cli.token_stdin": (
+        "액세스 토큰을 표준 입력으로 넣어 주세요 (예: echo 토큰 | ...).",
+        "Pipe the access token on standard input.",
+    ),
 }

@@ -1,0 +1,260 @@
+"""Mastodon through ``Mastodon.py``, against any instance (tested against a real local
+``mastodon-mock`` server: ``tests/connectors/conftest.py``).
+
+Exactly once, and what is and is not guaranteed:
+
+- :meth:`MastodonConnector.publish` sends the post's idempotency key as Mastodon's
+  ``Idempotency-Key`` header. Mastodon remembers a key per account for about an hour: a second
+  ``POST /api/v1/statuses`` with the same key returns the status the first one created instead of
+  creating another. A retry with the same key inside that hour is therefore safe even when the
+  first answer was lost (timeout, crash after send). ``mastodon-mock`` keeps keys for good.
+- Mastodon has no lookup by idempotency key, so :meth:`MastodonConnector.find` reconciles by
+  reading the account's own recent statuses (newest first, at most :data:`FIND_SCAN` of them,
+  none created before the key's time when the key is a :func:`~socialops.connectors.core.new_tid`
+  TID, less :data:`CLOCK_SKEW_S`) and matching the text (the rendered HTML reduced to plain
+  text, whitespace collapsed) and the images' alt texts. It needs the post's text: given as
+  ``find(key, post)``, or remembered from a ``publish`` under that key by this same connector
+  object. Without either it cannot tell and answers ``None`` (the scheduler then sends again
+  under the same ``Idempotency-Key``, which is safe for the hour above).
+- Not guaranteed: a status deleted on the platform in the meantime is not found; when the same
+  account posted the *identical* text (and alt texts) more than once since the key's time, the
+  oldest such status is taken; after the instance forgot the key (about an hour) and the text was
+  not known to ``find``, a retry can post twice.
+
+Text is counted Mastodon's way (500 code points, every URL 23). Images (at most 4, alt text
+required) are uploaded with ``media_post`` (the alt text is the media description), waiting until
+the instance has processed them. Rate limits are thrown, not waited out in-process: the scheduler
+persists the wait (``X-RateLimit-Reset``)."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+from mastodon import Mastodon
+from mastodon import errors as mx
+
+from socialops.connectors.core import (
+    Connector,
+    ConnectorFailure,
+    Identity,
+    OutgoingPost,
+    PlatformLimits,
+    Published,
+    Resolution,
+)
+from socialops.connectors.registry import REGISTRY
+
+__all__ = ["MastodonConnector", "plain_text", "tid_time"]
+
+#: how many of the account's newest statuses :meth:`MastodonConnector.find` reads at most
+FIND_SCAN = 200
+#: how far before the key's time a status may have been created and still match (clock skew)
+CLOCK_SKEW_S = 300.0
+REQUEST_TIMEOUT_S = 30.0
+_B32 = "234567abcdefghijklmnopqrstuvwxyz"
+_BREAK = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def tid_time(key: str) -> datetime | None:
+    """When a :func:`~socialops.connectors.core.new_tid` key was made (``None`` when ``key`` is
+    not a TID)."""
+    if len(key) != 13 or any(c not in _B32 for c in key):
+        return None
+    value = 0
+    for c in key:
+        value = value * 32 + _B32.index(c)
+    us = value >> 10
+    try:
+        return datetime.fromtimestamp(us / 1_000_000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def plain_text(content: str) -> str:
+    """A status's HTML ``content`` (or a post's text) as comparable plain text: tags removed
+    (Mastodon's hidden parts of long links are kept, so the full URL comes back), entities
+    decoded, every run of whitespace one space."""
+    text = _TAG.sub("", _BREAK.sub(" ", content))
+    return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+def _normal(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+class MastodonConnector(Connector):
+    platform: ClassVar[str] = "mastodon"
+    limits: ClassVar[PlatformLimits] = PlatformLimits(
+        max_chars=500,
+        count="mastodon",
+        max_media=4,
+        max_media_bytes=16_000_000,
+        alt_text=True,
+    )
+    settings_keys = ("instance",)
+
+    def __init__(self, settings: Mapping[str, str], secrets: Mapping[str, str]) -> None:
+        super().__init__(settings, secrets)
+        self._api: Mastodon | None = None
+        self._me: Any = None
+        self._sent: dict[str, OutgoingPost] = {}
+
+    # -- session -------------------------------------------------------------------------------
+    def _client(self) -> Mastodon:
+        if self._api is None:
+            self._api = Mastodon(
+                access_token=self._secrets.get("access_token", ""),
+                api_base_url=self.settings["instance"].rstrip("/"),
+                ratelimit_method="throw",
+                request_timeout=REQUEST_TIMEOUT_S,
+                version_check_mode="none",
+            )
+        return self._api
+
+    def _account(self) -> Any:
+        if self._me is None:
+            try:
+                self._me = self._client().account_verify_credentials()
+            except Exception as exc:
+                raise ConnectorFailure(self.resolve(exc)) from exc
+        return self._me
+
+    def check(self) -> Identity:
+        me = self._account()
+        return Identity(
+            account_id=str(me["id"]),
+            handle=str(me.get("acct") or me.get("username") or ""),
+            display_name=str(me.get("display_name") or ""),
+            permissions=("publish", "delete"),
+        )
+
+    # -- publishing ----------------------------------------------------------------------------
+    @staticmethod
+    def _published(status: Any) -> Published:
+        return Published(remote_id=str(status["id"]), url=str(status.get("url") or status["uri"]))
+
+    def publish(self, post: OutgoingPost, key: str) -> Published:
+        api = self._client()
+        self._sent[key] = post
+        try:
+            media_ids = []
+            for m in post.media:
+                media = api.media_post(
+                    m.path, mime_type=m.mime, description=m.alt or None, synchronous=True
+                )
+                media_ids.append(media["id"])
+            status = api.status_post(
+                post.text,
+                media_ids=media_ids or None,
+                language=post.langs[0] if post.langs else None,
+                idempotency_key=key,
+            )
+        except Exception as exc:
+            raise ConnectorFailure(self.resolve(exc)) from exc
+        return self._published(status)
+
+    def find(self, key: str, post: OutgoingPost | None = None) -> Published | None:
+        """The status published under ``key``, found among the account's recent statuses by its
+        text (see the module's docstring for what this does and does not guarantee)."""
+        wanted = post if post is not None else self._sent.get(key)
+        if wanted is None:
+            return None
+        text = _normal(wanted.text)
+        alts = sorted(_normal(m.alt) for m in wanted.media)
+        made = tid_time(key)
+        since = made - timedelta(seconds=CLOCK_SKEW_S) if made is not None else None
+        api = self._client()
+        me = self._account()
+        match = None
+        seen = 0
+        try:
+            page = api.account_statuses(me["id"], limit=40, exclude_reblogs=True)
+            while page:
+                for status in page:
+                    seen += 1
+                    created = status.get("created_at")
+                    if since is not None and isinstance(created, datetime):
+                        if created.tzinfo is None:
+                            created = created.replace(tzinfo=UTC)
+                        if created < since:
+                            return self._published(match) if match is not None else None
+                    if plain_text(str(status.get("content") or "")) != text:
+                        continue
+                    got = sorted(
+                        _normal(str(a.get("description") or ""))
+                        for a in status.get("media_attachments") or []
+                    )
+                    if got == alts:
+                        match = status  # newest first: the last match is the oldest
+                if seen >= FIND_SCAN:
+                    break
+                page = api.fetch_next(page)
+        except ConnectorFailure:
+            raise
+        except Exception as exc:
+            raise ConnectorFailure(self.resolve(exc)) from exc
+        return self._published(match) if match is not None else None
+
+    def delete(self, remote_id: str) -> None:
+        try:
+            self._client().status_delete(remote_id)
+        except mx.MastodonNotFoundError:
+            return  # already gone
+        except Exception as exc:
+            raise ConnectorFailure(self.resolve(exc)) from exc
+
+    # -- errors → decisions ----------------------------------------------------------------
+    def resolve(self, exc: BaseException) -> Resolution:
+        if isinstance(exc, ConnectorFailure):
+            return exc.resolution
+        if isinstance(exc, mx.MastodonRatelimitError):
+            return Resolution("rate_limited", "rate_limited", self._reset_in(), str(exc)[:200])
+        if isinstance(exc, mx.MastodonNetworkError):
+            return Resolution("retry", "network", retry_after=30.0, detail=str(exc)[:200])
+        if isinstance(exc, mx.MastodonUnauthorizedError):
+            return Resolution("disconnect", "auth", detail=_api_message(exc) or "401")
+        if isinstance(exc, mx.MastodonServerError):
+            return Resolution(
+                "retry", "server", retry_after=60.0, detail=str(_api_status(exc) or "5xx")
+            )
+        if isinstance(exc, mx.MastodonAPIError):
+            status = _api_status(exc)
+            message = _api_message(exc)
+            if status == 429:
+                return Resolution("rate_limited", "rate_limited", self._reset_in(), message)
+            if status == 403 and "scope" in message.lower():
+                return Resolution("disconnect", "auth", detail=message)
+            if status is not None and status >= 500:
+                return Resolution("retry", "server", retry_after=60.0, detail=str(status))
+            return Resolution("fail", "rejected", detail=(f"{status or ''} {message}").strip())
+        if isinstance(exc, mx.MastodonIOError | mx.MastodonIllegalArgumentError):
+            return Resolution("fail", "rejected", detail=str(exc)[:200])
+        return Resolution("retry", "unexpected", retry_after=60.0, detail=type(exc).__name__)
+
+    def _reset_in(self) -> float:
+        """Seconds until the instance's rate limit resets (``X-RateLimit-Reset``, which
+        ``Mastodon.py`` reads from every answer), 60 when it did not say."""
+        reset = getattr(self._api, "ratelimit_reset", None) if self._api is not None else None
+        if isinstance(reset, int | float) and reset > time.time():
+            return max(1.0, float(reset) - time.time())
+        return 60.0
+
+
+def _api_status(exc: BaseException) -> int | None:
+    args: tuple[Any, ...] = tuple(exc.args)
+    return args[1] if len(args) > 1 and isinstance(args[1], int) else None
+
+
+def _api_message(exc: BaseException) -> str:
+    args: tuple[Any, ...] = tuple(exc.args)
+    return str(args[3] or args[2] or "")[:300] if len(args) > 3 else str(exc)[:300]
+
+
+REGISTRY.add(MastodonConnector)
