@@ -156,7 +156,7 @@ class BlueskyConnector(Connector):
             raise ConnectorFailure(self.resolve(exc)) from exc
         return Published(remote_id=str(res.uri), url=self._url(key))
 
-    def find(self, key: str) -> Published | None:
+    def find(self, key: str, post: OutgoingPost | None = None) -> Published | None:
         client = self._session()
         try:
             res = client.com.atproto.repo.get_record(

@@ -151,7 +151,7 @@ def _send(
 ) -> None:
     assert isinstance(conn_, CanPublish)
     if post.attempts > 1 or prior in ("publishing", "unknown"):
-        found = conn_.find(post.idem_key)
+        found = conn_.find(post.idem_key, post.outgoing())
         if found is not None:
             _log(ws, post.post_id, "reconciled", "found", found.remote_id, worker)
             _published(ws, post, worker, found.remote_id, found.url)
@@ -162,7 +162,7 @@ def _send(
     except ConnectorFailure as exc:
         res = exc.resolution
         if res.action == "ok":  # "already exists": look it up
-            found = conn_.find(post.idem_key)
+            found = conn_.find(post.idem_key, post.outgoing())
             if found is not None:
                 _published(ws, post, worker, found.remote_id, found.url)
                 out.reconciled += 1
