@@ -59,6 +59,39 @@ def test_a_slow_build_is_pending_then_fresh_and_a_new_version_shows_the_stale_on
     assert services.page(["other view"], [2], slow("z"), wait=None) == ("o", FRESH)
 
 
+def test_a_refresh_under_way_or_known_to_be_slow_shows_the_latest_figures_without_waiting(
+    services: Services,
+) -> None:
+    gate = threading.Event()
+
+    def gated(value: str) -> Any:
+        def build() -> str:
+            assert gate.wait(30)
+            return value
+
+        return build
+
+    assert services.page(["v"], [1], lambda: "one", wait=None) == ("one", FRESH)
+    # a new version: the first request starts the refresh and waits (it may be quick)...
+    t0 = time.monotonic()
+    assert services.page(["v"], [2], gated("two"), wait=0.3) == ("one", STALE)
+    assert time.monotonic() - t0 >= 0.3
+    # ...the next ones find it under way: the latest figures at once, no second build
+    for _ in range(5):
+        t0 = time.monotonic()
+        assert services.page(["v"], [2], gated("built twice"), wait=0.3) == ("one", STALE)
+        assert time.monotonic() - t0 < 0.2
+    gate.set()
+    assert services.page(["v"], [2], gated("x"), wait=None) == ("two", FRESH)
+    # that build took longer than the wait: the next change's first request does not wait
+    gate.clear()
+    t0 = time.monotonic()
+    assert services.page(["v"], [3], gated("three"), wait=0.3) == ("two", STALE)
+    assert time.monotonic() - t0 < 0.2
+    gate.set()
+    assert services.page(["v"], [3], gated("y"), wait=None) == ("three", FRESH)
+
+
 def test_a_build_error_reaches_the_request_that_waits_or_the_next_one(
     services: Services,
 ) -> None:

@@ -112,6 +112,7 @@ class Services:
         # yet shown to anyone
         self._inflight: dict[str, Future[Any]] = {}
         self._latest: OrderedDict[str, Any] = OrderedDict()
+        self._took: dict[str, float] = {}  # seconds the last build of each view took
         self._failed: dict[str, BaseException] = {}
         # page builds; their threads only compute (they never wait for another build)
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="socialops-page")
@@ -303,7 +304,13 @@ class Services:
         Waits at most ``wait`` seconds (``None``: until built): returns ``(value, FRESH)`` when
         built in time, else ``(the latest value built for the same view, STALE)`` or
         ``(None, PENDING)`` when there is none yet; the build goes on and a later request gets
-        it. A build's error is raised to whoever waits for it, or else to the next request."""
+        it. A build's error is raised to whoever waits for it, or else to the next request.
+
+        A view that has a latest value does not wait at all when waiting could not help: its
+        build was already under way when this request came (another request started it), or
+        its last build took longer than ``wait``. After an upload the refresh of a dashboard
+        over 691,367 posts takes 20-40 s: every request of those seconds waited the whole
+        ``wait`` and then showed the latest figures anyway (p50 0.8 s, p95 1.5 s)."""
         fkey = self._key(view)
         k = self._key([view, version])
         with self._guard:
@@ -326,6 +333,10 @@ class Services:
                     self._pool.submit(self._build, fkey, k, build, fut)
                 except RuntimeError:  # shutting down: build it here
                     self._build(fkey, k, build, fut)
+        if wait is not None and (not mine or self._took.get(fkey, 0.0) > wait):
+            with self._guard:
+                if fkey in self._latest and not fut.done():
+                    return self._latest[fkey], STALE
         try:
             value: T = fut.result(timeout=wait)
             return value, FRESH
@@ -340,6 +351,7 @@ class Services:
             raise
 
     def _build(self, fkey: str, k: str, build: Callable[[], Any], fut: Future[Any]) -> None:
+        started = time.monotonic()
         try:
             value = build()
         except BaseException as exc:
@@ -349,11 +361,13 @@ class Services:
             fut.set_exception(exc)
             return
         with self._guard:
+            self._took[fkey] = time.monotonic() - started
             self._remember(k, value)
             self._latest[fkey] = value
             self._latest.move_to_end(fkey)
             while len(self._latest) > self._cache_size:
-                self._latest.popitem(last=False)
+                gone, _ = self._latest.popitem(last=False)
+                self._took.pop(gone, None)
             self._inflight.pop(k, None)
         fut.set_result(value)
 
