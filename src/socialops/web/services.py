@@ -308,7 +308,8 @@ class Services:
 
         A view that has a latest value does not wait at all when waiting could not help: its
         build was already under way when this request came (another request started it), or
-        its last build took longer than ``wait``. After an upload the refresh of a dashboard
+        its last build took longer than ``wait``; one whose last build was quick waits at most
+        twice that (plus 50 ms). After an upload the refresh of a dashboard
         over 691,367 posts takes 20-40 s: every request of those seconds waited the whole
         ``wait`` and then showed the latest figures anyway (p50 0.8 s, p95 1.5 s)."""
         fkey = self._key(view)
@@ -333,10 +334,13 @@ class Services:
                     self._pool.submit(self._build, fkey, k, build, fut)
                 except RuntimeError:  # shutting down: build it here
                     self._build(fkey, k, build, fut)
-        if wait is not None and (not mine or self._took.get(fkey, 0.0) > wait):
+        took = self._took.get(fkey)
+        if wait is not None and (not mine or (took is not None and took > wait)):
             with self._guard:
                 if fkey in self._latest and not fut.done():
                     return self._latest[fkey], STALE
+        if wait is not None and took is not None and fkey in self._latest:
+            wait = min(wait, 2 * took + 0.05)  # quick before: worth a short wait, no more
         try:
             value: T = fut.result(timeout=wait)
             return value, FRESH
