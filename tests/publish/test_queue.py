@@ -4,6 +4,7 @@ tasks, pause all, and profile secrets that never leave the database in clear."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -139,3 +140,17 @@ def test_cli_profiles_list_json_never_shows_secrets(workspace: Workspace) -> Non
     data = json.loads(out.stdout)
     assert data["profiles"][0]["name"] == "블로그"
     assert "hunter2" not in out.stdout and "secret" not in data["profiles"][0]
+
+
+def test_cli_post_list_shows_times_in_the_seoul_zone(workspace: Workspace) -> None:
+    _manual(workspace)
+    queue.new_posts(workspace, profiles=["블로그"], text_="새해 인사", at="2099-01-01T09:00")
+    out = subprocess.run(
+        [sys.executable, "-m", "socialops", "post", "list"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "SOCIALOPS_LANG": "ko"},
+    )
+    assert "2099년 1월 1일 09:00" in out.stdout  # stored as 00:00 UTC
+    assert "예약됨" in out.stdout

@@ -35,6 +35,14 @@ def _say(key: str, **params: Any) -> None:
     common.console.print(render(key, default_lang(), params), highlight=False)
 
 
+def _when(value: str | None) -> str:
+    """A stored UTC time as the reader sees it: in the ``timezone`` setting (Asia/Seoul)."""
+    from socialops import settings
+    from socialops.i18n import fmt_time
+
+    return fmt_time(value, settings.default_timezone().key, default_lang())
+
+
 def _actor() -> str:
     try:
         return getpass.getuser()
@@ -292,7 +300,7 @@ def post_new(
         return
     _say("publish.cli.queued", count=len(posts), group_id=group)
     for p in posts:
-        common.console.print(f"{p.post_id}\t{p.profile}\t{p.due_at}", highlight=False)
+        common.console.print(f"{p.post_id}\t{p.profile}\t{_when(p.due_at)}", highlight=False)
 
 
 def _post_json(p: Any) -> dict[str, Any]:
@@ -329,7 +337,8 @@ def post_list(
         common.console.print(t("publish.cli.no_posts", lang), highlight=False)
     for p in posts:
         common.console.print(
-            f"{p.post_id}\t{p.profile}\t{t(f'publish.state.{p.state}', lang)}\t{p.due_at}\t{p.url}",
+            f"{p.post_id}\t{p.profile}\t{t(f'publish.state.{p.state}', lang)}\t"
+            f"{_when(p.due_at)}\t{p.url}",
             highlight=False,
         )
 
