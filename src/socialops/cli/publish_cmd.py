@@ -69,6 +69,37 @@ def _connected(ws: Workspace, profile: Any, as_json: bool) -> None:
         )
 
 
+def _connect_with_stdin_secret(
+    *,
+    name: str,
+    platform: str,
+    settings: dict[str, str],
+    secret_key: str,
+    given: bool,
+    missing_message: str,
+    zone: str,
+    as_json: bool,
+) -> None:
+    """Read a profile's secret from standard input (never a flag: it would stay in the shell's
+    history and the process list), connect the profile and report it."""
+    from socialops.publish.profiles import connect
+
+    if not given:
+        common.err_console.print(t(missing_message, default_lang()), highlight=False)
+        raise typer.Exit(2)
+    secret = sys.stdin.readline().strip()
+    ws = _ws()
+    profile = connect(
+        ws,
+        name=name,
+        platform=platform,
+        settings=settings,
+        secrets={secret_key: secret},
+        zone=zone,
+    )
+    _connected(ws, profile, as_json)
+
+
 @connect_app.command("bluesky")
 def connect_bluesky(
     name: str = typer.Option(..., "--name", help="The profile's name in socialops."),
@@ -81,22 +112,16 @@ def connect_bluesky(
     as_json: bool = _JSON,
 ) -> None:
     """Connect a Bluesky account with an app password (checked with the server first)."""
-    from socialops.publish.profiles import connect
-
-    if not app_password_stdin:
-        common.err_console.print(t("publish.cli.password_stdin", default_lang()), highlight=False)
-        raise typer.Exit(2)
-    password = sys.stdin.readline().strip()
-    ws = _ws()
-    profile = connect(
-        ws,
+    _connect_with_stdin_secret(
         name=name,
         platform="bluesky",
         settings={"service": service, "handle": handle},
-        secrets={"app_password": password},
+        secret_key="app_password",
+        given=app_password_stdin,
+        missing_message="publish.cli.password_stdin",
         zone=zone,
+        as_json=as_json,
     )
-    _connected(ws, profile, as_json)
 
 
 @connect_app.command("mastodon")
@@ -112,22 +137,16 @@ def connect_mastodon(
     as_json: bool = _JSON,
 ) -> None:
     """Connect a Mastodon account with an access token (checked with the instance first)."""
-    from socialops.publish.profiles import connect
-
-    if not access_token_stdin:
-        common.err_console.print(t("publish.cli.token_stdin", default_lang()), highlight=False)
-        raise typer.Exit(2)
-    token = sys.stdin.readline().strip()
-    ws = _ws()
-    profile = connect(
-        ws,
+    _connect_with_stdin_secret(
         name=name,
         platform="mastodon",
         settings={"instance": instance.rstrip("/")},
-        secrets={"access_token": token},
+        secret_key="access_token",
+        given=access_token_stdin,
+        missing_message="publish.cli.token_stdin",
         zone=zone,
+        as_json=as_json,
     )
-    _connected(ws, profile, as_json)
 
 
 @connect_app.command("manual")

@@ -14,6 +14,7 @@ platform answer turned into one decision (:class:`Resolution`) in one place.
 
 from __future__ import annotations
 
+import abc
 import secrets
 import time
 from collections.abc import Mapping, Sequence
@@ -167,7 +168,7 @@ def _weight(ch: str) -> int:
     return 2
 
 
-class Connector:
+class Connector(abc.ABC):
     """A platform account's client: built from the profile's settings and decrypted secrets."""
 
     platform: ClassVar[str]
@@ -184,9 +185,9 @@ class Connector:
         """The limits of a profile with ``settings`` (a manual profile's depend on its platform)."""
         return cls.limits
 
+    @abc.abstractmethod
     def check(self) -> Identity:
         """Who the credentials are; raises :class:`ConnectorFailure`."""
-        raise NotImplementedError
 
     def resolve(self, exc: BaseException) -> Resolution:
         """An exception from a platform call → what to do about it (one place per platform)."""

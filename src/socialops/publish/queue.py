@@ -236,7 +236,7 @@ def attempts(ws: Workspace, post_id: str) -> list[dict[str, Any]]:
 def _move(
     ws: Workspace, post_id: str, allowed: tuple[str, ...], sets: str, **params: Any
 ) -> QueuedPost:
-    post = get_post(ws, post_id)
+    get_post(ws, post_id)  # an unknown post is publish.unknown_post, not a bad state
     with ws.begin() as conn:
         n = conn.execute(
             text(
@@ -248,7 +248,6 @@ def _move(
         ).rowcount
     if not n:
         raise PublishError("publish.bad_state", post_id=post_id, state=get_post(ws, post_id).state)
-    del post
     return get_post(ws, post_id)
 
 

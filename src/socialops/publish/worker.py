@@ -24,6 +24,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -243,7 +244,7 @@ def run_worker(
     until_idle: bool = False,
     poll_s: float = 5.0,
     lease_s: float = LEASE_S,
-    stop: object = None,
+    stop: Callable[[], bool] | None = None,
 ) -> RunResult:
     """Publish what is due. ``until_idle``: stop when nothing is due now (later posts and posts
     waiting for a retry time do not keep it running). Stops at once while "pause all" is on."""
@@ -259,6 +260,6 @@ def run_worker(
             continue
         if _round(ws, worker, lease_s, cache, out):
             continue
-        if until_idle or (callable(stop) and stop()):
+        if until_idle or (stop is not None and stop()):
             return out
         time.sleep(poll_s)
