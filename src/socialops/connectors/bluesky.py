@@ -86,6 +86,7 @@ class BlueskyConnector(Connector):
         max_chars=300, count="graphemes", max_media=4, max_media_bytes=1_000_000
     )
     settings_keys = ("service", "handle")
+    secret_keys = ("app_password",)
 
     def __init__(self, settings: Mapping[str, str], secrets: Mapping[str, str]) -> None:
         super().__init__(settings, secrets)

@@ -26,6 +26,8 @@ import regex
 __all__ = [
     "Action",
     "CanPublish",
+    "CanReadMetrics",
+    "CanRefresh",
     "Connector",
     "ConnectorFailure",
     "Identity",
@@ -33,6 +35,7 @@ __all__ = [
     "Media",
     "OutgoingPost",
     "PlatformLimits",
+    "PostMetrics",
     "Published",
     "Resolution",
     "new_tid",
@@ -168,6 +171,17 @@ def _weight(ch: str) -> int:
     return 2
 
 
+@dataclass(frozen=True)
+class PostMetrics:
+    """What a platform reports about one published post (``None``: the platform does not give
+    that figure, which is not the same as 0)."""
+
+    likes: int | None = None
+    replies: int | None = None
+    reposts: int | None = None
+    views: int | None = None
+
+
 class Connector(abc.ABC):
     """A platform account's client: built from the profile's settings and decrypted secrets."""
 
@@ -175,6 +189,8 @@ class Connector(abc.ABC):
     limits: ClassVar[PlatformLimits]
     #: the settings a profile of this platform needs (besides secrets)
     settings_keys: ClassVar[Sequence[str]] = ()
+    #: the secrets a profile of this platform needs (``profiles connect`` asks for them)
+    secret_keys: ClassVar[Sequence[str]] = ()
 
     def __init__(self, settings: Mapping[str, str], secrets: Mapping[str, str]) -> None:
         self.settings = dict(settings)
@@ -206,6 +222,26 @@ class CanPublish(Protocol):
         ...
 
     def delete(self, remote_id: str) -> None: ...
+
+
+@runtime_checkable
+class CanRefresh(Protocol):
+    """OAuth credentials that expire: ``expires_at`` (an ISO instant, or ``None`` when the token
+    does not expire) and ``refresh()`` → the new secrets (``access_token``, ``refresh_token``,
+    ``expires_at`` ...), which the caller stores encrypted before using them. ``refresh`` raises
+    :class:`ConnectorFailure` with ``disconnect`` when the refresh token itself was refused."""
+
+    def expires_at(self) -> str | None: ...
+
+    def refresh(self) -> dict[str, str]: ...
+
+
+@runtime_checkable
+class CanReadMetrics(Protocol):
+    """Reads the metrics of the account's own published posts, by remote id (a post the
+    platform no longer has is left out of the answer)."""
+
+    def metrics(self, remote_ids: Sequence[str]) -> dict[str, PostMetrics]: ...
 
 
 def new_tid(now_us: int | None = None) -> str:

@@ -99,6 +99,7 @@ class MastodonConnector(Connector):
         alt_text=True,
     )
     settings_keys = ("instance",)
+    secret_keys = ("access_token",)
 
     def __init__(self, settings: Mapping[str, str], secrets: Mapping[str, str]) -> None:
         super().__init__(settings, secrets)

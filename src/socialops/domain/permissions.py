@@ -23,6 +23,10 @@ ACTIONS: dict[str, str] = {
     "plans.edit": "write campaign plans",
     "plans.approve": "approve campaign plans",
     "inbox.work": "answer and route conversations in the inbox",
+    "publish.draft": "write posts, schedule them for review and do manual publish tasks",
+    "publish.direct": "schedule and publish posts without approval (unless a plan says otherwise)",
+    "publish.approve": "approve or reject posts waiting for review",
+    "profiles.manage": "connect, pause and remove social profiles; pause all publishing",
     "members.manage": "add members, change roles, remove members",
     "audit.view": "read the audit log",
     "workspace.delete": "delete the workspace",
@@ -39,10 +43,14 @@ MATRIX: dict[str, frozenset[str]] = {
             "plans.edit",
             "plans.approve",
             "audit.view",
+            "publish.draft",
+            "publish.direct",
+            "publish.approve",
+            "profiles.manage",
         }
     ),
-    "agent": frozenset({"view", "inbox.work"}),
-    "analyst": frozenset({"view", "topics.edit", "data.import", "reports.create"}),
+    "agent": frozenset({"view", "inbox.work", "publish.draft"}),
+    "analyst": frozenset({"view", "topics.edit", "data.import", "reports.create", "publish.draft"}),
     "viewer": frozenset({"view"}),
 }
 
