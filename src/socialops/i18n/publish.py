@@ -175,4 +175,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "액세스 토큰을 표준 입력으로 넣어 주세요 (예: echo 토큰 | ...).",
         "Pipe the access token on standard input.",
     ),
+    "publish.cli.secrets_stdin": (
+        "인증 정보를 표준 입력으로 한 줄에 하나씩 KEY=VALUE로 넣어 주세요 "
+        "(예: access_token=…, refresh_token=…).",
+        "Pipe the credentials on standard input, one KEY=VALUE a line "
+        "(e.g. access_token=…, refresh_token=…).",
+    ),
+    "publish.cli.bad_pair": (
+        "{what}의 {line}번째 항목이 KEY=VALUE 형식이 아닙니다. 고쳐서 다시 실행해 주세요.",
+        "Item {line} of {what} is not KEY=VALUE: fix it and run again.",
+    ),
+    "profile.missing_secrets": (
+        "{platform} 프로필에 필요한 인증 정보가 빠졌습니다: {keys}.",
+        "A {platform} profile needs these credentials: {keys}.",
+    ),
+    "publish.cli.bad_variant": (
+        "변형 '{value}'이(가) 프로필=내용 형식이 아닙니다.",
+        "The variant '{value}' is not PROFILE=TEXT.",
+    ),
+    "publish.cli.no_slots": ("예약 슬롯 없음", "no queue slots"),
+    "publish.cli.next_slot": ("다음 빈 슬롯: {when}", "Next free slot: {when}"),
+    "publish.cli.no_best_times": (
+        "아직 추천할 시간이 없습니다: 게시 성과 데이터가 더 필요합니다.",
+        "No best times yet: more engagement data is needed.",
+    ),
+    "publish.cli.posts_n": ("게시물 {n}건", "{n} posts"),
+    "publish.weekday.0": ("월", "Mon"),
+    "publish.weekday.1": ("화", "Tue"),
+    "publish.weekday.2": ("수", "Wed"),
+    "publish.weekday.3": ("목", "Thu"),
+    "publish.weekday.4": ("금", "Fri"),
+    "publish.weekday.5": ("토", "Sat"),
+    "publish.weekday.6": ("일", "Sun"),
+    "publish.cli.review.approve": (
+        "묶음 {group_id}을(를) 승인했습니다.",
+        "Group {group_id} approved.",
+    ),
+    "publish.cli.review.reject": (
+        "묶음 {group_id}을(를) 반려했습니다 (작성자에게 초안으로 돌아갑니다).",
+        "Group {group_id} rejected (back to its author as drafts).",
+    ),
+    "publish.cli.review.add_comment": (
+        "묶음 {group_id}에 의견을 남겼습니다.",
+        "Comment added to group {group_id}.",
+    ),
+    "publish.cli.imported": (
+        "{rows}행 중 {scheduled}건 예약, {quarantined}건 격리(사유는 격리 목록에서 확인).",
+        "{rows} rows: {scheduled} scheduled, {quarantined} quarantined (see the quarantine "
+        "for why).",
+    ),
+    "publish.cli.no_tasks": ("직접 게시할 할 일이 없습니다.", "No manual publish tasks."),
 }
