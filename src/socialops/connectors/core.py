@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
-import regex
+from socialops.domain.text_length import measure as measure_text
 
 __all__ = [
     "Action",
@@ -43,8 +43,8 @@ __all__ = [
 
 Action = Literal["ok", "retry", "rate_limited", "refresh_auth", "disconnect", "fail"]
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"
-_GRAPHEME = regex.compile(r"\X")
-_URL = regex.compile(r"https?://[^\s<>\"]+")
+#: older names of :func:`~socialops.domain.text_length.measure` units
+_UNIT_ALIASES = {"weighted": "x_weighted"}
 
 
 @dataclass(frozen=True)
@@ -113,12 +113,16 @@ class LimitProblem:
 class PlatformLimits:
     """A platform's posting limits, as data (DESIGN.md example 5).
 
-    ``count``: how the platform counts text — ``graphemes`` (user-perceived characters, Bluesky),
-    ``chars`` (code points), ``weighted`` (X: CJK and most non-Latin characters count 2, every
-    URL 23), ``mastodon`` (code points, every URL 23)."""
+    ``count``: how the platform counts text, a unit of
+    :func:`socialops.domain.text_length.measure` — ``graphemes`` (user-perceived characters,
+    Bluesky), ``chars`` (code points), ``x_weighted`` (X: CJK and most non-Latin characters count
+    2, every URL 23; ``weighted`` is the same), ``mastodon`` (code points, every URL 23),
+    ``utf16``, ``utf8_bytes``, ``threads`` (emoji as their UTF-8 bytes)."""
 
     max_chars: int | None
-    count: Literal["graphemes", "chars", "weighted", "mastodon"] = "chars"
+    count: Literal[
+        "graphemes", "chars", "weighted", "x_weighted", "mastodon", "utf16", "utf8_bytes", "threads"
+    ] = "chars"
     max_media: int = 4
     media_types: tuple[str, ...] = ("image/jpeg", "image/png", "image/gif", "image/webp")
     max_media_bytes: int = 1_000_000
@@ -127,16 +131,9 @@ class PlatformLimits:
     url_length: int = 23
 
     def measure(self, text: str) -> int:
-        """The length of ``text`` counted the platform's way."""
-        if self.count == "graphemes":
-            return len(_GRAPHEME.findall(text))
-        if self.count == "chars":
-            return len(text)
-        urls = list(_URL.finditer(text))
-        rest = _URL.sub("", text)
-        if self.count == "mastodon":
-            return len(rest) + self.url_length * len(urls)
-        return sum(_weight(ch) for ch in rest) + self.url_length * len(urls)
+        """The length of ``text`` counted the platform's way
+        (:func:`socialops.domain.text_length.measure`, the one copy of the rules)."""
+        return measure_text(text, _UNIT_ALIASES.get(self.count, self.count))
 
     def validate(self, post: OutgoingPost) -> list[LimitProblem]:
         """Every limit ``post`` breaks (empty: it can go out)."""
@@ -160,15 +157,6 @@ class PlatformLimits:
             if self.alt_text and not m.alt.strip():
                 problems.append(LimitProblem("publish.alt_required", {"file": m.path}))
         return problems
-
-
-def _weight(ch: str) -> int:
-    """X's weighted length of one character: 1 for Latin-1 and general punctuation ranges,
-    2 for everything else (Hangul, CJK, emoji halves)."""
-    cp = ord(ch)
-    if cp <= 0x10FF or 0x2000 <= cp <= 0x200D or 0x2010 <= cp <= 0x201F or 0x2032 <= cp <= 0x2037:
-        return 1
-    return 2
 
 
 @dataclass(frozen=True)

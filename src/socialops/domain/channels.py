@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -42,6 +40,7 @@ from socialops.domain.channel_schema import (
     Checker,
     file_error,
 )
+from socialops.domain.text_length import measure
 from socialops.errors import PlanError
 
 __all__ = [
@@ -358,51 +357,12 @@ def channel_for_platform(platform: str, channels: dict[str, Channel]) -> str | N
 
 # -- text length -------------------------------------------------------------------------------
 
-# twitter-text 3 (X's "Counting characters"): these ranges weigh 1, everything else 2.
-_X_LIGHT = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
-_X_URL_LENGTH = 23
-_TLDS = "com|net|org|kr|io|co|me|ly|gl|app|dev|info|biz|xyz|shop|site|kr"
-_URL = re.compile(
-    r"(?:https?://[^\s]+)|(?:www\.[^\s]+)"
-    rf"|(?:\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b(?:/[^\s]*)?)",
-    re.IGNORECASE,
-)
-
-
-def _x_weight(ch: str) -> int:
-    cp = ord(ch)
-    return 1 if any(lo <= cp <= hi for lo, hi in _X_LIGHT) else 2
-
-
-def _x_length(text: str) -> int:
-    total, pos = 0, 0
-    for m in _URL.finditer(text):
-        total += sum(_x_weight(ch) for ch in text[pos : m.start()]) + _X_URL_LENGTH
-        pos = m.end()
-    return total + sum(_x_weight(ch) for ch in text[pos:])
-
-
-def _threads_length(text: str) -> int:
-    # Meta: "Emojis are counted as the number of UTF-8 bytes"
-    return sum(
-        len(ch.encode("utf-8")) if ord(ch) > 0xFFFF or unicodedata.category(ch) == "So" else 1
-        for ch in text
-    )
-
 
 def copy_length(channel: Channel, text: str, fmt: str | None = None) -> int:
-    """How long ``text`` is by the platform's own count (see :data:`TEXT_UNITS`)."""
-    nfc = unicodedata.normalize("NFC", text or "")
+    """How long ``text`` is by the platform's own count (see :data:`TEXT_UNITS` and
+    :func:`socialops.domain.text_length.measure`, the one copy of the counting rules)."""
     unit = channel.text_units.get(fmt or "", channel.text_units.get("default", "chars"))
-    if unit == "x_weighted":
-        return _x_length(nfc)
-    if unit == "utf16":
-        return len(nfc.encode("utf-16-le")) // 2
-    if unit == "utf8_bytes":
-        return len(nfc.encode("utf-8"))
-    if unit == "threads":
-        return _threads_length(nfc)
-    return len(nfc)
+    return measure(text, unit)
 
 
 def text_limit(channel: Channel, fmt: str | None) -> int | None:
