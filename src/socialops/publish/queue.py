@@ -4,7 +4,13 @@
 ``unknown``, or ``cancelled``; a post for a profile without a posting API (a *manual* profile)
 becomes a ``task`` at its time and is ``published`` when its owner confirms it with the URL.
 Every post has an idempotency key made when it is queued (on Bluesky, the record key), so a
-platform can never be asked twice to create the same post under two names."""
+platform can never be asked twice to create the same post under two names.
+
+A post may carry its own text per profile (a *variant*), images of the media library, the calendar
+item of a plan it realises (``plan_item_id``), the short link in its text (``link_code``) and the
+number of approvals it needs (``approvals_needed``, decided by ``publish.approvals`` and passed
+in): a post that needs approval starts ``in_review``, a draft starts ``draft``. A draft is not
+checked against the platforms' limits until it is scheduled (:func:`schedule`)."""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from socialops.connectors.core import Media, OutgoingPost, new_tid
 from socialops.connectors.registry import REGISTRY
 from socialops.errors import PublishError
 from socialops.publish.profiles import Profile, get_profile, now_iso
+from socialops.settings import get as setting
 from socialops.store.workspace import Workspace
 
 __all__ = [
@@ -34,6 +41,7 @@ __all__ = [
     "new_posts",
     "parse_when",
     "publish_now",
+    "schedule",
 ]
 
 STATES = (
@@ -51,7 +59,8 @@ WAITING = ("draft", "in_review", "scheduled", "publishing", "unknown", "task")
 _COLUMNS = (
     "p.post_id, p.group_id, p.profile_id, f.name, f.platform, p.plan_id, p.text, p.media, "
     "p.state, p.due_at, p.idem_key, p.remote_id, p.url, p.attempts, p.next_try_at, "
-    "p.reason_code, p.reason_detail, p.created_at, p.updated_at, p.published_at"
+    "p.reason_code, p.reason_detail, p.created_at, p.updated_at, p.published_at, "
+    "p.plan_item_id, p.link_code, p.approvals_needed"
 )
 
 
@@ -77,6 +86,9 @@ class QueuedPost:
     created_at: str
     updated_at: str
     published_at: str | None
+    plan_item_id: str | None
+    link_code: str
+    approvals_needed: int
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -112,6 +124,9 @@ def _row(r: Any) -> QueuedPost:
         created_at=r[17],
         updated_at=r[18],
         published_at=r[19],
+        plan_item_id=r[20],
+        link_code=r[21] or "",
+        approvals_needed=int(r[22] or 0),
     )
 
 
@@ -132,6 +147,37 @@ def _iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def _library(ws: Workspace, media_ids: list[str]) -> list[Media]:
+    """Images of the media library (``publish.media``) as a post's media, in the order given."""
+    out: list[Media] = []
+    with ws.connect() as conn:
+        for mid in media_ids:
+            r = conn.execute(
+                text("SELECT path, alt, mime FROM media_assets WHERE media_id = :m"), {"m": mid}
+            ).fetchone()
+            if r is None:
+                raise PublishError("media.unknown", media_id=mid)
+            out.append(Media(str(ws.root / r[0]), r[1], r[2]))
+    return out
+
+
+def _check(profile: Profile, post: OutgoingPost) -> None:
+    """Refuse ``post`` for ``profile`` when it breaks one of the profile's limits."""
+    cls = REGISTRY.get(profile.platform)
+    if cls is None:
+        raise PublishError(
+            "profile.unknown_platform", platform=profile.platform, known=REGISTRY.platforms()
+        )
+    problems = cls.limits_for(profile.settings).validate(post)
+    if problems:
+        first = problems[0]
+        raise PublishError(first.code, profile=profile.name, **dict(first.params))
+
+
+def _variant(variants: dict[str, str], p: Profile, default: str) -> str:
+    return variants.get(p.name, variants.get(p.profile_id, default))
+
+
 def new_posts(
     ws: Workspace,
     *,
@@ -141,9 +187,19 @@ def new_posts(
     media: list[Media] | None = None,
     plan_id: str | None = None,
     actor: str = "",
+    variants: dict[str, str] | None = None,
+    draft: bool = False,
+    plan_item_id: str | None = None,
+    link_code: str = "",
+    approvals_needed: int = 0,
+    media_ids: list[str] | None = None,
 ) -> tuple[str, list[QueuedPost]]:
     """Queue one post per profile (a group), due at ``at`` (each profile's zone when it has no
-    offset; now without it). A text over a profile's limit refuses the whole group."""
+    offset; now without it). Each profile gets its variant's text (``variants``: profile name or
+    id → text) or ``text_``; ``media`` and the library's ``media_ids`` go with every one. A text
+    over a profile's limit refuses the whole group, except for a draft (checked when scheduled).
+    The posts start ``draft`` (``draft``), ``in_review`` (``approvals_needed`` > 0) or
+    ``scheduled``."""
     if not profiles:
         raise PublishError("publish.no_profile")
     chosen: list[Profile] = []
@@ -151,56 +207,92 @@ def new_posts(
         p = get_profile(ws, name)
         if p.profile_id not in {c.profile_id for c in chosen}:
             chosen.append(p)
-    files = list(media or [])
+    files = [*(media or []), *_library(ws, list(media_ids or []))]
+    texts = dict(variants or {})
     rows = []
     for p in chosen:
-        cls = REGISTRY.get(p.platform)
-        if cls is None:
-            raise PublishError(
-                "profile.unknown_platform", platform=p.platform, known=REGISTRY.platforms()
-            )
-        post = OutgoingPost(text=text_, media=tuple(files))
-        limits = cls.limits_for(p.settings)
-        problems = limits.validate(post)
-        if problems:
-            first = problems[0]
-            raise PublishError(first.code, profile=p.name, **dict(first.params))
-        rows.append((p, parse_when(at, p.zone)))
+        body = _variant(texts, p, text_)
+        if not draft:
+            _check(p, OutgoingPost(text=body, media=tuple(files)))
+        rows.append((p, body, parse_when(at, p.zone)))
+    state = "draft" if draft else "in_review" if approvals_needed > 0 else "scheduled"
     group = uuid.uuid4().hex[:12]
     now = now_iso()
     ids = []
     with ws.begin() as conn:
-        for p, due in rows:
+        for p, body, due in rows:
             pid = uuid.uuid4().hex[:12]
             ids.append(pid)
             conn.execute(
                 text(
                     "INSERT INTO publish_posts (post_id, group_id, profile_id, plan_id, text, "
-                    "media, state, due_at, idem_key, created_by, created_at, updated_at) VALUES "
-                    "(:id, :g, :p, :plan, :t, :m, 'scheduled', :due, :key, :by, :now, :now)"
+                    "media, state, due_at, idem_key, created_by, created_at, updated_at, "
+                    "plan_item_id, link_code, approvals_needed) VALUES "
+                    "(:id, :g, :p, :plan, :t, :m, :state, :due, :key, :by, :now, :now, "
+                    ":item, :link, :need)"
                 ),
                 {
                     "id": pid,
                     "g": group,
                     "p": p.profile_id,
                     "plan": plan_id,
-                    "t": text_,
+                    "t": body,
                     "m": json.dumps([asdict(m) for m in files], ensure_ascii=False),
+                    "state": state,
                     "due": _iso(due),
                     "key": new_tid(),
                     "by": actor,
                     "now": now,
+                    "item": plan_item_id,
+                    "link": link_code,
+                    "need": max(0, int(approvals_needed)),
                 },
             )
     return group, [get_post(ws, i) for i in ids]
 
 
-def list_posts(ws: Workspace, state: str | None = None) -> list[QueuedPost]:
+def _bound(value: str | datetime | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        dt = value if value.tzinfo else value.replace(tzinfo=ZoneInfo(setting("timezone")))
+        return _iso(dt)
+    return _iso(parse_when(value, setting("timezone")))
+
+
+def list_posts(
+    ws: Workspace,
+    state: str | None = None,
+    *,
+    plan_id: str | None = None,
+    profile: str | None = None,
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+) -> list[QueuedPost]:
+    """The queue in due order, filtered by state, plan, profile (name or id) and due time
+    (``since`` inclusive, ``until`` exclusive; a time without an offset is in the workspace's
+    zone, Asia/Seoul by default)."""
     sql = f"SELECT {_COLUMNS} FROM publish_posts p JOIN profiles f ON f.profile_id = p.profile_id"
+    where: list[str] = []
     params: dict[str, Any] = {}
     if state:
-        sql += " WHERE p.state = :s"
+        where.append("p.state = :s")
         params["s"] = state
+    if plan_id:
+        where.append("p.plan_id = :plan")
+        params["plan"] = plan_id
+    if profile:
+        where.append("(f.name = :prof OR f.profile_id = :prof)")
+        params["prof"] = profile
+    low, high = _bound(since), _bound(until)
+    if low is not None:
+        where.append("p.due_at >= :since")
+        params["since"] = low
+    if high is not None:
+        where.append("p.due_at < :until")
+        params["until"] = high
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     with ws.connect() as conn:
         rows = conn.execute(text(sql + " ORDER BY p.due_at, p.post_id"), params).fetchall()
     return [_row(r) for r in rows]
@@ -258,13 +350,43 @@ def cancel(ws: Workspace, post_id: str) -> QueuedPost:
     )
 
 
+def _ready(ws: Workspace, post: QueuedPost) -> None:
+    """A post leaving ``draft`` must meet its profile's limits."""
+    _check(get_profile(ws, post.profile_id), post.outgoing())
+
+
+def schedule(ws: Workspace, post_id: str, at: str | None = None) -> QueuedPost:
+    """Give a post its time: a draft becomes ``scheduled`` (``in_review`` when it needs
+    approval); a scheduled, in-review or failed post moves to the new time. ``at`` as for
+    :func:`new_posts` (the profile's zone without an offset); ``None`` keeps the time it has."""
+    post = get_post(ws, post_id)
+    if post.state not in ("draft", "in_review", "scheduled", "failed"):
+        raise PublishError("publish.bad_state", post_id=post_id, state=post.state)
+    _ready(ws, post)
+    due = post.due_at if at is None else _iso(parse_when(at, get_profile(ws, post.profile_id).zone))
+    return _move(
+        ws,
+        post_id,
+        ("draft", "in_review", "scheduled", "failed"),
+        "state = CASE WHEN state IN ('draft', 'in_review') AND approvals_needed > 0 "
+        "THEN 'in_review' ELSE 'scheduled' END, due_at = :due, next_try_at = NULL, "
+        "reason_code = '', reason_detail = ''",
+        due=due,
+    )
+
+
 def publish_now(ws: Workspace, post_id: str) -> QueuedPost:
-    """Make a scheduled (or failed) post due now; the worker sends it."""
+    """Make a scheduled (or failed, or draft) post due now; the worker sends it. A draft that
+    needs approval goes to review instead."""
+    post = get_post(ws, post_id)
+    if post.state == "draft":
+        _ready(ws, post)
     return _move(
         ws,
         post_id,
         ("draft", "scheduled", "failed"),
-        "state = 'scheduled', due_at = :due, next_try_at = NULL, reason_code = '', "
+        "state = CASE WHEN state = 'draft' AND approvals_needed > 0 THEN 'in_review' "
+        "ELSE 'scheduled' END, due_at = :due, next_try_at = NULL, reason_code = '', "
         "reason_detail = ''",
         due=now_iso(),
     )
