@@ -3,41 +3,56 @@
 Credentials are encrypted at rest (:mod:`socialops.publish.secrets`); :func:`connect` checks them
 with the platform (``check()``: who am I) before anything is saved. A profile whose credentials
 the platform refused is ``needs_reauth`` until it is connected again; ``paused`` stops one
-profile, the workspace switch ``pause_all`` stops every one."""
+profile, the workspace switch ``pause_all`` stops every one.
+
+Two things about a profile are persisted for the scheduler, so they survive restarts and hold for
+every worker: a rate limit or quota the platform answered (``limited_until``, ``limited_reason``:
+every post of the profile waits until then, :func:`set_limited`) and when the access token
+expires (``token_expires_at``): :func:`fresh_connector` refreshes an OAuth token (a connector that
+is :class:`~socialops.connectors.core.CanRefresh`) within :data:`REFRESH_AHEAD_S` of its expiry,
+storing the new secrets encrypted (:func:`save_secrets`) before they are used."""
 
 from __future__ import annotations
 
 import json
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
-from socialops.connectors.core import Connector, ConnectorFailure
+from socialops.connectors.core import CanRefresh, Connector, ConnectorFailure
 from socialops.connectors.registry import REGISTRY
 from socialops.errors import PublishError
 from socialops.publish.secrets import decrypt, encrypt
 from socialops.store.workspace import Workspace
 
 __all__ = [
+    "REFRESH_AHEAD_S",
     "Profile",
     "build_connector",
     "connect",
+    "fresh_connector",
     "get_profile",
     "list_profiles",
     "pause_all",
     "paused_all",
     "remove",
+    "save_secrets",
+    "set_limited",
     "set_paused",
     "set_status",
 ]
 
+#: a token that expires within this many seconds is refreshed before it is used
+REFRESH_AHEAD_S = 300.0
+
 _COLUMNS = (
     "profile_id, name, platform, settings, status, paused, account_id, handle, zone, slots, "
-    "checked_at, check_error, created_at, updated_at"
+    "checked_at, check_error, created_at, updated_at, token_expires_at, limited_until, "
+    "limited_reason"
 )
 
 
@@ -61,6 +76,15 @@ class Profile:
     check_error: str
     created_at: str
     updated_at: str
+    token_expires_at: str | None = None  # UTC ISO; None: the token does not expire
+    limited_until: str | None = None  # UTC ISO: a rate limit or quota; every post waits
+    limited_reason: str = ""  # publish.reason.<code>: the platform's words
+
+    def limited(self, now: datetime | None = None) -> bool:
+        """Whether the platform's rate limit or quota still holds the profile's posts."""
+        if not self.limited_until:
+            return False
+        return self.limited_until > _iso(now or datetime.now(UTC))
 
     def to_dict(self) -> dict[str, Any]:
         """What may be shown or returned: never the secrets."""
@@ -83,7 +107,25 @@ def _row(r: Any) -> Profile:
         check_error=r[11],
         created_at=r[12],
         updated_at=r[13],
+        token_expires_at=r[14],
+        limited_until=r[15],
+        limited_reason=r[16] or "",
     )
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _expiry(value: str | None) -> str | None:
+    """A stored expiry: an ISO instant (UTC), or None when missing or unreadable."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return _iso(dt if dt.tzinfo else dt.replace(tzinfo=UTC))
 
 
 def list_profiles(ws: Workspace) -> list[Profile]:
@@ -167,6 +209,7 @@ def connect(
             "handle": ident.handle,
             "zone": zone,
             "slots": json.dumps(slots or []),
+            "expires": _expiry(secrets.get("expires_at")),
             "now": now,
         }
         if old is None:
@@ -175,8 +218,9 @@ def connect(
                 text(
                     "INSERT INTO profiles (profile_id, name, platform, settings, secret, status, "
                     "paused, account_id, handle, zone, slots, checked_at, check_error, "
-                    "created_at, updated_at) VALUES (:pid, :name, :platform, :settings, :secret, "
-                    "'active', 0, :account_id, :handle, :zone, :slots, :now, '', :now, :now)"
+                    "created_at, updated_at, token_expires_at) VALUES (:pid, :name, :platform, "
+                    ":settings, :secret, 'active', 0, :account_id, :handle, :zone, :slots, :now, "
+                    "'', :now, :now, :expires)"
                 ),
                 values,
             )
@@ -187,7 +231,7 @@ def connect(
                     "UPDATE profiles SET settings = :settings, secret = :secret, "
                     "status = 'active', account_id = :account_id, handle = :handle, "
                     "zone = :zone, slots = :slots, checked_at = :now, check_error = '', "
-                    "updated_at = :now WHERE profile_id = :pid"
+                    "token_expires_at = :expires, updated_at = :now WHERE profile_id = :pid"
                 ),
                 values,
             )
@@ -203,6 +247,85 @@ def set_status(ws: Workspace, profile_id: str, status: str, error: str = "") -> 
             ),
             {"s": status, "e": error[:500], "now": now_iso(), "p": profile_id},
         )
+
+
+def set_limited(ws: Workspace, profile_id: str, until: datetime | None, reason: str = "") -> None:
+    """Hold every post of the profile until ``until`` (a rate limit or quota the platform
+    answered; ``reason``: the catalogue code under ``publish.reason``), or release it (None)."""
+    with ws.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE profiles SET limited_until = :u, limited_reason = :r, updated_at = :now "
+                "WHERE profile_id = :p"
+            ),
+            {
+                "u": _iso(until) if until is not None else None,
+                "r": reason[:200] if until is not None else "",
+                "now": now_iso(),
+                "p": profile_id,
+            },
+        )
+
+
+def save_secrets(
+    ws: Workspace, profile_id: str, secrets: dict[str, str], *, conn: Connection | None = None
+) -> None:
+    """Store a profile's new credentials encrypted, with their expiry (``expires_at``); in
+    ``conn``'s transaction when given."""
+    if conn is None:
+        with ws.begin() as own:
+            save_secrets(ws, profile_id, secrets, conn=own)
+        return
+    conn.execute(
+        text(
+            "UPDATE profiles SET secret = :s, token_expires_at = :e, updated_at = :now "
+            "WHERE profile_id = :p"
+        ),
+        {
+            "s": encrypt(ws.root, secrets),
+            "e": _expiry(secrets.get("expires_at")),
+            "now": now_iso(),
+            "p": profile_id,
+        },
+    )
+
+
+def _due(expires_at: str | None, force: bool) -> bool:
+    if force:
+        return True
+    if expires_at is None:
+        return False
+    soon = datetime.now(UTC) + timedelta(seconds=REFRESH_AHEAD_S)
+    return expires_at <= _iso(soon)
+
+
+def fresh_connector(ws: Workspace, profile: Profile, *, force: bool = False) -> Connector:
+    """The profile's connector with credentials fit for use now: an OAuth token that expires
+    within :data:`REFRESH_AHEAD_S` (or any, with ``force``: a call was answered
+    ``refresh_auth``) is refreshed first, and the new secrets are stored encrypted before the
+    connector that uses them is built. One refresh at a time per workspace (in a write
+    transaction, which re-reads the row: a token another worker refreshed meanwhile is used,
+    not refreshed again). Raises :class:`ConnectorFailure` (``disconnect``: the refresh token
+    itself was refused)."""
+    connector = build_connector(ws, profile)
+    if not isinstance(connector, CanRefresh):
+        return connector
+    if not _due(profile.token_expires_at or _expiry(connector.expires_at()), force):
+        return connector
+    cls = _connector_class(profile.platform)
+    with ws.begin() as conn:
+        row = conn.execute(
+            text("SELECT secret, token_expires_at FROM profiles WHERE profile_id = :p"),
+            {"p": profile.profile_id},
+        ).one()
+        stored = decrypt(ws.root, row[0])
+        refreshed_meanwhile = row[1] != profile.token_expires_at
+        if not (refreshed_meanwhile and not _due(row[1], False)):
+            current = cls(profile.settings, stored)
+            assert isinstance(current, CanRefresh)
+            stored = {**stored, **current.refresh()}
+            save_secrets(ws, profile.profile_id, stored, conn=conn)
+    return cls(profile.settings, stored)
 
 
 def set_paused(ws: Workspace, name: str, paused: bool) -> Profile:

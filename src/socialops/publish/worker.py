@@ -1,22 +1,29 @@
 """The publish worker: sends what is due, exactly once.
 
-Each round claims one due post in a write transaction (serialised with every other writer:
-SQLite ``BEGIN IMMEDIATE``, PostgreSQL an advisory lock), moves it to ``publishing`` with a lease
-(``lease_s``) and counts the attempt; only then does it talk to the platform.
+Each round claims one due post and moves it to ``publishing`` with a lease (``lease_s``),
+counting the attempt; only then does it talk to the platform. The claim on SQLite is a write
+transaction serialised with every other writer (``BEGIN IMMEDIATE``); on PostgreSQL it is a row
+lease: ``SELECT … FOR UPDATE SKIP LOCKED`` in a transaction of its own, so workers racing on one
+database each take a different post and never wait for one another (no global lock).
 
 - The platform accepts: the remote id is stored at once (``published``).
 - A post claimed again (its last attempt ended ambiguously — a timeout, a crash, a lease that ran
   out — or any earlier attempt) is first *reconciled*: the connector looks for it by its
   idempotency key, and a post found there is ``published`` without being sent again. Never a
   blind retry.
-- Any other answer is the connector's :class:`~socialops.connectors.core.Resolution`: ``retry`` and
-  ``rate_limited`` wait (``next_try_at``); ``refresh_auth`` signs in again and retries once;
-  ``disconnect`` marks the profile ``needs_reauth`` (its posts wait, visibly); ``fail`` ends the
-  post ``failed`` with the reason. An exception nobody classified leaves the post ``unknown``: it
-  is reconciled before anything else is tried.
+- Any other answer is the connector's :class:`~socialops.connectors.core.Resolution`: ``retry``
+  waits (``next_try_at``); ``rate_limited`` (a rate limit or a daily quota) holds the whole
+  *profile* until the platform's reset (``profiles.limited_until``, persisted: every post of it
+  waits, across restarts and for every worker); ``refresh_auth`` refreshes the token (stored
+  encrypted first) and retries once; ``disconnect`` marks the profile ``needs_reauth`` (its posts
+  wait, visibly); ``fail`` ends the post ``failed`` with the reason. An exception nobody
+  classified leaves the post ``unknown``: it is reconciled before anything else is tried.
+- An OAuth token that expires within five minutes is refreshed before it is used
+  (:func:`socialops.publish.profiles.fresh_connector`).
 - A due post of a manual profile becomes a ``task``.
 
-Every attempt is logged in ``publish_attempts`` (what was tried, what the platform said)."""
+Every attempt is logged in ``publish_attempts``; every worker writes a heartbeat
+(:mod:`socialops.publish.watchdog`) as it goes and while it waits."""
 
 from __future__ import annotations
 
@@ -27,17 +34,28 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from socialops.connectors.core import CanPublish, Connector, ConnectorFailure, Resolution
-from socialops.publish.profiles import build_connector, get_profile, now_iso, paused_all, set_status
+from socialops.publish.profiles import (
+    Profile,
+    fresh_connector,
+    get_profile,
+    now_iso,
+    paused_all,
+    set_limited,
+    set_status,
+)
 from socialops.publish.queue import QueuedPost, get_post
+from socialops.publish.watchdog import DUE_WHERE, heartbeat
 from socialops.store.workspace import Workspace
 
-__all__ = ["RunResult", "run_worker"]
+__all__ = ["LEASE_S", "RunResult", "run_worker", "worker_name"]
 
 LEASE_S = 120.0
+HEARTBEAT_S = 2.0  # at most one heartbeat write per this many seconds while busy
 
 
 @dataclass
@@ -48,6 +66,7 @@ class RunResult:
     waiting: int = 0
     failed: int = 0
     unknown: int = 0
+    refreshed: int = 0
     rounds: int = 0
     paused: bool = False
     posts: list[str] = field(default_factory=list)
@@ -56,41 +75,58 @@ class RunResult:
         return {k: v for k, v in self.__dict__.items() if k != "posts"}
 
 
+def worker_name() -> str:
+    """A worker's id: host, process and a random part (two workers of one process differ)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
 def _iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _lease(conn: Connection, post_id: str, worker: str, now: datetime, lease_s: float) -> None:
+    conn.execute(
+        text(
+            "UPDATE publish_posts SET state = 'publishing', lease_owner = :w, "
+            "lease_until = :until, attempts = attempts + 1, updated_at = :now "
+            "WHERE post_id = :id"
+        ),
+        {
+            "w": worker,
+            "until": _iso(now + timedelta(seconds=lease_s)),
+            "now": _iso(now),
+            "id": post_id,
+        },
+    )
 
 
 def _claim(ws: Workspace, worker: str, lease_s: float) -> tuple[QueuedPost, str] | None:
     """The next due post, leased to ``worker``; with the state it was claimed from."""
     now = datetime.now(UTC)
-    with ws.begin() as conn:
-        row = conn.execute(
-            text(
-                "SELECT p.post_id, p.state FROM publish_posts p JOIN profiles f "
-                "ON f.profile_id = p.profile_id "
-                "WHERE p.state IN ('scheduled', 'publishing', 'unknown') AND p.due_at <= :now "
-                "AND (p.next_try_at IS NULL OR p.next_try_at <= :now) "
-                "AND (p.lease_until IS NULL OR p.lease_until < :now) "
-                "AND f.paused = 0 AND f.status = 'active' "
-                "ORDER BY p.due_at, p.post_id LIMIT 1"
-            ),
-            {"now": _iso(now)},
-        ).fetchone()
-        if row is None:
-            return None
-        conn.execute(
-            text(
-                "UPDATE publish_posts SET state = 'publishing', lease_owner = :w, "
-                "lease_until = :until, attempts = attempts + 1, updated_at = :now "
-                "WHERE post_id = :id"
-            ),
-            {
-                "w": worker,
-                "until": _iso(now + timedelta(seconds=lease_s)),
-                "now": _iso(now),
-                "id": row[0],
-            },
-        )
+    row: Any
+    db = ws.db
+    if db.schema is not None:  # PostgreSQL: a row lease, no global lock
+        with db.engine.connect() as conn, conn.begin():
+            conn.exec_driver_sql(f'SET LOCAL search_path TO "{db.schema}"')
+            row = conn.execute(
+                text(
+                    f"SELECT p.post_id, p.state {DUE_WHERE} ORDER BY p.due_at, p.post_id "
+                    "LIMIT 1 FOR UPDATE OF p SKIP LOCKED"
+                ),
+                {"now": _iso(now)},
+            ).fetchone()
+            if row is not None:
+                _lease(conn, row[0], worker, now, lease_s)
+    else:  # SQLite: one writer at a time (BEGIN IMMEDIATE)
+        with ws.begin() as conn:
+            row = conn.execute(
+                text(f"SELECT p.post_id, p.state {DUE_WHERE} ORDER BY p.due_at, p.post_id LIMIT 1"),
+                {"now": _iso(now)},
+            ).fetchone()
+            if row is not None:
+                _lease(conn, row[0], worker, now, lease_s)
+    if row is None:
+        return None
     return get_post(ws, row[0]), str(row[1])
 
 
@@ -174,9 +210,61 @@ def _send(
     out.published += 1
 
 
-def _round(
-    ws: Workspace, worker: str, lease_s: float, cache: dict[str, Connector], out: RunResult
-) -> bool:
+Cache = dict[tuple[str, str | None, str | None], Connector]
+
+
+def _connector(ws: Workspace, profile: Profile, cache: Cache, out: RunResult) -> Connector:
+    """The profile's connector, kept between rounds while its credentials are the same (a
+    refresh by any worker, or connecting the profile again, changes the key)."""
+    key = (profile.profile_id, profile.token_expires_at, profile.checked_at)
+    cached = cache.get(key)
+    if cached is not None and not _expiring(profile):
+        return cached
+    for old in [k for k in cache if k[0] == profile.profile_id]:
+        cache.pop(old)
+    conn_ = fresh_connector(ws, profile)
+    after = get_profile(ws, profile.profile_id)
+    if after.token_expires_at != profile.token_expires_at:
+        out.refreshed += 1
+    cache[(after.profile_id, after.token_expires_at, after.checked_at)] = conn_
+    return conn_
+
+
+def _expiring(profile: Profile) -> bool:
+    if profile.token_expires_at is None:
+        return False
+    return profile.token_expires_at <= _iso(datetime.now(UTC) + timedelta(seconds=300))
+
+
+def _handle(
+    ws: Workspace, post: QueuedPost, profile: Profile, res: Resolution, worker: str, out: RunResult
+) -> None:
+    """Act on a platform's answer that did not publish the post."""
+    _log(ws, post.post_id, res.action, res.code, res.detail, worker)
+    if res.action == "rate_limited":  # the whole profile waits for the reset
+        until = datetime.now(UTC) + timedelta(seconds=res.retry_after or 60.0)
+        set_limited(ws, profile.profile_id, until, res.code)
+    if res.action in ("retry", "rate_limited", "refresh_auth"):
+        state = "unknown" if res.code in ("network", "unexpected") else "scheduled"
+        _wait(ws, post, worker, res, state)
+        out.waiting += 1
+    elif res.action == "disconnect":
+        set_status(ws, profile.profile_id, "needs_reauth", res.detail)
+        _wait(ws, post, worker, Resolution("disconnect", "needs_reauth", 0.0, res.detail))
+        out.waiting += 1
+    else:
+        _finish(
+            ws,
+            post,
+            worker,
+            "state = 'failed', reason_code = :c, reason_detail = :d",
+            c=res.code,
+            d=res.detail[:500],
+        )
+        out.failed += 1
+
+
+def _round(ws: Workspace, worker: str, lease_s: float, cache: Cache, out: RunResult) -> bool:
     """Claim and handle one due post; False when nothing is due."""
     claimed = _claim(ws, worker, lease_s)
     if claimed is None:
@@ -186,8 +274,7 @@ def _round(
     out.posts.append(post.post_id)
     profile = get_profile(ws, post.profile_id)
     try:
-        conn_ = cache.get(profile.profile_id) or build_connector(ws, profile)
-        cache[profile.profile_id] = conn_
+        conn_ = _connector(ws, profile, cache, out)
         if not isinstance(conn_, CanPublish):
             _log(ws, post.post_id, "task", "manual", "", worker)
             _finish(ws, post, worker, "state = 'task'")
@@ -198,37 +285,16 @@ def _round(
         except ConnectorFailure as exc:
             if exc.resolution.action != "refresh_auth":
                 raise
-            cache.pop(profile.profile_id, None)  # sign in again, once
-            conn_ = build_connector(ws, profile)
-            cache[profile.profile_id] = conn_
+            cache.clear()  # refresh (or sign in again), once
+            conn_ = fresh_connector(ws, profile, force=True)
+            out.refreshed += 1
             _send(ws, post, "unknown", conn_, worker, out)
+        if profile.limited_until is not None:  # the platform took it: no limit holds now
+            set_limited(ws, profile.profile_id, None)
     except ConnectorFailure as exc:
-        res = exc.resolution
-        _log(ws, post.post_id, res.action, res.code, res.detail, worker)
-        if res.action in ("retry", "rate_limited", "refresh_auth"):
-            _wait(
-                ws,
-                post,
-                worker,
-                res,
-                "unknown" if res.code in ("network", "unexpected") else "scheduled",
-            )
-            out.waiting += 1
-        elif res.action == "disconnect":
-            set_status(ws, profile.profile_id, "needs_reauth", res.detail)
-            cache.pop(profile.profile_id, None)
-            _wait(ws, post, worker, Resolution("disconnect", "needs_reauth", 0.0, res.detail))
-            out.waiting += 1
-        else:
-            _finish(
-                ws,
-                post,
-                worker,
-                "state = 'failed', reason_code = :c, reason_detail = :d",
-                c=res.code,
-                d=res.detail[:500],
-            )
-            out.failed += 1
+        if exc.resolution.action == "disconnect":
+            cache.clear()
+        _handle(ws, post, profile, exc.resolution, worker, out)
     except Exception as exc:
         _log(ws, post.post_id, "unknown", "unexpected", type(exc).__name__, worker)
         _wait(
@@ -245,13 +311,23 @@ def run_worker(
     poll_s: float = 5.0,
     lease_s: float = LEASE_S,
     stop: Callable[[], bool] | None = None,
+    mode: str = "worker",
+    worker: str | None = None,
 ) -> RunResult:
     """Publish what is due. ``until_idle``: stop when nothing is due now (later posts and posts
-    waiting for a retry time do not keep it running). Stops at once while "pause all" is on."""
-    worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    waiting for a retry time do not keep it running). Stops at once while "pause all" is on
+    (``until_idle``) and between rounds when ``stop()`` says so. ``mode`` (``worker`` or
+    ``serve``) is what the heartbeat says this worker is."""
+    worker = worker or worker_name()
     out = RunResult()
-    cache: dict[str, Connector] = {}
+    cache: Cache = {}
+    beat = 0.0
     while True:
+        if time.monotonic() - beat >= HEARTBEAT_S:
+            heartbeat(ws, worker, mode)
+            beat = time.monotonic()
+        if stop is not None and stop():
+            return out
         if paused_all(ws):
             out.paused = True
             if until_idle:
@@ -260,6 +336,8 @@ def run_worker(
             continue
         if _round(ws, worker, lease_s, cache, out):
             continue
-        if until_idle or (stop is not None and stop()):
+        if until_idle:
             return out
+        heartbeat(ws, worker, mode)
+        beat = time.monotonic()
         time.sleep(poll_s)
