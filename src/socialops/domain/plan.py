@@ -24,12 +24,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from socialops.domain.permissions import ROLES, allowed
 from socialops.domain.rrule import validate_recurrence
 from socialops.errors import PlanError
 
 __all__ = [
     "CHANNEL_ROLES",
     "CUSTOMER_KINDS",
+    "DIRECT_ROLES",
     "GENDERS",
     "ITEM_STATUSES",
     "OBJECTIVES",
@@ -67,6 +69,8 @@ AGE_BAND = re.compile(r"^(\d{1,2})-(\d{1,3})$")
 UTM_VALUE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 MAX_TEXT = 20_000
 SIGNED_KPIS = frozenset({"net_sentiment"})  # (positive − negative) / (positive + negative)
+DIRECT_ROLES: tuple[str, ...] = ("owner", "manager")  # who publishes without review by default
+MAX_PUBLISH_APPROVALS = 2
 
 
 @dataclass
@@ -168,6 +172,10 @@ class Policy:
     approval_rules: list[str] = field(default_factory=list)
     banned_words: list[str] = field(default_factory=list)
     notes: str = ""
+    # publishing (socialops.publish.approvals): approvers each post of the plan needs (0: the
+    # roles in ``direct_roles`` publish without review; 1: one approver; 2: two different ones)
+    publish_approvals: int = 0
+    direct_roles: list[str] = field(default_factory=lambda: list(DIRECT_ROLES))
 
 
 @dataclass
@@ -481,3 +489,24 @@ def _validate_policy(policy: Policy, chosen: set[str]) -> None:
         _check_text(e.team, "policy.escalation.team", required=True, limit=100)
         if not e.keywords and not e.categories:
             raise PlanError("plan.escalation_empty", team=e.team)
+    _validate_publishing(policy)
+
+
+def _validate_publishing(policy: Policy) -> None:
+    """``publish_approvals`` is 0, 1 or 2; ``direct_roles`` are roles that may write posts."""
+    n = policy.publish_approvals
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_PUBLISH_APPROVALS:
+        raise PlanError(
+            "plan.bad_range", field="policy.publish_approvals", low=0, high=MAX_PUBLISH_APPROVALS
+        )
+    if not isinstance(policy.direct_roles, list):
+        raise PlanError("plan.malformed", detail="policy.direct_roles must be a list")
+    writers = [r for r in ROLES if allowed(r, "publish.draft")]
+    for role in policy.direct_roles:
+        if role not in writers:
+            raise PlanError(
+                "plan.bad_choice",
+                field="policy.direct_roles",
+                value=str(role)[:40],
+                choices=writers,
+            )

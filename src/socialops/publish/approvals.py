@@ -1,0 +1,483 @@
+"""Post approvals by the plan's policy: who must review a post before it goes out, and the review
+itself (submit, approve, reject, comment), with in-web notifications.
+
+A post group (one text to several profiles) is reviewed as one. How many approvers it needs
+comes from its plan (``Policy.publish_approvals``: 0, 1 or 2; with 0 the plan's
+``direct_roles`` publish directly and every other role needs one approver); without a plan, a
+role with ``publish.direct`` publishes directly and the others need one approver.
+
+========  ============  ===========  ==================================================
+action    from          to           rule
+========  ============  ===========  ==================================================
+submit    draft         in_review    anyone who wrote it; approvers are notified
+approve   in_review     scheduled    ``publish.approve``; never the author or the one who
+                                     submitted; with 2 needed, two different people; a
+                                     time already passed makes the post due now
+reject    in_review     draft        ``publish.approve``; a comment saying why is required
+comment   any           (same)       anyone; kept in the history
+========  ============  ===========  ==================================================
+
+Approvals count from the last submit: a rejected post submitted again needs them afresh. Every
+state move is its own guarded UPDATE (``WHERE state = ...`` and no live lease), inside one
+write transaction with the history row, so two approvers at once cannot both count twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from socialops.domain.permissions import ROLES, allowed
+from socialops.errors import PublishError
+from socialops.i18n import t
+from socialops.plan.store import PlanStore
+from socialops.publish.profiles import now_iso
+from socialops.publish.queue import QueuedPost, get_post
+from socialops.store.workspace import Workspace
+
+__all__ = [
+    "APPROVER_ROLES",
+    "ApprovalEvent",
+    "Notification",
+    "ReviewItem",
+    "add_comment",
+    "approve",
+    "history",
+    "mark_read",
+    "needs_approval",
+    "notifications",
+    "pending",
+    "reject",
+    "submit",
+]
+
+APPROVER_ROLES: tuple[str, ...] = tuple(r for r in ROLES if allowed(r, "publish.approve"))
+MAX_COMMENT = 2000
+_LEASE_FREE = "(lease_until IS NULL OR lease_until < :now)"
+
+
+@dataclass(frozen=True)
+class ApprovalEvent:
+    approval_id: int
+    group_id: str
+    actor: str
+    decision: str  # submit | approve | reject | comment
+    comment: str
+    at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A post group waiting for review."""
+
+    group_id: str
+    plan_id: str | None
+    author: str
+    submitted_by: str
+    submitted_at: str
+    due_at: str
+    approvals_needed: int
+    approved_by: list[str]
+    posts: list[QueuedPost]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Notification:
+    notification_id: int
+    kind: str  # a catalogue key (approvals.notice.*)
+    params: dict[str, Any]
+    link: str
+    created_at: str
+    read: bool
+    text_ko: str
+    text_en: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Row:
+    post_id: str
+    state: str
+    created_by: str
+    plan_id: str | None
+    approvals_needed: int
+    due_at: str
+    text: str
+
+
+# -- who needs review --------------------------------------------------------------------------
+def needs_approval(ws: Workspace, *, plan_id: str | None, role: str) -> int:
+    """How many approvers a post by ``role`` (of plan ``plan_id``, or of none) needs: 0, 1 or 2."""
+    if not allowed(role, "publish.draft"):
+        raise PublishError("approvals.cannot_write", role=role or "-")
+    if plan_id:
+        policy = PlanStore(ws).get(plan_id).policy
+        if policy.publish_approvals:
+            return int(policy.publish_approvals)
+        return 0 if role in policy.direct_roles else 1
+    return 0 if allowed(role, "publish.direct") else 1
+
+
+def _plan_approvals(ws: Workspace, plan_id: str | None) -> int:
+    return PlanStore(ws).get(plan_id).policy.publish_approvals if plan_id else 0
+
+
+# -- reading -----------------------------------------------------------------------------------
+def _rows(conn: Connection, group_id: str) -> list[_Row]:
+    rows = conn.execute(
+        text(
+            "SELECT post_id, state, created_by, plan_id, approvals_needed, due_at, text "
+            "FROM publish_posts WHERE group_id = :g ORDER BY post_id"
+        ),
+        {"g": group_id},
+    ).fetchall()
+    if not rows:
+        raise PublishError("approvals.unknown_group", group=group_id)
+    return [_Row(r[0], r[1], r[2] or "", r[3], int(r[4] or 0), r[5], r[6]) for r in rows]
+
+
+def _events(conn: Connection, group_id: str) -> list[ApprovalEvent]:
+    rows = conn.execute(
+        text(
+            "SELECT approval_id, group_id, actor, decision, comment, at FROM publish_approvals "
+            "WHERE group_id = :g ORDER BY approval_id"
+        ),
+        {"g": group_id},
+    ).fetchall()
+    return [ApprovalEvent(int(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+
+def _round(events: list[ApprovalEvent]) -> tuple[ApprovalEvent | None, list[str]]:
+    """The last submit and who approved since it (in order, each once)."""
+    submitted: ApprovalEvent | None = None
+    approvers: list[str] = []
+    for e in events:
+        if e.decision == "submit":
+            submitted, approvers = e, []
+        elif e.decision == "approve" and e.actor not in approvers:
+            approvers.append(e.actor)
+        elif e.decision == "reject":
+            approvers = []
+    return submitted, approvers
+
+
+def history(ws: Workspace, group_id: str) -> list[ApprovalEvent]:
+    """Every submit, approval, rejection and comment of ``group_id``, oldest first."""
+    with ws.connect() as conn:
+        _rows(conn, group_id)
+        return _events(conn, group_id)
+
+
+def _posts(ws: Workspace, rows: list[_Row]) -> list[QueuedPost]:
+    return [get_post(ws, r.post_id) for r in rows]
+
+
+def pending(ws: Workspace) -> list[ReviewItem]:
+    """Post groups waiting for review, the soonest due first."""
+    found = []
+    with ws.connect() as conn:
+        groups = conn.execute(
+            text(
+                "SELECT group_id FROM publish_posts WHERE state = 'in_review' "
+                "GROUP BY group_id ORDER BY MIN(due_at), group_id"
+            )
+        ).scalars()
+        for g in list(groups):
+            rows = [r for r in _rows(conn, g) if r.state == "in_review"]
+            found.append((g, rows, *_round(_events(conn, g))))
+    return [
+        ReviewItem(
+            group_id=g,
+            plan_id=rows[0].plan_id,
+            author=rows[0].created_by,
+            submitted_by=submitted.actor if submitted else "",
+            submitted_at=submitted.at if submitted else "",
+            due_at=min(r.due_at for r in rows),
+            approvals_needed=max(1, *(r.approvals_needed for r in rows)),
+            approved_by=approvers,
+            posts=_posts(ws, rows),
+        )
+        for g, rows, submitted, approvers in found
+    ]
+
+
+def _group_rows(ws: Workspace, group_id: str) -> list[_Row]:
+    with ws.connect() as conn:
+        return _rows(conn, group_id)
+
+
+# -- moves -------------------------------------------------------------------------------------
+def _record(conn: Connection, group_id: str, actor: str, decision: str, comment: str = "") -> None:
+    conn.execute(
+        text(
+            "INSERT INTO publish_approvals (group_id, actor, decision, comment, at) "
+            "VALUES (:g, :a, :d, :c, :at)"
+        ),
+        {"g": group_id, "a": actor, "d": decision, "c": comment, "at": now_iso()},
+    )
+
+
+def _notify(
+    conn: Connection, kind: str, *, recipient: str = "", role: str = "", **params: Any
+) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO notifications (recipient, role, kind, params, link, created_at) "
+            "VALUES (:r, :role, :k, :p, :l, :at)"
+        ),
+        {
+            "r": recipient,
+            "role": role,
+            "k": kind,
+            "p": json.dumps(params, ensure_ascii=False),
+            "l": f"/publish/review/{params.get('group', '')}",
+            "at": now_iso(),
+        },
+    )
+
+
+def _preview(rows: list[_Row]) -> str:
+    first = " ".join(rows[0].text.split())
+    return first if len(first) <= 40 else first[:39] + "…"
+
+
+def _comment(comment: str, *, required: bool) -> str:
+    comment = (comment or "").strip()
+    if required and not comment:
+        raise PublishError("approvals.comment_required")
+    if len(comment) > MAX_COMMENT:
+        raise PublishError("approvals.comment_too_long", limit=MAX_COMMENT)
+    return comment
+
+
+def _may_review(role: str) -> None:
+    if not allowed(role, "publish.approve"):
+        raise PublishError("approvals.forbidden", role=role or "-")
+
+
+def _in_review(conn: Connection, group_id: str) -> list[_Row]:
+    rows = [r for r in _rows(conn, group_id) if r.state == "in_review"]
+    if not rows:
+        raise PublishError("approvals.not_in_review", group=group_id)
+    return rows
+
+
+def submit(ws: Workspace, group_id: str, *, actor: str) -> list[QueuedPost]:
+    """Send the drafts of ``group_id`` to review (the approvers of the workspace are notified)."""
+    plan_ids = [r.plan_id for r in _group_rows(ws, group_id) if r.plan_id]
+    floor = max(1, _plan_approvals(ws, plan_ids[0] if plan_ids else None))
+    with ws.begin() as conn:
+        rows = _rows(conn, group_id)
+        drafts = [r for r in rows if r.state == "draft"]
+        if not drafts:
+            raise PublishError("approvals.nothing_to_submit", group=group_id)
+        now = now_iso()
+        for r in drafts:
+            conn.execute(
+                text(
+                    "UPDATE publish_posts SET state = 'in_review', approvals_needed = :n, "
+                    "reason_code = '', reason_detail = '', updated_at = :now "
+                    f"WHERE post_id = :id AND state = 'draft' AND {_LEASE_FREE}"
+                ),
+                {"n": max(floor, r.approvals_needed), "id": r.post_id, "now": now},
+            )
+        _record(conn, group_id, actor, "submit")
+        for role in APPROVER_ROLES:
+            _notify(
+                conn,
+                "approvals.notice.submitted",
+                role=role,
+                group=group_id,
+                actor=actor,
+                count=len(drafts),
+                preview=_preview(drafts),
+            )
+    return _posts(ws, rows)
+
+
+def approve(
+    ws: Workspace, group_id: str, *, actor: str, role: str, comment: str = ""
+) -> list[QueuedPost]:
+    """Approve ``group_id``; with enough approvals its posts are scheduled (due now when their
+    time has passed). The author, or the one who submitted it, may not approve it."""
+    _may_review(role)
+    comment = _comment(comment, required=False)
+    with ws.begin() as conn:
+        rows = _in_review(conn, group_id)
+        submitted, approvers = _round(_events(conn, group_id))
+        authors = {r.created_by for r in rows if r.created_by}
+        if submitted is not None and submitted.actor:
+            authors.add(submitted.actor)
+        if actor in authors:
+            raise PublishError("approvals.own_post", who=actor)
+        if actor in approvers:
+            raise PublishError("approvals.already_approved", who=actor)
+        _record(conn, group_id, actor, "approve", comment)
+        approvers.append(actor)
+        needed = max(1, *(r.approvals_needed for r in rows))
+        done = len(approvers) >= needed
+        if done:
+            conn.execute(
+                text(
+                    "UPDATE publish_posts SET state = 'scheduled', next_try_at = NULL, "
+                    "due_at = CASE WHEN due_at < :now THEN :now ELSE due_at END, "
+                    "updated_at = :now "
+                    f"WHERE group_id = :g AND state = 'in_review' AND {_LEASE_FREE}"
+                ),
+                {"g": group_id, "now": now_iso()},
+            )
+        kind = "approvals.notice.approved" if done else "approvals.notice.approved_partly"
+        for who in sorted(authors):
+            _notify(
+                conn,
+                kind,
+                recipient=who,
+                group=group_id,
+                actor=actor,
+                count=len(approvers),
+                needed=needed,
+                preview=_preview(rows),
+            )
+    return _posts(ws, _group_rows(ws, group_id))
+
+
+def reject(
+    ws: Workspace, group_id: str, *, actor: str, role: str, comment: str
+) -> list[QueuedPost]:
+    """Send ``group_id`` back to draft with ``comment`` (required: what to change)."""
+    _may_review(role)
+    comment = _comment(comment, required=True)
+    with ws.begin() as conn:
+        rows = _in_review(conn, group_id)
+        submitted, _ = _round(_events(conn, group_id))
+        conn.execute(
+            text(
+                "UPDATE publish_posts SET state = 'draft', reason_code = 'rejected_in_review', "
+                "reason_detail = :c, updated_at = :now "
+                f"WHERE group_id = :g AND state = 'in_review' AND {_LEASE_FREE}"
+            ),
+            {"g": group_id, "c": comment[:500], "now": now_iso()},
+        )
+        _record(conn, group_id, actor, "reject", comment)
+        authors = {r.created_by for r in rows if r.created_by}
+        if submitted is not None and submitted.actor:
+            authors.add(submitted.actor)
+        for who in sorted(authors - {actor}):
+            _notify(
+                conn,
+                "approvals.notice.rejected",
+                recipient=who,
+                group=group_id,
+                actor=actor,
+                comment=comment,
+                preview=_preview(rows),
+            )
+    return _posts(ws, _group_rows(ws, group_id))
+
+
+def add_comment(ws: Workspace, group_id: str, *, actor: str, comment: str) -> ApprovalEvent:
+    """A comment on ``group_id`` (kept in its history; its author is notified)."""
+    comment = _comment(comment, required=True)
+    with ws.begin() as conn:
+        rows = _rows(conn, group_id)
+        _record(conn, group_id, actor, "comment", comment)
+        for who in sorted({r.created_by for r in rows if r.created_by} - {actor}):
+            _notify(
+                conn,
+                "approvals.notice.comment",
+                recipient=who,
+                group=group_id,
+                actor=actor,
+                comment=comment,
+                preview=_preview(rows),
+            )
+        return _events(conn, group_id)[-1]
+
+
+# -- notifications -----------------------------------------------------------------------------
+def _read_by(params: dict[str, Any]) -> list[str]:
+    value = params.get("read_by", [])
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def notifications(
+    ws: Workspace, *, user: str, role: str, unread_only: bool = False
+) -> list[Notification]:
+    """``user``'s notifications (their own and their role's), newest first. A role's
+    notification is read or unread for each of its members on their own."""
+    with ws.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT notification_id, recipient, kind, params, link, created_at, read_at "
+                "FROM notifications WHERE recipient = :u OR (recipient = '' AND role = :r) "
+                "ORDER BY notification_id DESC"
+            ),
+            {"u": user, "r": role},
+        ).fetchall()
+    out = []
+    for r in rows:
+        params = json.loads(r[3] or "{}")
+        read = r[6] is not None if r[1] else user in _read_by(params)
+        if unread_only and read:
+            continue
+        params.pop("read_by", None)
+        out.append(
+            Notification(
+                notification_id=int(r[0]),
+                kind=r[2],
+                params=params,
+                link=r[4],
+                created_at=r[5],
+                read=read,
+                text_ko=t(r[2], "ko", **params),
+                text_en=t(r[2], "en", **params),
+            )
+        )
+    return out
+
+
+def mark_read(ws: Workspace, ids: list[int], *, user: str) -> int:
+    """Mark ``user``'s notifications ``ids`` read; returns how many changed."""
+    changed = 0
+    now = now_iso()
+    with ws.begin() as conn:
+        for nid in ids:
+            row = conn.execute(
+                text(
+                    "SELECT recipient, params, read_at FROM notifications "
+                    "WHERE notification_id = :i"
+                ),
+                {"i": int(nid)},
+            ).fetchone()
+            if row is None:
+                continue
+            if row[0]:
+                if row[0] != user or row[2] is not None:
+                    continue
+                conn.execute(
+                    text("UPDATE notifications SET read_at = :now WHERE notification_id = :i"),
+                    {"now": now, "i": int(nid)},
+                )
+            else:
+                params = json.loads(row[1] or "{}")
+                readers = _read_by(params)
+                if user in readers:
+                    continue
+                params["read_by"] = [*readers, user]
+                conn.execute(
+                    text("UPDATE notifications SET params = :p WHERE notification_id = :i"),
+                    {"p": json.dumps(params, ensure_ascii=False), "i": int(nid)},
+                )
+            changed += 1
+    return changed
