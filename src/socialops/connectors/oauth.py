@@ -24,7 +24,9 @@ The translation (only the scheduler acts on it):
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -42,8 +44,11 @@ __all__ = [
     "META_WAIT_S",
     "checked",
     "client",
+    "comparable",
     "error_message",
     "expires_at",
+    "insight_values",
+    "public_media_url",
     "refresh_oauth2",
     "resolve_http",
     "resolve_response",
@@ -59,6 +64,8 @@ NETWORK_WAIT_S = 30.0
 SERVER_WAIT_S = 60.0
 _META_RATE_CODES = frozenset({4, 17, 32, 613}) | frozenset(range(80001, 80015))
 _META_PERMISSION_CODES = frozenset({10}) | frozenset(range(200, 300))
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
 _OAUTH_REVOKED = frozenset(
     {"invalid_grant", "invalid_client", "unauthorized_client", "access_denied", "invalid_scope"}
 )
@@ -312,3 +319,45 @@ def refresh_oauth2(
         "refresh_token": str(body.get("refresh_token") or refresh_token),
         "expires_at": expires_at(body.get("expires_in"), now),
     }
+
+
+# -- what the Meta and X connectors share beyond HTTP -------------------------------------------
+
+
+def comparable(text: str) -> str:
+    """``text`` as a platform may give it back, reduced for matching a post we sent: HTML
+    entities decoded (X escapes ``&<>``), every link removed (X rewrites them to ``t.co`` and
+    appends one per image), whitespace collapsed."""
+    return _SPACE.sub(" ", _LINK.sub(" ", html.unescape(text or ""))).strip()
+
+
+def insight_values(body: Any) -> dict[str, int]:
+    """The ``name → value`` of a Graph API ``/insights`` answer (Instagram, Threads, Facebook):
+    ``{"data": [{"name": "likes", "values": [{"value": 3}]}]}`` or ``"total_value"``."""
+    out: dict[str, int] = {}
+    rows = body.get("data") if isinstance(body, dict) else None
+    for row in rows if isinstance(rows, list) else []:
+        if not isinstance(row, dict) or not isinstance(row.get("name"), str):
+            continue
+        value: Any = None
+        values = row.get("values")
+        if isinstance(values, list) and values and isinstance(values[-1], dict):
+            value = values[-1].get("value")
+        total = row.get("total_value")
+        if value is None and isinstance(total, dict):
+            value = total.get("value")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[row["name"]] = int(value)
+    return out
+
+
+def public_media_url(base_url: str, path: str) -> str:
+    """Where a platform that fetches images itself (Instagram, Threads) finds the file at
+    ``path``: ``path`` itself when it is an ``https://`` URL, else ``base_url`` + its file name.
+    Raises :class:`ConnectorFailure` (``fail`` ``media_url``) when there is no public base."""
+    if path.startswith(("https://", "http://")):
+        return path
+    base = (base_url or "").strip()
+    if not base.startswith(("https://", "http://")):
+        raise ConnectorFailure(Resolution("fail", "media_url", detail=path.rsplit("/", 1)[-1]))
+    return base.rstrip("/") + "/" + path.replace("\\", "/").rsplit("/", 1)[-1]
