@@ -147,9 +147,10 @@ def _iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _library(ws: Workspace, media_ids: list[str]) -> list[Media]:
-    """Images of the media library (``publish.media``) as a post's media, in the order given."""
-    out: list[Media] = []
+def _library(ws: Workspace, media_ids: list[str]) -> list[tuple[Media, str]]:
+    """Images of the media library (``publish.media``) as a post's media, in the order given,
+    each with its media id."""
+    out: list[tuple[Media, str]] = []
     with ws.connect() as conn:
         for mid in media_ids:
             r = conn.execute(
@@ -157,7 +158,7 @@ def _library(ws: Workspace, media_ids: list[str]) -> list[Media]:
             ).fetchone()
             if r is None:
                 raise PublishError("media.unknown", media_id=mid)
-            out.append(Media(str(ws.root / r[0]), r[1], r[2]))
+            out.append((Media(str(ws.root / r[0]), r[1], r[2]), mid))
     return out
 
 
@@ -193,13 +194,16 @@ def new_posts(
     link_code: str = "",
     approvals_needed: int = 0,
     media_ids: list[str] | None = None,
+    link_codes: dict[str, str] | None = None,
+    group_id: str | None = None,
 ) -> tuple[str, list[QueuedPost]]:
     """Queue one post per profile (a group), due at ``at`` (each profile's zone when it has no
     offset; now without it). Each profile gets its variant's text (``variants``: profile name or
     id → text) or ``text_``; ``media`` and the library's ``media_ids`` go with every one. A text
     over a profile's limit refuses the whole group, except for a draft (checked when scheduled).
     The posts start ``draft`` (``draft``), ``in_review`` (``approvals_needed`` > 0) or
-    ``scheduled``."""
+    ``scheduled``. ``link_codes`` (profile name or id → short-link code) overrides
+    ``link_code`` per profile; ``group_id`` names the group (a fresh one without it)."""
     if not profiles:
         raise PublishError("publish.no_profile")
     chosen: list[Profile] = []
@@ -207,20 +211,26 @@ def new_posts(
         p = get_profile(ws, name)
         if p.profile_id not in {c.profile_id for c in chosen}:
             chosen.append(p)
-    files = [*(media or []), *_library(ws, list(media_ids or []))]
+    attached = [*((m, "") for m in media or []), *_library(ws, list(media_ids or []))]
+    files = [m for m, _ in attached]
+    stored = json.dumps(
+        [asdict(m) | ({"media_id": mid} if mid else {}) for m, mid in attached],
+        ensure_ascii=False,
+    )
     texts = dict(variants or {})
+    codes = dict(link_codes or {})
     rows = []
     for p in chosen:
         body = _variant(texts, p, text_)
         if not draft:
             _check(p, OutgoingPost(text=body, media=tuple(files)))
-        rows.append((p, body, parse_when(at, p.zone)))
+        rows.append((p, body, parse_when(at, p.zone), _variant(codes, p, link_code)))
     state = "draft" if draft else "in_review" if approvals_needed > 0 else "scheduled"
-    group = uuid.uuid4().hex[:12]
+    group = group_id or uuid.uuid4().hex[:12]
     now = now_iso()
     ids = []
     with ws.begin() as conn:
-        for p, body, due in rows:
+        for p, body, due, code in rows:
             pid = uuid.uuid4().hex[:12]
             ids.append(pid)
             conn.execute(
@@ -237,14 +247,14 @@ def new_posts(
                     "p": p.profile_id,
                     "plan": plan_id,
                     "t": body,
-                    "m": json.dumps([asdict(m) for m in files], ensure_ascii=False),
+                    "m": stored,
                     "state": state,
                     "due": _iso(due),
                     "key": new_tid(),
                     "by": actor,
                     "now": now,
                     "item": plan_item_id,
-                    "link": link_code,
+                    "link": code,
                     "need": max(0, int(approvals_needed)),
                 },
             )

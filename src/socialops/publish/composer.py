@@ -1,0 +1,269 @@
+"""The composer: one message, a variant per profile, checked before anything is queued.
+
+:func:`preview` shows, for every chosen profile, the text that would go out (its variant or the
+message, the landing link turned into our short link), its length counted the platform's way
+against the platform's limit, every problem with its message in Korean and English, the plan
+policy's banned words found in it and the policy's tone (for the writer to keep in mind).
+:func:`compose` does the same checks and then queues the group: short links made (one per post,
+so clicks are counted per profile, each tagged for its channel), posts queued through
+:func:`socialops.publish.queue.new_posts` with the number of approvals the author's role and the
+plan need (:func:`socialops.publish.approvals.needs_approval`).
+
+Banned words are matched after NFC normalisation and case folding: a word in Latin letters or
+digits only as a whole word (``ass`` does not hit ``class``), any other word (Korean) as a
+substring, since Korean attaches particles to words (``최저가`` hits ``최저가로``). A banned word
+refuses :func:`compose` unless the post is saved as a draft."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from socialops.connectors.core import Media, OutgoingPost
+from socialops.connectors.registry import REGISTRY
+from socialops.domain.channels import channel_for_platform, load_channels
+from socialops.domain.plan import Plan
+from socialops.errors import PublishError
+from socialops.i18n import t
+from socialops.plan.store import PlanStore
+from socialops.publish.approvals import needs_approval
+from socialops.publish.links import CODE_CHARS, check_target, create_link, new_code, short_url
+from socialops.publish.media import get_media, media_file
+from socialops.publish.profiles import Profile, get_profile
+from socialops.publish.queue import QueuedPost, new_posts
+from socialops.store.workspace import Workspace
+
+__all__ = ["ProfilePreview", "banned_in", "channel_of", "compose", "preview"]
+
+_PLACEHOLDER = "x" * CODE_CHARS  # the preview's code; the real one is drawn by compose
+_LATIN_WORD = re.compile(r"^[0-9a-z_\s'-]+$")
+
+
+@dataclass(frozen=True)
+class ProfilePreview:
+    profile: str
+    platform: str  # the platform the post appears on (a manual profile's own, e.g. naver-blog)
+    final_text: str
+    length: int  # counted the platform's way
+    limit: int | None  # None: no text limit
+    problems: list[dict[str, Any]] = field(default_factory=list)  # code, params, message_ko/en
+    banned: list[str] = field(default_factory=list)
+    tone: str = ""
+    short_url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _norm(value: str) -> str:
+    return unicodedata.normalize("NFC", value).casefold()
+
+
+def banned_in(text: str, words: list[str]) -> list[str]:
+    """The banned ``words`` found in ``text`` (as written in the policy, in its order)."""
+    hay = _norm(text)
+    found = []
+    for word in words:
+        needle = _norm(word).strip()
+        if not needle:
+            continue
+        if _LATIN_WORD.match(needle):
+            hit = re.search(rf"(?<![0-9a-z_]){re.escape(needle)}(?![0-9a-z_])", hay) is not None
+        else:
+            hit = needle in hay
+        if hit and word not in found:
+            found.append(word)
+    return found
+
+
+def _platform(p: Profile) -> str:
+    return p.settings.get("platform", p.platform) if p.platform == "manual" else p.platform
+
+
+def channel_of(ws: Workspace, p: Profile) -> str:
+    """The channel key a profile posts to (``naver_blog`` for a manual Naver Blog profile), or
+    its platform when the channel knowledge base has none (``bluesky``)."""
+    platform = _platform(p)
+    key = channel_for_platform(platform.replace("-", "_"), load_channels(ws))
+    return key or platform
+
+
+def _problem(code: str, profile: str, params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": code,
+        "params": params,
+        "message_ko": t(code, "ko", profile=profile, **params),
+        "message_en": t(code, "en", profile=profile, **params),
+    }
+
+
+def _with_link(body: str, link: str, short: str) -> str:
+    if link in body:
+        return body.replace(link, short)
+    body = body.rstrip()
+    return f"{body}\n{short}" if body else short
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    profiles: list[Profile]
+    plan: Plan | None
+    media: tuple[Media, ...]
+    link: str | None
+
+
+def _prepare(
+    ws: Workspace,
+    profiles: list[str],
+    variants: dict[str, str],
+    media_ids: list[str],
+    link: str | None,
+    plan_id: str | None,
+) -> _Prepared:
+    if not profiles:
+        raise PublishError("publish.no_profile")
+    chosen: list[Profile] = []
+    for name in profiles:
+        p = get_profile(ws, name)
+        if p.profile_id not in {c.profile_id for c in chosen}:
+            chosen.append(p)
+    names = {k for p in chosen for k in (p.name, p.profile_id)}
+    for key in variants:
+        if key not in names:
+            raise PublishError("composer.unknown_variant", name=key)
+    media = tuple(
+        Media(str(media_file(ws, m)), get_media(ws, m).alt, get_media(ws, m).mime)
+        for m in media_ids
+    )
+    plan = PlanStore(ws).get(plan_id) if plan_id else None
+    target = check_target(link) if link and link.strip() else None
+    return _Prepared(chosen, plan, media, target)
+
+
+def _render(
+    prep: _Prepared, text: str, variants: dict[str, str], codes: dict[str, str]
+) -> list[ProfilePreview]:
+    banned_words = prep.plan.policy.banned_words if prep.plan else []
+    tone = prep.plan.policy.tone if prep.plan else ""
+    out = []
+    for p in prep.profiles:
+        body = variants.get(p.name, variants.get(p.profile_id, text))
+        short = short_url(codes.get(p.profile_id, _PLACEHOLDER)) if prep.link else None
+        final = _with_link(body, prep.link, short) if prep.link and short else body
+        cls = REGISTRY.get(p.platform)
+        if cls is None:
+            raise PublishError(
+                "profile.unknown_platform", platform=p.platform, known=REGISTRY.platforms()
+            )
+        limits = cls.limits_for(p.settings)
+        problems = [
+            _problem(lp.code, p.name, dict(lp.params))
+            for lp in limits.validate(OutgoingPost(text=final, media=prep.media))
+        ]
+        banned = banned_in(final, banned_words)
+        if banned:
+            problems.append(_problem("composer.banned", p.name, {"words": ", ".join(banned)}))
+        out.append(
+            ProfilePreview(
+                profile=p.name,
+                platform=_platform(p),
+                final_text=final,
+                length=limits.measure(final),
+                limit=limits.max_chars,
+                problems=problems,
+                banned=banned,
+                tone=tone,
+                short_url=short,
+            )
+        )
+    return out
+
+
+def preview(
+    ws: Workspace,
+    *,
+    profiles: list[str],
+    text: str,
+    variants: dict[str, str] | None = None,
+    media_ids: list[str] | None = None,
+    link: str | None = None,
+    plan_id: str | None = None,
+) -> list[ProfilePreview]:
+    """What each profile's post would be, and everything wrong with it; changes nothing (the
+    short link's code shown is a placeholder of the real one's length)."""
+    prep = _prepare(ws, profiles, dict(variants or {}), list(media_ids or []), link, plan_id)
+    return _render(prep, text, dict(variants or {}), {})
+
+
+def compose(
+    ws: Workspace,
+    *,
+    profiles: list[str],
+    text: str,
+    variants: dict[str, str] | None = None,
+    at: str | None = None,
+    media_ids: list[str] | None = None,
+    link: str | None = None,
+    plan_id: str | None = None,
+    plan_item_id: str | None = None,
+    draft: bool = False,
+    actor: str = "",
+    role: str = "owner",
+) -> tuple[str, list[QueuedPost]]:
+    """Queue the message for every profile (one group): refused as a whole when any profile's
+    post breaks a limit or has a banned word, unless it is a ``draft`` (checked again when it is
+    scheduled). A post that needs approval waits ``in_review``."""
+    texts = dict(variants or {})
+    ids = list(media_ids or [])
+    prep = _prepare(ws, profiles, texts, ids, link, plan_id)
+    need = needs_approval(ws, plan_id=plan_id, role=role)  # also: may this role write posts
+    group = uuid.uuid4().hex[:12]
+    codes: dict[str, str] = {}
+    if prep.link:
+        codes = {p.profile_id: new_code() for p in prep.profiles}
+    shown = _render(prep, text, texts, codes)
+    if not draft:
+        for pv in shown:
+            if pv.problems:
+                first = pv.problems[0]
+                raise PublishError(first["code"], profile=pv.profile, **first["params"])
+    finals = {p.profile_id: pv.final_text for p, pv in zip(prep.profiles, shown, strict=True)}
+    if prep.link:
+        for p in prep.profiles:
+            made = create_link(
+                ws,
+                prep.link,
+                plan_id=plan_id,
+                plan_item_id=plan_item_id,
+                group_id=group,
+                source=channel_of(ws, p),
+                actor=actor,
+                code=codes[p.profile_id],
+            )
+            if made.code != codes[p.profile_id]:  # the drawn code was taken: use the new one
+                finals[p.profile_id] = finals[p.profile_id].replace(
+                    short_url(codes[p.profile_id]), short_url(made.code)
+                )
+                codes[p.profile_id] = made.code
+    return new_posts(
+        ws,
+        profiles=[p.profile_id for p in prep.profiles],
+        text_=text,
+        at=at,
+        plan_id=plan_id,
+        actor=actor,
+        variants=finals,
+        draft=draft,
+        plan_item_id=plan_item_id,
+        link_codes=codes,
+        approvals_needed=need,
+        media_ids=ids,
+        group_id=group,
+    )
