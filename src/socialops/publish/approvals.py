@@ -241,7 +241,7 @@ def _notify(
             "role": role,
             "k": kind,
             "p": json.dumps(params, ensure_ascii=False),
-            "l": f"/publish/review/{params.get('group', '')}",
+            "l": f"/publishing/approvals#{params.get('group', '')}",
             "at": now_iso(),
         },
     )
