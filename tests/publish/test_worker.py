@@ -97,7 +97,7 @@ def test_a_rate_limit_holds_every_post_of_the_profile_across_restarts(
     assert held.limited_until is not None
     wait_s = (datetime.fromisoformat(held.limited_until) - datetime.now(UTC)).total_seconds()
     assert 800 < wait_s <= 900
-    first = [p for p in queue.list_posts(workspace) if p.attempts][0]
+    first = next(p for p in queue.list_posts(workspace) if p.attempts)
     assert (first.state, first.reason_code) == ("scheduled", code)
     assert due_waiting(workspace) == 0  # nothing a worker could take
     # a restart (a new process opening the workspace) still holds them
