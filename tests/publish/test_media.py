@@ -10,8 +10,7 @@ import pytest
 from PIL import Image
 
 from socialops.errors import PublishError
-from socialops.publish import media
-from socialops.publish import queue
+from socialops.publish import media, queue
 from socialops.publish.profiles import connect
 from socialops.store.workspace import Workspace
 

@@ -1,5 +1,6 @@
 """The publish queue and its worker with manual profiles (no platform needed): states, limits,
-tasks, pause all, and profile secrets that never leave the database in clear."""
+tasks, pause all, profile secrets that never leave the database in clear; variants per profile,
+drafts and scheduling, approval means review, and the queue's filters on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -154,3 +156,76 @@ def test_cli_post_list_shows_times_in_the_seoul_zone(workspace: Workspace) -> No
     )
     assert "2099년 1월 1일 09:00" in out.stdout  # stored as 00:00 UTC
     assert "예약됨" in out.stdout
+
+
+def test_variants_are_checked_each_against_its_own_profile(workspace: Workspace) -> None:
+    _manual(workspace, "카톡", "kakaotalk")
+    _manual(workspace)
+    long = "가" * 1500
+    with pytest.raises(PublishError) as err:  # the long text would go to 카톡 too
+        queue.new_posts(workspace, profiles=["카톡", "블로그"], text_=long)
+    assert err.value.params["profile"] == "카톡"
+    group, posts = queue.new_posts(
+        workspace, profiles=["카톡", "블로그"], text_=long, variants={"카톡": "짧은 카톡 글"}
+    )
+    assert {p.profile: p.text for p in posts} == {"카톡": "짧은 카톡 글", "블로그": long}
+    assert all(p.group_id == group and p.link_code == "" for p in posts)
+
+
+def test_drafts_skip_limits_until_scheduled_and_approval_means_review(
+    workspace: Workspace,
+) -> None:
+    _manual(workspace, "인스타", "instagram")
+    _manual(workspace)
+    [draft] = queue.new_posts(workspace, profiles=["인스타"], text_="사진은 나중에", draft=True)[1]
+    assert (draft.state, draft.plan_item_id, draft.approvals_needed) == ("draft", None, 0)
+    with pytest.raises(PublishError) as no_image:
+        queue.schedule(workspace, draft.post_id, "2099-05-01T12:00")
+    assert no_image.value.code == "publish.media_required"
+    assert queue.get_post(workspace, draft.post_id).state == "draft"
+    [review] = queue.new_posts(
+        workspace, profiles=["블로그"], text_="검토 필요", approvals_needed=2, plan_item_id="i1"
+    )[1]
+    assert (review.state, review.approvals_needed, review.plan_item_id) == ("in_review", 2, "i1")
+    assert run_worker(workspace, until_idle=True).tasks == 0  # in review: never sent
+    [later] = queue.new_posts(
+        workspace, profiles=["블로그"], text_="초안", draft=True, approvals_needed=1
+    )[1]
+    assert queue.publish_now(workspace, later.post_id).state == "in_review"
+    [plain] = queue.new_posts(workspace, profiles=["블로그"], text_="초안", draft=True)[1]
+    moved = queue.schedule(workspace, plain.post_id, "2099-05-01T12:00")
+    assert moved.state == "scheduled" and moved.due_at.startswith("2099-05-01T03:00:00")
+    kept = queue.schedule(workspace, plain.post_id, None)  # None keeps the time it has
+    assert kept.due_at == moved.due_at
+    assert queue.schedule(workspace, plain.post_id, "2099-06-01T09:00+00:00").due_at.startswith(
+        "2099-06-01T09:00:00"
+    )
+    queue.cancel(workspace, plain.post_id)
+    with pytest.raises(PublishError) as gone:
+        queue.schedule(workspace, plain.post_id, None)
+    assert gone.value.code == "publish.bad_state"
+
+
+def test_list_posts_filters_on_both_databases(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALOPS_HOME", str(tmp_path / "ws"))
+    ws = Workspace.open(tmp_path / "ws")
+    _manual(ws)
+    _manual(ws, "카톡", "kakaotalk")
+    queue.new_posts(ws, profiles=["블로그"], text_="3월", at="2099-03-01T09:00", plan_id="p1")
+    queue.new_posts(ws, profiles=["카톡"], text_="4월", at="2099-04-01T09:00", plan_id="p1")
+    queue.new_posts(ws, profiles=["블로그"], text_="5월", at="2099-05-01T09:00", draft=True)
+
+    def texts(**filters: object) -> list[str]:
+        return [p.text for p in queue.list_posts(ws, **filters)]  # type: ignore[arg-type]
+
+    assert texts() == ["3월", "4월", "5월"]
+    assert texts(plan_id="p1") == ["3월", "4월"]
+    assert texts(profile="블로그") == ["3월", "5월"]
+    assert texts(state="draft") == ["5월"]
+    # bounds without an offset are in Asia/Seoul; since inclusive, until exclusive
+    assert texts(since="2099-04-01T09:00") == ["4월", "5월"]
+    assert texts(until="2099-04-01T09:00") == ["3월"]
+    assert texts(since="2099-03-15", until="2099-04-15", profile="카톡") == ["4월"]
+    assert texts(since=datetime(2099, 4, 1, 0, 0, tzinfo=UTC)) == ["4월", "5월"]

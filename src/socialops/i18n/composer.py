@@ -12,8 +12,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The link '{url}' cannot be used: give an address that starts with http:// or https://.",
     ),
     "link.unknown": (
-        "짧은 링크 '{code}'이(가) 없습니다. 주소를 다시 확인해 주세요.",
-        "There is no short link '{code}': check the address.",
+        "짧은 링크 '{link}'이(가) 없습니다. 주소를 다시 확인해 주세요.",
+        "There is no short link '{link}': check the address.",
     ),
     "link.bad_utm": (
         "UTM 값 '{value}'({field})은(는) 쓸 수 없습니다. 영문 소문자·숫자·. _ -만 써 주세요.",

@@ -225,7 +225,7 @@ def create_link(
         except IntegrityError:
             continue  # a code taken already (about never): draw another
         return get_link(ws, chosen)
-    raise PublishError("link.unknown", code=code or "")  # pragma: no cover - 5 collisions
+    raise PublishError("link.unknown", link=code or "")  # pragma: no cover - 5 collisions
 
 
 def get_link(ws: Workspace, code: str) -> ShortLink:
@@ -234,7 +234,7 @@ def get_link(ws: Workspace, code: str) -> ShortLink:
             text(f"SELECT {_COLUMNS} FROM short_links WHERE code = :c"), {"c": code}
         ).fetchone()
     if r is None:
-        raise PublishError("link.unknown", code=code[:64])
+        raise PublishError("link.unknown", link=code[:64])
     return _row(r)
 
 
