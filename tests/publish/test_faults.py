@@ -2,8 +2,8 @@
 ``/api/v1/_mock/faults``), through profiles, the queue and the worker, counting the statuses on
 the server every time: a 429 with Retry-After holds the post AND its profile visibly with the
 reason; 500s are retried and the post goes out once; a timeout leaves the post ``unknown``, it is
-reconciled before anything is sent again and never posted twice; a revoked token marks the profile ``needs_reauth``, its posts
-wait and nothing goes out twice."""
+reconciled before anything is sent again and never posted twice; a revoked token marks the
+profile ``needs_reauth``, its posts wait and nothing goes out twice."""
 
 from __future__ import annotations
 
