@@ -31,7 +31,7 @@ from socialops.i18n import t
 from socialops.plan.store import PlanStore
 from socialops.publish.approvals import needs_approval
 from socialops.publish.links import CODE_CHARS, check_target, create_link, new_code, short_url
-from socialops.publish.media import get_media, media_file
+from socialops.publish.media import get_media
 from socialops.publish.profiles import Profile, get_profile
 from socialops.publish.queue import QueuedPost, new_posts
 from socialops.store.workspace import Workspace
@@ -138,10 +138,8 @@ def _prepare(
     for key in variants:
         if key not in names:
             raise PublishError("composer.unknown_variant", name=key)
-    media = tuple(
-        Media(str(media_file(ws, m)), get_media(ws, m).alt, get_media(ws, m).mime)
-        for m in media_ids
-    )
+    assets = [get_media(ws, m) for m in media_ids]
+    media = tuple(Media(str(ws.root / a.path), a.alt, a.mime) for a in assets)
     plan = PlanStore(ws).get(plan_id) if plan_id else None
     target = check_target(link) if link and link.strip() else None
     return _Prepared(chosen, plan, media, target)
