@@ -28,7 +28,7 @@ import html
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -53,6 +53,7 @@ __all__ = [
     "resolve_http",
     "resolve_response",
     "retry_after",
+    "wait_for_container",
 ]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -361,3 +362,28 @@ def public_media_url(base_url: str, path: str) -> str:
     if not base.startswith(("https://", "http://")):
         raise ConnectorFailure(Resolution("fail", "media_url", detail=path.rsplit("/", 1)[-1]))
     return base.rstrip("/") + "/" + path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def wait_for_container(
+    status: Callable[[], Mapping[str, Any]],
+    *,
+    tries: int = 10,
+    every_s: float = 3.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Wait until a Meta media container (Instagram, Threads) is ready to publish: ``status()``
+    reads it (``status_code`` on Instagram, ``status`` on Threads). ``FINISHED`` (or
+    ``PUBLISHED``) returns; ``ERROR``/``EXPIRED`` raise ``fail`` ``media_failed``; still
+    ``IN_PROGRESS`` after ``tries`` raises ``retry`` ``media_processing`` (nothing was published:
+    the next try makes a new container)."""
+    for i in range(max(1, tries)):
+        body = status()
+        state = str(body.get("status_code") or body.get("status") or "").upper()
+        if state in ("FINISHED", "PUBLISHED"):
+            return
+        if state in ("ERROR", "EXPIRED"):
+            detail = str(body.get("error_message") or body.get("status") or state)[:300]
+            raise ConnectorFailure(Resolution("fail", "media_failed", detail=detail))
+        if i + 1 < tries:
+            sleep(every_s)
+    raise ConnectorFailure(Resolution("retry", "media_processing", 30.0, "IN_PROGRESS"))

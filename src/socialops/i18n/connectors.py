@@ -37,6 +37,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The image has no public address: set the profile's media_base_url to an https "
         "address that the internet can open.",
     ),
+    "publish.reason.cannot_delete": (
+        "이 플랫폼의 API로는 게시물을 지울 수 없습니다 ({detail}). 앱에서 직접 지워 주세요.",
+        "This platform's API cannot delete posts ({detail}): delete it in the app.",
+    ),
     "publish.too_many_hashtags": (
         "{profile}: 해시태그가 너무 많습니다 ({count}개, 최대 {limit}개). 줄여 주세요.",
         "{profile}: too many hashtags ({count}, at most {limit}). Remove some.",
