@@ -234,6 +234,9 @@ class PlanError(SocialopsError):
 _PUBLISH_STATUS = {
     "profile.unknown": 404,
     "publish.unknown_post": 404,
+    "link.unknown": 404,
+    "media.unknown": 404,
+    "plan_drafts.unknown_item": 404,
     "profile.exists": 409,
     "publish.bad_state": 409,
 }

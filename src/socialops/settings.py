@@ -46,6 +46,13 @@ SETTINGS: dict[str, Setting] = {
             "Folder with the shared real sample data (demo job, tests, benchmarks).",
         ),
         Setting(
+            "public_url",
+            "SOCIALOPS_PUBLIC_URL",
+            "",
+            "Address people reach this server at, for short links (/l/<code>); "
+            "empty: http://127.0.0.1:8000.",
+        ),
+        Setting(
             "timezone",
             "SOCIALOPS_TZ",
             "Asia/Seoul",
