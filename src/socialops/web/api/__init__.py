@@ -16,6 +16,7 @@ from __future__ import annotations
 # the OpenAPI description)
 # isort: off
 from socialops.web.api import me, workspaces, topics, listening, data, members  # noqa: F401
+from socialops.web.api import publishing  # noqa: F401  (profiles and the publish queue)
 
 # isort: on
 from socialops.web.api.common import ERRORS, Done, Slug, router

@@ -24,9 +24,13 @@ from socialops.web.pages import (
     data,
     members,
     posts,
+    profiles,
+    publishing,
+    queue,
     reports,
     sample_data,
     settings,
+    short_links,
     sign_in,
     topics,
 )
@@ -46,5 +50,9 @@ for _module in (
     sample_data,
     account,
     settings,
+    publishing,  # publishing: the composer and media, the queue, tasks, approvals, profiles
+    queue,
+    profiles,
+    short_links,  # /l/{code}: public
 ):
     router.include_router(_module.router)
