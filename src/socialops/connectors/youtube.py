@@ -29,7 +29,6 @@ a missing scope or channel disconnects; 5xx and transport errors are retried. Me
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 from collections.abc import Mapping, Sequence
@@ -228,9 +227,7 @@ class YouTubeConnector(Connector):
         }
         try:
             with open(video.path, "rb") as fh:
-                media = MediaIoBaseUpload(
-                    io.BufferedReader(fh), mimetype=video.mime, chunksize=-1, resumable=True
-                )
+                media = MediaIoBaseUpload(fh, mimetype=video.mime, chunksize=-1, resumable=True)
                 request = (
                     self._api().videos().insert(part="snippet,status", body=body, media_body=media)
                 )
