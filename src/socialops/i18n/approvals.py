@@ -6,16 +6,25 @@ row set aside is in the imports quarantine with a ``quarantine.reason.*`` and a 
 
 from __future__ import annotations
 
+from socialops.i18n.composer import MESSAGES as _COMPOSER
 from socialops.i18n.publish import MESSAGES as _PUBLISH
 
-# the limits a platform puts on a post (socialops.connectors.core.PlatformLimits.validate)
-_LIMIT_CODES = (
+# what a bulk row can break that the composer, the media library or a platform's limits
+# already say in words: the quarantine's detail is ``quarantine.detail.bulk.<that code>``
+MIRRORED = (
     "publish.too_long",
     "publish.empty",
     "publish.too_many_media",
     "publish.media_required",
     "publish.media_type",
     "publish.alt_required",
+    "composer.banned",
+    "link.bad_target",
+    "media.unknown",
+    "media.not_image",
+    "media.too_large",
+    "media.too_many_pixels",
+    "media.alt_too_long",
 )
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -121,6 +130,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quarantine.reason.bad_media": ("찾을 수 없는 이미지", "Image not found"),
     "quarantine.reason.unknown_plan": ("알 수 없는 계획", "Unknown plan"),
     "quarantine.reason.bad_link": ("잘못된 링크", "Not a link"),
+    "quarantine.reason.not_allowed": ("게시할 수 없는 행", "Cannot be posted"),
     "quarantine.detail.bulk_unknown_profile": (
         "프로필 '{value}'이(가) 없습니다. 연결된 프로필 이름을 써 주세요.",
         "There is no profile '{value}': use the name of a connected profile.",
@@ -133,10 +143,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "시간 '{value}'은(는) 이미 지났습니다. 앞으로의 시간을 써 주세요.",
         "The time '{value}' has passed: give a time to come.",
     ),
-    "quarantine.detail.bulk_banned_word": (
-        "{profile}: 계획의 금칙어 '{word}'이(가) 들어 있습니다. 빼고 다시 올려 주세요.",
-        "{profile}: the text has the plan's banned word '{word}': remove it and upload again.",
-    ),
     "quarantine.detail.bulk_missing_alt": (
         "이미지 '{file}'에 대체 텍스트가 없습니다. alt(대체텍스트) 열에 써 주세요.",
         "The image '{file}' has no alt text: fill in the alt column.",
@@ -148,10 +154,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quarantine.detail.bulk_unknown_plan": (
         "계획 '{value}'이(가) 없습니다. 계획 ID를 확인해 주세요.",
         "There is no plan '{value}': check the plan id.",
-    ),
-    "quarantine.detail.bulk_bad_link": (
-        "링크 '{value}'은(는) http:// 또는 https://로 시작해야 합니다.",
-        "The link '{value}' must start with http:// or https://.",
     ),
     # best times and queue slots
     "besttime.bad_slot": (
@@ -176,5 +178,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mean engagement per weekday and hour, shrunk toward the overall mean by a prior worth "
         "5 posts (empirical Bayes), so an hour with one lucky post does not come first.",
     ),
-    **{f"quarantine.detail.bulk_{k.split('.', 1)[1]}": _PUBLISH[k] for k in _LIMIT_CODES},
+    **{f"quarantine.detail.bulk.{k}": {**_PUBLISH, **_COMPOSER}[k] for k in MIRRORED},
 }
