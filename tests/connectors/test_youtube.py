@@ -29,7 +29,12 @@ from socialops.connectors.core import (
     Published,
 )
 from socialops.connectors.registry import REGISTRY
-from socialops.connectors.youtube import YouTubeConnector, key_tag, video_meta
+from socialops.connectors.youtube import (
+    YouTubeConnector,
+    _until_midnight_pacific,
+    key_tag,
+    video_meta,
+)
 
 RECORDINGS = Path(__file__).parent / "recordings" / "youtube"
 KEY = "3n3tgf67rc2n2"  # the key in the recorded video's tags
@@ -272,3 +277,10 @@ def test_metrics_are_views_likes_and_comments() -> None:
         "id": ["Ks-_Mh1QhMc,Rztest12345,goneVideo01"],
         "alt": ["json"],
     }
+
+
+def test_the_quota_wait_counts_a_daylight_saving_change() -> None:
+    # 05:00 PDT on 1 November 2026 (the clocks go back that night) → 00:00 PST: 20 hours
+    assert _until_midnight_pacific(datetime(2026, 11, 1, 12, 0, tzinfo=UTC)) == 20 * 3600
+    # 16:00 PST → 00:00 PST: 8 hours
+    assert _until_midnight_pacific(datetime(2026, 12, 5, 0, 0, tzinfo=UTC)) == 8 * 3600

@@ -115,7 +115,9 @@ class YouTubeLimits(PlatformLimits):
         lines = post.text.strip().splitlines()
         if lines and len(lines[0].strip()) > TITLE_MAX:
             problems.append(
-                LimitProblem("publish.title_too_long", {"count": len(lines[0]), "limit": TITLE_MAX})
+                LimitProblem(
+                    "publish.title_too_long", {"count": len(lines[0].strip()), "limit": TITLE_MAX}
+                )
             )
         size = len(video_meta(post.text)[1].encode("utf-8"))
         if size > DESCRIPTION_MAX_BYTES:
@@ -130,7 +132,8 @@ class YouTubeLimits(PlatformLimits):
 def _until_midnight_pacific(now: datetime | None = None) -> float:
     at = (now or datetime.now(UTC)).astimezone(_PACIFIC)
     midnight = (at + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return max(1.0, (midnight - at).total_seconds())
+    # in UTC: a difference of two times in one zone ignores a daylight-saving change between
+    return max(1.0, (midnight.astimezone(UTC) - at.astimezone(UTC)).total_seconds())
 
 
 class YouTubeConnector(Connector):
