@@ -179,6 +179,7 @@ def test_a_duplicate_is_found_not_sent_again(respx_mock: respx.MockRouter) -> No
     )
     sent = finder.calls.last.request
     assert sent.headers["X-RestLi-Method"] == "FINDER"
+    assert b"author=urn%3Ali%3Aorganization%3A5515715&q=author" in sent.url.query  # Rest.li 2.0
     assert parse_qs(sent.url.query.decode())["author"] == [ORG]
     assert parse_qs(sent.url.query.decode())["q"] == ["author"]
     # another text, or a key made after the post: not found; unknown text: cannot tell
