@@ -65,9 +65,6 @@ def failure(fb: FacebookConnector, respx_mock: respx.MockRouter, name: str) -> A
 def test_capabilities(fb: FacebookConnector) -> None:
     assert isinstance(fb, CanPublish) and isinstance(fb, CanReadMetrics)
     assert not isinstance(fb, CanRefresh)  # Meta gives no refresh token
-    assert fb.expires_at() is None
-    dated = FacebookConnector({"page_id": PAGE}, {"access_token": "t", "expires_at": "2027-02-01"})
-    assert dated.expires_at() == "2027-02-01"
 
 
 def test_check_reads_the_page_and_its_permissions(

@@ -229,10 +229,6 @@ class FacebookConnector(Connector):
             raise
         return oauth.insight_values(body).get(metric)
 
-    def expires_at(self) -> str | None:
-        """When the Page token expires (``None``: it does not, or Meta did not say)."""
-        return self._secrets.get("expires_at") or None
-
     # -- errors → decisions ----------------------------------------------------------------
     def resolve(self, exc: BaseException) -> Resolution:
         return oauth.resolve_http(exc)

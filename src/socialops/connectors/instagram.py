@@ -4,6 +4,9 @@ thin ``httpx`` client. Settings: ``ig_user_id`` (the Instagram account's Graph i
 ``media_base_url``; secret: ``access_token`` (permissions ``instagram_basic``,
 ``instagram_content_publish``, ``instagram_manage_insights``, ``pages_read_engagement``).
 
+Meta gives no refresh token (not ``CanRefresh``): a token's expiry, when known, is the secret
+``expires_at`` (stored with the profile and shown); an expired token means connecting again.
+
 An account without a business account keeps using a *manual* profile (``manual.py``, setting
 ``platform=instagram``): the scheduler turns its posts into tasks for a person. Both exist.
 
@@ -245,10 +248,6 @@ class InstagramConnector(Connector):
                 views=v.get("views", v.get("reach")),
             )
         return out
-
-    def expires_at(self) -> str | None:
-        """When the token expires (``None``: it does not, or Meta did not say)."""
-        return self._secrets.get("expires_at") or None
 
     # -- errors → decisions ----------------------------------------------------------------
     def resolve(self, exc: BaseException) -> Resolution:
