@@ -69,3 +69,25 @@ def test_direct_roles_are_roles_that_may_write_posts(role: str) -> None:
 def test_every_writer_role_may_be_direct_and_none_is_allowed() -> None:
     _check(_plan(direct_roles=["owner", "manager", "agent", "analyst"]))
     _check(_plan(direct_roles=[], publish_approvals=1))
+
+
+def test_the_plan_edit_form_reads_and_writes_the_fields() -> None:
+    from socialops.web.plan_forms import edit_doc, edit_form, edit_form_of_fields
+
+    plan = _plan(publish_approvals=2, direct_roles=["owner"])
+    form = edit_form(plan)
+    assert (form["publish_approvals"], form["direct_roles"]) == ("2", ["owner"])
+    # as the browser sends it: the select, an empty hidden field, then the checked boxes
+    fields = {"publish_approvals": ["1"], "direct_roles": ["", "manager", "agent"]}
+    read = edit_form_of_fields(fields)
+    assert (read["publish_approvals"], read["direct_roles"]) == ("1", ["manager", "agent"])
+    doc = edit_doc(plan, {**form, "publish_approvals": "1", "direct_roles": ["manager"]})
+    again = Plan.from_dict(doc)
+    assert (again.policy.publish_approvals, again.policy.direct_roles) == (1, ["manager"])
+    # every box cleared is no direct role; a form without the fields keeps the defaults
+    assert edit_form_of_fields({"direct_roles": [""]})["direct_roles"] == []
+    assert edit_form_of_fields({})["direct_roles"] == ["owner", "manager"]
+    from socialops.web.plan_forms import FormError
+
+    with pytest.raises(FormError):
+        edit_doc(plan, {**form, "publish_approvals": "3"})

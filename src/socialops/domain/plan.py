@@ -34,6 +34,7 @@ __all__ = [
     "DIRECT_ROLES",
     "GENDERS",
     "ITEM_STATUSES",
+    "MAX_PUBLISH_APPROVALS",
     "OBJECTIVES",
     "STATES",
     "BudgetLine",

@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from socialops.domain.plan import (
+    DIRECT_ROLES,
+    MAX_PUBLISH_APPROVALS,
     CrisisLevel,
     EscalationRule,
     Plan,
@@ -217,6 +219,8 @@ def edit_form(plan: Plan) -> dict[str, Any]:
         ),
         "approval_rules": "\n".join(p.approval_rules),
         "banned_words": ", ".join(p.banned_words),
+        "publish_approvals": str(p.publish_approvals),
+        "direct_roles": list(p.direct_roles),
     }
 
 
@@ -277,6 +281,12 @@ def edit_form_of_fields(f: Fields) -> dict[str, Any]:
         "crisis": _one(f, "crisis"),
         "approval_rules": _one(f, "approval_rules"),
         "banned_words": _one(f, "banned_words"),
+        # the form always sends these (a select, and checkboxes after an empty hidden field);
+        # a form without them means the policy's defaults
+        "publish_approvals": _one(f, "publish_approvals", "0"),
+        "direct_roles": (
+            [r for r in _all(f, "direct_roles") if r] if "direct_roles" in f else list(DIRECT_ROLES)
+        ),
     }
 
 
@@ -403,5 +413,9 @@ def edit_doc(old: Plan, form: dict[str, Any]) -> dict[str, Any]:
         "crisis_levels": _crisis(form["crisis"]),
         "approval_rules": split_list(form["approval_rules"], "\n"),
         "banned_words": split_list(form["banned_words"]),
+        "publish_approvals": _int(
+            form["publish_approvals"], "policy.publish_approvals", high=MAX_PUBLISH_APPROVALS
+        ),
+        "direct_roles": list(dict.fromkeys(form["direct_roles"])),
     }
     return doc
