@@ -16,7 +16,7 @@ from socialops.domain.text_length import UNITS, URL_LENGTH, measure
 HANGUL = st.text(alphabet=st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), max_size=80)
 # text without anything X or Mastodon would take for a link or a remote mention
 PLAIN = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="./:@"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="./:@"),
     max_size=80,
 )
 
