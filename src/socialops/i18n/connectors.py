@@ -45,8 +45,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{profile}: 해시태그가 너무 많습니다 ({count}개, 최대 {limit}개). 줄여 주세요.",
         "{profile}: too many hashtags ({count}, at most {limit}). Remove some.",
     ),
-    "publish.media_too_large": (
-        "{profile}: 이미지 '{file}'이(가) 너무 큽니다 ({size}, 최대 {limit}). 줄여 주세요.",
-        "{profile}: the image '{file}' is too large ({size}, at most {limit}). Make it smaller.",
-    ),
 }
