@@ -172,6 +172,20 @@ def test_a_leased_post_is_never_moved(ws: Workspace) -> None:
     assert sorted(p.state for p in posts) == ["in_review", "scheduled"]
 
 
+def test_posts_queued_into_review_are_announced_once(ws: Workspace) -> None:
+    group, _ = queue.new_posts(
+        ws, profiles=["블로그"], text_="검토 필요", at="2099-01-05T10:00", actor=AUTHOR,
+        approvals_needed=1,
+    )  # fmt: skip
+    assert ap.pending(ws)[0].submitted_by == ""
+    assert {p.state for p in ap.submit(ws, group, actor=AUTHOR)} == {"in_review"}
+    assert ap.pending(ws)[0].submitted_by == AUTHOR
+    assert len(ap.notifications(ws, user=KIM, role="manager")) == 1
+    with pytest.raises(PublishError) as twice:
+        ap.submit(ws, group, actor=AUTHOR)
+    assert twice.value.code == "approvals.nothing_to_submit"
+
+
 def test_submit_only_drafts_and_unknown_groups(ws: Workspace) -> None:
     with pytest.raises(PublishError) as unknown:
         ap.history(ws, "nope")

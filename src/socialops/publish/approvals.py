@@ -159,7 +159,8 @@ def _events(conn: Connection, group_id: str) -> list[ApprovalEvent]:
 
 
 def _round(events: list[ApprovalEvent]) -> tuple[ApprovalEvent | None, list[str]]:
-    """The last submit and who approved since it (in order, each once)."""
+    """The submit that opened the current review (``None``: none since the last rejection)
+    and who approved since it (in order, each once)."""
     submitted: ApprovalEvent | None = None
     approvers: list[str] = []
     for e in events:
@@ -168,7 +169,7 @@ def _round(events: list[ApprovalEvent]) -> tuple[ApprovalEvent | None, list[str]
         elif e.decision == "approve" and e.actor not in approvers:
             approvers.append(e.actor)
         elif e.decision == "reject":
-            approvers = []
+            submitted, approvers = None, []
     return submitted, approvers
 
 
@@ -274,12 +275,16 @@ def _in_review(conn: Connection, group_id: str) -> list[_Row]:
 
 
 def submit(ws: Workspace, group_id: str, *, actor: str) -> list[QueuedPost]:
-    """Send the drafts of ``group_id`` to review (the approvers of the workspace are notified)."""
+    """Send the drafts of ``group_id`` to review and notify the workspace's approvers. Posts
+    queued straight into ``in_review`` (the composer, a scheduled draft) are announced the same
+    way when no review of them is open yet."""
     plan_ids = [r.plan_id for r in _group_rows(ws, group_id) if r.plan_id]
     floor = max(1, _plan_approvals(ws, plan_ids[0] if plan_ids else None))
     with ws.begin() as conn:
         rows = _rows(conn, group_id)
         drafts = [r for r in rows if r.state == "draft"]
+        if not drafts and _round(_events(conn, group_id))[0] is None:
+            drafts = [r for r in rows if r.state == "in_review"]  # not announced yet
         if not drafts:
             raise PublishError("approvals.nothing_to_submit", group=group_id)
         now = now_iso()
