@@ -93,7 +93,7 @@ def queue_page(
         )
     else:
         ctx["posts"] = found[(page - 1) * PER_PAGE : page * PER_PAGE]
-        ctx["pager"] = pager(len(found), page, PER_PAGE, lambda n: url(here, params, page=n))
+        ctx["paging"] = pager(len(found), page, PER_PAGE, lambda n: url(here, params, page=n))
     ctx["list_url"] = url(here, params, view="list")
     ctx["week_url"] = url(here, params, view="week")
     names = sorted({p.name for p in actions.profiles.list_profiles(db)})

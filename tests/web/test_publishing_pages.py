@@ -1,0 +1,208 @@
+"""The publishing pages, signed in through /login as each role (real sessions and CSRF
+tokens): the queue (list and week), a post, the manual tasks, the approvals, the profiles and
+the composer with its preview by server round trip; Korean and English labels; the red
+"pause all" banner and the re-authorisation banner; no secret on any page; the audit entries
+of changes made through the forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from test_publishing_api import TOKEN, PubHome, manual, pub_home
+from tests.connectors.conftest import MastodonMock, mastodon_mock  # noqa: F401
+
+from socialops.publish import profiles as prof
+from socialops.publish import queue
+from socialops.publish.worker import run_worker
+
+W = "/w/main/publishing"
+PAGES = ("", "?view=week", "/tasks", "/approvals", "/profiles")
+
+
+def csrf_of(page: Any) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found, page.text[:500]
+    return found.group(1)
+
+
+def post_form(client: TestClient, page: str, action: str, **data: Any) -> Any:
+    token = csrf_of(client.get(page))
+    return client.post(action, data={"csrf": token, **data}, follow_redirects=False)
+
+
+@pytest.fixture(scope="module")
+def pub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PubHome]:
+    yield from pub_home(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def browsers(pub: PubHome) -> dict[str, TestClient]:
+    return {who: pub.signed_in(who) for who in ("owner", "manager", "analyst", "agent", "viewer")}
+
+
+def test_every_page_in_korean_and_english(pub: PubHome, browsers: dict[str, TestClient]) -> None:
+    viewer = browsers["viewer"]
+    for path in PAGES:
+        r = viewer.get(W + path)
+        assert r.status_code == 200, (path, r.text[:300])
+        assert 'id="nav-publishing"' in r.text and "게시" in r.text
+    assert "게시 대기열" in viewer.get(W).text
+    assert "수동 게시 할 일" in viewer.get(W + "/tasks").text
+    # the composer is for those who may write posts
+    assert viewer.get(W + "/compose").status_code == 403
+    assert 'id="tab-compose"' not in viewer.get(W).text
+    assert browsers["agent"].get(W + "/compose").status_code == 200
+    pub.accounts.set_preferences(pub.users["analyst"].id, lang="en")
+    try:
+        analyst = pub.signed_in("analyst")
+        english = analyst.get(W).text
+        assert "Publish queue" in english and "게시 대기열" not in english
+        assert "Compose" in analyst.get(W + "/compose").text
+        assert "Send for review" in analyst.get(W + "/compose").text  # a draft-only role
+        assert "Social profiles" in analyst.get(W + "/profiles").text
+    finally:
+        pub.accounts.set_preferences(pub.users["analyst"].id, lang="ko")
+    assert pub.client.get(W, follow_redirects=False).status_code == 303  # not signed in
+
+
+def test_pause_all_shows_a_red_banner_until_resumed(
+    pub: PubHome, browsers: dict[str, TestClient]
+) -> None:
+    manager = browsers["manager"]
+    done = post_form(manager, W + "/profiles", W + "/pause-all")
+    assert done.status_code == 303 and "done=paused_all" in done.headers["location"]
+    for path in PAGES:
+        page = browsers["agent"].get(W + path).text
+        assert 'id="paused-all-banner"' in page and "모든 게시 일시 중지 중" in page, path
+    assert 'href="/w/main/publishing/profiles#pause-all"' in manager.get(W).text
+    assert "#pause-all" not in browsers["agent"].get(W).text  # only who may resume is sent there
+    # an agent may not flip the switch (the error page, nothing changed)
+    refused = post_form(browsers["agent"], W, W + "/resume-all")
+    assert refused.status_code == 403 and prof.paused_all(pub.db())
+    assert post_form(manager, W + "/profiles", W + "/resume-all").status_code == 303
+    assert 'id="paused-all-banner"' not in browsers["agent"].get(W).text
+    assert [e["email"] for e in pub.audit("publishing.resume_all")][-1] == "manager@example.com"
+
+
+def test_a_profile_to_reauthorise_is_named_with_the_fix(
+    pub: PubHome, browsers: dict[str, TestClient]
+) -> None:
+    manual(pub, "재인증블로그")
+    p = prof.get_profile(pub.db(), "재인증블로그")
+    prof.set_status(pub.db(), p.profile_id, "needs_reauth", "401")
+    try:
+        for path in PAGES:
+            page = browsers["viewer"].get(W + path).text
+            assert 'id="reauth-banner"' in page and "재인증블로그" in page, path
+        assert "#connect" in browsers["owner"].get(W).text
+    finally:
+        prof.set_status(pub.db(), p.profile_id, "active")
+    assert 'id="reauth-banner"' not in browsers["viewer"].get(W).text
+
+
+def test_connect_form_keeps_secrets_out_of_every_page(
+    pub: PubHome,
+    browsers: dict[str, TestClient],
+    mastodon_mock: MastodonMock,  # noqa: F811  (tests/connectors/conftest.py's fixture)
+) -> None:
+    owner = browsers["owner"]
+    form = {
+        "name": "웹마스토돈",
+        "platform": "mastodon",
+        "instance": mastodon_mock.base_url,
+        "secret": "wrong-token-xyz",
+    }
+    refused = post_form(owner, W + "/profiles", W + "/profiles", **form)
+    assert refused.status_code == 400 and "wrong-token-xyz" not in refused.text
+    assert mastodon_mock.base_url in refused.text  # what was typed, except the secret
+    done = post_form(owner, W + "/profiles", W + "/profiles", **{**form, "secret": TOKEN})
+    assert done.status_code == 303, done.text
+    assert post_form(browsers["agent"], W, W + "/profiles", **form).status_code == 403
+    page = owner.get(W + "/profiles?done=connected")
+    assert "웹마스토돈" in page.text and "프로필을 연결했습니다." in page.text
+    for who in ("owner", "viewer"):
+        for path in (*PAGES, "/compose"):
+            r = browsers[who].get(W + path)
+            assert TOKEN not in r.text, (who, path)
+    assert TOKEN not in browsers["owner"].get("/w/main/audit").text
+    check = post_form(owner, W + "/profiles", W + "/profiles/웹마스토돈/check")
+    assert check.status_code == 303 and "done=checked" in check.headers["location"]
+
+
+def test_compose_without_script_preview_then_review_then_approve(
+    pub: PubHome, browsers: dict[str, TestClient]
+) -> None:
+    manual(pub, "블로그")
+    analyst = browsers["analyst"]
+    form = {"profiles": "블로그", "text": "봄 신제품 출시 안내", "at": "2099-05-01T10:00"}
+    preview = post_form(analyst, W + "/compose", W + "/compose/preview", **form)
+    assert preview.status_code == 200 and "미리 보기" in preview.text
+    assert "봄 신제품 출시 안내" in preview.text and "pub-length" in preview.text
+    assert not [p for p in queue.list_posts(pub.db()) if p.text == "봄 신제품 출시 안내"]
+    assert post_form(browsers["viewer"], W, W + "/compose", **form).status_code == 403
+    sent = post_form(analyst, W + "/compose", W + "/compose", **form)
+    assert sent.status_code == 303 and "done=in_review" in sent.headers["location"]
+    [post] = [p for p in queue.list_posts(pub.db()) if p.text == "봄 신제품 출시 안내"]
+    assert post.state == "in_review"
+    review = browsers["manager"].get(W + "/approvals")
+    assert f'id="group-{post.group_id}"' in review.text and "봄 신제품 출시 안내" in review.text
+    own = post_form(analyst, W + "/approvals", f"{W}/approvals/{post.group_id}/approve")
+    assert own.status_code == 403
+    ok = post_form(
+        browsers["manager"],
+        W + "/approvals",
+        f"{W}/approvals/{post.group_id}/approve",
+        comment="좋아요",
+    )
+    assert ok.status_code == 303 and "done=approved" in ok.headers["location"]
+    assert queue.get_post(pub.db(), post.post_id).state == "scheduled"
+    page = browsers["viewer"].get(f"{W}/posts/{post.post_id}").text
+    assert "예약됨" in page and "좋아요" in page  # its state and the review history
+    bad = post_form(analyst, W + "/compose", W + "/compose", profiles="블로그", text="")
+    assert bad.status_code == 400 and 'class="error"' in bad.text
+
+
+def test_a_task_page_has_text_checklist_and_the_done_form(
+    pub: PubHome, browsers: dict[str, TestClient]
+) -> None:
+    manual(pub, "네이버", "naver-blog")
+    _g, [post] = queue.new_posts(pub.db(), profiles=["네이버"], text_="블로그 원고 전문입니다.")
+    run_worker(pub.db(), until_idle=True)
+    page = browsers["agent"].get(W + "/tasks").text
+    assert f'id="task-{post.post_id}"' in page and "블로그 원고 전문입니다." in page
+    assert "확인 목록" in page and 'name="url"' in page
+    bad = post_form(browsers["agent"], W + "/tasks", f"{W}/tasks/{post.post_id}/confirm", url="x")
+    assert bad.status_code == 400 and 'value="x"' in bad.text
+    done = post_form(
+        browsers["agent"],
+        W + "/tasks",
+        f"{W}/tasks/{post.post_id}/confirm",
+        url="https://blog.naver.com/brand/1",
+    )
+    assert done.status_code == 303 and "done=confirmed" in done.headers["location"]
+    shown = browsers["viewer"].get(f"{W}/posts/{post.post_id}").text
+    assert "https://blog.naver.com/brand/1" in shown and "게시됨" in shown
+
+
+def test_a_post_page_and_its_buttons(pub: PubHome, browsers: dict[str, TestClient]) -> None:
+    manual(pub, "블로그")
+    _g, [post] = queue.new_posts(
+        pub.db(), profiles=["블로그"], text_="버튼 확인", at="2099-06-01T09:00"
+    )
+    viewer = browsers["viewer"].get(f"{W}/posts/{post.post_id}").text
+    assert "버튼 확인" in viewer and 'id="publish-now-button"' not in viewer
+    owner = browsers["owner"].get(f"{W}/posts/{post.post_id}").text
+    assert 'id="publish-now-button"' in owner and 'id="cancel-button"' in owner
+    week = browsers["viewer"].get(W + "?view=week&day=2099-06-01").text
+    assert "버튼 확인" in week and "09:00" in week
+    gone = post_form(
+        browsers["owner"], f"{W}/posts/{post.post_id}", f"{W}/posts/{post.post_id}/cancel"
+    )
+    assert gone.status_code == 303
+    again = post_form(browsers["owner"], W, f"{W}/posts/{post.post_id}/cancel")
+    assert again.status_code == 409 and "취소됨" in again.text
+    assert browsers["viewer"].get(f"{W}/posts/nope").status_code == 404
