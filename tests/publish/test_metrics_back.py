@@ -6,11 +6,15 @@ real plan, manual posts confirmed by hand and the real measurement code."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar
 
+import httpx
 import pytest
 from sqlalchemy import text
 
@@ -34,6 +38,16 @@ from socialops.publish import queue
 from socialops.publish.metrics_back import BATCH, channel_key, fetch_metrics, post_metrics
 from socialops.publish.worker import run_worker
 from socialops.store.workspace import Workspace
+
+# the mastodon-mock session fixture lives with the connector tests: loaded from there
+_spec = importlib.util.spec_from_file_location(
+    "connector_fixtures_metrics", Path(__file__).parents[1] / "connectors" / "conftest.py"
+)
+assert _spec is not None and _spec.loader is not None
+_fixtures = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = _fixtures
+_spec.loader.exec_module(_fixtures)
+mastodon_mock = _fixtures.mastodon_mock
 
 
 class MetricsPlatform(Connector):
@@ -185,3 +199,40 @@ def test_plan_vs_actual_counts_the_posts_that_really_went_out(workspace: Workspa
     extras = [json.loads(r["extra"]) for r in post_rows(workspace, ["naver_blog"])]
     assert {e["campaign"] for e in extras} == {"winter26"}
     assert {e["plan_id"] for e in extras} == {plan.plan_id}
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("mastodon_mock")
+def test_mastodon_figures_come_back_from_the_real_server(
+    workspace: Workspace, mastodon_mock: Any
+) -> None:
+    mm = mastodon_mock
+    mm.clear_faults()
+    prof.connect(
+        workspace,
+        name="sora",
+        platform="mastodon",
+        settings={"instance": mm.base_url},
+        secrets={"access_token": mm.tokens["sora"]},
+    )
+    queue.new_posts(workspace, profiles=["sora"], text_="반응을 모을 글")
+    queue.new_posts(workspace, profiles=["sora"], text_="조용한 글")
+    assert run_worker(workspace, until_idle=True).published == 2
+    liked, quiet = queue.list_posts(workspace)
+    other = {"Authorization": f"Bearer {mm.tokens['minji']}"}
+    for path in ("favourite", "reblog"):
+        httpx.post(
+            f"{mm.base_url}/api/v1/statuses/{liked.remote_id}/{path}", headers=other, timeout=10
+        ).raise_for_status()
+    httpx.post(
+        f"{mm.base_url}/api/v1/statuses",
+        headers=other,
+        data={"status": "@sora 맛있어요", "in_reply_to_id": liked.remote_id},
+        timeout=10,
+    ).raise_for_status()
+    assert fetch_metrics(workspace) == 2
+    [got] = post_metrics(workspace, liked.post_id)
+    assert (got["likes"], got["replies"], got["reposts"], got["views"]) == (1, 1, 1, None)
+    assert post_metrics(workspace, quiet.post_id)[0]["likes"] == 0
+    rows = {r["post_id"]: r for r in post_rows(workspace, ["mastodon"])}
+    assert rows[liked.remote_id]["engagements"] == 3
