@@ -237,6 +237,13 @@ _PUBLISH_STATUS = {
     "link.unknown": 404,
     "media.unknown": 404,
     "plan_drafts.unknown_item": 404,
+    "approvals.unknown_group": 404,
+    "approvals.forbidden": 403,
+    "approvals.own_post": 403,
+    "approvals.cannot_write": 403,
+    "approvals.not_in_review": 409,
+    "approvals.nothing_to_submit": 409,
+    "approvals.already_approved": 409,
     "profile.exists": 409,
     "publish.bad_state": 409,
 }

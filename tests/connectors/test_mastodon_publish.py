@@ -99,11 +99,20 @@ def _connect(ws: Workspace, mm: MastodonMock, user: str, token: str | None = Non
 
 
 def _make_due(ws: Workspace, post_id: str) -> None:
-    """Let the retry time of a waiting post pass (the test does not wait minutes)."""
+    """Let the retry time of a waiting post, and its profile's rate-limit hold, pass (the test
+    does not wait minutes)."""
+    past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
     with ws.begin() as conn:
         conn.execute(
             text("UPDATE publish_posts SET next_try_at = :t WHERE post_id = :id"),
-            {"t": (datetime.now(UTC) - timedelta(seconds=1)).isoformat(), "id": post_id},
+            {"t": past, "id": post_id},
+        )
+        conn.execute(
+            text(
+                "UPDATE profiles SET limited_until = :t WHERE profile_id = "
+                "(SELECT profile_id FROM publish_posts WHERE post_id = :id)"
+            ),
+            {"t": past, "id": post_id},
         )
 
 

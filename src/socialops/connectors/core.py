@@ -19,6 +19,7 @@ import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 from socialops.domain.text_length import measure as measure_text
@@ -39,6 +40,7 @@ __all__ = [
     "Published",
     "Resolution",
     "new_tid",
+    "tid_time",
 ]
 
 Action = Literal["ok", "retry", "rate_limited", "refresh_auth", "disconnect", "fail"]
@@ -242,3 +244,18 @@ def new_tid(now_us: int | None = None) -> str:
         out.append(_B32[value & 31])
         value >>= 5
     return "".join(reversed(out))
+
+
+def tid_time(key: str) -> datetime | None:
+    """When a :func:`~socialops.connectors.core.new_tid` key was made (``None`` when ``key`` is
+    not a TID)."""
+    if len(key) != 13 or any(c not in _B32 for c in key):
+        return None
+    value = 0
+    for c in key:
+        value = value * 32 + _B32.index(c)
+    us = value >> 10
+    try:
+        return datetime.fromtimestamp(us / 1_000_000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None

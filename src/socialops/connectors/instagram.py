@@ -55,8 +55,8 @@ from socialops.connectors.core import (
     PostMetrics,
     Published,
     Resolution,
+    tid_time,
 )
-from socialops.connectors.mastodon import tid_time
 from socialops.connectors.registry import REGISTRY
 
 __all__ = ["GRAPH", "GRAPH_VERSION", "InstagramConnector", "InstagramLimits", "hashtags"]

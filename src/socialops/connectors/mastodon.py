@@ -47,6 +47,7 @@ from socialops.connectors.core import (
     PostMetrics,
     Published,
     Resolution,
+    tid_time,
 )
 from socialops.connectors.registry import REGISTRY
 
@@ -59,25 +60,9 @@ METRICS_BATCH = 20
 #: how far before the key's time a status may have been created and still match (clock skew)
 CLOCK_SKEW_S = 300.0
 REQUEST_TIMEOUT_S = 30.0
-_B32 = "234567abcdefghijklmnopqrstuvwxyz"
 _BREAK = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
-
-
-def tid_time(key: str) -> datetime | None:
-    """When a :func:`~socialops.connectors.core.new_tid` key was made (``None`` when ``key`` is
-    not a TID)."""
-    if len(key) != 13 or any(c not in _B32 for c in key):
-        return None
-    value = 0
-    for c in key:
-        value = value * 32 + _B32.index(c)
-    us = value >> 10
-    try:
-        return datetime.fromtimestamp(us / 1_000_000, UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 def plain_text(content: str) -> str:

@@ -45,8 +45,8 @@ from socialops.connectors.core import (
     PostMetrics,
     Published,
     Resolution,
+    tid_time,
 )
-from socialops.connectors.mastodon import tid_time
 from socialops.connectors.registry import REGISTRY
 
 __all__ = ["API", "TOKEN_URL", "XConnector"]
