@@ -11,6 +11,7 @@ caller. Every route under /api/v1 must have a row below: a new endpoint without 
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,8 +19,11 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+from PIL import Image
 
 from socialops.listen.topics import add_topic, list_topics
+from socialops.publish.composer import compose
+from socialops.publish.profiles import connect
 from socialops.web.permissions import ACTIONS, ROLES, allowed
 
 WS = "/api/v1/workspaces/main"
@@ -208,8 +212,123 @@ PLAN_ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/workspaces/{ws}/metrics/imports"): Row("data.import", _metrics_upload),
 }
 
+# -- publishing (issue 15): profiles and /publishing ---------------------------------------------
+PUB = f"{WS}/publishing"
+
+
+def _pub_ws(web: Any) -> Any:
+    return web.app.state.services.workspace("main")
+
+
+def _pub_profile(web: Any) -> str:
+    """A manual profile made for the purpose (paused, removed or posted to)."""
+    name = f"authz-{uuid.uuid4().hex[:6]}"
+    connect(
+        _pub_ws(web), name=name, platform="manual", settings={"platform": "naver-blog"}, secrets={}
+    )
+    return name
+
+
+def _pub_post(web: Any, role: str = "owner", draft: bool = False) -> Any:
+    """A post made for the purpose, as written by ``role`` (an agent's draft goes to review
+    when scheduled, so every role allowed ``publish.draft`` may schedule or cancel it)."""
+    _group, [post] = compose(
+        _pub_ws(web),
+        profiles=[_pub_profile(web)],
+        text=f"authz {uuid.uuid4().hex[:6]}",
+        at="2099-01-01T09:00",
+        draft=draft,
+        actor=f"{role}@example.com",
+        role=role,
+    )
+    return post
+
+
+def _pub_profile_url(suffix: str = "") -> Make:
+    return lambda web, who: (f"{WS}/profiles/{_pub_profile(web)}{suffix}", {})
+
+
+def _pub_draft(suffix: str, **kw: Any) -> Make:
+    return lambda web, who: (f"{PUB}/posts/{_pub_post(web, 'agent', True).post_id}{suffix}", kw)
+
+
+def _pub_scheduled(suffix: str, where: str = "posts", **kw: Any) -> Make:
+    return lambda web, who: (f"{PUB}/{where}/{_pub_post(web).post_id}{suffix}", kw)
+
+
+def _pub_review(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    group = _pub_post(web, "analyst").group_id  # in review: the analyst may not publish directly
+    return f"{PUB}/approvals/{group}/approve", {"json": {"comment": "ok"}}
+
+
+def _pub_new_profile(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    body = {"name": f"new-{uuid.uuid4().hex[:6]}", "platform": "manual"}
+    return f"{WS}/profiles", {"json": {**body, "settings": {"platform": "kakaotalk"}}}
+
+
+def _pub_compose(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    body = {"profiles": [_pub_profile(web)], "text": "authz", "at": "2099-01-01T09:00"}
+    return f"{PUB}/posts", {"json": body}
+
+
+def _pub_media(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buf, "PNG")
+    return f"{PUB}/media", {"files": {"file": ("a.png", buf.getvalue(), "image/png")}}
+
+
+PUBLISHING_ROWS: dict[tuple[str, str], Row] = {
+    ("GET", "/api/v1/workspaces/{ws}/profiles"): Row("view", _fixed(f"{WS}/profiles")),
+    ("POST", "/api/v1/workspaces/{ws}/profiles"): Row("profiles.manage", _pub_new_profile),
+    ("GET", "/api/v1/workspaces/{ws}/profiles/{name}"): Row("view", _pub_profile_url()),
+    ("DELETE", "/api/v1/workspaces/{ws}/profiles/{name}"): Row(
+        "profiles.manage", _pub_profile_url()
+    ),
+    ("POST", "/api/v1/workspaces/{ws}/profiles/{name}/{op}"): Row(
+        "profiles.manage", _pub_profile_url("/pause")
+    ),
+    ("POST", "/api/v1/workspaces/{ws}/publishing/pause-all"): Row(
+        "profiles.manage", _fixed(f"{PUB}/pause-all")
+    ),
+    ("POST", "/api/v1/workspaces/{ws}/publishing/resume-all"): Row(
+        "profiles.manage", _fixed(f"{PUB}/resume-all")
+    ),
+    ("GET", "/api/v1/workspaces/{ws}/publishing/posts"): Row("view", _fixed(f"{PUB}/posts")),
+    ("POST", "/api/v1/workspaces/{ws}/publishing/posts"): Row("publish.draft", _pub_compose),
+    ("POST", "/api/v1/workspaces/{ws}/publishing/preview"): Row(
+        "publish.draft", lambda web, who: (f"{PUB}/preview", _pub_compose(web, who)[1])
+    ),
+    ("GET", "/api/v1/workspaces/{ws}/publishing/posts/{post_id}"): Row("view", _pub_scheduled("")),
+    ("POST", "/api/v1/workspaces/{ws}/publishing/posts/{post_id}/schedule"): Row(
+        "publish.draft", _pub_draft("/schedule", json={"at": "2099-01-02T09:00"})
+    ),
+    ("POST", "/api/v1/workspaces/{ws}/publishing/posts/{post_id}/publish-now"): Row(
+        "publish.direct", _pub_scheduled("/publish-now")
+    ),
+    ("POST", "/api/v1/workspaces/{ws}/publishing/posts/{post_id}/cancel"): Row(
+        "publish.draft", _pub_draft("/cancel")
+    ),
+    ("GET", "/api/v1/workspaces/{ws}/publishing/approvals"): Row(
+        "view", _fixed(f"{PUB}/approvals")
+    ),
+    ("POST", "/api/v1/workspaces/{ws}/publishing/approvals/{group_id}/{decision}"): Row(
+        "publish.approve", _pub_review
+    ),
+    ("GET", "/api/v1/workspaces/{ws}/publishing/tasks"): Row("view", _fixed(f"{PUB}/tasks")),
+    # a scheduled post is no task: allowed callers get 409, the others 403/404/401 first
+    ("POST", "/api/v1/workspaces/{ws}/publishing/tasks/{post_id}/confirm"): Row(
+        "publish.draft",
+        _pub_scheduled("/confirm", "tasks", json={"url": "https://blog.naver.com/a/1"}),
+    ),
+    ("POST", "/api/v1/workspaces/{ws}/publishing/media"): Row("publish.draft", _pub_media),
+    ("GET", "/api/v1/workspaces/{ws}/publishing/media"): Row("view", _fixed(f"{PUB}/media")),
+    ("GET", "/api/v1/workspaces/{ws}/publishing/watchdog"): Row("view", _fixed(f"{PUB}/watchdog")),
+}
+
+
 ROWS: dict[tuple[str, str], Row] = {
     **PLAN_ROWS,
+    **PUBLISHING_ROWS,
     ("GET", "/api/v1/me"): Row(USER, _fixed("/api/v1/me")),
     ("PATCH", "/api/v1/me"): Row(USER, _fixed("/api/v1/me", json={"lang": "ko"})),
     ("POST", "/api/v1/me/sign-out-everywhere"): Row(USER, _fixed("/api/v1/me/sign-out-everywhere")),
