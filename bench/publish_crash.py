@@ -10,7 +10,7 @@ server this bench starts), Bluesky (the real local PDS: ``--pds URL``, else star
 ``scripts/local-pds.sh`` on a free port; ``--no-pds`` leaves it out) and a manual profile. The
 worker runs as a subprocess (this file with ``--child``: ``run_worker(until_idle=True)`` with a
 short lease, so a killed worker's post is taken over in seconds, not the default two minutes)
-and is killed with SIGKILL at a random moment (0-0.6 s after its first heartbeat, i.e. while it
+and is killed with SIGKILL at a random moment (0-1.5 s after its first heartbeat, i.e. while it
 claims, sends and records posts) ``--kills`` times, started again each time, then
 left to finish. ``--postgres URL``: the workspace on PostgreSQL and TWO workers racing, one of
 them killed each time. At the end the servers are asked: every post exactly once (duplicates 0),
@@ -169,6 +169,20 @@ def _started(ws: Workspace, proc: subprocess.Popen[bytes]) -> None:
         time.sleep(0.02)
 
 
+def _held_by(ws: Workspace, pid: int) -> int:
+    """Posts a killed worker held in flight (claimed under its lease, not finished)."""
+    with ws.connect() as conn:
+        return int(
+            conn.execute(
+                text(
+                    "SELECT COUNT(*) FROM publish_posts WHERE state = 'publishing' "
+                    "AND lease_owner LIKE :w"
+                ),
+                {"w": f"%:{pid}:%"},
+            ).scalar_one()
+        )
+
+
 def _unfinished(ws: Workspace) -> int:
     return sum(p.state not in FINAL for p in queue.list_posts(ws))
 
@@ -182,7 +196,7 @@ def run_bench(
     pds_url: str | None = None,
     pg_url: str | None = None,
     lease_s: float = 4.0,
-    kill_within_s: float = 0.6,
+    kill_within_s: float = 1.5,
     seed: int = 15,
     home: Path,
     max_s: float = 1800.0,
@@ -226,7 +240,7 @@ def run_bench(
         workers = 2 if pg_url else 1
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--lease", str(lease_s)]
         procs: list[subprocess.Popen[bytes]] = []
-        killed = starts = 0
+        killed = starts = mid_post = 0
         t0 = time.monotonic()
         while time.monotonic() - t0 < max_s:
             procs = [p for p in procs if p.poll() is None]
@@ -243,6 +257,7 @@ def run_bench(
                     victim.send_signal(signal.SIGKILL)
                     victim.wait()
                     killed += 1
+                    mid_post += _held_by(ws, victim.pid)
             else:
                 for p in procs:
                     p.wait()
@@ -275,6 +290,8 @@ def run_bench(
             "lost": len(expected - set(on_server)),
             "unexpected": len(set(on_server) - expected),
             "unfinished": sum(p.state not in FINAL for p in everything),
+            "killed_mid_post": mid_post,
+            "claimed_again": sum(p.attempts > 1 for p in everything),
             "reconciled": reconciled,
             "states": dict(Counter(p.state for p in everything)),
         }
@@ -327,7 +344,11 @@ def main() -> None:
     print(f"kill -9: {out['kills']} times; worker starts {out['starts']}; {out['seconds']} s")
     print(
         f"published {out['published']:,}, manual tasks {out['tasks']:,}; on the servers "
-        f"{out['on_server']:,}; reconciled after a kill {out['reconciled']}"
+        f"{out['on_server']:,}"
+    )
+    print(
+        f"kills that hit a post in flight {out['killed_mid_post']}; posts claimed again "
+        f"{out['claimed_again']}; found on the server instead of sent again {out['reconciled']}"
     )
     print(
         f"duplicates={out['duplicates']} lost={out['lost']} unexpected={out['unexpected']} "
