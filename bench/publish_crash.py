@@ -314,6 +314,9 @@ def main() -> None:
     ap.add_argument("--no-pds", action="store_true", help="leave Bluesky out")
     ap.add_argument("--postgres", help="a PostgreSQL URL: two workers race on it")
     ap.add_argument("--lease", type=float, default=4.0)
+    ap.add_argument(
+        "--kill-within", type=float, default=1.5, help="kill 0..S s after the first heartbeat"
+    )
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -332,6 +335,7 @@ def main() -> None:
             pds_url=pds,
             pg_url=args.postgres,
             lease_s=args.lease,
+            kill_within_s=args.kill_within,
             seed=args.seed,
             home=tmp / "ws",
         )
@@ -341,7 +345,10 @@ def main() -> None:
         f"(mastodon-mock{', local PDS' if pds else ''}, manual); {out['workers']} worker(s) "
         f"on {out['database']}"
     )
-    print(f"kill -9: {out['kills']} times; worker starts {out['starts']}; {out['seconds']} s")
+    print(
+        f"kill -9: {out['kills']} times (0-{args.kill_within} s after a worker's first heartbeat; "
+        f"fewer when the work ran out first); worker starts {out['starts']}; {out['seconds']} s"
+    )
     print(
         f"published {out['published']:,}, manual tasks {out['tasks']:,}; on the servers "
         f"{out['on_server']:,}"
