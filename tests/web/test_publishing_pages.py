@@ -2,22 +2,35 @@
 tokens): the queue (list and week), a post, the manual tasks, the approvals, the profiles and
 the composer with its preview by server round trip; Korean and English labels; the red
 "pause all" banner and the re-authorisation banner; no secret on any page; the audit entries
-of changes made through the forms."""
+of changes made through the forms. And in a real browser (Debian's Chromium through
+Playwright, as ``test_e2e.py``) on a phone (390 px) and a desktop (1440 px): no sideways
+scrolling, no script or CSP error, the composer's live preview drawn from the preview API;
+screenshots in ``$SOCIALOPS_SHOTS`` (default ``/tmp/shots``)."""
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from test_publishing_api import TOKEN, PubHome, manual, pub_home
+from test_e2e import Page as E2EPage
+from test_e2e import chromium  # noqa: F401  (the browser fixture)
+from test_publishing_api import PASSWORD, TOKEN, PubHome, manual, png, pub_home
 from tests.connectors.conftest import MastodonMock, mastodon_mock  # noqa: F401
 
+from socialops.publish import composer, media, queue
 from socialops.publish import profiles as prof
-from socialops.publish import queue
 from socialops.publish.worker import run_worker
+from socialops.web.app import create_app
 
 W = "/w/main/publishing"
 PAGES = ("", "?view=week", "/tasks", "/approvals", "/profiles")
@@ -206,3 +219,126 @@ def test_a_post_page_and_its_buttons(pub: PubHome, browsers: dict[str, TestClien
     again = post_form(browsers["owner"], W, f"{W}/posts/{post.post_id}/cancel")
     assert again.status_code == 409 and "취소됨" in again.text
     assert browsers["viewer"].get(f"{W}/posts/nope").status_code == 404
+
+
+# -- in a real browser ---------------------------------------------------------------------------
+SHOTS = Path(os.environ.get("SOCIALOPS_SHOTS") or "/tmp/shots")
+WIDTHS = (390, 1440)
+
+
+@pytest.fixture(scope="module")
+def served(pub: PubHome) -> Iterator[str]:
+    """A real uvicorn server on the ``pub`` home, on a free loopback port."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(pub.root), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        )
+    )
+    thread = threading.Thread(target=server.run, name="uvicorn-publishing", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+def _fill_the_queue(pub: PubHome) -> str:
+    """Posts of every kind for the pages to show; the id of one to open."""
+    db = pub.db()
+    manual(pub, "블로그")
+    manual(pub, "카카오", "kakaotalk")
+    manual(pub, "인스타", "instagram")
+    asset = media.add_media(db, "winter.png", png("orange"), alt="겨울 신메뉴 사진")
+    now = datetime.now(ZoneInfo("Asia/Seoul")).replace(hour=12, minute=30, second=0)
+    for i, (who, text) in enumerate(
+        (
+            ("owner", "겨울 신메뉴 출시! 따뜻한 국물 요리 3종을 만나 보세요 #신메뉴"),
+            ("owner", "이번 주말 매장 이벤트: 음료 1+1 (토·일 오후 2시~5시)"),
+            ("analyst", "고객 후기 모음: 12월 첫째 주"),
+        )
+    ):
+        composer.compose(
+            db,
+            profiles=["블로그", "카카오"] if i != 2 else ["카카오"],
+            text=text,
+            link="https://shop.example.com/winter" if i == 0 else None,
+            at=(now + timedelta(days=i)).isoformat(),
+            actor=f"{who}@example.com",
+            role=who,
+        )
+    composer.compose(
+        db,
+        profiles=["인스타"],
+        text="인스타그램 전용 사진 게시물 ☕",
+        media_ids=[asset.media_id],
+        at=(now - timedelta(days=2)).isoformat(),
+        actor="owner@example.com",
+        role="owner",
+    )
+    run_worker(db, until_idle=True)  # the past one becomes a task
+    return queue.list_posts(db, "scheduled")[0].post_id
+
+
+def test_the_pages_in_a_browser_phone_and_desktop(
+    pub: PubHome,
+    served: str,
+    chromium: Any,  # noqa: F811  (test_e2e.py's fixture, imported above)
+) -> None:
+    one = _fill_the_queue(pub)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pages = [
+        ("queue", W),
+        ("week", W + "?view=week"),
+        ("post", f"{W}/posts/{one}"),
+        ("tasks", W + "/tasks"),
+        ("approvals", W + "/approvals"),
+        ("profiles", W + "/profiles"),
+        ("compose", W + "/compose"),
+    ]
+    for width in WIDTHS:
+        tab = E2EPage(chromium, served)
+        try:
+            tab.page.set_viewport_size({"width": width, "height": 900})
+            tab.sign_in("owner@example.com", PASSWORD)
+            tab.page.wait_for_url(re.compile(r"/w/main$"))
+            for name, path in pages:
+                tab.goto(path)
+                scroll = tab.page.evaluate(
+                    "() => [document.documentElement.scrollWidth, window.innerWidth]"
+                )
+                tab.page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+                assert scroll[0] <= scroll[1] + 1, (name, width, scroll)
+            # "pause all": the red banner at the top of the page
+            prof.pause_all(pub.db(), True, "owner@example.com")
+            try:
+                tab.goto(W)
+                banner = tab.page.locator("#paused-all-banner")
+                assert banner.is_visible()
+                color = banner.evaluate("(e) => getComputedStyle(e).backgroundColor")
+                assert color == "rgb(180, 35, 24)", color  # var(--bad)
+                tab.page.screenshot(path=str(SHOTS / f"paused-all-{width}.png"))
+            finally:
+                prof.pause_all(pub.db(), False, "owner@example.com")
+            # the live preview: a profile chosen and text typed, the card comes from the API
+            tab.goto(W + "/compose")
+            tab.page.check("input[name=profiles][value=카카오]")
+            tab.page.fill("#compose-text", "가" * 1001)
+            card = tab.page.locator("#preview-cards article.pub-preview")
+            card.first.wait_for()
+            assert "1,001" in card.first.inner_text() or "1001" in card.first.inner_text()
+            assert tab.page.locator("#preview-cards .pub-length.over").count() == 1
+            tab.page.screenshot(path=str(SHOTS / f"compose-live-{width}.png"), full_page=True)
+        finally:
+            tab.context.close()
+        assert not tab.problems, f"errors in the browser: {tab.problems} {tab.failed}"

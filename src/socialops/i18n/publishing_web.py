@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pubweb.post.attempts": ("시도 횟수", "Attempts"),
     "pubweb.post.actions": ("할 수 있는 일", "Actions"),
     "pubweb.post.schedule": ("예약하기", "Schedule"),
+    "pubweb.post.reschedule": ("시각 변경", "Move to this time"),
     "pubweb.post.publish_now": ("지금 게시", "Publish now"),
     "pubweb.post.cancel": ("취소", "Cancel the post"),
     "pubweb.post.to_task": ("수동 게시 할 일로", "Go to the manual task"),

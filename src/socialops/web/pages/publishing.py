@@ -54,9 +54,17 @@ MAX_MEDIA = 2 * 2**20 - 64 * 2**10  # what fits in a form body (web.app.FORM_BOD
 
 
 def banner(db: Workspace) -> dict[str, Any]:
-    """What every publishing page says first: "pause all" is on, profiles to re-authorise."""
-    reauth = [p.name for p in profiles.list_profiles(db) if p.status == "needs_reauth"]
-    return {"paused_all": profiles.paused_all(db), "reauth": reauth}
+    """What every publishing page says first: "pause all" is on, profiles to re-authorise;
+    and the channel each profile posts to (a manual profile's own, e.g. ``naver-blog``)."""
+    found = profiles.list_profiles(db)
+    return {
+        "paused_all": profiles.paused_all(db),
+        "reauth": [p.name for p in found if p.status == "needs_reauth"],
+        "channels": {
+            p.name: p.settings.get("platform", "") if p.platform == "manual" else p.platform
+            for p in found
+        },
+    }
 
 
 def pub_page(

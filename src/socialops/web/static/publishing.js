@@ -10,8 +10,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const platform = document.getElementById("connect-platform");
   if (platform) {
     const show = () => {
-      for (const set of document.querySelectorAll("fieldset[data-platform]")) {
-        set.hidden = set.dataset.platform !== platform.value;
+      for (const part of document.querySelectorAll("#connect-form [data-platform]")) {
+        part.hidden = !part.dataset.platform.split(" ").includes(platform.value);
       }
     };
     platform.addEventListener("change", show);
@@ -53,7 +53,8 @@ function livePreview(form, cards, words) {
       const h = el("h3", "", pv.profile + " ");
       h.append(el("small", "", pv.platform));
       const over = pv.limit !== null && pv.length > pv.limit;
-      const length = words.length.replace("{n}", pv.length).replace("{limit}", pv.limit === null ? "∞" : pv.limit);
+      const n = (v) => v.toLocaleString(form.dataset.lang === "en" ? "en-US" : "ko-KR");
+      const length = words.length.replace("{n}", n(pv.length)).replace("{limit}", pv.limit === null ? "∞" : n(pv.limit));
       card.append(h, el("p", "pub-length" + (over ? " over" : ""), length), el("p", "post-text", pv.final_text));
       for (const pr of pv.problems) {
         card.append(el("p", "error", form.dataset.lang === "en" ? pr.message_en : pr.message_ko));
