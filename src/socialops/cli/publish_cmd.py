@@ -4,21 +4,17 @@ publish queue and the worker that sends it (issue 15)."""
 from __future__ import annotations
 
 import getpass
-import sys
 from typing import Any
 
 import typer
 
-from socialops.cli import common
+from socialops.cli import common, profiles_cmd
+from socialops.errors import PublishError
 from socialops.i18n import default_lang, t
 from socialops.store.workspace import Workspace
 
 __all__ = ["register"]
 
-profiles_app = typer.Typer(
-    help="Social profiles: connect, list, check, pause, resume, remove.", no_args_is_help=True
-)
-connect_app = typer.Typer(help="Connect a profile of one platform.", no_args_is_help=True)
 post_app = typer.Typer(
     help="Posts to publish: new, list, show, publish-now, cancel, confirm.", no_args_is_help=True
 )
@@ -50,236 +46,28 @@ def _actor() -> str:
         return "cli"
 
 
-# -- profiles ------------------------------------------------------------------------------------
-def _profile_json(p: Any) -> dict[str, Any]:
-    d = p.to_dict()
-    d["needs_reauth"] = p.status == "needs_reauth"
-    return d
-
-
-def _connected(ws: Workspace, profile: Any, as_json: bool) -> None:
-    if as_json:
-        common.print_json(_profile_json(profile))
-    else:
-        _say(
-            "publish.cli.connected",
-            name=profile.name,
-            platform=profile.platform,
-            handle=profile.handle,
-        )
-
-
-def _connect_with_stdin_secret(
-    *,
-    name: str,
-    platform: str,
-    settings: dict[str, str],
-    secret_key: str,
-    given: bool,
-    missing_message: str,
-    zone: str,
-    as_json: bool,
-) -> None:
-    """Read a profile's secret from standard input (never a flag: it would stay in the shell's
-    history and the process list), connect the profile and report it."""
-    from socialops.publish.profiles import connect
-
-    if not given:
-        common.err_console.print(t(missing_message, default_lang()), highlight=False)
-        raise typer.Exit(2)
-    secret = sys.stdin.readline().strip()
-    ws = _ws()
-    profile = connect(
-        ws,
-        name=name,
-        platform=platform,
-        settings=settings,
-        secrets={secret_key: secret},
-        zone=zone,
-    )
-    _connected(ws, profile, as_json)
-
-
-@connect_app.command("bluesky")
-def connect_bluesky(
-    name: str = typer.Option(..., "--name", help="The profile's name in socialops."),
-    service: str = typer.Option(..., "--service", help="The PDS URL, e.g. https://bsky.social."),
-    handle: str = typer.Option(..., "--handle", help="The account's handle."),
-    app_password_stdin: bool = typer.Option(
-        False, "--app-password-stdin", help="Read the app password from standard input."
-    ),
-    zone: str = typer.Option("Asia/Seoul", "--zone", help="The profile's time zone."),
-    as_json: bool = _JSON,
-) -> None:
-    """Connect a Bluesky account with an app password (checked with the server first)."""
-    _connect_with_stdin_secret(
-        name=name,
-        platform="bluesky",
-        settings={"service": service, "handle": handle},
-        secret_key="app_password",
-        given=app_password_stdin,
-        missing_message="publish.cli.password_stdin",
-        zone=zone,
-        as_json=as_json,
-    )
-
-
-@connect_app.command("mastodon")
-def connect_mastodon(
-    name: str = typer.Option(..., "--name", help="The profile's name in socialops."),
-    instance: str = typer.Option(
-        ..., "--instance", help="The instance's URL, e.g. https://mastodon.social."
-    ),
-    access_token_stdin: bool = typer.Option(
-        False, "--access-token-stdin", help="Read the access token from standard input."
-    ),
-    zone: str = typer.Option("Asia/Seoul", "--zone", help="The profile's time zone."),
-    as_json: bool = _JSON,
-) -> None:
-    """Connect a Mastodon account with an access token (checked with the instance first)."""
-    _connect_with_stdin_secret(
-        name=name,
-        platform="mastodon",
-        settings={"instance": instance.rstrip("/")},
-        secret_key="access_token",
-        given=access_token_stdin,
-        missing_message="publish.cli.token_stdin",
-        zone=zone,
-        as_json=as_json,
-    )
-
-
-@connect_app.command("manual")
-def connect_manual(
-    name: str = typer.Option(..., "--name", help="The profile's name in socialops."),
-    platform: str = typer.Option(
-        ..., "--platform", help="naver-blog, kakaotalk, instagram, naver-cafe or community."
-    ),
-    zone: str = typer.Option("Asia/Seoul", "--zone", help="The profile's time zone."),
-    as_json: bool = _JSON,
-) -> None:
-    """A channel without a posting API: due posts become tasks for a person."""
-    from socialops.connectors.manual import MANUAL_PLATFORMS
-    from socialops.errors import PublishError
-    from socialops.publish.profiles import connect
-
-    if platform not in MANUAL_PLATFORMS:
-        raise PublishError(
-            "profile.unknown_platform", platform=platform, known=sorted(MANUAL_PLATFORMS)
-        )
-    ws = _ws()
-    profile = connect(
-        ws, name=name, platform="manual", settings={"platform": platform}, secrets={}, zone=zone
-    )
-    _connected(ws, profile, as_json)
-
-
-@profiles_app.command("list")
-def profiles_list(as_json: bool = _JSON) -> None:
-    """Connected profiles, with what needs fixing."""
-    from socialops.publish.profiles import list_profiles, paused_all
-
-    ws = _ws()
-    profiles = list_profiles(ws)
-    if as_json:
-        common.print_json(
-            {"paused_all": paused_all(ws), "profiles": [_profile_json(p) for p in profiles]}
-        )
-        return
-    lang = default_lang()
-    if paused_all(ws):
-        common.console.print(t("publish.paused_all", lang), highlight=False)
-    if not profiles:
-        common.console.print(t("publish.cli.no_profiles", lang), highlight=False)
-        return
-    for p in profiles:
-        status = t(f"profile.status.{p.status}", lang)
-        extra = f" · {t('profile.paused', lang)}" if p.paused else ""
-        common.console.print(
-            f"{p.name}\t{p.platform}\t{p.handle}\t{status}{extra}", highlight=False
-        )
-        if p.status == "needs_reauth":
-            common.console.print("  " + t("profile.needs_reauth", lang), highlight=False)
-
-
-@profiles_app.command("check")
-def profiles_check(name: str = typer.Argument(...), as_json: bool = _JSON) -> None:
-    """Ask the platform who the profile's credentials are (marks it for re-authorisation when
-    the platform refuses them)."""
-    from socialops.connectors.core import ConnectorFailure
-    from socialops.errors import PublishError
-    from socialops.publish.profiles import build_connector, get_profile, set_status
-
-    ws = _ws()
-    profile = get_profile(ws, name)
-    try:
-        ident = build_connector(ws, profile).check()
-    except ConnectorFailure as exc:
-        res = exc.resolution
-        if res.action == "disconnect":
-            set_status(ws, profile.profile_id, "needs_reauth", res.detail)
-        raise PublishError(f"publish.reason.{res.code}", detail=res.detail) from exc
-    set_status(ws, profile.profile_id, "active")
-    if as_json:
-        common.print_json(
-            {"name": profile.name, "account_id": ident.account_id, "handle": ident.handle}
-        )
-    else:
-        _say(
-            "publish.cli.connected",
-            name=profile.name,
-            platform=profile.platform,
-            handle=ident.handle,
-        )
-
-
-@profiles_app.command("pause")
-def profiles_pause(
-    name: str = typer.Argument(None, help="A profile (omit with --all)."),
-    all_: bool = typer.Option(False, "--all", help="Pause every profile at once (a crisis)."),
-) -> None:
-    """Stop publishing to a profile, or to all of them."""
-    from socialops.publish.profiles import pause_all, set_paused
-
-    ws = _ws()
-    if all_:
-        pause_all(ws, True, _actor())
-        _say("publish.cli.paused_all")
-        return
-    set_paused(ws, name, True)
-    _say("publish.cli.paused", name=name)
-
-
-@profiles_app.command("resume")
-def profiles_resume(
-    name: str = typer.Argument(None, help="A profile (omit with --all)."),
-    all_: bool = typer.Option(False, "--all", help="Resume after pause --all."),
-) -> None:
-    """Publish to a paused profile again (or lift the pause of all)."""
-    from socialops.publish.profiles import pause_all, set_paused
-
-    ws = _ws()
-    if all_:
-        pause_all(ws, False, _actor())
-        _say("publish.cli.resumed_all")
-        return
-    set_paused(ws, name, False)
-    _say("publish.cli.resumed", name=name)
-
-
-@profiles_app.command("remove")
-def profiles_remove(name: str = typer.Argument(...), as_json: bool = _JSON) -> None:
-    """Remove a profile with nothing waiting to go out."""
-    from socialops.publish.profiles import remove
-
-    profile = remove(_ws(), name)
-    if as_json:
-        common.print_json({"removed": profile.name})
-    else:
-        _say("publish.cli.removed", name=profile.name)
-
-
 # -- posts ---------------------------------------------------------------------------------------
+def _media_ids(ws: Workspace, media: list[str], alt: list[str]) -> list[str]:
+    """``--media`` values: a file (added to the media library: resized, metadata stripped) or the
+    id of an image already in it; ``--alt`` gives each its alt text, in order."""
+    from pathlib import Path
+
+    from socialops.publish.media import add_media, get_media, set_alt
+
+    ids = []
+    for i, m in enumerate(media):
+        text = alt[i] if i < len(alt) else ""
+        path = Path(m)
+        if path.is_file():
+            asset = add_media(ws, path.name, path.read_bytes(), alt=text, actor=_actor())
+        else:
+            asset = get_media(ws, m)
+            if text:
+                asset = set_alt(ws, asset.media_id, text)
+        ids.append(asset.media_id)
+    return ids
+
+
 @post_app.command("new")
 def post_new(
     profile: list[str] = typer.Option(..., "--profile", help="A profile (repeat for several)."),
@@ -288,24 +76,42 @@ def post_new(
         None, "--at", help="When (ISO; without an offset in the profile's zone)."
     ),
     media: list[str] = typer.Option(
-        [], "--media", help="An image file (repeat; each needs --alt)."
+        [], "--media", help="An image file or media-library id (repeat; each needs --alt)."
     ),
     alt: list[str] = typer.Option([], "--alt", help="Alt text of each --media, in order."),
+    variant: list[str] = typer.Option(
+        [], "--variant", help="PROFILE=TEXT: this profile's own text (repeat)."
+    ),
+    link: str = typer.Option(
+        None, "--link", help="A landing URL: posted as a tracked short link with the UTM tags."
+    ),
     plan: str = typer.Option(None, "--plan", help="The plan this post belongs to."),
+    draft: bool = typer.Option(False, "--draft", help="Keep it a draft (schedule it later)."),
     as_json: bool = _JSON,
 ) -> None:
-    """Queue one post per profile (one group); due now without --at."""
-    import mimetypes
+    """Queue one post per profile (one group); due now without --at. A post that needs approval
+    (the plan's policy) waits in review."""
+    from socialops.publish.composer import compose
 
-    from socialops.connectors.core import Media
-    from socialops.publish.queue import new_posts
-
-    files = [
-        Media(path=m, alt=alt[i] if i < len(alt) else "", mime=mimetypes.guess_type(m)[0] or "")
-        for i, m in enumerate(media)
-    ]
-    group, posts = new_posts(
-        _ws(), profiles=profile, text_=text_, at=at, media=files, plan_id=plan, actor=_actor()
+    ws = _ws()
+    variants: dict[str, str] = {}
+    for v in variant:
+        who, sep, body = v.partition("=")
+        if not sep:
+            raise PublishError("publish.cli.bad_variant", value=v[:40])
+        variants[who.strip()] = body
+    group, posts = compose(
+        ws,
+        profiles=profile,
+        text=text_,
+        variants=variants or None,
+        at=at,
+        media_ids=_media_ids(ws, media, alt),
+        link=link,
+        plan_id=plan,
+        draft=draft,
+        actor=_actor(),
+        role="owner",
     )
     if as_json:
         common.print_json(
@@ -318,8 +124,12 @@ def post_new(
         )
         return
     _say("publish.cli.queued", count=len(posts), group_id=group)
+    lang = default_lang()
     for p in posts:
-        common.console.print(f"{p.post_id}\t{p.profile}\t{_when(p.due_at)}", highlight=False)
+        common.console.print(
+            f"{p.post_id}\t{p.profile}\t{t(f'publish.state.{p.state}', lang)}\t{_when(p.due_at)}",
+            highlight=False,
+        )
 
 
 def _post_json(p: Any) -> dict[str, Any]:
@@ -335,6 +145,9 @@ def _post_json(p: Any) -> dict[str, Any]:
         "attempts": p.attempts,
         "reason": p.reason_code,
         "plan_id": p.plan_id,
+        "plan_item_id": p.plan_item_id,
+        "approvals_needed": p.approvals_needed,
+        "link_code": p.link_code,
         "text": p.text,
     }
 
@@ -420,6 +233,123 @@ def post_confirm(
     _one("confirm_task", post_id, as_json, url=url)
 
 
+@post_app.command("schedule")
+def post_schedule(
+    post_id: str = typer.Argument(...),
+    at: str = typer.Option(
+        None, "--at", help="When (ISO; without an offset in the profile's zone); now without it."
+    ),
+    as_json: bool = _JSON,
+) -> None:
+    """Schedule a draft (it waits in review when the plan's policy asks for approval)."""
+    from socialops.publish.approvals import submit
+    from socialops.publish.queue import schedule
+
+    ws = _ws()
+    p = schedule(ws, post_id, at)
+    if p.state == "in_review":
+        try:
+            submit(ws, p.group_id, actor=_actor())  # the approvers are told
+        except PublishError as exc:
+            if exc.code != "approvals.nothing_to_submit":  # already announced: fine
+                raise
+    if as_json:
+        common.print_json(_post_json(p))
+    else:
+        common.console.print(
+            f"{p.post_id}\t{t(f'publish.state.{p.state}', default_lang())}", highlight=False
+        )
+
+
+def _group_of(ws: Workspace, post_or_group: str) -> str:
+    from socialops.publish.queue import get_post
+
+    try:
+        return get_post(ws, post_or_group).group_id
+    except PublishError:
+        return post_or_group  # a group id: the approval functions say when it is unknown
+
+
+def _review(decision: str, post_or_group: str, comment: str, as_json: bool) -> None:
+    from socialops.publish import approvals
+
+    ws = _ws()
+    group = _group_of(ws, post_or_group)
+    kw: dict[str, Any] = {"actor": _actor(), "comment": comment or ""}
+    if decision != "add_comment":
+        kw["role"] = "owner"
+    result = getattr(approvals, decision)(ws, group, **kw)
+    posts = result if isinstance(result, list) else []
+    if as_json:
+        common.print_json(
+            {"group_id": group, "decision": decision, "posts": [_post_json(p) for p in posts]}
+        )
+        return
+    _say(f"publish.cli.review.{decision}", group_id=group)
+
+
+@post_app.command("approve")
+def post_approve(
+    post_or_group: str = typer.Argument(..., help="A post id or its group id."),
+    comment: str = typer.Option("", "--comment", help="A note for the author."),
+    as_json: bool = _JSON,
+) -> None:
+    """Approve a group of posts waiting in review."""
+    _review("approve", post_or_group, comment, as_json)
+
+
+@post_app.command("reject")
+def post_reject(
+    post_or_group: str = typer.Argument(..., help="A post id or its group id."),
+    comment: str = typer.Option(..., "--comment", help="What to change (required)."),
+    as_json: bool = _JSON,
+) -> None:
+    """Send a group of posts in review back to its author as drafts, with a comment."""
+    _review("reject", post_or_group, comment, as_json)
+
+
+@post_app.command("import")
+def post_import(
+    path: str = typer.Argument(..., help="A CSV, TSV or XLSX file: one row a post."),
+    as_json: bool = _JSON,
+) -> None:
+    """Bulk scheduling: columns profile, time, text, media, alt, link, plan (Korean headers too);
+    bad rows are quarantined with their reason, never dropped."""
+    from pathlib import Path
+
+    from socialops.publish.bulk import bulk_schedule
+
+    result = bulk_schedule(_ws(), Path(path), actor=_actor(), role="owner")
+    if as_json:
+        common.print_json(result.to_dict())
+        return
+    _say(
+        "publish.cli.imported",
+        rows=result.rows,
+        scheduled=result.scheduled,
+        quarantined=result.quarantined,
+    )
+
+
+@post_app.command("tasks")
+def post_tasks(as_json: bool = _JSON) -> None:
+    """Manual publish tasks waiting for a person (late ones first)."""
+    from socialops.publish.queue import list_posts
+
+    tasks = list_posts(_ws(), "task")
+    if as_json:
+        common.print_json([_post_json(p) for p in tasks])
+        return
+    lang = default_lang()
+    if not tasks:
+        common.console.print(t("publish.cli.no_tasks", lang), highlight=False)
+    for p in tasks:
+        common.console.print(
+            f"{p.post_id}\t{p.profile}\t{_when(p.due_at)}", highlight=False, markup=False
+        )
+        common.console.print("  " + p.text, highlight=False, markup=False)
+
+
 def worker(
     until_idle: bool = typer.Option(
         False, "--until-idle", help="Publish what is due now, then exit when nothing due is left."
@@ -444,7 +374,6 @@ def worker(
 
 def register(app: typer.Typer) -> None:
     """Adds ``profiles``, ``post`` and ``worker`` to ``app``."""
-    profiles_app.add_typer(connect_app, name="connect")
-    app.add_typer(profiles_app, name="profiles")
+    profiles_cmd.register(app)
     app.add_typer(post_app, name="post")
     app.command("worker")(worker)

@@ -97,6 +97,7 @@ def prepare(
     prog = SampleProgress(root=ws.root, stages=stages)
     before = read_progress(ws.root)
     if before is not None and before.finished:  # prepared already: nothing to redo
+        _demo_publishing(ws, log)  # a home prepared before publishing existed gets it now
         return before
     if before is not None:  # resuming: keep when it began
         prog.started_at = before.started_at
@@ -147,6 +148,7 @@ def prepare(
         run_imports(first)
         run_enrich()
         add_demo_topics(ws, presets)  # the pages have data and topics: usable
+        _demo_publishing(ws, log)
         prog.usable = True
         prog.step = "reports"
         prog.save(force=True)
@@ -165,6 +167,18 @@ def prepare(
         prog.fail(str(exc) or type(exc).__name__)
         raise
     return prog
+
+
+def _demo_publishing(ws: Workspace, log: Callable[[str], None]) -> None:
+    """The demo plan whose calendar is going out (publish.demo); never stops the start: a
+    problem is one line in the log."""
+    from socialops.errors import SocialopsError
+    from socialops.publish.demo import add_demo_publishing
+
+    try:
+        add_demo_publishing(ws)
+    except SocialopsError as exc:
+        log(exc.text(default_lang()))
 
 
 def _enriched_posts(ws: Workspace) -> int:

@@ -16,6 +16,7 @@ first one after a time that no post of the profile waiting to go out already hol
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -44,6 +45,7 @@ __all__ = [
     "next_slot",
     "normalize_slots",
     "parse_slot",
+    "set_slots",
 ]
 
 MIN_OWN_POSTS = 10  # fewer of the profile's own published posts: imported metrics are used
@@ -135,6 +137,22 @@ def normalize_slots(values: Iterable[str]) -> list[str]:
             slots, key=lambda s: (-1 if s.weekday is None else s.weekday, s.hour, s.minute)
         )
     ]
+
+
+def set_slots(ws: Workspace, profile: str, slots: Iterable[str]) -> Profile:
+    """Replace a profile's queue slots (validated and normalised; ``[]`` clears them)."""
+    found = get_profile(ws, profile)
+    clean = normalize_slots(slots)
+    with ws.begin() as conn:
+        conn.execute(
+            text("UPDATE profiles SET slots = :s, updated_at = :now WHERE profile_id = :p"),
+            {
+                "s": json.dumps(clean),
+                "now": datetime.now(UTC).isoformat(timespec="microseconds"),
+                "p": found.profile_id,
+            },
+        )
+    return get_profile(ws, found.profile_id)
 
 
 def _taken(ws: Workspace, profile: Profile) -> set[datetime]:

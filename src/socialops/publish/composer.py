@@ -29,7 +29,7 @@ from socialops.domain.plan import Plan
 from socialops.errors import PublishError
 from socialops.i18n import t
 from socialops.plan.store import PlanStore
-from socialops.publish.approvals import needs_approval
+from socialops.publish.approvals import needs_approval, submit
 from socialops.publish.links import CODE_CHARS, check_target, create_link, new_code, short_url
 from socialops.publish.media import get_media
 from socialops.publish.profiles import Profile, get_profile
@@ -250,7 +250,7 @@ def compose(
                     short_url(codes[p.profile_id]), short_url(made.code)
                 )
                 codes[p.profile_id] = made.code
-    return new_posts(
+    group_id, posts = new_posts(
         ws,
         profiles=[p.profile_id for p in prep.profiles],
         text_=text,
@@ -265,3 +265,6 @@ def compose(
         media_ids=ids,
         group_id=group,
     )
+    if any(p.state == "in_review" for p in posts):
+        posts = submit(ws, group_id, actor=actor)  # the approvers are told
+    return group_id, posts
