@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from test_e2e import Page as E2EPage
 from test_e2e import chromium  # noqa: F401  (the browser fixture)
 from test_publishing_api import PASSWORD, TOKEN, PubHome, manual, png, pub_home
@@ -261,7 +262,7 @@ def _fill_the_queue(pub: PubHome) -> str:
     manual(pub, "인스타", "instagram")
     asset = media.add_media(db, "winter.png", png("orange"), alt="겨울 신메뉴 사진")
     now = datetime.now(ZoneInfo("Asia/Seoul")).replace(hour=12, minute=30, second=0)
-    for i, (who, text) in enumerate(
+    for i, (who, body) in enumerate(
         (
             ("owner", "겨울 신메뉴 출시! 따뜻한 국물 요리 3종을 만나 보세요 #신메뉴"),
             ("owner", "이번 주말 매장 이벤트: 음료 1+1 (토·일 오후 2시~5시)"),
@@ -271,7 +272,7 @@ def _fill_the_queue(pub: PubHome) -> str:
         composer.compose(
             db,
             profiles=["블로그", "카카오"] if i != 2 else ["카카오"],
-            text=text,
+            text=body,
             link="https://shop.example.com/winter" if i == 0 else None,
             at=(now + timedelta(days=i)).isoformat(),
             actor=f"{who}@example.com",
@@ -342,3 +343,18 @@ def test_the_pages_in_a_browser_phone_and_desktop(
         finally:
             tab.context.close()
         assert not tab.problems, f"errors in the browser: {tab.problems} {tab.failed}"
+
+
+def test_posts_due_with_no_worker_are_said_on_every_publishing_page(
+    pub: PubHome, browsers: dict[str, TestClient]
+) -> None:
+    manual(pub, "블로그")
+    with pub.db().begin() as conn:
+        conn.execute(text("DELETE FROM publish_workers"))  # no worker has ever run here
+    _g, [post] = queue.new_posts(pub.db(), profiles=["블로그"], text_="지금 나가야 할 글")
+    for path in PAGES:
+        page = browsers["viewer"].get(W + path).text
+        assert 'id="watchdog-banner"' in page, path
+    run_worker(pub.db(), until_idle=True)  # a manual post: now a task, nothing due
+    assert queue.get_post(pub.db(), post.post_id).state == "task"
+    assert 'id="watchdog-banner"' not in browsers["viewer"].get(W).text

@@ -135,6 +135,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pubweb.approvals.title": ("검토 대기", "Waiting for review"),
     "pubweb.approvals.none": ("검토를 기다리는 게시물이 없습니다.", "Nothing waits for review."),
     "pubweb.approvals.history": ("검토 기록", "Review history"),
+    "pubweb.approvals.by": ("작성: {who}", "Written by {who}"),
+    "pubweb.approvals.count": ("승인 {done}/{needed}", "{done} of {needed} approvals"),
     "pubweb.approvals.comment": ("의견 (반려할 때는 이유)", "Comment (the reason, to send back)"),
     "pubweb.approvals.approve": ("승인", "Approve"),
     "pubweb.approvals.reject": ("반려", "Send back"),

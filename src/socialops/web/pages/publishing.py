@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from socialops.errors import SocialopsError
 from socialops.plan.store import PlanStore
-from socialops.publish import composer, media, profiles
+from socialops.publish import composer, media, profiles, watchdog
 from socialops.store.workspace import Workspace
 from socialops.web.actions import publishing as actions
 from socialops.web.auth import Access, WebError, lang_of, services_of
@@ -54,11 +54,14 @@ MAX_MEDIA = 2 * 2**20 - 64 * 2**10  # what fits in a form body (web.app.FORM_BOD
 
 
 def banner(db: Workspace) -> dict[str, Any]:
-    """What every publishing page says first: "pause all" is on, profiles to re-authorise;
-    and the channel each profile posts to (a manual profile's own, e.g. ``naver-blog``)."""
+    """What every publishing page says first: "pause all" is on, profiles to re-authorise,
+    posts due that no worker takes (the watchdog: a post never waits silently); and the
+    channel each profile posts to (a manual profile's own, e.g. ``naver-blog``)."""
     found = profiles.list_profiles(db)
+    status = watchdog.watchdog(db)
     return {
         "paused_all": profiles.paused_all(db),
+        "watchdog": None if status.ok else status,
         "reauth": [p.name for p in found if p.status == "needs_reauth"],
         "channels": {
             p.name: p.settings.get("platform", "") if p.platform == "manual" else p.platform

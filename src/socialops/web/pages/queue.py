@@ -221,15 +221,11 @@ def confirm_task(
 # -- approvals -----------------------------------------------------------------------------------
 def _approvals_page(request: Request, access: Access, status: int = 200, **ctx: Any) -> Response:
     db = _db(request, access)
-    groups: dict[str, dict[str, Any]] = {}
-    for p in actions.find_posts(db, state="in_review"):
-        g = groups.setdefault(p.group_id, {"group_id": p.group_id, "posts": []})
-        g["posts"].append(p)
-    for g in groups.values():
-        g["history"] = approvals.history(db, g["group_id"])
-    return pub_page(
-        request, access, "approvals.html", "approvals", status, groups=list(groups.values()), **ctx
-    )
+    groups = [
+        {"item": item, "history": approvals.history(db, item.group_id)}
+        for item in approvals.pending(db)
+    ]
+    return pub_page(request, access, "approvals.html", "approvals", status, groups=groups, **ctx)
 
 
 @router.get("/w/{ws}/publishing/approvals", response_class=HTMLResponse)
