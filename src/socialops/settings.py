@@ -83,6 +83,13 @@ SETTINGS: dict[str, Setting] = {
             "Web workspace: port `socialops serve` listens on.",
         ),
         Setting(
+            "publish_in_serve",
+            "SOCIALOPS_PUBLISH_IN_SERVE",
+            "1",
+            "Publish due posts from inside `socialops serve` (1) or only from separate "
+            "`socialops worker` processes (0).",
+        ),
+        Setting(
             "forwarded_allow_ips",
             "SOCIALOPS_FORWARDED_ALLOW_IPS",
             "",

@@ -22,6 +22,7 @@ from socialops.store.workspace import Workspace
 
 if TYPE_CHECKING:
     # lazy: CLI start-up time (every command module loads when the CLI starts)
+    from socialops.publish.background import BackgroundPublisher
     from socialops.web.accounts import Accounts
 
 user_app = typer.Typer(help="Users of the web workspace.", no_args_is_help=True)
@@ -106,18 +107,46 @@ def serve(
         accounts.add_user(email, password, name="Owner", role="owner")
     app = create_app(home)
     console.print(_start_box(host, port_n, email, password, home if preparing else None))
-    uvicorn.run(
-        app,
-        host=host,
-        port=port_n,
-        log_level="warning",
-        access_log=False,
-        # uvicorn believes X-Forwarded-For from loopback by default: anyone on the machine (or
-        # any client of a proxy that passes the header on) could pick the address the sign-in
-        # throttle counts against. Only the proxies the operator names are believed.
-        proxy_headers=bool(proxies),
-        forwarded_allow_ips=proxies or None,
-    )
+    publisher = _publisher(accounts)
+    try:
+        uvicorn.run(
+            app,
+            host=host,
+            port=port_n,
+            log_level="warning",
+            access_log=False,
+            # uvicorn believes X-Forwarded-For from loopback by default: anyone on the machine
+            # (or any client of a proxy that passes the header on) could pick the address the
+            # sign-in throttle counts against. Only the proxies the operator names are believed.
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=proxies or None,
+        )
+    finally:
+        if publisher is not None:
+            publisher.stop()
+
+
+def _publisher(accounts: Accounts) -> BackgroundPublisher | None:
+    """The publisher thread of ``serve`` (setting ``publish_in_serve``): due posts of every
+    workspace go out with no other process to run (a ``socialops worker`` beside it is safe)."""
+    if settings.get("publish_in_serve", None).strip() in ("0", "false", "no", "off"):
+        return None
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
+    from socialops.publish.background import BackgroundPublisher
+
+    opened: dict[str, Workspace] = {}
+
+    def roots() -> list[Workspace]:
+        for slug in accounts.slugs():
+            if slug not in opened:
+                root = accounts.workspace_dir(slug)
+                if Workspace(root).exists():
+                    opened[slug] = Workspace.open(root)  # migrated once, then reused
+        return list(opened.values())
+
+    publisher = BackgroundPublisher(roots)
+    publisher.start()
+    return publisher
 
 
 def _start_box(
