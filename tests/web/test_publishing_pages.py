@@ -358,3 +358,33 @@ def test_posts_due_with_no_worker_are_said_on_every_publishing_page(
     run_worker(pub.db(), until_idle=True)  # a manual post: now a task, nothing due
     assert queue.get_post(pub.db(), post.post_id).state == "task"
     assert 'id="watchdog-banner"' not in browsers["viewer"].get(W).text
+
+
+def test_notifications_of_a_review_reach_the_reviewers_then_the_author(
+    pub: PubHome, browsers: dict[str, TestClient]
+) -> None:
+    manual(pub, "블로그")
+    manager, analyst = browsers["manager"], browsers["analyst"]
+    post_form(manager, W + "/approvals", W + "/notifications/read")  # a clean slate
+    post_form(analyst, W + "/approvals", W + "/notifications/read")
+    form = {"profiles": "블로그", "text": "알림 확인용 글", "at": "2099-07-01T10:00"}
+    assert post_form(analyst, W + "/compose", W + "/compose", **form).status_code == 303
+    page = manager.get(W + "/approvals").text
+    assert 'id="unread-count"' in page and 'id="notifications"' in page
+    assert "/w/main/publishing/approvals#" in page  # the notice links to the review
+    read = post_form(manager, W + "/approvals", W + "/notifications/read")
+    assert read.status_code == 303 and "done=read" in read.headers["location"]
+    assert 'id="unread-count"' not in manager.get(W + "/approvals").text
+    [post] = [p for p in queue.list_posts(pub.db()) if p.text == "알림 확인용 글"]
+    rejected = post_form(
+        manager,
+        W + "/approvals",
+        f"{W}/approvals/{post.group_id}/reject",
+        comment="날짜를 바꿔 주세요",
+    )
+    assert rejected.status_code == 303
+    mine = analyst.get(W + "/approvals").text
+    assert (
+        'id="unread-count"' in mine
+        and "날짜를 바꿔 주세요" in analyst.get(f"{W}/posts/{post.post_id}").text
+    )

@@ -38,6 +38,7 @@ __all__ = [
     "get_post",
     "get_profile",
     "lateness",
+    "mark_read",
     "pause_all",
     "pause_profile",
     "publish_now",
@@ -285,6 +286,16 @@ def comment(actor: Actor, ws: str, group_id: str, text: str) -> Any:
     out = approvals.add_comment(db, group_id, actor=_who(actor), comment=text)
     actor.audit(access, "publish.comment", group_id, note=text[:200])
     return out
+
+
+def mark_read(actor: Actor, ws: str, ids: list[int] | None = None) -> int:
+    """Mark the caller's notifications read (``None``: every unread one). The caller's own
+    reading state, not a change to the workspace: no audit entry."""
+    access, db = workspace_of(actor, ws)
+    if ids is None:
+        found = approvals.notifications(db, user=_who(actor), role=access.role, unread_only=True)
+        ids = [n.notification_id for n in found]
+    return int(approvals.mark_read(db, ids, user=_who(actor)))
 
 
 # -- media ---------------------------------------------------------------------------------------

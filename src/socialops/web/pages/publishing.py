@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from socialops.errors import SocialopsError
 from socialops.plan.store import PlanStore
-from socialops.publish import composer, media, profiles, watchdog
+from socialops.publish import approvals, composer, media, profiles, watchdog
 from socialops.store.workspace import Workspace
 from socialops.web.actions import publishing as actions
 from socialops.web.auth import Access, WebError, lang_of, services_of
@@ -47,21 +47,28 @@ DONE = frozenset(
         "commented",
         "submitted",
         "uploaded",
+        "read",
     }
 )
 TABS = ("queue", "compose", "tasks", "approvals", "profiles")
 MAX_MEDIA = 2 * 2**20 - 64 * 2**10  # what fits in a form body (web.app.FORM_BODY)
 
 
-def banner(db: Workspace) -> dict[str, Any]:
+def banner(db: Workspace, access: Access | None = None) -> dict[str, Any]:
     """What every publishing page says first: "pause all" is on, profiles to re-authorise,
     posts due that no worker takes (the watchdog: a post never waits silently); and the
-    channel each profile posts to (a manual profile's own, e.g. ``naver-blog``)."""
+    channel each profile posts to (a manual profile's own, e.g. ``naver-blog``); the reader's
+    unread notifications (reviews asked of their role, decisions on their posts)."""
     found = profiles.list_profiles(db)
     status = watchdog.watchdog(db)
     return {
         "paused_all": profiles.paused_all(db),
         "watchdog": None if status.ok else status,
+        "unread": approvals.notifications(
+            db, user=access.user.email, role=access.role, unread_only=True
+        )
+        if access
+        else [],
         "reauth": [p.name for p in found if p.status == "needs_reauth"],
         "channels": {
             p.name: p.settings.get("platform", "") if p.platform == "manual" else p.platform
@@ -83,7 +90,7 @@ def pub_page(
         template,
         "publishing",
         status=status,
-        pub_banner=banner(db),
+        pub_banner=banner(db, access),
         pub_done=shown if shown in DONE else None,
         pub_tab=tab,
         pub_tabs=TABS,

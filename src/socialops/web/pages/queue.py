@@ -228,6 +228,13 @@ def _approvals_page(request: Request, access: Access, status: int = 200, **ctx: 
     return pub_page(request, access, "approvals.html", "approvals", status, groups=groups, **ctx)
 
 
+@router.post("/w/{ws}/publishing/notifications/read", response_class=HTMLResponse)
+def mark_read(request: Request, ws: Slug, csrf: Csrf = "") -> Response:
+    """Every unread notification of the reader, read."""
+    actions.mark_read(form_actor(request, csrf), ws)
+    return done(ws, "/approvals", "read")
+
+
 @router.get("/w/{ws}/publishing/approvals", response_class=HTMLResponse)
 def approvals_page(request: Request, ws: Slug) -> Response:
     access = view_access(request, ws, "view")
