@@ -151,3 +151,15 @@ def test_library_media_go_with_a_post_and_unknown_ids_are_refused(
     with pytest.raises(PublishError) as unknown:
         queue.new_posts(workspace, profiles=["인스타"], text_="사진", media_ids=["nope"])
     assert unknown.value.code == "media.unknown"
+
+
+def test_a_video_is_kept_as_uploaded_by_its_first_bytes(workspace: Workspace) -> None:
+    from socialops.publish.media import add_media, media_file
+
+    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+    asset = add_media(workspace, "launch.mp4", mp4, alt="출시 영상")
+    assert asset.mime == "video/mp4" and media_file(workspace, asset.media_id).read_bytes() == mp4
+    mov = b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00" + b"\x01" * 32
+    assert add_media(workspace, "clip.bin", mov).mime == "video/quicktime"
+    with pytest.raises(PublishError):  # a name says nothing: bytes that are no video or image
+        add_media(workspace, "fake.mp4", b"not a video at all" * 10)

@@ -11,7 +11,11 @@ its first frame.
 
 The file is written under ``<workspace>/media/<media_id>.<ext>`` through a temporary file and a
 rename, so a crash never leaves half a file; the same upload twice (same SHA-256) is the same
-asset. Rows live in ``media_assets`` (w0005); the path is stored relative to the workspace."""
+asset. Rows live in ``media_assets`` (w0005); the path is stored relative to the workspace.
+
+Videos (for YouTube; MP4, QuickTime and WebM, told by their first bytes, not their names) are kept
+as uploaded, up to :data:`MAX_VIDEO_BYTES`: they are not re-encoded here, so a video's own
+metadata (e.g. a phone's recording location) goes out with it — the page says so."""
 
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ __all__ = [
     "ALT_MAX",
     "LONG_SIDE",
     "MAX_BYTES",
+    "MAX_VIDEO_BYTES",
     "MediaAsset",
     "add_media",
     "get_media",
@@ -45,6 +50,7 @@ __all__ = [
 ]
 
 MAX_BYTES = 20 * 1024 * 1024
+MAX_VIDEO_BYTES = 512 * 1024 * 1024
 LONG_SIDE = 2048
 ALT_MAX = 1500  # Mastodon's limit; Bluesky takes more
 JPEG_QUALITY = 85
@@ -141,6 +147,15 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def video_kind(data: bytes) -> tuple[str, str] | None:
+    """``(mime, extension)`` of an MP4, QuickTime or WebM video by its first bytes, else None."""
+    if len(data) >= 12 and data[4:8] == b"ftyp":
+        return ("video/quicktime", "mov") if data[8:12] == b"qt  " else ("video/mp4", "mp4")
+    if data[:4] == b"\x1a\x45\xdf\xa3":
+        return "video/webm", "webm"
+    return None
+
+
 def _check_alt(alt: str) -> str:
     alt = alt.strip()
     if len(alt) > ALT_MAX:
@@ -156,12 +171,14 @@ def add_media(
     name = Path(file_name.replace("\\", "/")).name.strip()
     if not name:
         raise PublishError("media.empty_name")
-    if len(data) > MAX_BYTES:
+    video = video_kind(data)
+    limit = MAX_VIDEO_BYTES if video else MAX_BYTES
+    if len(data) > limit:
         raise PublishError(
             "media.too_large",
             file=name,
             size=round(len(data) / 1024 / 1024, 1),
-            limit=MAX_BYTES // 1024 // 1024,
+            limit=limit // 1024 // 1024,
         )
     alt = _check_alt(alt)
     digest = hashlib.sha256(data).hexdigest()
@@ -171,8 +188,11 @@ def add_media(
         ).scalar()
     if known is not None:
         return set_alt(ws, known, alt) if alt else get_media(ws, known)
-    with _open(name, data) as im:
-        body, mime, ext, (width, height) = _clean(im)
+    if video is not None:
+        body, (mime, ext), (width, height) = data, video, (0, 0)
+    else:
+        with _open(name, data) as im:
+            body, mime, ext, (width, height) = _clean(im)
     media_id = uuid.uuid4().hex[:12]
     rel = f"media/{media_id}.{ext}"
     target = ws.root / rel
