@@ -244,8 +244,8 @@ def _pub_post(web: Any, role: str = "owner", draft: bool = False) -> Any:
     return post
 
 
-def _pub_profile_url(suffix: str = "") -> Make:
-    return lambda web, who: (f"{WS}/profiles/{_pub_profile(web)}{suffix}", {})
+def _pub_profile_url(suffix: str = "", **kw: Any) -> Make:
+    return lambda web, who: (f"{WS}/profiles/{_pub_profile(web)}{suffix}", kw)
 
 
 def _pub_draft(suffix: str, **kw: Any) -> Make:
@@ -286,6 +286,16 @@ PUBLISHING_ROWS: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/v1/workspaces/{ws}/profiles/{name}/{op}"): Row(
         "profiles.manage", _pub_profile_url("/pause")
+    ),
+    ("PUT", "/api/v1/workspaces/{ws}/profiles/{name}/slots"): Row(
+        "profiles.manage",
+        lambda web, who: (
+            f"{WS}/profiles/{_pub_profile(web)}/slots",
+            {"json": {"slots": ["화 12:30"]}},
+        ),
+    ),
+    ("GET", "/api/v1/workspaces/{ws}/profiles/{name}/best-times"): Row(
+        "view", _pub_profile_url("/best-times")
     ),
     ("POST", "/api/v1/workspaces/{ws}/publishing/pause-all"): Row(
         "profiles.manage", _fixed(f"{PUB}/pause-all")

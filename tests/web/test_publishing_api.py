@@ -418,3 +418,18 @@ def test_preview_counts_the_platforms_way_and_the_watchdog_answers(pub: PubHome)
     assert "가" * 1001 not in pub.call("owner", "GET", f"{PUB}/posts").text
     r = pub.call("viewer", "GET", f"{PUB}/watchdog")
     assert r.status_code == 200 and set(r.json()) >= {"ok", "workers"}
+
+
+def test_queue_slots_and_best_times(pub: PubHome) -> None:
+    manual(pub, "슬롯블로그")
+    url = f"{WS}/profiles/슬롯블로그"
+    assert pub.call("agent", "PUT", f"{url}/slots", json={"slots": ["화 12:30"]}).status_code == 403
+    r = pub.call("manager", "PUT", f"{url}/slots", json={"slots": ["목 18:00", "tue 12:30"]})
+    assert r.status_code == 200 and r.json()["slots"] == ["tue 12:30", "thu 18:00"]
+    r = pub.call("manager", "PUT", f"{url}/slots", json={"slots": ["someday"]})
+    assert (r.status_code, r.json()["error"]["code"]) == (400, "besttime.bad_slot")
+    best = pub.call("viewer", "GET", f"{url}/best-times").json()
+    assert best["profile"] == "슬롯블로그" and best["source"] == "none" and best["times"] == []
+    assert best["next_slot"] and best["next_slot"][11:16] in ("12:30", "18:00")
+    [entry] = pub.audit("profile.slots")
+    assert entry["detail"] == {"slots": "tue 12:30, thu 18:00"}

@@ -388,3 +388,22 @@ def test_notifications_of_a_review_reach_the_reviewers_then_the_author(
         'id="unread-count"' in mine
         and "날짜를 바꿔 주세요" in analyst.get(f"{W}/posts/{post.post_id}").text
     )
+
+
+def test_slots_and_best_times_on_the_profiles_page(
+    pub: PubHome, browsers: dict[str, TestClient]
+) -> None:
+    manual(pub, "슬롯카카오", "kakaotalk")
+    done = post_form(
+        browsers["manager"],
+        W + "/profiles",
+        W + "/profiles/슬롯카카오/slots",
+        slots="화 12:30, 매일 09:00",
+    )
+    assert done.status_code == 303 and "done=slots" in done.headers["location"]
+    page = browsers["viewer"].get(W + "/profiles").text
+    assert "daily 09:00, tue 12:30" in page and "다음 빈 슬롯" in page
+    bad = post_form(
+        browsers["manager"], W + "/profiles", W + "/profiles/슬롯카카오/slots", slots="언젠가"
+    )
+    assert bad.status_code == 400 and 'class="error"' in bad.text

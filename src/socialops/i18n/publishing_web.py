@@ -167,6 +167,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pubweb.profiles.pause_all": ("모든 게시 일시 중지", "Pause all publishing"),
     "pubweb.profiles.resume_all": ("모든 게시 재개", "Resume all publishing"),
     "pubweb.profiles.connect": ("프로필 연결", "Connect a profile"),
+    "pubweb.slots.title": ("게시 슬롯과 좋은 시간", "Queue slots and best times"),
+    "pubweb.slots.help": (
+        "슬롯은 쉼표로 구분합니다. 예: 화 12:30, 목 18:00, 매일 09:00 (프로필의 시간대).",
+        "Slots separated by commas, e.g. tue 12:30, thu 18:00, daily 09:00 (the profile's zone).",
+    ),
+    "pubweb.slots.label": ("게시 슬롯", "Queue slots"),
+    "pubweb.slots.none": ("슬롯 없음", "no slots"),
+    "pubweb.slots.next": ("다음 빈 슬롯", "Next free slot"),
+    "pubweb.slots.save": ("슬롯 저장", "Save slots"),
+    "pubweb.slots.best": ("좋은 시간 (참여 기준)", "Best times (by engagement)"),
+    "pubweb.slots.no_best": (
+        "아직 판단할 게시물이 없습니다.",
+        "No posts to judge from yet.",
+    ),
+    "pubweb.slots.cell": (
+        "{day} {hour}시 · 게시물 {posts}건",
+        "{day} {hour}:00 · {posts} posts",
+    ),
+    "pubweb.done.slots": ("슬롯을 저장했습니다.", "Slots saved."),
     "pubweb.profiles.connect_help": (
         "인증 정보는 먼저 플랫폼에서 확인한 뒤 암호화해 저장합니다. 화면이나 기록에 다시 "
         "표시되지 않습니다.",
@@ -252,6 +271,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.action.profile.pause": ("프로필 일시 중지", "Profile paused"),
     "audit.action.profile.resume": ("프로필 재개", "Profile resumed"),
     "audit.action.profile.remove": ("프로필 삭제", "Profile removed"),
+    "audit.action.profile.slots": ("게시 슬롯 변경", "Queue slots changed"),
+    "audit.detail.slots": ("슬롯", "slots"),
     "audit.action.publishing.pause_all": ("모든 게시 일시 중지", "All publishing paused"),
     "audit.action.publishing.resume_all": ("모든 게시 재개", "All publishing resumed"),
     "audit.action.publish.compose": ("게시물 작성", "Posts written"),

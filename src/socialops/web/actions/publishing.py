@@ -17,7 +17,7 @@ from typing import Any
 from socialops.connectors.core import ConnectorFailure
 from socialops.connectors.manual import MANUAL_PLATFORMS
 from socialops.errors import PublishError
-from socialops.publish import approvals, composer, media, profiles, queue
+from socialops.publish import approvals, besttime, composer, media, profiles, queue
 from socialops.publish.profiles import Profile
 from socialops.publish.queue import QueuedPost
 from socialops.store.workspace import Workspace
@@ -48,6 +48,7 @@ __all__ = [
     "resume_profile",
     "schedule",
     "set_alt",
+    "set_slots",
     "submit",
     "upload_media",
     "workspace_of",
@@ -141,6 +142,14 @@ def remove_profile(actor: Actor, ws: str, name: str) -> Profile:
     access, db = workspace_of(actor, ws, MANAGE)
     p = profiles.remove(db, name)
     actor.audit(access, "profile.remove", p.name, platform=p.platform)
+    return p
+
+
+def set_slots(actor: Actor, ws: str, name: str, slots: list[str]) -> Profile:
+    """Replace a profile's queue slots (``tue 12:30``, ``화 12:30``, ``매일 09:00``)."""
+    access, db = workspace_of(actor, ws, MANAGE)
+    p = besttime.set_slots(db, name, slots)
+    actor.audit(access, "profile.slots", p.name, slots=", ".join(p.slots))
     return p
 
 

@@ -16,7 +16,15 @@ from typing import Annotated, Any, Literal
 from fastapi import File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
-from socialops.publish import approvals, composer, media, profiles, queue, watchdog
+from socialops.publish import (
+    approvals,
+    besttime,
+    composer,
+    media,
+    profiles,
+    queue,
+    watchdog,
+)
 from socialops.publish.profiles import Profile
 from socialops.publish.queue import QueuedPost
 from socialops.web.actions import publishing as actions
@@ -46,6 +54,12 @@ class ProfileIn(BaseModel):
         "never returned",
     )
     zone: str = Field("Asia/Seoul", max_length=64)
+
+
+class SlotsIn(BaseModel):
+    slots: list[str] = Field(
+        max_length=100, description='e.g. ["tue 12:30", "화 18:00", "daily 09:00"]'
+    )
 
 
 class ComposeIn(BaseModel):
@@ -157,6 +171,24 @@ def profile_op(
         "resume": actions.resume_profile,
     }[op]
     return profile_out(fn(caller(request), ws, name))
+
+
+@router.put(PROFILES + "/{name}/slots", responses=ERRORS, tags=TAGS)
+def set_slots(request: Request, ws: Slug, name: str, body: SlotsIn) -> dict[str, Any]:
+    """Replace a profile's queue slots (in the profile's time zone)."""
+    return profile_out(actions.set_slots(caller(request), ws, name, body.slots))
+
+
+@router.get(PROFILES + "/{name}/best-times", responses=ERRORS, tags=TAGS)
+def best_times(
+    request: Request, ws: Slug, name: str, top: Annotated[int, Query(ge=1, le=24)] = 3
+) -> dict[str, Any]:
+    """The profile's best weekday × hour cells from its own published posts (or the channel's
+    imported metrics while it has few), what they come from, and its next free queue slot."""
+    _, db = actions.workspace_of(caller(request), ws)
+    found = besttime.best_times_detail(db, name, top=top)
+    slot = besttime.next_slot(db, name)
+    return {**found.to_dict(), "next_slot": slot.isoformat() if slot else None}
 
 
 @router.post(PUB + "/pause-all", response_model=Done, responses=ERRORS, tags=TAGS)

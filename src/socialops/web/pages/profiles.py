@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from socialops.connectors.manual import MANUAL_PLATFORMS
 from socialops.errors import SocialopsError
-from socialops.publish import profiles
+from socialops.publish import besttime, profiles
 from socialops.web.actions import publishing as actions
 from socialops.web.actions.base import Actor
 from socialops.web.auth import Access, WebError, lang_of, services_of
@@ -51,13 +51,22 @@ def connect_request(
 def _profiles_page(request: Request, access: Access, status: int = 200, **ctx: Any) -> Response:
     db = services_of(request).workspace(access.workspace)
     ctx.setdefault("form", {"platform": "manual", "zone": "Asia/Seoul", "channel": "naver-blog"})
+    found = profiles.list_profiles(db)
+    timing = {
+        p.name: {
+            "best": besttime.best_times_detail(db, p.name),
+            "next": besttime.next_slot(db, p.name),
+        }
+        for p in found
+    }
     return pub_page(
         request,
         access,
         "profiles.html",
         "profiles",
         status,
-        profiles=profiles.list_profiles(db),
+        profiles=found,
+        timing=timing,
         channels=sorted(MANUAL_PLATFORMS),
         platforms=list(CONNECTABLE),
         **ctx,
@@ -123,6 +132,21 @@ def _profile_change(request: Request, ws: str, csrf: str, change: Any, key: str)
         err = {"message": error_text(exc, lang_of(request))}
         return _profiles_page(request, access, exc.http_status, error=err)
     return done(ws, "/profiles", key)
+
+
+@router.post("/w/{ws}/publishing/profiles/{name}/slots", response_class=HTMLResponse)
+def set_slots(
+    request: Request,
+    ws: Slug,
+    name: str,
+    slots: Annotated[str, Form(max_length=1000)] = "",
+    csrf: Csrf = "",
+) -> Response:
+    """A profile's queue slots, comma-separated (empty: none)."""
+    chosen = [s.strip() for s in slots.split(",") if s.strip()]
+    return _profile_change(
+        request, ws, csrf, lambda actor: actions.set_slots(actor, ws, name, chosen), "slots"
+    )
 
 
 @router.post("/w/{ws}/publishing/profiles/{name}/{op}", response_class=HTMLResponse)

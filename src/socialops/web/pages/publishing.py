@@ -48,6 +48,7 @@ DONE = frozenset(
         "submitted",
         "uploaded",
         "read",
+        "slots",
     }
 )
 TABS = ("queue", "compose", "tasks", "approvals", "profiles")
