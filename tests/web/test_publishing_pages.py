@@ -24,8 +24,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from test_e2e import Page as E2EPage
-from test_e2e import chromium  # noqa: F401  (the browser fixture)
+from test_e2e import _missing, chromium  # noqa: F401  (the browser fixture)
 from test_publishing_api import PASSWORD, TOKEN, PubHome, manual, png, pub_home
+from test_responsive import AXE
+from test_responsive import _check as check_page
 from tests.connectors.conftest import MastodonMock, mastodon_mock  # noqa: F401
 
 from socialops.publish import composer, media, queue
@@ -254,7 +256,8 @@ def served(pub: PubHome) -> Iterator[str]:
         thread.join(timeout=15)
 
 
-def _fill_the_queue(pub: PubHome) -> str:
+@pytest.fixture(scope="module")
+def one_post(pub: PubHome) -> str:
     """Posts of every kind for the pages to show; the id of one to open."""
     db = pub.db()
     manual(pub, "블로그")
@@ -291,14 +294,8 @@ def _fill_the_queue(pub: PubHome) -> str:
     return queue.list_posts(db, "scheduled")[0].post_id
 
 
-def test_the_pages_in_a_browser_phone_and_desktop(
-    pub: PubHome,
-    served: str,
-    chromium: Any,  # noqa: F811  (test_e2e.py's fixture, imported above)
-) -> None:
-    one = _fill_the_queue(pub)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    pages = [
+def browser_pages(one: str) -> list[tuple[str, str]]:
+    return [
         ("queue", W),
         ("week", W + "?view=week"),
         ("post", f"{W}/posts/{one}"),
@@ -307,6 +304,16 @@ def test_the_pages_in_a_browser_phone_and_desktop(
         ("profiles", W + "/profiles"),
         ("compose", W + "/compose"),
     ]
+
+
+def test_the_pages_in_a_browser_phone_and_desktop(
+    pub: PubHome,
+    served: str,
+    one_post: str,
+    chromium: Any,  # noqa: F811  (test_e2e.py's fixture, imported above)
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pages = browser_pages(one_post)
     for width in WIDTHS:
         tab = E2EPage(chromium, served)
         try:
@@ -407,3 +414,45 @@ def test_slots_and_best_times_on_the_profiles_page(
         browsers["manager"], W + "/profiles", W + "/profiles/슬롯카카오/slots", slots="언젠가"
     )
     assert bad.status_code == 400 and 'class="error"' in bad.text
+
+
+def test_the_pages_pass_axe_and_keep_korean_words_whole(
+    pub: PubHome,
+    served: str,
+    one_post: str,
+    chromium: Any,  # noqa: F811  (test_e2e.py's fixture, imported above)
+) -> None:
+    """test_responsive.py's checks on the publishing pages, in Korean and English: axe-core
+    finds no serious or critical WCAG 2.1 A/AA violation, Korean words are kept whole, the
+    folded header stays short on a phone, nothing scrolls sideways."""
+    if not AXE.is_file():
+        _missing(f"{AXE} is missing: scripts/setup.sh runs npm ci (package.json)")
+    problems: list[str] = []
+    owner = pub.users["owner"]
+    try:
+        for lang in ("ko", "en"):
+            pub.accounts.set_preferences(owner.id, lang=lang)
+            for width in WIDTHS:
+                context = chromium.new_context(
+                    viewport={"width": width, "height": 860},
+                    locale="ko-KR" if lang == "ko" else "en-US",
+                    timezone_id="Asia/Seoul",
+                    bypass_csp=True,  # axe is injected as a script of its own
+                )
+                context.set_default_timeout(60_000)
+                page = context.new_page()
+                try:
+                    page.goto(served + "/login")
+                    page.fill("input[name=email]", "owner@example.com")
+                    page.fill("input[name=password]", PASSWORD)
+                    page.click("#sign-in")
+                    page.wait_for_url(re.compile(r"/w/main$"))
+                    for name, path in browser_pages(one_post):
+                        answer = page.goto(served + path)
+                        assert answer is not None and answer.status == 200, (path, answer)
+                        check_page(page, f"publishing-{name}", width, lang, problems)
+                finally:
+                    context.close()
+    finally:
+        pub.accounts.set_preferences(owner.id, lang="ko")
+    assert not problems, "\n".join(problems)
