@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -456,3 +457,50 @@ def test_the_pages_pass_axe_and_keep_korean_words_whole(
     finally:
         pub.accounts.set_preferences(owner.id, lang="ko")
     assert not problems, "\n".join(problems)
+
+
+def test_a_mastodon_post_from_the_composer_goes_out_once_and_a_revoked_token_is_said(
+    pub: PubHome,
+    browsers: dict[str, TestClient],
+    mastodon_mock: MastodonMock,  # noqa: F811  (tests/connectors/conftest.py's fixture)
+) -> None:
+    owner = browsers["owner"]
+    connect = {
+        "name": "민지마스토돈",
+        "platform": "mastodon",
+        "instance": mastodon_mock.base_url,
+        "secret": mastodon_mock.tokens["minji"],
+    }
+    assert post_form(owner, W + "/profiles", W + "/profiles", **connect).status_code == 303
+    text_ = "웹에서 쓴 마스토돈 글 #신메뉴"
+    sent = post_form(owner, W + "/compose", W + "/compose", profiles="민지마스토돈", text=text_)
+    assert sent.status_code == 303 and "done=composed" in sent.headers["location"]
+    [post] = [p for p in queue.list_posts(pub.db()) if p.text == text_]
+    run_worker(pub.db(), until_idle=True)
+    run_worker(pub.db(), until_idle=True)  # a second run sends nothing again
+    done = queue.get_post(pub.db(), post.post_id)
+    assert done.state == "published" and done.url.startswith(mastodon_mock.base_url)
+    statuses = httpx.get(
+        f"{mastodon_mock.base_url}/api/v1/timelines/home",
+        headers={"Authorization": f"Bearer {mastodon_mock.tokens['minji']}"},
+        timeout=10,
+    ).json()
+    assert sum("웹에서 쓴 마스토돈 글" in s["content"] for s in statuses) == 1
+    page = browsers["viewer"].get(f"{W}/posts/{post.post_id}").text
+    assert done.url in page and "게시됨" in page and 'id="post-attempts"' in page
+    # the instance now refuses the token: a check marks the profile, every page says so
+    mastodon_mock.fault(
+        {
+            "match": {"path_regex": "^/api/v1/accounts"},
+            "effect": {"type": "status", "status": 401, "body": {"error": "revoked"}},
+        }
+    )
+    try:
+        refused = post_form(owner, W + "/profiles", W + "/profiles/민지마스토돈/check")
+        assert refused.status_code == 400
+    finally:
+        mastodon_mock.clear_faults()
+    page = browsers["viewer"].get(W).text
+    assert 'id="reauth-banner"' in page and "민지마스토돈" in page
+    assert post_form(owner, W + "/profiles", W + "/profiles", **connect).status_code == 303
+    assert 'id="reauth-banner"' not in browsers["viewer"].get(W).text
