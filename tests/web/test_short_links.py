@@ -55,6 +55,8 @@ def test_a_short_link_redirects_with_utm_and_counts_the_click(pub: PubHome) -> N
         assert visitor.get("/l/bad%20code!", follow_redirects=False).status_code == 404
     [link] = [lk for lk in links.link_stats(pub.db()) if lk.code == code]
     assert link.clicks == 1  # the bot's visit is not a click
+    page = pub.signed_in("viewer").get(f"/w/main/publishing/posts/{post['post_id']}").text
+    assert "클릭 1회" in page and "utm_source" in page
 
 
 def test_a_code_of_another_workspace_is_found_there(pub: PubHome) -> None:

@@ -83,6 +83,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pubweb.post.url": ("게시된 주소", "Published at"),
     "pubweb.post.plan": ("캠페인 계획", "Campaign plan"),
     "pubweb.post.link": ("추적 링크", "Tracked link"),
+    "pubweb.post.clicks": ("클릭 {n}회", "{n} clicks"),
     "pubweb.post.attempts": ("시도 횟수", "Attempts"),
     "pubweb.post.actions": ("할 수 있는 일", "Actions"),
     "pubweb.post.schedule": ("예약하기", "Schedule"),

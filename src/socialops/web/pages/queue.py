@@ -118,8 +118,19 @@ def _post_page(
         history=approvals.history(db, post.group_id),
         late=actions.lateness(post),
         short_url=links.short_url(post.link_code) if post.link_code else "",
+        link=_link(db, post.link_code),
         **ctx,
     )
+
+
+def _link(db: Workspace, code: str) -> links.ShortLink | None:
+    """A post's short link (its target with the UTM tags, and the clicks so far)."""
+    if not code:
+        return None
+    try:
+        return links.get_link(db, code)
+    except SocialopsError:  # the link is gone: the post still shows
+        return None
 
 
 @router.get("/w/{ws}/publishing/posts/{post_id}", response_class=HTMLResponse)
