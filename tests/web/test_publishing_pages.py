@@ -504,3 +504,16 @@ def test_a_mastodon_post_from_the_composer_goes_out_once_and_a_revoked_token_is_
     assert 'id="reauth-banner"' in page and "민지마스토돈" in page
     assert post_form(owner, W + "/profiles", W + "/profiles", **connect).status_code == 303
     assert 'id="reauth-banner"' not in browsers["viewer"].get(W).text
+
+
+def test_an_image_is_served_to_its_workspace_only(
+    pub: PubHome, browsers: dict[str, TestClient]
+) -> None:
+    theirs = media.add_media(pub.db("other"), "other.png", png("purple"), alt="다른 브랜드")
+    ours = media.add_media(pub.db(), "ours.png", png("teal"), alt="우리 브랜드")
+    got = browsers["viewer"].get(f"{W}/media/{ours.media_id}")
+    assert got.status_code == 200 and got.headers["content-type"] == ours.mime
+    assert got.content == media.media_file(pub.db(), ours.media_id).read_bytes()
+    # the owner is a member of both: through main, other's image does not exist
+    assert browsers["owner"].get(f"{W}/media/{theirs.media_id}").status_code == 404
+    assert browsers["owner"].get(f"/w/other/publishing/media/{theirs.media_id}").status_code == 200
