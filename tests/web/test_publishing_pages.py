@@ -96,6 +96,8 @@ def test_pause_all_shows_a_red_banner_until_resumed(
         page = browsers["agent"].get(W + path).text
         assert 'id="paused-all-banner"' in page and "모든 게시 일시 중지 중" in page, path
     assert 'href="/w/main/publishing/profiles#pause-all"' in manager.get(W).text
+    for other in ("/w/main", "/w/main/plans", "/w/main/topics", "/w/main/posts"):  # every page
+        assert 'id="paused-all-banner"' in browsers["agent"].get(other).text, other
     assert "#pause-all" not in browsers["agent"].get(W).text  # only who may resume is sent there
     # an agent may not flip the switch (the error page, nothing changed)
     refused = post_form(browsers["agent"], W, W + "/resume-all")

@@ -10,15 +10,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "watchdog.never": (
         "지금 나가야 할 게시물 {due}건이 있는데 게시 작업자가 한 번도 실행되지 않았습니다. "
+        "서버 관리자에게 게시 작업자를 켜 달라고 알려 주세요.",
+        "{due} posts are due but no publish worker has ever run: ask the server's administrator "
+        "to start the publish worker.",
+    ),
+    "watchdog.never.cli": (
         "`socialops serve` 또는 `socialops worker`를 실행해 주세요.",
-        "{due} posts are due but no publish worker has ever run: start `socialops serve` or "
-        "`socialops worker`.",
+        "Start `socialops serve` or `socialops worker`.",
+    ),
+    "watchdog.stale.cli": (
+        "`socialops worker` 또는 `socialops serve`를 다시 시작해 주세요.",
+        "Restart `socialops worker` or `socialops serve`.",
     ),
     "watchdog.stale": (
         "지금 나가야 할 게시물 {due}건이 있는데 게시 작업자가 {ago}초 동안 보이지 않습니다. "
-        "작업자(`socialops worker`) 또는 `socialops serve`를 다시 시작해 주세요.",
-        "{due} posts are due but no publish worker was seen for {ago} seconds: restart the "
-        "worker (`socialops worker`) or `socialops serve`.",
+        "서버 관리자에게 게시 작업자를 다시 시작해 달라고 알려 주세요.",
+        "{due} posts are due but no publish worker was seen for {ago} seconds: ask the server's "
+        "administrator to restart the publish worker.",
     ),
     "worker.limited": (
         "{profile}: 플랫폼의 요청 한도에 걸려 {until}까지 이 프로필의 모든 게시물이 기다립니다 "

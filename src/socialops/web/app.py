@@ -96,6 +96,8 @@ UPLOADS = re.compile(
     r"^/(?:api/v1/workspaces/[^/]+/(?:imports|metrics/imports)"
     r"|w/[^/]+/data/upload|w/[^/]+/plans/[^/]+/metrics)/?$"
 )
+# the media library's uploads (images; videos up to the upload limit), which need publish.draft
+MEDIA_UPLOADS = re.compile(r"^/(?:api/v1/workspaces/[^/]+|w/[^/]+)/publishing/media/?$")
 # the routes meant to take a body from someone not signed in (each checks its own CSRF cookie)
 ANONYMOUS = re.compile(r"^/(?:login|logout|invite/.*)$")
 IN_WORKSPACE = re.compile(r"^/(?:api/v1/workspaces|w)/([^/]+)(?:/|$)")
@@ -115,10 +117,11 @@ class BodyGate:
     For ``POST``/``PUT``/``PATCH``/``DELETE``, before the application runs: the caller must be
     signed in (session cookie or API token: else 401), a member of the workspace the path names
     (else 404, the workspace is not revealed) and, for an upload route, allowed
-    ``data.import`` (else 403); the routes in :data:`ANONYMOUS` are exempt. Then a declared
-    length over the route's limit is refused at once, and the bytes are counted as they arrive:
-    past the limit the answer is 413 and the application reads no more. A refusal closes the
-    connection (the rest of the body is not read). The handlers check everything again."""
+    ``data.import`` (``publish.draft`` for the media library; else 403); the routes in
+    :data:`ANONYMOUS` are exempt. Then a declared length over the route's limit is refused at
+    once, and the bytes are counted as they arrive: past the limit the answer is 413 and the
+    application reads no more. A refusal closes the connection (the rest of the body is not
+    read). The handlers check everything again."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -132,7 +135,7 @@ class BodyGate:
         if scope["method"] not in UNSAFE or ANONYMOUS.match(path):
             limit, upload = ANON_BODY, False
         else:
-            upload = UPLOADS.match(path) is not None
+            upload = UPLOADS.match(path) is not None or MEDIA_UPLOADS.match(path) is not None
             refusal = await run_in_threadpool(_may_send, request, path, upload)
             if refusal is not None:
                 await self._refuse(request, scope, send, refusal)
@@ -207,7 +210,8 @@ def _may_send(request: Request, path: str, upload: bool) -> WebError | None:
     role = request.app.state.accounts.role_of(p.user.id, slug)
     if role is None:
         return WebError(404, "unknown_workspace", workspace=slug)
-    if upload and not allowed(role, "data.import"):
+    need = "publish.draft" if MEDIA_UPLOADS.match(path) else "data.import"
+    if upload and not allowed(role, need):
         return WebError(403, "forbidden", role=role)
     return None
 

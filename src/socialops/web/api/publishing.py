@@ -36,7 +36,7 @@ __all__ = ["post_out", "profile_out"]
 TAGS: list[str | Enum] = ["publishing"]
 PROFILES = "/workspaces/{ws}/profiles"
 PUB = "/workspaces/{ws}/publishing"
-MAX_MEDIA = 2 * 2**20 - 64 * 2**10  # what fits in a request body of this route
+MAX_MEDIA = 50 * 2**20  # what fits in an upload body (web.app.MAX_BODY)
 Platform = Literal["manual", "mastodon", "bluesky"]
 
 

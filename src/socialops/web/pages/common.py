@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from socialops.errors import QueryError, SocialopsError
 from socialops.i18n import t
+from socialops.publish.profiles import paused_all
 from socialops.store.sample_progress import SampleProgress, read_progress
 from socialops.web.actions.base import Actor, actor_of
 from socialops.web.auth import (
@@ -59,6 +60,7 @@ PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
 SECTIONS = {  # the page of each nav item
     "dashboard": "/w/{ws}",
     "plans": "/w/{ws}/plans",
+    "publishing": "/w/{ws}/publishing",
     "posts": "/w/{ws}/posts",
     "topics": "/w/{ws}/topics",
     "data": "/w/{ws}/data",
@@ -129,6 +131,10 @@ def workspace_page(
     """A workspace page: the nav bar (only what the role may use), the switcher, ``ctx``."""
     accounts = _accounts(request)
     ok = request.query_params.get("ok") if request.method == "GET" else None
+    # "pause all" (a crisis) is a red banner on every page of the workspace while it is on
+    ctx.setdefault(
+        "pub_banner", {"paused_all": paused_all(services_of(request).workspace(access.workspace))}
+    )
     if request.method != "GET":  # after a form: the language switch comes back to the page
         ctx["here"] = SECTIONS.get(active, "/w/{ws}").format(ws=access.workspace)
     return render(

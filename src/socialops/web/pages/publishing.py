@@ -52,7 +52,7 @@ DONE = frozenset(
     }
 )
 TABS = ("queue", "compose", "tasks", "approvals", "profiles")
-MAX_MEDIA = 2 * 2**20 - 64 * 2**10  # what fits in a form body (web.app.FORM_BODY)
+MAX_MEDIA = 50 * 2**20  # what fits in an upload body (web.app.MAX_BODY)
 
 
 def banner(db: Workspace, access: Access | None = None) -> dict[str, Any]:
