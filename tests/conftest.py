@@ -16,6 +16,7 @@ import pytest
 
 from analytics_cases import AIRLINE_TZ, AIRLINES, ENGINES, MOVIE_WORDS, MOVIES
 from databases import WHOLE_RUN, database, drop_schemas, require_postgres, use_postgres
+from platform_servers import local_pds, mastodon_mock  # noqa: F401  (session fixtures)
 from socialops.listen.influencers import influencers
 from socialops.listen.ingest import import_file
 from socialops.listen.scope import Scope, resolve

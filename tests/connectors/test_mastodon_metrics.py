@@ -1,5 +1,6 @@
 """Mastodon metrics against a real local Mastodon API (``mastodon-mock``, started by
-``conftest.py``): a status that other accounts favourited, replied to and boosted through the API
+``tests/platform_servers.py``): a status that other accounts favourited, replied to and boosted
+through the API
 reports those counts; a status the instance no longer has is left out; an instance without the
 batch endpoint is asked one status at a time; a server error is a ``retry``."""
 

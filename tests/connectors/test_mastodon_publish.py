@@ -1,4 +1,5 @@
-"""Publishing to a real local Mastodon API (``mastodon-mock``, started by ``conftest.py``) through
+"""Publishing to a real local Mastodon API (``mastodon-mock``, started by
+``tests/platform_servers.py``) through
 profiles, the queue and the worker: Korean statuses and images with alt text go out once; the same
 idempotency key twice is one status; a 429, a 500 and a refused token make the post wait visibly
 and nothing goes out twice; a text over 500 (URLs counted 23) is refused before it is queued."""
@@ -32,7 +33,7 @@ STATUSES = "/api/v1/statuses"
 
 
 class MastodonMock(Protocol):
-    """What the ``mastodon_mock`` fixture (``conftest.py``) yields."""
+    """What the ``mastodon_mock`` fixture (``tests/platform_servers.py``) yields."""
 
     base_url: str
     tokens: dict[str, str]

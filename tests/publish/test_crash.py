@@ -28,10 +28,6 @@ def _load(name: str, path: Path) -> ModuleType:
     return module
 
 
-# the servers' session fixtures live with the connector tests: loaded from there, not copied
-_fixtures = _load("connector_fixtures_crash", REPO / "tests" / "connectors" / "conftest.py")
-mastodon_mock = _fixtures.mastodon_mock
-local_pds = _fixtures.local_pds
 bench = _load("publish_crash_bench", REPO / "bench" / "publish_crash.py")
 
 

@@ -7,11 +7,8 @@ profile ``needs_reauth``, its posts wait and nothing goes out twice."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,18 +21,6 @@ from socialops.publish import queue
 from socialops.publish.watchdog import due_waiting
 from socialops.publish.worker import run_worker
 from socialops.store.workspace import Workspace
-
-# the session fixture that starts mastodon-mock lives with the connector tests; loaded from
-# there (one server for this module) rather than copied
-_spec = importlib.util.spec_from_file_location(
-    "connector_fixtures", Path(__file__).parents[1] / "connectors" / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-_fixtures = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = _fixtures
-_spec.loader.exec_module(_fixtures)
-mastodon_mock = _fixtures.mastodon_mock
-MastodonMock = _fixtures.MastodonMock
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("mastodon_mock")]
 STATUSES = "/api/v1/statuses"

@@ -6,12 +6,9 @@ real plan, manual posts confirmed by hand and the real measurement code."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
@@ -38,16 +35,6 @@ from socialops.publish import queue
 from socialops.publish.metrics_back import BATCH, channel_key, fetch_metrics, post_metrics
 from socialops.publish.worker import run_worker
 from socialops.store.workspace import Workspace
-
-# the mastodon-mock session fixture lives with the connector tests: loaded from there
-_spec = importlib.util.spec_from_file_location(
-    "connector_fixtures_metrics", Path(__file__).parents[1] / "connectors" / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-_fixtures = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = _fixtures
-_spec.loader.exec_module(_fixtures)
-mastodon_mock = _fixtures.mastodon_mock
 
 
 class MetricsPlatform(Connector):

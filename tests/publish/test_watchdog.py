@@ -34,7 +34,7 @@ def test_due_posts_and_no_worker_ever_is_not_ok(workspace: Workspace) -> None:
     queue.new_posts(workspace, profiles=["블로그"], text_="지금 글")
     status = watchdog(workspace)
     assert (status.ok, status.code, status.due_waiting) == (False, "watchdog.never", 1)
-    assert "socialops worker" in status.message_en and "게시 작업자" in status.message_ko
+    assert "publish worker" in status.message_en and "게시 작업자" in status.message_ko
     prof.pause_all(workspace, True)  # nothing may go out: nothing is waiting for a worker
     assert watchdog(workspace).ok
     prof.pause_all(workspace, False)

@@ -24,8 +24,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
-from tests.connectors.conftest import MastodonMock, mastodon_mock  # noqa: F401  (the fixture)
 
+from platform_servers import MastodonMock
 from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.publish.worker import run_worker
@@ -124,7 +124,7 @@ def no_secret(answer: httpx.Response | str) -> None:
 # -- profiles ------------------------------------------------------------------------------------
 def test_profiles_need_profiles_manage_and_never_return_secrets(
     pub: PubHome,
-    mastodon_mock: MastodonMock,  # noqa: F811  (tests/connectors/conftest.py's fixture)
+    mastodon_mock: MastodonMock,
 ) -> None:
     body = {
         "name": "마스토돈",

@@ -29,8 +29,8 @@ from test_e2e import _missing, chromium  # noqa: F401  (the browser fixture)
 from test_publishing_api import PASSWORD, TOKEN, PubHome, manual, png, pub_home
 from test_responsive import AXE
 from test_responsive import _check as check_page
-from tests.connectors.conftest import MastodonMock, mastodon_mock  # noqa: F401
 
+from platform_servers import MastodonMock
 from socialops.publish import composer, media, queue
 from socialops.publish import profiles as prof
 from socialops.publish.worker import run_worker
@@ -126,7 +126,7 @@ def test_a_profile_to_reauthorise_is_named_with_the_fix(
 def test_connect_form_keeps_secrets_out_of_every_page(
     pub: PubHome,
     browsers: dict[str, TestClient],
-    mastodon_mock: MastodonMock,  # noqa: F811  (tests/connectors/conftest.py's fixture)
+    mastodon_mock: MastodonMock,
 ) -> None:
     owner = browsers["owner"]
     form = {
@@ -464,7 +464,7 @@ def test_the_pages_pass_axe_and_keep_korean_words_whole(
 def test_a_mastodon_post_from_the_composer_goes_out_once_and_a_revoked_token_is_said(
     pub: PubHome,
     browsers: dict[str, TestClient],
-    mastodon_mock: MastodonMock,  # noqa: F811  (tests/connectors/conftest.py's fixture)
+    mastodon_mock: MastodonMock,
 ) -> None:
     owner = browsers["owner"]
     connect = {

@@ -1,4 +1,5 @@
-"""Fixtures for the connector tests: real local peers, started by the tests.
+"""The real local platform servers the tests publish to, as session fixtures (made available to
+every test by ``tests/conftest.py``): one of each per test session (per xdist worker).
 
 ``local_pds``: the local Bluesky network (``scripts/local-pds.sh``: a PLC directory and a PDS from
 ``@atproto/dev-env``, with the accounts ``alice.test`` and ``bob.test``, password ``hunter2``) on
@@ -24,7 +25,7 @@ from typing import NoReturn
 import httpx
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 LOCAL_PDS = REPO / "scripts" / "local-pds.sh"
 PDS_URL_LINE = re.compile(r"PDS_URL=(http://127\.0\.0\.1:(\d+))")
 # the first start installs the network (about 2-4 minutes); later starts take seconds
