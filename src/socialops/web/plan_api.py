@@ -1,7 +1,7 @@
 """The REST API of campaign plans, ``/api/v1``: templates, the channel knowledge base, plans
 (create from a template or a whole document, read, replace with optimistic versions, delete),
 review transitions, plan vs actual, the channel-mix recommendation, the content calendar,
-exports, and post-metrics/conversions imports.
+draft posts from the calendar, exports, and post-metrics/conversions imports.
 
 Same rules as :mod:`socialops.web.api`: a personal token or the page session (changes then need
 ``X-CSRF-Token``), one error shape ``{"error": {"status", "code", "message"}}``, every endpoint
@@ -28,7 +28,9 @@ from socialops.plan.store import PlanStore
 from socialops.plan.templates import list_templates
 from socialops.plan.workflow import TRANSITIONS
 from socialops.web.actions import plans as actions
+from socialops.web.actions import publishing as pub_actions
 from socialops.web.api.common import ERRORS, Done, Slug, caller
+from socialops.web.api.publishing import post_out
 from socialops.web.auth import require, require_user
 from socialops.web.auth import services_of as _services
 from socialops.web.plan_http import (
@@ -120,6 +122,19 @@ class CalendarOut(BaseModel):
     occurrences: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
     special_days: list[dict[str, Any]]
+
+
+class DraftsIn(BaseModel):
+    item_ids: list[str] = Field(
+        default_factory=list,
+        max_length=500,
+        description="the calendar items to draft (none: every item of the plan)",
+    )
+
+
+class DraftsOut(BaseModel):
+    made: int = Field(description="how many drafts were made now (0: every date had its posts)")
+    posts: list[dict[str, Any]]
 
 
 # -- templates and channels --------------------------------------------------------------------
@@ -279,6 +294,22 @@ def calendar(request: Request, ws: Slug, plan_id: PlanId) -> dict[str, Any]:
     require(request, ws, "view")
     target = _services(request).workspace(ws)
     return calendar_data(target, _store(request, ws).get(plan_id))
+
+
+@router.post(
+    "/workspaces/{ws}/plans/{plan_id}/drafts",
+    response_model=DraftsOut,
+    responses=ERRORS,
+    tags=["plans", "publishing"],
+)
+def drafts(request: Request, ws: Slug, plan_id: PlanId, body: DraftsIn | None = None) -> DraftsOut:
+    """Draft posts from the content calendar (``publish.draft``): one per occurrence of each
+    item asked for (every item without a body) that has no post yet, for the channel's
+    profiles (a manual one when none posts there). A second call makes none. The caller's role
+    decides whether the drafts need review when they are scheduled."""
+    wanted = body.item_ids if body else []
+    made = pub_actions.drafts_from_plan(caller(request), ws, plan_id, wanted)
+    return DraftsOut(made=len(made), posts=[post_out(p) for p in made])
 
 
 @router.get(

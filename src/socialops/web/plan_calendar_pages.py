@@ -1,6 +1,12 @@
 """The content calendar of a campaign plan (``/w/{ws}/plans/{plan_id}/calendar``): a month or
 a week with occurrences, special days and warnings, and the item form (add, change, delete an
-item: one validated save of the whole plan)."""
+item: one validated save of the whole plan).
+
+Each occurrence shows what became of it in publishing: a badge per post (its state, a link to
+the post's page; a published one also links to the post on the platform, a failed one says
+why). "Make drafts" (one item, or every item) is ``POST /w/{ws}/plans/{plan_id}/drafts``: the
+action :func:`socialops.web.actions.publishing.drafts_from_plan` (``publish.draft``), then back
+to the calendar with how many drafts were made."""
 
 from __future__ import annotations
 
@@ -15,11 +21,16 @@ from starlette.concurrency import run_in_threadpool
 
 from socialops.domain.channels import load_channels, text_limit
 from socialops.domain.plan import ITEM_STATUSES, Plan
+from socialops.errors import SocialopsError
 from socialops.plan.calendar import calendar_warnings, month_view, week_view
 from socialops.plan.messages import PlanError
 from socialops.plan.service import parse_day
 from socialops.plan.utm import item_link
+from socialops.publish.plan_drafts import item_key
+from socialops.publish.plan_posts import posts_by_occurrence
+from socialops.publish.queue import QueuedPost
 from socialops.web.actions import plans as actions
+from socialops.web.actions import publishing as pub_actions
 from socialops.web.auth import Access, lang_of
 from socialops.web.pages.common import Slug, form_actor
 from socialops.web.pages.common import to_login as _to_login
@@ -33,6 +44,7 @@ from socialops.web.plan_page_common import plan_page as _ppage
 from socialops.web.plan_page_common import plan_store as _store
 from socialops.web.plan_page_common import refusal as _err
 from socialops.web.plan_page_common import workspace_of as _ws
+from socialops.web.responses import error_text
 
 __all__ = ["router"]
 
@@ -60,6 +72,7 @@ def _calendar_page(
         next_day = first + timedelta(days=pycal.monthrange(day.year, day.month)[1])
     ctx.setdefault("error", None)
     ctx.setdefault("item", item_form(None, plan, day.isoformat()))
+    posts = posts_by_occurrence(_ws(request, access), plan.plan_id)
     return _ppage(
         request,
         access,
@@ -81,8 +94,26 @@ def _calendar_page(
         limits={c: text_limit(known[c], None) for c in plan.channel_keys() if c in known},
         editable=plan.state in ("draft", "approved", "running"),
         done=_done(request),
+        pub_posts=posts,
+        pub_key=item_key,
+        item_posts=_by_item(posts),
+        drafts_made=_drafts_made(request),
         **ctx,
     )
+
+
+def _by_item(posts: dict[str, list[QueuedPost]]) -> dict[str, list[QueuedPost]]:
+    """The posts of every occurrence of an item, under the item's id, in due order."""
+    out: dict[str, list[QueuedPost]] = {}
+    for key, found in posts.items():
+        out.setdefault(key.split("#", 1)[0], []).extend(found)
+    return {k: sorted(v, key=lambda p: (p.due_at, p.post_id)) for k, v in out.items()}
+
+
+def _drafts_made(request: Request) -> int | None:
+    """How many drafts the "make drafts" button just made (``?drafts=N``), or ``None``."""
+    shown = request.query_params.get("drafts", "") if request.method == "GET" else ""
+    return int(shown) if shown.isdigit() and len(shown) < 7 else None
 
 
 def _tracked_link(plan: Plan, item_id: str) -> str:
@@ -187,3 +218,34 @@ async def save_item(request: Request, ws: Slug, plan_id: str) -> Response:
     async with request.form(max_files=0, max_fields=100) as form:
         fields = _fields(form)
     return await run_in_threadpool(_save_calendar, request, ws, plan_id, fields)
+
+
+def _make_drafts(request: Request, ws: str, plan_id: str, fields: dict[str, list[str]]) -> Response:
+    actor = form_actor(request, (fields.get("csrf") or [""])[0])
+    access = actor.access(ws, pub_actions.DRAFT)
+    _check_plan_id(plan_id)
+    plan = _store(request, access).get(plan_id)
+    view = (fields.get("view") or ["month"])[0]
+    view = view if view in ("month", "week") else "month"
+    day_text = (fields.get("date") or [""])[0][:20]
+    try:
+        day = _day_of(plan, day_text)
+    except PlanError:
+        day = _day_of(plan, "")
+    item_ids = [i for i in fields.get("item_id", []) if i][:500]
+    try:
+        made = pub_actions.drafts_from_plan(actor, ws, plan_id, item_ids)
+    except SocialopsError as exc:
+        msg = error_text(exc, lang_of(request))
+        return _calendar_page(request, access, plan, view, day, exc.http_status, error=msg)
+    query = f"view={view}&date={day.isoformat()}&drafts={len(made)}"
+    return RedirectResponse(f"/w/{ws}/plans/{plan_id}/calendar?{query}#items", status_code=303)
+
+
+@router.post("/w/{ws}/plans/{plan_id}/drafts", response_class=HTMLResponse)
+async def make_drafts(request: Request, ws: Slug, plan_id: str) -> Response:
+    """Draft posts for the calendar items ``item_id`` (repeated; none: every item), one per
+    occurrence without posts; back to the calendar with how many were made."""
+    async with request.form(max_files=0, max_fields=600) as form:
+        fields = _fields(form)
+    return await run_in_threadpool(_make_drafts, request, ws, plan_id, fields)

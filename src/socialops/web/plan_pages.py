@@ -34,6 +34,7 @@ from socialops.plan.service import parse_day
 from socialops.plan.templates import list_templates
 from socialops.plan.utm import build_link
 from socialops.plan.workflow import TRANSITIONS, available_actions
+from socialops.publish.plan_posts import published_for_plan, totals
 from socialops.web import plan_calendar_pages, plan_edit_pages
 from socialops.web.actions import plans as actions
 from socialops.web.actions.plans import RECOMMENDED_TOP
@@ -239,6 +240,7 @@ def _overview(
     ctx.setdefault("metrics_error", None)
     ctx.setdefault("metrics_form", {"preset": "post-metrics", "channel": "", "year": ""})
     can_edit = access.role is not None and plan.state == "draft"
+    published = published_for_plan(ws, plan.plan_id)  # plan vs actual: what went out
     return _ppage(
         request,
         access,
@@ -264,6 +266,9 @@ def _overview(
         metric_imports=imports,
         metric_import_done=next((i for i in imports if i["import_id"] == shown), None),
         metric_presets=preset_list(lang_of(request)),
+        published=published,
+        published_totals=totals(published),
+        item_titles={i.item_id: i.title for i in plan.calendar},
         **ctx,
     )
 

@@ -17,7 +17,7 @@ from typing import Any
 from socialops.connectors.core import ConnectorFailure
 from socialops.connectors.manual import MANUAL_PLATFORMS
 from socialops.errors import PublishError
-from socialops.publish import approvals, besttime, composer, media, profiles, queue
+from socialops.publish import approvals, besttime, composer, media, plan_drafts, profiles, queue
 from socialops.publish.profiles import Profile
 from socialops.publish.queue import QueuedPost
 from socialops.store.workspace import Workspace
@@ -34,6 +34,7 @@ __all__ = [
     "compose",
     "confirm_task",
     "connect_profile",
+    "drafts_from_plan",
     "find_posts",
     "get_post",
     "get_profile",
@@ -256,6 +257,24 @@ def confirm_task(actor: Actor, ws: str, post_id: str, url: str) -> QueuedPost:
     post = queue.confirm_task(db, post_id, url.strip())
     actor.audit(access, "publish.confirm", post_id, profile=post.profile, url=post.url)
     return post
+
+
+def drafts_from_plan(
+    actor: Actor, ws: str, plan_id: str, item_ids: list[str] | None = None
+) -> list[QueuedPost]:
+    """Draft posts for the plan's calendar items ``item_ids`` (every item when empty or
+    ``None``), one per occurrence that has no post yet: the drafts made now (none when every
+    occurrence has its posts already). The caller's role decides the approvals they need when
+    they are scheduled (:func:`socialops.publish.plan_drafts.drafts_from_calendar`)."""
+    access, db = workspace_of(actor, ws, DRAFT)
+    wanted = list(dict.fromkeys(item_ids or []))
+    made = plan_drafts.drafts_from_calendar(
+        db, plan_id, wanted, actor=_who(actor), role=access.role
+    )
+    actor.audit(
+        access, "publish.plan_drafts", plan_id, items=", ".join(wanted) or "*", drafts=len(made)
+    )
+    return made
 
 
 # -- approvals -----------------------------------------------------------------------------------
