@@ -141,10 +141,34 @@ def _log(ws: Workspace, post_id: str, action: str, code: str, detail: str, worke
         )
 
 
-def _finish(ws: Workspace, post: QueuedPost, worker: str, sets: str, **params: object) -> None:
+def _finish(
+    ws: Workspace,
+    post: QueuedPost,
+    worker: str,
+    sets: str,
+    *,
+    log: tuple[str, str, str] | None = None,
+    **params: object,
+) -> None:
     """Update a post this worker holds (its lease): a post another worker took over after the
-    lease ran out is left to that worker."""
+    lease ran out is left to that worker. ``log``: the attempt's ``(action, code, detail)``,
+    written in the same transaction (one commit a post on the happy path)."""
     with ws.begin() as conn:
+        if log is not None:
+            conn.execute(
+                text(
+                    "INSERT INTO publish_attempts (post_id, at, action, code, detail, worker) "
+                    "VALUES (:p, :at, :a, :c, :d, :w)"
+                ),
+                {
+                    "p": post.post_id,
+                    "at": now_iso(),
+                    "a": log[0],
+                    "c": log[1],
+                    "d": log[2][:500],
+                    "w": worker,
+                },
+            )
         conn.execute(
             text(
                 f"UPDATE publish_posts SET {sets}, lease_owner = '', lease_until = NULL, "
@@ -154,13 +178,21 @@ def _finish(ws: Workspace, post: QueuedPost, worker: str, sets: str, **params: o
         )
 
 
-def _published(ws: Workspace, post: QueuedPost, worker: str, remote_id: str, url: str) -> None:
+def _published(
+    ws: Workspace,
+    post: QueuedPost,
+    worker: str,
+    remote_id: str,
+    url: str,
+    log: tuple[str, str, str] | None = None,
+) -> None:
     _finish(
         ws,
         post,
         worker,
         "state = 'published', remote_id = :r, url = :u, published_at = :at, reason_code = '', "
         "reason_detail = ''",
+        log=log,
         r=remote_id,
         u=url,
         at=now_iso(),
@@ -190,8 +222,8 @@ def _send(
     if post.attempts > 1 or prior in ("publishing", "unknown"):
         found = conn_.find(post.idem_key, post.outgoing())
         if found is not None:
-            _log(ws, post.post_id, "reconciled", "found", found.remote_id, worker)
-            _published(ws, post, worker, found.remote_id, found.url)
+            log = ("reconciled", "found", found.remote_id)
+            _published(ws, post, worker, found.remote_id, found.url, log)
             out.reconciled += 1
             return
     try:
@@ -205,8 +237,7 @@ def _send(
                 out.reconciled += 1
                 return
         raise
-    _log(ws, post.post_id, "published", "ok", done.remote_id, worker)
-    _published(ws, post, worker, done.remote_id, done.url)
+    _published(ws, post, worker, done.remote_id, done.url, ("published", "ok", done.remote_id))
     out.published += 1
 
 
@@ -276,8 +307,7 @@ def _round(ws: Workspace, worker: str, lease_s: float, cache: Cache, out: RunRes
     try:
         conn_ = _connector(ws, profile, cache, out)
         if not isinstance(conn_, CanPublish):
-            _log(ws, post.post_id, "task", "manual", "", worker)
-            _finish(ws, post, worker, "state = 'task'")
+            _finish(ws, post, worker, "state = 'task'", log=("task", "manual", ""))
             out.tasks += 1
             return True
         try:
