@@ -119,11 +119,14 @@ def test_drafts_once_then_none_and_the_badges_in_korean_and_english(
     page = owner.get(calendar(plan_id)).text
     assert "게시물 초안 만들기" in page and "모든 항목의 게시물 초안 만들기" in page
     assert 'class="pub-badge-link"' not in page and "게시물 없음" in page
-    answer = click(owner, plan_id, "drafts-i1")
+    fields = form_of(page, "drafts-i1")
+    answer = post(owner, f"/w/main/plans/{plan_id}/drafts", fields)
     assert made(answer) == 1
     shown = owner.get(answer.headers["location"]).text
     assert 'id="drafts-done"' in shown and "게시물 초안 1개를 만들었습니다" in shown
-    assert made(click(owner, plan_id, "drafts-i1")) == 0  # the item has its post already
+    assert 'id="drafts-i1"' not in shown and 'id="drafts-i2"' in shown  # i1 has its post
+    # the same button again (a double click, a page left open): nothing more
+    assert made(post(owner, f"/w/main/plans/{plan_id}/drafts", fields)) == 0
     again = owner.get(f"{calendar(plan_id)}&drafts=0").text
     assert "새로 만든 초안이 없습니다" in again
     assert made(click(owner, plan_id, "drafts-all")) == 2  # i2's two dates; i1 skipped

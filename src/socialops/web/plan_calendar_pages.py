@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from socialops.domain.channels import load_channels, text_limit
 from socialops.domain.plan import ITEM_STATUSES, Plan
 from socialops.errors import SocialopsError
-from socialops.plan.calendar import calendar_warnings, month_view, week_view
+from socialops.plan.calendar import calendar_warnings, month_view, occurrences, week_view
 from socialops.plan.messages import PlanError
 from socialops.plan.service import parse_day
 from socialops.plan.utm import item_link
@@ -97,6 +97,7 @@ def _calendar_page(
         pub_posts=posts,
         pub_key=item_key,
         item_posts=_by_item(posts),
+        open_items=_open_items(plan, posts),
         drafts_made=_drafts_made(request),
         **ctx,
     )
@@ -108,6 +109,15 @@ def _by_item(posts: dict[str, list[QueuedPost]]) -> dict[str, list[QueuedPost]]:
     for key, found in posts.items():
         out.setdefault(key.split("#", 1)[0], []).extend(found)
     return {k: sorted(v, key=lambda p: (p.due_at, p.post_id)) for k, v in out.items()}
+
+
+def _open_items(plan: Plan, posts: dict[str, list[QueuedPost]]) -> dict[str, int]:
+    """How many occurrences of each item have no post yet (what "make drafts" would draft)."""
+    out: dict[str, int] = {}
+    for occ in occurrences(plan):
+        if item_key(occ) not in posts:
+            out[occ.item.item_id] = out.get(occ.item.item_id, 0) + 1
+    return out
 
 
 def _drafts_made(request: Request) -> int | None:
