@@ -5,7 +5,8 @@ badges in Korean and English (a published one with its URL, a failed one with it
 analyst's drafts go to review when scheduled, the API route does the same, and the overview's
 table of published posts shows their latest figures with totals. In a real browser (Chromium
 through Playwright, as ``test_e2e.py``) the calendar fits a phone (390 px) and a desktop
-(1440 px); screenshots in ``$SOCIALOPS_SHOTS`` (default ``/tmp/shots``)."""
+(1440 px) and passes ``test_responsive.py``'s checks (axe-core, Korean words kept whole);
+screenshots in ``$SOCIALOPS_SHOTS`` (default ``/tmp/shots``)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from test_e2e import _missing, chromium  # noqa: F401  (the browser fixture)
 from test_plan_pages import form_of, post
 from test_publishing_api import PASSWORD, PubHome, manual, pub_home
 from test_publishing_pages import SHOTS, WIDTHS, served  # noqa: F401  (the server fixture)
+from test_responsive import AXE
+from test_responsive import _check as check_page
 
 from socialops.domain.plan import CalendarItem, ChannelChoice, Plan, UtmScheme
 from socialops.plan.store import PlanStore
@@ -342,3 +345,49 @@ def test_the_calendar_in_a_browser_phone_and_desktop(
         finally:
             tab.context.close()
         assert not tab.problems, f"errors in the browser: {tab.problems} {tab.failed}"
+
+
+def test_the_calendar_and_overview_pass_axe_in_korean_and_english(
+    pub: PubHome,
+    served: str,  # noqa: F811  (test_publishing_pages.py's fixture, imported above)
+    chromium: Any,  # noqa: F811  (test_e2e.py's fixture, imported above)
+) -> None:
+    if not AXE.is_file():
+        _missing(f"{AXE} is missing: scripts/setup.sh runs npm ci (package.json)")
+    manual(pub, "블로그")
+    plan_id = new_plan(pub, "접근성 캘린더")
+    found = {p.plan_item_id: p for p in drafts_from_calendar(pub.db(), plan_id, [])}
+    publish_by_hand(pub, found["i1"].post_id, "https://blog.naver.com/brand/401")
+    fail(pub, found["i2#1"].post_id)
+    owner = pub.users["owner"]
+    problems: list[str] = []
+    try:
+        for lang in ("ko", "en"):
+            pub.accounts.set_preferences(owner.id, lang=lang)
+            for width in WIDTHS:
+                context = chromium.new_context(
+                    viewport={"width": width, "height": 860},
+                    locale="ko-KR" if lang == "ko" else "en-US",
+                    timezone_id="Asia/Seoul",
+                    bypass_csp=True,  # axe is injected as a script of its own
+                )
+                context.set_default_timeout(60_000)
+                page = context.new_page()
+                try:
+                    page.goto(served + "/login")
+                    page.fill("input[name=email]", "owner@example.com")
+                    page.fill("input[name=password]", PASSWORD)
+                    page.click("#sign-in")
+                    page.wait_for_url(re.compile(r"/w/main$"))
+                    for name, path in (
+                        ("calendar", f"/w/main/plans/{plan_id}/calendar?date=2027-03-02"),
+                        ("overview", f"/w/main/plans/{plan_id}"),
+                    ):
+                        answer = page.goto(served + path)
+                        assert answer is not None and answer.status == 200, (path, answer)
+                        check_page(page, f"plan-publishing-{name}", width, lang, problems)
+                finally:
+                    context.close()
+    finally:
+        pub.accounts.set_preferences(owner.id, lang="ko")
+    assert not problems, "\n".join(problems)
