@@ -298,7 +298,7 @@ def test_the_overview_lists_published_posts_with_figures_and_totals(
     pub.accounts.set_preferences(pub.users["viewer"].id, lang="en")
     try:
         english = pub.signed_in("viewer").get(overview).text
-        assert "Published posts" in english and "Total (2 posts)" in english
+        assert "Published posts" in english and "Total (2 published)" in english
         assert "Published (Asia/Seoul)" in english and "Likes" in english
     finally:
         pub.accounts.set_preferences(pub.users["viewer"].id, lang="ko")

@@ -46,7 +46,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "planpub.col.item": ("캘린더 항목", "Calendar item"),
     "planpub.col.url": ("주소", "URL"),
     "planpub.col.fetched": ("수치 기준", "Figures as of"),
-    "planpub.total": ("합계 ({n}건)", "Total ({n} posts)"),
+    "planpub.total": ("합계 ({n}건)", "Total ({n} published)"),
     "planpub.not_fetched": ("아직 안 가져옴", "not fetched yet"),
     "audit.action.publish.plan_drafts": ("계획에서 게시물 초안 만들기", "Drafts made from a plan"),
     "audit.detail.items": ("캘린더 항목", "calendar items"),
