@@ -64,6 +64,7 @@ def _actor() -> str:
 def _profile_json(p: Any) -> dict[str, Any]:
     d = p.to_dict()
     d["needs_reauth"] = p.status == "needs_reauth"
+    d["limited"] = p.limited()
     return d
 
 
@@ -210,6 +211,16 @@ def profiles_list(as_json: bool = _JSON) -> None:
         )
         if p.status == "needs_reauth":
             common.console.print("  " + t("profile.needs_reauth", lang), highlight=False)
+        if p.limited():
+            common.console.print(
+                "  " + t("publish.cli.limited", lang).format(when=_when(p.limited_until)),
+                highlight=False,
+            )
+        if p.token_expires_at:
+            common.console.print(
+                "  " + t("publish.cli.token_expires", lang).format(when=_when(p.token_expires_at)),
+                highlight=False,
+            )
 
 
 @profiles_app.command("check")

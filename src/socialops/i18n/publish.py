@@ -224,5 +224,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{rows} rows: {scheduled} scheduled, {quarantined} quarantined (see the quarantine "
         "for why).",
     ),
+    "publish.cli.limited": (
+        "플랫폼 요청 한도: {when}까지 이 프로필의 게시물이 기다립니다 (그 뒤 자동으로 보냅니다).",
+        "Platform rate limit: this profile's posts wait until {when} (then go out by themselves).",
+    ),
+    "publish.cli.token_expires": (
+        "토큰 만료: {when} (갱신할 수 있으면 그 전에 자동으로 갱신합니다).",
+        "Token expires: {when} (refreshed before then where the platform allows).",
+    ),
     "publish.cli.no_tasks": ("직접 게시할 할 일이 없습니다.", "No manual publish tasks."),
 }
