@@ -10,30 +10,52 @@ tries again.
 Text is counted in graphemes (300). Links, ``#해시태그`` and ``@handle.mentions`` become facets
 (UTF-8 byte ranges); a mention whose handle does not resolve stays plain text. Images (at most 4,
 alt text required) are uploaded as blobs. Without an AppView (the local PDS) the SDK's profile
-fetch after sign-in is skipped."""
+fetch after sign-in is skipped.
+
+Replies and threads: :meth:`BlueskyConnector.reply` answers any post with strong references
+(URI and CID) to its parent and its thread's root, its record key being its idempotency key too.
+:meth:`BlueskyConnector.publish_thread` chains posts (each part answers the one before it, all
+share the first as root); every part is created once under its own key, and a re-run after a
+crash finds the parts already there and goes on from the first one missing. :func:`split_thread`
+cuts a long text into numbered parts that fit.
+
+Mentions (:meth:`BlueskyConnector.mentions`): on the real network the AppView's
+``app.bsky.notification.listNotifications`` is the normal way; without an AppView (the local
+network) they are read from the PDS's firehose (:mod:`socialops.connectors.bluesky_firehose`),
+the cursor being the firehose ``seq``."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import regex
-from atproto import Client, models
+from atproto import AtUri, Client, models
 from atproto_client import exceptions as ax
 
+from socialops.connectors.bluesky_firehose import BlueskyFirehose
 from socialops.connectors.core import (
     Connector,
     ConnectorFailure,
     Identity,
+    Mention,
     OutgoingPost,
     PlatformLimits,
     Published,
     Resolution,
 )
 from socialops.connectors.registry import REGISTRY
+from socialops.domain.text_length import measure
 
-__all__ = ["BlueskyConnector", "facets"]
+__all__ = ["BlueskyConnector", "facets", "split_thread"]
+
+#: how long :meth:`BlueskyConnector.mentions` reads the firehose at most, and how long a quiet
+#: firehose means the host has nothing more to replay
+MENTIONS_TIMEOUT_S = 20.0
+MENTIONS_IDLE_S = 1.0
+_GRAPHEME = regex.compile(r"\X")
+_SENTENCE_END = frozenset(".!?。！？…")
 
 COLLECTION = "app.bsky.feed.post"
 _URL = regex.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]]")
@@ -92,6 +114,8 @@ class BlueskyConnector(Connector):
         super().__init__(settings, secrets)
         self._client: Client | None = None
         self._did = ""
+        #: where :meth:`mentions` stopped reading (a firehose ``seq``), ``None`` before
+        self.mentions_cursor: str | None = None
 
     # -- session -------------------------------------------------------------------------------
     def _session(self) -> Client:
@@ -129,7 +153,10 @@ class BlueskyConnector(Connector):
     def _url(self, rkey: str) -> str:
         return f"https://bsky.app/profile/{self.settings['handle']}/post/{rkey}"
 
-    def publish(self, post: OutgoingPost, key: str) -> Published:
+    def _create(
+        self, post: OutgoingPost, key: str, reply: dict[str, Any] | None = None
+    ) -> tuple[str, str]:
+        """Create the post record ``key`` (answering ``reply``'s refs): its URI and CID."""
         client = self._session()
         record: dict[str, Any] = {
             "$type": COLLECTION,
@@ -140,6 +167,8 @@ class BlueskyConnector(Connector):
         found = facets(post.text, self._resolve_handle)
         if found:
             record["facets"] = found
+        if reply is not None:
+            record["reply"] = reply
         try:
             if post.media:
                 images = []
@@ -155,14 +184,19 @@ class BlueskyConnector(Connector):
             )
         except Exception as exc:
             raise ConnectorFailure(self.resolve(exc)) from exc
-        return Published(remote_id=str(res.uri), url=self._url(key))
+        return str(res.uri), str(res.cid)
 
-    def find(self, key: str, post: OutgoingPost | None = None) -> Published | None:
-        client = self._session()
+    def publish(self, post: OutgoingPost, key: str) -> Published:
+        uri, _ = self._create(post, key)
+        return Published(remote_id=uri, url=self._url(key))
+
+    def _get(self, uri: str) -> tuple[str, str, Any] | None:
+        """The record at ``uri`` (any repository): URI, CID and value, or ``None``."""
+        at = AtUri.from_str(uri)
         try:
-            res = client.com.atproto.repo.get_record(
+            res = self._session().com.atproto.repo.get_record(
                 models.ComAtprotoRepoGetRecord.Params(
-                    repo=self._did, collection=COLLECTION, rkey=key
+                    repo=at.host, collection=at.collection, rkey=at.rkey
                 )
             )
         except ax.BadRequestError as exc:
@@ -171,7 +205,90 @@ class BlueskyConnector(Connector):
             raise ConnectorFailure(self.resolve(exc)) from exc
         except Exception as exc:
             raise ConnectorFailure(self.resolve(exc)) from exc
-        return Published(remote_id=str(res.uri), url=self._url(key))
+        return str(res.uri), str(res.cid), res.value
+
+    def _own(self, key: str) -> tuple[str, str] | None:
+        self._session()
+        got = self._get(f"at://{self._did}/{COLLECTION}/{key}")
+        return (got[0], got[1]) if got is not None else None
+
+    # -- replies and threads ---------------------------------------------------------------------
+    def reply(self, parent_remote_id: str, post: OutgoingPost, key: str) -> Published:
+        """Answer the post ``parent_remote_id`` (an ``at://`` URI, any account's) under ``key``
+        (the record key: a repeat is refused by the PDS, ``ok``/``exists``, as for
+        :meth:`publish`). A parent that is gone fails with ``reply_parent_missing``."""
+        parent = self._get(parent_remote_id)
+        if parent is None:
+            raise ConnectorFailure(
+                Resolution("fail", "reply_parent_missing", detail=parent_remote_id)
+            )
+        uri, cid, value = parent
+        parent_ref = {"uri": uri, "cid": cid}
+        root_ref = parent_ref
+        parent_reply = getattr(value, "reply", None)
+        if parent_reply is not None:
+            root_ref = {"uri": str(parent_reply.root.uri), "cid": str(parent_reply.root.cid)}
+        made, _ = self._create(post, key, {"root": root_ref, "parent": parent_ref})
+        return Published(remote_id=made, url=self._url(key))
+
+    def publish_thread(self, posts: Sequence[OutgoingPost], keys: Sequence[str]) -> list[Published]:
+        """Publish ``posts`` as one thread, part ``i`` under ``keys[i]`` answering part ``i-1``.
+        Exactly once per part: a part already there (an earlier run that stopped half-way) is
+        taken as it is and the chain goes on from it."""
+        if len(posts) != len(keys) or not posts:
+            raise ValueError("publish_thread needs one key per post, and at least one post")
+        out: list[Published] = []
+        root: dict[str, str] | None = None
+        parent: dict[str, str] | None = None
+        for post, key in zip(posts, keys, strict=True):
+            ref = self._own(key)
+            if ref is None:
+                reply = {"root": root, "parent": parent} if root and parent else None
+                try:
+                    ref = self._create(post, key, reply)
+                except ConnectorFailure as exc:
+                    ref = self._own(key) if exc.resolution.code == "exists" else None
+                    if ref is None:
+                        raise
+            parent = {"uri": ref[0], "cid": ref[1]}
+            root = root or parent
+            out.append(Published(remote_id=ref[0], url=self._url(key)))
+        return out
+
+    # -- mentions --------------------------------------------------------------------------------
+    def firehose(self, cursor: int | None = None) -> BlueskyFirehose:
+        """A reader of this account's mentions and replies on the PDS's firehose, after
+        ``cursor`` (a ``seq``; ``None``: from now on)."""
+        self._session()
+        return BlueskyFirehose(
+            self.settings["service"], self._did, cursor=cursor, handle_of=self._handle_of
+        )
+
+    def mentions(self, since: str | None = None) -> list[Mention]:
+        """Mentions of and replies to the account, oldest first, read from the PDS's firehose
+        after ``since`` (the firehose ``seq``: a :attr:`Mention.cursor`; ``None``: all the PDS
+        still keeps). :attr:`mentions_cursor` is then where the reading stopped, even when no
+        mention was found."""
+        reader = self.firehose(int(since) if since else 0)
+        try:
+            found = reader.collect(MENTIONS_TIMEOUT_S, idle_s=MENTIONS_IDLE_S)
+        except ConnectorFailure:
+            raise
+        except Exception as exc:
+            raise ConnectorFailure(self.resolve(exc)) from exc
+        self.mentions_cursor = str(reader.cursor) if reader.cursor is not None else since
+        return found
+
+    def _handle_of(self, did: str) -> str:
+        try:
+            got = self._session().com.atproto.repo.describe_repo({"repo": did})
+        except Exception:  # not on this host: the firehose reader shows the DID
+            return ""
+        return str(got.handle)
+
+    def find(self, key: str, post: OutgoingPost | None = None) -> Published | None:
+        found = self._own(key)
+        return Published(remote_id=found[0], url=self._url(key)) if found is not None else None
 
     def delete(self, remote_id: str) -> None:
         client = self._session()
@@ -222,6 +339,69 @@ class BlueskyConnector(Connector):
         if isinstance(exc, ax.LoginRequiredError):
             return Resolution("disconnect", "auth", detail=type(exc).__name__)
         return Resolution("retry", "unexpected", retry_after=60.0, detail=type(exc).__name__)
+
+
+def split_thread(text: str, limit: int = 300) -> list[str]:
+    """``text`` as thread parts of at most ``limit`` graphemes each, numbered `` (1/3)``.
+
+    A text that fits is one part, unnumbered. Otherwise parts end, by preference, at a paragraph
+    break, then a sentence's end (``.!?。！？…``), then a space, within the last half of the room a
+    part has; a run with no space at all is cut at the room's end. Whitespace at the cuts is
+    dropped; everything else is kept, in order."""
+    body = text.strip()
+    if measure(body, "graphemes") <= limit:
+        return [body] if body else []
+    graphemes = _GRAPHEME.findall(body)
+    digits = 1
+    while True:
+        room = limit - len(f" ({'9' * digits}/{'9' * digits})")
+        if room < 1:
+            raise ValueError(f"a thread part of {limit} graphemes has no room for text")
+        parts = _pack(graphemes, room)
+        if len(str(len(parts))) <= digits:
+            n = len(parts)
+            return [f"{p} ({i}/{n})" for i, p in enumerate(parts, start=1)]
+        digits = len(str(len(parts)))
+
+
+def _pack(graphemes: list[str], room: int) -> list[str]:
+    """Greedy: each part as long as ``room`` allows, cut at the best boundary (see
+    :func:`split_thread`)."""
+    parts: list[str] = []
+    pos, end = 0, len(graphemes)
+    while pos < end:
+        while pos < end and graphemes[pos].isspace():
+            pos += 1
+        if pos >= end:
+            break
+        cut = end if end - pos <= room else _best_cut(graphemes, pos, room)
+        part = "".join(graphemes[pos:cut]).rstrip()
+        if part:
+            parts.append(part)
+        pos = cut
+    return parts
+
+
+def _best_cut(graphemes: list[str], pos: int, room: int) -> int:
+    """Where the part starting at ``pos`` ends (exclusive, at most ``pos + room``): a
+    whitespace grapheme after a paragraph or a sentence in the last half of the room, else the
+    last whitespace, else ``pos + room`` itself (a run with no space)."""
+    least = pos + max(1, room // 2)
+    space = sentence = paragraph = -1
+    for i in range(pos + room, pos, -1):
+        if not graphemes[i].isspace():
+            continue
+        if space < 0:
+            space = i
+        if i >= least:
+            if paragraph < 0 and "\n" in graphemes[i]:
+                paragraph = i
+            if sentence < 0 and graphemes[i - 1] in _SENTENCE_END:
+                sentence = i
+    for cut in (paragraph, sentence, space):
+        if cut > pos:
+            return cut
+    return pos + room
 
 
 def _error_name(exc: BaseException) -> str:

@@ -27,13 +27,17 @@ from socialops.domain.text_length import measure as measure_text
 __all__ = [
     "Action",
     "CanPublish",
+    "CanReadMentions",
     "CanReadMetrics",
     "CanRefresh",
+    "CanReply",
     "Connector",
     "ConnectorFailure",
     "Identity",
     "LimitProblem",
     "Media",
+    "Mention",
+    "MentionKind",
     "OutgoingPost",
     "PlatformLimits",
     "PostMetrics",
@@ -44,6 +48,7 @@ __all__ = [
 ]
 
 Action = Literal["ok", "retry", "rate_limited", "refresh_auth", "disconnect", "fail"]
+MentionKind = Literal["mention", "reply", "dm"]
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"
 #: older names of :func:`~socialops.domain.text_length.measure` units
 _UNIT_ALIASES = {"weighted": "x_weighted"}
@@ -232,6 +237,47 @@ class CanReadMetrics(Protocol):
     platform no longer has is left out of the answer)."""
 
     def metrics(self, remote_ids: Sequence[str]) -> dict[str, PostMetrics]: ...
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Someone else's post that involves the account: it names the account (``mention``),
+    answers one of the account's posts (``reply``) or is a direct message (``dm``).
+
+    ``created_at`` is an ISO instant in UTC; ``parent_remote_id`` / ``root_remote_id`` are the
+    post it answers and its thread's first post (``None``: not an answer, or the platform does
+    not say). ``cursor`` is where a reader stands after this mention: pass the last one's as
+    ``mentions(since=...)`` to read only what came later (opaque: each connector says what it
+    is)."""
+
+    remote_id: str
+    url: str
+    author_id: str
+    author_handle: str
+    text: str
+    created_at: str
+    parent_remote_id: str | None = None
+    root_remote_id: str | None = None
+    kind: MentionKind = "mention"
+    cursor: str = ""
+
+
+@runtime_checkable
+class CanReply(Protocol):
+    """Answers a post (``parent_remote_id``, any account's) exactly once under ``key``, the
+    same way :meth:`CanPublish.publish` does: a repeat under the same key does not post again."""
+
+    def reply(self, parent_remote_id: str, post: OutgoingPost, key: str) -> Published: ...
+
+
+@runtime_checkable
+class CanReadMentions(Protocol):
+    """Reads what involves the account (:class:`Mention`), oldest first, newest last.
+
+    ``since`` is an opaque cursor, never a time: the :attr:`Mention.cursor` of the last mention
+    read before (``None``: from the oldest the platform still gives). Keep it to resume."""
+
+    def mentions(self, since: str | None = None) -> list[Mention]: ...
 
 
 def new_tid(now_us: int | None = None) -> str:

@@ -24,7 +24,13 @@ Exactly once, and what is and is not guaranteed:
 Text is counted Mastodon's way (500 code points, every URL 23). Images (at most 4, alt text
 required) are uploaded with ``media_post`` (the alt text is the media description), waiting until
 the instance has processed them. Rate limits are thrown, not waited out in-process: the scheduler
-persists the wait (``X-RateLimit-Reset``)."""
+persists the wait (``X-RateLimit-Reset``).
+
+Replies (:meth:`MastodonConnector.reply`) go out like posts, with ``in_reply_to_id`` and the same
+``Idempotency-Key``; an answer to a direct message stays direct. Mentions
+(:meth:`MastodonConnector.mentions`) are the ``mention`` notifications, read oldest first after a
+notification id; direct messages (:meth:`MastodonConnector.conversations`) are the latest status
+of each conversation, read after a status id."""
 
 from __future__ import annotations
 
@@ -42,6 +48,8 @@ from socialops.connectors.core import (
     Connector,
     ConnectorFailure,
     Identity,
+    Mention,
+    MentionKind,
     OutgoingPost,
     PlatformLimits,
     PostMetrics,
@@ -60,6 +68,10 @@ METRICS_BATCH = 20
 #: how far before the key's time a status may have been created and still match (clock skew)
 CLOCK_SKEW_S = 300.0
 REQUEST_TIMEOUT_S = 30.0
+#: how many pages (of :data:`PAGE`) one :meth:`MastodonConnector.mentions` or ``conversations``
+#: call reads at most; the last item's cursor goes on from there
+READ_PAGES = 10
+PAGE = 40
 _BREAK = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -199,6 +211,122 @@ class MastodonConnector(Connector):
         except Exception as exc:
             raise ConnectorFailure(self.resolve(exc)) from exc
 
+    # -- replies, mentions, conversations ------------------------------------------------------
+    def reply(self, parent_remote_id: str, post: OutgoingPost, key: str) -> Published:
+        """Answer the status ``parent_remote_id`` under ``key`` (``Idempotency-Key``: a repeat
+        within the instance's memory of keys returns the first reply). An answer to a direct
+        message is direct too; a parent that is gone fails with ``reply_parent_missing``."""
+        api = self._client()
+        self._sent[key] = post
+        try:
+            try:
+                parent = api.status(parent_remote_id)
+            except mx.MastodonNotFoundError as exc:
+                raise ConnectorFailure(
+                    Resolution("fail", "reply_parent_missing", detail=parent_remote_id)
+                ) from exc
+            media_ids = []
+            for m in post.media:
+                media = api.media_post(
+                    m.path, mime_type=m.mime, description=m.alt or None, synchronous=True
+                )
+                media_ids.append(media["id"])
+            status = api.status_post(
+                post.text,
+                in_reply_to_id=parent_remote_id,
+                media_ids=media_ids or None,
+                visibility="direct" if parent.get("visibility") == "direct" else None,
+                language=post.langs[0] if post.langs else None,
+                idempotency_key=key,
+            )
+        except ConnectorFailure:
+            raise
+        except Exception as exc:
+            raise ConnectorFailure(self.resolve(exc)) from exc
+        return self._published(status)
+
+    def mentions(self, since: str | None = None) -> list[Mention]:
+        """The statuses that mention the account (``mention`` notifications), oldest first,
+        after the notification id ``since`` (``None``: from the oldest; at most
+        :data:`READ_PAGES` pages a call). Kind: ``dm`` for a direct status, ``reply`` for an
+        answer to the account's status, else ``mention``; the cursor is the notification id."""
+        me = str(self._account()["id"])
+        out: list[Mention] = []
+        for n in self._pages(
+            lambda after: self._client().notifications(types=["mention"], min_id=after, limit=PAGE),
+            since,
+        ):
+            if n.get("status") is not None:
+                out.append(self._mention(n["status"], me, str(n["id"])))
+        return out
+
+    def conversations(self, since: str | None = None) -> list[Mention]:
+        """Direct-message conversations whose latest status someone else wrote, as that
+        status (kind ``dm``), oldest first, after the status id ``since`` (the cursor)."""
+        me = str(self._account()["id"])
+        out: list[Mention] = []
+        for c in self._pages(
+            lambda after: self._client().conversations(min_id=after, limit=PAGE),
+            since,
+            key="last_status",
+        ):
+            last = c.get("last_status")
+            if last is not None and str(last["account"]["id"]) != me:
+                out.append(self._mention(last, me, str(last["id"]), kind="dm"))
+        return out
+
+    def _pages(self, fetch: Any, since: str | None, key: str = "") -> list[Any]:
+        """Every item after ``since``, oldest first (``min_id`` paging; the cursor of an item is
+        its id, or its ``key`` item's id)."""
+
+        def ident(item: Any) -> str:
+            return str((item[key] if key else item)["id"])
+
+        out: list[Any] = []
+        after = since or "0"
+        try:
+            for _ in range(READ_PAGES):
+                page = sorted(fetch(after) or [], key=lambda i: _id_order(ident(i)))
+                page = [i for i in page if _id_order(ident(i)) > _id_order(after)]
+                if not page:
+                    break
+                out += page
+                after = ident(page[-1])
+        except Exception as exc:
+            raise ConnectorFailure(self.resolve(exc)) from exc
+        return out
+
+    def _mention(
+        self, status: Any, me: str, cursor: str, kind: MentionKind | None = None
+    ) -> Mention:
+        account = status.get("account") or {}
+        if kind is None:
+            if status.get("visibility") == "direct":
+                kind = "dm"
+            elif str(status.get("in_reply_to_account_id") or "") == me:
+                kind = "reply"
+            else:
+                kind = "mention"
+        created = status.get("created_at")
+        if isinstance(created, datetime):
+            when = created if created.tzinfo else created.replace(tzinfo=UTC)
+            created_at = when.astimezone(UTC).isoformat()
+        else:
+            created_at = str(created or "")
+        parent = status.get("in_reply_to_id")
+        return Mention(
+            remote_id=str(status["id"]),
+            url=str(status.get("url") or status.get("uri") or ""),
+            author_id=str(account.get("id") or ""),
+            author_handle=str(account.get("acct") or account.get("username") or ""),
+            text=plain_text(str(status.get("content") or "")),
+            created_at=created_at,
+            parent_remote_id=str(parent) if parent is not None else None,
+            root_remote_id=None,
+            kind=kind,
+            cursor=cursor,
+        )
+
     # -- metrics -------------------------------------------------------------------------------
     def metrics(self, remote_ids: Sequence[str]) -> dict[str, PostMetrics]:
         """Favourites, replies and boosts of the account's statuses (Mastodon gives no views:
@@ -266,6 +394,11 @@ class MastodonConnector(Connector):
         if isinstance(reset, int | float) and reset > time.time():
             return max(1.0, float(reset) - time.time())
         return 60.0
+
+
+def _id_order(ident: str) -> tuple[int, str]:
+    """Mastodon ids are numbers as strings (snowflakes): order by length, then text."""
+    return (len(ident.lstrip("0")), ident.lstrip("0"))
 
 
 def _count(value: Any) -> int | None:
