@@ -214,9 +214,14 @@ class BlueskyConnector(Connector):
 
     # -- replies and threads ---------------------------------------------------------------------
     def reply(self, parent_remote_id: str, post: OutgoingPost, key: str) -> Published:
-        """Answer the post ``parent_remote_id`` (an ``at://`` URI, any account's) under ``key``
-        (the record key: a repeat is refused by the PDS, ``ok``/``exists``, as for
-        :meth:`publish`). A parent that is gone fails with ``reply_parent_missing``."""
+        """Answer the post ``parent_remote_id`` (an ``at://`` URI, any account's) under ``key``,
+        the record key. Exactly once: a reply already made under ``key`` is returned as it is
+        (the local PDS answers a second create of a key with a 500, so it is looked up first,
+        and again after a failed create). A parent that is gone fails with
+        ``reply_parent_missing``."""
+        done = self._own(key)
+        if done is not None:
+            return Published(remote_id=done[0], url=self._url(key))
         parent = self._get(parent_remote_id)
         if parent is None:
             raise ConnectorFailure(
@@ -228,8 +233,8 @@ class BlueskyConnector(Connector):
         parent_reply = getattr(value, "reply", None)
         if parent_reply is not None:
             root_ref = {"uri": str(parent_reply.root.uri), "cid": str(parent_reply.root.cid)}
-        made, _ = self._create(post, key, {"root": root_ref, "parent": parent_ref})
-        return Published(remote_id=made, url=self._url(key))
+        made = self._create_once(post, key, {"root": root_ref, "parent": parent_ref})
+        return Published(remote_id=made[0], url=self._url(key))
 
     def publish_thread(self, posts: Sequence[OutgoingPost], keys: Sequence[str]) -> list[Published]:
         """Publish ``posts`` as one thread, part ``i`` under ``keys[i]`` answering part ``i-1``.
@@ -244,16 +249,24 @@ class BlueskyConnector(Connector):
             ref = self._own(key)
             if ref is None:
                 reply = {"root": root, "parent": parent} if root and parent else None
-                try:
-                    ref = self._create(post, key, reply)
-                except ConnectorFailure as exc:
-                    ref = self._own(key) if exc.resolution.code == "exists" else None
-                    if ref is None:
-                        raise
+                ref = self._create_once(post, key, reply)
             parent = {"uri": ref[0], "cid": ref[1]}
             root = root or parent
             out.append(Published(remote_id=ref[0], url=self._url(key)))
         return out
+
+    def _create_once(
+        self, post: OutgoingPost, key: str, reply: dict[str, Any] | None
+    ) -> tuple[str, str]:
+        """:meth:`_create`, except that when the create fails but the record ``key`` is there
+        after all (a lost answer, a race with another run), that record is the answer."""
+        try:
+            return self._create(post, key, reply)
+        except ConnectorFailure:
+            there = self._own(key)
+            if there is None:
+                raise
+            return there
 
     # -- mentions --------------------------------------------------------------------------------
     def firehose(self, cursor: int | None = None) -> BlueskyFirehose:

@@ -49,6 +49,18 @@ _RECV_TIMEOUT_S = 30.0
 Until = Callable[[list[Mention]], bool]
 
 
+class _Subscription(FirehoseSubscribeReposClient):
+    """The SDK's client, noting when its connection is up (``collect``'s quiet time counts from
+    then, not from a slow handshake)."""
+
+    connected_at: float | None = None
+
+    def _get_client(self) -> Any:  # the SDK's hook that opens the websocket
+        client = super()._get_client()
+        self.connected_at = time.monotonic()
+        return client
+
+
 def websocket_base(service: str) -> str:
     """The firehose base URI of a PDS or relay URL: ``http://h:p`` → ``ws://h:p/xrpc``."""
     base = service.rstrip("/")
@@ -189,17 +201,18 @@ class BlueskyFirehose:
         self, timeout_s: float, until: Until | None = None, idle_s: float | None = None
     ) -> list[Mention]:
         """Subscribe from :attr:`cursor` and return the mentions seen (oldest first) once
-        ``until(mentions so far)`` is true, ``timeout_s`` has passed, or (with ``idle_s``) no event
-        came for ``idle_s`` seconds. :attr:`cursor` then stands after the last event read, so the
-        next ``collect`` goes on from there. An error in the SDK's client is raised here."""
+        ``until(mentions so far)`` is true, ``timeout_s`` has passed, or (with ``idle_s``) no
+        event came for ``idle_s`` seconds once connected. :attr:`cursor` then stands after the
+        last event read, so the next ``collect`` goes on from there. An error in the SDK's
+        client is raised here."""
         params = {"cursor": self.cursor} if self.cursor is not None else None
-        client = FirehoseSubscribeReposClient(
+        client = _Subscription(
             params=params, base_uri=websocket_base(self.service), recv_timeout=_RECV_TIMEOUT_S
         )
         found: list[Mention] = []
         lock = threading.Lock()
         failures: list[BaseException] = []
-        last_event = [time.monotonic()]
+        last_event = [0.0]
 
         def on_message(frame: firehose_models.MessageFrame) -> None:
             got = self.read(frame)
@@ -221,7 +234,8 @@ class BlueskyFirehose:
                 now = time.monotonic()
                 with lock:
                     done = until is not None and until(list(found))
-                    quiet = idle_s is not None and now - last_event[0] >= idle_s
+                    since = max(last_event[0], client.connected_at or now)
+                    quiet = idle_s is not None and now - since >= idle_s
                 if done or quiet or now - started >= timeout_s:
                     break
                 time.sleep(_TICK_S)
