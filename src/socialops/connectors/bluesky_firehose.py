@@ -132,8 +132,12 @@ class BlueskyFirehose:
         return self._handles[did]
 
     def read(self, frame: firehose_models.MessageFrame) -> list[Mention]:
-        """The mentions in one firehose frame (advances :attr:`cursor` past it)."""
-        message = parse_subscribe_repos_message(frame)
+        """The mentions in one firehose frame (advances :attr:`cursor` past it). A frame of a
+        kind this SDK does not know, or whose blocks do not decode, holds no mention for us."""
+        try:
+            message = parse_subscribe_repos_message(frame)
+        except Exception:  # a newer event type than the SDK's lexicons: not a post
+            return []
         seq = getattr(message, "seq", None)
         if isinstance(seq, int):
             self.cursor = seq
@@ -152,7 +156,10 @@ class BlueskyFirehose:
         ]
         if not creates:
             return []
-        car = CAR.from_bytes(message.blocks)
+        try:
+            car = CAR.from_bytes(message.blocks)
+        except Exception:  # a broken commit: skipped, the stream goes on
+            return []
         out = []
         for op in creates:
             record = car.blocks.get(op.cid)
