@@ -210,6 +210,7 @@ PLAN_ROWS: dict[tuple[str, str], Row] = {
     ("GET", f"{PLAN}/calendar"): Row("view", _plan("/calendar")),
     ("GET", f"{PLAN}/export"): Row("view", _plan("/export", params={"format": "ics"})),
     ("POST", "/api/v1/workspaces/{ws}/metrics/imports"): Row("data.import", _metrics_upload),
+    ("POST", f"{PLAN}/drafts"): Row("publish.draft", _plan("/drafts", json={})),
 }
 
 # -- publishing (issue 15): profiles and /publishing ---------------------------------------------

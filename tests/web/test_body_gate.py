@@ -28,7 +28,15 @@ import pytest
 from fastapi.routing import APIRoute
 
 from socialops.web.accounts import Accounts
-from socialops.web.app import ANON_BODY, ANONYMOUS, FORM_BODY, MAX_BODY, UPLOADS, create_app
+from socialops.web.app import (
+    ANON_BODY,
+    ANONYMOUS,
+    FORM_BODY,
+    MAX_BODY,
+    MEDIA_UPLOADS,
+    UPLOADS,
+    create_app,
+)
 
 MiB = 2**20
 PASSWORD = "correct-horse-battery"
@@ -334,6 +342,8 @@ def test_every_body_route_is_covered() -> None:
     assert ("POST", "/api/v1/workspaces/{ws}/imports") in routes
     uploads = [p for _, p, _ in BODY_ROUTES if UPLOADS.match(concrete(p))]
     assert len(uploads) == 4, uploads
+    media = [p for _, p, _ in BODY_ROUTES if MEDIA_UPLOADS.match(concrete(p))]
+    assert len(media) == 2, media  # the media library, in the pages and the API
 
 
 @pytest.mark.slow
@@ -344,7 +354,7 @@ def test_every_body_route_is_gated(server: Server, method: str, path: str, reads
     and the owner's body over the route's limit gets 413 — never is more than the limit read
     or spooled (a route that reads no body answers without reading it)."""
     url = concrete(path)
-    upload = UPLOADS.match(url) is not None
+    upload = UPLOADS.match(url) is not None or MEDIA_UPLOADS.match(url) is not None
     body, headers = multipart(4 * MiB) if upload else form(4 * MiB)
     with Spooled(server) as spooled:
         r, _ = send(server, None, method, url, body, headers)
