@@ -60,8 +60,16 @@ def _root(
     common.state.workspace = workspace
 
 
+_registered = False
+
+
 def _register() -> None:
-    # Command groups live in their own modules; each adds itself to `app`.
+    # Command groups live in their own modules; each adds itself to `app` — once per process
+    # (a test calls main() many times: adding the groups again each time would pile them up)
+    global _registered
+    if _registered:
+        return
+    _registered = True
     for mod in (
         ingest_cmd,
         nlp_cmd,
