@@ -117,3 +117,20 @@ def test_slots_are_validated_and_the_next_free_one_shown(
     assert data["slots"] == ["tue 12:30", "thu 09:00"] and data["next_slot"]
     code, _, err = _run(["profiles", "slots", "블로그", "--slot", "someday"], capsys)
     assert code == 2 and "someday" in err
+
+
+def test_pause_and_resume_one_or_all_with_json(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _manual(capsys, "블로그", "naver-blog")
+    code, out, _ = _run(["profiles", "pause", "블로그", "--json"], capsys)
+    assert code == 0 and json.loads(out) == {"name": "블로그", "paused": True}
+    code, out, _ = _run(["profiles", "pause", "--all", "--json"], capsys)
+    assert code == 0 and json.loads(out) == {"paused_all": True}
+    code, out, _ = _run(["profiles", "list", "--json"], capsys)
+    listed = json.loads(out)
+    assert listed["paused_all"] and listed["profiles"][0]["paused"]
+    code, out, _ = _run(["profiles", "resume", "--all", "--json"], capsys)
+    assert json.loads(out) == {"paused_all": False}
+    code, _, err = _run(["profiles", "resume"], capsys)  # neither a name nor --all
+    assert code == 2 and "--all" in err

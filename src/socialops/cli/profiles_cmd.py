@@ -258,34 +258,42 @@ def profiles_check(name: str = typer.Argument(...), as_json: bool = _JSON) -> No
 def profiles_pause(
     name: str = typer.Argument(None, help="A profile (omit with --all)."),
     all_: bool = typer.Option(False, "--all", help="Pause every profile at once (a crisis)."),
+    as_json: bool = _JSON,
 ) -> None:
     """Stop publishing to a profile, or to all of them."""
-    from socialops.publish.profiles import pause_all, set_paused
+    _switch(name, all_, True, as_json)
+
+
+def _switch(name: str | None, all_: bool, paused: bool, as_json: bool) -> None:
+    """Pause or resume one profile, or every one (the workspace switch)."""
+    from socialops.publish.profiles import pause_all, paused_all, set_paused
 
     ws = _ws()
     if all_:
-        pause_all(ws, True, _actor())
-        _say("publish.cli.paused_all")
+        pause_all(ws, paused, _actor())
+        if as_json:
+            common.print_json({"paused_all": paused_all(ws)})
+        else:
+            _say("publish.cli.paused_all" if paused else "publish.cli.resumed_all")
         return
-    set_paused(ws, name, True)
-    _say("publish.cli.paused", name=name)
+    if not name:
+        common.err_console.print(t("cli.publish_name_or_all", default_lang()), highlight=False)
+        raise typer.Exit(2)
+    profile = set_paused(ws, name, paused)
+    if as_json:
+        common.print_json({"name": profile.name, "paused": profile.paused})
+    else:
+        _say("publish.cli.paused" if paused else "publish.cli.resumed", name=profile.name)
 
 
 @profiles_app.command("resume")
 def profiles_resume(
     name: str = typer.Argument(None, help="A profile (omit with --all)."),
     all_: bool = typer.Option(False, "--all", help="Resume after pause --all."),
+    as_json: bool = _JSON,
 ) -> None:
     """Publish to a paused profile again (or lift the pause of all)."""
-    from socialops.publish.profiles import pause_all, set_paused
-
-    ws = _ws()
-    if all_:
-        pause_all(ws, False, _actor())
-        _say("publish.cli.resumed_all")
-        return
-    set_paused(ws, name, False)
-    _say("publish.cli.resumed", name=name)
+    _switch(name, all_, False, as_json)
 
 
 @profiles_app.command("remove")

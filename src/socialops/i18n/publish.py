@@ -232,5 +232,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "토큰 만료: {when} (갱신할 수 있으면 그 전에 자동으로 갱신합니다).",
         "Token expires: {when} (refreshed before then where the platform allows).",
     ),
+    "cli.publish_name_or_all": (
+        "프로필 이름을 주거나 --all로 모든 프로필을 지정해 주세요.",
+        "Name a profile, or use --all for every profile.",
+    ),
     "publish.cli.no_tasks": ("직접 게시할 할 일이 없습니다.", "No manual publish tasks."),
 }
