@@ -4,13 +4,13 @@ queue slots and best times (issue 15)."""
 
 from __future__ import annotations
 
-import getpass
 import sys
 from typing import Any
 
 import typer
 
 from socialops.cli import common
+from socialops.cli.publish_common import JSON, actor, open_ws, say, when
 from socialops.i18n import default_lang, t
 from socialops.store.workspace import Workspace
 
@@ -21,7 +21,6 @@ profiles_app = typer.Typer(
     no_args_is_help=True,
 )
 connect_app = typer.Typer(help="Connect a profile of one platform.", no_args_is_help=True)
-_JSON = typer.Option(False, "--json", help="Print JSON.")
 
 #: platforms connected with OAuth tokens (``--set`` settings, secrets as KEY=VALUE lines on stdin);
 #: their connectors are imported only when one is connected (start-up time)
@@ -36,30 +35,6 @@ OAUTH_PLATFORMS: dict[str, str] = {
 }
 
 
-def _ws() -> Workspace:
-    return Workspace.open(common.state.workspace)
-
-
-def _say(key: str, **params: Any) -> None:
-    from socialops.i18n import render
-
-    common.console.print(render(key, default_lang(), params), highlight=False)
-
-
-def _when(value: str | None) -> str:
-    from socialops import settings
-    from socialops.i18n import fmt_time
-
-    return fmt_time(value, settings.default_timezone().key, default_lang())
-
-
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
-
-
 # -- profiles ------------------------------------------------------------------------------------
 def _profile_json(p: Any) -> dict[str, Any]:
     d = p.to_dict()
@@ -72,7 +47,7 @@ def _connected(ws: Workspace, profile: Any, as_json: bool) -> None:
     if as_json:
         common.print_json(_profile_json(profile))
     else:
-        _say(
+        say(
             "publish.cli.connected",
             name=profile.name,
             platform=profile.platform,
@@ -99,7 +74,7 @@ def _connect_with_stdin_secret(
         common.err_console.print(t(missing_message, default_lang()), highlight=False)
         raise typer.Exit(2)
     secret = sys.stdin.readline().strip()
-    ws = _ws()
+    ws = open_ws()
     profile = connect(
         ws,
         name=name,
@@ -120,7 +95,7 @@ def connect_bluesky(
         False, "--app-password-stdin", help="Read the app password from standard input."
     ),
     zone: str = typer.Option("Asia/Seoul", "--zone", help="The profile's time zone."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Connect a Bluesky account with an app password (checked with the server first)."""
     _connect_with_stdin_secret(
@@ -145,7 +120,7 @@ def connect_mastodon(
         False, "--access-token-stdin", help="Read the access token from standard input."
     ),
     zone: str = typer.Option("Asia/Seoul", "--zone", help="The profile's time zone."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Connect a Mastodon account with an access token (checked with the instance first)."""
     _connect_with_stdin_secret(
@@ -167,7 +142,7 @@ def connect_manual(
         ..., "--platform", help="naver-blog, kakaotalk, instagram, naver-cafe or community."
     ),
     zone: str = typer.Option("Asia/Seoul", "--zone", help="The profile's time zone."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """A channel without a posting API: due posts become tasks for a person."""
     from socialops.connectors.manual import MANUAL_PLATFORMS
@@ -178,7 +153,7 @@ def connect_manual(
         raise PublishError(
             "profile.unknown_platform", platform=platform, known=sorted(MANUAL_PLATFORMS)
         )
-    ws = _ws()
+    ws = open_ws()
     profile = connect(
         ws, name=name, platform="manual", settings={"platform": platform}, secrets={}, zone=zone
     )
@@ -186,11 +161,11 @@ def connect_manual(
 
 
 @profiles_app.command("list")
-def profiles_list(as_json: bool = _JSON) -> None:
+def profiles_list(as_json: bool = JSON) -> None:
     """Connected profiles, with what needs fixing."""
     from socialops.publish.profiles import list_profiles, paused_all
 
-    ws = _ws()
+    ws = open_ws()
     profiles = list_profiles(ws)
     if as_json:
         common.print_json(
@@ -213,25 +188,25 @@ def profiles_list(as_json: bool = _JSON) -> None:
             common.console.print("  " + t("profile.needs_reauth", lang), highlight=False)
         if p.limited():
             common.console.print(
-                "  " + t("publish.cli.limited", lang).format(when=_when(p.limited_until)),
+                "  " + t("publish.cli.limited", lang).format(when=when(p.limited_until)),
                 highlight=False,
             )
         if p.token_expires_at:
             common.console.print(
-                "  " + t("publish.cli.token_expires", lang).format(when=_when(p.token_expires_at)),
+                "  " + t("publish.cli.token_expires", lang).format(when=when(p.token_expires_at)),
                 highlight=False,
             )
 
 
 @profiles_app.command("check")
-def profiles_check(name: str = typer.Argument(...), as_json: bool = _JSON) -> None:
+def profiles_check(name: str = typer.Argument(...), as_json: bool = JSON) -> None:
     """Ask the platform who the profile's credentials are (marks it for re-authorisation when
     the platform refuses them)."""
     from socialops.connectors.core import ConnectorFailure
     from socialops.errors import PublishError
     from socialops.publish.profiles import build_connector, get_profile, set_status
 
-    ws = _ws()
+    ws = open_ws()
     profile = get_profile(ws, name)
     try:
         ident = build_connector(ws, profile).check()
@@ -246,7 +221,7 @@ def profiles_check(name: str = typer.Argument(...), as_json: bool = _JSON) -> No
             {"name": profile.name, "account_id": ident.account_id, "handle": ident.handle}
         )
     else:
-        _say(
+        say(
             "publish.cli.connected",
             name=profile.name,
             platform=profile.platform,
@@ -258,7 +233,7 @@ def profiles_check(name: str = typer.Argument(...), as_json: bool = _JSON) -> No
 def profiles_pause(
     name: str = typer.Argument(None, help="A profile (omit with --all)."),
     all_: bool = typer.Option(False, "--all", help="Pause every profile at once (a crisis)."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Stop publishing to a profile, or to all of them."""
     _switch(name, all_, True, as_json)
@@ -268,13 +243,13 @@ def _switch(name: str | None, all_: bool, paused: bool, as_json: bool) -> None:
     """Pause or resume one profile, or every one (the workspace switch)."""
     from socialops.publish.profiles import pause_all, paused_all, set_paused
 
-    ws = _ws()
+    ws = open_ws()
     if all_:
-        pause_all(ws, paused, _actor())
+        pause_all(ws, paused, actor())
         if as_json:
             common.print_json({"paused_all": paused_all(ws)})
         else:
-            _say("publish.cli.paused_all" if paused else "publish.cli.resumed_all")
+            say("publish.cli.paused_all" if paused else "publish.cli.resumed_all")
         return
     if not name:
         common.err_console.print(t("cli.publish_name_or_all", default_lang()), highlight=False)
@@ -283,29 +258,29 @@ def _switch(name: str | None, all_: bool, paused: bool, as_json: bool) -> None:
     if as_json:
         common.print_json({"name": profile.name, "paused": profile.paused})
     else:
-        _say("publish.cli.paused" if paused else "publish.cli.resumed", name=profile.name)
+        say("publish.cli.paused" if paused else "publish.cli.resumed", name=profile.name)
 
 
 @profiles_app.command("resume")
 def profiles_resume(
     name: str = typer.Argument(None, help="A profile (omit with --all)."),
     all_: bool = typer.Option(False, "--all", help="Resume after pause --all."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Publish to a paused profile again (or lift the pause of all)."""
     _switch(name, all_, False, as_json)
 
 
 @profiles_app.command("remove")
-def profiles_remove(name: str = typer.Argument(...), as_json: bool = _JSON) -> None:
+def profiles_remove(name: str = typer.Argument(...), as_json: bool = JSON) -> None:
     """Remove a profile with nothing waiting to go out."""
     from socialops.publish.profiles import remove
 
-    profile = remove(_ws(), name)
+    profile = remove(open_ws(), name)
     if as_json:
         common.print_json({"removed": profile.name})
     else:
-        _say("publish.cli.removed", name=profile.name)
+        say("publish.cli.removed", name=profile.name)
 
 
 # -- OAuth platforms -----------------------------------------------------------------------------
@@ -354,7 +329,7 @@ def _connect_oauth(
     if missing:
         raise PublishError("profile.missing_secrets", platform=platform, keys=missing)
     profile = connect(
-        _ws(),
+        open_ws(),
         name=name,
         platform=platform,
         settings=settings,
@@ -362,7 +337,7 @@ def _connect_oauth(
         zone=zone,
         slots=slots or None,
     )
-    _connected(_ws(), profile, as_json)
+    _connected(open_ws(), profile, as_json)
 
 
 def _oauth_command(platform: str, title: str) -> None:
@@ -381,7 +356,7 @@ def _oauth_command(platform: str, title: str) -> None:
         slots: list[str] = typer.Option(
             [], "--slot", help="A queue slot, e.g. 'tue 12:30' (repeat)."
         ),
-        as_json: bool = _JSON,
+        as_json: bool = JSON,
     ) -> None:
         _connect_oauth(
             platform,
@@ -408,13 +383,13 @@ def profiles_slots(
         [], "--slot", help="A queue slot, e.g. 'tue 12:30' or '화 12:30' (repeat; replaces all)."
     ),
     clear: bool = typer.Option(False, "--clear", help="Remove every slot."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Show or set a profile's queue slots (in its time zone); the next free one is shown."""
     from socialops.publish.besttime import next_slot, set_slots
     from socialops.publish.profiles import get_profile
 
-    ws = _ws()
+    ws = open_ws()
     profile = get_profile(ws, name)
     if slots or clear:
         profile = set_slots(ws, name, [] if clear else slots)
@@ -433,19 +408,19 @@ def profiles_slots(
     shown = ", ".join(profile.slots) or t("publish.cli.no_slots", lang)
     common.console.print(f"{profile.name} ({profile.zone}): {shown}", highlight=False)
     if upcoming is not None:
-        _say("publish.cli.next_slot", when=_when(upcoming.isoformat()))
+        say("publish.cli.next_slot", when=when(upcoming.isoformat()))
 
 
 @profiles_app.command("best-times")
 def profiles_best_times(
     name: str = typer.Argument(...),
     top: int = typer.Option(3, "--top", min=1, max=24, help="How many to show."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """The weekdays and hours when this profile's posts got the most engagement."""
     from socialops.publish.besttime import best_times
 
-    found = best_times(_ws(), name, top=top)
+    found = best_times(open_ws(), name, top=top)
     if as_json:
         common.print_json([b.to_dict() for b in found])
         return

@@ -3,12 +3,12 @@ publish queue and the worker that sends it (issue 15)."""
 
 from __future__ import annotations
 
-import getpass
 from typing import Any
 
 import typer
 
 from socialops.cli import common, profiles_cmd
+from socialops.cli.publish_common import JSON, actor, open_ws, say, when
 from socialops.errors import PublishError
 from socialops.i18n import default_lang, t
 from socialops.store.workspace import Workspace
@@ -18,32 +18,6 @@ __all__ = ["register"]
 post_app = typer.Typer(
     help="Posts to publish: new, list, show, publish-now, cancel, confirm.", no_args_is_help=True
 )
-_JSON = typer.Option(False, "--json", help="Print JSON.")
-
-
-def _ws() -> Workspace:
-    return Workspace.open(common.state.workspace)
-
-
-def _say(key: str, **params: Any) -> None:
-    from socialops.i18n import render
-
-    common.console.print(render(key, default_lang(), params), highlight=False)
-
-
-def _when(value: str | None) -> str:
-    """A stored UTC time as the reader sees it: in the ``timezone`` setting (Asia/Seoul)."""
-    from socialops import settings
-    from socialops.i18n import fmt_time
-
-    return fmt_time(value, settings.default_timezone().key, default_lang())
-
-
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
 
 
 # -- posts ---------------------------------------------------------------------------------------
@@ -59,7 +33,7 @@ def _media_ids(ws: Workspace, media: list[str], alt: list[str]) -> list[str]:
         text = alt[i] if i < len(alt) else ""
         path = Path(m)
         if path.is_file():
-            asset = add_media(ws, path.name, path.read_bytes(), alt=text, actor=_actor())
+            asset = add_media(ws, path.name, path.read_bytes(), alt=text, actor=actor())
         else:
             asset = get_media(ws, m)
             if text:
@@ -87,13 +61,13 @@ def post_new(
     ),
     plan: str = typer.Option(None, "--plan", help="The plan this post belongs to."),
     draft: bool = typer.Option(False, "--draft", help="Keep it a draft (schedule it later)."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Queue one post per profile (one group); due now without --at. A post that needs approval
     (the plan's policy) waits in review."""
     from socialops.publish.composer import compose
 
-    ws = _ws()
+    ws = open_ws()
     variants: dict[str, str] = {}
     for v in variant:
         who, sep, body = v.partition("=")
@@ -110,7 +84,7 @@ def post_new(
         link=link,
         plan_id=plan,
         draft=draft,
-        actor=_actor(),
+        actor=actor(),
         role="owner",
     )
     if as_json:
@@ -123,11 +97,11 @@ def post_new(
             }
         )
         return
-    _say("publish.cli.queued", count=len(posts), group_id=group)
+    say("publish.cli.queued", count=len(posts), group_id=group)
     lang = default_lang()
     for p in posts:
         common.console.print(
-            f"{p.post_id}\t{p.profile}\t{t(f'publish.state.{p.state}', lang)}\t{_when(p.due_at)}",
+            f"{p.post_id}\t{p.profile}\t{t(f'publish.state.{p.state}', lang)}\t{when(p.due_at)}",
             highlight=False,
         )
 
@@ -155,12 +129,12 @@ def _post_json(p: Any) -> dict[str, Any]:
 @post_app.command("list")
 def post_list(
     state: str = typer.Option(None, "--state", help="Only posts in this state."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """The publish queue."""
     from socialops.publish.queue import list_posts
 
-    posts = list_posts(_ws(), state)
+    posts = list_posts(open_ws(), state)
     if as_json:
         common.print_json([_post_json(p) for p in posts])
         return
@@ -170,17 +144,17 @@ def post_list(
     for p in posts:
         common.console.print(
             f"{p.post_id}\t{p.profile}\t{t(f'publish.state.{p.state}', lang)}\t"
-            f"{_when(p.due_at)}\t{p.url}",
+            f"{when(p.due_at)}\t{p.url}",
             highlight=False,
         )
 
 
 @post_app.command("show")
-def post_show(post_id: str = typer.Argument(...), as_json: bool = _JSON) -> None:
+def post_show(post_id: str = typer.Argument(...), as_json: bool = JSON) -> None:
     """One post, with every attempt at it."""
     from socialops.publish.queue import attempts, get_post
 
-    ws = _ws()
+    ws = open_ws()
     p = get_post(ws, post_id)
     data = {**_post_json(p), "attempts_log": attempts(ws, post_id)}
     if as_json:
@@ -202,7 +176,7 @@ def post_show(post_id: str = typer.Argument(...), as_json: bool = _JSON) -> None
 def _one(fn_name: str, post_id: str, as_json: bool, **kw: Any) -> None:
     from socialops.publish import queue
 
-    p = getattr(queue, fn_name)(_ws(), post_id, **kw)
+    p = getattr(queue, fn_name)(open_ws(), post_id, **kw)
     if as_json:
         common.print_json(_post_json(p))
     else:
@@ -212,13 +186,13 @@ def _one(fn_name: str, post_id: str, as_json: bool, **kw: Any) -> None:
 
 
 @post_app.command("publish-now")
-def post_publish_now(post_id: str = typer.Argument(...), as_json: bool = _JSON) -> None:
+def post_publish_now(post_id: str = typer.Argument(...), as_json: bool = JSON) -> None:
     """Make a post due now (the worker sends it)."""
     _one("publish_now", post_id, as_json)
 
 
 @post_app.command("cancel")
-def post_cancel(post_id: str = typer.Argument(...), as_json: bool = _JSON) -> None:
+def post_cancel(post_id: str = typer.Argument(...), as_json: bool = JSON) -> None:
     """Cancel a post that has not gone out."""
     _one("cancel", post_id, as_json)
 
@@ -227,7 +201,7 @@ def post_cancel(post_id: str = typer.Argument(...), as_json: bool = _JSON) -> No
 def post_confirm(
     post_id: str = typer.Argument(...),
     url: str = typer.Option(..., "--url", help="Where the post was published by hand."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """A manual task done: the post is published at URL."""
     _one("confirm_task", post_id, as_json, url=url)
@@ -239,17 +213,17 @@ def post_schedule(
     at: str = typer.Option(
         None, "--at", help="When (ISO; without an offset in the profile's zone); now without it."
     ),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Schedule a draft (it waits in review when the plan's policy asks for approval)."""
     from socialops.publish.approvals import submit
     from socialops.publish.queue import schedule
 
-    ws = _ws()
+    ws = open_ws()
     p = schedule(ws, post_id, at)
     if p.state == "in_review":
         try:
-            submit(ws, p.group_id, actor=_actor())  # the approvers are told
+            submit(ws, p.group_id, actor=actor())  # the approvers are told
         except PublishError as exc:
             if exc.code != "approvals.nothing_to_submit":  # already announced: fine
                 raise
@@ -273,9 +247,9 @@ def _group_of(ws: Workspace, post_or_group: str) -> str:
 def _review(decision: str, post_or_group: str, comment: str, as_json: bool) -> None:
     from socialops.publish import approvals
 
-    ws = _ws()
+    ws = open_ws()
     group = _group_of(ws, post_or_group)
-    kw: dict[str, Any] = {"actor": _actor(), "comment": comment or ""}
+    kw: dict[str, Any] = {"actor": actor(), "comment": comment or ""}
     if decision != "add_comment":
         kw["role"] = "owner"
     result = getattr(approvals, decision)(ws, group, **kw)
@@ -285,14 +259,14 @@ def _review(decision: str, post_or_group: str, comment: str, as_json: bool) -> N
             {"group_id": group, "decision": decision, "posts": [_post_json(p) for p in posts]}
         )
         return
-    _say(f"publish.cli.review.{decision}", group_id=group)
+    say(f"publish.cli.review.{decision}", group_id=group)
 
 
 @post_app.command("approve")
 def post_approve(
     post_or_group: str = typer.Argument(..., help="A post id or its group id."),
     comment: str = typer.Option("", "--comment", help="A note for the author."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Approve a group of posts waiting in review."""
     _review("approve", post_or_group, comment, as_json)
@@ -302,7 +276,7 @@ def post_approve(
 def post_reject(
     post_or_group: str = typer.Argument(..., help="A post id or its group id."),
     comment: str = typer.Option(..., "--comment", help="What to change (required)."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Send a group of posts in review back to its author as drafts, with a comment."""
     _review("reject", post_or_group, comment, as_json)
@@ -311,7 +285,7 @@ def post_reject(
 @post_app.command("import")
 def post_import(
     path: str = typer.Argument(..., help="A CSV, TSV or XLSX file: one row a post."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Bulk scheduling: columns profile, time, text, media, alt, link, plan (Korean headers too);
     bad rows are quarantined with their reason, never dropped."""
@@ -319,11 +293,11 @@ def post_import(
 
     from socialops.publish.bulk import bulk_schedule
 
-    result = bulk_schedule(_ws(), Path(path), actor=_actor(), role="owner")
+    result = bulk_schedule(open_ws(), Path(path), actor=actor(), role="owner")
     if as_json:
         common.print_json(result.to_dict())
         return
-    _say(
+    say(
         "publish.cli.imported",
         rows=result.rows,
         scheduled=result.scheduled,
@@ -332,11 +306,11 @@ def post_import(
 
 
 @post_app.command("tasks")
-def post_tasks(as_json: bool = _JSON) -> None:
+def post_tasks(as_json: bool = JSON) -> None:
     """Manual publish tasks waiting for a person (late ones first)."""
     from socialops.publish.queue import list_posts
 
-    tasks = list_posts(_ws(), "task")
+    tasks = list_posts(open_ws(), "task")
     if as_json:
         common.print_json([_post_json(p) for p in tasks])
         return
@@ -345,7 +319,7 @@ def post_tasks(as_json: bool = _JSON) -> None:
         common.console.print(t("publish.cli.no_tasks", lang), highlight=False)
     for p in tasks:
         common.console.print(
-            f"{p.post_id}\t{p.profile}\t{_when(p.due_at)}", highlight=False, markup=False
+            f"{p.post_id}\t{p.profile}\t{when(p.due_at)}", highlight=False, markup=False
         )
         common.console.print("  " + p.text, highlight=False, markup=False)
 
@@ -355,18 +329,18 @@ def worker(
         False, "--until-idle", help="Publish what is due now, then exit when nothing due is left."
     ),
     poll: float = typer.Option(5.0, "--poll", help="Seconds between looks at the queue."),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Publish due posts, exactly once (runs until stopped; see --until-idle)."""
     from socialops.publish.worker import run_worker
 
-    result = run_worker(_ws(), until_idle=until_idle, poll_s=poll)
+    result = run_worker(open_ws(), until_idle=until_idle, poll_s=poll)
     if as_json:
         common.print_json(result.to_dict())
         return
     if result.paused:
         common.console.print(t("publish.paused_all", default_lang()), highlight=False)
-    _say(
+    say(
         "publish.cli.worker_done",
         **{k: v for k, v in result.to_dict().items() if isinstance(v, int)},
     )
