@@ -20,11 +20,14 @@ comment   any           (same)       anyone; kept in the history
 Approvals count from the last submit: a rejected post submitted again needs them afresh. Every
 state move is its own guarded UPDATE (``WHERE state = ...`` and no live lease), inside one
 write transaction with the history row, so two approvers at once cannot both count twice.
+
+The notifications themselves live in :mod:`socialops.publish.notifications`; ``Notification``,
+``notifications`` and ``mark_read`` are re-exported here for the callers that read them with
+the approvals.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -32,8 +35,8 @@ from sqlalchemy import Connection, text
 
 from socialops.domain.permissions import ROLES, allowed
 from socialops.errors import PublishError
-from socialops.i18n import t
 from socialops.plan.store import PlanStore
+from socialops.publish.notifications import Notification, mark_read, notifications, notify
 from socialops.publish.profiles import now_iso
 from socialops.publish.queue import QueuedPost, get_post
 from socialops.store.workspace import Workspace
@@ -85,21 +88,6 @@ class ReviewItem:
     approvals_needed: int
     approved_by: list[str]
     posts: list[QueuedPost]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Notification:
-    notification_id: int
-    kind: str  # a catalogue key (approvals.notice.*)
-    params: dict[str, Any]
-    link: str
-    created_at: str
-    read: bool
-    text_ko: str
-    text_en: str
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -229,25 +217,6 @@ def _record(conn: Connection, group_id: str, actor: str, decision: str, comment:
     )
 
 
-def _notify(
-    conn: Connection, kind: str, *, recipient: str = "", role: str = "", **params: Any
-) -> None:
-    conn.execute(
-        text(
-            "INSERT INTO notifications (recipient, role, kind, params, link, created_at) "
-            "VALUES (:r, :role, :k, :p, :l, :at)"
-        ),
-        {
-            "r": recipient,
-            "role": role,
-            "k": kind,
-            "p": json.dumps(params, ensure_ascii=False),
-            "l": f"/publishing/approvals#{params.get('group', '')}",
-            "at": now_iso(),
-        },
-    )
-
-
 def _preview(rows: list[_Row]) -> str:
     first = " ".join(rows[0].text.split())
     return first if len(first) <= 40 else first[:39] + "…"
@@ -272,6 +241,20 @@ def _in_review(conn: Connection, group_id: str) -> list[_Row]:
     if not rows:
         raise PublishError("approvals.not_in_review", group=group_id)
     return rows
+
+
+def _authors(rows: list[_Row], submitted: ApprovalEvent | None) -> set[str]:
+    """Who wrote ``rows`` and who submitted them: they may not approve them, and hear of it."""
+    authors = {r.created_by for r in rows if r.created_by}
+    if submitted is not None and submitted.actor:
+        authors.add(submitted.actor)
+    return authors
+
+
+def _tell(conn: Connection, kind: str, whom: set[str], rows: list[_Row], **params: Any) -> None:
+    """Notify each of ``whom`` (in order) of ``kind`` about the group of ``rows``."""
+    for who in sorted(whom):
+        notify(conn, kind, recipient=who, preview=_preview(rows), **params)
 
 
 def submit(ws: Workspace, group_id: str, *, actor: str) -> list[QueuedPost]:
@@ -299,7 +282,7 @@ def submit(ws: Workspace, group_id: str, *, actor: str) -> list[QueuedPost]:
             )
         _record(conn, group_id, actor, "submit")
         for role in APPROVER_ROLES:
-            _notify(
+            notify(
                 conn,
                 "approvals.notice.submitted",
                 role=role,
@@ -321,9 +304,7 @@ def approve(
     with ws.begin() as conn:
         rows = _in_review(conn, group_id)
         submitted, approvers = _round(_events(conn, group_id))
-        authors = {r.created_by for r in rows if r.created_by}
-        if submitted is not None and submitted.actor:
-            authors.add(submitted.actor)
+        authors = _authors(rows, submitted)
         if actor in authors:
             raise PublishError("approvals.own_post", who=actor)
         if actor in approvers:
@@ -343,17 +324,16 @@ def approve(
                 {"g": group_id, "now": now_iso()},
             )
         kind = "approvals.notice.approved" if done else "approvals.notice.approved_partly"
-        for who in sorted(authors):
-            _notify(
-                conn,
-                kind,
-                recipient=who,
-                group=group_id,
-                actor=actor,
-                count=len(approvers),
-                needed=needed,
-                preview=_preview(rows),
-            )
+        _tell(
+            conn,
+            kind,
+            authors,
+            rows,
+            group=group_id,
+            actor=actor,
+            count=len(approvers),
+            needed=needed,
+        )
     return _posts(ws, _group_rows(ws, group_id))
 
 
@@ -375,19 +355,15 @@ def reject(
             {"g": group_id, "c": comment[:500], "now": now_iso()},
         )
         _record(conn, group_id, actor, "reject", comment)
-        authors = {r.created_by for r in rows if r.created_by}
-        if submitted is not None and submitted.actor:
-            authors.add(submitted.actor)
-        for who in sorted(authors - {actor}):
-            _notify(
-                conn,
-                "approvals.notice.rejected",
-                recipient=who,
-                group=group_id,
-                actor=actor,
-                comment=comment,
-                preview=_preview(rows),
-            )
+        _tell(
+            conn,
+            "approvals.notice.rejected",
+            _authors(rows, submitted) - {actor},
+            rows,
+            group=group_id,
+            actor=actor,
+            comment=comment,
+        )
     return _posts(ws, _group_rows(ws, group_id))
 
 
@@ -397,92 +373,13 @@ def add_comment(ws: Workspace, group_id: str, *, actor: str, comment: str) -> Ap
     with ws.begin() as conn:
         rows = _rows(conn, group_id)
         _record(conn, group_id, actor, "comment", comment)
-        for who in sorted({r.created_by for r in rows if r.created_by} - {actor}):
-            _notify(
-                conn,
-                "approvals.notice.comment",
-                recipient=who,
-                group=group_id,
-                actor=actor,
-                comment=comment,
-                preview=_preview(rows),
-            )
-        return _events(conn, group_id)[-1]
-
-
-# -- notifications -----------------------------------------------------------------------------
-def _read_by(params: dict[str, Any]) -> list[str]:
-    value = params.get("read_by", [])
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def notifications(
-    ws: Workspace, *, user: str, role: str, unread_only: bool = False
-) -> list[Notification]:
-    """``user``'s notifications (their own and their role's), newest first. A role's
-    notification is read or unread for each of its members on their own."""
-    with ws.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT notification_id, recipient, kind, params, link, created_at, read_at "
-                "FROM notifications WHERE recipient = :u OR (recipient = '' AND role = :r) "
-                "ORDER BY notification_id DESC"
-            ),
-            {"u": user, "r": role},
-        ).fetchall()
-    out = []
-    for r in rows:
-        params = json.loads(r[3] or "{}")
-        read = r[6] is not None if r[1] else user in _read_by(params)
-        if unread_only and read:
-            continue
-        params.pop("read_by", None)
-        out.append(
-            Notification(
-                notification_id=int(r[0]),
-                kind=r[2],
-                params=params,
-                link=r[4],
-                created_at=r[5],
-                read=read,
-                text_ko=t(r[2], "ko", **params),
-                text_en=t(r[2], "en", **params),
-            )
+        _tell(
+            conn,
+            "approvals.notice.comment",
+            _authors(rows, None) - {actor},
+            rows,
+            group=group_id,
+            actor=actor,
+            comment=comment,
         )
-    return out
-
-
-def mark_read(ws: Workspace, ids: list[int], *, user: str) -> int:
-    """Mark ``user``'s notifications ``ids`` read; returns how many changed."""
-    changed = 0
-    now = now_iso()
-    with ws.begin() as conn:
-        for nid in ids:
-            row = conn.execute(
-                text(
-                    "SELECT recipient, params, read_at FROM notifications "
-                    "WHERE notification_id = :i"
-                ),
-                {"i": int(nid)},
-            ).fetchone()
-            if row is None:
-                continue
-            if row[0]:
-                if row[0] != user or row[2] is not None:
-                    continue
-                conn.execute(
-                    text("UPDATE notifications SET read_at = :now WHERE notification_id = :i"),
-                    {"now": now, "i": int(nid)},
-                )
-            else:
-                params = json.loads(row[1] or "{}")
-                readers = _read_by(params)
-                if user in readers:
-                    continue
-                params["read_by"] = [*readers, user]
-                conn.execute(
-                    text("UPDATE notifications SET params = :p WHERE notification_id = :i"),
-                    {"p": json.dumps(params, ensure_ascii=False), "i": int(nid)},
-                )
-            changed += 1
-    return changed
+        return _events(conn, group_id)[-1]
