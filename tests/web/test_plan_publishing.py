@@ -17,15 +17,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from browser_checks import SHOTS, WIDTHS, check_pages, fits, need_axe, sign_in, signed_in_tab, views
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from test_e2e import Page as E2EPage
-from test_e2e import _missing, chromium  # noqa: F401  (the browser fixture)
+from test_e2e import chromium  # noqa: F401  (the browser fixture)
 from test_plan_pages import form_of, post
 from test_publishing_api import PASSWORD, PubHome, manual, pub_home
-from test_publishing_pages import SHOTS, WIDTHS, served  # noqa: F401  (the server fixture)
-from test_responsive import AXE
-from test_responsive import _check as check_page
+from test_publishing_pages import served  # noqa: F401  (the server fixture)
 
 from socialops.domain.plan import CalendarItem, ChannelChoice, Plan, UtmScheme
 from socialops.plan.store import PlanStore
@@ -314,21 +312,12 @@ def test_the_calendar_in_a_browser_phone_and_desktop(
     found = {p.plan_item_id: p for p in drafts_from_calendar(pub.db(), plan_id, [])}
     publish_by_hand(pub, found["i1"].post_id, "https://blog.naver.com/brand/301")
     fail(pub, found["i2#1"].post_id)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
-        tab = E2EPage(chromium, served)
+        tab = signed_in_tab(chromium, served, width, PASSWORD)
         try:
-            tab.page.set_viewport_size({"width": width, "height": 900})
-            tab.sign_in("owner@example.com", PASSWORD)
-            tab.page.wait_for_url(re.compile(r"/w/main$"))
             for view in ("month", "week"):
-                tab.goto(f"/w/main/plans/{plan_id}/calendar?view={view}&date=2027-03-02")
-                scroll = tab.page.evaluate(
-                    "() => [document.documentElement.scrollWidth, window.innerWidth]"
-                )
-                shot = SHOTS / f"plan-calendar-{view}-{width}.png"
-                tab.page.screenshot(path=str(shot), full_page=True)
-                assert scroll[0] <= scroll[1] + 1, (view, width, scroll)
+                path = f"/w/main/plans/{plan_id}/calendar?view={view}&date=2027-03-02"
+                fits(tab, path, f"plan-calendar-{view}-{width}", view, width)
             badge = tab.page.locator("#calendar .pub-badge-link").first
             assert badge.is_visible()
             # one click: drafts for every item (none left to make), the notice says so
@@ -336,12 +325,7 @@ def test_the_calendar_in_a_browser_phone_and_desktop(
             tab.page.wait_for_url(re.compile(r"drafts=0"))
             assert tab.page.locator("#drafts-done").is_visible()
             tab.page.screenshot(path=str(SHOTS / f"plan-calendar-done-{width}.png"), full_page=True)
-            tab.goto(f"/w/main/plans/{plan_id}")
-            tab.page.screenshot(path=str(SHOTS / f"plan-overview-{width}.png"), full_page=True)
-            scroll = tab.page.evaluate(
-                "() => [document.documentElement.scrollWidth, window.innerWidth]"
-            )
-            assert scroll[0] <= scroll[1] + 1, ("overview", width, scroll)
+            fits(tab, f"/w/main/plans/{plan_id}", f"plan-overview-{width}", "overview", width)
         finally:
             tab.context.close()
         assert not tab.problems, f"errors in the browser: {tab.problems} {tab.failed}"
@@ -352,42 +336,18 @@ def test_the_calendar_and_overview_pass_axe_in_korean_and_english(
     served: str,  # noqa: F811  (test_publishing_pages.py's fixture, imported above)
     chromium: Any,  # noqa: F811  (test_e2e.py's fixture, imported above)
 ) -> None:
-    if not AXE.is_file():
-        _missing(f"{AXE} is missing: scripts/setup.sh runs npm ci (package.json)")
+    need_axe()
     manual(pub, "블로그")
     plan_id = new_plan(pub, "접근성 캘린더")
     found = {p.plan_item_id: p for p in drafts_from_calendar(pub.db(), plan_id, [])}
     publish_by_hand(pub, found["i1"].post_id, "https://blog.naver.com/brand/401")
     fail(pub, found["i2#1"].post_id)
-    owner = pub.users["owner"]
     problems: list[str] = []
-    try:
-        for lang in ("ko", "en"):
-            pub.accounts.set_preferences(owner.id, lang=lang)
-            for width in WIDTHS:
-                context = chromium.new_context(
-                    viewport={"width": width, "height": 860},
-                    locale="ko-KR" if lang == "ko" else "en-US",
-                    timezone_id="Asia/Seoul",
-                    bypass_csp=True,  # axe is injected as a script of its own
-                )
-                context.set_default_timeout(60_000)
-                page = context.new_page()
-                try:
-                    page.goto(served + "/login")
-                    page.fill("input[name=email]", "owner@example.com")
-                    page.fill("input[name=password]", PASSWORD)
-                    page.click("#sign-in")
-                    page.wait_for_url(re.compile(r"/w/main$"))
-                    for name, path in (
-                        ("calendar", f"/w/main/plans/{plan_id}/calendar?date=2027-03-02"),
-                        ("overview", f"/w/main/plans/{plan_id}"),
-                    ):
-                        answer = page.goto(served + path)
-                        assert answer is not None and answer.status == 200, (path, answer)
-                        check_page(page, f"plan-publishing-{name}", width, lang, problems)
-                finally:
-                    context.close()
-    finally:
-        pub.accounts.set_preferences(owner.id, lang="ko")
+    pages = (
+        ("calendar", f"/w/main/plans/{plan_id}/calendar?date=2027-03-02"),
+        ("overview", f"/w/main/plans/{plan_id}"),
+    )
+    for lang, width, page in views(chromium, pub.accounts, pub.users["owner"].id):
+        sign_in(page, served, PASSWORD)
+        check_pages(page, served, pages, width, lang, problems, "plan-publishing-")
     assert not problems, "\n".join(problems)

@@ -9,26 +9,22 @@ screenshots in ``$SOCIALOPS_SHOTS`` (default ``/tmp/shots``)."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from browser_checks import SHOTS, WIDTHS, check_pages, fits, need_axe, sign_in, signed_in_tab, views
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from test_e2e import Page as E2EPage
-from test_e2e import _missing, chromium  # noqa: F401  (the browser fixture)
+from test_e2e import chromium  # noqa: F401  (the browser fixture)
 from test_publishing_api import PASSWORD, TOKEN, PubHome, manual, png, pub_home
-from test_responsive import AXE
-from test_responsive import _check as check_page
 
 from platform_servers import MastodonMock
 from socialops.publish import composer, media, queue
@@ -228,10 +224,6 @@ def test_a_post_page_and_its_buttons(pub: PubHome, browsers: dict[str, TestClien
 
 
 # -- in a real browser ---------------------------------------------------------------------------
-SHOTS = Path(os.environ.get("SOCIALOPS_SHOTS") or "/tmp/shots")
-WIDTHS = (390, 1440)
-
-
 @pytest.fixture(scope="module")
 def served(pub: PubHome) -> Iterator[str]:
     """A real uvicorn server on the ``pub`` home, on a free loopback port."""
@@ -315,21 +307,12 @@ def test_the_pages_in_a_browser_phone_and_desktop(
     one_post: str,
     chromium: Any,  # noqa: F811  (test_e2e.py's fixture, imported above)
 ) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     pages = browser_pages(one_post)
     for width in WIDTHS:
-        tab = E2EPage(chromium, served)
+        tab = signed_in_tab(chromium, served, width, PASSWORD)
         try:
-            tab.page.set_viewport_size({"width": width, "height": 900})
-            tab.sign_in("owner@example.com", PASSWORD)
-            tab.page.wait_for_url(re.compile(r"/w/main$"))
             for name, path in pages:
-                tab.goto(path)
-                scroll = tab.page.evaluate(
-                    "() => [document.documentElement.scrollWidth, window.innerWidth]"
-                )
-                tab.page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-                assert scroll[0] <= scroll[1] + 1, (name, width, scroll)
+                fits(tab, path, f"{name}-{width}", name, width)
             # "pause all": the red banner at the top of the page
             prof.pause_all(pub.db(), True, "owner@example.com")
             try:
@@ -428,36 +411,11 @@ def test_the_pages_pass_axe_and_keep_korean_words_whole(
     """test_responsive.py's checks on the publishing pages, in Korean and English: axe-core
     finds no serious or critical WCAG 2.1 A/AA violation, Korean words are kept whole, the
     folded header stays short on a phone, nothing scrolls sideways."""
-    if not AXE.is_file():
-        _missing(f"{AXE} is missing: scripts/setup.sh runs npm ci (package.json)")
+    need_axe()
     problems: list[str] = []
-    owner = pub.users["owner"]
-    try:
-        for lang in ("ko", "en"):
-            pub.accounts.set_preferences(owner.id, lang=lang)
-            for width in WIDTHS:
-                context = chromium.new_context(
-                    viewport={"width": width, "height": 860},
-                    locale="ko-KR" if lang == "ko" else "en-US",
-                    timezone_id="Asia/Seoul",
-                    bypass_csp=True,  # axe is injected as a script of its own
-                )
-                context.set_default_timeout(60_000)
-                page = context.new_page()
-                try:
-                    page.goto(served + "/login")
-                    page.fill("input[name=email]", "owner@example.com")
-                    page.fill("input[name=password]", PASSWORD)
-                    page.click("#sign-in")
-                    page.wait_for_url(re.compile(r"/w/main$"))
-                    for name, path in browser_pages(one_post):
-                        answer = page.goto(served + path)
-                        assert answer is not None and answer.status == 200, (path, answer)
-                        check_page(page, f"publishing-{name}", width, lang, problems)
-                finally:
-                    context.close()
-    finally:
-        pub.accounts.set_preferences(owner.id, lang="ko")
+    for lang, width, page in views(chromium, pub.accounts, pub.users["owner"].id):
+        sign_in(page, served, PASSWORD)
+        check_pages(page, served, browser_pages(one_post), width, lang, problems, "publishing-")
     assert not problems, "\n".join(problems)
 
 
