@@ -14,9 +14,10 @@ Exactly once, and what is and is not guaranteed:
   A lost answer is ambiguous, so the scheduler calls :meth:`FacebookConnector.find` first.
 - :meth:`FacebookConnector.find` reads the Page's own posts (``GET /{page-id}/posts``, newest
   first, at most :data:`FIND_SCAN`, none created before the key's time less
-  :data:`CLOCK_SKEW_S` when the key is a TID) and matches the message with links removed and
-  whitespace collapsed. It needs the post's text (``find(key, post)`` or a ``publish`` by this
-  connector object); without it, it answers ``None``.
+  :data:`~socialops.connectors.meta.CLOCK_SKEW_S` when the key is a TID) and matches the
+  message with links removed and whitespace collapsed. It needs the post's text
+  (``find(key, post)`` or a ``publish`` by this connector object); without it, it answers
+  ``None``.
 - Not guaranteed: a post deleted in the meantime is not found; the same text posted twice since
   the key's time matches the oldest; a post with no text matches any text-less post.
 
@@ -29,16 +30,11 @@ from ``/{post-id}/insights`` where the Page's token may read them."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from datetime import UTC, timedelta
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-import httpx
-
-from socialops.connectors import oauth
 from socialops.connectors.core import (
-    Connector,
     ConnectorFailure,
     Identity,
     OutgoingPost,
@@ -46,20 +42,17 @@ from socialops.connectors.core import (
     PostMetrics,
     Published,
     Resolution,
-    tid_time,
 )
+from socialops.connectors.meta import GRAPH, GRAPH_VERSION, GraphConnector
 from socialops.connectors.registry import REGISTRY
 
 __all__ = ["GRAPH", "GRAPH_VERSION", "REQUIRED_PERMISSIONS", "FacebookConnector"]
 
-GRAPH = "https://graph.facebook.com"
-GRAPH_VERSION = "v21.0"
 REQUIRED_PERMISSIONS = ("pages_manage_posts", "pages_read_engagement")
 FIND_SCAN = 200
-CLOCK_SKEW_S = 300.0
 
 
-class FacebookConnector(Connector):
+class FacebookConnector(GraphConnector):
     platform: ClassVar[str] = "facebook"
     limits: ClassVar[PlatformLimits] = PlatformLimits(
         max_chars=63_206,
@@ -72,30 +65,9 @@ class FacebookConnector(Connector):
     settings_keys = ("page_id",)
     secret_keys = ("access_token",)
 
-    def __init__(self, settings: Mapping[str, str], secrets: Mapping[str, str]) -> None:
-        super().__init__(settings, secrets)
-        self._http: httpx.Client | None = None
-        self._sent: dict[str, OutgoingPost] = {}
-
     @property
     def page_id(self) -> str:
         return self.settings["page_id"]
-
-    # -- session -------------------------------------------------------------------------------
-    def _client(self) -> httpx.Client:
-        if self._http is None:
-            version = self.settings.get("graph_version") or GRAPH_VERSION
-            self._http = oauth.client(
-                f"{GRAPH}/{version}", token=self._secrets.get("access_token", "")
-            )
-        return self._http
-
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            response = self._client().request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            raise ConnectorFailure(self.resolve(exc)) from exc
-        return oauth.checked(response)
 
     def check(self) -> Identity:
         me = self._call("GET", "/me", params={"fields": "id,name"})
@@ -168,37 +140,17 @@ class FacebookConnector(Connector):
     def find(self, key: str, post: OutgoingPost | None = None) -> Published | None:
         """The Page's post published under ``key``, matched by its message (see the module's
         docstring for what this does and does not guarantee)."""
-        wanted = post if post is not None else self._sent.get(key)
+        wanted = self._wanted(key, post)
         if wanted is None:
             return None
-        text = oauth.comparable(wanted.text)
         params: dict[str, Any] = {"fields": "id,message,created_time", "limit": 100}
-        made = tid_time(key)
-        if made is not None:
-            params["since"] = int(
-                (made - timedelta(seconds=CLOCK_SKEW_S)).astimezone(UTC).timestamp()
-            )
-        match: str | None = None
-        seen = 0
-        while seen < FIND_SCAN:
-            body = self._call("GET", f"/{self.page_id}/posts", params=params)
-            for item in body.get("data") or []:
-                seen += 1
-                if oauth.comparable(str(item.get("message") or "")) == text:
-                    match = str(item["id"])  # newest first: the last match is the oldest
-            after = ((body.get("paging") or {}).get("cursors") or {}).get("after")
-            if not after or not (body.get("paging") or {}).get("next"):
-                break
-            params["after"] = after
-        return self._published(match) if match is not None else None
-
-    def delete(self, remote_id: str) -> None:
-        try:
-            self._call("DELETE", f"/{remote_id}")
-        except ConnectorFailure as exc:
-            if exc.resolution.action == "fail" and "does not exist" in exc.resolution.detail:
-                return  # already gone
-            raise
+        since = self._since(key)
+        if since is not None:
+            params["since"] = int(since.timestamp())
+        item = self._match(
+            f"/{self.page_id}/posts", params, field="message", text=wanted.text, scan=FIND_SCAN
+        )
+        return self._published(str(item["id"])) if item is not None else None
 
     # -- metrics -------------------------------------------------------------------------------
     def metrics(self, remote_ids: Sequence[str]) -> dict[str, PostMetrics]:
@@ -221,17 +173,9 @@ class FacebookConnector(Connector):
 
     def _views(self, post_id: str) -> int | None:
         metric = self.settings.get("views_metric") or "post_impressions"
-        try:
-            body = self._call("GET", f"/{post_id}/insights", params={"metric": metric})
-        except ConnectorFailure as exc:
-            if exc.resolution.action == "fail":
-                return None  # no insights for this Page (fewer than 100 likes, permission)
-            raise
-        return oauth.insight_values(body).get(metric)
-
-    # -- errors → decisions ----------------------------------------------------------------
-    def resolve(self, exc: BaseException) -> Resolution:
-        return oauth.resolve_http(exc)
+        values = self._insights(post_id, metric)
+        # None: no insights for this Page (fewer than 100 likes, permission)
+        return values.get(metric) if values is not None else None
 
 
 def _first_link(text: str) -> str | None:

@@ -44,7 +44,6 @@ import httpx
 
 from socialops.connectors import oauth
 from socialops.connectors.core import (
-    Connector,
     ConnectorFailure,
     Identity,
     OutgoingPost,
@@ -54,6 +53,7 @@ from socialops.connectors.core import (
     Resolution,
     tid_time,
 )
+from socialops.connectors.http_base import HttpConnector
 from socialops.connectors.registry import REGISTRY
 
 __all__ = ["DEFAULT_VERSION", "LinkedInConnector", "little_text"]
@@ -87,7 +87,7 @@ def _until_midnight_utc(now: datetime | None = None) -> float:
     return max(1.0, (midnight - at).total_seconds())
 
 
-class LinkedInConnector(Connector):
+class LinkedInConnector(HttpConnector):
     platform: ClassVar[str] = "linkedin"
     limits: ClassVar[PlatformLimits] = PlatformLimits(
         max_chars=3000,
@@ -99,30 +99,19 @@ class LinkedInConnector(Connector):
     )
     settings_keys = ("author",)
     secret_keys = ("access_token", "refresh_token", "client_id", "client_secret")
-
-    def __init__(self, settings: Mapping[str, str], secrets: Mapping[str, str]) -> None:
-        super().__init__(settings, secrets)
-        self._http: httpx.Client | None = None
-        self._sent: dict[str, OutgoingPost] = {}
+    api = API
+    can_refresh = True
 
     # -- session ------------------------------------------------------------------------------
-    def _client(self) -> httpx.Client:
-        if self._http is None:
-            self._http = oauth.client(
-                API,
-                token=self._secrets.get("access_token", ""),
-                headers={
-                    "LinkedIn-Version": self.settings.get("api_version") or DEFAULT_VERSION,
-                    "X-Restli-Protocol-Version": "2.0.0",
-                },
-            )
-        return self._http
+    def _headers(self) -> Mapping[str, str]:
+        return {
+            "LinkedIn-Version": self.settings.get("api_version") or DEFAULT_VERSION,
+            "X-Restli-Protocol-Version": "2.0.0",
+        }
 
-    def _call(self, method: str, url: str, **kw: Any) -> httpx.Response:
-        try:
-            response = self._client().request(method, url, **kw)
-        except httpx.HTTPError as exc:
-            raise ConnectorFailure(self.resolve(exc)) from exc
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request → the answer; a failed one raises (LinkedIn's codes: :meth:`_answer`)."""
+        response = self._send(method, path, **kwargs)
         if not response.is_success:
             raise ConnectorFailure(self._answer(response))
         return response
@@ -191,7 +180,7 @@ class LinkedInConnector(Connector):
         """The author's post with the commentary of ``post`` (or of what was published under
         ``key`` by this object), created since the key's time; ``None`` when there is none or
         the text is not known (see the module's docstring)."""
-        wanted = post if post is not None else self._sent.get(key)
+        wanted = self._wanted(key, post)
         if wanted is None:
             return None
         commentary = little_text(wanted.text)
@@ -295,9 +284,6 @@ class LinkedInConnector(Connector):
             wait = oauth.retry_after(response) or _until_midnight_utc()
             return Resolution("rate_limited", "rate_limited", wait, message)
         return oauth.resolve_response(response, can_refresh=True)
-
-    def resolve(self, exc: BaseException) -> Resolution:
-        return oauth.resolve_http(exc, can_refresh=True)
 
 
 REGISTRY.add(LinkedInConnector)

@@ -48,7 +48,6 @@ import httpx
 
 from socialops.connectors import oauth
 from socialops.connectors.core import (
-    Connector,
     ConnectorFailure,
     Identity,
     OutgoingPost,
@@ -56,6 +55,7 @@ from socialops.connectors.core import (
     Published,
     Resolution,
 )
+from socialops.connectors.http_base import HttpConnector
 from socialops.connectors.registry import REGISTRY
 
 __all__ = ["NaverCafeConnector", "content_html", "field", "form_body", "title_of"]
@@ -101,7 +101,7 @@ def _until_midnight_seoul(now: datetime | None = None) -> float:
     return max(1.0, (midnight - at).total_seconds())
 
 
-class NaverCafeConnector(Connector):
+class NaverCafeConnector(HttpConnector):
     platform: ClassVar[str] = "naver-cafe"
     limits: ClassVar[PlatformLimits] = PlatformLimits(
         max_chars=None,
@@ -113,21 +113,18 @@ class NaverCafeConnector(Connector):
     settings_keys = ("club_id", "menu_id")
     secret_keys = ("access_token", "refresh_token", "client_id", "client_secret")
 
+    api = API
+    can_refresh = True
+
     def __init__(self, settings: Mapping[str, str], secrets: Mapping[str, str]) -> None:
         super().__init__(settings, secrets)
-        self._http: httpx.Client | None = None
         self._articles: dict[str, Published] = {}
 
-    def _client(self) -> httpx.Client:
-        if self._http is None:
-            self._http = oauth.client(API, token=self._secrets.get("access_token", ""))
-        return self._http
-
-    def _call(self, method: str, url: str, *, written: bool = False, **kw: Any) -> Any:
+    def _call(self, method: str, path: str, *, written: bool = False, **kwargs: Any) -> Any:
         """One call; ``written``: the request may have written an article (its transport
         failures after sending are ambiguous)."""
         try:
-            response = self._client().request(method, url, **kw)
+            response = self._client().request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise ConnectorFailure(self._transport(exc, written)) from exc
         try:

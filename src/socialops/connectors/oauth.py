@@ -1,6 +1,8 @@
 """What the HTTP connectors (X, Facebook Pages, Instagram, Threads, YouTube, LinkedIn, ...) share:
 an ``httpx`` client with timeouts, one translation of an HTTP answer or a transport error into a
-:class:`~socialops.connectors.core.Resolution`, and the OAuth 2 refresh-token grant.
+:class:`~socialops.connectors.core.Resolution`, and the OAuth 2 refresh-token grant. (The base
+class over these is :mod:`socialops.connectors.http_base`; what only the Meta connectors share
+is :mod:`socialops.connectors.meta`.)
 
 The translation (only the scheduler acts on it):
 
@@ -28,7 +30,7 @@ import html
 import json
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -47,13 +49,10 @@ __all__ = [
     "comparable",
     "error_message",
     "expires_at",
-    "insight_values",
-    "public_media_url",
     "refresh_oauth2",
     "resolve_http",
     "resolve_response",
     "retry_after",
-    "wait_for_container",
 ]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -322,7 +321,7 @@ def refresh_oauth2(
     }
 
 
-# -- what the Meta and X connectors share beyond HTTP -------------------------------------------
+# -- matching a post we sent (X, Meta) ------------------------------------------------------------
 
 
 def comparable(text: str) -> str:
@@ -330,60 +329,3 @@ def comparable(text: str) -> str:
     entities decoded (X escapes ``&<>``), every link removed (X rewrites them to ``t.co`` and
     appends one per image), whitespace collapsed."""
     return _SPACE.sub(" ", _LINK.sub(" ", html.unescape(text or ""))).strip()
-
-
-def insight_values(body: Any) -> dict[str, int]:
-    """The ``name → value`` of a Graph API ``/insights`` answer (Instagram, Threads, Facebook):
-    ``{"data": [{"name": "likes", "values": [{"value": 3}]}]}`` or ``"total_value"``."""
-    out: dict[str, int] = {}
-    rows = body.get("data") if isinstance(body, dict) else None
-    for row in rows if isinstance(rows, list) else []:
-        if not isinstance(row, dict) or not isinstance(row.get("name"), str):
-            continue
-        value: Any = None
-        values = row.get("values")
-        if isinstance(values, list) and values and isinstance(values[-1], dict):
-            value = values[-1].get("value")
-        total = row.get("total_value")
-        if value is None and isinstance(total, dict):
-            value = total.get("value")
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            out[row["name"]] = int(value)
-    return out
-
-
-def public_media_url(base_url: str, path: str) -> str:
-    """Where a platform that fetches images itself (Instagram, Threads) finds the file at
-    ``path``: ``path`` itself when it is an ``https://`` URL, else ``base_url`` + its file name.
-    Raises :class:`ConnectorFailure` (``fail`` ``media_url``) when there is no public base."""
-    if path.startswith(("https://", "http://")):
-        return path
-    base = (base_url or "").strip()
-    if not base.startswith(("https://", "http://")):
-        raise ConnectorFailure(Resolution("fail", "media_url", detail=path.rsplit("/", 1)[-1]))
-    return base.rstrip("/") + "/" + path.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def wait_for_container(
-    status: Callable[[], Mapping[str, Any]],
-    *,
-    tries: int = 10,
-    every_s: float = 3.0,
-    sleep: Callable[[float], None] = time.sleep,
-) -> None:
-    """Wait until a Meta media container (Instagram, Threads) is ready to publish: ``status()``
-    reads it (``status_code`` on Instagram, ``status`` on Threads). ``FINISHED`` (or
-    ``PUBLISHED``) returns; ``ERROR``/``EXPIRED`` raise ``fail`` ``media_failed``; still
-    ``IN_PROGRESS`` after ``tries`` raises ``retry`` ``media_processing`` (nothing was published:
-    the next try makes a new container)."""
-    for i in range(max(1, tries)):
-        body = status()
-        state = str(body.get("status_code") or body.get("status") or "").upper()
-        if state in ("FINISHED", "PUBLISHED"):
-            return
-        if state in ("ERROR", "EXPIRED"):
-            detail = str(body.get("error_message") or body.get("status") or state)[:300]
-            raise ConnectorFailure(Resolution("fail", "media_failed", detail=detail))
-        if i + 1 < tries:
-            sleep(every_s)
-    raise ConnectorFailure(Resolution("retry", "media_processing", 30.0, "IN_PROGRESS"))

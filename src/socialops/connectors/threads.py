@@ -22,8 +22,9 @@ Exactly once, and what is and is not guaranteed:
   container this connector object made under the key tells whether it was ``PUBLISHED``; if it
   is only ``FINISHED``, ``find`` answers ``None`` and the next publish reuses it (no second
   container). Otherwise the account's own recent posts (``GET /{user-id}/threads`` since the
-  key's time less :data:`CLOCK_SKEW_S`, at most :data:`FIND_SCAN`) are matched by text, links
-  removed and whitespace collapsed; without the post's text ``find`` answers ``None``.
+  key's time less :data:`~socialops.connectors.meta.CLOCK_SKEW_S`, at most :data:`FIND_SCAN`)
+  are matched by text, links removed and whitespace collapsed; without the post's text
+  ``find`` answers ``None``.
 - Not guaranteed: a post deleted in the meantime is not found; the same text posted twice since
   the key's time matches the oldest.
 
@@ -31,24 +32,21 @@ Metrics: ``/{media-id}/insights`` (views, likes, replies, reposts + quotes)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, timedelta
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, ClassVar
 
 import httpx
 
 from socialops.connectors import oauth
 from socialops.connectors.core import (
-    Connector,
     ConnectorFailure,
     Identity,
-    OutgoingPost,
     PlatformLimits,
     PostMetrics,
-    Published,
     Resolution,
-    tid_time,
 )
+from socialops.connectors.meta import ContainerConnector
 from socialops.connectors.registry import REGISTRY
 
 __all__ = ["API", "API_VERSION", "ThreadsConnector"]
@@ -56,12 +54,9 @@ __all__ = ["API", "API_VERSION", "ThreadsConnector"]
 API = "https://graph.threads.net"
 API_VERSION = "v1.0"
 FIND_SCAN = 100
-CLOCK_SKEW_S = 300.0
-POLL_S = 3.0
-INSIGHTS = "views,likes,replies,reposts,quotes"
 
 
-class ThreadsConnector(Connector):
+class ThreadsConnector(ContainerConnector):
     platform: ClassVar[str] = "threads"
     limits: ClassVar[PlatformLimits] = PlatformLimits(
         max_chars=500,
@@ -72,31 +67,21 @@ class ThreadsConnector(Connector):
         alt_text=True,
     )
     secret_keys = ("access_token",)
+    api = API
+    api_version = API_VERSION
+    version_setting = "api_version"
+    can_refresh = True
+    edge = "threads"
+    text_field = "text"
+    status_fields = "status,error_message"
+    image_fields: ClassVar[Mapping[str, str]] = {"media_type": "IMAGE"}
+    home_url = "https://www.threads.net/"
+    find_scan = FIND_SCAN
+    insights = "views,likes,replies,reposts,quotes"
 
     def __init__(self, settings: Mapping[str, str], secrets: Mapping[str, str]) -> None:
         super().__init__(settings, secrets)
-        self._http: httpx.Client | None = None
         self._user_id = settings.get("user_id", "")
-        self._sent: dict[str, OutgoingPost] = {}
-        self._containers: dict[str, str] = {}
-        #: seconds between two looks at a container that is not ready yet
-        self.poll_s = POLL_S
-
-    # -- session -------------------------------------------------------------------------------
-    def _client(self) -> httpx.Client:
-        if self._http is None:
-            version = self.settings.get("api_version") or API_VERSION
-            self._http = oauth.client(
-                f"{API}/{version}", token=self._secrets.get("access_token", "")
-            )
-        return self._http
-
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            response = self._client().request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            raise ConnectorFailure(self.resolve(exc)) from exc
-        return oauth.checked(response, can_refresh=True)
 
     def check(self) -> Identity:
         me = self._call("GET", "/me", params={"fields": "id,username,name"})
@@ -113,114 +98,20 @@ class ThreadsConnector(Connector):
             self.check()
         return self._user_id
 
-    # -- publishing ----------------------------------------------------------------------------
-    def _container(self, post: OutgoingPost) -> str:
-        base = self.settings.get("media_base_url", "")
-        path = f"/{self._uid()}/threads"
-        urls = [oauth.public_media_url(base, m.path) for m in post.media]
-        if not urls:
-            form = {"media_type": "TEXT", "text": post.text}
-        elif len(urls) == 1:
-            form = {"media_type": "IMAGE", "image_url": urls[0], "text": post.text}
-            if post.media[0].alt.strip():
-                form["alt_text"] = post.media[0].alt
-        else:
-            children = []
-            for url, m in zip(urls, post.media, strict=True):
-                child = {"media_type": "IMAGE", "image_url": url, "is_carousel_item": "true"}
-                if m.alt.strip():
-                    child["alt_text"] = m.alt
-                children.append(str(self._call("POST", path, data=child)["id"]))
-            form = {"media_type": "CAROUSEL", "children": ",".join(children), "text": post.text}
-        return str(self._call("POST", path, data=form)["id"])
+    def _find_since(self, key: str, params: dict[str, Any]) -> datetime | None:
+        since = self._since(key)
+        if since is not None:
+            params["since"] = int(since.timestamp())  # the listing filters by itself
+        return None
 
-    def _status(self, container: str) -> dict[str, Any]:
-        return dict(self._call("GET", f"/{container}", params={"fields": "status,error_message"}))
-
-    def publish(self, post: OutgoingPost, key: str) -> Published:
-        self._sent[key] = post
-        container = self._containers.get(key)
-        if container is None:
-            container = self._container(post)
-            self._containers[key] = container
-        oauth.wait_for_container(lambda: self._status(container), every_s=self.poll_s)
-        body = self._call(
-            "POST", f"/{self._uid()}/threads_publish", data={"creation_id": container}
+    def _post_metrics(self, values: Mapping[str, int]) -> PostMetrics:
+        reposts = [values[k] for k in ("reposts", "quotes") if k in values]
+        return PostMetrics(
+            likes=values.get("likes"),
+            replies=values.get("replies"),
+            reposts=sum(reposts) if reposts else None,
+            views=values.get("views"),
         )
-        return self._published(str(body["id"]))
-
-    def _published(self, media_id: str, permalink: str = "") -> Published:
-        if not permalink:
-            try:
-                got = self._call("GET", f"/{media_id}", params={"fields": "permalink"})
-                permalink = str(got.get("permalink") or "")
-            except ConnectorFailure:
-                permalink = ""  # published all the same; the link can be read later
-        return Published(remote_id=media_id, url=permalink or "https://www.threads.net/")
-
-    def find(self, key: str, post: OutgoingPost | None = None) -> Published | None:
-        """The post published under ``key`` (see the module's docstring for what this does and
-        does not guarantee)."""
-        wanted = post if post is not None else self._sent.get(key)
-        container = self._containers.get(key)
-        unpublished = ("FINISHED", "IN_PROGRESS")
-        if (
-            container is not None
-            and wanted is not None
-            and str(self._status(container).get("status") or "") in unpublished
-        ):
-            return None  # made but never published: the next publish uses it
-        if wanted is None:
-            return None
-        text = oauth.comparable(wanted.text)
-        params: dict[str, Any] = {"fields": "id,text,permalink,timestamp", "limit": 50}
-        made = tid_time(key)
-        if made is not None:
-            since = (made - timedelta(seconds=CLOCK_SKEW_S)).astimezone(UTC)
-            params["since"] = int(since.timestamp())
-        match: dict[str, Any] | None = None
-        seen = 0
-        while seen < FIND_SCAN:
-            body = self._call("GET", f"/{self._uid()}/threads", params=params)
-            for item in body.get("data") or []:
-                seen += 1
-                if oauth.comparable(str(item.get("text") or "")) == text:
-                    match = item  # newest first: the last match is the oldest
-            after = ((body.get("paging") or {}).get("cursors") or {}).get("after")
-            if not after or not (body.get("paging") or {}).get("next"):
-                break
-            params["after"] = after
-        if match is None:
-            return None
-        return self._published(str(match["id"]), str(match.get("permalink") or ""))
-
-    def delete(self, remote_id: str) -> None:
-        try:
-            self._call("DELETE", f"/{remote_id}")
-        except ConnectorFailure as exc:
-            if exc.resolution.action == "fail" and "does not exist" in exc.resolution.detail:
-                return  # already gone
-            raise
-
-    # -- metrics -------------------------------------------------------------------------------
-    def metrics(self, remote_ids: Sequence[str]) -> dict[str, PostMetrics]:
-        out: dict[str, PostMetrics] = {}
-        for media_id in dict.fromkeys(remote_ids):
-            try:
-                body = self._call("GET", f"/{media_id}/insights", params={"metric": INSIGHTS})
-            except ConnectorFailure as exc:
-                if exc.resolution.action == "fail":
-                    continue  # gone, or not this account's
-                raise
-            v = oauth.insight_values(body)
-            reposts = [v[k] for k in ("reposts", "quotes") if k in v]
-            out[media_id] = PostMetrics(
-                likes=v.get("likes"),
-                replies=v.get("replies"),
-                reposts=sum(reposts) if reposts else None,
-                views=v.get("views"),
-            )
-        return out
 
     # -- credentials ---------------------------------------------------------------------------
     def expires_at(self) -> str | None:
@@ -247,14 +138,8 @@ class ThreadsConnector(Connector):
             raise ConnectorFailure(Resolution("retry", "unexpected", 60.0, "no access_token"))
         self._secrets["access_token"] = str(body["access_token"])
         self._secrets["expires_at"] = oauth.expires_at(body.get("expires_in"))
-        if self._http is not None:
-            self._http.close()
-            self._http = None
+        self._drop_client()
         return dict(self._secrets)
-
-    # -- errors → decisions ----------------------------------------------------------------
-    def resolve(self, exc: BaseException) -> Resolution:
-        return oauth.resolve_http(exc, can_refresh=True)
 
 
 REGISTRY.add(ThreadsConnector)

@@ -33,11 +33,8 @@ from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
-import httpx
-
 from socialops.connectors import oauth
 from socialops.connectors.core import (
-    Connector,
     ConnectorFailure,
     Identity,
     OutgoingPost,
@@ -47,6 +44,7 @@ from socialops.connectors.core import (
     Resolution,
     tid_time,
 )
+from socialops.connectors.http_base import HttpConnector
 from socialops.connectors.registry import REGISTRY
 
 __all__ = ["API", "TOKEN_URL", "XConnector"]
@@ -59,7 +57,7 @@ CLOCK_SKEW_S = 300.0
 MAX_IMAGE_BYTES = 5_000_000
 
 
-class XConnector(Connector):
+class XConnector(HttpConnector):
     platform: ClassVar[str] = "x"
     limits: ClassVar[PlatformLimits] = PlatformLimits(
         max_chars=280,
@@ -70,25 +68,14 @@ class XConnector(Connector):
         alt_text=True,
     )
     secret_keys = ("access_token", "refresh_token", "client_id")
+    api = API
+    can_refresh = True
 
     def __init__(self, settings: Mapping[str, str], secrets: Mapping[str, str]) -> None:
         super().__init__(settings, secrets)
-        self._http: httpx.Client | None = None
         self._me: dict[str, Any] | None = None
-        self._sent: dict[str, OutgoingPost] = {}
 
     # -- session -------------------------------------------------------------------------------
-    def _client(self) -> httpx.Client:
-        if self._http is None:
-            self._http = oauth.client(API, token=self._secrets.get("access_token", ""))
-        return self._http
-
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            response = self._client().request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            raise ConnectorFailure(self.resolve(exc)) from exc
-        return oauth.checked(response, can_refresh=True)
 
     def _account(self) -> dict[str, Any]:
         if self._me is None:
@@ -158,7 +145,7 @@ class XConnector(Connector):
     def find(self, key: str, post: OutgoingPost | None = None) -> Published | None:
         """The post published under ``key``, found among the account's recent posts by its
         text (see the module's docstring for what this does and does not guarantee)."""
-        wanted = post if post is not None else self._sent.get(key)
+        wanted = self._wanted(key, post)
         if wanted is None:
             return None
         text = oauth.comparable(wanted.text)
@@ -190,10 +177,7 @@ class XConnector(Connector):
         return self._published(match) if match is not None else None
 
     def delete(self, remote_id: str) -> None:
-        try:
-            response = self._client().delete(f"/2/tweets/{remote_id}")
-        except httpx.HTTPError as exc:
-            raise ConnectorFailure(self.resolve(exc)) from exc
+        response = self._send("DELETE", f"/2/tweets/{remote_id}")
         if response.status_code == 404:
             return  # already gone
         oauth.checked(response, can_refresh=True)
@@ -230,14 +214,8 @@ class XConnector(Connector):
             client_secret=self._secrets.get("client_secret", ""),
         )
         self._secrets.update(new)
-        if self._http is not None:
-            self._http.close()
-            self._http = None
+        self._drop_client()
         return dict(self._secrets)
-
-    # -- errors → decisions ----------------------------------------------------------------
-    def resolve(self, exc: BaseException) -> Resolution:
-        return oauth.resolve_http(exc, can_refresh=True)
 
 
 def _int(value: Any) -> int | None:
