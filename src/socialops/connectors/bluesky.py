@@ -16,8 +16,10 @@ Replies and threads: :meth:`BlueskyConnector.reply` answers any post with strong
 (URI and CID) to its parent and its thread's root, its record key being its idempotency key too.
 :meth:`BlueskyConnector.publish_thread` chains posts (each part answers the one before it, all
 share the first as root); every part is created once under its own key, and a re-run after a
-crash finds the parts already there and goes on from the first one missing. :func:`split_thread`
-cuts a long text into numbered parts that fit.
+crash finds the parts already there and goes on from the first one missing.
+:func:`~socialops.connectors.bluesky_text.split_thread` cuts a long text into numbered parts that
+fit; the facets are made by :func:`~socialops.connectors.bluesky_text.facets` (both re-exported
+here).
 
 Mentions (:meth:`BlueskyConnector.mentions`): on the real network the AppView's
 ``app.bsky.notification.listNotifications`` is the normal way; without an AppView (the local
@@ -30,11 +32,11 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-import regex
 from atproto import AtUri, Client, models
 from atproto_client import exceptions as ax
 
 from socialops.connectors.bluesky_firehose import BlueskyFirehose
+from socialops.connectors.bluesky_text import facets, split_thread
 from socialops.connectors.core import (
     Connector,
     ConnectorFailure,
@@ -46,7 +48,6 @@ from socialops.connectors.core import (
     Resolution,
 )
 from socialops.connectors.registry import REGISTRY
-from socialops.domain.text_length import measure
 
 __all__ = ["BlueskyConnector", "facets", "split_thread"]
 
@@ -54,52 +55,10 @@ __all__ = ["BlueskyConnector", "facets", "split_thread"]
 #: firehose means the host has nothing more to replay
 MENTIONS_TIMEOUT_S = 20.0
 MENTIONS_IDLE_S = 1.0
-_GRAPHEME = regex.compile(r"\X")
-_SENTENCE_END = frozenset(".!?。！？…")
 
 COLLECTION = "app.bsky.feed.post"
-_URL = regex.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]]")
-_TAG = regex.compile(r"(?<![\w#])#([\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)")
-_MENTION = regex.compile(r"(?<![\w@])@([a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z0-9-]+)")
-
-
-def _span(text: str, start: int, end: int) -> dict[str, int]:
-    return {
-        "byteStart": len(text[:start].encode("utf-8")),
-        "byteEnd": len(text[:end].encode("utf-8")),
-    }
-
-
-def facets(text: str, resolve_handle: Any = None) -> list[dict[str, Any]]:
-    """The rich-text facets of ``text``: links, hashtags and (with ``resolve_handle``, a function
-    handle → DID or ``None``) mentions, as plain dicts in the lexicon's shape."""
-    out: list[dict[str, Any]] = []
-    for m in _URL.finditer(text):
-        out.append(
-            {
-                "index": _span(text, m.start(), m.end()),
-                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": m.group()}],
-            }
-        )
-    for m in _TAG.finditer(text):
-        out.append(
-            {
-                "index": _span(text, m.start(), m.end()),
-                "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": m.group(1)}],
-            }
-        )
-    if resolve_handle is not None:
-        for m in _MENTION.finditer(text):
-            did = resolve_handle(m.group(1))
-            if did:
-                out.append(
-                    {
-                        "index": _span(text, m.start(), m.end()),
-                        "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}],
-                    }
-                )
-    out.sort(key=lambda f: f["index"]["byteStart"])
-    return out
+#: XRPC error names that mean the session is refused for good (connect again)
+_AUTH_ERRORS = frozenset({"AuthenticationRequired", "AccountTakedown", "InvalidToken"})
 
 
 class BlueskyConnector(Connector):
@@ -333,16 +292,7 @@ class BlueskyConnector(Connector):
                 return Resolution("rate_limited", "rate_limited", _retry_after(headers), name)
             if name == "ExpiredToken":
                 return Resolution("refresh_auth", "expired_token", detail=name)
-            if (
-                status == 401
-                or isinstance(exc, ax.UnauthorizedError)
-                or name
-                in (
-                    "AuthenticationRequired",
-                    "AccountTakedown",
-                    "InvalidToken",
-                )
-            ):
+            if status == 401 or isinstance(exc, ax.UnauthorizedError) or name in _AUTH_ERRORS:
                 return Resolution("disconnect", "auth", detail=name)
             if status >= 500:
                 return Resolution("retry", "server", retry_after=60.0, detail=name or str(status))
@@ -352,69 +302,6 @@ class BlueskyConnector(Connector):
         if isinstance(exc, ax.LoginRequiredError):
             return Resolution("disconnect", "auth", detail=type(exc).__name__)
         return Resolution("retry", "unexpected", retry_after=60.0, detail=type(exc).__name__)
-
-
-def split_thread(text: str, limit: int = 300) -> list[str]:
-    """``text`` as thread parts of at most ``limit`` graphemes each, numbered `` (1/3)``.
-
-    A text that fits is one part, unnumbered. Otherwise parts end, by preference, at a paragraph
-    break, then a sentence's end (``.!?。！？…``), then a space, within the last half of the room a
-    part has; a run with no space at all is cut at the room's end. Whitespace at the cuts is
-    dropped; everything else is kept, in order."""
-    body = text.strip()
-    if measure(body, "graphemes") <= limit:
-        return [body] if body else []
-    graphemes = _GRAPHEME.findall(body)
-    digits = 1
-    while True:
-        room = limit - len(f" ({'9' * digits}/{'9' * digits})")
-        if room < 1:
-            raise ValueError(f"a thread part of {limit} graphemes has no room for text")
-        parts = _pack(graphemes, room)
-        if len(str(len(parts))) <= digits:
-            n = len(parts)
-            return [f"{p} ({i}/{n})" for i, p in enumerate(parts, start=1)]
-        digits = len(str(len(parts)))
-
-
-def _pack(graphemes: list[str], room: int) -> list[str]:
-    """Greedy: each part as long as ``room`` allows, cut at the best boundary (see
-    :func:`split_thread`)."""
-    parts: list[str] = []
-    pos, end = 0, len(graphemes)
-    while pos < end:
-        while pos < end and graphemes[pos].isspace():
-            pos += 1
-        if pos >= end:
-            break
-        cut = end if end - pos <= room else _best_cut(graphemes, pos, room)
-        part = "".join(graphemes[pos:cut]).rstrip()
-        if part:
-            parts.append(part)
-        pos = cut
-    return parts
-
-
-def _best_cut(graphemes: list[str], pos: int, room: int) -> int:
-    """Where the part starting at ``pos`` ends (exclusive, at most ``pos + room``): a
-    whitespace grapheme after a paragraph or a sentence in the last half of the room, else the
-    last whitespace, else ``pos + room`` itself (a run with no space)."""
-    least = pos + max(1, room // 2)
-    space = sentence = paragraph = -1
-    for i in range(pos + room, pos, -1):
-        if not graphemes[i].isspace():
-            continue
-        if space < 0:
-            space = i
-        if i >= least:
-            if paragraph < 0 and "\n" in graphemes[i]:
-                paragraph = i
-            if sentence < 0 and graphemes[i - 1] in _SENTENCE_END:
-                sentence = i
-    for cut in (paragraph, sentence, space):
-        if cut > pos:
-            return cut
-    return pos + room
 
 
 def _error_name(exc: BaseException) -> str:
