@@ -281,6 +281,9 @@ def _pub_media(web: Any, who: str) -> tuple[str, dict[str, Any]]:
 PUBLISHING_ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/workspaces/{ws}/profiles"): Row("view", _fixed(f"{WS}/profiles")),
     ("POST", "/api/v1/workspaces/{ws}/profiles"): Row("profiles.manage", _pub_new_profile),
+    ("POST", "/api/v1/workspaces/{ws}/profiles/oauth"): Row(
+        "profiles.manage", _fixed(f"{WS}/profiles/oauth", json={"platform": "x", "name": "o"})
+    ),
     ("GET", "/api/v1/workspaces/{ws}/profiles/{name}"): Row("view", _pub_profile_url()),
     ("DELETE", "/api/v1/workspaces/{ws}/profiles/{name}"): Row(
         "profiles.manage", _pub_profile_url()

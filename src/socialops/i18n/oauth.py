@@ -29,4 +29,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "플랫폼에서 연결을 허용하지 않았습니다 ({detail}). 다시 시도하려면 처음부터 연결해 주세요.",
         "The platform did not allow the connection ({detail}): start again to retry.",
     ),
+    "audit.action.profile.oauth_begin": (
+        "프로필 연결 시작 (플랫폼 동의 화면)",
+        "Profile connect begun (the platform's consent page)",
+    ),
+    "audit.detail.via": ("방법", "via"),
 }

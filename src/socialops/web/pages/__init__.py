@@ -23,6 +23,7 @@ from socialops.web.pages import (
     dashboard,
     data,
     members,
+    oauth_connect,
     posts,
     profiles,
     publishing,
@@ -53,6 +54,7 @@ for _module in (
     publishing,  # publishing: the composer and media, the queue, tasks, approvals, profiles
     queue,
     profiles,
+    oauth_connect,  # connecting a profile through the platform's consent page
     short_links,  # /l/{code}: public
 ):
     router.include_router(_module.router)
