@@ -4,17 +4,15 @@ needs its reason, and the notifications each step leaves."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import manual_profiles, policy_plan
 from sqlalchemy import text
 
-from socialops.domain.plan import Plan, Policy
 from socialops.errors import PublishError
-from socialops.plan.store import PlanStore
 from socialops.publish import approvals as ap
-from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.store.workspace import Workspace
 
@@ -24,21 +22,7 @@ AUTHOR, KIM, LEE = "agent@example.kr", "kim@example.kr", "lee@example.kr"
 @pytest.fixture()
 def ws(database: str, tmp_path: Path) -> Workspace:
     w = Workspace.open(tmp_path / "ws")
-    for name, platform in (("블로그", "naver-blog"), ("카톡", "kakaotalk")):
-        prof.connect(w, name=name, platform="manual", settings={"platform": platform}, secrets={})
-    return w
-
-
-def _plan(ws: Workspace, **policy: object) -> str:
-    plan = Plan(
-        plan_id="",
-        name="겨울 프로모션",
-        start=date(2026, 12, 1),
-        end=date(2026, 12, 31),
-        objectives=["sales_promotion"],
-        policy=Policy(**policy),  # type: ignore[arg-type]
-    )
-    return PlanStore(ws).create(plan, actor=KIM).plan_id
+    return manual_profiles(w, ("블로그", "naver-blog"), ("카톡", "kakaotalk"))
 
 
 def _draft(ws: Workspace, plan_id: str | None = None, at: str = "2099-01-05T10:00") -> str:
@@ -66,10 +50,10 @@ def test_needs_approval_follows_the_role_and_the_plans_policy(ws: Workspace) -> 
     with pytest.raises(PublishError) as viewer:
         ap.needs_approval(ws, plan_id=None, role="viewer")
     assert viewer.value.code == "approvals.cannot_write"
-    open_plan = _plan(ws, direct_roles=["owner", "agent"])
+    open_plan = policy_plan(ws, direct_roles=["owner", "agent"])
     assert ap.needs_approval(ws, plan_id=open_plan, role="agent") == 0
     assert ap.needs_approval(ws, plan_id=open_plan, role="manager") == 1
-    strict = _plan(ws, publish_approvals=2)
+    strict = policy_plan(ws, publish_approvals=2)
     assert ap.needs_approval(ws, plan_id=strict, role="owner") == 2
 
 
@@ -110,7 +94,7 @@ def test_the_author_may_not_approve_their_own_post(ws: Workspace) -> None:
 
 
 def test_two_approvals_must_come_from_two_different_people(ws: Workspace) -> None:
-    plan_id = _plan(ws, publish_approvals=2)
+    plan_id = policy_plan(ws, publish_approvals=2)
     group = _draft(ws, plan_id)
     assert {p.approvals_needed for p in ap.submit(ws, group, actor=AUTHOR)} == {2}
     first = ap.approve(ws, group, actor=KIM, role="manager")
@@ -124,7 +108,7 @@ def test_two_approvals_must_come_from_two_different_people(ws: Workspace) -> Non
 
 
 def test_reject_needs_a_comment_and_sends_the_post_back_to_draft(ws: Workspace) -> None:
-    plan_id = _plan(ws, publish_approvals=2)
+    plan_id = policy_plan(ws, publish_approvals=2)
     group = _draft(ws, plan_id)
     ap.submit(ws, group, actor=AUTHOR)
     ap.approve(ws, group, actor=KIM, role="manager")
@@ -224,7 +208,7 @@ def test_notifications_reach_the_approvers_then_the_author(ws: Workspace) -> Non
 
 
 def test_approved_notice_says_whether_more_approvals_are_needed(ws: Workspace) -> None:
-    group = _draft(ws, _plan(ws, publish_approvals=2))
+    group = _draft(ws, policy_plan(ws, publish_approvals=2))
     ap.submit(ws, group, actor=AUTHOR)
     ap.approve(ws, group, actor=KIM, role="manager")
     ap.approve(ws, group, actor=LEE, role="owner")

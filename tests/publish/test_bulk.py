@@ -5,18 +5,16 @@ same file again schedules nothing twice."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import manual_profiles, policy_plan
 from PIL import Image
 
-from socialops.domain.plan import Plan, Policy
 from socialops.errors import PublishError
-from socialops.plan.store import PlanStore
 from socialops.publish import approvals, queue
-from socialops.publish import profiles as prof
 from socialops.publish.bulk import bulk_schedule
 from socialops.sources.ledger import list_imports, list_quarantine
 from socialops.store.workspace import Workspace
@@ -25,25 +23,9 @@ from socialops.store.workspace import Workspace
 @pytest.fixture()
 def ws(database: str, tmp_path: Path) -> Workspace:
     w = Workspace.open(tmp_path / "ws")
-    for name, platform in (
-        ("블로그", "naver-blog"),
-        ("카톡", "kakaotalk"),
-        ("인스타", "instagram"),
-    ):
-        prof.connect(w, name=name, platform="manual", settings={"platform": platform}, secrets={})
-    return w
-
-
-def _plan(ws: Workspace, **policy: object) -> str:
-    plan = Plan(
-        plan_id="",
-        name="겨울 프로모션",
-        start=date(2026, 12, 1),
-        end=date(2026, 12, 31),
-        objectives=["sales_promotion"],
-        policy=Policy(**policy),  # type: ignore[arg-type]
+    return manual_profiles(
+        w, ("블로그", "naver-blog"), ("카톡", "kakaotalk"), ("인스타", "instagram")
     )
-    return PlanStore(ws).create(plan, actor="kim@example.kr").plan_id
 
 
 def _image(folder: Path, name: str, color: tuple[int, int, int] = (200, 30, 30)) -> None:
@@ -65,7 +47,7 @@ def test_a_utf8_bom_csv_schedules_good_rows_and_quarantines_each_bad_one(
     folder = tmp_path / "upload"
     _image(folder, "snow.png")
     _image(folder, "dark.png", (10, 10, 10))
-    strict = _plan(ws, banned_words=["최고"])
+    strict = policy_plan(ws, banned_words=["최고"])
     rows = [
         ["프로필", "시간", "내용", "이미지", "대체텍스트", "링크", "계획"],
         ["블로그", "2099-01-05 10:00", "겨울 신메뉴 출시", "", "", "", ""],
@@ -139,7 +121,7 @@ def test_a_utf8_bom_csv_schedules_good_rows_and_quarantines_each_bad_one(
 def test_a_cp949_csv_from_excel_and_review_for_roles_that_need_it(
     ws: Workspace, tmp_path: Path
 ) -> None:
-    two = _plan(ws, publish_approvals=2)
+    two = policy_plan(ws, publish_approvals=2)
     rows = [
         ["프로필", "시간", "내용", "계획"],
         ["블로그", "2099.02.01 09:30", "설날 인사 드립니다", ""],

@@ -38,40 +38,46 @@ def _check(out: dict[str, Any], posts: int, kills: int) -> None:
     assert out["on_server"] == out["published"], out
 
 
-def test_kill_9_at_random_moments_loses_nothing_and_sends_nothing_twice(
-    mastodon_mock: Any, request: pytest.FixtureRequest, tmp_path: Path
+@pytest.mark.parametrize(
+    ("posts", "kills", "user", "on_postgres"),
+    [
+        pytest.param(40, 4, "sora", False, id="sqlite-kill-9-at-random-moments"),
+        pytest.param(30, 3, "jun", True, id="two-workers-racing-on-postgresql"),
+    ],
+)
+def test_kill_9_loses_nothing_and_sends_nothing_twice(
+    mastodon_mock: Any,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    posts: int,
+    kills: int,
+    user: str,
+    on_postgres: bool,
 ) -> None:
-    try:
-        pds: str | None = request.getfixturevalue("local_pds")
-    except pytest.skip.Exception:  # no local Bluesky network on this machine (CI fails)
-        pds = None
+    """On SQLite with the local Bluesky PDS when it starts here; on PostgreSQL two workers
+    race for the same posts."""
+    pds: str | None = None
+    if on_postgres:
+        require_postgres()
+    else:
+        try:
+            pds = request.getfixturevalue("local_pds")
+        except pytest.skip.Exception:  # no local Bluesky network on this machine (CI fails)
+            pds = None
     out = bench.run_bench(
-        40,
-        4,
+        posts,
+        kills,
         mastodon_url=mastodon_mock.base_url,
-        mastodon_token=mastodon_mock.tokens["sora"],
+        mastodon_token=mastodon_mock.tokens[user],
         pds_url=pds,
+        pg_url=PG_URL if on_postgres else None,
         lease_s=2.0,
         kill_within_s=0.4,
         home=tmp_path / "ws",
         max_s=300,
     )
-    _check(out, 40, 4)
-    assert out["profiles"] == (3 if pds else 2)
-
-
-def test_two_workers_racing_on_postgresql_survive_kills(mastodon_mock: Any, tmp_path: Path) -> None:
-    require_postgres()
-    out = bench.run_bench(
-        30,
-        3,
-        mastodon_url=mastodon_mock.base_url,
-        mastodon_token=mastodon_mock.tokens["jun"],
-        pg_url=PG_URL,
-        lease_s=2.0,
-        kill_within_s=0.4,
-        home=tmp_path / "ws",
-        max_s=300,
-    )
-    _check(out, 30, 3)
-    assert (out["workers"], out["database"]) == (2, "postgresql")
+    _check(out, posts, kills)
+    if on_postgres:
+        assert (out["workers"], out["database"]) == (2, "postgresql")
+    else:
+        assert out["profiles"] == (3 if pds else 2)

@@ -11,11 +11,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
+from helpers import connect_mastodon, mastodon_texts
 from sqlalchemy import text
 
-from socialops.connectors.mastodon import plain_text
 from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.publish.watchdog import due_waiting
@@ -24,38 +23,6 @@ from socialops.store.workspace import Workspace
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("mastodon_mock")]
 STATUSES = "/api/v1/statuses"
-
-
-def _texts(mm: Any, user: str) -> list[str]:
-    """Every status text of ``user`` on the server."""
-    headers = {"Authorization": f"Bearer {mm.tokens[user]}"}
-    me = httpx.get(
-        f"{mm.base_url}/api/v1/accounts/verify_credentials", headers=headers, timeout=10
-    ).json()
-    out: list[str] = []
-    max_id = None
-    while True:
-        params: dict[str, Any] = {"limit": 40, **({"max_id": max_id} if max_id else {})}
-        page = httpx.get(
-            f"{mm.base_url}/api/v1/accounts/{me['id']}/statuses",
-            headers=headers,
-            params=params,
-            timeout=10,
-        ).json()
-        if not page:
-            return out
-        out += [plain_text(s["content"]) for s in page]
-        max_id = page[-1]["id"]
-
-
-def _connect(ws: Workspace, mm: Any, user: str) -> prof.Profile:
-    return prof.connect(
-        ws,
-        name=user,
-        platform="mastodon",
-        settings={"instance": mm.base_url},
-        secrets={"access_token": mm.tokens[user]},
-    )
 
 
 def _pass_waits(ws: Workspace) -> None:
@@ -79,7 +46,7 @@ def mm(mastodon_mock: Any) -> Any:
 def test_a_429_with_retry_after_holds_the_post_and_its_profile_visibly(
     workspace: Workspace, mm: Any
 ) -> None:
-    _connect(workspace, mm, "jun")
+    connect_mastodon(workspace, mm, "jun")
     bodies = [f"한도 초과 뒤 한 번만 {i} {time.time_ns()}" for i in range(3)]
     for body in bodies:
         queue.new_posts(workspace, profiles=["jun"], text_=body)
@@ -105,13 +72,13 @@ def test_a_429_with_retry_after_holds_the_post_and_its_profile_visibly(
     _pass_waits(workspace)
     result = run_worker(workspace, until_idle=True)
     assert result.published + result.reconciled == 3
-    texts = _texts(mm, "jun")
+    texts = mastodon_texts(mm, "jun")
     assert [texts.count(b) for b in bodies] == [1, 1, 1]
     assert not prof.get_profile(workspace, "jun").limited()
 
 
 def test_500s_are_retried_and_the_post_goes_out_once(workspace: Workspace, mm: Any) -> None:
-    _connect(workspace, mm, "sora")
+    connect_mastodon(workspace, mm, "sora")
     body = f"서버 오류 두 번 뒤 한 번만 {time.time_ns()}"
     [post] = queue.new_posts(workspace, profiles=["sora"], text_=body)[1]
     mm.fault(
@@ -130,7 +97,7 @@ def test_500s_are_retried_and_the_post_goes_out_once(workspace: Workspace, mm: A
     result = run_worker(workspace, until_idle=True)
     assert result.published + result.reconciled == 1
     assert queue.get_post(workspace, post.post_id).state == "published"
-    assert _texts(mm, "sora").count(body) == 1
+    assert mastodon_texts(mm, "sora").count(body) == 1
     assert [a["code"] for a in queue.attempts(workspace, post.post_id)] == [
         "server",
         "server",
@@ -142,7 +109,7 @@ def test_a_timeout_is_unknown_then_reconciled_and_never_posted_twice(
     workspace: Workspace, mm: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("socialops.connectors.mastodon.REQUEST_TIMEOUT_S", 1.0)
-    _connect(workspace, mm, "minji")
+    connect_mastodon(workspace, mm, "minji")
     body = f"응답 없는 사이에 나간 글 {time.time_ns()}"
     [post] = queue.new_posts(workspace, profiles=["minji"], text_=body)[1]
     mm.fault(  # the server takes the post but answers after the client gave up
@@ -159,7 +126,7 @@ def test_a_timeout_is_unknown_then_reconciled_and_never_posted_twice(
     time.sleep(2.5)  # past the server's delay
     # whether the server went on to create it once the client left is its business: the
     # worker must cope with both (mastodon-mock drops a request whose client went away)
-    there = _texts(mm, "minji").count(body)
+    there = mastodon_texts(mm, "minji").count(body)
     assert there in (0, 1)
     _pass_waits(workspace)
     result = run_worker(workspace, until_idle=True)
@@ -169,14 +136,14 @@ def test_a_timeout_is_unknown_then_reconciled_and_never_posted_twice(
     assert queue.attempts(workspace, post.post_id)[0]["code"] == "network"
     done = queue.get_post(workspace, post.post_id)
     assert done.state == "published" and done.remote_id
-    assert _texts(mm, "minji").count(body) == 1
+    assert mastodon_texts(mm, "minji").count(body) == 1
     assert run_worker(workspace, until_idle=True).rounds == 0
 
 
 def test_a_revoked_token_marks_the_profile_and_its_posts_wait_then_go_out_once(
     workspace: Workspace, mm: Any
 ) -> None:
-    _connect(workspace, mm, "jun")
+    connect_mastodon(workspace, mm, "jun")
     bodies = [f"취소된 토큰 {i} {time.time_ns()}" for i in range(2)]
     for body in bodies:
         queue.new_posts(workspace, profiles=["jun"], text_=body)
@@ -198,10 +165,10 @@ def test_a_revoked_token_marks_the_profile_and_its_posts_wait_then_go_out_once(
     assert states == [("scheduled", ""), ("scheduled", "needs_reauth")]
     assert run_worker(workspace, until_idle=True).rounds == 0
     mm.clear_faults()
-    assert all(_texts(mm, "jun").count(b) == 0 for b in bodies)
-    _connect(workspace, mm, "jun")  # the user connects it again
+    assert all(mastodon_texts(mm, "jun").count(b) == 0 for b in bodies)
+    connect_mastodon(workspace, mm, "jun")  # the user connects it again
     _pass_waits(workspace)
     result = run_worker(workspace, until_idle=True)
     assert result.published + result.reconciled == 2
-    texts = _texts(mm, "jun")
+    texts = mastodon_texts(mm, "jun")
     assert [texts.count(b) for b in bodies] == [1, 1]

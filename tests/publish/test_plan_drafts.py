@@ -4,9 +4,8 @@ what became of each calendar item."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
+from helpers import spring_calendar
 from test_links import saved_plan
 
 from socialops.domain.plan import CalendarItem
@@ -19,23 +18,9 @@ from socialops.store.workspace import Workspace
 
 
 def _calendar() -> list[CalendarItem]:
-    return [
-        CalendarItem(
-            "i1",
-            "티저 릴스",
-            datetime(2026, 3, 2, 19, 0),
-            "instagram",
-            copy="봄 신제품을 먼저 만나 보세요 #봄",
-            link="https://example.kr/spring?ref=1",
-        ),
-        CalendarItem(
-            "i2",
-            "주간 블로그 연재",
-            datetime(2026, 3, 3, 9, 30),
-            "naver_blog",
-            recurrence="FREQ=WEEKLY;COUNT=3",
-        ),
-    ]
+    return spring_calendar(
+        "instagram", copy="봄 신제품을 먼저 만나 보세요 #봄", link="https://example.kr/spring?ref=1"
+    )
 
 
 def test_one_call_makes_a_draft_per_occurrence_and_a_second_call_none(

@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import spring_calendar
 from sqlalchemy import text
 from test_links import saved_plan
 
@@ -31,23 +32,9 @@ def ws(database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Worksp
 
 
 def _calendar() -> list[CalendarItem]:
-    return [
-        CalendarItem(
-            "i1",
-            "티저 릴스",
-            datetime(2026, 3, 2, 19, 0),
-            "naver_cafe",
-            copy="봄 신제품을 먼저 만나 보세요",
-            link="https://example.kr/spring",
-        ),
-        CalendarItem(
-            "i2",
-            "주간 블로그 연재",
-            datetime(2026, 3, 3, 9, 30),
-            "naver_blog",
-            recurrence="FREQ=WEEKLY;COUNT=3",
-        ),
-    ]
+    return spring_calendar(
+        "naver_cafe", copy="봄 신제품을 먼저 만나 보세요", link="https://example.kr/spring"
+    )
 
 
 def _plan(ws: Workspace) -> str:
