@@ -32,7 +32,7 @@ from socialops.plan.store import PlanStore
 from socialops.publish.approvals import needs_approval, submit
 from socialops.publish.links import CODE_CHARS, check_target, create_link, new_code, short_url
 from socialops.publish.media import get_media
-from socialops.publish.profiles import Profile, get_profile
+from socialops.publish.profiles import Profile, chosen_profiles
 from socialops.publish.queue import QueuedPost, new_posts
 from socialops.store.workspace import Workspace
 
@@ -127,13 +127,7 @@ def _prepare(
     link: str | None,
     plan_id: str | None,
 ) -> _Prepared:
-    if not profiles:
-        raise PublishError("publish.no_profile")
-    chosen: list[Profile] = []
-    for name in profiles:
-        p = get_profile(ws, name)
-        if p.profile_id not in {c.profile_id for c in chosen}:
-            chosen.append(p)
+    chosen = chosen_profiles(ws, profiles)
     names = {k for p in chosen for k in (p.name, p.profile_id)}
     for key in variants:
         if key not in names:

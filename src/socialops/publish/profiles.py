@@ -33,6 +33,7 @@ __all__ = [
     "REFRESH_AHEAD_S",
     "Profile",
     "build_connector",
+    "chosen_profiles",
     "connect",
     "fresh_connector",
     "get_profile",
@@ -143,6 +144,18 @@ def get_profile(ws: Workspace, name_or_id: str) -> Profile:
     if r is None:
         raise PublishError("profile.unknown", name=name_or_id)
     return _row(r)
+
+
+def chosen_profiles(ws: Workspace, names: list[str]) -> list[Profile]:
+    """The profiles ``names`` (names or ids) in order, each once; none chosen is refused."""
+    if not names:
+        raise PublishError("publish.no_profile")
+    chosen: list[Profile] = []
+    for name in names:
+        p = get_profile(ws, name)
+        if p.profile_id not in {c.profile_id for c in chosen}:
+            chosen.append(p)
+    return chosen
 
 
 def _connector_class(platform: str) -> type[Connector]:

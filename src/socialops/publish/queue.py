@@ -26,7 +26,7 @@ from sqlalchemy import text
 from socialops.connectors.core import Media, OutgoingPost, new_tid
 from socialops.connectors.registry import REGISTRY
 from socialops.errors import PublishError
-from socialops.publish.profiles import Profile, get_profile, now_iso
+from socialops.publish.profiles import Profile, chosen_profiles, get_profile, now_iso
 from socialops.settings import get as setting
 from socialops.store.workspace import Workspace
 
@@ -204,13 +204,7 @@ def new_posts(
     The posts start ``draft`` (``draft``), ``in_review`` (``approvals_needed`` > 0) or
     ``scheduled``. ``link_codes`` (profile name or id → short-link code) overrides
     ``link_code`` per profile; ``group_id`` names the group (a fresh one without it)."""
-    if not profiles:
-        raise PublishError("publish.no_profile")
-    chosen: list[Profile] = []
-    for name in profiles:
-        p = get_profile(ws, name)
-        if p.profile_id not in {c.profile_id for c in chosen}:
-            chosen.append(p)
+    chosen = chosen_profiles(ws, profiles)
     attached = [*((m, "") for m in media or []), *_library(ws, list(media_ids or []))]
     files = [m for m, _ in attached]
     stored = json.dumps(

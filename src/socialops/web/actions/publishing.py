@@ -10,6 +10,7 @@ nowhere else: never returned, logged or written to the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -292,20 +293,23 @@ def submit(actor: Actor, ws: str, group_id: str) -> list[QueuedPost]:
     return posts
 
 
-def approve(actor: Actor, ws: str, group_id: str, comment: str = "") -> Any:
+def _review(
+    actor: Actor, ws: str, group_id: str, comment: str, decide: Callable[..., Any], kind: str
+) -> Any:
+    """An approver's ``decide`` (approve or reject) on ``group_id``, audited as ``kind``."""
     access, db = workspace_of(actor, ws, APPROVE)
     _group(db, group_id)
-    out = approvals.approve(db, group_id, actor=_who(actor), role=access.role, comment=comment)
-    actor.audit(access, "publish.approve", group_id, note=comment[:200])
+    out = decide(db, group_id, actor=_who(actor), role=access.role, comment=comment)
+    actor.audit(access, kind, group_id, note=comment[:200])
     return out
+
+
+def approve(actor: Actor, ws: str, group_id: str, comment: str = "") -> Any:
+    return _review(actor, ws, group_id, comment, approvals.approve, "publish.approve")
 
 
 def reject(actor: Actor, ws: str, group_id: str, comment: str) -> Any:
-    access, db = workspace_of(actor, ws, APPROVE)
-    _group(db, group_id)
-    out = approvals.reject(db, group_id, actor=_who(actor), role=access.role, comment=comment)
-    actor.audit(access, "publish.reject", group_id, note=comment[:200])
-    return out
+    return _review(actor, ws, group_id, comment, approvals.reject, "publish.reject")
 
 
 def comment(actor: Actor, ws: str, group_id: str, text: str) -> Any:
