@@ -6,7 +6,6 @@ without a second post, Meta's rate-limit codes and usage headers, server errors,
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from tests.connectors.recorded import PNG, Recordings, failure_of, form
 
 from socialops.connectors.core import (
     CanPublish,
@@ -27,26 +27,12 @@ from socialops.connectors.core import (
 )
 from socialops.connectors.facebook import FacebookConnector
 
-REC = Path(__file__).parent / "recordings" / "facebook"
+recorded = Recordings("facebook")
 G = "https://graph.facebook.com/v21.0"
 PAGE = "104857600012345"
 POST = f"{PAGE}_122101234567890123"
 LINK = "https://bomnal.example.kr/menu?utm_source=facebook"
 TEXT = f"겨울 신메뉴 출시! 자세히 보기 {LINK}"
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-)
-
-
-def recorded(name: str) -> httpx.Response:
-    doc = json.loads((REC / f"{name}.json").read_text("utf-8"))
-    assert doc["_source"].startswith("https://developers.facebook.com/docs/")
-    r = doc["response"]
-    return httpx.Response(r["status"], headers=r["headers"], json=r["json"])
-
-
-def form(route: respx.Route, i: int = -1) -> dict[str, str]:
-    return dict(httpx.QueryParams(route.calls[i].request.content.decode()))
 
 
 @pytest.fixture
@@ -56,10 +42,9 @@ def fb() -> FacebookConnector:
 
 def failure(fb: FacebookConnector, respx_mock: respx.MockRouter, name: str) -> Any:
     respx_mock.post(f"{G}/{PAGE}/feed").mock(return_value=recorded(name))
-    with pytest.raises(ConnectorFailure) as failed:
-        fb.publish(OutgoingPost("안녕하세요"), new_tid())
-    assert fb.resolve(failed.value) == failed.value.resolution
-    return failed.value.resolution
+    res = failure_of(lambda: fb.publish(OutgoingPost("안녕하세요"), new_tid()))
+    assert fb.resolve(ConnectorFailure(res)) == res
+    return res
 
 
 def test_capabilities(fb: FacebookConnector) -> None:
@@ -77,9 +62,7 @@ def test_check_reads_the_page_and_its_permissions(
     assert {"pages_manage_posts", "pages_read_engagement"} <= set(got.permissions)
     assert me.calls[0].request.headers["authorization"] == "Bearer page-token"
     perms.mock(return_value=recorded("permissions_declined"))
-    with pytest.raises(ConnectorFailure) as failed:
-        fb.check()
-    res = failed.value.resolution
+    res = failure_of(lambda: fb.check())
     assert (res.action, res.code, res.detail) == ("disconnect", "permission", "pages_manage_posts")
     # a Page token that cannot list permissions: checked by what it can do later
     perms.mock(return_value=recorded("nonexisting_field"))
@@ -88,9 +71,8 @@ def test_check_reads_the_page_and_its_permissions(
 
 def test_check_refuses_a_token_of_another_page(respx_mock: respx.MockRouter) -> None:
     respx_mock.get(f"{G}/me").mock(return_value=recorded("me"))
-    with pytest.raises(ConnectorFailure) as failed:
-        FacebookConnector({"page_id": "999"}, {"access_token": "t"}).check()
-    assert failed.value.resolution.action == "disconnect"
+    res = failure_of(lambda: FacebookConnector({"page_id": "999"}, {"access_token": "t"}).check())
+    assert res.action == "disconnect"
 
 
 def test_publish_korean_text_with_a_link(
@@ -128,9 +110,8 @@ def test_a_timeout_is_reconciled_without_a_second_post(
     made = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
     key = new_tid(int(made.timestamp() * 1_000_000))
     create = respx_mock.post(f"{G}/{PAGE}/feed").mock(side_effect=httpx.ConnectTimeout("x"))
-    with pytest.raises(ConnectorFailure) as failed:
-        fb.publish(OutgoingPost(TEXT), key)
-    assert (failed.value.resolution.action, failed.value.resolution.code) == ("retry", "network")
+    res = failure_of(lambda: fb.publish(OutgoingPost(TEXT), key))
+    assert (res.action, res.code) == ("retry", "network")
     posts = respx_mock.get(f"{G}/{PAGE}/posts").mock(return_value=recorded("page_posts"))
     found = fb.find(key)  # remembered from publish
     assert found is not None and found.remote_id == POST

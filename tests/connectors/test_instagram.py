@@ -7,19 +7,17 @@ the caption and hashtag limits."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
 import respx
+from tests.connectors.recorded import Recordings, failure_of, form
 
 from socialops.connectors.core import (
     CanPublish,
     CanReadMetrics,
     CanRefresh,
-    ConnectorFailure,
     Media,
     OutgoingPost,
     Resolution,
@@ -29,7 +27,7 @@ from socialops.connectors.instagram import InstagramConnector, hashtags
 from socialops.connectors.manual import MANUAL_PLATFORMS
 from socialops.connectors.registry import REGISTRY
 
-REC = Path(__file__).parent / "recordings" / "instagram"
+recorded = Recordings("instagram")
 G = "https://graph.facebook.com/v21.0"
 IG = "17841400008460056"
 C = "17889455560051444"
@@ -40,17 +38,6 @@ CAP = (
 )
 ALT = "하트 모양 라떼 아트가 올라간 흰 컵"
 SETTINGS = {"ig_user_id": IG, "media_base_url": "https://cdn.bomnal.example.kr/media/"}
-
-
-def recorded(name: str) -> httpx.Response:
-    doc = json.loads((REC / f"{name}.json").read_text("utf-8"))
-    assert doc["_source"].startswith("https://developers.facebook.com/docs/")
-    r = doc["response"]
-    return httpx.Response(r["status"], headers=r["headers"], json=r["json"])
-
-
-def form(route: respx.Route, i: int = -1) -> dict[str, str]:
-    return dict(httpx.QueryParams(route.calls[i].request.content.decode()))
 
 
 def post() -> OutgoingPost:
@@ -105,17 +92,13 @@ def test_a_failed_container_and_missing_public_media(
 ) -> None:
     respx_mock.post(f"{G}/{IG}/media").mock(return_value=recorded("container"))
     respx_mock.get(f"{G}/{C}").mock(return_value=recorded("container_error"))
-    with pytest.raises(ConnectorFailure) as failed:
-        ig.publish(post(), "k")
-    res = failed.value.resolution
+    res = failure_of(lambda: ig.publish(post(), "k"))
     assert (res.action, res.code, res.detail) == ("fail", "media_failed", "Error: 2207026")
     nowhere = InstagramConnector({"ig_user_id": IG, "media_base_url": ""}, {"access_token": "t"})
-    with pytest.raises(ConnectorFailure) as failed:
-        nowhere.publish(post(), "k")
-    assert (failed.value.resolution.action, failed.value.resolution.code) == ("fail", "media_url")
-    with pytest.raises(ConnectorFailure) as failed:
-        ig.publish(OutgoingPost("글만 있는 게시물"), "k")
-    assert failed.value.resolution.action == "fail"
+    res = failure_of(lambda: nowhere.publish(post(), "k"))
+    assert (res.action, res.code) == ("fail", "media_url")
+    res = failure_of(lambda: ig.publish(OutgoingPost("글만 있는 게시물"), "k"))
+    assert res.action == "fail"
 
 
 def test_a_lost_publish_answer_is_reconciled_without_a_second_post(
@@ -127,9 +110,8 @@ def test_a_lost_publish_answer_is_reconciled_without_a_second_post(
     status = respx_mock.get(f"{G}/{C}").mock(return_value=recorded("container_finished"))
     publish = respx_mock.post(f"{G}/{IG}/media_publish")
     publish.mock(side_effect=httpx.ReadTimeout("lost"))
-    with pytest.raises(ConnectorFailure) as failed:
-        ig.publish(post(), key)
-    assert (failed.value.resolution.action, failed.value.resolution.code) == ("retry", "network")
+    res = failure_of(lambda: ig.publish(post(), key))
+    assert (res.action, res.code) == ("retry", "network")
     # the container says it was published; the media is found by its caption
     status.mock(return_value=recorded("container_published"))
     media = respx_mock.get(f"{G}/{IG}/media").mock(return_value=recorded("user_media"))
@@ -148,9 +130,7 @@ def test_an_unpublished_container_is_reused_not_made_again(
     respx_mock.get(f"{G}/{C}").mock(return_value=recorded("container_finished"))
     publish = respx_mock.post(f"{G}/{IG}/media_publish")
     publish.mock(return_value=recorded("media_not_ready"))
-    with pytest.raises(ConnectorFailure) as failed:
-        ig.publish(post(), key)
-    res = failed.value.resolution
+    res = failure_of(lambda: ig.publish(post(), key))
     assert (res.action, res.code) == ("retry", "media_processing")
     assert "not ready" in res.detail
     assert ig.find(key) is None  # FINISHED, never published
@@ -162,9 +142,7 @@ def test_an_unpublished_container_is_reused_not_made_again(
 
 def failure(ig: InstagramConnector, respx_mock: respx.MockRouter, name: str) -> Resolution:
     respx_mock.post(f"{G}/{IG}/media").mock(return_value=recorded(name))
-    with pytest.raises(ConnectorFailure) as failed:
-        ig.publish(post(), new_tid())
-    return failed.value.resolution
+    return failure_of(lambda: ig.publish(post(), new_tid()))
 
 
 def test_rate_limits_server_errors_and_tokens(
@@ -190,12 +168,8 @@ def test_metrics(ig: InstagramConnector, respx_mock: respx.MockRouter) -> None:
 
 
 def test_delete_is_not_possible_and_says_so(ig: InstagramConnector) -> None:
-    with pytest.raises(ConnectorFailure) as failed:
-        ig.delete(M)
-    assert (failed.value.resolution.action, failed.value.resolution.code) == (
-        "fail",
-        "cannot_delete",
-    )
+    res = failure_of(lambda: ig.delete(M))
+    assert (res.action, res.code) == ("fail", "cannot_delete")
 
 
 def test_caption_and_hashtag_limits() -> None:

@@ -8,18 +8,16 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
-import pytest
 import respx
+from tests.connectors.recorded import Recordings, failure_of
 
 from socialops.connectors.core import (
     CanPublish,
     CanReadMetrics,
     CanRefresh,
-    ConnectorFailure,
     Media,
     OutgoingPost,
     PostMetrics,
@@ -35,7 +33,8 @@ from socialops.connectors.linkedin import (
 )
 from socialops.connectors.registry import REGISTRY
 
-RECORDINGS = Path(__file__).parent / "recordings" / "linkedin"
+_answer = Recordings("linkedin")
+_rec = _answer.doc
 ORG = "urn:li:organization:5515715"
 TEXT = "봄날 베이커리 겨울 한정 메뉴 출시 (12/24까지) #크리스마스 #베이커리\n자세히: https://bomnal.example.kr/menu_winter"
 SECRETS = {
@@ -47,27 +46,8 @@ SECRETS = {
 }
 
 
-def _rec(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((RECORDINGS / f"{name}.json").read_text(encoding="utf-8"))
-    assert data["_source"].startswith("https://learn.microsoft.com/en-us/linkedin/")
-    return data
-
-
-def _answer(name: str) -> httpx.Response:
-    r = _rec(name)["response"]
-    if "json" in r:
-        return httpx.Response(r["status"], headers=r["headers"], json=r["json"])
-    return httpx.Response(r["status"], headers=r["headers"], text=r.get("text", ""))
-
-
 def _connector(**settings: str) -> LinkedInConnector:
     return LinkedInConnector({"author": ORG, **settings}, SECRETS)
-
-
-def _failure(call: Any) -> Any:
-    with pytest.raises(ConnectorFailure) as failed:
-        call()
-    return failed.value.resolution
 
 
 def test_registered_with_its_capabilities_and_limits() -> None:
@@ -171,7 +151,7 @@ def test_a_duplicate_is_found_not_sent_again(respx_mock: respx.MockRouter) -> No
     c = _connector()
     # the key was made a minute before the recorded post's createdAt
     key = new_tid((1796400100 - 60) * 1_000_000)
-    res = _failure(lambda: c.publish(OutgoingPost(TEXT), key))
+    res = failure_of(lambda: c.publish(OutgoingPost(TEXT), key))
     assert (res.action, res.code) == ("ok", "exists")
     assert c.find(key) == Published(
         "urn:li:share:7270435718000001234",
@@ -191,7 +171,7 @@ def test_a_duplicate_is_found_not_sent_again(respx_mock: respx.MockRouter) -> No
 @respx.mock(base_url=API, assert_all_called=True)
 def test_rate_limits_wait_until_midnight_utc_or_as_told(respx_mock: respx.MockRouter) -> None:
     route = respx_mock.post("/rest/posts").mock(return_value=_answer("too_many_requests"))
-    res = _failure(lambda: _connector().publish(OutgoingPost("한도"), new_tid()))
+    res = failure_of(lambda: _connector().publish(OutgoingPost("한도"), new_tid()))
     now = datetime.now(UTC)
     midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     assert (res.action, res.code) == ("rate_limited", "rate_limited")
@@ -199,31 +179,31 @@ def test_rate_limits_wait_until_midnight_utc_or_as_told(respx_mock: respx.MockRo
     assert abs(res.retry_after - (midnight - now).total_seconds()) < 5
     told = _rec("too_many_requests")["response"]
     route.mock(return_value=httpx.Response(429, headers={"Retry-After": "120"}, json=told["json"]))
-    res = _failure(lambda: _connector().publish(OutgoingPost("한도"), new_tid()))
+    res = failure_of(lambda: _connector().publish(OutgoingPost("한도"), new_tid()))
     assert (res.action, res.retry_after) == ("rate_limited", 120.0)
 
 
 @respx.mock(base_url=API, assert_all_called=True)
 def test_server_errors_and_timeouts_are_retried(respx_mock: respx.MockRouter) -> None:
     route = respx_mock.post("/rest/posts").mock(return_value=_answer("service_unavailable"))
-    res = _failure(lambda: _connector().publish(OutgoingPost("서버"), new_tid()))
+    res = failure_of(lambda: _connector().publish(OutgoingPost("서버"), new_tid()))
     assert (res.action, res.code) == ("retry", "server")
     route.mock(side_effect=httpx.ReadTimeout("timed out"))
-    res = _failure(lambda: _connector().publish(OutgoingPost("시간 초과"), new_tid()))
+    res = failure_of(lambda: _connector().publish(OutgoingPost("시간 초과"), new_tid()))
     assert (res.action, res.code, res.detail) == ("retry", "network", "ReadTimeout")
 
 
 @respx.mock(base_url=API, assert_all_called=True)
 def test_api_version_retired_fails_with_what_to_do(respx_mock: respx.MockRouter) -> None:
     respx_mock.post("/rest/posts").mock(return_value=_answer("version_gone"))
-    res = _failure(lambda: _connector(api_version="202301").publish(OutgoingPost("v"), new_tid()))
+    res = failure_of(lambda: _connector(api_version="202301").publish(OutgoingPost("v"), new_tid()))
     assert (res.action, res.code) == ("fail", "api_version")
 
 
 @respx.mock(assert_all_called=True)
 def test_expired_token_is_refreshed_and_revoked_disconnects(respx_mock: respx.MockRouter) -> None:
     posts = respx_mock.post(f"{API}/rest/posts").mock(return_value=_answer("expired_token"))
-    res = _failure(lambda: _connector().publish(OutgoingPost("만료"), new_tid()))
+    res = failure_of(lambda: _connector().publish(OutgoingPost("만료"), new_tid()))
     assert (res.action, res.code) == ("refresh_auth", "expired_token")
 
     token = respx_mock.post(TOKEN_URL).mock(return_value=_answer("token_refreshed"))
@@ -246,10 +226,10 @@ def test_expired_token_is_refreshed_and_revoked_disconnects(respx_mock: respx.Mo
     assert "Authorization" not in token.calls.last.request.headers
 
     posts.mock(return_value=_answer("revoked_token"))
-    res = _failure(lambda: _connector().publish(OutgoingPost("철회"), new_tid()))
+    res = failure_of(lambda: _connector().publish(OutgoingPost("철회"), new_tid()))
     assert (res.action, res.code) == ("disconnect", "auth")
     token.mock(return_value=_answer("refresh_refused"))
-    res = _failure(_connector().refresh)
+    res = failure_of(_connector().refresh)
     assert (res.action, res.code) == ("disconnect", "auth")
 
 

@@ -7,7 +7,6 @@ never retried blind."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,13 +15,12 @@ from urllib.parse import parse_qs, quote, unquote
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 import respx
+from tests.connectors.recorded import Recordings, failure_of
 
 from socialops.connectors.core import (
     CanPublish,
     CanRefresh,
-    ConnectorFailure,
     Media,
     OutgoingPost,
     Published,
@@ -38,7 +36,8 @@ from socialops.connectors.naver_cafe import (
 )
 from socialops.connectors.registry import REGISTRY
 
-RECORDINGS = Path(__file__).parent / "recordings" / "naver-cafe"
+_answer = Recordings("naver-cafe")
+_rec = _answer.doc
 API = "https://openapi.naver.com"
 ARTICLES = "/v1/cafe/28339939/menu/3/articles"
 TEXT = "겨울 한정 50% 할인 + 무료 배송 & 선물\n12/24까지 <봄날 베이커리>에서 만나요"
@@ -50,25 +49,8 @@ SECRETS = {
 }
 
 
-def _rec(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((RECORDINGS / f"{name}.json").read_text(encoding="utf-8"))
-    assert data["_source"].startswith("https://developers.naver.com/docs/")
-    return data
-
-
-def _answer(name: str) -> httpx.Response:
-    r = _rec(name)["response"]
-    return httpx.Response(r["status"], headers=r["headers"], json=r["json"])
-
-
 def _connector() -> NaverCafeConnector:
     return NaverCafeConnector({"club_id": "28339939", "menu_id": "3"}, SECRETS)
-
-
-def _failure(call: Any) -> Any:
-    with pytest.raises(ConnectorFailure) as failed:
-        call()
-    return failed.value.resolution
 
 
 def test_registered_beside_the_manual_naver_cafe_profile() -> None:
@@ -173,17 +155,18 @@ def test_a_lost_answer_is_not_retried_blind_but_a_refused_connection_is(
     respx_mock: respx.MockRouter,
 ) -> None:
     route = respx_mock.post(ARTICLES).mock(side_effect=httpx.ReadTimeout("timed out"))
-    res = _failure(lambda: _connector().publish(OutgoingPost(TEXT), new_tid()))
+    res = failure_of(lambda: _connector().publish(OutgoingPost(TEXT), new_tid()))
     assert (res.action, res.code, res.detail) == ("fail", "unconfirmed", "ReadTimeout")
     route.mock(side_effect=httpx.RemoteProtocolError("peer closed"))
     assert (
-        _failure(lambda: _connector().publish(OutgoingPost(TEXT), new_tid())).code == "unconfirmed"
+        failure_of(lambda: _connector().publish(OutgoingPost(TEXT), new_tid())).code
+        == "unconfirmed"
     )
     route.mock(side_effect=httpx.ConnectError("refused"))
-    res = _failure(lambda: _connector().publish(OutgoingPost(TEXT), new_tid()))
+    res = failure_of(lambda: _connector().publish(OutgoingPost(TEXT), new_tid()))
     assert (res.action, res.code) == ("retry", "network")
     route.mock(side_effect=httpx.ConnectTimeout("no route"))
-    assert _failure(lambda: _connector().publish(OutgoingPost(TEXT), new_tid())).action == "retry"
+    assert failure_of(lambda: _connector().publish(OutgoingPost(TEXT), new_tid())).action == "retry"
 
 
 @respx.mock(base_url=API, assert_all_called=True)
@@ -192,7 +175,7 @@ def test_naver_error_codes_become_decisions(respx_mock: respx.MockRouter) -> Non
 
     def publish(name: str) -> Any:
         route.mock(return_value=_answer(name))
-        return _failure(lambda: _connector().publish(OutgoingPost(TEXT), new_tid()))
+        return failure_of(lambda: _connector().publish(OutgoingPost(TEXT), new_tid()))
 
     res = publish("rate_limited")
     assert (res.action, res.code, res.retry_after) == ("rate_limited", "rate_limited", 60.0)
@@ -216,7 +199,7 @@ def test_auth_failure_asks_for_a_refresh_and_a_refused_refresh_disconnects(
     respx_mock: respx.MockRouter,
 ) -> None:
     respx_mock.post(f"{API}{ARTICLES}").mock(return_value=_answer("auth_failed"))
-    res = _failure(lambda: _connector().publish(OutgoingPost(TEXT), new_tid()))
+    res = failure_of(lambda: _connector().publish(OutgoingPost(TEXT), new_tid()))
     assert (res.action, res.code) == ("refresh_auth", "expired_token")
     assert "024" in res.detail
 
@@ -235,8 +218,8 @@ def test_auth_failure_asks_for_a_refresh_and_a_refused_refresh_disconnects(
     }
     # Naver refuses with HTTP 200 and an error field
     token.mock(return_value=_answer("token_refresh_refused"))
-    res = _failure(_connector().refresh)
+    res = failure_of(_connector().refresh)
     assert (res.action, res.code) == ("disconnect", "auth")
     assert res.detail == "no valid data in session"
     token.mock(side_effect=httpx.ConnectError("down"))
-    assert _failure(_connector().refresh).action == "retry"
+    assert failure_of(_connector().refresh).action == "retry"

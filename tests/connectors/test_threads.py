@@ -6,19 +6,18 @@ encrypted) or refused, metrics, and Threads' own length count."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 import respx
+from tests.connectors.recorded import Recordings, failure_of, form
 
 from socialops.connectors.core import (
     CanPublish,
     CanReadMetrics,
     CanRefresh,
-    ConnectorFailure,
     Media,
     OutgoingPost,
     Resolution,
@@ -27,7 +26,7 @@ from socialops.connectors.core import (
 from socialops.connectors.threads import ThreadsConnector
 from socialops.publish.secrets import decrypt, encrypt
 
-REC = Path(__file__).parent / "recordings" / "threads"
+recorded = Recordings("threads")
 T = "https://graph.threads.net/v1.0"
 U = "25948311112345678"
 C = "18050206876707110"
@@ -36,17 +35,6 @@ M = "18050206876707111"
 TEXT = "겨울 신메뉴 출시 ☕️ 자세히 보기 https://bomnal.example.kr/menu?utm_source=threads"
 SETTINGS = {"user_id": U, "media_base_url": "https://cdn.bomnal.example.kr/media"}
 SECRETS = {"access_token": "THQVJold", "expires_at": "2026-12-10T00:00:00+00:00"}
-
-
-def recorded(name: str) -> httpx.Response:
-    doc = json.loads((REC / f"{name}.json").read_text("utf-8"))
-    assert doc["_source"].startswith("https://developers.facebook.com/docs/threads")
-    r = doc["response"]
-    return httpx.Response(r["status"], headers=r["headers"], json=r["json"])
-
-
-def form(route: respx.Route, i: int = -1) -> dict[str, str]:
-    return dict(httpx.QueryParams(route.calls[i].request.content.decode()))
 
 
 @pytest.fixture
@@ -118,9 +106,8 @@ def test_a_lost_publish_answer_is_reconciled_without_a_second_post(
     )
     publish = respx_mock.post(f"{T}/{U}/threads_publish")
     publish.mock(side_effect=httpx.ReadTimeout("lost"))
-    with pytest.raises(ConnectorFailure) as failed:
-        th.publish(OutgoingPost(TEXT), key)
-    assert (failed.value.resolution.action, failed.value.resolution.code) == ("retry", "network")
+    res = failure_of(lambda: th.publish(OutgoingPost(TEXT), key))
+    assert (res.action, res.code) == ("retry", "network")
     status.mock(side_effect=None, return_value=recorded("container_published"))
     listing = respx_mock.get(f"{T}/{U}/threads").mock(return_value=recorded("user_threads"))
     found = th.find(key)
@@ -136,9 +123,7 @@ def test_a_lost_publish_answer_is_reconciled_without_a_second_post(
 
 def failure(th: ThreadsConnector, respx_mock: respx.MockRouter, name: str) -> Resolution:
     respx_mock.post(f"{T}/{U}/threads").mock(return_value=recorded(name))
-    with pytest.raises(ConnectorFailure) as failed:
-        th.publish(OutgoingPost("안녕"), new_tid())
-    return failed.value.resolution
+    return failure_of(lambda: th.publish(OutgoingPost("안녕"), new_tid()))
 
 
 def test_rate_limits_server_errors_and_token_errors(
@@ -155,9 +140,8 @@ def test_rate_limits_server_errors_and_token_errors(
     assert (res.action, res.code) == ("disconnect", "auth")
     # a 401 without Meta's error body: refresh, then try again
     respx_mock.post(f"{T}/{U}/threads").mock(return_value=httpx.Response(401))
-    with pytest.raises(ConnectorFailure) as failed:
-        th.publish(OutgoingPost("안녕"), new_tid())
-    assert failed.value.resolution.action == "refresh_auth"
+    res = failure_of(lambda: th.publish(OutgoingPost("안녕"), new_tid()))
+    assert res.action == "refresh_auth"
 
 
 def test_the_token_is_refreshed_and_the_new_secrets_stored(
@@ -191,9 +175,8 @@ def test_a_refused_refresh_disconnects(th: ThreadsConnector, respx_mock: respx.M
     respx_mock.get("https://graph.threads.net/refresh_access_token").mock(
         return_value=recorded("refresh_refused")
     )
-    with pytest.raises(ConnectorFailure) as failed:
-        th.refresh()
-    assert (failed.value.resolution.action, failed.value.resolution.code) == ("disconnect", "auth")
+    res = failure_of(lambda: th.refresh())
+    assert (res.action, res.code) == ("disconnect", "auth")
 
 
 def test_metrics_and_delete(th: ThreadsConnector, respx_mock: respx.MockRouter) -> None:

@@ -7,15 +7,15 @@ a revoked one, metrics and X's weighted length limit."""
 from __future__ import annotations
 
 import base64
-import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 import respx
+from tests.connectors.recorded import PNG, Recordings, failure_of, form
+from tests.connectors.recorded import sent_json as sent
 
 from socialops.connectors.core import (
     CanPublish,
@@ -29,7 +29,7 @@ from socialops.connectors.core import (
 from socialops.connectors.x import API, XConnector
 from socialops.publish.secrets import decrypt, encrypt
 
-REC = Path(__file__).parent / "recordings" / "x"
+recorded = Recordings("x")
 SECRETS = {
     "access_token": "old-access",
     "refresh_token": "old-refresh",
@@ -38,21 +38,6 @@ SECRETS = {
 }
 USER = "1548829204876636160"
 TEXT = "겨울 신메뉴 출시! 자세히 보기 https://bomnal.example.kr/menu?utm_source=x"
-# a 1x1 PNG
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-)
-
-
-def recorded(name: str, **headers: str) -> httpx.Response:
-    doc = json.loads((REC / f"{name}.json").read_text("utf-8"))
-    assert doc["_source"].startswith("https://docs.x.com/")
-    r = doc["response"]
-    return httpx.Response(r["status"], headers={**r["headers"], **headers}, json=r["json"])
-
-
-def sent(route: respx.Route, i: int = -1) -> Any:
-    return json.loads(route.calls[i].request.content)
 
 
 @pytest.fixture
@@ -131,33 +116,27 @@ def test_a_duplicate_refusal_returns_the_earlier_post(
     respx_mock.get(f"{API}/2/users/me").mock(return_value=recorded("users_me"))
     respx_mock.get(f"{API}/2/users/{USER}/tweets").mock(return_value=recorded("user_posts"))
     assert x.publish(OutgoingPost(TEXT), "k").remote_id == "1867095211232133531"
-    with pytest.raises(ConnectorFailure) as failed:
-        x.publish(OutgoingPost("새 글인데 중복이라고 한다"), "k2")
-    assert (failed.value.resolution.action, failed.value.resolution.code) == ("fail", "duplicate")
+    res = failure_of(lambda: x.publish(OutgoingPost("새 글인데 중복이라고 한다"), "k2"))
+    assert (res.action, res.code) == ("fail", "duplicate")
 
 
 def test_rate_limits_wait_as_long_as_x_says(x: XConnector, respx_mock: respx.MockRouter) -> None:
     route = respx_mock.post(f"{API}/2/tweets")
     route.mock(return_value=recorded("too_many_requests"))
-    with pytest.raises(ConnectorFailure) as failed:
-        x.publish(OutgoingPost("안녕"), "k")
-    res = failed.value.resolution
+    res = failure_of(lambda: x.publish(OutgoingPost("안녕"), "k"))
     assert (res.action, res.code, res.retry_after) == ("rate_limited", "rate_limited", 120.0)
     reset = int(time.time()) + 900
     route.mock(
         return_value=recorded("too_many_requests_reset", **{"x-rate-limit-reset": str(reset)})
     )
-    with pytest.raises(ConnectorFailure) as failed:
-        x.publish(OutgoingPost("안녕"), "k")
-    wait = failed.value.resolution.retry_after
+    wait = failure_of(lambda: x.publish(OutgoingPost("안녕"), "k")).retry_after
     assert wait is not None and 890 <= wait <= 900
 
 
 def test_server_errors_are_retried(x: XConnector, respx_mock: respx.MockRouter) -> None:
     respx_mock.post(f"{API}/2/tweets").mock(return_value=recorded("service_unavailable"))
-    with pytest.raises(ConnectorFailure) as failed:
-        x.publish(OutgoingPost("안녕"), "k")
-    assert (failed.value.resolution.action, failed.value.resolution.code) == ("retry", "server")
+    res = failure_of(lambda: x.publish(OutgoingPost("안녕"), "k"))
+    assert (res.action, res.code) == ("retry", "server")
 
 
 def test_an_expired_token_is_refreshed_and_the_new_secrets_stored(
@@ -167,17 +146,12 @@ def test_an_expired_token_is_refreshed_and_the_new_secrets_stored(
     monkeypatch.delenv("SOCIALOPS_SECRET_KEY_FILE", raising=False)
     create = respx_mock.post(f"{API}/2/tweets")
     create.mock(return_value=recorded("unauthorized"))
-    with pytest.raises(ConnectorFailure) as failed:
-        x.publish(OutgoingPost("안녕"), "k")
-    assert (failed.value.resolution.action, failed.value.resolution.code) == (
-        "refresh_auth",
-        "expired_token",
-    )
+    res = failure_of(lambda: x.publish(OutgoingPost("안녕"), "k"))
+    assert (res.action, res.code) == ("refresh_auth", "expired_token")
     token = respx_mock.post(f"{API}/2/oauth2/token").mock(return_value=recorded("token_refreshed"))
     before = datetime.now(UTC)
     new = x.refresh()
-    form = dict(httpx.QueryParams(token.calls[0].request.content.decode()))
-    assert form == {
+    assert form(token, 0) == {
         "grant_type": "refresh_token",
         "refresh_token": "old-refresh",
         "client_id": SECRETS["client_id"],
@@ -200,9 +174,7 @@ def test_an_expired_token_is_refreshed_and_the_new_secrets_stored(
 
 def test_a_revoked_refresh_token_disconnects(x: XConnector, respx_mock: respx.MockRouter) -> None:
     respx_mock.post(f"{API}/2/oauth2/token").mock(return_value=recorded("token_revoked"))
-    with pytest.raises(ConnectorFailure) as failed:
-        x.refresh()
-    res = failed.value.resolution
+    res = failure_of(x.refresh)
     assert (res.action, res.code) == ("disconnect", "auth")
     assert "Value passed for the token was invalid" in res.detail
 

@@ -15,14 +15,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-import pytest
 from googleapiclient.http import HttpMockSequence
+from tests.connectors.recorded import Recordings, failure_of
 
 from socialops.connectors.core import (
     CanPublish,
     CanReadMetrics,
     CanRefresh,
-    ConnectorFailure,
     Media,
     OutgoingPost,
     PostMetrics,
@@ -36,7 +35,9 @@ from socialops.connectors.youtube import (
     video_meta,
 )
 
-RECORDINGS = Path(__file__).parent / "recordings" / "youtube"
+RECORDED = Recordings("youtube")
+_rec = RECORDED.doc
+_answer = RECORDED.mock_pair
 KEY = "3n3tgf67rc2n2"  # the key in the recorded video's tags
 TEXT = (
     "크리스마스 케이크 만드는 법 🎄\n"
@@ -50,18 +51,6 @@ SECRETS = {
     "client_secret": "GOCSPX-secret",
     "expires_at": "2026-12-04T10:00:00+00:00",
 }
-
-
-def _rec(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((RECORDINGS / f"{name}.json").read_text(encoding="utf-8"))
-    assert data["_source"].startswith("https://developers.google.com/")
-    return data
-
-
-def _answer(name: str) -> tuple[dict[str, str], str]:
-    r = _rec(name)["response"]
-    headers = {"status": str(r["status"]), **r["headers"]}
-    return headers, json.dumps(r["json"]) if "json" in r else r.get("text", "")
 
 
 class Replay(HttpMockSequence):
@@ -82,12 +71,6 @@ class Replay(HttpMockSequence):
 def _connector(*answers: Any, **settings: str) -> tuple[YouTubeConnector, Replay]:
     http = Replay([_answer(a) if isinstance(a, str) else a for a in answers])
     return YouTubeConnector(settings, SECRETS, http=http), http
-
-
-def _failure(call: Any) -> Any:
-    with pytest.raises(ConnectorFailure) as failed:
-        call()
-    return failed.value.resolution
 
 
 def _video(tmp_path: Path) -> Media:
@@ -150,7 +133,7 @@ def test_check_reads_the_channel_with_the_bearer_token() -> None:
     }
     assert headers["authorization"] == "Bearer ya29.old-token"
     c, _ = _connector("channels_none")
-    res = _failure(c.check)
+    res = failure_of(c.check)
     assert (res.action, res.code) == ("disconnect", "auth")
 
 
@@ -192,33 +175,33 @@ def test_publish_uploads_the_video_resumably_with_the_key_in_its_tags(tmp_path: 
 
 def test_a_post_without_a_video_cannot_go_out() -> None:
     c, http = _connector()
-    res = _failure(lambda: c.publish(OutgoingPost("커뮤니티 글은 API가 없습니다"), KEY))
+    res = failure_of(lambda: c.publish(OutgoingPost("커뮤니티 글은 API가 없습니다"), KEY))
     assert (res.action, res.code) == ("fail", "video_required")
     assert http.request_sequence == []
 
 
 def test_quota_waits_until_midnight_pacific(tmp_path: Path) -> None:
     c, _ = _connector("quota_exceeded")
-    res = _failure(lambda: c.publish(OutgoingPost(TEXT, (_video(tmp_path),)), KEY))
+    res = failure_of(lambda: c.publish(OutgoingPost(TEXT, (_video(tmp_path),)), KEY))
     now = datetime.now(UTC).astimezone(ZoneInfo("America/Los_Angeles"))
     midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     assert (res.action, res.code) == ("rate_limited", "quota")
     assert abs(res.retry_after - (midnight - now).total_seconds()) < 5
     assert "quotaExceeded" in res.detail
     c, _ = _connector("rate_limit_exceeded")
-    res = _failure(lambda: c.publish(OutgoingPost(TEXT, (_video(tmp_path),)), KEY))
+    res = failure_of(lambda: c.publish(OutgoingPost(TEXT, (_video(tmp_path),)), KEY))
     assert (res.action, res.code, res.retry_after) == ("rate_limited", "rate_limited", 60.0)
 
 
 def test_server_errors_and_timeouts_are_retried(tmp_path: Path) -> None:
     c, _ = _connector("backend_error")
-    res = _failure(lambda: c.publish(OutgoingPost(TEXT, (_video(tmp_path),)), KEY))
+    res = failure_of(lambda: c.publish(OutgoingPost(TEXT, (_video(tmp_path),)), KEY))
     assert (res.action, res.code) == ("retry", "server")
     c, _ = _connector("upload_started", TimeoutError("timed out"))
-    res = _failure(lambda: c.publish(OutgoingPost(TEXT, (_video(tmp_path),)), KEY))
+    res = failure_of(lambda: c.publish(OutgoingPost(TEXT, (_video(tmp_path),)), KEY))
     assert (res.action, res.code) == ("retry", "network")
     c, _ = _connector(socket.gaierror("no DNS"))
-    assert _failure(c.check).code == "network"
+    assert failure_of(c.check).code == "network"
 
 
 def test_find_reads_the_uploads_and_matches_the_key_tag() -> None:
@@ -233,7 +216,7 @@ def test_find_reads_the_uploads_and_matches_the_key_tag() -> None:
 
 def test_expired_token_is_refreshed_and_a_revoked_one_disconnects() -> None:
     c, _ = _connector("unauthorized")
-    res = _failure(c.check)
+    res = failure_of(c.check)
     assert (res.action, res.code) == ("refresh_auth", "expired_token")
 
     c, http = _connector("token_refreshed", "channels_mine")
@@ -256,11 +239,13 @@ def test_expired_token_is_refreshed_and_a_revoked_one_disconnects() -> None:
     assert http.request_sequence[-1][3]["authorization"] == "Bearer ya29.a0AfB_byNewToken0123456789"
 
     c, _ = _connector("token_revoked")
-    res = _failure(c.refresh)
+    res = failure_of(c.refresh)
     assert (res.action, res.code) == ("disconnect", "auth")
     assert "invalid_grant" in res.detail
     c, _ = _connector("insufficient_permissions")
-    res = _failure(lambda: c.publish(OutgoingPost(TEXT, (Media(__file__, "", "video/mp4"),)), KEY))
+    res = failure_of(
+        lambda: c.publish(OutgoingPost(TEXT, (Media(__file__, "", "video/mp4"),)), KEY)
+    )
     assert (res.action, res.code) == ("disconnect", "permission")
 
 
