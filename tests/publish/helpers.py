@@ -8,6 +8,7 @@ which profiles) and says what it sets up in one line.
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 from typing import Any
 
@@ -17,11 +18,14 @@ from socialops.connectors.mastodon import plain_text
 from socialops.domain.plan import CalendarItem, Plan, Policy
 from socialops.plan.store import PlanStore
 from socialops.publish import profiles as prof
+from socialops.publish import queue
 from socialops.store.workspace import Workspace
 
 __all__ = [
+    "REVOKED_TOKEN",
     "connect_mastodon",
     "manual_profiles",
+    "mastodon_posts",
     "mastodon_texts",
     "policy_plan",
     "spring_calendar",
@@ -63,6 +67,13 @@ def spring_calendar(channel: str, *, copy: str, link: str) -> list[CalendarItem]
     ]
 
 
+#: mastodon-mock's fault rule for a token the instance has revoked (401 on every call)
+REVOKED_TOKEN: dict[str, Any] = {
+    "match": {"path_regex": "^/api/v1/(statuses|accounts)"},
+    "effect": {"type": "status", "status": 401, "body": {"error": "The access token was revoked"}},
+}
+
+
 def connect_mastodon(ws: Workspace, mm: Any, user: str) -> prof.Profile:
     """A Mastodon profile named ``user`` on the ``mastodon-mock`` server ``mm``, with its token."""
     return prof.connect(
@@ -94,3 +105,13 @@ def mastodon_texts(mm: Any, user: str) -> list[str]:
             return out
         out += [plain_text(s["content"]) for s in page]
         max_id = page[-1]["id"]
+
+
+def mastodon_posts(ws: Workspace, mm: Any, user: str, words: str, count: int) -> list[str]:
+    """Connect ``user`` on ``mm`` and queue ``count`` posts due now, each text ``words`` made
+    unique; their texts."""
+    connect_mastodon(ws, mm, user)
+    bodies = [f"{words} {i} {time.time_ns()}" for i in range(count)]
+    for body in bodies:
+        queue.new_posts(ws, profiles=[user], text_=body)
+    return bodies

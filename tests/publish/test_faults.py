@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from helpers import connect_mastodon, mastodon_texts
+from helpers import REVOKED_TOKEN, connect_mastodon, mastodon_posts, mastodon_texts
 from sqlalchemy import text
 
 from socialops.publish import profiles as prof
@@ -46,10 +46,7 @@ def mm(mastodon_mock: Any) -> Any:
 def test_a_429_with_retry_after_holds_the_post_and_its_profile_visibly(
     workspace: Workspace, mm: Any
 ) -> None:
-    connect_mastodon(workspace, mm, "jun")
-    bodies = [f"한도 초과 뒤 한 번만 {i} {time.time_ns()}" for i in range(3)]
-    for body in bodies:
-        queue.new_posts(workspace, profiles=["jun"], text_=body)
+    bodies = mastodon_posts(workspace, mm, "jun", "한도 초과 뒤 한 번만", 3)
     mm.fault(
         {
             "match": {"methods": ["POST"], "path": STATUSES},
@@ -143,20 +140,8 @@ def test_a_timeout_is_unknown_then_reconciled_and_never_posted_twice(
 def test_a_revoked_token_marks_the_profile_and_its_posts_wait_then_go_out_once(
     workspace: Workspace, mm: Any
 ) -> None:
-    connect_mastodon(workspace, mm, "jun")
-    bodies = [f"취소된 토큰 {i} {time.time_ns()}" for i in range(2)]
-    for body in bodies:
-        queue.new_posts(workspace, profiles=["jun"], text_=body)
-    mm.fault(
-        {
-            "match": {"path_regex": "^/api/v1/(statuses|accounts)"},
-            "effect": {
-                "type": "status",
-                "status": 401,
-                "body": {"error": "The access token was revoked"},
-            },
-        }
-    )
+    bodies = mastodon_posts(workspace, mm, "jun", "취소된 토큰", 2)
+    mm.fault(REVOKED_TOKEN)
     result = run_worker(workspace, until_idle=True)
     assert (result.rounds, result.waiting, result.published) == (1, 1, 0)
     profile = prof.get_profile(workspace, "jun")
