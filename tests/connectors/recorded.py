@@ -23,7 +23,17 @@ import respx
 
 from socialops.connectors.core import ConnectorFailure, Resolution
 
-__all__ = ["PNG", "RECORDINGS", "SOURCES", "Recordings", "failure_of", "form", "sent_json"]
+__all__ = [
+    "ALT",
+    "PNG",
+    "RECORDINGS",
+    "SOURCES",
+    "Recordings",
+    "failure_of",
+    "form",
+    "png_file",
+    "sent_json",
+]
 
 RECORDINGS = Path(__file__).parent / "recordings"
 #: what every recording's ``_source`` starts with, per platform folder
@@ -40,6 +50,8 @@ SOURCES = {
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
+#: the alt text of the test image (Korean, as a café would write it)
+ALT = "하트 모양 라떼 아트가 올라간 흰 컵"
 
 
 class Recordings:
@@ -67,6 +79,13 @@ class Recordings:
         r = self.doc(name)["response"]
         headers = {"status": str(r["status"]), **r["headers"]}
         return headers, json.dumps(r["json"]) if "json" in r else r.get("text", "")
+
+
+def png_file(folder: Path, name: str = "latte.png") -> Path:
+    """:data:`PNG` written to ``folder/name`` (an image the connector reads from disk)."""
+    path = folder / name
+    path.write_bytes(PNG)
+    return path
 
 
 def form(route: respx.Route, i: int = -1) -> dict[str, str]:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from tests.connectors.recorded import PNG, Recordings, failure_of, form
+from tests.connectors.recorded import ALT, PNG, Recordings, failure_of, form, png_file
 
 from socialops.connectors.core import (
     CanPublish,
@@ -88,9 +88,7 @@ def test_publish_korean_text_with_a_link(
 def test_publish_a_photo_with_alt_text(
     fb: FacebookConnector, respx_mock: respx.MockRouter, tmp_path: Path
 ) -> None:
-    image = tmp_path / "latte.png"
-    image.write_bytes(PNG)
-    alt = "하트 모양 라떼 아트가 올라간 흰 컵"
+    image, alt = png_file(tmp_path), ALT
     photos = respx_mock.post(f"{G}/{PAGE}/photos").mock(return_value=recorded("photo_unpublished"))
     feed = respx_mock.post(f"{G}/{PAGE}/feed").mock(return_value=recorded("feed_post_with_photo"))
     got = fb.publish(OutgoingPost("오늘의 라떼 아트", (Media(str(image), alt, "image/png"),)), "k")

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 import respx
-from tests.connectors.recorded import Recordings, failure_of, form
+from tests.connectors.recorded import ALT, Recordings, failure_of, form
 
 from socialops.connectors.core import (
     CanPublish,
@@ -36,7 +36,6 @@ CAP = (
     "겨울 신메뉴 출시! 프로필 링크에서 자세히 https://bomnal.example.kr/menu?utm_source=instagram "
     "#겨울신메뉴 #카페"
 )
-ALT = "하트 모양 라떼 아트가 올라간 흰 컵"
 SETTINGS = {"ig_user_id": IG, "media_base_url": "https://cdn.bomnal.example.kr/media/"}
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
-from tests.connectors.recorded import Recordings, failure_of, form
+from tests.connectors.recorded import ALT, Recordings, failure_of, form
 
 from socialops.connectors.core import (
     CanPublish,
@@ -77,7 +77,7 @@ def test_publish_korean_text_with_an_emoji_and_a_link(
 
 
 def test_publish_an_image_with_alt_text(th: ThreadsConnector, respx_mock: respx.MockRouter) -> None:
-    alt = "하트 모양 라떼 아트가 올라간 흰 컵"
+    alt = ALT
     create = respx_mock.post(f"{T}/{U}/threads").mock(return_value=recorded("container_image"))
     respx_mock.get(f"{T}/{C2}").mock(return_value=recorded("container_finished"))
     respx_mock.get(f"{T}/{M}").mock(return_value=recorded("permalink"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
-from tests.connectors.recorded import PNG, Recordings, failure_of, form
+from tests.connectors.recorded import ALT, PNG, Recordings, failure_of, form, png_file
 from tests.connectors.recorded import sent_json as sent
 
 from socialops.connectors.core import (
@@ -70,9 +70,7 @@ def test_publish_korean_text_with_a_link(x: XConnector, respx_mock: respx.MockRo
 def test_publish_an_image_with_alt_text(
     x: XConnector, respx_mock: respx.MockRouter, tmp_path: Path
 ) -> None:
-    image = tmp_path / "latte.png"
-    image.write_bytes(PNG)
-    alt = "하트 모양 라떼 아트가 올라간 흰 컵"
+    image, alt = png_file(tmp_path), ALT
     upload = respx_mock.post(f"{API}/2/media/upload").mock(return_value=recorded("media_upload"))
     meta = respx_mock.post(f"{API}/2/media/metadata").mock(return_value=recorded("media_metadata"))
     post = respx_mock.post(f"{API}/2/tweets").mock(return_value=recorded("create_post_with_image"))
