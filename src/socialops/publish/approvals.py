@@ -21,14 +21,15 @@ Approvals count from the last submit: a rejected post submitted again needs them
 state move is its own guarded UPDATE (``WHERE state = ...`` and no live lease), inside one
 write transaction with the history row, so two approvers at once cannot both count twice.
 
-The notifications themselves live in :mod:`socialops.publish.notifications`; ``Notification``,
-``notifications`` and ``mark_read`` are re-exported here for the callers that read them with
-the approvals.
+The review record (history, the current round, what is pending) is read by
+:mod:`socialops.publish.reviews` and the notifications live in
+:mod:`socialops.publish.notifications`; ``history``, ``pending``, ``Notification``,
+``notifications`` and ``mark_read`` are re-exported here for the callers that use them with the
+approvals.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -38,7 +39,19 @@ from socialops.errors import PublishError
 from socialops.plan.store import PlanStore
 from socialops.publish.notifications import Notification, mark_read, notifications, notify
 from socialops.publish.profiles import now_iso
-from socialops.publish.queue import QueuedPost, get_post
+from socialops.publish.queue import QueuedPost
+from socialops.publish.reviews import (
+    ApprovalEvent,
+    GroupRow,
+    ReviewItem,
+    current_round,
+    events,
+    group_rows,
+    history,
+    pending,
+    posts_of,
+    rows_of,
+)
 from socialops.store.workspace import Workspace
 
 __all__ = [
@@ -62,48 +75,6 @@ MAX_COMMENT = 2000
 _LEASE_FREE = "(lease_until IS NULL OR lease_until < :now)"
 
 
-@dataclass(frozen=True)
-class ApprovalEvent:
-    approval_id: int
-    group_id: str
-    actor: str
-    decision: str  # submit | approve | reject | comment
-    comment: str
-    at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class ReviewItem:
-    """A post group waiting for review."""
-
-    group_id: str
-    plan_id: str | None
-    author: str
-    submitted_by: str
-    submitted_at: str
-    due_at: str
-    approvals_needed: int
-    approved_by: list[str]
-    posts: list[QueuedPost]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class _Row:
-    post_id: str
-    state: str
-    created_by: str
-    plan_id: str | None
-    approvals_needed: int
-    due_at: str
-    text: str
-
-
 # -- who needs review --------------------------------------------------------------------------
 def needs_approval(ws: Workspace, *, plan_id: str | None, role: str) -> int:
     """How many approvers a post by ``role`` (of plan ``plan_id``, or of none) needs: 0, 1 or 2."""
@@ -121,91 +92,6 @@ def _plan_approvals(ws: Workspace, plan_id: str | None) -> int:
     return PlanStore(ws).get(plan_id).policy.publish_approvals if plan_id else 0
 
 
-# -- reading -----------------------------------------------------------------------------------
-def _rows(conn: Connection, group_id: str) -> list[_Row]:
-    rows = conn.execute(
-        text(
-            "SELECT post_id, state, created_by, plan_id, approvals_needed, due_at, text "
-            "FROM publish_posts WHERE group_id = :g ORDER BY post_id"
-        ),
-        {"g": group_id},
-    ).fetchall()
-    if not rows:
-        raise PublishError("approvals.unknown_group", group=group_id)
-    return [_Row(r[0], r[1], r[2] or "", r[3], int(r[4] or 0), r[5], r[6]) for r in rows]
-
-
-def _events(conn: Connection, group_id: str) -> list[ApprovalEvent]:
-    rows = conn.execute(
-        text(
-            "SELECT approval_id, group_id, actor, decision, comment, at FROM publish_approvals "
-            "WHERE group_id = :g ORDER BY approval_id"
-        ),
-        {"g": group_id},
-    ).fetchall()
-    return [ApprovalEvent(int(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows]
-
-
-def _round(events: list[ApprovalEvent]) -> tuple[ApprovalEvent | None, list[str]]:
-    """The submit that opened the current review (``None``: none since the last rejection)
-    and who approved since it (in order, each once)."""
-    submitted: ApprovalEvent | None = None
-    approvers: list[str] = []
-    for e in events:
-        if e.decision == "submit":
-            submitted, approvers = e, []
-        elif e.decision == "approve" and e.actor not in approvers:
-            approvers.append(e.actor)
-        elif e.decision == "reject":
-            submitted, approvers = None, []
-    return submitted, approvers
-
-
-def history(ws: Workspace, group_id: str) -> list[ApprovalEvent]:
-    """Every submit, approval, rejection and comment of ``group_id``, oldest first."""
-    with ws.connect() as conn:
-        _rows(conn, group_id)
-        return _events(conn, group_id)
-
-
-def _posts(ws: Workspace, rows: list[_Row]) -> list[QueuedPost]:
-    return [get_post(ws, r.post_id) for r in rows]
-
-
-def pending(ws: Workspace) -> list[ReviewItem]:
-    """Post groups waiting for review, the soonest due first."""
-    found = []
-    with ws.connect() as conn:
-        groups = conn.execute(
-            text(
-                "SELECT group_id FROM publish_posts WHERE state = 'in_review' "
-                "GROUP BY group_id ORDER BY MIN(due_at), group_id"
-            )
-        ).scalars()
-        for g in list(groups):
-            rows = [r for r in _rows(conn, g) if r.state == "in_review"]
-            found.append((g, rows, *_round(_events(conn, g))))
-    return [
-        ReviewItem(
-            group_id=g,
-            plan_id=rows[0].plan_id,
-            author=rows[0].created_by,
-            submitted_by=submitted.actor if submitted else "",
-            submitted_at=submitted.at if submitted else "",
-            due_at=min(r.due_at for r in rows),
-            approvals_needed=max(1, *(r.approvals_needed for r in rows)),
-            approved_by=approvers,
-            posts=_posts(ws, rows),
-        )
-        for g, rows, submitted, approvers in found
-    ]
-
-
-def _group_rows(ws: Workspace, group_id: str) -> list[_Row]:
-    with ws.connect() as conn:
-        return _rows(conn, group_id)
-
-
 # -- moves -------------------------------------------------------------------------------------
 def _record(conn: Connection, group_id: str, actor: str, decision: str, comment: str = "") -> None:
     conn.execute(
@@ -217,7 +103,7 @@ def _record(conn: Connection, group_id: str, actor: str, decision: str, comment:
     )
 
 
-def _preview(rows: list[_Row]) -> str:
+def _preview(rows: list[GroupRow]) -> str:
     first = " ".join(rows[0].text.split())
     return first if len(first) <= 40 else first[:39] + "…"
 
@@ -236,14 +122,14 @@ def _may_review(role: str) -> None:
         raise PublishError("approvals.forbidden", role=role or "-")
 
 
-def _in_review(conn: Connection, group_id: str) -> list[_Row]:
-    rows = [r for r in _rows(conn, group_id) if r.state == "in_review"]
+def _in_review(conn: Connection, group_id: str) -> list[GroupRow]:
+    rows = [r for r in group_rows(conn, group_id) if r.state == "in_review"]
     if not rows:
         raise PublishError("approvals.not_in_review", group=group_id)
     return rows
 
 
-def _authors(rows: list[_Row], submitted: ApprovalEvent | None) -> set[str]:
+def _authors(rows: list[GroupRow], submitted: ApprovalEvent | None) -> set[str]:
     """Who wrote ``rows`` and who submitted them: they may not approve them, and hear of it."""
     authors = {r.created_by for r in rows if r.created_by}
     if submitted is not None and submitted.actor:
@@ -251,7 +137,7 @@ def _authors(rows: list[_Row], submitted: ApprovalEvent | None) -> set[str]:
     return authors
 
 
-def _tell(conn: Connection, kind: str, whom: set[str], rows: list[_Row], **params: Any) -> None:
+def _tell(conn: Connection, kind: str, whom: set[str], rows: list[GroupRow], **params: Any) -> None:
     """Notify each of ``whom`` (in order) of ``kind`` about the group of ``rows``."""
     for who in sorted(whom):
         notify(conn, kind, recipient=who, preview=_preview(rows), **params)
@@ -261,12 +147,12 @@ def submit(ws: Workspace, group_id: str, *, actor: str) -> list[QueuedPost]:
     """Send the drafts of ``group_id`` to review and notify the workspace's approvers. Posts
     queued straight into ``in_review`` (the composer, a scheduled draft) are announced the same
     way when no review of them is open yet."""
-    plan_ids = [r.plan_id for r in _group_rows(ws, group_id) if r.plan_id]
+    plan_ids = [r.plan_id for r in rows_of(ws, group_id) if r.plan_id]
     floor = max(1, _plan_approvals(ws, plan_ids[0] if plan_ids else None))
     with ws.begin() as conn:
-        rows = _rows(conn, group_id)
+        rows = group_rows(conn, group_id)
         drafts = [r for r in rows if r.state == "draft"]
-        if not drafts and _round(_events(conn, group_id))[0] is None:
+        if not drafts and current_round(events(conn, group_id))[0] is None:
             drafts = [r for r in rows if r.state == "in_review"]  # not announced yet
         if not drafts:
             raise PublishError("approvals.nothing_to_submit", group=group_id)
@@ -291,7 +177,7 @@ def submit(ws: Workspace, group_id: str, *, actor: str) -> list[QueuedPost]:
                 count=len(drafts),
                 preview=_preview(drafts),
             )
-    return _posts(ws, rows)
+    return posts_of(ws, rows)
 
 
 def approve(
@@ -303,7 +189,7 @@ def approve(
     comment = _comment(comment, required=False)
     with ws.begin() as conn:
         rows = _in_review(conn, group_id)
-        submitted, approvers = _round(_events(conn, group_id))
+        submitted, approvers = current_round(events(conn, group_id))
         authors = _authors(rows, submitted)
         if actor in authors:
             raise PublishError("approvals.own_post", who=actor)
@@ -334,7 +220,7 @@ def approve(
             count=len(approvers),
             needed=needed,
         )
-    return _posts(ws, _group_rows(ws, group_id))
+    return posts_of(ws, rows_of(ws, group_id))
 
 
 def reject(
@@ -345,7 +231,7 @@ def reject(
     comment = _comment(comment, required=True)
     with ws.begin() as conn:
         rows = _in_review(conn, group_id)
-        submitted, _ = _round(_events(conn, group_id))
+        submitted, _ = current_round(events(conn, group_id))
         conn.execute(
             text(
                 "UPDATE publish_posts SET state = 'draft', reason_code = 'rejected_in_review', "
@@ -364,14 +250,14 @@ def reject(
             actor=actor,
             comment=comment,
         )
-    return _posts(ws, _group_rows(ws, group_id))
+    return posts_of(ws, rows_of(ws, group_id))
 
 
 def add_comment(ws: Workspace, group_id: str, *, actor: str, comment: str) -> ApprovalEvent:
     """A comment on ``group_id`` (kept in its history; its author is notified)."""
     comment = _comment(comment, required=True)
     with ws.begin() as conn:
-        rows = _rows(conn, group_id)
+        rows = group_rows(conn, group_id)
         _record(conn, group_id, actor, "comment", comment)
         _tell(
             conn,
@@ -382,4 +268,4 @@ def add_comment(ws: Workspace, group_id: str, *, actor: str, comment: str) -> Ap
             actor=actor,
             comment=comment,
         )
-        return _events(conn, group_id)[-1]
+        return events(conn, group_id)[-1]
