@@ -137,10 +137,19 @@ def _authors(rows: list[GroupRow], submitted: ApprovalEvent | None) -> set[str]:
     return authors
 
 
-def _tell(conn: Connection, kind: str, whom: set[str], rows: list[GroupRow], **params: Any) -> None:
-    """Notify each of ``whom`` (in order) of ``kind`` about the group of ``rows``."""
+def _tell(
+    conn: Connection,
+    kind: str,
+    whom: set[str],
+    rows: list[GroupRow],
+    group: str,
+    actor: str,
+    **params: Any,
+) -> None:
+    """Notify each of ``whom`` (in order) of ``kind``: ``actor`` did it to ``group`` (``rows``)."""
+    preview = _preview(rows)  # last in the stored params, as the notice was always written
     for who in sorted(whom):
-        notify(conn, kind, recipient=who, preview=_preview(rows), **params)
+        notify(conn, kind, recipient=who, group=group, actor=actor, **params, preview=preview)
 
 
 def submit(ws: Workspace, group_id: str, *, actor: str) -> list[QueuedPost]:
@@ -210,16 +219,7 @@ def approve(
                 {"g": group_id, "now": now_iso()},
             )
         kind = "approvals.notice.approved" if done else "approvals.notice.approved_partly"
-        _tell(
-            conn,
-            kind,
-            authors,
-            rows,
-            group=group_id,
-            actor=actor,
-            count=len(approvers),
-            needed=needed,
-        )
+        _tell(conn, kind, authors, rows, group_id, actor, count=len(approvers), needed=needed)
     return posts_of(ws, rows_of(ws, group_id))
 
 
@@ -241,15 +241,8 @@ def reject(
             {"g": group_id, "c": comment[:500], "now": now_iso()},
         )
         _record(conn, group_id, actor, "reject", comment)
-        _tell(
-            conn,
-            "approvals.notice.rejected",
-            _authors(rows, submitted) - {actor},
-            rows,
-            group=group_id,
-            actor=actor,
-            comment=comment,
-        )
+        others = _authors(rows, submitted) - {actor}
+        _tell(conn, "approvals.notice.rejected", others, rows, group_id, actor, comment=comment)
     return posts_of(ws, rows_of(ws, group_id))
 
 
@@ -259,13 +252,6 @@ def add_comment(ws: Workspace, group_id: str, *, actor: str, comment: str) -> Ap
     with ws.begin() as conn:
         rows = group_rows(conn, group_id)
         _record(conn, group_id, actor, "comment", comment)
-        _tell(
-            conn,
-            "approvals.notice.comment",
-            _authors(rows, None) - {actor},
-            rows,
-            group=group_id,
-            actor=actor,
-            comment=comment,
-        )
+        others = _authors(rows, None) - {actor}
+        _tell(conn, "approvals.notice.comment", others, rows, group_id, actor, comment=comment)
         return events(conn, group_id)[-1]
