@@ -7,6 +7,7 @@ holds a token."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -87,3 +88,37 @@ def test_a_refused_consent_and_an_unknown_request_are_said(pub: PubHome) -> None
     unknown = browser.get("/oauth/callback?state=nothing&code=c")
     assert unknown.status_code == 400 and "연결 요청" in unknown.text
     assert pub.client.get("/oauth/callback?state=x", follow_redirects=False).status_code == 303
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, page[:300]
+    return found.group(1)
+
+
+def test_the_profiles_page_offers_both_ways_and_the_token_form_connects(pub: PubHome) -> None:
+    browser = pub.signed_in("manager")
+    page = browser.get("/w/main/publishing/profiles").text
+    assert 'id="oauth-form"' in page and 'id="tokens-form"' in page
+    assert "플랫폼 동의 화면으로 연결" in page and 'value="naver-cafe"' in page
+    assert 'id="tokens-platform"' in page and 'value="facebook"' in page
+    form = {
+        "csrf": _csrf(page),
+        "platform": "x",
+        "name": "X 토큰",
+        "secrets": "access_token=tok-abc-123\nrefresh_token=ref-456\nclient_id=cid-web",
+    }
+    with respx.mock(assert_all_called=True) as platform:
+        platform.get("https://api.x.com/2/users/me").mock(return_value=_answer("users_me"))
+        done = browser.post("/w/main/publishing/profiles/tokens", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert get_profile(pub.db(), "X 토큰").status == "active"
+    form["secrets"] = "this line is a secret tok-zzz"
+    bad = browser.post("/w/main/publishing/profiles/tokens", data=form)
+    assert bad.status_code == 400 and "tok-zzz" not in bad.text and "#1" in bad.text
+    viewer = pub.signed_in("viewer")
+    refused = viewer.post(
+        "/w/main/publishing/profiles/tokens",
+        data={**form, "csrf": _csrf(viewer.get("/w/main").text)},
+    )
+    assert refused.status_code == 403

@@ -34,4 +34,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Profile connect begun (the platform's consent page)",
     ),
     "audit.detail.via": ("방법", "via"),
+    "oauthweb.title": ("플랫폼 동의 화면으로 연결", "Connect through the platform's consent page"),
+    "oauthweb.help": (
+        "플랫폼에 로그인해 socialops의 게시 권한을 허용하면 돌아와서 프로필이 연결됩니다. "
+        "토큰은 암호화해 저장하고 만료 전에 자동으로 갱신합니다.",
+        "Sign in on the platform and allow socialops to post; you come back here with the "
+        "profile connected. Its tokens are stored encrypted and refreshed before they expire.",
+    ),
+    "oauthweb.settings": ("설정 (한 줄에 하나, KEY=VALUE)", "Settings (one KEY=VALUE a line)"),
+    "oauthweb.settings_help": (
+        "네이버 카페는 club_id와 menu_id, LinkedIn은 author(urn:li:person:… 또는 "
+        "urn:li:organization:…)가 필요합니다.",
+        "Naver Cafe needs club_id and menu_id; LinkedIn needs author (urn:li:person:… or "
+        "urn:li:organization:…).",
+    ),
+    "oauthweb.button": ("플랫폼에서 허용하기", "Allow on the platform"),
+    "oauthweb.tokens_title": ("토큰으로 연결", "Connect with tokens"),
+    "oauthweb.tokens_help": (
+        "Facebook 페이지, Instagram, Threads처럼 다른 곳에서 받은 토큰으로 연결합니다. "
+        "연결 전에 플랫폼에 확인합니다.",
+        "For tokens made elsewhere (a Facebook Page, Instagram, Threads ...): checked with the "
+        "platform before the profile is saved.",
+    ),
+    "oauthweb.secrets": (
+        "인증 정보 (한 줄에 하나, KEY=VALUE: access_token=…, refresh_token=…)",
+        "Credentials (one KEY=VALUE a line: access_token=…, refresh_token=…)",
+    ),
+    "oauthweb.secrets_help": (
+        "인증 정보는 암호화해 저장하며 화면, 로그, API 어디에도 다시 보여 주지 않습니다.",
+        "Credentials are stored encrypted and never shown again: not on a page, in a log or "
+        "by the API.",
+    ),
+    "oauthweb.platform.x": ("X", "X"),
+    "oauthweb.platform.facebook": ("Facebook 페이지", "Facebook Page"),
+    "oauthweb.platform.instagram": ("Instagram (비즈니스)", "Instagram (business)"),
+    "oauthweb.platform.threads": ("Threads", "Threads"),
+    "oauthweb.platform.youtube": ("YouTube", "YouTube"),
+    "oauthweb.platform.linkedin": ("LinkedIn", "LinkedIn"),
+    "oauthweb.platform.naver-cafe": ("네이버 카페", "Naver Cafe"),
 }

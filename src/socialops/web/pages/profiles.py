@@ -14,6 +14,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from socialops.connectors.manual import MANUAL_PLATFORMS
+from socialops.connectors.oauth_apps import OAUTH_APPS
+from socialops.connectors.registry import REGISTRY
 from socialops.errors import SocialopsError
 from socialops.publish import besttime, profiles
 from socialops.web.actions import publishing as actions
@@ -69,6 +71,8 @@ def _profiles_page(request: Request, access: Access, status: int = 200, **ctx: A
         timing=timing,
         channels=sorted(MANUAL_PLATFORMS),
         platforms=list(CONNECTABLE),
+        oauth_platforms=sorted(OAUTH_APPS),
+        token_platforms=[p for p in REGISTRY.platforms() if p not in CONNECTABLE],
         **ctx,
     )
 
