@@ -38,8 +38,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "oauthweb.help": (
         "플랫폼에 로그인해 socialops의 게시 권한을 허용하면 돌아와서 프로필이 연결됩니다. "
         "토큰은 암호화해 저장하고 만료 전에 자동으로 갱신합니다.",
-        "Sign in on the platform and allow posting from this workspace; you come back here with the "
-        "profile connected. Its tokens are stored encrypted and refreshed before they expire.",
+        "Sign in on the platform and allow posting from this workspace; you come back here "
+        "with the profile connected. Its tokens are stored encrypted and refreshed before they "
+        "expire.",
     ),
     "oauthweb.settings": ("설정 (한 줄에 하나, KEY=VALUE)", "Settings (one KEY=VALUE a line)"),
     "oauthweb.settings_help": (
