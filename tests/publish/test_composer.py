@@ -172,3 +172,23 @@ def test_inputs_that_cannot_be_used_are_refused_before_anything_is_kept(ws: Work
     assert code(profiles=["블로그"], text="x", media_ids=["nope"]) == "media.unknown"
     assert code(profiles=["블로그"], text="x", role="viewer") == "approvals.cannot_write"
     assert queue.list_posts(ws) == [] and _count(ws, "short_links") == 0
+
+
+def test_a_link_typed_into_the_text_is_tracked_too(ws: Workspace) -> None:
+    _manual(ws, "블로그", "naver-blog")
+    _manual(ws, "카카오", "kakaotalk")
+    text_ = "겨울 신메뉴 출시! 자세히 https://brand.example.kr/menu?x=1 에서 확인하세요."
+    _group, posts = composer.compose(
+        ws,
+        profiles=["블로그", "카카오"],
+        text=text_,
+        variants={"카카오": "카카오 친구만: 매장에서 확인하세요."},  # no link: kept as written
+    )
+    by = {p.profile: p for p in posts}
+    blog = by["블로그"]
+    assert "https://brand.example.kr/menu" not in blog.text and f"/l/{blog.link_code}" in blog.text
+    assert blog.text.endswith("에서 확인하세요.")  # the sentence around the link is kept
+    assert by["카카오"].text == "카카오 친구만: 매장에서 확인하세요." and not by["카카오"].link_code
+    target = links.follow(ws, blog.link_code)
+    assert target is not None and target.startswith("https://brand.example.kr/menu?x=1&utm_")
+    assert _count(ws, "short_links") == 1

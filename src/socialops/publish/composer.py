@@ -30,7 +30,14 @@ from socialops.errors import PublishError
 from socialops.i18n import t
 from socialops.plan.store import PlanStore
 from socialops.publish.approvals import needs_approval, submit
-from socialops.publish.links import CODE_CHARS, check_target, create_link, new_code, short_url
+from socialops.publish.links import (
+    CODE_CHARS,
+    check_target,
+    create_link,
+    new_code,
+    public_base,
+    short_url,
+)
 from socialops.publish.media import get_media
 from socialops.publish.profiles import Profile, chosen_profiles
 from socialops.publish.queue import QueuedPost, new_posts
@@ -117,6 +124,22 @@ class _Prepared:
     plan: Plan | None
     media: tuple[Media, ...]
     link: str | None
+    #: the link was found in the message (no landing link given): a variant without it keeps
+    #: its text as written
+    found: bool = False
+
+
+_TEXT_URL = re.compile(r"https?://[^\s<>\"'()]+[^\s<>\"'().,!?;:]")
+
+
+def _link_in(text: str) -> str | None:
+    """The first web link of the message that is not already one of our short links: the
+    landing link when none was given, so a link typed into the text is tracked too."""
+    ours = public_base() + "/l/"
+    for m in _TEXT_URL.finditer(text):
+        if not m.group(0).startswith(ours):
+            return m.group(0)
+    return None
 
 
 def _prepare(
@@ -126,6 +149,7 @@ def _prepare(
     media_ids: list[str],
     link: str | None,
     plan_id: str | None,
+    text: str = "",
 ) -> _Prepared:
     chosen = chosen_profiles(ws, profiles)
     names = {k for p in chosen for k in (p.name, p.profile_id)}
@@ -135,8 +159,10 @@ def _prepare(
     assets = [get_media(ws, m) for m in media_ids]
     media = tuple(Media(str(ws.root / a.path), a.alt, a.mime) for a in assets)
     plan = PlanStore(ws).get(plan_id) if plan_id else None
-    target = check_target(link) if link and link.strip() else None
-    return _Prepared(chosen, plan, media, target)
+    if link and link.strip():
+        return _Prepared(chosen, plan, media, check_target(link))
+    found = _link_in(text)
+    return _Prepared(chosen, plan, media, check_target(found) if found else None, found=True)
 
 
 def _render(
@@ -148,7 +174,9 @@ def _render(
     for p in prep.profiles:
         body = variants.get(p.name, variants.get(p.profile_id, text))
         short = short_url(codes.get(p.profile_id, _PLACEHOLDER)) if prep.link else None
-        final = _with_link(body, prep.link, short) if prep.link and short else body
+        final = body
+        if prep.link and short and (not prep.found or prep.link in body):
+            final = _with_link(body, prep.link, short)
         cls = REGISTRY.get(p.platform)
         if cls is None:
             raise PublishError(
@@ -190,7 +218,7 @@ def preview(
 ) -> list[ProfilePreview]:
     """What each profile's post would be, and everything wrong with it; changes nothing (the
     short link's code shown is a placeholder of the real one's length)."""
-    prep = _prepare(ws, profiles, dict(variants or {}), list(media_ids or []), link, plan_id)
+    prep = _prepare(ws, profiles, dict(variants or {}), list(media_ids or []), link, plan_id, text)
     return _render(prep, text, dict(variants or {}), {})
 
 
@@ -214,7 +242,7 @@ def compose(
     scheduled). A post that needs approval waits ``in_review``."""
     texts = dict(variants or {})
     ids = list(media_ids or [])
-    prep = _prepare(ws, profiles, texts, ids, link, plan_id)
+    prep = _prepare(ws, profiles, texts, ids, link, plan_id, text)
     need = needs_approval(ws, plan_id=plan_id, role=role)  # also: may this role write posts
     group = uuid.uuid4().hex[:12]
     codes: dict[str, str] = {}
@@ -227,8 +255,13 @@ def compose(
                 first = pv.problems[0]
                 raise PublishError(first["code"], profile=pv.profile, **first["params"])
     finals = {p.profile_id: pv.final_text for p, pv in zip(prep.profiles, shown, strict=True)}
+    for p, pv in zip(prep.profiles, shown, strict=True):
+        if prep.link and pv.short_url and pv.short_url not in pv.final_text:
+            codes.pop(p.profile_id, None)  # a variant without the found link: nothing to track
     if prep.link:
         for p in prep.profiles:
+            if p.profile_id not in codes:
+                continue
             made = create_link(
                 ws,
                 prep.link,
