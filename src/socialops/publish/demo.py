@@ -24,6 +24,7 @@ from socialops.domain.plan import CalendarItem
 from socialops.errors import PublishError
 from socialops.plan.service import create_from_template
 from socialops.plan.store import PlanStore
+from socialops.plan.workflow import transition
 from socialops.publish import approvals, plan_drafts, queue
 from socialops.publish.composer import compose
 from socialops.publish.media import add_media
@@ -80,12 +81,22 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute)
 
 
+def _start(item_id: str, today: date, offset: int, hour: int, real: bool) -> datetime:
+    """An item's local start; the Naver Blog task is due half an hour ago on a real start (a
+    task waiting for its person, not one already late)."""
+    if item_id == "launch-blog" and real:
+        now = datetime.now(_SEOUL).replace(tzinfo=None, second=0, microsecond=0)
+        return now - timedelta(minutes=30)
+    return _at(today + timedelta(days=offset), hour)
+
+
 def add_demo_publishing(ws: Workspace, *, today: date | None = None) -> dict[str, Any]:
     """Add the demo plan and its posts; what was added (or that it exists)."""
     store = PlanStore(ws)
     found = [p["plan_id"] for p in store.list() if p["name"] == DEMO_PLAN]
     if found and any(plan_drafts.plan_publishing(ws, found[0]).values()):
         return {"exists": DEMO_PLAN}
+    real = today is None
     today = today or datetime.now(_SEOUL).date()
     pds = local_pds_url()
     by_channel = _profiles(ws, pds)
@@ -125,7 +136,7 @@ def add_demo_publishing(ws: Workspace, *, today: date | None = None) -> dict[str
         CalendarItem(
             item_id=item_id,
             title=text.split(":")[0][:40],
-            start=_at(today + timedelta(days=offset), hour),
+            start=_start(item_id, today, offset, hour, real),
             channel=channel,
             copy=text,
             link=_LANDING,
@@ -135,6 +146,9 @@ def add_demo_publishing(ws: Workspace, *, today: date | None = None) -> dict[str
         for item_id, offset, hour, channel, text in items
     ]
     plan = store.save(plan, base_version=plan.version, actor=_ACTOR)
+    for action in ("submit", "approve", "start"):  # the campaign is running
+        if plan.state != "running":
+            plan = transition(store, plan.plan_id, action, actor=_ACTOR, role="owner")
     image = _card(ws)
     posts: list[queue.QueuedPost] = []
     for item_id, _offset, _hour, channel, copy in items:
