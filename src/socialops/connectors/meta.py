@@ -13,6 +13,7 @@ Each platform's module docstring says what its ``find`` does and does not guaran
 
 from __future__ import annotations
 
+import abc
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -144,11 +145,13 @@ class ContainerConnector(GraphConnector):
         #: seconds between two looks at a container that is not ready yet
         self.poll_s = POLL_S
 
+    @abc.abstractmethod
     def _uid(self) -> str:
-        raise NotImplementedError
+        """The account's id on the platform (the containers are made under it)."""
 
+    @abc.abstractmethod
     def _post_metrics(self, values: Mapping[str, int]) -> PostMetrics:
-        raise NotImplementedError
+        """The platform's insight values of one post as :class:`PostMetrics`."""
 
     # -- publishing ----------------------------------------------------------------------------
     def _image(self, url: str, m: Media, form: Mapping[str, str]) -> dict[str, str]:
