@@ -37,6 +37,7 @@ from socialops.publish.profiles import (
     Profile,
     fresh_connector,
     get_profile,
+    iso_utc,
     now_iso,
     set_limited,
     set_status,
@@ -68,12 +69,8 @@ def channel_key(profile: Profile) -> str:
     return profile.platform.replace("-", "_")
 
 
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _stale(ws: Workspace, older_than_s: float) -> list[dict[str, Any]]:
-    cutoff = _iso(datetime.now(UTC) - timedelta(seconds=older_than_s))
+    cutoff = iso_utc(datetime.now(UTC) - timedelta(seconds=older_than_s))
     with ws.connect() as conn:
         rows = conn.execute(
             text(

@@ -37,6 +37,7 @@ __all__ = [
     "connect",
     "fresh_connector",
     "get_profile",
+    "iso_utc",
     "list_profiles",
     "pause_all",
     "paused_all",
@@ -57,8 +58,13 @@ _COLUMNS = (
 )
 
 
+def iso_utc(dt: datetime) -> str:
+    """An instant as stored: ISO 8601 in UTC, to the microsecond (sorts as text)."""
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    return iso_utc(datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ class Profile:
         """Whether the platform's rate limit or quota still holds the profile's posts."""
         if not self.limited_until:
             return False
-        return self.limited_until > _iso(now or datetime.now(UTC))
+        return self.limited_until > iso_utc(now or datetime.now(UTC))
 
     def to_dict(self) -> dict[str, Any]:
         """What may be shown or returned: never the secrets."""
@@ -114,10 +120,6 @@ def _row(r: Any) -> Profile:
     )
 
 
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _expiry(value: str | None) -> str | None:
     """A stored expiry: an ISO instant (UTC), or None when missing or unreadable."""
     if not value:
@@ -126,7 +128,7 @@ def _expiry(value: str | None) -> str | None:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return _iso(dt if dt.tzinfo else dt.replace(tzinfo=UTC))
+    return iso_utc(dt if dt.tzinfo else dt.replace(tzinfo=UTC))
 
 
 def list_profiles(ws: Workspace) -> list[Profile]:
@@ -272,7 +274,7 @@ def set_limited(ws: Workspace, profile_id: str, until: datetime | None, reason: 
                 "WHERE profile_id = :p"
             ),
             {
-                "u": _iso(until) if until is not None else None,
+                "u": iso_utc(until) if until is not None else None,
                 "r": reason[:200] if until is not None else "",
                 "now": now_iso(),
                 "p": profile_id,
@@ -309,7 +311,7 @@ def _due(expires_at: str | None, force: bool) -> bool:
     if expires_at is None:
         return False
     soon = datetime.now(UTC) + timedelta(seconds=REFRESH_AHEAD_S)
-    return expires_at <= _iso(soon)
+    return expires_at <= iso_utc(soon)
 
 
 def fresh_connector(ws: Workspace, profile: Profile, *, force: bool = False) -> Connector:

@@ -26,7 +26,7 @@ from sqlalchemy import text
 from socialops.connectors.core import Media, OutgoingPost, new_tid
 from socialops.connectors.registry import REGISTRY
 from socialops.errors import PublishError
-from socialops.publish.profiles import Profile, chosen_profiles, get_profile, now_iso
+from socialops.publish.profiles import Profile, chosen_profiles, get_profile, iso_utc, now_iso
 from socialops.settings import get as setting
 from socialops.store.workspace import Workspace
 
@@ -143,10 +143,6 @@ def parse_when(value: str | None, zone: str) -> datetime:
     return dt.astimezone(UTC)
 
 
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _library(ws: Workspace, media_ids: list[str]) -> list[tuple[Media, str]]:
     """Images of the media library (``publish.media``) as a post's media, in the order given,
     each with its media id."""
@@ -243,7 +239,7 @@ def new_posts(
                     "t": body,
                     "m": stored,
                     "state": state,
-                    "due": _iso(due),
+                    "due": iso_utc(due),
                     "key": new_tid(),
                     "by": actor,
                     "now": now,
@@ -260,8 +256,8 @@ def _bound(value: str | datetime | None) -> str | None:
         return None
     if isinstance(value, datetime):
         dt = value if value.tzinfo else value.replace(tzinfo=ZoneInfo(setting("timezone")))
-        return _iso(dt)
-    return _iso(parse_when(value, setting("timezone")))
+        return iso_utc(dt)
+    return iso_utc(parse_when(value, setting("timezone")))
 
 
 def list_posts(
@@ -367,7 +363,9 @@ def schedule(ws: Workspace, post_id: str, at: str | None = None) -> QueuedPost:
     if post.state not in ("draft", "in_review", "scheduled", "failed"):
         raise PublishError("publish.bad_state", post_id=post_id, state=post.state)
     _ready(ws, post)
-    due = post.due_at if at is None else _iso(parse_when(at, get_profile(ws, post.profile_id).zone))
+    due = post.due_at
+    if at is not None:
+        due = iso_utc(parse_when(at, get_profile(ws, post.profile_id).zone))
     return _move(
         ws,
         post_id,

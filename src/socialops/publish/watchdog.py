@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import text
 
 from socialops.i18n import both
-from socialops.publish.profiles import now_iso, paused_all
+from socialops.publish.profiles import iso_utc, now_iso, paused_all
 from socialops.store.workspace import Workspace
 
 __all__ = [
@@ -74,10 +74,6 @@ class WatchdogStatus:
         return {**asdict(self), "workers": [w.to_dict() for w in self.workers]}
 
 
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def heartbeat(ws: Workspace, worker: str, mode: str) -> None:
     """``worker`` is alive now (one row per worker, its ``seen_at`` moved on)."""
     now = now_iso()
@@ -111,7 +107,7 @@ def due_waiting(ws: Workspace, now: datetime | None = None) -> int:
         return 0
     with ws.connect() as conn:
         n = conn.execute(
-            text(f"SELECT COUNT(*) {DUE_WHERE}"), {"now": _iso(now or datetime.now(UTC))}
+            text(f"SELECT COUNT(*) {DUE_WHERE}"), {"now": iso_utc(now or datetime.now(UTC))}
         ).scalar_one()
     return int(n)
 
@@ -122,7 +118,7 @@ def watchdog(ws: Workspace, *, poll_s: float = 5.0, now: datetime | None = None)
     beats = workers(ws)
     last = beats[0].seen_at if beats else None
     due = due_waiting(ws, now)
-    fresh = last is not None and last >= _iso(now - timedelta(seconds=2 * poll_s + GRACE_S))
+    fresh = last is not None and last >= iso_utc(now - timedelta(seconds=2 * poll_s + GRACE_S))
     if due == 0 or fresh:
         code, params = "watchdog.ok", {"due": due}
     elif last is None:

@@ -43,6 +43,7 @@ from socialops.publish.profiles import (
     Profile,
     fresh_connector,
     get_profile,
+    iso_utc,
     now_iso,
     paused_all,
     set_limited,
@@ -80,10 +81,6 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _lease(conn: Connection, post_id: str, worker: str, now: datetime, lease_s: float) -> None:
     conn.execute(
         text(
@@ -93,8 +90,8 @@ def _lease(conn: Connection, post_id: str, worker: str, now: datetime, lease_s: 
         ),
         {
             "w": worker,
-            "until": _iso(now + timedelta(seconds=lease_s)),
-            "now": _iso(now),
+            "until": iso_utc(now + timedelta(seconds=lease_s)),
+            "now": iso_utc(now),
             "id": post_id,
         },
     )
@@ -113,7 +110,7 @@ def _claim(ws: Workspace, worker: str, lease_s: float) -> tuple[QueuedPost, str]
                     f"SELECT p.post_id, p.state {DUE_WHERE} ORDER BY p.due_at, p.post_id "
                     "LIMIT 1 FOR UPDATE OF p SKIP LOCKED"
                 ),
-                {"now": _iso(now)},
+                {"now": iso_utc(now)},
             ).fetchone()
             if row is not None:
                 _lease(conn, row[0], worker, now, lease_s)
@@ -121,7 +118,7 @@ def _claim(ws: Workspace, worker: str, lease_s: float) -> tuple[QueuedPost, str]
         with ws.begin() as conn:
             row = conn.execute(
                 text(f"SELECT p.post_id, p.state {DUE_WHERE} ORDER BY p.due_at, p.post_id LIMIT 1"),
-                {"now": _iso(now)},
+                {"now": iso_utc(now)},
             ).fetchone()
             if row is not None:
                 _lease(conn, row[0], worker, now, lease_s)
@@ -209,7 +206,7 @@ def _wait(
         worker,
         "state = :s, next_try_at = :t, reason_code = :c, reason_detail = :d",
         s=state,
-        t=_iso(after),
+        t=iso_utc(after),
         c=res.code,
         d=res.detail[:500],
     )
@@ -264,7 +261,7 @@ def _connector(ws: Workspace, profile: Profile, cache: Cache, out: RunResult) ->
 def _expiring(profile: Profile) -> bool:
     if profile.token_expires_at is None:
         return False
-    return profile.token_expires_at <= _iso(datetime.now(UTC) + timedelta(seconds=300))
+    return profile.token_expires_at <= iso_utc(datetime.now(UTC) + timedelta(seconds=300))
 
 
 def _handle(
