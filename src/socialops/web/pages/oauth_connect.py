@@ -38,6 +38,14 @@ def _settings(lines: str, *, secret: bool = False) -> dict[str, str]:
     return out
 
 
+def _refused(request: Request, exc: SocialopsError | WebError) -> Response:
+    """The error page for a request that could not be carried out, in the reader's language."""
+    lang = lang_of(request)
+    if isinstance(exc, WebError):
+        return error_page(request, exc.status, exc.message(lang))
+    return error_page(request, exc.http_status, error_text(exc, lang))
+
+
 @router.post("/w/{ws}/publishing/profiles/oauth")
 def begin(
     request: Request,
@@ -55,10 +63,7 @@ def begin(
             actor, ws, platform=platform, name=name, settings=_settings(settings), zone=zone
         )
     except (SocialopsError, WebError) as exc:
-        lang = lang_of(request)
-        if isinstance(exc, WebError):
-            return error_page(request, exc.status, exc.message(lang))
-        return error_page(request, exc.http_status, error_text(exc, lang))
+        return _refused(request, exc)
     return RedirectResponse(url, status_code=303)
 
 
@@ -88,10 +93,7 @@ def connect_with_tokens(
             zone=zone.strip() or "Asia/Seoul",
         )
     except (SocialopsError, WebError) as exc:
-        lang = lang_of(request)
-        if isinstance(exc, WebError):
-            return error_page(request, exc.status, exc.message(lang))
-        return error_page(request, exc.http_status, error_text(exc, lang))
+        return _refused(request, exc)
     return RedirectResponse(f"/w/{ws}/publishing/profiles?done=connected", status_code=303)
 
 
@@ -108,5 +110,5 @@ def callback(
     try:
         ws, _profile = actions.complete(actor_of(request, p), state=state, code=code, error=error)
     except SocialopsError as exc:
-        return error_page(request, exc.http_status, error_text(exc, lang_of(request)))
+        return _refused(request, exc)
     return RedirectResponse(f"/w/{ws}/publishing/profiles?done=connected", status_code=303)
