@@ -41,9 +41,9 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO, machine
+from socialops.connectors import profiles as prof
 from socialops.connectors.core import new_tid
 from socialops.connectors.mastodon import plain_text
-from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.publish.worker import run_worker
 from socialops.store.workspace import Workspace

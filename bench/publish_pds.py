@@ -21,9 +21,9 @@ from pathlib import Path
 from atproto import Client, models
 
 from _common import machine
+from socialops.connectors import profiles as prof
 from socialops.connectors.bluesky import COLLECTION, BlueskyConnector
 from socialops.connectors.core import new_tid
-from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.publish.worker import run_worker
 from socialops.store.workspace import Workspace

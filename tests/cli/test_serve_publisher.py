@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from socialops.connectors.profiles import connect
 from socialops.publish import queue
-from socialops.publish.profiles import connect
 from socialops.publish.watchdog import watchdog
 from socialops.store.workspace import Workspace
 

@@ -12,10 +12,10 @@ import pytest
 from atproto import Client
 from sqlalchemy import text
 
+from socialops.connectors import profiles as prof
 from socialops.connectors.bluesky import COLLECTION, BlueskyConnector
 from socialops.connectors.core import Media
 from socialops.errors import PublishError
-from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.publish.worker import run_worker
 from socialops.store.workspace import Workspace

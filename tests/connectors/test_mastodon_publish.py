@@ -19,10 +19,10 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from socialops.connectors import profiles as prof
 from socialops.connectors.core import Media, OutgoingPost, new_tid
 from socialops.connectors.mastodon import MastodonConnector, plain_text
 from socialops.errors import PublishError
-from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.publish.worker import run_worker
 from socialops.store.workspace import Workspace

@@ -24,7 +24,7 @@ from socialops.connectors.core import (
     new_tid,
 )
 from socialops.connectors.threads import ThreadsConnector
-from socialops.publish.secrets import decrypt, encrypt
+from socialops.store.secrets import decrypt, encrypt
 
 recorded = Recordings("threads")
 T = "https://graph.threads.net/v1.0"

@@ -27,7 +27,7 @@ from socialops.connectors.core import (
     new_tid,
 )
 from socialops.connectors.x import API, XConnector
-from socialops.publish.secrets import decrypt, encrypt
+from socialops.store.secrets import decrypt, encrypt
 
 recorded = Recordings("x")
 SECRETS = {

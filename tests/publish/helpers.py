@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 
+from socialops.connectors import profiles as prof
 from socialops.connectors.mastodon import plain_text
 from socialops.domain.plan import CalendarItem, Plan, Policy
 from socialops.plan.store import PlanStore
-from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.store.workspace import Workspace
 

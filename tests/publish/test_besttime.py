@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
+from socialops.connectors import profiles as prof
 from socialops.errors import PublishError
 from socialops.measure.metrics import import_metrics
 from socialops.publish import besttime as bt
-from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.store.workspace import Workspace
 

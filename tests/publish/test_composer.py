@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import text
 from test_links import saved_plan
 
+from socialops.connectors import profiles as prof
 from socialops.errors import PublishError
 from socialops.plan.store import PlanStore
 from socialops.publish import composer, links, queue
-from socialops.publish import profiles as prof
 from socialops.store.workspace import Workspace
 
 LANDING = "https://example.kr/spring?ref=1"

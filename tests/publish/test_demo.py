@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
+from socialops.connectors.profiles import list_profiles
 from socialops.plan.store import PlanStore
 from socialops.publish import plan_drafts, queue
 from socialops.publish.demo import DEMO_PLAN, add_demo_publishing, local_pds_url
-from socialops.publish.profiles import list_profiles
 from socialops.store.workspace import Workspace
 
 

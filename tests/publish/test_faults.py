@@ -15,7 +15,7 @@ import pytest
 from helpers import REVOKED_TOKEN, connect_mastodon, mastodon_posts, mastodon_texts
 from sqlalchemy import text
 
-from socialops.publish import profiles as prof
+from socialops.connectors import profiles as prof
 from socialops.publish import queue
 from socialops.publish.watchdog import due_waiting
 from socialops.publish.worker import run_worker

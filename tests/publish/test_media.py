@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from socialops.connectors.profiles import connect
 from socialops.errors import PublishError
 from socialops.publish import media, queue
-from socialops.publish.profiles import connect
 from socialops.store.workspace import Workspace
 
 _ORIENTATION = 0x0112

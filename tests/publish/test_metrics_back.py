@@ -15,6 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from socialops.connectors import profiles as prof
 from socialops.connectors.core import (
     Connector,
     ConnectorFailure,
@@ -30,7 +31,6 @@ from socialops.domain.plan import ChannelChoice, KpiTarget, Plan, UtmScheme
 from socialops.measure.metrics import post_rows
 from socialops.plan.actuals import plan_vs_actual
 from socialops.plan.store import PlanStore
-from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.publish.metrics_back import BATCH, channel_key, fetch_metrics, post_metrics
 from socialops.publish.worker import run_worker

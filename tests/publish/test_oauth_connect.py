@@ -18,10 +18,10 @@ import pytest
 import respx
 from sqlalchemy import text
 
+from socialops.connectors.profiles import get_profile
 from socialops.errors import PublishError
 from socialops.publish import oauth_connect
-from socialops.publish.profiles import get_profile
-from socialops.publish.secrets import decrypt
+from socialops.store.secrets import decrypt
 from socialops.store.workspace import Workspace
 
 REC = Path(__file__).resolve().parents[1] / "connectors" / "recordings"

@@ -8,10 +8,10 @@ import pytest
 from helpers import spring_calendar
 from test_links import saved_plan
 
+from socialops.connectors import profiles as prof
 from socialops.domain.plan import CalendarItem
 from socialops.errors import PublishError
 from socialops.publish import links, queue
-from socialops.publish import profiles as prof
 from socialops.publish.plan_drafts import drafts_from_calendar, plan_publishing
 from socialops.publish.worker import run_worker
 from socialops.store.workspace import Workspace

@@ -14,8 +14,8 @@ from helpers import spring_calendar
 from sqlalchemy import text
 from test_links import saved_plan
 
+from socialops.connectors import profiles as prof
 from socialops.domain.plan import CalendarItem, ChannelChoice, UtmScheme
-from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.publish.plan_drafts import drafts_from_calendar
 from socialops.publish.plan_posts import posts_by_occurrence, published_for_plan, totals

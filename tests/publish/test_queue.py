@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from socialops.connectors import profiles as prof
 from socialops.connectors.core import Media
 from socialops.errors import PublishError
-from socialops.publish import profiles as prof
 from socialops.publish import queue
-from socialops.publish.secrets import decrypt, encrypt
 from socialops.publish.worker import run_worker
+from socialops.store.secrets import decrypt, encrypt
 from socialops.store.workspace import Workspace
 
 

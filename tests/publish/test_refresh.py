@@ -14,6 +14,7 @@ from typing import ClassVar
 import pytest
 from sqlalchemy import text
 
+from socialops.connectors import profiles as prof
 from socialops.connectors.core import (
     Connector,
     ConnectorFailure,
@@ -24,10 +25,9 @@ from socialops.connectors.core import (
     Resolution,
 )
 from socialops.connectors.registry import REGISTRY
-from socialops.publish import profiles as prof
 from socialops.publish import queue
-from socialops.publish.secrets import decrypt
 from socialops.publish.worker import run_worker
+from socialops.store.secrets import decrypt
 from socialops.store.workspace import Workspace
 
 

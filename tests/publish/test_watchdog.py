@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from socialops.publish import profiles as prof
+from socialops.connectors import profiles as prof
 from socialops.publish import queue
 from socialops.publish.background import BackgroundPublisher
 from socialops.publish.watchdog import heartbeat, watchdog, workers

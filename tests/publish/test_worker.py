@@ -13,6 +13,7 @@ from typing import ClassVar
 import pytest
 from sqlalchemy import text
 
+from socialops.connectors import profiles as prof
 from socialops.connectors.core import (
     Connector,
     ConnectorFailure,
@@ -23,7 +24,6 @@ from socialops.connectors.core import (
     Resolution,
 )
 from socialops.connectors.registry import REGISTRY
-from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.publish.watchdog import due_waiting, workers
 from socialops.publish.worker import run_worker

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import pytest
 
+from socialops.connectors import profiles as prof
 from socialops.connectors.core import (
     Connector,
     Identity,
@@ -22,7 +23,6 @@ from socialops.connectors.core import (
     Published,
 )
 from socialops.connectors.registry import REGISTRY
-from socialops.publish import profiles as prof
 from socialops.publish import queue
 from socialops.publish.worker import RunResult, run_worker
 from socialops.store.workspace import Workspace

@@ -21,9 +21,9 @@ import pytest
 from fastapi.routing import APIRoute
 from PIL import Image
 
+from socialops.connectors.profiles import connect
 from socialops.listen.topics import add_topic, list_topics
 from socialops.publish.composer import compose
-from socialops.publish.profiles import connect
 from socialops.web.permissions import ACTIONS, ROLES, allowed
 
 WS = "/api/v1/workspaces/main"

@@ -17,7 +17,7 @@ import pytest
 import respx
 from test_publishing_api import PubHome, pub_home
 
-from socialops.publish.profiles import get_profile
+from socialops.connectors.profiles import get_profile
 
 REC = Path(__file__).resolve().parents[1] / "connectors" / "recordings" / "x"
 WS = "/api/v1/workspaces/main"

@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from platform_servers import MastodonMock
-from socialops.publish import profiles as prof
+from socialops.connectors import profiles as prof
 from socialops.publish import queue
 from socialops.publish.worker import run_worker
 from socialops.store.workspace import Workspace

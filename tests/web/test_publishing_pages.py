@@ -27,8 +27,8 @@ from test_e2e import chromium  # noqa: F401  (the browser fixture)
 from test_publishing_api import PASSWORD, TOKEN, PubHome, manual, png, pub_home
 
 from platform_servers import MastodonMock
+from socialops.connectors import profiles as prof
 from socialops.publish import composer, media, queue
-from socialops.publish import profiles as prof
 from socialops.publish.worker import run_worker
 from socialops.web.app import create_app
 

@@ -68,7 +68,7 @@ def _connect_with_stdin_secret(
 ) -> None:
     """Read a profile's secret from standard input (never a flag: it would stay in the shell's
     history and the process list), connect the profile and report it."""
-    from socialops.publish.profiles import connect
+    from socialops.connectors.profiles import connect
 
     if not given:
         common.err_console.print(t(missing_message, default_lang()), highlight=False)
@@ -146,8 +146,8 @@ def connect_manual(
 ) -> None:
     """A channel without a posting API: due posts become tasks for a person."""
     from socialops.connectors.manual import MANUAL_PLATFORMS
+    from socialops.connectors.profiles import connect
     from socialops.errors import PublishError
-    from socialops.publish.profiles import connect
 
     if platform not in MANUAL_PLATFORMS:
         raise PublishError(
@@ -163,7 +163,7 @@ def connect_manual(
 @profiles_app.command("list")
 def profiles_list(as_json: bool = JSON) -> None:
     """Connected profiles, with what needs fixing."""
-    from socialops.publish.profiles import list_profiles, paused_all
+    from socialops.connectors.profiles import list_profiles, paused_all
 
     ws = open_ws()
     profiles = list_profiles(ws)
@@ -203,8 +203,8 @@ def profiles_check(name: str = typer.Argument(...), as_json: bool = JSON) -> Non
     """Ask the platform who the profile's credentials are (marks it for re-authorisation when
     the platform refuses them)."""
     from socialops.connectors.core import ConnectorFailure
+    from socialops.connectors.profiles import build_connector, get_profile, set_status
     from socialops.errors import PublishError
-    from socialops.publish.profiles import build_connector, get_profile, set_status
 
     ws = open_ws()
     profile = get_profile(ws, name)
@@ -241,7 +241,7 @@ def profiles_pause(
 
 def _switch(name: str | None, all_: bool, paused: bool, as_json: bool) -> None:
     """Pause or resume one profile, or every one (the workspace switch)."""
-    from socialops.publish.profiles import pause_all, paused_all, set_paused
+    from socialops.connectors.profiles import pause_all, paused_all, set_paused
 
     ws = open_ws()
     if all_:
@@ -274,7 +274,7 @@ def profiles_resume(
 @profiles_app.command("remove")
 def profiles_remove(name: str = typer.Argument(...), as_json: bool = JSON) -> None:
     """Remove a profile with nothing waiting to go out."""
-    from socialops.publish.profiles import remove
+    from socialops.connectors.profiles import remove
 
     profile = remove(open_ws(), name)
     if as_json:
@@ -311,9 +311,9 @@ def _connect_oauth(
     slots: list[str],
     as_json: bool,
 ) -> None:
+    from socialops.connectors.profiles import connect
     from socialops.connectors.registry import REGISTRY
     from socialops.errors import PublishError
-    from socialops.publish.profiles import connect
 
     if not secrets_stdin:
         common.err_console.print(t("publish.cli.secrets_stdin", default_lang()), highlight=False)
@@ -386,8 +386,8 @@ def profiles_slots(
     as_json: bool = JSON,
 ) -> None:
     """Show or set a profile's queue slots (in its time zone); the next free one is shown."""
+    from socialops.connectors.profiles import get_profile
     from socialops.publish.besttime import next_slot, set_slots
-    from socialops.publish.profiles import get_profile
 
     ws = open_ws()
     profile = get_profile(ws, name)

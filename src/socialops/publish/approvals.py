@@ -23,7 +23,7 @@ write transaction with the history row, so two approvers at once cannot both cou
 
 The review record (history, the current round, what is pending) is read by
 :mod:`socialops.publish.reviews` and the notifications live in
-:mod:`socialops.publish.notifications`; ``history``, ``pending``, ``Notification``,
+:mod:`socialops.store.notifications`; ``history``, ``pending``, ``Notification``,
 ``notifications`` and ``mark_read`` are re-exported here for the callers that use them with the
 approvals.
 """
@@ -34,11 +34,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from socialops.connectors.profiles import now_iso
 from socialops.domain.permissions import ROLES, allowed
 from socialops.errors import PublishError
 from socialops.plan.store import PlanStore
-from socialops.publish.notifications import Notification, mark_read, notifications, notify
-from socialops.publish.profiles import now_iso
 from socialops.publish.queue import QueuedPost
 from socialops.publish.reviews import (
     ApprovalEvent,
@@ -52,6 +51,7 @@ from socialops.publish.reviews import (
     posts_of,
     rows_of,
 )
+from socialops.store.notifications import Notification, mark_read, notifications, notify
 from socialops.store.workspace import Workspace
 
 __all__ = [

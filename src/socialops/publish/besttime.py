@@ -27,10 +27,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
+from socialops.connectors.profiles import Profile, get_profile
 from socialops.errors import PublishError
 from socialops.i18n import t
 from socialops.measure.metrics import post_rows
-from socialops.publish.profiles import Profile, get_profile
 from socialops.store.workspace import Workspace
 
 __all__ = [

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
 from socialops import settings
+from socialops.connectors.profiles import Profile, get_profile
 from socialops.errors import PlanError, PublishError
 from socialops.i18n.approvals import MIRRORED
 from socialops.plan.store import PlanStore
@@ -40,7 +41,6 @@ from socialops.publish.approvals import needs_approval, submit
 from socialops.publish.composer import compose, preview
 from socialops.publish.links import check_target, short_url
 from socialops.publish.media import add_media, get_media, set_alt
-from socialops.publish.profiles import Profile, get_profile
 from socialops.sources import ledger
 from socialops.sources.readers import RawRecord, open_source
 from socialops.store.workspace import Workspace

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from socialops.connectors.core import Media, OutgoingPost
+from socialops.connectors.profiles import Profile, chosen_profiles
 from socialops.connectors.registry import REGISTRY
 from socialops.domain.channels import channel_for_platform, load_channels
 from socialops.domain.plan import Plan
@@ -39,7 +40,6 @@ from socialops.publish.links import (
     short_url,
 )
 from socialops.publish.media import get_media
-from socialops.publish.profiles import Profile, chosen_profiles
 from socialops.publish.queue import QueuedPost, new_posts
 from socialops.store.workspace import Workspace
 

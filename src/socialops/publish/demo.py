@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from socialops.connectors.profiles import connect, list_profiles
 from socialops.domain.plan import CalendarItem
 from socialops.errors import PublishError
 from socialops.plan.service import create_from_template
@@ -28,7 +29,6 @@ from socialops.plan.workflow import transition
 from socialops.publish import approvals, plan_drafts, queue
 from socialops.publish.composer import compose
 from socialops.publish.media import add_media
-from socialops.publish.profiles import connect, list_profiles
 from socialops.publish.worker import run_worker
 from socialops.store.workspace import Workspace
 

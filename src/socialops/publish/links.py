@@ -31,11 +31,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from socialops import settings
+from socialops.connectors.profiles import now_iso
 from socialops.domain.plan import validate_utm_value
 from socialops.errors import PlanError, PublishError
 from socialops.plan.store import PlanStore
 from socialops.plan.utm import DEFAULT_MEDIUM, build_link, slugify
-from socialops.publish.profiles import now_iso
 from socialops.store.workspace import Workspace
 
 __all__ = [

@@ -32,8 +32,8 @@ from typing import Any
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import text
 
+from socialops.connectors.profiles import now_iso
 from socialops.errors import PublishError
-from socialops.publish.profiles import now_iso
 from socialops.store.workspace import Workspace
 
 __all__ = [

@@ -31,9 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, text
 
 from socialops.connectors.core import CanReadMetrics, ConnectorFailure, PostMetrics
-from socialops.errors import SocialopsError
-from socialops.plan.store import PlanStore
-from socialops.publish.profiles import (
+from socialops.connectors.profiles import (
     Profile,
     fresh_connector,
     get_profile,
@@ -42,6 +40,8 @@ from socialops.publish.profiles import (
     set_limited,
     set_status,
 )
+from socialops.errors import SocialopsError
+from socialops.plan.store import PlanStore
 from socialops.store.workspace import Workspace
 
 __all__ = ["BATCH", "IMPORT_ID", "channel_key", "fetch_metrics", "post_metrics"]

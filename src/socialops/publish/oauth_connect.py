@@ -6,7 +6,7 @@ with PKCE; the platforms and their servers: :mod:`socialops.connectors.oauth_app
 2. The platform sends the person back to ``<public_url>/oauth/callback?state=…&code=…``;
    :func:`complete` takes the request by its ``state`` (once: the row is deleted in the same
    transaction; older than :data:`PENDING_S` is refused), trades the code for tokens and connects
-   the profile with them (:func:`socialops.publish.profiles.connect`: checked with the platform,
+   the profile with them (:func:`socialops.connectors.profiles.connect`: checked with the platform,
    stored encrypted). The tokens are never shown, logged or returned.
 
 ``state`` starts with the workspace's slug and a dot, so a server with several workspaces finds
@@ -31,8 +31,8 @@ from socialops.connectors.oauth_apps import (
     exchange_code,
     pkce_pair,
 )
+from socialops.connectors.profiles import Profile, connect, now_iso
 from socialops.errors import PublishError
-from socialops.publish.profiles import Profile, connect, now_iso
 from socialops.store.workspace import Workspace
 
 __all__ = ["PENDING_S", "begin", "complete", "workspace_of_state"]

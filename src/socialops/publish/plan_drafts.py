@@ -19,12 +19,12 @@ by calendar item id."""
 from __future__ import annotations
 
 from socialops.connectors.manual import MANUAL_PLATFORMS
+from socialops.connectors.profiles import Profile, connect, get_profile, list_profiles
 from socialops.domain.plan import CalendarItem
 from socialops.errors import PublishError
 from socialops.plan.calendar import Occurrence, occurrences
 from socialops.plan.store import PlanStore
 from socialops.publish.composer import channel_of, compose
-from socialops.publish.profiles import Profile, connect, get_profile, list_profiles
 from socialops.publish.queue import QueuedPost, list_posts
 from socialops.store.workspace import Workspace
 

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
+from socialops.connectors.profiles import list_profiles
 from socialops.publish.metrics_back import channel_key
-from socialops.publish.profiles import list_profiles
 from socialops.publish.queue import QueuedPost, list_posts
 from socialops.store.workspace import Workspace
 

@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
 from socialops.connectors.core import Media, OutgoingPost, new_tid
+from socialops.connectors.profiles import Profile, chosen_profiles, get_profile, iso_utc, now_iso
 from socialops.connectors.registry import REGISTRY
 from socialops.errors import PublishError
-from socialops.publish.profiles import Profile, chosen_profiles, get_profile, iso_utc, now_iso
 from socialops.settings import get as setting
 from socialops.store.workspace import Workspace
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import text
 
+from socialops.connectors.profiles import iso_utc, now_iso, paused_all
 from socialops.i18n import both
-from socialops.publish.profiles import iso_utc, now_iso, paused_all
 from socialops.store.workspace import Workspace
 
 __all__ = [

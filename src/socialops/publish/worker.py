@@ -19,7 +19,7 @@ database each take a different post and never wait for one another (no global lo
   wait, visibly); ``fail`` ends the post ``failed`` with the reason. An exception nobody
   classified leaves the post ``unknown``: it is reconciled before anything else is tried.
 - An OAuth token that expires within five minutes is refreshed before it is used
-  (:func:`socialops.publish.profiles.fresh_connector`).
+  (:func:`socialops.connectors.profiles.fresh_connector`).
 - A due post of a manual profile becomes a ``task``.
 
 Every attempt is logged in ``publish_attempts``; every worker writes a heartbeat
@@ -39,7 +39,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from socialops.connectors.core import CanPublish, Connector, ConnectorFailure, Resolution
-from socialops.publish.profiles import (
+from socialops.connectors.profiles import (
     Profile,
     fresh_connector,
     get_profile,

@@ -4,10 +4,10 @@ began may finish; the connected profile is audited as any connect)."""
 
 from __future__ import annotations
 
+from socialops.connectors.profiles import Profile
 from socialops.errors import PublishError
 from socialops.publish import oauth_connect
 from socialops.publish.links import public_base
-from socialops.publish.profiles import Profile
 from socialops.web.actions.base import Actor
 
 __all__ = ["CALLBACK", "begin", "complete", "redirect_uri"]

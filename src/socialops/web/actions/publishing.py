@@ -5,7 +5,7 @@ Permissions (:mod:`socialops.domain.permissions`): ``profiles.manage`` connects,
 pauses, resumes and removes profiles and flips "pause all"; ``publish.draft`` writes and
 schedules posts (a role with only that has its posts reviewed), confirms manual tasks,
 comments and uploads media; ``publish.direct`` publishes at once; ``publish.approve``
-approves and rejects. Secrets are handed to :func:`socialops.publish.profiles.connect` and
+approves and rejects. Secrets are handed to :func:`socialops.connectors.profiles.connect` and
 nowhere else: never returned, logged or written to the audit log."""
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from socialops.connectors import profiles
 from socialops.connectors.core import ConnectorFailure
 from socialops.connectors.manual import MANUAL_PLATFORMS
+from socialops.connectors.profiles import Profile
 from socialops.errors import PublishError
-from socialops.publish import approvals, besttime, composer, media, plan_drafts, profiles, queue
-from socialops.publish.profiles import Profile
+from socialops.publish import approvals, besttime, composer, media, plan_drafts, queue
 from socialops.publish.queue import QueuedPost
 from socialops.store.workspace import Workspace
 from socialops.web.actions.base import Actor

@@ -16,16 +16,9 @@ from typing import Annotated, Any, Literal
 from fastapi import File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
-from socialops.publish import (
-    approvals,
-    besttime,
-    composer,
-    media,
-    profiles,
-    queue,
-    watchdog,
-)
-from socialops.publish.profiles import Profile
+from socialops.connectors import profiles
+from socialops.connectors.profiles import Profile
+from socialops.publish import approvals, besttime, composer, media, queue, watchdog
 from socialops.publish.queue import QueuedPost
 from socialops.web.actions import publishing as actions
 from socialops.web.api.common import ERRORS, Done, Page, PageNo, Slug, caller, router

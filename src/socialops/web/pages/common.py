@@ -13,9 +13,9 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from socialops.connectors.profiles import paused_all
 from socialops.errors import QueryError, SocialopsError
 from socialops.i18n import t
-from socialops.publish.profiles import paused_all
 from socialops.store.sample_progress import SampleProgress, read_progress
 from socialops.web.actions.base import Actor, actor_of
 from socialops.web.auth import (

@@ -13,11 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from socialops.connectors import profiles
 from socialops.connectors.manual import MANUAL_PLATFORMS
 from socialops.connectors.oauth_apps import OAUTH_APPS
 from socialops.connectors.registry import REGISTRY
 from socialops.errors import SocialopsError
-from socialops.publish import besttime, profiles
+from socialops.publish import besttime
 from socialops.web.actions import publishing as actions
 from socialops.web.actions.base import Actor
 from socialops.web.auth import Access, WebError, lang_of, services_of

@@ -14,9 +14,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from socialops.connectors import profiles
 from socialops.errors import SocialopsError
 from socialops.plan.store import PlanStore
-from socialops.publish import approvals, composer, media, profiles, watchdog
+from socialops.publish import approvals, composer, media, watchdog
 from socialops.store.workspace import Workspace
 from socialops.web.actions import publishing as actions
 from socialops.web.auth import Access, WebError, lang_of, services_of

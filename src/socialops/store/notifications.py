@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from socialops.domain.instants import now_iso
 from socialops.i18n import t
-from socialops.publish.profiles import now_iso
 from socialops.store.workspace import Workspace
 
 __all__ = ["Notification", "mark_read", "notifications", "notify"]

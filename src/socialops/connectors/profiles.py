@@ -1,6 +1,6 @@
 """Social profiles: a connected platform account per row of ``profiles`` (workspace database).
 
-Credentials are encrypted at rest (:mod:`socialops.publish.secrets`); :func:`connect` checks them
+Credentials are encrypted at rest (:mod:`socialops.store.secrets`); :func:`connect` checks them
 with the platform (``check()``: who am I) before anything is saved. A profile whose credentials
 the platform refused is ``needs_reauth`` until it is connected again; ``paused`` stops one
 profile, the workspace switch ``pause_all`` stops every one.
@@ -25,8 +25,9 @@ from sqlalchemy import Connection, text
 
 from socialops.connectors.core import CanRefresh, Connector, ConnectorFailure
 from socialops.connectors.registry import REGISTRY
+from socialops.domain.instants import iso_utc, now_iso
 from socialops.errors import PublishError
-from socialops.publish.secrets import decrypt, encrypt
+from socialops.store.secrets import decrypt, encrypt
 from socialops.store.workspace import Workspace
 
 __all__ = [
@@ -56,15 +57,6 @@ _COLUMNS = (
     "checked_at, check_error, created_at, updated_at, token_expires_at, limited_until, "
     "limited_reason"
 )
-
-
-def iso_utc(dt: datetime) -> str:
-    """An instant as stored: ISO 8601 in UTC, to the microsecond (sorts as text)."""
-    return dt.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def now_iso() -> str:
-    return iso_utc(datetime.now(UTC))
 
 
 @dataclass(frozen=True)
