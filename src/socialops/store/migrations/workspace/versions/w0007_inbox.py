@@ -9,6 +9,8 @@ Revision ID: w0007
 Revises: w0006
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,7 +23,7 @@ T = sa.Text
 I = sa.Integer  # noqa: E741
 
 
-def _col(name: str, kind: type = T, **kw: object) -> sa.Column:  # type: ignore[type-arg]
+def _col(name: str, kind: Any = T, **kw: Any) -> sa.Column[Any]:
     return sa.Column(name, kind, **kw)
 
 
