@@ -28,6 +28,7 @@ __all__ = [
     "AccountError",
     "DataError",
     "DiskFullError",
+    "EngageError",
     "EngineError",
     "EnrichError",
     "InputFileError",
@@ -259,6 +260,32 @@ class PublishError(SocialopsError):
     def __init__(self, code: str, /, **params: Any) -> None:
         super().__init__(code=code, **params)
         self.http_status = _PUBLISH_STATUS.get(code, 400)
+
+
+_ENGAGE_STATUS: dict[str, int] = {
+    "inbox.unknown_conversation": 404,
+    "inbox.unknown_case": 404,
+    "inbox.unknown_contact": 404,
+    "inbox.unknown_reply": 404,
+    "inbox.unknown_saved_reply": 404,
+    "inbox.bad_state": 409,
+    "inbox.exists": 409,
+    "hook.unauthorised": 401,
+    "hook.replayed": 409,
+    "hook.too_large": 413,
+}
+
+
+class EngageError(SocialopsError):
+    """The inbox (conversations, cases, contacts, replies, incoming webhooks) cannot do what was
+    asked; nothing was changed. Always coded (``inbox.*``, ``hook.*``); 404 an unknown id, 409 a
+    state that does not allow it, 401/413 a webhook refused, else 400."""
+
+    exit_code = 2
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        super().__init__(code=code, **params)
+        self.http_status = _ENGAGE_STATUS.get(code, 400)
 
 
 _DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)

@@ -23,6 +23,8 @@ ACTIONS: dict[str, str] = {
     "plans.edit": "write campaign plans",
     "plans.approve": "approve campaign plans",
     "inbox.work": "answer and route conversations in the inbox",
+    "inbox.manage": "assign cases to others, approve replies, edit saved replies, teams and SLAs",
+    "inbox.personal_data": "see personal data (phone, card, account and resident numbers) unmasked",
     "publish.draft": "write posts, schedule them for review and do manual publish tasks",
     "publish.direct": "schedule and publish posts without approval (unless a plan says otherwise)",
     "publish.approve": "approve or reject posts waiting for review",
@@ -47,6 +49,8 @@ MATRIX: dict[str, frozenset[str]] = {
             "publish.direct",
             "publish.approve",
             "profiles.manage",
+            "inbox.work",
+            "inbox.manage",
         }
     ),
     "agent": frozenset({"view", "inbox.work", "publish.draft"}),
