@@ -98,8 +98,9 @@ UPLOADS = re.compile(
 )
 # the media library's uploads (images; videos up to the upload limit), which need publish.draft
 MEDIA_UPLOADS = re.compile(r"^/(?:api/v1/workspaces/[^/]+|w/[^/]+)/publishing/media/?$")
-# the routes meant to take a body from someone not signed in (each checks its own CSRF cookie)
-ANONYMOUS = re.compile(r"^/(?:login|logout|invite/.*)$")
+# the routes meant to take a body from someone not signed in (each checks its own CSRF cookie;
+# an inbound hook its profile's shared secret or signature, socialops.web.hooks)
+ANONYMOUS = re.compile(r"^/(?:login|logout|invite/.*|hooks/(?:kakao|webchat)/[^/]+/[^/]+)$")
 IN_WORKSPACE = re.compile(r"^/(?:api/v1/workspaces|w)/([^/]+)(?:/|$)")
 
 
