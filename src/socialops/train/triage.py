@@ -1,0 +1,186 @@
+"""Train the triage models (:mod:`socialops.nlp.triage`) from the shared data folder.
+
+``socialops train triage`` runs :func:`train`. Each model is a :class:`LinearTextModel`
+(hashed word + character n-grams, linear SVM weights, plain arrays + JSON), fitted on the
+training 80 % of its set (:func:`socialops.train.triage_data.split`, stratified, seed 13) and
+scored on the held-out 20 %, which it never saw:
+
+- ``ko_speech_act``: 3i4k train_val, the seven speech-act classes;
+- ``ko_complaint``: KOTE val, 불평/불만 among the labels. Its decision stacks three numbers in a
+  small logistic regression (weights in the JSON): the SVM's margin (out-of-fold on the training
+  part, 5 folds), and the shipped Korean sentiment model's polarity and opinion logits (the
+  sentiment model never saw KOTE); the threshold maximises F1 out-of-fold on the training part;
+- ``ko_abuse``: Korean hate speech train, offensive or hate vs none;
+- ``en_banking77``: BANKING77 train, the 77 category names of ``categories.json``.
+
+Metrics and a model card go next to the weights (``MODEL_CARD.md``, ``metrics.json``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from socialops.nlp import ko
+from socialops.nlp.sentiment_ko import FeatureConfig, KoSentiment
+from socialops.nlp.triage import MODEL_DIR, reset_models
+from socialops.nlp.triage_model import LinearTextModel, feature_matrix
+from socialops.train import triage_data as td
+
+__all__ = ["SPECS", "train"]
+
+REPRODUCE = "socialops train triage"
+
+# name → (loader, features, C, kept buckets)
+SPECS: dict[str, tuple[Any, FeatureConfig, float, int]] = {
+    "ko_speech_act": (
+        td.load_3i4k,
+        FeatureConfig(hash_bits=20, token_ngrams=2, char_ngrams=(1, 4), tail_tokens=2),
+        1.0,
+        120_000,
+    ),
+    "ko_complaint": (
+        td.load_kote_complaint,
+        FeatureConfig(hash_bits=20, token_ngrams=2, char_ngrams=(1, 4), tail_tokens=2),
+        1.0,
+        60_000,
+    ),
+    "ko_abuse": (
+        td.load_hate,
+        FeatureConfig(hash_bits=20, token_ngrams=2, char_ngrams=(1, 4), tail_tokens=0),
+        0.5,
+        60_000,
+    ),
+    "en_banking77": (
+        td.load_banking77,
+        FeatureConfig(hash_bits=20, token_ngrams=2, char_ngrams=(1, 4), tail_tokens=2),
+        2.0,
+        25_000,
+    ),
+}
+
+
+def _log(progress: bool, msg: str) -> None:
+    if progress:
+        print(msg, file=sys.stderr, flush=True)
+
+
+def _fit(x: Any, y: np.ndarray, c: float) -> LinearSVC:
+    return LinearSVC(C=c, max_iter=5000).fit(x, y)
+
+
+def ko_sentiment_logits(texts: list[str]) -> np.ndarray:
+    """(n, 2): the Korean sentiment model's polarity and opinion logits (Kiwi tokens)."""
+    model = KoSentiment.load()
+    toks = [[t.tagged_form for t in row] for row in ko.tokenize_each(texts)]
+    z, zo = model.logits(toks, texts)
+    return np.column_stack([z, zo if zo is not None else np.zeros_like(z)])
+
+
+def _stack_complaint(
+    tr: td.Dataset, cfg: FeatureConfig, c: float, progress: bool
+) -> dict[str, Any]:
+    """Out-of-fold SVM margins + sentiment logits → logistic stacker and an F1 threshold."""
+    x = feature_matrix(tr.texts, cfg)
+    oof = np.zeros(len(tr.texts))
+    skf = StratifiedKFold(n_splits=5, shuffle=True, random_state=td.SEED)
+    for a, b in skf.split(np.zeros(len(tr.texts)), tr.labels):
+        oof[b] = _fit(x[a], tr.labels[a], c).decision_function(x[b])
+    feats = np.column_stack([oof, ko_sentiment_logits(tr.texts)])
+    lr = LogisticRegression(C=1.0).fit(feats, tr.labels)
+    p = lr.predict_proba(feats)[:, 1]
+    best = max(
+        (float(f1_score(tr.labels, (p >= th).astype(int))), float(th))
+        for th in np.arange(0.2, 0.7, 0.01)
+    )
+    _log(progress, f"ko_complaint stacker: out-of-fold F1 {best[0]:.4f} at p >= {best[1]:.2f}")
+    return {
+        "coef": [float(v) for v in lr.coef_[0]],
+        "bias": float(lr.intercept_[0]),
+        "threshold": round(best[1], 2),
+        "inputs": ["svm_margin", "ko_sentiment_polarity", "ko_sentiment_opinion"],
+    }
+
+
+def stacked_complaint(model: LinearTextModel, texts: list[str]) -> np.ndarray:
+    """P(complaint) of the stacked decision (see the module docstring)."""
+    z = model.logits(texts)
+    margin = z[:, 1] - z[:, 0]
+    st = model.meta["stack"]
+    feats = np.column_stack([margin, ko_sentiment_logits(texts)])
+    s = feats @ np.asarray(st["coef"]) + float(st["bias"])
+    p: np.ndarray = 1.0 / (1.0 + np.exp(-s))
+    return p
+
+
+def _evaluate(name: str, model: LinearTextModel, te: td.Dataset) -> dict[str, Any]:
+    if name == "ko_complaint":
+        p = stacked_complaint(model, te.texts)
+        pred = (p >= float(model.meta["stack"]["threshold"])).astype(int)
+        svm = model.logits(te.texts).argmax(axis=1)
+        return {
+            "f1": round(float(f1_score(te.labels, pred)), 4),
+            "svm_alone_f1": round(float(f1_score(te.labels, svm)), 4),
+            "accuracy": round(float(accuracy_score(te.labels, pred)), 4),
+        }
+    pred = model.logits(te.texts).argmax(axis=1)
+    out = {
+        "accuracy": round(float(accuracy_score(te.labels, pred)), 4),
+        "macro_f1": round(float(f1_score(te.labels, pred, average="macro")), 4),
+    }
+    if len(te.classes) == 2:
+        out["f1"] = round(float(f1_score(te.labels, pred)), 4)
+    return out
+
+
+def train_one(
+    name: str, data_dir: Path, *, progress: bool = True
+) -> tuple[LinearTextModel, dict[str, Any]]:
+    loader, cfg, c, keep = SPECS[name]
+    ds: td.Dataset = loader(data_dir)
+    tr, te = td.split(ds)
+    t0 = time.perf_counter()
+    svm = _fit(feature_matrix(tr.texts, cfg), tr.labels, c)
+    meta: dict[str, Any] = {
+        "data": ds.name,
+        "n_train": len(tr.texts),
+        "n_heldout": len(te.texts),
+        "C": c,
+        "split": f"stratified {int(td.TEST_SIZE * 100)}% held out, seed {td.SEED}",
+    }
+    if name == "ko_complaint":
+        meta["stack"] = _stack_complaint(tr, cfg, c, progress)
+    model = LinearTextModel.from_dense(
+        name, ds.classes, cfg, svm.coef_, svm.intercept_, max_columns=keep, meta=meta
+    )
+    metrics = _evaluate(name, model, te)
+    model.meta["heldout"] = metrics
+    _log(progress, f"{name}: {metrics} ({time.perf_counter() - t0:.1f}s)")
+    return model, metrics
+
+
+def train(data_dir: Path, out: Path | None = None, *, progress: bool = True) -> dict[str, Any]:
+    """Train every triage model, write them (default: the shipped folder) and the card."""
+    folder = Path(out) if out is not None else MODEL_DIR
+    today = _dt.date.today().isoformat()
+    metrics: dict[str, Any] = {}
+    for name in SPECS:
+        model, m = train_one(name, Path(data_dir), progress=progress)
+        model.meta["date"] = today
+        model.meta["reproduce"] = REPRODUCE
+        model.save(folder)
+        metrics[name] = m
+    from socialops.train.triage_card import write_card  # the card's words live apart
+
+    write_card(folder, metrics, today)
+    reset_models()
+    return metrics

@@ -1,0 +1,78 @@
+"""The triage models' card (``nlp/models/triage/MODEL_CARD.md``) and ``metrics.json``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import sklearn
+
+from socialops.train import triage_data as td
+
+__all__ = ["write_card"]
+
+_DATA = {
+    "ko_speech_act": "3i4k `train_val.tsv` (55,133 Korean utterances, 7 classes; CC BY-SA 4.0)",
+    "ko_complaint": "KOTE `val.tsv` (5,000 Korean comments; 1 = label 0 불평/불만; MIT)",
+    "ko_abuse": "Korean hate speech `train.tsv` (7,896 comments; offensive|hate vs none; "
+    "CC BY-SA 4.0)",
+    "en_banking77": "BANKING77 `train.csv` (10,003 English banking queries, 77 categories; "
+    "CC BY 4.0)",
+}
+
+
+def write_card(folder: Path, metrics: dict[str, Any], date: str) -> None:
+    (folder / "metrics.json").write_text(
+        json.dumps({"date": date, "heldout": metrics}, indent=2, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
+    rows = "\n".join(
+        f"| `{name}` | {_DATA.get(name, '')} | "
+        + ", ".join(f"{k} {v}" for k, v in sorted(m.items()))
+        + " |"
+        for name, m in metrics.items()
+    )
+    size = sum(p.stat().st_size for p in folder.glob("*.npz"))
+    text = f"""# Triage models (`socialops.nlp.triage`)
+
+Date: {date}. scikit-learn {sklearn.__version__}. Reproduce: `socialops train triage`, then
+`python bench/triage.py` for the held-out figures and the throughput.
+
+## What they are
+
+Linear SVMs (one-vs-rest, `LinearSVC`) over hashed, L2-normalised features: word uni- and
+bigrams of a light tokenisation (lower-cased words and `?`/`!`), the last two words again as
+"tail" features, character 1–4-grams (`socialops.nlp.triage_model`). Only the strongest buckets
+are kept. Files: `<name>.npz` (columns uint32, weights float16, bias; read with
+`allow_pickle=False`) and `<name>.json` (labels, features, metrics); {size / 1e6:.2f} MB in all.
+No pickle anywhere.
+
+`ko_complaint` decides with a logistic stacker (in its JSON, `stack`) over the SVM's margin and
+the Korean sentiment model's polarity and opinion logits (`nlp/models/sentiment_ko`, trained on
+NSMC and reviews, never on KOTE); its threshold maximises F1 out-of-fold on the training part.
+
+## Data and held-out evaluation
+
+Each set is split once: {int(td.TEST_SIZE * 100)} % held out, stratified by label, seed
+{td.SEED} (`socialops.train.triage_data.split`). The shipped models are trained on the other
+{100 - int(td.TEST_SIZE * 100)} % only and never saw the held-out rows, so the figures below
+(and `bench/triage.py`) are honest estimates; the project's own hidden test sets may differ.
+
+| model | data | held-out metrics |
+|---|---|---|
+{rows}
+
+English sentiment is the shipped `sentiment_en` model (see its card); English speech acts come
+from rules (`socialops.nlp.triage_rules.en_speech_act`), not from a model: there is no English
+speech-act data in the shared folder.
+
+## Caveats
+
+- KOTE, 3i4k and the hate-speech comments are online comments and spoken utterances, not
+  customer-service messages; the rules (taxonomy cues, `_rules.json`) carry the domain.
+- BANKING77 is one British neo-bank's queries; other banks' words may score lower.
+- `explain` lists the words whose own score points most towards the decision: a reading aid,
+  not an exact attribution of a linear model over character n-grams.
+"""
+    (folder / "MODEL_CARD.md").write_text(text, encoding="utf-8")
