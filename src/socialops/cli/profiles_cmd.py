@@ -160,6 +160,100 @@ def connect_manual(
     _connected(ws, profile, as_json)
 
 
+def _hook_slug(ws: Workspace) -> str:
+    """The web's name of the CLI's workspace: ``main`` for the home folder, else its folder
+    under ``workspaces/`` (socialops.web.accounts)."""
+    return ws.root.name if ws.root.parent.name == "workspaces" else "main"
+
+
+def _connect_hook(
+    platform: str, *, name: str, settings: dict[str, str], zone: str, as_json: bool
+) -> None:
+    """Create (or re-key) an inbound endpoint: fresh secrets, stored encrypted with the profile,
+    printed once with the address to paste into the channel's settings."""
+    from socialops.connectors.kakao import HOOK_HEADER, new_secret
+    from socialops.connectors.profiles import connect
+
+    ws = open_ws()
+    secrets = {"secret": new_secret()}
+    if platform == "webchat":
+        secrets["signing_secret"] = new_secret()
+    profile = connect(
+        ws, name=name, platform=platform, settings=settings, secrets=secrets, zone=zone
+    )
+    out: dict[str, Any] = {
+        "name": profile.name,
+        "profile_id": profile.profile_id,
+        "platform": platform,
+        "url": f"/hooks/{platform}/{_hook_slug(ws)}/{profile.profile_id}",
+        "header": HOOK_HEADER,
+        "secret": secrets["secret"],
+    }
+    if platform == "webchat":
+        from socialops.connectors.webchat import NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+
+        out.update(
+            signing_secret=secrets["signing_secret"],
+            signature_header=SIGNATURE_HEADER,
+            timestamp_header=TIMESTAMP_HEADER,
+            nonce_header=NONCE_HEADER,
+            origins=[o for o in settings.get("origins", "").split(",") if o],
+        )
+    if as_json:
+        common.print_json(out)
+        return
+    say(
+        "hook.cli.connected",
+        platform=platform,
+        url=out["url"],
+        header=HOOK_HEADER,
+        secret=out["secret"],
+    )
+    if platform == "webchat":
+        say("hook.cli.signing", header=SIGNATURE_HEADER, secret=out["signing_secret"])
+
+
+@connect_app.command("kakao")
+def connect_kakao(
+    name: str = typer.Option(..., "--name", help="The profile's name in socialops."),
+    bot_id: str = typer.Option(
+        "", "--bot-id", help="The Open Builder bot id: requests from another bot are refused."
+    ),
+    zone: str = typer.Option("Asia/Seoul", "--zone", help="The profile's time zone."),
+    as_json: bool = JSON,
+) -> None:
+    """A KakaoTalk channel chatbot skill endpoint: prints the URL, header and secret to paste
+    into the Open Builder skill settings (the secret is shown once)."""
+    _connect_hook(
+        "kakao",
+        name=name,
+        settings={"bot_id": bot_id} if bot_id else {},
+        zone=zone,
+        as_json=as_json,
+    )
+
+
+@connect_app.command("webchat")
+def connect_webchat(
+    name: str = typer.Option(..., "--name", help="The profile's name in socialops."),
+    origins: list[str] = typer.Option(
+        [], "--origin", help="A site whose pages may post, e.g. https://www.example.co.kr (repeat)."
+    ),
+    zone: str = typer.Option("Asia/Seoul", "--zone", help="The profile's time zone."),
+    as_json: bool = JSON,
+) -> None:
+    """A web chat / contact-form endpoint: prints the URL, the widget's header and secret, and
+    the signing secret for server-to-server posts (shown once)."""
+    allowed = ",".join(o.strip().rstrip("/") for o in origins if o.strip())
+    _connect_hook(
+        "webchat",
+        name=name,
+        settings={"origins": allowed} if allowed else {},
+        zone=zone,
+        as_json=as_json,
+    )
+
+
 @profiles_app.command("list")
 def profiles_list(as_json: bool = JSON) -> None:
     """Connected profiles, with what needs fixing."""
