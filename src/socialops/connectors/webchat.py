@@ -21,7 +21,11 @@ from socialops.connectors.core import ConnectorFailure, Identity, PlatformLimits
 from socialops.connectors.kakao import MIN_SECRET, HookConnector
 from socialops.connectors.registry import REGISTRY
 
-__all__ = ["WebchatConnector"]
+__all__ = ["NONCE_HEADER", "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "WebchatConnector"]
+
+SIGNATURE_HEADER = "X-Socialops-Signature"  # "sha256=<hex>"
+TIMESTAMP_HEADER = "X-Socialops-Timestamp"  # Unix seconds
+NONCE_HEADER = "X-Socialops-Nonce"  # 16 to 128 characters, new for every request
 
 
 class WebchatConnector(HookConnector):
