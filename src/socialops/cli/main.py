@@ -22,6 +22,7 @@ from socialops.cli import (
     publish_cmd,
     report_cmd,
     sample_cmd,
+    triage_cmd,
     web_cmd,
 )
 from socialops.errors import SocialopsError, disk_full_error
@@ -84,6 +85,7 @@ def _register() -> None:
         metrics_cmd,
         db_cmd,
         publish_cmd,
+        triage_cmd,
     ):
         mod.register(app)
 
