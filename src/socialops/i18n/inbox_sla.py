@@ -81,13 +81,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "케이스 #{case}({customer}, {channel})가 {assignee}님에게 배정되었습니다.",
         "Case #{case} ({customer}, {channel}) was assigned to {assignee}.",
     ),
-    "inbox.alert.sla_warning": (
-        "케이스 #{case}의 {sla} 기한이 {minutes}분 남았습니다 (기한 {due}).",
-        "Case #{case}: {sla} is due in {minutes} minutes (at {due}).",
+    "inbox.alert.sla_warning.first_response": (
+        "케이스 #{case}의 첫 응답 기한이 {minutes}분 남았습니다 (기한 {due}).",
+        "Case #{case}: the first response is due in {minutes} minutes (at {due}).",
     ),
-    "inbox.alert.sla_breach": (
-        "케이스 #{case}의 {sla} 기한({due})을 넘겼습니다.",
-        "Case #{case}: {sla} is overdue (it was due at {due}).",
+    "inbox.alert.sla_warning.next_response": (
+        "케이스 #{case}: 고객의 새 메시지에 답할 기한이 {minutes}분 남았습니다 (기한 {due}).",
+        "Case #{case}: the answer to the customer's new message is due in {minutes} minutes "
+        "(at {due}).",
+    ),
+    "inbox.alert.sla_warning.resolution": (
+        "케이스 #{case}의 해결 기한이 {minutes}분 남았습니다 (기한 {due}).",
+        "Case #{case}: the resolution is due in {minutes} minutes (at {due}).",
+    ),
+    "inbox.alert.sla_breach.first_response": (
+        "케이스 #{case}의 첫 응답 기한({due})을 넘겼습니다.",
+        "Case #{case}: the first response is overdue (it was due at {due}).",
+    ),
+    "inbox.alert.sla_breach.next_response": (
+        "케이스 #{case}: 고객의 새 메시지에 답할 기한({due})을 넘겼습니다.",
+        "Case #{case}: the answer to the customer's new message is overdue (due at {due}).",
+    ),
+    "inbox.alert.sla_breach.resolution": (
+        "케이스 #{case}의 해결 기한({due})을 넘겼습니다.",
+        "Case #{case}: the resolution is overdue (it was due at {due}).",
     ),
     "inbox.alert.crisis": (
         "위기 단계 {level}: 케이스 #{case}({channel}) — {reason}",
