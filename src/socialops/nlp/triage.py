@@ -249,7 +249,8 @@ def _decide(r: _Row, tax: Taxonomy) -> Triage:
     elif suggestion and not (complaint and r.complaint_p > 0.8):
         intent, intent_words = "suggestion", tuple(suggestion)
     elif r.speech_act in _ASKING:
-        if complaint and r.complaint_p > 0.75:
+        # a plain question is an inquiry; a question in a strongly negative complaint is not
+        if complaint and r.complaint_p > 0.75 and negative:
             intent, intent_words = "complaint", r.complaint_words or r.sentiment_words
         else:
             intent, intent_words = "inquiry", r.speech_words or r.category_words

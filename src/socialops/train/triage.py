@@ -44,8 +44,14 @@ REPRODUCE = "socialops train triage"
 SPECS: dict[str, tuple[Any, FeatureConfig, float, int]] = {
     "ko_speech_act": (
         td.load_3i4k,
-        FeatureConfig(hash_bits=20, token_ngrams=2, char_ngrams=(1, 4), tail_tokens=2),
-        1.0,
+        FeatureConfig(
+            hash_bits=20,
+            token_ngrams=2,
+            char_ngrams=(1, 4),
+            tail_tokens=3,
+            nospace_char_ngrams=(1, 3),
+        ),
+        2.0,
         120_000,
     ),
     "ko_complaint": (
@@ -62,8 +68,8 @@ SPECS: dict[str, tuple[Any, FeatureConfig, float, int]] = {
     ),
     "en_banking77": (
         td.load_banking77,
-        FeatureConfig(hash_bits=20, token_ngrams=2, char_ngrams=(1, 4), tail_tokens=2),
-        2.0,
+        FeatureConfig(hash_bits=20, token_ngrams=3, char_ngrams=(2, 5), tail_tokens=2),
+        1.0,
         25_000,
     ),
 }

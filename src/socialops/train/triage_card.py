@@ -42,8 +42,9 @@ Date: {date}. scikit-learn {sklearn.__version__}. Reproduce: `socialops train tr
 ## What they are
 
 Linear SVMs (one-vs-rest, `LinearSVC`) over hashed, L2-normalised features: word uni- and
-bigrams of a light tokenisation (lower-cased words and `?`/`!`), the last two words again as
-"tail" features, character 1–4-grams (`socialops.nlp.triage_model`). Only the strongest buckets
+bigrams (trigrams for BANKING77) of a light tokenisation (lower-cased words and `?`/`!`), the
+last words again as "tail" features, character n-grams with and without spaces
+(`socialops.nlp.triage_model`; each model's exact features are in its JSON). Only the strongest buckets
 are kept. Files: `<name>.npz` (columns uint32, weights float16, bias; read with
 `allow_pickle=False`) and `<name>.json` (labels, features, metrics); {size / 1e6:.2f} MB in all.
 No pickle anywhere.
