@@ -1,0 +1,139 @@
+"""The inbox's background work: read the platforms' mentions, send the replies that are due,
+check the SLA clocks and deliver the outgoing notifications — one step
+(:func:`run_inbox_once`) and a daemon thread that runs it for every workspace inside
+``socialops serve`` (:class:`BackgroundInbox`, like the publisher beside it).
+
+Running two of them (two ``serve`` on one PostgreSQL database, or a step run by hand) is safe:
+replies are claimed under a row lock or SQLite's single writer and sent under their idempotency
+key, and mentions enter through ``receive``, idempotent on the platform's id. A failing part is
+logged and reported in the step's result; the others still run."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+from typing import Any
+
+from socialops.engage.fetch import fetch_mentions
+from socialops.engage.notify import deliver_outbound
+from socialops.engage.replies import LEASE_S, send_due
+from socialops.store.workspace import Workspace
+
+__all__ = ["FETCH_EVERY_S", "BackgroundInbox", "run_inbox_once"]
+
+log = logging.getLogger(__name__)
+#: how often the platforms are asked for new mentions (a Bluesky read listens ~1 s)
+FETCH_EVERY_S = 30.0
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    """A part of the inbox written by another piece of work, when it is there."""
+    try:
+        found = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+    return found if callable(found) else None
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return value
+
+
+def run_inbox_once(
+    ws: Workspace,
+    *,
+    fetch: bool = True,
+    send: bool = True,
+    now: datetime | None = None,
+    lease_s: float = LEASE_S,
+) -> dict[str, Any]:
+    """One round: fetch (``fetch``), send (``send``), SLA check, outgoing notifications. The
+    result has one entry per part (its counts, or ``{"error": name}``)."""
+    parts: list[tuple[str, Callable[[], Any]]] = []
+    if fetch:
+        parts.append(("fetch", lambda: fetch_mentions(ws)))
+    if send:
+        parts.append(("send", lambda: send_due(ws, lease_s=lease_s)))
+    check_sla = _optional("socialops.engage.sla", "check_sla")
+    if check_sla is not None:
+        parts.append(("sla", lambda: check_sla(ws, now)))
+    parts.append(("notify", lambda: deliver_outbound(ws)))
+    out: dict[str, Any] = {}
+    for name, part in parts:
+        try:
+            out[name] = _plain(part())
+        except Exception as exc:
+            log.exception("the inbox's %s failed in %s", name, ws.root)
+            out[name] = {"error": type(exc).__name__}
+    return out
+
+
+class BackgroundInbox:
+    """Runs :func:`run_inbox_once` for every workspace ``roots()`` returns, every ``poll_s``
+    seconds (fetching every ``fetch_every_s``)."""
+
+    def __init__(
+        self,
+        roots: Callable[[], list[Workspace]],
+        poll_s: float = 5.0,
+        *,
+        fetch_every_s: float = FETCH_EVERY_S,
+    ) -> None:
+        self.roots = roots
+        self.poll_s = poll_s
+        self.fetch_every_s = fetch_every_s
+        self.rounds = 0  # loops done (tests and the status page read it)
+        self.last: dict[str, dict[str, Any]] = {}  # workspace root → its last round's result
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._fetched_at: dict[str, float] = {}
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="socialops-inbox", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Ask the thread to stop and wait for it (at most ``timeout``, default a poll + 30 s
+        for a platform call in flight)."""
+        self._stop.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(self.poll_s + 30.0 if timeout is None else timeout)
+        self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                spaces = self.roots()
+            except Exception:
+                log.exception("the inbox worker could not list the workspaces")
+                spaces = []
+            for ws in spaces:
+                if self._stop.is_set():
+                    break
+                key = str(ws.root)
+                due = time.monotonic() - self._fetched_at.get(key, -1e18) >= self.fetch_every_s
+                if due:
+                    self._fetched_at[key] = time.monotonic()
+                try:
+                    self.last[key] = run_inbox_once(ws, fetch=due)
+                except Exception:
+                    log.exception("the inbox round failed in %s", ws.root)
+            self.rounds += 1
+            self._stop.wait(self.poll_s)
