@@ -21,7 +21,7 @@ from socialops.i18n import t
 from socialops.measure.inbox_report import METRICS, TeamReport
 from socialops.store.exportcells import csv_cell, put_xlsx
 
-__all__ = ["BREAKDOWNS", "csv_name", "report_csv", "report_xlsx", "xlsx_name"]
+__all__ = ["BREAKDOWNS", "csv_name", "label", "report_csv", "report_xlsx", "xlsx_name"]
 
 # (section / sheet, the report's attribute, its key column)
 BREAKDOWNS: tuple[tuple[str, str, str], ...] = (
@@ -41,7 +41,7 @@ def _num(value: Any) -> Any:
     return round(value, 1) if isinstance(value, float) else value
 
 
-def _label(kind: str, value: str, lang: str) -> str:
+def label(kind: str, value: str, lang: str) -> str:
     """The key of a row as people read it: an empty one named, sentiments translated."""
     if not value:
         return t(f"inbox_report.none.{kind}", lang)
@@ -79,12 +79,12 @@ def report_csv(report: TeamReport, lang: str = "ko") -> bytes:
         section = t(f"inbox_report.section.{kind}", lang)
         for row in getattr(report, attr):
             values = [_num(row[m]) for m in METRICS]
-            out.writerow([csv_cell(v) for v in (section, _label(kind, row[key], lang), *values)])
+            out.writerow([csv_cell(v) for v in (section, label(kind, row[key], lang), *values)])
     for kind, attr, key, fields in _COUNTS:
         section = t(f"inbox_report.section.{kind}", lang)
         for row in getattr(report, attr):
             values = [row.get(m, "") if m in fields else "" for m in METRICS]
-            out.writerow([csv_cell(v) for v in (section, _label(kind, row[key], lang), *values)])
+            out.writerow([csv_cell(v) for v in (section, label(kind, row[key], lang), *values)])
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
@@ -114,14 +114,14 @@ def report_xlsx(report: TeamReport, lang: str = "ko") -> bytes:
     _sheet(book, t("inbox_report.sheet.summary", lang), heads, summary)
     for kind, attr, key in BREAKDOWNS:
         rows = [
-            [_label(kind, row[key], lang), *(row[m] for m in METRICS)]
+            [label(kind, row[key], lang), *(row[m] for m in METRICS)]
             for row in getattr(report, attr)
         ]
         heads = [t(f"inbox_report.section.{kind}", lang), *_heads(lang)]
         _sheet(book, t(f"inbox_report.sheet.{kind}", lang), heads, rows)
     for kind, attr, key, fields in _COUNTS:
         rows = [
-            [_label(kind, row[key], lang), *(row[f] for f in fields)]
+            [label(kind, row[key], lang), *(row[f] for f in fields)]
             for row in getattr(report, attr)
         ]
         heads = [
