@@ -22,6 +22,7 @@ from socialops.web.pages import (
     account,
     dashboard,
     data,
+    inbox_report,
     members,
     oauth_connect,
     posts,
@@ -55,6 +56,7 @@ for _module in (
     queue,
     profiles,
     oauth_connect,  # connecting a profile through the platform's consent page
+    inbox_report,  # the inbox team report
     short_links,  # /l/{code}: public
 ):
     router.include_router(_module.router)
