@@ -18,6 +18,7 @@ from __future__ import annotations
 from socialops.web.api import me, workspaces, topics, listening, data, members  # noqa: F401
 from socialops.web.api import publishing  # noqa: F401  (profiles and the publish queue)
 from socialops.web.api import oauth_connect  # noqa: F401  (profiles through a consent page)
+from socialops.web.api import inbox_report  # noqa: F401  (the inbox team report)
 
 # isort: on
 from socialops.web.api.common import ERRORS, Done, Slug, router
