@@ -1,0 +1,113 @@
+"""Live inbox updates: ``GET /w/{ws}/inbox/events``, a server-sent event stream
+(``text/event-stream``) of the workspace's inbox events (:func:`socialops.engage.events.
+events_since`: new messages, replies, assignments, status changes, SLA warnings) and, for the
+conversation the page shows (``?c=ID``), who else is viewing or typing in it.
+
+The server polls the event log every :data:`POLL_S` seconds, each poll a short read in a worker
+thread (no database connection is held between polls, so a hundred open inboxes cost no
+connections while idle), sends a comment line every :data:`HEARTBEAT_S` seconds so proxies keep
+the connection, and stops when the client goes away or after ``wait`` seconds (the browser's
+``EventSource`` reconnects by itself, sending ``Last-Event-ID``: nothing is missed)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from socialops.engage import events, presence
+from socialops.web.auth import services_of
+from socialops.web.pages.common import Slug, to_login, view_access
+
+__all__ = ["HEARTBEAT_S", "POLL_S", "router", "sse"]
+
+router = APIRouter(include_in_schema=False)
+POLL_S = 0.3
+HEARTBEAT_S = 15.0
+PRESENCE_S = 2.0
+BATCH = 200
+
+
+def sse(event: str, data: Any, event_id: int | None = None) -> str:
+    """One server-sent event (``data`` as one line of JSON)."""
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _event_out(e: Any) -> dict[str, Any]:
+    return {
+        "event_id": e.event_id,
+        "at": e.at,
+        "kind": e.kind,
+        "conversation_id": e.conversation_id,
+        "case_id": e.case_id,
+        "user": e.user,
+        "detail": e.detail,
+    }
+
+
+def _start_after(request: Request, after: int | None) -> int:
+    """Where the stream starts: the browser's ``Last-Event-ID`` on a reconnect, else
+    ``after``, else the newest event now (only what happens from here on)."""
+    last = request.headers.get("last-event-id", "")
+    if last.isdigit():
+        return int(last)
+    return after if after is not None else -1
+
+
+@router.get("/w/{ws}/inbox/events")
+async def inbox_events(
+    request: Request,
+    ws: Slug,
+    after: Annotated[int | None, Query(ge=0, le=2**63 - 1)] = None,
+    c: Annotated[str, Query(max_length=64)] = "",
+    wait: Annotated[float, Query(ge=0.5, le=600)] = 300,
+) -> Response:
+    access = await run_in_threadpool(view_access, request, ws, "view")
+    if access is None:
+        return to_login()
+    db = services_of(request).workspace(ws)
+    me = access.user.email
+    start = _start_after(request, after)
+    if start < 0:  # from now on: the newest event's id
+        start = await run_in_threadpool(events.last_event_id, db)
+
+    async def stream() -> AsyncIterator[str]:
+        last_id = start
+        deadline = time.monotonic() + wait
+        beat = presence_at = 0.0
+        seen: list[tuple[str, str]] | None = None
+        yield "retry: 2000\n\n"
+        yield sse("hello", {"after": last_id})
+        while time.monotonic() < deadline:
+            if await request.is_disconnected():
+                return
+            found = await run_in_threadpool(events.events_since, db, last_id, BATCH)
+            for e in found:
+                last_id = max(last_id, int(e.event_id))
+                yield sse(e.kind, _event_out(e), e.event_id)
+            now = time.monotonic()
+            if c and now - presence_at >= PRESENCE_S:
+                presence_at = now
+                who = await run_in_threadpool(presence.others, db, c, me)
+                current = sorted((u, s) for u, s in who)
+                if current != seen:
+                    seen = current
+                    yield sse("presence", {"conversation_id": c, "others": current})
+            if now - beat >= HEARTBEAT_S:
+                beat = now
+                yield ": ping\n\n"
+            if not found or len(found) < BATCH:
+                await asyncio.sleep(POLL_S)
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

@@ -1,0 +1,303 @@
+"""The inbox page a care agent lives in (``/w/{ws}/inbox``, a conversation at
+``/w/{ws}/inbox/c/{id}``): the list with its filters on the left, the conversation in the middle
+(messages with their triage and the words that decided it, personal data masked, internal notes,
+replies waiting for approval or failed with a retry, the reply box with saved replies and the
+channel's length counter) and the customer's profile and history on the right; one column on a
+phone. ``static/inbox.js`` adds the keyboard shortcuts, live updates from
+``/w/{ws}/inbox/events`` (:mod:`socialops.web.inbox_stream`) and presence while typing; without
+script every change is a form (POST with the CSRF token, post/redirect/get).
+
+The case page and the saved replies are :mod:`.inbox_case`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from socialops.engage import presence, saved
+from socialops.errors import EngageError, SocialopsError
+from socialops.web.actions import inbox as actions
+from socialops.web.actions.base import Actor, actor_of
+from socialops.web.actions.inbox import plain
+from socialops.web.auth import Access, WebError, accounts_of, lang_of, services_of
+from socialops.web.pages.common import Slug, form_actor, to_login, view_access, workspace_page
+from socialops.web.permissions import allowed
+from socialops.web.responses import error_text
+
+__all__ = ["DONE", "inbox_page", "router", "sla_of"]
+
+router = APIRouter(include_in_schema=False)
+LIST_LIMIT = 50
+SOON = timedelta(minutes=30)  # an SLA due within this is a warning
+DONE = frozenset(
+    {"replied", "queued", "in_review", "noted", "assigned", "status", "approved", "rejected"}
+    | {"retried", "tagged", "contact_noted", "saved", "removed"}
+)
+FILTER_KEYS = ("status", "scope", "channel", "intent", "urgency", "q")
+
+
+def _filters(request: Request) -> actions.Filters:
+    q = request.query_params
+    got = {k: (q.get(k) or "")[:200] for k in FILTER_KEYS}
+    return actions.Filters(**{**got, "scope": got["scope"] or "all"})
+
+
+def _back_filters(form: Any) -> actions.Filters:
+    got = {k: str(form.get(k) or "")[:200] for k in FILTER_KEYS}
+    return actions.Filters(**{**got, "scope": got["scope"] or "all"})
+
+
+def sla_of(case: dict[str, Any] | None, now: datetime | None = None) -> list[dict[str, str]]:
+    """The case's SLA dues still open: kind, due instant, and ``overdue``/``soon``/``ok``."""
+    if not case:
+        return []
+    now = now or datetime.now(UTC)
+    out = []
+    for kind, done_key in (
+        ("first_response", "first_response_at"),
+        ("next_response", ""),
+        ("resolution", "resolved_at"),
+    ):
+        due = case.get(f"{kind}_due")
+        if not due or (done_key and case.get(done_key)):
+            continue
+        at = datetime.fromisoformat(due)
+        state = "overdue" if at <= now else "soon" if at - now <= SOON else "ok"
+        out.append({"kind": kind, "due": due, "state": state})
+    return out
+
+
+def _saved_for(db: Any, detail: Any, agent: str, lang: str) -> list[dict[str, str]]:
+    """The saved replies with the conversation's variables filled in (the picker)."""
+    row = detail.row
+    case_no = str(row.case_id or "")
+    values = {"name": row.customer, "case": case_no, "agent": agent}
+    values |= {"이름": row.customer, "케이스": case_no, "상담사": agent}
+    found = [plain(s) for s in saved.list_saved(db)]
+    found.sort(key=lambda s: (s.get("lang") != lang, s.get("name", "")))
+    return [{**s, "rendered": saved.render_saved(str(s.get("text", "")), values)} for s in found]
+
+
+def inbox_page(
+    request: Request,
+    access: Access,
+    conversation_id: str | None = None,
+    *,
+    status: int = 200,
+    reveal: bool = False,
+    error: dict[str, Any] | None = None,
+    typed: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The inbox: the list (filtered), and the conversation ``conversation_id`` when given."""
+    actor_email = access.user.email
+    db = services_of(request).workspace(access.workspace)
+    f = _filters(request)
+    lang = lang_of(request)
+    try:
+        f.check()
+    except SocialopsError as exc:
+        error, status, f = {"message": error_text(exc, lang)}, 400, actions.Filters()
+    before = (request.query_params.get("before") or "")[:120]
+    rows = actions.find_conversations(db, f, actor_email, before=before, limit=LIST_LIMIT + 1)
+    older = None
+    if len(rows) > LIST_LIMIT:
+        rows = rows[:LIST_LIMIT]
+        older = "?" + urlencode({**f.params(), "before": rows[-1].cursor})
+    ctx: dict[str, Any] = {"detail": None}
+    if conversation_id:
+        _, detail, private = actions.open_conversation(
+            actor_of(request, access.principal), access.workspace, conversation_id, reveal=reveal
+        )
+        case = plain(detail.case)
+        max_chars, unit = actions.length_rule(detail.row.channel)
+        ctx = {
+            "detail": detail,
+            "case": case,
+            "contact": plain(detail.contact) or {},
+            "pending": [plain(r) for r in detail.replies if plain(r).get("state") != "sent"],
+            "sla": sla_of(case),
+            "others": presence.others(db, conversation_id, actor_email),
+            "saved": _saved_for(db, detail, access.user.name or actor_email, lang),
+            "max_chars": max_chars,
+            "unit": unit,
+            "revealed": reveal,
+            "private": private,
+        }
+    members = [
+        m.user.email
+        for m in accounts_of(request).members(access.workspace)
+        if allowed(m.role, actions.WORK)
+    ]
+    shown = request.query_params.get("done") if request.method == "GET" else None
+    return workspace_page(
+        request,
+        access,
+        "inbox.html",
+        "inbox",
+        status=status,
+        rows=rows,
+        filters=f,
+        query="?" + urlencode(f.params()) if f.params() else "",
+        older=older,
+        statuses=actions.STATUSES,
+        scopes=actions.SCOPES,
+        intents=actions.INTENTS,
+        urgencies=actions.URGENCIES,
+        channels=sorted({r.channel for r in rows} | ({f.channel} if f.channel else set())),
+        members=members,
+        me=actor_email,
+        error=error,
+        typed=typed or {},
+        inbox_done=shown if shown in DONE else None,
+        **ctx,
+    )
+
+
+@router.get("/w/{ws}/inbox", response_class=HTMLResponse)
+def inbox(request: Request, ws: Slug) -> Response:
+    access = view_access(request, ws, "view")
+    if access is None:
+        return to_login()
+    return inbox_page(request, access)
+
+
+@router.get("/w/{ws}/inbox/c/{conversation_id}", response_class=HTMLResponse)
+def conversation(request: Request, ws: Slug, conversation_id: str) -> Response:
+    access = view_access(request, ws, "view")
+    if access is None:
+        return to_login()
+    return inbox_page(request, access, conversation_id[:64])
+
+
+def _to(ws: str, cid: str, key: str, f: actions.Filters) -> Response:
+    query = urlencode({**f.params(), "done": key})
+    return RedirectResponse(f"/w/{ws}/inbox/c/{cid}?{query}", status_code=303)
+
+
+async def _form(request: Request) -> tuple[Any, str]:
+    form = await request.form()
+    csrf = form.get("csrf")
+    return form, csrf if isinstance(csrf, str) else ""
+
+
+def _field(form: Any, key: str, limit: int = actions.MAX_TEXT + 100) -> str:
+    v = form.get(key)
+    return v[:limit] if isinstance(v, str) else ""
+
+
+def _again(
+    request: Request,
+    actor: Actor,
+    ws: str,
+    cid: str,
+    exc: SocialopsError,
+    typed: dict[str, str],
+) -> Response:
+    """The conversation again with the error and what was typed (no change was made); an
+    unknown id is the 404 page."""
+    if exc.http_status == 404 or not cid:
+        raise exc
+    err = {"message": error_text(exc, lang_of(request))}
+    status = exc.http_status if 400 <= exc.http_status < 500 else 400
+    return inbox_page(request, actor.access(ws, "view"), cid, status=status, error=err, typed=typed)
+
+
+@router.post("/w/{ws}/inbox/c/{conversation_id}/reply", response_class=HTMLResponse)
+async def post_reply(request: Request, ws: Slug, conversation_id: str) -> Response:
+    """The reply box: ``kind=note`` writes an internal note, else a reply to the customer."""
+    form, csrf = await _form(request)
+    actor = form_actor(request, csrf)
+    body, kind = _field(form, "text"), _field(form, "kind", 10)
+    f = _back_filters(form)
+    try:
+        if kind == "note":
+            actions.add_note(actor, ws, conversation_id, body)
+            return _to(ws, conversation_id, "noted", f)
+        r = actions.reply(actor, ws, conversation_id, body)
+    except SocialopsError as exc:
+        return _again(request, actor, ws, conversation_id, exc, {"text": body, "kind": kind})
+    key = "in_review" if getattr(r, "state", "") == "pending_approval" else "queued"
+    return _to(ws, conversation_id, key, f)
+
+
+@router.post("/w/{ws}/inbox/c/{conversation_id}/assign", response_class=HTMLResponse)
+async def post_assign(request: Request, ws: Slug, conversation_id: str) -> Response:
+    """Assign: ``assignee=me`` (anyone working the inbox), else a member, a team or nobody."""
+    form, csrf = await _form(request)
+    actor = form_actor(request, csrf)
+    who = _field(form, "assignee", 320)
+    team = _field(form, "team", 100).strip() if "team" in form else None
+    assignee = actor.user.email if who == "me" else who.strip()
+    try:
+        actions.assign(actor, ws, conversation_id, assignee=assignee, team=team)
+    except SocialopsError as exc:
+        return _again(request, actor, ws, conversation_id, exc, {})
+    return _to(ws, conversation_id, "assigned", _back_filters(form))
+
+
+@router.post("/w/{ws}/inbox/c/{conversation_id}/status", response_class=HTMLResponse)
+async def post_status(request: Request, ws: Slug, conversation_id: str) -> Response:
+    form, csrf = await _form(request)
+    actor = form_actor(request, csrf)
+    case_id = _field(form, "case_id", 20)
+    try:
+        if not case_id.isdigit():
+            raise EngageError("inbox.unknown_case", case_id=case_id)
+        actions.set_status(actor, ws, int(case_id), _field(form, "status", 20))
+    except SocialopsError as exc:
+        return _again(request, actor, ws, conversation_id, exc, {})
+    return _to(ws, conversation_id, "status", _back_filters(form))
+
+
+@router.post("/w/{ws}/inbox/c/{conversation_id}/reveal", response_class=HTMLResponse)
+async def post_reveal(request: Request, ws: Slug, conversation_id: str) -> Response:
+    """The conversation with the originals of masked personal data (a role allowed
+    ``inbox.personal_data``; audited). Shown in this answer only, never kept in a URL."""
+    _form_data, csrf = await _form(request)
+    actor = form_actor(request, csrf)
+    access = actor.access(ws, actions.PERSONAL)
+    return inbox_page(request, access, conversation_id[:64], reveal=True)
+
+
+@router.post("/w/{ws}/inbox/replies/{reply_id}/{op}", response_class=HTMLResponse)
+async def post_reply_op(request: Request, ws: Slug, reply_id: str, op: str) -> Response:
+    """Approve or reject a reply waiting for approval, or retry a failed send."""
+    form, csrf = await _form(request)
+    actor = form_actor(request, csrf)
+    cid = _field(form, "c", 64)
+    try:
+        if op == "approve":
+            actions.approve_reply(actor, ws, reply_id)
+        elif op == "reject":
+            actions.reject_reply(actor, ws, reply_id, _field(form, "reason", 500))
+        elif op == "retry":
+            actions.retry_reply(actor, ws, reply_id)
+        else:
+            raise WebError(404, "not_found")
+    except SocialopsError as exc:
+        return _again(request, actor, ws, cid, exc, {})
+    key = {"approve": "approved", "reject": "rejected", "retry": "retried"}[op]
+    return _to(ws, cid, key, _back_filters(form))
+
+
+@router.post("/w/{ws}/inbox/contacts/{contact_id}/{op}", response_class=HTMLResponse)
+async def post_contact(request: Request, ws: Slug, contact_id: str, op: str) -> Response:
+    """The profile column's forms: ``tags`` (comma separated) and ``note``."""
+    form, csrf = await _form(request)
+    actor = form_actor(request, csrf)
+    cid = _field(form, "c", 64)
+    try:
+        if op == "tags":
+            tags = _field(form, "tags", 2000).replace("，", ",").split(",")
+            actions.set_tags(actor, ws, contact_id, tags)
+        elif op == "note":
+            actions.add_contact_note(actor, ws, contact_id, _field(form, "text"))
+        else:
+            raise WebError(404, "not_found")
+    except SocialopsError as exc:
+        return _again(request, actor, ws, cid, exc, {})
+    return _to(ws, cid, "tagged" if op == "tags" else "contact_noted", _back_filters(form))
