@@ -17,13 +17,12 @@ import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from socialops.engage import events, presence
-from socialops.web.auth import services_of
-from socialops.web.pages.common import Slug, to_login, view_access
+from socialops.web.auth import principal, require, services_of
 
 __all__ = ["HEARTBEAT_S", "POLL_S", "router", "sse"]
 
@@ -32,6 +31,9 @@ POLL_S = 0.3
 HEARTBEAT_S = 15.0
 PRESENCE_S = 2.0
 BATCH = 200
+# the workspace id of a page path (as socialops.web.pages.common.Slug: this module sits beside
+# the pages, which include its router, so it does not import them)
+Slug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 
 
 def sse(event: str, data: Any, event_id: int | None = None) -> str:
@@ -69,9 +71,9 @@ async def inbox_events(
     c: Annotated[str, Query(max_length=64)] = "",
     wait: Annotated[float, Query(ge=0.5, le=600)] = 300,
 ) -> Response:
-    access = await run_in_threadpool(view_access, request, ws, "view")
-    if access is None:
-        return to_login()
+    if await run_in_threadpool(principal, request) is None:
+        return RedirectResponse("/login", status_code=303)
+    access = await run_in_threadpool(require, request, ws, "view")
     db = services_of(request).workspace(ws)
     me = access.user.email
     start = _start_after(request, after)
