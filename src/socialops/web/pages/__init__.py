@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from socialops.web import inbox_stream
 from socialops.web.pages import (
     account,
     dashboard,
     data,
+    inbox,
+    inbox_case,
     inbox_report,
     members,
     oauth_connect,
@@ -57,6 +60,9 @@ for _module in (
     profiles,
     oauth_connect,  # connecting a profile through the platform's consent page
     inbox_report,  # the inbox team report
+    inbox,  # the inbox: list, conversation, profile; its forms
+    inbox_case,  # a case, the saved replies
+    inbox_stream,  # /w/{ws}/inbox/events: live updates (server-sent events)
     short_links,  # /l/{code}: public
 ):
     router.include_router(_module.router)
