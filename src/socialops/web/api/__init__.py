@@ -19,6 +19,7 @@ from socialops.web.api import me, workspaces, topics, listening, data, members  
 from socialops.web.api import publishing  # noqa: F401  (profiles and the publish queue)
 from socialops.web.api import oauth_connect  # noqa: F401  (profiles through a consent page)
 from socialops.web.api import inbox_report  # noqa: F401  (the inbox team report)
+from socialops.web.api import inbox  # noqa: F401  (conversations, cases, contacts, saved replies)
 
 # isort: on
 from socialops.web.api.common import ERRORS, Done, Slug, router
