@@ -56,7 +56,18 @@ def _download(data: bytes, media: str, name: str) -> Response:
     )
 
 
-@router.get("/workspaces/{ws}/inbox/report", responses=ERRORS, tags=TAGS)
+@router.get(
+    "/workspaces/{ws}/inbox/report",
+    response_class=Response,
+    responses={
+        **ERRORS,
+        200: {
+            "description": "the report: JSON, or the CSV or XLSX file",
+            "content": {"application/json": {}, "text/csv": {}, XLSX: {}},
+        },
+    },
+    tags=TAGS,
+)
 def inbox_report(
     request: Request,
     ws: Slug,
