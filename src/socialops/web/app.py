@@ -26,7 +26,7 @@ from socialops import __version__, settings
 from socialops.errors import DiskFullError, SocialopsError, disk_full_error
 from socialops.i18n import t
 from socialops.redact import add_root
-from socialops.web import api, invite_pages, pages, plan_api, plan_pages
+from socialops.web import api, hooks, invite_pages, pages, plan_api, plan_pages
 from socialops.web.accounts import Accounts
 from socialops.web.auth import WebError, lang_of, principal
 from socialops.web.pages.dashboard import warm_dashboard
@@ -326,6 +326,7 @@ def create_app(home: Path | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(plan_pages.router)
     app.include_router(invite_pages.router)
+    app.include_router(hooks.router)
     mount_static(app)
 
     return app
