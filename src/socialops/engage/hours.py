@@ -174,6 +174,11 @@ class BusinessHours:
         out["closed"] = sorted(str(d) for d in self.closed)
         return out
 
+    @property
+    def tz(self) -> ZoneInfo:
+        """The zone the periods are read in."""
+        return self._tz
+
     # -- the calendar --------------------------------------------------------------------
 
     def is_closed_day(self, day: date) -> bool:

@@ -29,27 +29,37 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
 
 from socialops.domain.instants import iso_utc
+from socialops.engage.events import emit
 from socialops.engage.hours import BusinessHours
+from socialops.engage.notify import notify_inbox
 from socialops.errors import EngageError
+from socialops.i18n import t
 from socialops.store.workspace import Workspace
 
 __all__ = [
     "DEFAULT_HOURS",
     "DEFAULT_TARGETS",
     "KINDS",
+    "OPEN_STATUSES",
     "PRIORITIES",
     "Dues",
+    "SlaCheck",
     "SlaPolicy",
     "Targets",
+    "check_sla",
     "dues_for",
     "sla_policy",
+    "sla_state",
 ]
 
 PRIORITIES = ("urgent", "high", "normal", "low")
+OPEN_STATUSES = ("new", "open", "reopened", "waiting")  # cases whose clock runs (waiting: in part)
+_TARGET_OF = {"first_response": "first", "next_response": "next", "resolution": "resolution"}
 KINDS = ("first", "next", "resolution")  # the targets; Dues fields: first_response ...
 DEFAULT_HOURS = "09:00-18:00"
 # the inbox's channel names → the plan's channel keys (domain/channels)
@@ -283,3 +293,205 @@ def dues_for(
         opened_at = opened_at.replace(tzinfo=UTC)
     pol = policy or sla_policy(conn)
     return pol.dues(channel, priority if priority in PRIORITIES else "normal", opened_at, kind)
+
+
+# -- the check -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlaCheck:
+    checked: int  # open cases looked at
+    warnings: int  # warnings given now
+    breaches: int  # breaches recorded now
+
+
+_CASE_COLUMNS = (
+    "k.case_id, k.conversation_id, k.status, k.priority, k.assignee, k.team, "
+    "k.first_response_due, k.next_response_due, k.resolution_due, k.first_response_at, "
+    "k.last_customer_at, k.last_response_at, k.resolved_at, k.warned, k.breaches, "
+    "k.simulated, k.opened_at, c.channel"
+)
+
+
+def _outstanding(case: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The service levels still owed on ``case``: ``(kind, due)``, kind a :class:`Dues`
+    field. Waiting on the customer pauses the response clocks (not the resolution's)."""
+    out: list[tuple[str, str]] = []
+    status = str(case.get("status") or "")
+    if status not in OPEN_STATUSES:
+        return out
+    waiting = status == "waiting"
+    if case.get("first_response_due") and not case.get("first_response_at") and not waiting:
+        out.append(("first_response", str(case["first_response_due"])))
+    last_in, last_out = case.get("last_customer_at"), case.get("last_response_at")
+    answered = bool(last_out) and (not last_in or str(last_out) >= str(last_in))
+    if (
+        case.get("next_response_due")
+        and case.get("first_response_at")
+        and not answered
+        and not waiting
+    ):
+        out.append(("next_response", str(case["next_response_due"])))
+    if case.get("resolution_due") and not case.get("resolved_at"):
+        out.append(("resolution", str(case["resolution_due"])))
+    return out
+
+
+def _instant(value: str) -> datetime:
+    dt = datetime.fromisoformat(value)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _who(conn: Connection, case: Mapping[str, Any], breach: bool) -> list[str]:
+    """Who hears about it: the assignee (and, on a breach, the managers); unassigned, the
+    team's members, else the managers."""
+    if case.get("assignee"):
+        return [str(case["assignee"])] + (["role:manager"] if breach else [])
+    members: list[str] = []
+    if case.get("team"):
+        raw = conn.execute(
+            text("SELECT members FROM inbox_teams WHERE name = :n"), {"n": case["team"]}
+        ).scalar_one_or_none()
+        members = [str(m) for m in json.loads(raw or "[]")]
+    return members + (["role:manager"] if breach or not members else [])
+
+
+def check_sla(ws: Workspace, now: datetime | None = None) -> SlaCheck:
+    """Look at every open case (demo cases with simulated times left out): warn once when a
+    due time is within the policy's warning margin (business minutes), record a breach once
+    when it has passed (``cases.breaches``), write the ``sla_warning`` / ``sla_breach`` events
+    and notify. Safe to run from several processes: a case's change is conditional on what was
+    read, so a warning or breach is told once."""
+    now = now or datetime.now(UTC)
+    stamp = iso_utc(now)
+    policy = sla_policy(ws)
+    zone = policy.hours.tz
+    sql = (
+        f"SELECT {_CASE_COLUMNS} FROM cases k "
+        "JOIN conversations c ON c.conversation_id = k.conversation_id "
+        "WHERE k.status IN ('new', 'open', 'reopened', 'waiting') AND k.simulated = 0 "
+        "ORDER BY k.case_id"
+    )
+    with ws.connect() as conn:
+        rows = [dict(r) for r in conn.execute(text(sql)).mappings()]
+    warnings = breaches = 0
+    for case in rows:
+        warned: list[str] = json.loads(case["warned"] or "[]")
+        recorded: list[dict[str, Any]] = json.loads(case["breaches"] or "[]")
+        told: list[tuple[str, str, str, float]] = []  # (event, kind, due, minutes)
+        for kind, due in _outstanding(case):
+            due_at = _instant(due)
+            if any(b.get("kind") == kind and b.get("due") == due for b in recorded):
+                continue
+            if due_at <= now:
+                recorded.append({"kind": kind, "due": due, "at": stamp})
+                told.append(("sla_breach", kind, due, 0.0))
+                continue
+            target = policy.target(str(case["channel"]), _norm(case["priority"]), _TARGET_OF[kind])
+            mark = f"{kind}@{due}"
+            if target is None or mark in warned:
+                continue
+            left = policy.hours.minutes_between(now, due_at)
+            if left <= policy.warn_margin(target):
+                warned.append(mark)
+                told.append(("sla_warning", kind, due, left))
+        if not told:
+            continue
+        with ws.begin() as conn:
+            changed = conn.execute(
+                text(
+                    "UPDATE cases SET warned = :w, breaches = :b WHERE case_id = :id "
+                    "AND warned = :old_w AND breaches = :old_b"
+                ),
+                {
+                    "w": json.dumps(warned),
+                    "b": json.dumps(recorded),
+                    "id": case["case_id"],
+                    "old_w": case["warned"],
+                    "old_b": case["breaches"],
+                },
+            ).rowcount
+            if not changed:  # another checker got there first
+                continue
+            for event, kind, due, left in told:
+                local = _instant(due).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+                minutes = max(1, round(left)) if event == "sla_warning" else 0
+                emit(
+                    conn,
+                    event,
+                    conversation_id=str(case["conversation_id"]),
+                    case_id=int(case["case_id"]),
+                    sla=kind,
+                    due=due,
+                    minutes=minutes,
+                )
+                params: dict[str, Any] = {"case": int(case["case_id"]), "due": local}
+                if event == "sla_warning":
+                    params["minutes"] = minutes
+                notify_inbox(
+                    conn,
+                    event,
+                    users=_who(conn, case, event == "sla_breach"),
+                    key=f"inbox.alert.{event}.{kind}",
+                    params=params,
+                    link=f"/inbox/{case['conversation_id']}",
+                )
+                warnings += event == "sla_warning"
+                breaches += event == "sla_breach"
+    return SlaCheck(checked=len(rows), warnings=warnings, breaches=breaches)
+
+
+def _norm(priority: Any) -> str:
+    return str(priority) if priority in PRIORITIES else "normal"
+
+
+# -- for the UI ------------------------------------------------------------------------------
+
+
+def sla_state(
+    case_row: Mapping[str, Any],
+    now: datetime | None = None,
+    *,
+    zone: str = "Asia/Seoul",
+    lang: str = "ko",
+) -> dict[str, Any]:
+    """Each service level of a case for the UI: ``{kind: {"due", "due_local", "state",
+    "minutes", "label", "text"}}`` — state ``pending`` (``minutes`` left, wall-clock),
+    ``overdue`` (``minutes`` past), ``paused`` (waiting on the customer), ``met`` or
+    ``missed`` (answered after the due time); kinds without a due time are left out."""
+    now = now or datetime.now(UTC)
+    tz = ZoneInfo(zone)
+    owed = dict(_outstanding(case_row))
+    waiting = str(case_row.get("status") or "") == "waiting"
+    done_at = {
+        "first_response": case_row.get("first_response_at"),
+        "next_response": case_row.get("last_response_at"),
+        "resolution": case_row.get("resolved_at"),
+    }
+    out: dict[str, Any] = {}
+    for kind in ("first_response", "next_response", "resolution"):
+        due = case_row.get(f"{kind}_due")
+        if not due:
+            continue
+        due_at = _instant(str(due))
+        entry: dict[str, Any] = {
+            "due": str(due),
+            "due_local": due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            "label": t(f"inbox.sla.{kind}", lang),
+            "minutes": 0,
+        }
+        if kind in owed:
+            delta = round((due_at - now).total_seconds() / 60)
+            entry["state"] = "pending" if delta > 0 else "overdue"
+            entry["minutes"] = abs(delta)
+            key = "inbox.sla.due_in" if delta > 0 else "inbox.sla.overdue"
+            entry["text"] = t(key, lang, minutes=abs(delta))
+        elif waiting and kind != "resolution":
+            entry["state"], entry["text"] = "paused", t("inbox.sla.paused", lang)
+        else:
+            at = done_at[kind]
+            late = bool(at) and _instant(str(at)) > due_at
+            entry["state"] = "missed" if late else "met"
+            entry["text"] = t(f"inbox.sla.{entry['state']}", lang)
+        out[kind] = entry
+    return out
