@@ -106,7 +106,6 @@ def notify_inbox(
     people = [u for u in dict.fromkeys(users) if u]
     for user in people:
         recipient, role = _recipient(user)
-        # notify() takes the link as a parameter until it has a keyword of its own
         notify(conn, key, recipient=recipient, role=role, link=link, **params)
     cfg = get_setting(conn, "notify", {}) or {}
     base = str(cfg.get("base_url") or "").rstrip("/")

@@ -38,10 +38,17 @@ class Notification:
 
 
 def notify(
-    conn: Connection, kind: str, *, recipient: str = "", role: str = "", **params: Any
+    conn: Connection,
+    kind: str,
+    *,
+    recipient: str = "",
+    role: str = "",
+    link: str = "",
+    **params: Any,
 ) -> None:
     """Write a notification of ``kind`` to ``recipient`` (or, with none, to ``role``) inside
-    the caller's transaction; it links to the review of ``params['group']``."""
+    the caller's transaction; it links to ``link`` (a path in the workspace), by default the
+    review of ``params['group']``."""
     conn.execute(
         text(
             "INSERT INTO notifications (recipient, role, kind, params, link, created_at) "
@@ -52,7 +59,7 @@ def notify(
             "role": role,
             "k": kind,
             "p": json.dumps(params, ensure_ascii=False),
-            "l": f"/publishing/approvals#{params.get('group', '')}",
+            "l": link or f"/publishing/approvals#{params.get('group', '')}",
             "at": now_iso(),
         },
     )
