@@ -111,6 +111,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Case #{case} resolved.",
     ),
     "inbox.cli.replied": ("답장 {id}: {state}.", "Reply {id}: {state}."),
+    "inbox.cli.report_head": ("팀 보고서 {start} ~ {end}", "Team report {start} to {end}"),
+    "inbox.cli.report_simulated": (
+        "도착 시간이 모의인 대화 {count}건은 세지 않았습니다(데모 데이터).",
+        "{count} conversations with simulated arrival times were left out (demo data).",
+    ),
     # errors
     "inbox.cli_no_case": (
         "대화 {conversation}에는 열린 케이스가 없습니다.",
@@ -119,9 +124,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "inbox.cli_bad_date": (
         "{flag} 날짜 '{value}'을(를) 읽을 수 없습니다. YYYY-MM-DD 형식으로 적어 주세요.",
         "Cannot read the {flag} date '{value}': write YYYY-MM-DD.",
-    ),
-    "inbox.cli_not_ready": (
-        "이 기능({what})은 아직 준비되지 않았습니다.",
-        "This part of the inbox ({what}) is not ready yet.",
     ),
 }
