@@ -14,6 +14,7 @@ from socialops.cli import (
     common,
     db_cmd,
     demo_cmd,
+    inbox_cmd,
     ingest_cmd,
     listen_cmd,
     metrics_cmd,
@@ -86,6 +87,7 @@ def _register() -> None:
         db_cmd,
         publish_cmd,
         triage_cmd,
+        inbox_cmd,
     ):
         mod.register(app)
 
