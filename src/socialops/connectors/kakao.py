@@ -62,7 +62,8 @@ class HookConnector(Connector):
 class KakaoConnector(HookConnector):
     """A KakaoTalk channel's chatbot skill. Setting ``bot_id`` (optional): the Open Builder bot
     id; when set, a skill request from another bot is refused. ``callback_hosts`` (optional,
-    comma-separated): hosts besides Kakao's own that a ``callbackUrl`` may point to."""
+    comma-separated): hosts besides Kakao's own that a ``callbackUrl`` may point to;
+    ``callback_wait_s`` (optional): how long a callback waits for an agent's reply (0–55 s)."""
 
     platform: ClassVar[str] = "kakao"
     # simpleText holds at most 1,000 characters

@@ -29,7 +29,7 @@ from socialops.connectors.kakao import HOOK_HEADER, HookConnector
 from socialops.connectors.profiles import Profile, build_connector, get_profile
 from socialops.connectors.webchat import WebchatConnector
 from socialops.domain.instants import now_iso
-from socialops.engage.kakao import answer_skill, parse_skill
+from socialops.engage.kakao import CALLBACK_WAIT_S, answer_skill, parse_skill
 from socialops.engage.webchat import (
     SIGNATURE_HEADER,
     cors_headers,
@@ -148,12 +148,22 @@ async def kakao_skill(request: Request, ws: str, profile: str) -> Response:
             req,
             now_iso(),
             callback_hosts=connector.settings.get("callback_hosts", ""),
+            wait_s=_wait_s(connector.settings.get("callback_wait_s", "")),
         )
     except _Refused as exc:
         return _refusal(request, exc.error, {"Connection": "close"})
     except EngageError as exc:
         return _refusal(request, exc)
     return JSONResponse(answer)
+
+
+def _wait_s(value: str) -> float:
+    """The profile's ``callback_wait_s`` (0 to 55 s: a callbackUrl is valid for 60), else
+    :data:`~socialops.engage.kakao.CALLBACK_WAIT_S`."""
+    try:
+        return min(max(float(value), 0.0), 55.0) if value else CALLBACK_WAIT_S
+    except ValueError:
+        return CALLBACK_WAIT_S
 
 
 # -- web chat -------------------------------------------------------------------------------------
