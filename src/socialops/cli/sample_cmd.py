@@ -149,6 +149,7 @@ def prepare(
         run_enrich()
         add_demo_topics(ws, presets)  # the pages have data and topics: usable
         _demo_publishing(ws, log)
+        _demo_inbox(ws, data_dir, log)
         prog.usable = True
         prog.step = "reports"
         prog.save(force=True)
@@ -177,6 +178,18 @@ def _demo_publishing(ws: Workspace, log: Callable[[str], None]) -> None:
 
     try:
         add_demo_publishing(ws)
+    except SocialopsError as exc:
+        log(exc.text(default_lang()))
+
+
+def _demo_inbox(ws: Workspace, data_dir: Path, log: Callable[[str], None]) -> None:
+    """The demo inbox (engage.demo: airline care conversations and Korean samples); never
+    stops the start: a problem is one line in the log."""
+    from socialops.engage.demo import add_demo_inbox
+    from socialops.errors import SocialopsError
+
+    try:
+        add_demo_inbox(ws, data_dir)
     except SocialopsError as exc:
         log(exc.text(default_lang()))
 
