@@ -192,6 +192,9 @@ def demo(
     from socialops.plan.demo import add_demo_plans
 
     report["plans"] = add_demo_plans(ws, d)
+    from socialops.engage.demo import add_demo_inbox
+
+    report["inbox"] = add_demo_inbox(ws, d).to_dict()
     if as_json:
         print_json(report)
         return
