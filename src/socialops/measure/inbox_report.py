@@ -42,6 +42,8 @@ from __future__ import annotations
 import json
 import math
 import statistics
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -163,17 +165,21 @@ def _minutes(a: datetime | None, b: datetime | None) -> float | None:
     return max(0.0, (b - a).total_seconds() / 60)
 
 
+def _recorded(breaches: str) -> bool:
+    """Whether ``cases.breaches`` (a JSON list) records a breach."""
+    try:
+        return bool(json.loads(breaches))
+    except ValueError:
+        return False
+
+
 def _sla(row: Any, now: datetime) -> str | None:
     """met | breached | pending for a case with a due time (``None`` without one)."""
     fr_due, nx_due, res_due = (_at(row.first_response_due), _at(row.next_response_due),
                                _at(row.resolution_due))  # fmt: skip
     if fr_due is None and nx_due is None and res_due is None:
         return None
-    try:
-        recorded = json.loads(row.breaches or "[]")
-    except ValueError:
-        recorded = []
-    if recorded:
+    if row.breaches not in (None, "", "[]") and _recorded(row.breaches):
         return "breached"
     last_in, last_out = _at(row.last_customer_at), _at(row.last_response_at)
     next_done = last_out if last_out and (last_in is None or last_out >= last_in) else None
@@ -356,14 +362,26 @@ def _zone(zone: str | None) -> ZoneInfo:
     return ZoneInfo(zone) if zone else settings.default_timezone()
 
 
+def _done_at(row: Any) -> str | None:
+    """When the case of ``row`` stopped being open (stored text; never before it opened), or
+    ``None`` while it is open."""
+    if row.status not in DONE:
+        return None
+    return str(max(row.resolved_at or row.closed_at or row.updated_at, row.opened_at))
+
+
 def _open_at(row: Any, at: str) -> bool:
     """Whether the case of ``row`` was open at the instant ``at`` (stored text)."""
-    if row.opened_at >= at:
-        return False
-    if row.status not in DONE:
-        return True
-    done = row.resolved_at or row.closed_at or row.updated_at
-    return bool(done >= at)
+    done = _done_at(row)
+    return bool(row.opened_at < at and (done is None or done >= at))
+
+
+def _backlogs(rows: Sequence[Any], instants: Sequence[str]) -> list[int]:
+    """How many of the cases of ``rows`` were open at each of ``instants``: opened before it,
+    less those done before it (a done case opened before it was done)."""
+    opened = sorted(str(r.opened_at) for r in rows)
+    done = sorted(d for d in map(_done_at, rows) if d is not None)
+    return [bisect_left(opened, at) - bisect_left(done, at) for at in instants]
 
 
 def _rows(groups: dict[str, _Group], key: str) -> list[dict[str, Any]]:
@@ -389,10 +407,13 @@ def team_report(
         start, end = end, start
     lo, hi = _bounds(start, end, tz)
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    agents: dict[str, _Group] = {}
-    teams: dict[str, _Group] = {}
-    chans: dict[str, _Group] = {}
+    agents: defaultdict[str, _Group] = defaultdict(_Group)
+    teams: defaultdict[str, _Group] = defaultdict(_Group)
+    chans: defaultdict[str, _Group] = defaultdict(_Group)
     by_day: dict[str, _Group] = {d.isoformat(): _Group() for d in days}
+    day_groups = list(by_day.values())
+    # each day ends where the next begins: a stored instant falls in the day bisect finds
+    day_ends = [iso_utc(datetime.combine(d + timedelta(days=1), time(), tz)) for d in days]
     cats: dict[str, dict[str, int]] = {}
     sents: dict[str, int] = {}
     total = _Group()
@@ -402,17 +423,16 @@ def team_report(
         for c in kept:
             total.cases.append(c)
             for groups, k in ((agents, c.agent), (teams, c.team), (chans, c.channel)):
-                groups.setdefault(k, _Group()).cases.append(c)
+                groups[k].cases.append(c)
             by_day[c.day.isoformat()].cases.append(c)
             cats.setdefault(c.category, {"messages_in": 0, "cases": 0})["cases"] += 1
         msgs = _filtered(_MESSAGES_SQL, "m", include_simulated, None)
         for m in conn.execute(msgs, {"lo": lo, "hi": hi}):
-            day = by_day[_at(m.created_at).astimezone(tz).date().isoformat()]  # type: ignore[union-attr]
+            day = day_groups[bisect_right(day_ends, m.created_at)]
             inbound = m.direction == "in"
             agent = str(m.assignee or "") if inbound else str(m.author or "")
-            for g in (total, day, agents.setdefault(agent, _Group()),
-                      teams.setdefault(str(m.team or ""), _Group()),
-                      chans.setdefault(str(m.channel or ""), _Group())):  # fmt: skip
+            team, channel = str(m.team or ""), str(m.channel or "")
+            for g in (total, day, agents[agent], teams[team], chans[channel]):
                 if inbound:
                     g.messages_in += 1
                 else:
@@ -426,13 +446,11 @@ def team_report(
                                    {"lo": lo, "hi": hi}))  # fmt: skip
     for r in opened:
         if _open_at(r, hi):
-            for g in (total, agents.setdefault(str(r.assignee or ""), _Group()),
-                      teams.setdefault(str(r.team or ""), _Group()),
-                      chans.setdefault(str(r.channel or ""), _Group())):  # fmt: skip
+            agent, team, channel = str(r.assignee or ""), str(r.team or ""), str(r.channel or "")
+            for g in (total, agents[agent], teams[team], chans[channel]):
                 g.backlog += 1
-    for d in days:
-        day_end = iso_utc(datetime.combine(d + timedelta(days=1), time(), tz))
-        by_day[d.isoformat()].backlog = sum(_open_at(r, day_end) for r in opened)
+    for g, n in zip(day_groups, _backlogs(opened, day_ends), strict=True):
+        g.backlog = n
     totals = total.row("key", "")
     del totals["key"]
     return TeamReport(
