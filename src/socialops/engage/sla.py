@@ -434,7 +434,7 @@ def check_sla(ws: Workspace, now: datetime | None = None) -> SlaCheck:
                     users=_who(conn, case, event == "sla_breach"),
                     key=f"inbox.alert.{event}.{kind}",
                     params=params,
-                    link=f"/inbox/{case['conversation_id']}",
+                    link=f"/inbox/c/{case['conversation_id']}",
                 )
                 warnings += event == "sla_warning"
                 breaches += event == "sla_breach"
