@@ -271,6 +271,9 @@ _ENGAGE_STATUS: dict[str, int] = {
     "inbox.bad_state": 409,
     "inbox.exists": 409,
     "hook.unauthorised": 401,
+    "hook.stale": 401,
+    "hook.origin": 403,
+    "hook.unknown": 404,
     "hook.replayed": 409,
     "hook.too_large": 413,
 }

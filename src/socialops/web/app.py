@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from socialops import __version__, settings
 from socialops.errors import DiskFullError, SocialopsError, disk_full_error
 from socialops.i18n import t
+from socialops.nlp.triage import triage_texts
 from socialops.redact import add_root
 from socialops.web import api, hooks, invite_pages, pages, plan_api, plan_pages
 from socialops.web.accounts import Accounts
@@ -221,6 +222,7 @@ WARM_STOP_WAIT = 120.0  # seconds the shutdown waits for the warm-up's current s
 # seconds the warm-up waits for the first answer to be sent: loading the Korean analyser holds
 # the interpreter for seconds, and the first page a newcomer opens must not wait for it
 WARM_AFTER_FIRST_PAGE = 30.0
+WARM_TRIAGE_AFTER = 5.0  # seconds before the inbox's models load (sooner after the first page)
 
 
 @asynccontextmanager
@@ -238,6 +240,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
         warm = threading.Thread(target=run, daemon=True, name="warm")
         warm.start()
+
+        def load_triage() -> None:
+            # the inbox's models (seconds to load): a KakaoTalk skill call must be answered
+            # within Kakao's 5 s, so they are loaded soon after the start, not on the first call
+            services.served.wait(WARM_TRIAGE_AFTER)
+            triage_texts(["시작"], "ko")
+            triage_texts(["start"], "en")
+
+        threading.Thread(target=load_triage, daemon=True, name="warm-triage").start()
     yield
     services.stopping.set()
     if warm is not None:

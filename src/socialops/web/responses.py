@@ -30,7 +30,8 @@ def error_text(exc: SocialopsError, lang: str, key: str = "error.bad_request") -
 
 
 def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+    path = request.url.path
+    return path.startswith(("/api/", "/hooks/")) or path == "/openapi.json"
 
 
 def error_response(request: Request, status: int, code: str, message: str) -> Response:
