@@ -61,6 +61,7 @@ SECTIONS = {  # the page of each nav item
     "dashboard": "/w/{ws}",
     "plans": "/w/{ws}/plans",
     "publishing": "/w/{ws}/publishing",
+    "inbox": "/w/{ws}/inbox",
     "posts": "/w/{ws}/posts",
     "topics": "/w/{ws}/topics",
     "data": "/w/{ws}/data",
