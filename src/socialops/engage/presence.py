@@ -50,7 +50,8 @@ def others(
         rows = conn.execute(
             text(
                 'SELECT "user", state FROM inbox_presence WHERE conversation_id = :c '
-                'AND "user" <> :u AND at >= :since ORDER BY state DESC, "user"'
+                'AND "user" <> :u AND at >= :since '
+                "ORDER BY CASE WHEN state = 'typing' THEN 0 ELSE 1 END, \"user\""
             ),
             {"c": conversation_id, "u": user, "since": since},
         ).fetchall()
