@@ -268,6 +268,8 @@ _ENGAGE_STATUS: dict[str, int] = {
     "inbox.unknown_contact": 404,
     "inbox.unknown_reply": 404,
     "inbox.unknown_saved_reply": 404,
+    "inbox.unknown_team": 404,
+    "inbox.no_open_case": 409,
     "inbox.bad_state": 409,
     "inbox.exists": 409,
     "hook.unauthorised": 401,
