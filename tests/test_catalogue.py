@@ -83,6 +83,7 @@ POSITIONAL_CODE = {
     "KpiUnmeasurable",
     "InvitationError",
     "PublishError",
+    "EngageError",
 }
 # errors whose class fixes the one code they carry (checked below)
 FIXED_CODE = {"LastOwnerError": "accounts.last_owner"}

@@ -142,9 +142,9 @@ def test_web_email_and_webhook_notifications_are_delivered(
     assert (counts.sent, counts.failed, counts.retried) == (3, 0, 0)
     by_rcpt = {e.rcpt_tos[0]: e for e in sink.messages}
     assert set(by_rcpt) == {"kim@bank.example.kr", "lee@bank.example.kr"}
-    assert subject(by_rcpt["kim@bank.example.kr"]).startswith("[socialops 인박스] 케이스 #7")
+    assert subject(by_rcpt["kim@bank.example.kr"]).startswith("[인박스] 케이스 #7")
     assert "https://ops.example.kr/w/main/inbox/c1" in body(by_rcpt["kim@bank.example.kr"])
-    assert subject(by_rcpt["lee@bank.example.kr"]).startswith("[socialops inbox] Case #7")
+    assert subject(by_rcpt["lee@bank.example.kr"]).startswith("[Inbox] Case #7")
     assert by_rcpt["kim@bank.example.kr"].mail_from == "inbox@bank.example.kr"
     assert hook.received == [
         {

@@ -149,11 +149,11 @@ def prepare(
         run_enrich()
         add_demo_topics(ws, presets)  # the pages have data and topics: usable
         _demo_publishing(ws, log)
-        _demo_inbox(ws, data_dir, log)
         prog.usable = True
         prog.step = "reports"
         prog.save(force=True)
         log(t("cli.sample_usable", lang, posts=f"{prog.posts:,}"))
+        _demo_inbox(ws, data_dir, log)  # (20 s: after the pages are usable)
         reports()  # the sample's reports, while the rest arrives
         if not small:
             prog.begin("all")

@@ -24,7 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The business hours' periods ({where}) overlap: make them separate.",
     ),
     "inbox.hours_bad_day": (
-        "요일 '{day}'을(를) 알 수 없습니다. mon, tue, wed, thu, fri, sat, sun 중 하나를 써 주세요.",
+        "요일 '{day}'을(를) 알 수 없습니다. 월, 화, 수, 목, 금, 토, 일 중 하나를 써 주세요.",
         "Unknown weekday '{day}': use one of mon, tue, wed, thu, fri, sat, sun.",
     ),
     "inbox.hours_bad_zone": (
@@ -54,12 +54,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The SLA setting '{field}' is not valid: {value}. Give a positive number of minutes.",
     ),
     "inbox.sla_bad_priority": (
-        "우선순위 '{priority}'을(를) 알 수 없습니다. "
-        "urgent, high, normal, low 중 하나를 써 주세요.",
+        "우선순위 '{priority}'을(를) 알 수 없습니다. 긴급, 높음, 보통, 낮음 중 하나를 써 주세요.",
         "Unknown priority '{priority}': use one of urgent, high, normal, low.",
     ),
     "inbox.sla_bad_kind": (
-        "SLA 종류 '{kind}'을(를) 알 수 없습니다 (first, next, resolution).",
+        "SLA 종류 '{kind}'을(를) 알 수 없습니다 (첫 응답, 다음 응답, 해결 중 하나).",
         "Unknown SLA kind '{kind}' (first, next, resolution).",
     ),
     "inbox.notify_bad": (
@@ -76,7 +75,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "inbox.sla.missed": ("기한 초과 후 완료", "met late"),
     "inbox.sla.paused": ("고객 응답 대기 중 (멈춤)", "paused: waiting on the customer"),
     # notifications (web, e-mail, webhook)
-    "inbox.alert.subject": ("[socialops 인박스] {title}", "[socialops inbox] {title}"),
+    "inbox.alert.subject": ("[인박스] {title}", "[Inbox] {title}"),
     "inbox.alert.assigned": (
         "케이스 #{case}({customer}, {channel})가 {assignee}님에게 배정되었습니다.",
         "Case #{case} ({customer}, {channel}) was assigned to {assignee}.",
@@ -111,7 +110,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Crisis level {level}: case #{case} ({channel}) — {reason}",
     ),
     "inbox.alert.test": (
-        "socialops 인박스 알림 시험입니다. 이 메시지가 보이면 설정이 맞습니다.",
-        "A test of the socialops inbox notifications: if you read this, the settings work.",
+        "인박스 알림 시험입니다. 이 메시지가 보이면 설정이 맞습니다.",
+        "A test of the inbox notifications: if you read this, the settings work.",
     ),
 }
