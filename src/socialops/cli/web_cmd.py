@@ -4,6 +4,7 @@ and its accounts."""
 from __future__ import annotations
 
 import ipaddress
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from socialops.store.workspace import Workspace
 
 if TYPE_CHECKING:
     # lazy: CLI start-up time (every command module loads when the CLI starts)
+    from socialops.engage.worker import BackgroundInbox
     from socialops.publish.background import BackgroundPublisher
     from socialops.web.accounts import Accounts
 
@@ -108,6 +110,7 @@ def serve(
     app = create_app(home)
     console.print(_start_box(host, port_n, email, password, home if preparing else None))
     publisher = _publisher(accounts)
+    inbox = _inbox(accounts)
     try:
         uvicorn.run(
             app,
@@ -124,6 +127,8 @@ def serve(
     finally:
         if publisher is not None:
             publisher.stop()
+        if inbox is not None:
+            inbox.stop()
 
 
 def _publisher(accounts: Accounts) -> BackgroundPublisher | None:
@@ -147,6 +152,29 @@ def _publisher(accounts: Accounts) -> BackgroundPublisher | None:
     publisher = BackgroundPublisher(roots)
     publisher.start()
     return publisher
+
+
+def _inbox(accounts: Accounts) -> BackgroundInbox | None:
+    """The inbox thread of ``serve`` (``SOCIALOPS_INBOX_IN_SERVE=0`` turns it off): mentions
+    read, replies sent, SLA clocks checked and notifications delivered for every workspace."""
+    if os.environ.get("SOCIALOPS_INBOX_IN_SERVE", "1").strip() in ("0", "false", "no", "off"):
+        return None
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
+    from socialops.engage.worker import BackgroundInbox
+
+    opened: dict[str, Workspace] = {}
+
+    def roots() -> list[Workspace]:
+        for slug in accounts.slugs():
+            if slug not in opened:
+                root = accounts.workspace_dir(slug)
+                if Workspace(root).exists():
+                    opened[slug] = Workspace.open(root)
+        return list(opened.values())
+
+    inbox = BackgroundInbox(roots)
+    inbox.start()
+    return inbox
 
 
 def _start_box(
