@@ -271,6 +271,7 @@ _ENGAGE_STATUS: dict[str, int] = {
     "inbox.unknown_team": 404,
     "inbox.no_open_case": 409,
     "inbox.bad_state": 409,
+    "inbox.reply.state": 409,
     "inbox.exists": 409,
     "hook.unauthorised": 401,
     "hook.stale": 401,

@@ -90,6 +90,13 @@ SETTINGS: dict[str, Setting] = {
             "`socialops worker` processes (0).",
         ),
         Setting(
+            "inbox_in_serve",
+            "SOCIALOPS_INBOX_IN_SERVE",
+            "1",
+            "Read mentions, send inbox replies, check SLA clocks and deliver inbox notifications "
+            "from inside `socialops serve` (1), or not (0).",
+        ),
+        Setting(
             "forwarded_allow_ips",
             "SOCIALOPS_FORWARDED_ALLOW_IPS",
             "",

@@ -4,9 +4,9 @@ and its accounts."""
 from __future__ import annotations
 
 import ipaddress
-import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -131,37 +131,9 @@ def serve(
             inbox.stop()
 
 
-def _publisher(accounts: Accounts) -> BackgroundPublisher | None:
-    """The publisher thread of ``serve`` (setting ``publish_in_serve``): due posts of every
-    workspace go out with no other process to run (a ``socialops worker`` beside it is safe)."""
-    if settings.get("publish_in_serve", None).strip() in ("0", "false", "no", "off"):
-        return None
-    # lazy: CLI start-up time (every command module loads when the CLI starts)
-    from socialops.publish.background import BackgroundPublisher
-
-    opened: dict[str, Workspace] = {}
-
-    def roots() -> list[Workspace]:
-        for slug in accounts.slugs():
-            if slug not in opened:
-                root = accounts.workspace_dir(slug)
-                if Workspace(root).exists():
-                    opened[slug] = Workspace.open(root)  # migrated once, then reused
-        return list(opened.values())
-
-    publisher = BackgroundPublisher(roots)
-    publisher.start()
-    return publisher
-
-
-def _inbox(accounts: Accounts) -> BackgroundInbox | None:
-    """The inbox thread of ``serve`` (``SOCIALOPS_INBOX_IN_SERVE=0`` turns it off): mentions
-    read, replies sent, SLA clocks checked and notifications delivered for every workspace."""
-    if os.environ.get("SOCIALOPS_INBOX_IN_SERVE", "1").strip() in ("0", "false", "no", "off"):
-        return None
-    # lazy: CLI start-up time (every command module loads when the CLI starts)
-    from socialops.engage.worker import BackgroundInbox
-
+def _workspaces(accounts: Accounts) -> Callable[[], list[Workspace]]:
+    """Every workspace of the server, each opened (and migrated) once, then reused: what the
+    background threads of ``serve`` go over."""
     opened: dict[str, Workspace] = {}
 
     def roots() -> list[Workspace]:
@@ -172,7 +144,35 @@ def _inbox(accounts: Accounts) -> BackgroundInbox | None:
                     opened[slug] = Workspace.open(root)
         return list(opened.values())
 
-    inbox = BackgroundInbox(roots)
+    return roots
+
+
+def _off(name: str) -> bool:
+    return settings.get(name, None).strip() in ("0", "false", "no", "off")
+
+
+def _publisher(accounts: Accounts) -> BackgroundPublisher | None:
+    """The publisher thread of ``serve`` (setting ``publish_in_serve``): due posts of every
+    workspace go out with no other process to run (a ``socialops worker`` beside it is safe)."""
+    if _off("publish_in_serve"):
+        return None
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
+    from socialops.publish.background import BackgroundPublisher
+
+    publisher = BackgroundPublisher(_workspaces(accounts))
+    publisher.start()
+    return publisher
+
+
+def _inbox(accounts: Accounts) -> BackgroundInbox | None:
+    """The inbox thread of ``serve`` (setting ``inbox_in_serve``): mentions read, replies sent,
+    SLA clocks checked and notifications delivered for every workspace."""
+    if _off("inbox_in_serve"):
+        return None
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
+    from socialops.engage.worker import BackgroundInbox
+
+    inbox = BackgroundInbox(_workspaces(accounts))
     inbox.start()
     return inbox
 

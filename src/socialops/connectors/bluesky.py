@@ -232,6 +232,46 @@ class BlueskyConnector(Connector):
                 raise
             return there
 
+    # -- moderation ------------------------------------------------------------------------------
+    def hide(self, remote_id: str) -> None:
+        """Hide the reply ``remote_id`` in one of the account's own threads with the thread's
+        threadgate (``app.bsky.feed.threadgate``, record key = the root post's): its
+        ``hiddenReplies`` gets the reply (apps fold it away; it stays on the network); who
+        may reply is left as it was. A reply under someone else's post fails
+        (``not_own_thread``): only a thread's author can hide its replies."""
+        got = self._get(remote_id)
+        if got is None:
+            raise ConnectorFailure(Resolution("fail", "reply_parent_missing", detail=remote_id))
+        reply = getattr(got[2], "reply", None)
+        root = str(reply.root.uri) if reply is not None else ""
+        if not root.startswith(f"at://{self._did}/"):
+            raise ConnectorFailure(Resolution("fail", "not_own_thread", detail=remote_id))
+        rkey = AtUri.from_str(root).rkey
+        gate_uri = f"at://{self._did}/app.bsky.feed.threadgate/{rkey}"
+        old = self._get(gate_uri)
+        gate: dict[str, Any] = {}
+        if old is not None:
+            gate = dict(old[2].model_dump(by_alias=True, exclude_none=True))
+        hidden = [str(h) for h in gate.get("hiddenReplies") or []]
+        if remote_id in hidden:
+            return
+        gate.update(
+            {
+                "$type": "app.bsky.feed.threadgate",
+                "post": root,
+                "hiddenReplies": [*hidden, remote_id],
+            }
+        )
+        gate.setdefault("createdAt", self._session().get_current_time_iso())
+        try:
+            self._session().com.atproto.repo.put_record(
+                models.ComAtprotoRepoPutRecord.Data(
+                    repo=self._did, collection="app.bsky.feed.threadgate", rkey=rkey, record=gate
+                )
+            )
+        except Exception as exc:
+            raise ConnectorFailure(self.resolve(exc)) from exc
+
     # -- mentions --------------------------------------------------------------------------------
     def firehose(self, cursor: int | None = None) -> BlueskyFirehose:
         """A reader of this account's mentions and replies on the PDS's firehose, after

@@ -26,6 +26,7 @@ from socialops.domain.text_length import measure as measure_text
 
 __all__ = [
     "Action",
+    "CanModerate",
     "CanPublish",
     "CanReadMentions",
     "CanReadMetrics",
@@ -278,6 +279,16 @@ class CanReadMentions(Protocol):
     read before (``None``: from the oldest the platform still gives). Keep it to resume."""
 
     def mentions(self, since: str | None = None) -> list[Mention]: ...
+
+
+@runtime_checkable
+class CanModerate(Protocol):
+    """Hides someone's comment on the account's own content (spam, abuse), by its remote id,
+    where the platform allows it: the comment stays on the platform but is folded away from
+    readers. Raises :class:`ConnectorFailure` (``fail``/``not_own_thread`` when the comment
+    is not under one of the account's posts)."""
+
+    def hide(self, remote_id: str) -> None: ...
 
 
 def new_tid(now_us: int | None = None) -> str:

@@ -3,7 +3,8 @@
 rules want a manager to see it first) and hiding a spam or abusive comment where the platform
 lets the account do that.
 
-Hiding: a connector that can hide a comment has ``hide(remote_id)`` (:class:`CanModerate`);
+Hiding: a connector that can hide a comment is
+:class:`~socialops.connectors.core.CanModerate`;
 Bluesky can hide replies in the account's own threads (a threadgate's ``hiddenReplies``:
 the reply stays on the network but the app folds it away) and delete only the account's own
 posts. A platform without it is told plainly (``inbox.moderation.unsupported``)."""
@@ -11,11 +12,15 @@ posts. A platform without it is told plainly (``inbox.moderation.unsupported``).
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import Connection, text
 
-from socialops.connectors.core import ConnectorFailure, OutgoingPost, PlatformLimits
+from socialops.connectors.core import (
+    CanModerate,
+    ConnectorFailure,
+    OutgoingPost,
+    PlatformLimits,
+)
 from socialops.connectors.profiles import fresh_connector, get_profile
 from socialops.connectors.registry import REGISTRY
 from socialops.domain.permissions import allowed
@@ -26,7 +31,6 @@ from socialops.store.workspace import Workspace
 
 __all__ = [
     "DEFAULT_LIMITS",
-    "CanModerate",
     "banned_words_in",
     "channel_limits",
     "check_reply_text",
@@ -44,14 +48,6 @@ _REPLY_WORDS = (
     "answer", "comment", "모든 게시", "모든 글", "all post", "every post",
 )  # fmt: skip
 _APPROVAL_WORDS = ("승인", "확인", "검토", "심의", "결재", "approv", "review", "sign-off", "check")
-
-
-@runtime_checkable
-class CanModerate(Protocol):
-    """Hides (or removes) someone's comment on the account's content, by its remote id.
-    (Belongs in :mod:`socialops.connectors.core` beside the other capabilities.)"""
-
-    def hide(self, remote_id: str) -> None: ...
 
 
 # -- the policy --------------------------------------------------------------------------------
@@ -123,48 +119,6 @@ def check_reply_text(
 
 
 # -- hiding a comment --------------------------------------------------------------------------
-def _bluesky_hide(connector: Any, remote_id: str) -> None:
-    """Hide ``remote_id`` (a reply in one of the account's own threads) with the thread's
-    threadgate (``app.bsky.feed.threadgate``, record key = the root post's): its
-    ``hiddenReplies`` gets the reply; who may reply is left as it was."""
-    from atproto import AtUri, models
-
-    client = connector._session()
-    did = connector._did
-    got = client.com.atproto.repo.get_record(
-        models.ComAtprotoRepoGetRecord.Params(
-            repo=AtUri.from_str(remote_id).host,
-            collection="app.bsky.feed.post",
-            rkey=AtUri.from_str(remote_id).rkey,
-        )
-    )
-    reply = getattr(got.value, "reply", None)
-    root = str(reply.root.uri) if reply is not None else ""
-    if not root.startswith(f"at://{did}/"):
-        raise EngageError("inbox.moderation.unsupported", platform="bluesky")
-    rkey = AtUri.from_str(root).rkey
-    gate: dict[str, Any] = {"$type": "app.bsky.feed.threadgate", "post": root, "hiddenReplies": []}
-    try:
-        old = client.com.atproto.repo.get_record(
-            models.ComAtprotoRepoGetRecord.Params(
-                repo=did, collection="app.bsky.feed.threadgate", rkey=rkey
-            )
-        )
-        gate = dict(old.value.model_dump(by_alias=True, exclude_none=True))
-    except Exception:  # no threadgate yet: a new one that limits nothing
-        pass
-    hidden = list(gate.get("hiddenReplies") or [])
-    if remote_id not in hidden:
-        hidden.append(remote_id)
-    gate.update({"$type": "app.bsky.feed.threadgate", "post": root, "hiddenReplies": hidden})
-    gate.setdefault("createdAt", client.get_current_time_iso())
-    client.com.atproto.repo.put_record(
-        models.ComAtprotoRepoPutRecord.Data(
-            repo=did, collection="app.bsky.feed.threadgate", rkey=rkey, record=gate
-        )
-    )
-
-
 def hide_message(ws: Workspace, message_id: str, *, user: str, role: str) -> None:
     """Hide a customer's comment on the platform (spam, abuse), where the platform allows it;
     the inbox keeps the message (and records who hid it)."""
@@ -190,13 +144,12 @@ def hide_message(ws: Workspace, message_id: str, *, user: str, role: str) -> Non
         raise EngageError("inbox.moderation.unsupported", platform=channel) from exc
     connector = fresh_connector(ws, profile)
     try:
-        if isinstance(connector, CanModerate):
-            connector.hide(remote_id)
-        elif profile.platform == "bluesky":
-            _bluesky_hide(connector, remote_id)
-        else:
+        if not isinstance(connector, CanModerate):
             raise EngageError("inbox.moderation.unsupported", platform=profile.platform)
+        connector.hide(remote_id)
     except ConnectorFailure as exc:
+        if exc.resolution.code == "not_own_thread":
+            raise EngageError("inbox.moderation.unsupported", platform=profile.platform) from exc
         raise EngageError("inbox.moderation.failed", detail=exc.resolution.detail) from exc
     except EngageError:
         raise
