@@ -11,13 +11,18 @@ import pytest
 from sqlalchemy import text
 
 from socialops.engage import cases
-from socialops.engage.conversations import get_conversation, list_conversations
+from socialops.engage.conversations import (
+    count_conversations,
+    get_conversation,
+    list_conversations,
+)
 from socialops.engage.receive import Incoming, receive_many
 from socialops.errors import EngageError
 from socialops.store.workspace import Workspace
 
 N = 100_000
 STATUSES = ("new", "open", "waiting", "resolved", "closed")
+URGENCIES = ("low", "normal", "high", "urgent")
 
 
 @pytest.fixture
@@ -60,6 +65,20 @@ def test_filters_and_pages(ws: Workspace) -> None:
     assert len(list_conversations(ws, assignee="", limit=100)) == 29
     assert list_conversations(ws, team="상담", status="open")[0].conversation_id == conv
     assert list_conversations(ws, channel="kakao") == []
+    # urgency (the case's priority) filters the list, and the count agrees with every filter
+    by_urgency = {u: list_conversations(ws, urgency=u, limit=100) for u in URGENCIES}
+    assert sum(len(rows) for rows in by_urgency.values()) == 30
+    for u, rows in by_urgency.items():
+        assert all(r.urgency == u for r in rows)
+        assert count_conversations(ws, urgency=u) == len(rows)
+    assert count_conversations(ws) == 30
+    assert count_conversations(ws, intent="complaint") == 15
+    assert count_conversations(ws, q="먹통") == 15 and count_conversations(ws, q="고객7") == 1
+    assert count_conversations(ws, assignee="") == 29
+    assert count_conversations(ws, team="상담", status="open", assignee="lee@x.kr") == 1
+    assert count_conversations(ws, channel="kakao") == 0
+    urgent = mine.urgency
+    assert conv in {r.conversation_id for r in list_conversations(ws, urgency=urgent, limit=100)}
     detail = get_conversation(ws, conv)
     assert detail.case is not None and detail.contact["display_name"] == "고객29"
     assert detail.to_dict()["conversation"]["conversation_id"] == conv
@@ -85,6 +104,7 @@ def _fill(ws: Workspace) -> None:
                 "a": f"agent{i % 20}@x.kr",
                 "t": ("", "앱지원", "환불팀")[i % 3],
                 "in": ("inquiry", "complaint", "praise")[i % 3],
+                "p": URGENCIES[i % 4] if i % 50 else "urgent",
                 "lm": f"메시지 {i} 지연 문의",
                 "at": at,
             }
@@ -100,9 +120,9 @@ def _fill(ws: Workspace) -> None:
         conn.execute(
             text(
                 "INSERT INTO conversations (conversation_id, source, channel, thread_key, "
-                "contact_id, status, assignee, team, intent, last_message, message_count, "
-                "created_at, updated_at) VALUES (:i, :s, :ch, :k, :c, :st, :a, :t, :in, :lm, 1, "
-                ":at, :at)"
+                "contact_id, status, assignee, team, intent, priority, last_message, "
+                "message_count, created_at, updated_at) VALUES (:i, :s, :ch, :k, :c, :st, :a, "
+                ":t, :in, :p, :lm, 1, :at, :at)"
             ),
             rows,
         )
@@ -122,8 +142,11 @@ def test_the_list_stays_under_200ms_p95_with_100000_conversations(ws: Workspace)
         {"team": "앱지원"},
         {"channel": "bluesky"},
         {"intent": "complaint"},
+        {"urgency": "urgent"},
+        {"urgency": "high", "status": "open"},
     ]
     timings: list[float] = []
+    counts: list[float] = []
     for _round in range(5):
         for kw in calls:
             t0 = time.perf_counter()
@@ -137,7 +160,19 @@ def test_the_list_stays_under_200ms_p95_with_100000_conversations(ws: Workspace)
             t0 = time.perf_counter()
             get_conversation(ws, page[0].conversation_id)
             timings.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            total = count_conversations(ws, **kw)  # type: ignore[arg-type]
+            counts.append(time.perf_counter() - t0)
+            assert total >= 100, kw
     timings.sort()
     p95 = timings[int(len(timings) * 0.95)]
     print(f"list/page p95 {p95 * 1000:.1f} ms over {len(timings)} calls, {N:,} conversations")
     assert p95 < 0.2
+    counts.sort()
+    count_p95 = counts[int(len(counts) * 0.95)]
+    print(f"count p95 {count_p95 * 1000:.1f} ms over {len(counts)} calls")
+    assert count_p95 < 0.2
+    assert count_conversations(ws, urgency="urgent") == sum(
+        1 for i in range(N) if not i % 50 or i % 4 == 3
+    )
+    assert count_conversations(ws, q="고객7") == sum(1 for i in range(N) if "7" in str(i)[:1])

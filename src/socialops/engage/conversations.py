@@ -21,7 +21,13 @@ from socialops.errors import EngageError
 from socialops.store.secrets import decrypt
 from socialops.store.workspace import Workspace
 
-__all__ = ["ConversationDetail", "ConversationRow", "get_conversation", "list_conversations"]
+__all__ = [
+    "ConversationDetail",
+    "ConversationRow",
+    "count_conversations",
+    "get_conversation",
+    "list_conversations",
+]
 
 MAX_LIMIT = 200
 _COLS = (
@@ -112,6 +118,38 @@ def _row(r: Any) -> ConversationRow:
     )
 
 
+def _where(
+    *,
+    status: str | None,
+    assignee: str | None,
+    team: str | None,
+    channel: str | None,
+    intent: str | None,
+    urgency: str | None,
+    q: str | None,
+) -> tuple[list[str], dict[str, Any]]:
+    """The conditions of the list's filters over ``conversations v`` (and ``contacts k`` for
+    ``q``), with their parameters. ``urgency`` is the current case's priority mirrored onto
+    the conversation."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    for col, value in (
+        ("status", status),
+        ("assignee", assignee),
+        ("team", team),
+        ("channel", channel),
+        ("intent", intent),
+        ("priority", urgency),
+    ):
+        if value is not None:
+            where.append(f"v.{col} = :{col}")
+            params[col] = value
+    if q:
+        where.append("(LOWER(v.last_message) LIKE :q OR LOWER(k.display_name) LIKE :q)")
+        params["q"] = "%" + q.lower().replace("%", "").replace("_", "") + "%"
+    return where, params
+
+
 def list_conversations(
     ws: Workspace,
     *,
@@ -120,28 +158,25 @@ def list_conversations(
     team: str | None = None,
     channel: str | None = None,
     intent: str | None = None,
+    urgency: str | None = None,
     q: str | None = None,
     before: str | None = None,
     limit: int = 50,
 ) -> list[ConversationRow]:
     """Conversations, most recently active first, filtered; ``before`` a row's ``cursor`` (or
     an ``updated_at``) for the next page. ``assignee=""`` lists the unassigned ones; ``q``
-    looks in the customer's name and the last message."""
-    where: list[str] = []
-    params: dict[str, Any] = {"n": max(1, min(int(limit), MAX_LIMIT))}
-    for col, value in (
-        ("status", status),
-        ("assignee", assignee),
-        ("team", team),
-        ("channel", channel),
-        ("intent", intent),
-    ):
-        if value is not None:
-            where.append(f"v.{col} = :{col}")
-            params[col] = value
-    if q:
-        where.append("(LOWER(v.last_message) LIKE :q OR LOWER(k.display_name) LIKE :q)")
-        params["q"] = "%" + q.lower().replace("%", "").replace("_", "") + "%"
+    looks in the customer's name and the last message; ``urgency`` is the case's priority
+    (low, normal, high, urgent)."""
+    where, params = _where(
+        status=status,
+        assignee=assignee,
+        team=team,
+        channel=channel,
+        intent=intent,
+        urgency=urgency,
+        q=q,
+    )
+    params["n"] = max(1, min(int(limit), MAX_LIMIT))
     if before:
         at, _, cid = before.partition("|")
         if cid:
@@ -160,6 +195,37 @@ def list_conversations(
     with ws.connect() as conn:
         rows = conn.execute(sql(query), params).fetchall()
     return [_row(r) for r in rows]
+
+
+def count_conversations(
+    ws: Workspace,
+    *,
+    status: str | None = None,
+    assignee: str | None = None,
+    team: str | None = None,
+    channel: str | None = None,
+    intent: str | None = None,
+    urgency: str | None = None,
+    q: str | None = None,
+) -> int:
+    """How many conversations :func:`list_conversations` would list with the same filters
+    (all pages): one ``COUNT(*)`` over ``conversations`` alone — the customers' names are
+    joined only when ``q`` looks in them — walking the status/assignee indexes where a filter
+    has one."""
+    where, params = _where(
+        status=status,
+        assignee=assignee,
+        team=team,
+        channel=channel,
+        intent=intent,
+        urgency=urgency,
+        q=q,
+    )
+    cond = f" WHERE {' AND '.join(where)}" if where else ""
+    join = " LEFT JOIN contacts k ON k.contact_id = v.contact_id" if q else ""
+    with ws.connect() as conn:
+        found = conn.execute(sql(f"SELECT COUNT(*) FROM conversations v{join}{cond}"), params)
+        return int(found.scalar_one())
 
 
 def get_conversation(

@@ -72,6 +72,11 @@ _DONE = {
     "contact_noted": ("고객 메모를 남겼습니다.", "Customer note added."),
     "saved": ("저장된 답변을 저장했습니다.", "Saved reply saved."),
     "removed": ("저장된 답변을 지웠습니다.", "Saved reply removed."),
+    "hidden": (
+        "플랫폼에서 이 댓글을 숨겼습니다. 인박스에는 그대로 남습니다.",
+        "The comment is hidden on the platform; it stays in the inbox.",
+    ),
+    "merged": ("두 고객을 한 사람으로 합쳤습니다.", "The two customers are merged into one."),
 }
 _KEYS = {
     "next": ("다음 대화", "Next conversation"),
@@ -175,15 +180,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "inboxweb.sla.first_response": ("첫 응답 기한", "First response due"),
     "inboxweb.sla.next_response": ("다음 응답 기한", "Next response due"),
     "inboxweb.sla.resolution": ("해결 기한", "Resolution due"),
-    "inboxweb.sla_state.overdue": ("기한 지남", "overdue"),
-    "inboxweb.sla_state.soon": ("곧 기한", "due soon"),
+    "inboxweb.sla_state.warning": ("기한 임박", "Due soon"),
+    "inboxweb.no_team": ("팀 없음", "No team"),
+    "inboxweb.hide": ("스팸 숨기기", "Hide as spam"),
+    "inboxweb.hide_confirm": (
+        "이 댓글을 플랫폼에서 숨길까요? 고객의 글은 다른 사람에게 보이지 않게 됩니다.",
+        "Hide this comment on the platform? Other people will no longer see it.",
+    ),
+    "inboxweb.merge.title": ("같은 고객 합치기", "Merge with another customer"),
+    "inboxweb.merge.help": (
+        "다른 채널의 같은 사람이면 합치세요. 그 고객의 핸들, 대화, 메모, 태그가 이 고객으로 "
+        "옮겨집니다. 되돌릴 수 없습니다.",
+        "If another customer record is the same person, merge it: its handles, conversations, "
+        "notes and tags move to this customer. This cannot be undone.",
+    ),
+    "inboxweb.merge.this_id": ("이 고객의 번호", "This customer's id"),
+    "inboxweb.merge.other": ("합칠 고객 번호", "The other customer's id"),
+    "inboxweb.merge.button": ("이 고객으로 합치기", "Merge into this customer"),
+    "inboxweb.unknown_other": (
+        "고객 번호 '{other}'을(를) 찾을 수 없습니다. 다른 대화의 고객 정보에서 번호를 확인해 "
+        "주세요.",
+        "There is no customer '{other}': copy the id from the other conversation's customer panel.",
+    ),
     "inboxweb.case.facts": ("케이스 정보", "The case"),
     "inboxweb.case.opened": ("접수", "Opened"),
     "inboxweb.case.first_response": ("첫 응답", "First response"),
     "inboxweb.case.resolved": ("해결", "Resolved"),
     "inboxweb.case.reopened": ("다시 열린 횟수", "Times reopened"),
     "inboxweb.case.sla": ("SLA 기한", "SLA dues"),
-    "inboxweb.case.no_sla": ("남은 기한이 없습니다.", "No due time left open."),
+    "inboxweb.case.no_sla": (
+        "이 케이스에는 SLA 기한이 없습니다.",
+        "This case has no SLA due time.",
+    ),
     "inboxweb.case.breaches": ("SLA 위반", "SLA breaches"),
     "inboxweb.case.no_breaches": ("위반이 없습니다.", "No breaches."),
     "inboxweb.case.history": ("처리 기록", "History"),
@@ -226,6 +254,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.action.inbox.contact_tags": ("고객 태그 변경", "Customer tags changed"),
     "audit.action.inbox.contact_note": ("고객 메모", "Customer note added"),
     "audit.action.inbox.contact_merge": ("고객 합치기", "Customers merged"),
+    "audit.action.inbox.hide": ("스팸 댓글 숨기기", "Comment hidden on the platform"),
+    "audit.detail.message": ("메시지", "message"),
     "audit.action.inbox.saved_save": ("저장된 답변 저장", "Saved reply saved"),
     "audit.action.inbox.saved_remove": ("저장된 답변 삭제", "Saved reply removed"),
     "audit.detail.assignee": ("담당자", "assignee"),

@@ -22,10 +22,20 @@ from typing import Any
 
 from sqlalchemy import text
 
-from socialops.connectors.registry import load_builtin
-from socialops.engage import cases, contacts, conversations, moderation, presence, replies, saved
+from socialops.connectors.profiles import get_profile
+from socialops.connectors.registry import REGISTRY, load_builtin
+from socialops.engage import (
+    cases,
+    contacts,
+    conversations,
+    moderation,
+    presence,
+    replies,
+    saved,
+    teams,
+)
 from socialops.engage.conversations import ConversationRow
-from socialops.errors import EngageError
+from socialops.errors import EngageError, SocialopsError
 from socialops.store.workspace import Workspace
 from socialops.web.actions.base import Actor
 from socialops.web.auth import Access
@@ -43,10 +53,16 @@ __all__ = [
     "add_note",
     "approve_reply",
     "assign",
+    "can_hide",
     "case_history",
+    "conversation_channel",
+    "conversation_source",
+    "conversations_page",
     "count_conversations",
     "find_conversations",
+    "hide_message",
     "length_rule",
+    "merge_candidates",
     "merge_contacts",
     "open_conversation",
     "plain",
@@ -57,6 +73,7 @@ __all__ = [
     "save_saved",
     "set_status",
     "set_tags",
+    "team_names",
     "typing",
     "workspace_of",
 ]
@@ -137,52 +154,62 @@ def _assignee(f: Filters, me: str) -> str | None:
     return me if f.scope == "mine" else "" if f.scope == "unassigned" else None
 
 
+def _engage_filters(f: Filters, me: str) -> dict[str, str | None]:
+    """``f`` as the keyword arguments of the engage list and count."""
+    return {
+        "status": f.status or None,
+        "assignee": _assignee(f, me),
+        "channel": f.channel or None,
+        "intent": f.intent or None,
+        "urgency": f.urgency or None,
+        "q": f.q.strip() or None,
+    }
+
+
 def find_conversations(
     db: Workspace, f: Filters, me: str, *, before: str | None = None, limit: int = 50
 ) -> list[ConversationRow]:
     """The conversations of ``db`` matching ``f`` (newest first, at most ``limit``, older than
-    ``before``). Urgency is filtered here over a wider window of the engage list."""
+    ``before``)."""
     f.check()
-    window = limit if not f.urgency else min(limit * 5, 2000)
-    found = conversations.list_conversations(
-        db,
-        status=f.status or None,
-        assignee=_assignee(f, me),
-        channel=f.channel or None,
-        intent=f.intent or None,
-        q=f.q.strip() or None,
-        before=before or None,
-        limit=window,
+    return conversations.list_conversations(
+        db, **_engage_filters(f, me), before=before or None, limit=limit
     )
-    if f.urgency:
-        found = [r for r in found if r.urgency == f.urgency]
-    return found[:limit]
+
+
+def conversations_page(
+    db: Workspace, f: Filters, me: str, page: int, per_page: int, *, before: str | None = None
+) -> list[ConversationRow]:
+    """Page ``page`` (from 1) of ``per_page`` conversations matching ``f``: the earlier pages
+    are walked by keyset (at most 200 rows a query, each on the ``updated_at`` index), so a
+    deep page never asks the database for more than one window at a time."""
+    skip = (max(1, page) - 1) * per_page
+    cursor = before or None
+    while skip > 0:
+        step = conversations.list_conversations(
+            db, **_engage_filters(f, me), before=cursor, limit=min(skip, conversations.MAX_LIMIT)
+        )
+        if not step:
+            return []
+        skip -= len(step)
+        cursor = step[-1].cursor
+    out: list[ConversationRow] = []
+    while len(out) < per_page:
+        want = min(per_page - len(out), conversations.MAX_LIMIT)
+        step = conversations.list_conversations(
+            db, **_engage_filters(f, me), before=cursor, limit=want
+        )
+        out += step
+        if len(step) < want:
+            break
+        cursor = step[-1].cursor
+    return out
 
 
 def count_conversations(db: Workspace, f: Filters, me: str) -> int:
-    """How many conversations match ``f`` (the API's ``total``), with the filters of
-    :func:`socialops.engage.conversations.list_conversations` (urgency is the case priority)."""
-    where, params = ["1=1"], {}
-    assignee = _assignee(f, me)
-    for col, value in (
-        ("status", f.status or None),
-        ("assignee", assignee),
-        ("channel", f.channel or None),
-        ("intent", f.intent or None),
-        ("priority", f.urgency or None),
-    ):
-        if value is not None:
-            where.append(f"v.{col} = :{col}")
-            params[col] = value
-    if f.q.strip():
-        where.append("(LOWER(v.last_message) LIKE :q OR LOWER(k.display_name) LIKE :q)")
-        params["q"] = "%" + f.q.strip().lower().replace("%", "").replace("_", "") + "%"
-    sql = (
-        "SELECT COUNT(*) FROM conversations v LEFT JOIN contacts k ON k.contact_id = v.contact_id "
-        f"WHERE {' AND '.join(where)}"
-    )
-    with db.connect() as conn:
-        return int(conn.execute(text(sql), params).scalar_one())
+    """How many conversations match ``f`` (the API's ``total``)."""
+    f.check()
+    return conversations.count_conversations(db, **_engage_filters(f, me))
 
 
 def open_conversation(
@@ -232,6 +259,8 @@ def assign(
     me = _who(actor)
     need = WORK if assignee == me and not team else MANAGE
     access, db = workspace_of(actor, ws, need)
+    if team and team.strip() not in team_names(db):
+        raise EngageError("inbox.unknown_team", name=team.strip()[:100])
     case = cases.assign(db, conversation_id, assignee=assignee, team=team, by=me)
     actor.audit(access, "inbox.assign", conversation_id, assignee=assignee or "", team=team or "")
     return case
@@ -246,6 +275,11 @@ def set_status(actor: Actor, ws: str, case_id: int, status: str) -> Any:
     case = cases.set_status(db, case_id, status, user=_who(actor))
     actor.audit(access, "inbox.status", str(case_id), status=status)
     return case
+
+
+def team_names(db: Workspace) -> list[str]:
+    """The care teams a case may be given to (:func:`socialops.engage.teams.list_teams`)."""
+    return [t.name for t in teams.list_teams(db)]
 
 
 # -- replies and notes ---------------------------------------------------------------------------
@@ -292,6 +326,59 @@ def add_note(actor: Actor, ws: str, conversation_id: str, body: str) -> str:
     return note_id
 
 
+# -- hiding a comment ----------------------------------------------------------------------------
+def _conversation_column(db: Workspace, conversation_id: str, column: str) -> str:
+    with db.connect() as conn:
+        found = conn.execute(
+            text(f"SELECT {column} FROM conversations WHERE conversation_id = :c"),
+            {"c": conversation_id},
+        ).scalar_one_or_none()
+    if found is None:
+        raise EngageError("inbox.unknown_conversation", conversation_id=conversation_id)
+    return str(found)
+
+
+def conversation_source(db: Workspace, conversation_id: str) -> str:
+    """Where a conversation comes from: a profile id, ``import:<preset>`` or ``demo``."""
+    return _conversation_column(db, conversation_id, "source")
+
+
+def conversation_channel(db: Workspace, conversation_id: str) -> str:
+    """A conversation's channel (bluesky, kakao, twitter, ...)."""
+    return _conversation_column(db, conversation_id, "channel")
+
+
+def can_hide(db: Workspace, source: str) -> bool:
+    """Whether the platform behind ``source`` lets the account hide a customer's comment
+    (:func:`socialops.engage.moderation.hide_message`: a connector with ``hide``, or Bluesky's
+    threadgate); imports, the demo and chat channels cannot."""
+    try:
+        profile = get_profile(db, source)
+    except SocialopsError:
+        return False
+    if profile.platform == "bluesky":
+        return True
+    load_builtin()
+    cls = REGISTRY.get(profile.platform)
+    return cls is not None and callable(getattr(cls, "hide", None))
+
+
+def hide_message(actor: Actor, ws: str, conversation_id: str, message_id: str) -> None:
+    """Hide a spam or abusive comment on the platform, where it allows it (``inbox.manage``;
+    audited). The inbox keeps the message."""
+    access, db = workspace_of(actor, ws, MANAGE)
+    with db.connect() as conn:
+        owner = conn.execute(
+            text("SELECT conversation_id FROM messages WHERE message_id = :m"),
+            {"m": message_id},
+        ).scalar_one_or_none()
+    if owner != conversation_id:  # unknown here, or a message of another conversation
+        conversations.get_conversation(db, conversation_id)
+        raise EngageError("inbox.moderation.unknown_message", message=message_id[:40])
+    moderation.hide_message(db, message_id, user=_who(actor), role=access.role)
+    actor.audit(access, "inbox.hide", conversation_id, message=message_id)
+
+
 # -- contacts ------------------------------------------------------------------------------------
 def set_tags(actor: Actor, ws: str, contact_id: str, tags: Sequence[str]) -> Any:
     access, db = workspace_of(actor, ws, WORK)
@@ -315,6 +402,33 @@ def merge_contacts(actor: Actor, ws: str, keep: str, other: str) -> Any:
     found = contacts.merge_contacts(db, keep, other, _who(actor))
     actor.audit(access, "inbox.contact_merge", keep, other=other)
     return found
+
+
+def merge_candidates(
+    db: Workspace, contact: dict[str, Any], limit: int = 10
+) -> list[dict[str, Any]]:
+    """Contacts that may be the same person as ``contact`` (the same name, not merged away),
+    for the profile column's merge form: ``{contact_id, display_name, handles}``."""
+    name = str(contact.get("display_name") or "").strip()
+    cid = str(contact.get("contact_id") or "")
+    if not name or not cid:
+        return []
+    with db.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT k.contact_id, k.display_name, h.channel, h.label, h.handle FROM contacts k "
+                "LEFT JOIN contact_handles h ON h.contact_id = k.contact_id "
+                "WHERE k.display_name = :n AND k.contact_id <> :c AND k.merged_into IS NULL "
+                "ORDER BY k.contact_id LIMIT :lim"
+            ),
+            {"n": name, "c": cid, "lim": int(limit) * 3},
+        ).fetchall()
+    found: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        item = found.setdefault(r[0], {"contact_id": r[0], "display_name": r[1], "handles": []})
+        if r[2]:
+            item["handles"].append(f"{r[2]}: {r[3] or r[4]}")
+    return list(found.values())[:limit]
 
 
 # -- saved replies -------------------------------------------------------------------------------

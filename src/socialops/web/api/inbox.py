@@ -108,16 +108,21 @@ def list_conversations(
     intent: Annotated[str, Query(max_length=20)] = "",
     urgency: Annotated[str, Query(max_length=20)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
+    before: Annotated[
+        str, Query(max_length=120, description="a row's cursor: the page after it (faster)")
+    ] = "",
     page: PageNo = 1,
     per_page: PerPage = 50,
 ) -> Page:
-    """The inbox, newest first, filtered (``scope``: the caller's own, unassigned or all)."""
+    """The inbox, newest first, filtered (``scope``: the caller's own, unassigned or all;
+    ``urgency``: the case's priority). ``total`` counts every match; ``before`` (the last
+    row's ``updated_at|conversation_id``) pages by keyset from there."""
     actor = caller(request)
     _, db = actions.workspace_of(actor, ws)
     f = actions.Filters(status, scope or "all", channel, intent, urgency, q).check()
     me = actor.user.email
-    found = actions.find_conversations(db, f, me, limit=min(page * per_page, 100_000))
-    items = [plain(r) for r in found[(page - 1) * per_page : page * per_page]]
+    found = actions.conversations_page(db, f, me, page, per_page, before=before or None)
+    items = [plain(r) for r in found]
     return _page(items, actions.count_conversations(db, f, me), page, per_page)
 
 
@@ -159,10 +164,24 @@ def post_message(
     return {"kind": "reply", **plain(actions.reply(actor, ws, conversation_id, body.text))}
 
 
+@router.post(
+    CONV + "/{conversation_id}/messages/{message_id}/hide",
+    response_model=Done,
+    responses=ERRORS,
+    tags=TAGS,
+)
+def hide_message(request: Request, ws: Slug, conversation_id: str, message_id: str) -> Done:
+    """Hide a customer's spam or abusive comment on the platform, where it allows it
+    (``inbox.manage``; audited; 400 ``inbox.moderation.unsupported`` where it does not). The
+    inbox keeps the message."""
+    actions.hide_message(caller(request), ws, conversation_id, message_id)
+    return Done(detail="hidden")
+
+
 @router.post(CONV + "/{conversation_id}/assign", responses=ERRORS, tags=TAGS)
 def assign(request: Request, ws: Slug, conversation_id: str, body: AssignIn) -> dict[str, Any]:
-    """Assign the conversation's case (``me``: to the caller; anyone else needs
-    ``inbox.manage``)."""
+    """Assign the conversation's case (``me``: to the caller; anyone else, or a team, needs
+    ``inbox.manage``; ``team`` one of the workspace's care teams, "" none, null unchanged)."""
     actor = caller(request)
     who = actor.user.email if body.me else (body.assignee or None)
     return dict(plain(actions.assign(actor, ws, conversation_id, assignee=who, team=body.team)))

@@ -11,15 +11,16 @@ The case page and the saved replies are :mod:`.inbox_case`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from socialops.engage import presence, saved
+from socialops.engage import presence, saved, sla
 from socialops.errors import EngageError, SocialopsError
+from socialops.store.workspace import Workspace
 from socialops.web.actions import inbox as actions
 from socialops.web.actions.base import Actor, actor_of
 from socialops.web.actions.inbox import plain
@@ -32,10 +33,10 @@ __all__ = ["DONE", "inbox_page", "router", "sla_of"]
 
 router = APIRouter(include_in_schema=False)
 LIST_LIMIT = 50
-SOON = timedelta(minutes=30)  # an SLA due within this is a warning
+_TARGET = {"first_response": "first", "next_response": "next", "resolution": "resolution"}
 DONE = frozenset(
     {"replied", "queued", "in_review", "noted", "assigned", "status", "approved", "rejected"}
-    | {"retried", "tagged", "contact_noted", "saved", "removed"}
+    | {"retried", "tagged", "contact_noted", "saved", "removed", "hidden", "merged"}
 )
 FILTER_KEYS = ("status", "scope", "channel", "intent", "urgency", "q")
 
@@ -51,23 +52,43 @@ def _back_filters(form: Any) -> actions.Filters:
     return actions.Filters(**{**got, "scope": got["scope"] or "all"})
 
 
-def sla_of(case: dict[str, Any] | None, now: datetime | None = None) -> list[dict[str, str]]:
-    """The case's SLA dues still open: kind, due instant, and ``overdue``/``soon``/``ok``."""
+def sla_of(
+    db: Workspace,
+    case: dict[str, Any] | None,
+    channel: str,
+    lang: str,
+    *,
+    now: datetime | None = None,
+    owed_only: bool = True,
+) -> list[dict[str, Any]]:
+    """The case's service levels as :func:`socialops.engage.sla.sla_state` tells them (due
+    instant, state, its words), in the order first response, next response, resolution; a
+    ``pending`` one inside the SLA policy's warning margin (the business minutes before its due
+    time when :func:`~socialops.engage.sla.check_sla` warns), or already warned, is ``warning``.
+    ``owed_only``: only what is still owed (pending, warning, overdue, paused)."""
     if not case:
         return []
     now = now or datetime.now(UTC)
-    out = []
-    for kind, done_key in (
-        ("first_response", "first_response_at"),
-        ("next_response", ""),
-        ("resolution", "resolved_at"),
-    ):
-        due = case.get(f"{kind}_due")
-        if not due or (done_key and case.get(done_key)):
+    states = sla.sla_state(case, now, lang=lang)
+    policy = sla.sla_policy(db) if states else None
+    priority = str(case.get("priority") or "")
+    priority = priority if priority in sla.PRIORITIES else "normal"
+    warned = set(case.get("warned") or [])
+    out: list[dict[str, Any]] = []
+    for kind, entry in states.items():
+        state = str(entry["state"])
+        if state == "pending" and policy is not None:
+            due_at = datetime.fromisoformat(str(entry["due"]))
+            due_at = due_at if due_at.tzinfo else due_at.replace(tzinfo=UTC)
+            target = policy.target(channel, priority, _TARGET[kind])
+            near = target is not None and (
+                policy.hours.minutes_between(now, due_at) <= policy.warn_margin(target)
+            )
+            if near or f"{kind}@{entry['due']}" in warned:
+                state = "warning"
+        if owed_only and state in ("met", "missed"):
             continue
-        at = datetime.fromisoformat(due)
-        state = "overdue" if at <= now else "soon" if at - now <= SOON else "ok"
-        out.append({"kind": kind, "due": due, "state": state})
+        out.append({**entry, "kind": kind, "state": state})
     return out
 
 
@@ -80,6 +101,18 @@ def _saved_for(db: Any, detail: Any, agent: str, lang: str) -> list[dict[str, st
     found = [plain(s) for s in saved.list_saved(db)]
     found.sort(key=lambda s: (s.get("lang") != lang, s.get("name", "")))
     return [{**s, "rendered": saved.render_saved(str(s.get("text", "")), values)} for s in found]
+
+
+def _authors(contact: dict[str, Any], customer: str) -> dict[str, str]:
+    """The name to show for each of the customer's handles (the contact's label of that
+    handle, else the contact's name): customer messages are signed with it, the raw handle in
+    a tooltip."""
+    name = str(contact.get("display_name") or customer or "")
+    out: dict[str, str] = {}
+    for h in contact.get("handles") or []:
+        out[str(h.get("handle"))] = str(h.get("label") or name)
+    out[""] = name
+    return out
 
 
 def inbox_page(
@@ -113,19 +146,26 @@ def inbox_page(
             actor_of(request, access.principal), access.workspace, conversation_id, reveal=reveal
         )
         case = plain(detail.case)
+        contact = plain(detail.contact) or {}
         max_chars, unit = actions.length_rule(detail.row.channel)
+        manage = allowed(access.role, actions.MANAGE)
+        source = actions.conversation_source(db, conversation_id) if manage else ""
         ctx = {
             "detail": detail,
             "case": case,
-            "contact": plain(detail.contact) or {},
+            "contact": contact,
+            "authors": _authors(contact, detail.row.customer),
             "pending": [plain(r) for r in detail.replies if plain(r).get("state") != "sent"],
-            "sla": sla_of(case),
+            "sla": sla_of(db, case, detail.row.channel, lang),
             "others": presence.others(db, conversation_id, actor_email),
             "saved": _saved_for(db, detail, access.user.name or actor_email, lang),
             "max_chars": max_chars,
             "unit": unit,
             "revealed": reveal,
             "private": private,
+            "can_hide": manage and actions.can_hide(db, source),
+            "candidates": actions.merge_candidates(db, contact) if manage else [],
+            "teams": actions.team_names(db) if manage else [],
         }
     members = [
         m.user.email
@@ -239,6 +279,20 @@ async def post_assign(request: Request, ws: Slug, conversation_id: str) -> Respo
     return _to(ws, conversation_id, "assigned", _back_filters(form))
 
 
+@router.post(
+    "/w/{ws}/inbox/c/{conversation_id}/messages/{message_id}/hide", response_class=HTMLResponse
+)
+async def post_hide(request: Request, ws: Slug, conversation_id: str, message_id: str) -> Response:
+    """Hide a customer's spam or abusive comment on the platform (``inbox.manage``)."""
+    form, csrf = await _form(request)
+    actor = form_actor(request, csrf)
+    try:
+        actions.hide_message(actor, ws, conversation_id, message_id)
+    except SocialopsError as exc:
+        return _again(request, actor, ws, conversation_id, exc, {})
+    return _to(ws, conversation_id, "hidden", _back_filters(form))
+
+
 @router.post("/w/{ws}/inbox/c/{conversation_id}/status", response_class=HTMLResponse)
 async def post_status(request: Request, ws: Slug, conversation_id: str) -> Response:
     form, csrf = await _form(request)
@@ -286,7 +340,8 @@ async def post_reply_op(request: Request, ws: Slug, reply_id: str, op: str) -> R
 
 @router.post("/w/{ws}/inbox/contacts/{contact_id}/{op}", response_class=HTMLResponse)
 async def post_contact(request: Request, ws: Slug, contact_id: str, op: str) -> Response:
-    """The profile column's forms: ``tags`` (comma separated) and ``note``."""
+    """The profile column's forms: ``tags`` (comma separated), ``note`` and ``merge`` (the
+    contact ``other`` is the same person: it goes into this one)."""
     form, csrf = await _form(request)
     actor = form_actor(request, csrf)
     cid = _field(form, "c", 64)
@@ -296,8 +351,19 @@ async def post_contact(request: Request, ws: Slug, contact_id: str, op: str) -> 
             actions.set_tags(actor, ws, contact_id, tags)
         elif op == "note":
             actions.add_contact_note(actor, ws, contact_id, _field(form, "text"))
+        elif op == "merge":
+            other = _field(form, "other", 64).strip()
+            if not other:
+                raise EngageError("inboxweb.empty", field="other")
+            try:
+                actions.merge_contacts(actor, ws, contact_id, other)
+            except EngageError as exc:  # a mistyped id is the form's error, not a 404 page
+                if exc.code != "inbox.unknown_contact" or other == contact_id:
+                    raise
+                raise EngageError("inboxweb.unknown_other", other=other[:64]) from exc
         else:
             raise WebError(404, "not_found")
     except SocialopsError as exc:
         return _again(request, actor, ws, cid, exc, {})
-    return _to(ws, cid, "tagged" if op == "tags" else "contact_noted", _back_filters(form))
+    key = {"tags": "tagged", "note": "contact_noted", "merge": "merged"}[op]
+    return _to(ws, cid, key, _back_filters(form))

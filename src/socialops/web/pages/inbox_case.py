@@ -31,6 +31,7 @@ def case_page(request: Request, ws: Slug, case_id: int) -> Response:
         return to_login()
     db = services_of(request).workspace(ws)
     case = plain(cases.get_case(db, case_id))
+    channel = actions.conversation_channel(db, str(case["conversation_id"]))
     history = actions.case_history(db, case_id)
     for h in history:
         h["detail"] = json.loads(h["detail"] or "{}")
@@ -40,7 +41,7 @@ def case_page(request: Request, ws: Slug, case_id: int) -> Response:
         "inbox_case.html",
         "inbox",
         case=case,
-        sla=sla_of(case),
+        sla=sla_of(db, case, channel, lang_of(request), owed_only=False),
         breaches=case.get("breaches") or [],
         history=history,
     )
