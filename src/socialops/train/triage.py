@@ -5,7 +5,9 @@
 training 80 % of its set (:func:`socialops.train.triage_data.split`, stratified, seed 13) and
 scored on the held-out 20 %, which it never saw:
 
-- ``ko_speech_act``: 3i4k train_val, the seven speech-act classes;
+- ``ko_speech_act``: 3i4k train_val, the seven speech-act classes; its weights average a plain
+  SVM and a class-balanced one (:data:`BALANCED_MIX`), which lifts the rare classes' recall
+  (rhetorical questions and commands, intonation-dependent) without costing accuracy;
 - ``ko_complaint``: KOTE val, 불평/불만 among the labels. Its decision stacks three numbers in a
   small logistic regression (weights in the JSON): the SVM's margin (out-of-fold on the training
   part, 5 folds), and the shipped Korean sentiment model's polarity and opinion logits (the
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
@@ -75,13 +78,45 @@ SPECS: dict[str, tuple[Any, FeatureConfig, float, int]] = {
 }
 
 
+# The weight of a class-balanced SVM (C=1) averaged with the plain one (the same features, so
+# the average is one linear model). Chosen by 5-fold cross-validation inside the training 80 %
+# of 3i4k (out-of-fold accuracy / macro-F1: plain 0.8971 / 0.8094; 0.5: 0.8967 / 0.8137;
+# 0.7: 0.8965 / 0.8151; balanced alone 0.8946 / 0.8134); the held-out part played no part.
+BALANCED_MIX: dict[str, float] = {"ko_speech_act": 0.7}
+# The complaint stacker's inverse regularisation. Cross-validated alternatives inside the
+# training 80 % of KOTE all landed within fold noise of this one (out-of-fold F1 0.785-0.789:
+# SVM C 0.1-3, logistic regression, class-balanced weights, KOTE's 43 other labels or SVMs
+# trained on hate speech, sarcasm, NSMC and 3i4k rhetorical questions as extra stack inputs),
+# so none was adopted.
+STACK_C = 1.0
+
+
 def _log(progress: bool, msg: str) -> None:
     if progress:
         print(msg, file=sys.stderr, flush=True)
 
 
-def _fit(x: Any, y: np.ndarray, c: float) -> LinearSVC:
-    return LinearSVC(C=c, max_iter=5000).fit(x, y)
+def _fit(x: Any, y: np.ndarray, c: float, class_weight: str | None = None) -> LinearSVC:
+    return LinearSVC(C=c, class_weight=class_weight, max_iter=5000).fit(x, y)
+
+
+def _fit_weights(
+    x: sp.csr_matrix, y: np.ndarray, c: float, balanced_mix: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(coef over all buckets, intercept) of the SVM, or of its average with a class-balanced
+    one. Fitted on the used buckets only (the same solution, far faster than 2**20 columns)."""
+    xc = x.tocsc()
+    used = np.flatnonzero(np.diff(xc.indptr))
+    xu = xc[:, used].tocsr()
+    svm = _fit(xu, y, c)
+    coef, bias = svm.coef_, svm.intercept_
+    if balanced_mix > 0:
+        bal = _fit(xu, y, 1.0, "balanced")
+        coef = (1 - balanced_mix) * coef + balanced_mix * bal.coef_
+        bias = (1 - balanced_mix) * bias + balanced_mix * bal.intercept_
+    full = np.zeros((coef.shape[0], x.shape[1]))
+    full[:, used] = coef
+    return full, np.asarray(bias)
 
 
 def ko_sentiment_logits(texts: list[str]) -> np.ndarray:
@@ -102,7 +137,7 @@ def _stack_complaint(
     for a, b in skf.split(np.zeros(len(tr.texts)), tr.labels):
         oof[b] = _fit(x[a], tr.labels[a], c).decision_function(x[b])
     feats = np.column_stack([oof, ko_sentiment_logits(tr.texts)])
-    lr = LogisticRegression(C=1.0).fit(feats, tr.labels)
+    lr = LogisticRegression(C=STACK_C).fit(feats, tr.labels)
     p = lr.predict_proba(feats)[:, 1]
     best = max(
         (float(f1_score(tr.labels, (p >= th).astype(int))), float(th))
@@ -155,7 +190,8 @@ def train_one(
     ds: td.Dataset = loader(data_dir)
     tr, te = td.split(ds)
     t0 = time.perf_counter()
-    svm = _fit(feature_matrix(tr.texts, cfg), tr.labels, c)
+    mix = BALANCED_MIX.get(name, 0.0)
+    coef, intercept = _fit_weights(feature_matrix(tr.texts, cfg), tr.labels, c, mix)
     meta: dict[str, Any] = {
         "data": ds.name,
         "n_train": len(tr.texts),
@@ -163,10 +199,12 @@ def train_one(
         "C": c,
         "split": f"stratified {int(td.TEST_SIZE * 100)}% held out, seed {td.SEED}",
     }
+    if mix:
+        meta["balanced_mix"] = mix
     if name == "ko_complaint":
         meta["stack"] = _stack_complaint(tr, cfg, c, progress)
     model = LinearTextModel.from_dense(
-        name, ds.classes, cfg, svm.coef_, svm.intercept_, max_columns=keep, meta=meta
+        name, ds.classes, cfg, coef, intercept, max_columns=keep, meta=meta
     )
     metrics = _evaluate(name, model, te)
     model.meta["heldout"] = metrics

@@ -44,10 +44,15 @@ Date: {date}. scikit-learn {sklearn.__version__}. Reproduce: `socialops train tr
 Linear SVMs (one-vs-rest, `LinearSVC`) over hashed, L2-normalised features: word uni- and
 bigrams (trigrams for BANKING77) of a light tokenisation (lower-cased words and `?`/`!`), the
 last words again as "tail" features, character n-grams with and without spaces
-(`socialops.nlp.triage_model`; each model's exact features are in its JSON). Only the strongest buckets
-are kept. Files: `<name>.npz` (columns uint32, weights float16, bias; read with
+(`socialops.nlp.triage_model`; each model's exact features are in its JSON). Only the
+strongest buckets are kept. Files: `<name>.npz` (columns uint32, weights float16, bias; read with
 `allow_pickle=False`) and `<name>.json` (labels, features, metrics); {size / 1e6:.2f} MB in all.
 No pickle anywhere.
+
+`ko_speech_act`'s weights average the plain SVM (0.3) with a class-balanced one (0.7): one
+linear model that recalls the rare classes (rhetorical questions and commands,
+intonation-dependent) better; the weight was chosen by 5-fold cross-validation on the training
+part (`socialops.train.triage.BALANCED_MIX`).
 
 `ko_complaint` decides with a logistic stacker (in its JSON, `stack`) over the SVM's margin and
 the Korean sentiment model's polarity and opinion logits (`nlp/models/sentiment_ko`, trained on
