@@ -17,11 +17,15 @@ from test_e2e import chromium  # noqa: F401  (the browser fixture)
 from test_inbox_sse import served  # noqa: F401  (a real server on a home of its own)
 from test_publishing_api import PASSWORD, PubHome
 
+from socialops.engage import conversations, teams
+
 W = "/w/main/inbox"
 
 
 def _seeded(home: PubHome) -> str:
     db = home.db()
+    teams.save_team(db, "카드·여신팀", ["card"], ["agent@example.com"])
+    seed(db, "b-0", "카드 재발급 문의합니다", label="한지민", channel="twitter")  # a namesake
     seed(db, "b-1", "카드 결제가 안 되는데 왜 이런가요? 010-5555-6666", label="정은지")
     seed(
         db, "b-2", "The app keeps crashing when I pay, please help", label="Alex", channel="twitter"
@@ -36,8 +40,14 @@ def test_the_inbox_phone_and_desktop_korean_and_english(
     need_axe()
     url, home = served
     cid = _seeded(home)
+    case_id = conversations.get_conversation(home.db(), cid).row.case_id
     problems: list[str] = []
-    pages = [("inbox", W), ("inbox-conversation", f"{W}/c/{cid}"), ("inbox-saved", f"{W}/saved")]
+    pages = [
+        ("inbox", W),
+        ("inbox-conversation", f"{W}/c/{cid}"),  # the owner's: team picker and merge form too
+        ("inbox-case", f"{W}/cases/{case_id}"),
+        ("inbox-saved", f"{W}/saved"),
+    ]
     for lang, width, page in views(chromium, home.accounts, home.users["owner"].id):
         sign_in(page, url, PASSWORD)
         check_pages(page, url, pages, width, lang, problems)

@@ -147,7 +147,8 @@ def test_the_page_for_a_manager_in_korean(home: Home) -> None:
     assert "<h1>팀 리포트</h1>" in page and 'name="from" value="2026-03-02"' in page
     for table in ("by-agent", "by-team", "by-channel", "by-day", "by-category", "by-sentiment"):
         assert f'id="{table}"' in page
-    assert page.count('<div class="table-scroll">') == 6  # tables scroll sideways on a phone
+    # tables scroll sideways on a phone, each a named region the keyboard can scroll
+    assert page.count('<div class="table-scroll" tabindex="0" role="region"') == 6
     # 3 real cases against 1 in the previous period (02-27 … 03-01): ▲ 2
     assert _tile(page, "cases") == ("케이스", "3", "up", "▲ 2")
     # first response median 20 min (10 and 30) against 120 before: faster is good news

@@ -181,6 +181,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "inboxweb.sla.next_response": ("다음 응답 기한", "Next response due"),
     "inboxweb.sla.resolution": ("해결 기한", "Resolution due"),
     "inboxweb.sla_state.warning": ("기한 임박", "Due soon"),
+    "inboxweb.sla_left": ("{span} 남음", "due in {span}"),
+    "inboxweb.sla_late": ("{span} 지남", "overdue by {span}"),
+    "inboxweb.span.dh": ("{d}일 {h}시간", "{d} d {h} h"),
+    "inboxweb.span.hm": ("{h}시간 {m}분", "{h} h {m} min"),
+    "inboxweb.span.m": ("{m}분", "{m} min"),
     "inboxweb.no_team": ("팀 없음", "No team"),
     "inboxweb.hide": ("스팸 숨기기", "Hide as spam"),
     "inboxweb.hide_confirm": (

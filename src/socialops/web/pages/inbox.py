@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from socialops.engage import presence, saved, sla
 from socialops.errors import EngageError, SocialopsError
+from socialops.i18n import t
 from socialops.store.workspace import Workspace
 from socialops.web.actions import inbox as actions
 from socialops.web.actions.base import Actor, actor_of
@@ -29,7 +30,7 @@ from socialops.web.pages.common import Slug, form_actor, to_login, view_access, 
 from socialops.web.permissions import allowed
 from socialops.web.responses import error_text
 
-__all__ = ["DONE", "inbox_page", "router", "sla_of"]
+__all__ = ["DONE", "inbox_page", "router", "sla_of", "span"]
 
 router = APIRouter(include_in_schema=False)
 LIST_LIMIT = 50
@@ -88,8 +89,23 @@ def sla_of(
                 state = "warning"
         if owed_only and state in ("met", "missed"):
             continue
-        out.append({**entry, "kind": kind, "state": state})
+        words = str(entry.get("text") or "")
+        if state in ("pending", "warning", "overdue"):
+            key = "inboxweb.sla_late" if state == "overdue" else "inboxweb.sla_left"
+            words = t(key, lang, span=span(int(entry.get("minutes") or 0), lang))
+        out.append({**entry, "kind": kind, "state": state, "text": words})
     return out
+
+
+def span(minutes: int, lang: str) -> str:
+    """A time span people read at a glance: "42분", "3시간 5분", "2일 4시간"."""
+    days, rest = divmod(max(0, minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return t("inboxweb.span.dh", lang, d=days, h=hours)
+    if hours:
+        return t("inboxweb.span.hm", lang, h=hours, m=mins)
+    return t("inboxweb.span.m", lang, m=mins)
 
 
 def _saved_for(db: Any, detail: Any, agent: str, lang: str) -> list[dict[str, str]]:
