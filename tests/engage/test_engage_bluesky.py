@@ -15,7 +15,8 @@ from socialops.connectors import profiles as prof
 from socialops.connectors.bluesky import BlueskyConnector
 from socialops.connectors.core import OutgoingPost, new_tid
 from socialops.engage.fetch import fetch_mentions, save_cursor
-from socialops.engage.replies import draft_reply, get_reply, send_due
+from socialops.engage.replies import draft_reply, get_reply
+from socialops.engage.sending import send_due
 from socialops.store.workspace import Workspace
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("local_pds")]

@@ -23,7 +23,8 @@ from socialops.connectors import profiles as prof
 from socialops.connectors.core import new_tid
 from socialops.connectors.mastodon import MastodonConnector
 from socialops.engage.fetch import fetch_mentions, save_cursor
-from socialops.engage.replies import draft_reply, send_due
+from socialops.engage.replies import draft_reply
+from socialops.engage.sending import send_due
 from socialops.store.workspace import Workspace
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("mastodon_mock")]
@@ -32,7 +33,7 @@ CHILD = """
 import sys, time
 from socialops.store.workspace import Workspace
 from socialops.engage.fetch import fetch_mentions
-from socialops.engage.replies import send_due
+from socialops.engage.sending import send_due
 import socialops.connectors.mastodon  # loaded before the clock starts: kills land mid-work
 ws = Workspace.open(sys.argv[2])
 print("ready", flush=True)

@@ -18,6 +18,7 @@ from socialops.connectors import profiles as prof
 from socialops.connectors.core import Resolution
 from socialops.connectors.kakao import new_secret
 from socialops.domain.plan import Plan, Policy
+from socialops.engage import cases
 from socialops.engage.replies import (
     add_note,
     approve_reply,
@@ -26,8 +27,8 @@ from socialops.engage.replies import (
     list_replies,
     reject_reply,
     retry_reply,
-    send_due,
 )
+from socialops.engage.sending import send_due
 from socialops.errors import EngageError
 from socialops.plan.store import PlanStore
 from socialops.store.workspace import Workspace
@@ -138,7 +139,8 @@ def test_an_agents_reply_waits_for_a_manager_when_the_policy_says_so(ws: Workspa
     waiting = draft_reply(ws, conv, "확인 후 안내드릴게요", author=AGENT, role="agent")
     assert waiting.state == "pending_approval"
     notes = _rows(ws, "SELECT role, kind, link FROM notifications")
-    assert ("manager", "inbox.notice.reply_waiting") in [(r[0], r[1]) for r in notes]
+    # the link is a path in the workspace: the conversation's page, /w/{ws}/inbox/c/{id}
+    assert ("manager", "inbox.notice.reply_waiting", f"/inbox/c/{conv}") in notes
     assert send_due(ws).sent == 0 and ReplyingPlatform.calls == []
 
     with pytest.raises(EngageError) as own:
@@ -161,8 +163,12 @@ def test_an_agents_reply_waits_for_a_manager_when_the_policy_says_so(ws: Workspa
     other = draft_reply(ws, conv, "기다려 주세요", author=AGENT, role="agent")
     rejected = reject_reply(ws, other.reply_id, approver=MANAGER, reason="더 구체적으로")
     assert rejected.state == "rejected" and "더 구체적으로" in rejected.error_text("ko")
-    assert (AGENT, "inbox.notice.reply_rejected") in [
-        tuple(r) for r in _rows(ws, "SELECT recipient, kind FROM notifications")
+    assert (AGENT, "inbox.notice.reply_rejected", f"/inbox/c/{conv}") in [
+        tuple(r) for r in _rows(ws, "SELECT recipient, kind, link FROM notifications")
+    ]
+    cases.assign(ws, conv, assignee=AGENT, team=None, by=MANAGER)  # the assignee is told too
+    assert (AGENT, "inbox.alert.assigned", f"/inbox/c/{conv}") in [
+        tuple(r) for r in _rows(ws, "SELECT recipient, kind, link FROM notifications")
     ]
     assert send_due(ws).sent == 1
     assert [r.state for r in list_replies(ws, conversation_id=conv)] == [
@@ -207,6 +213,9 @@ def test_a_refused_reply_is_visible_and_retried_once_fixed(ws: Workspace) -> Non
     assert "Blocked by author" in failed.error_text("en")
     assert _rows(ws, "SELECT kind FROM inbox_events WHERE kind = 'reply_failed'") == [
         ("reply_failed",)
+    ]
+    assert (AGENT, "inbox.notice.reply_failed", f"/inbox/c/{conv}") in [
+        tuple(r) for r in _rows(ws, "SELECT recipient, kind, link FROM notifications")
     ]
     assert _rows(ws, "SELECT first_response_at FROM cases WHERE case_id = :c", c=case_id) == [
         (None,)

@@ -214,7 +214,7 @@ def _tell_assignee(conn: Connection, case: Case, by: str) -> None:
             "team": case.team,
             "by": by,
         },
-        link=f"/inbox/{case.conversation_id}",
+        link=f"/inbox/c/{case.conversation_id}",
     )
 
 

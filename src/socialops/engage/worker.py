@@ -21,7 +21,7 @@ from typing import Any
 
 from socialops.engage.fetch import fetch_mentions
 from socialops.engage.notify import deliver_outbound
-from socialops.engage.replies import LEASE_S, send_due
+from socialops.engage.sending import LEASE_S, send_due
 from socialops.store.workspace import Workspace
 
 __all__ = ["FETCH_EVERY_S", "BackgroundInbox", "run_inbox_once"]
