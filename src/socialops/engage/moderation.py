@@ -22,16 +22,17 @@ from socialops.connectors.core import (
     PlatformLimits,
 )
 from socialops.connectors.profiles import fresh_connector, get_profile
-from socialops.connectors.registry import REGISTRY
+from socialops.connectors.registry import REGISTRY, load_builtin
 from socialops.domain.permissions import allowed
 from socialops.domain.plan import Plan, Policy
 from socialops.engage.events import emit
-from socialops.errors import EngageError
+from socialops.errors import EngageError, SocialopsError
 from socialops.store.workspace import Workspace
 
 __all__ = [
     "DEFAULT_LIMITS",
     "banned_words_in",
+    "can_hide",
     "channel_limits",
     "check_reply_text",
     "hide_message",
@@ -119,6 +120,19 @@ def check_reply_text(
 
 
 # -- hiding a comment --------------------------------------------------------------------------
+def can_hide(ws: Workspace, source: str) -> bool:
+    """Whether the platform behind ``source`` (a profile id) lets the account hide a customer's
+    comment: its connector is :class:`~socialops.connectors.core.CanModerate`. Imports, the
+    demo and chat channels cannot."""
+    try:
+        profile = get_profile(ws, source)
+    except SocialopsError:  # an import's or the demo's source: no profile
+        return False
+    load_builtin()
+    cls = REGISTRY.get(profile.platform)
+    return cls is not None and issubclass(cls, CanModerate)
+
+
 def hide_message(ws: Workspace, message_id: str, *, user: str, role: str) -> None:
     """Hide a customer's comment on the platform (spam, abuse), where the platform allows it;
     the inbox keeps the message (and records who hid it)."""

@@ -22,8 +22,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from socialops.connectors.profiles import get_profile
-from socialops.connectors.registry import REGISTRY, load_builtin
+from socialops.connectors.registry import load_builtin
 from socialops.engage import (
     cases,
     contacts,
@@ -35,7 +34,7 @@ from socialops.engage import (
     teams,
 )
 from socialops.engage.conversations import ConversationRow
-from socialops.errors import EngageError, SocialopsError
+from socialops.errors import EngageError
 from socialops.store.workspace import Workspace
 from socialops.web.actions.base import Actor
 from socialops.web.auth import Access
@@ -349,18 +348,8 @@ def conversation_channel(db: Workspace, conversation_id: str) -> str:
 
 
 def can_hide(db: Workspace, source: str) -> bool:
-    """Whether the platform behind ``source`` lets the account hide a customer's comment
-    (:func:`socialops.engage.moderation.hide_message`: a connector with ``hide``, or Bluesky's
-    threadgate); imports, the demo and chat channels cannot."""
-    try:
-        profile = get_profile(db, source)
-    except SocialopsError:
-        return False
-    if profile.platform == "bluesky":
-        return True
-    load_builtin()
-    cls = REGISTRY.get(profile.platform)
-    return cls is not None and callable(getattr(cls, "hide", None))
+    """Whether the platform behind ``source`` lets the account hide a customer's comment."""
+    return moderation.can_hide(db, source)
 
 
 def hide_message(actor: Actor, ws: str, conversation_id: str, message_id: str) -> None:

@@ -90,6 +90,8 @@ def upgrade() -> None:
     op.create_index("ix_conv_status", "conversations", ["status", "updated_at"])
     op.create_index("ix_conv_assignee", "conversations", ["assignee", "status"])
     op.create_index("ix_conv_contact", "conversations", ["contact_id"])
+    op.create_index("ix_conv_priority", "conversations", ["priority", "updated_at"])
+    op.create_index("ix_conv_channel", "conversations", ["channel", "updated_at"])
     op.create_table(
         "messages",
         _col("message_id", primary_key=True),
