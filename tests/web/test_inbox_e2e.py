@@ -44,6 +44,7 @@ from socialops.engage.fetch import save_cursor
 from socialops.engage.replies import get_reply, list_replies
 from socialops.engage.worker import run_inbox_once
 from socialops.i18n import t
+from socialops.nlp.triage import triage_texts
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("local_pds")]
 
@@ -52,11 +53,7 @@ AGENT, MANAGER = "agent@example.com", "manager@example.com"
 RULE = "고객 문의에 대한 답변은 보내기 전에 관리자의 승인을 받습니다."
 LOST_CARD = "카드를 잃어버렸어요 정지해 주세요"
 KAKAO_USER = "kakao-user-e2e"
-# templates/inbox_report.html: the tables' ``div.table-scroll`` scroll sideways at 1440 px but
-# cannot take keyboard focus (no tabindex): axe's scrollable-region-focusable (serious). The
-# loop is checked in full before this page fault makes the test an expected failure; once the
-# template is fixed the test passes as it is.
-KNOWN = re.compile(r"^inbox-report-e2e .*scrollable-region-focusable.*table-scroll")
+HTTP_S = 60  # a loaded test machine; the answer's time is measured by test_hooks_kakao and bench
 
 
 def _wait_for(page: Any, action: Any) -> None:
@@ -146,8 +143,12 @@ def test_kakao_and_bluesky_triaged_assigned_approved_sent_and_counted(
     assert prof.get_profile(db, hook["profile_id"]).platform == "kakao"
 
     # 2. a Kakao skill request and a Bluesky mention arrive
+    # serve loads the triage models soon after its start (web.app's warm-up, off in tests):
+    # here they are loaded before Kakao calls; the 5 s answer is test_hooks_kakao's and bench's
+    triage_texts(["시작"], "ko")
+    triage_texts(["start"], "en")
     tag = new_tid()
-    with httpx.Client(base_url=url, timeout=10) as kakao:
+    with httpx.Client(base_url=url, timeout=HTTP_S) as kakao:
         first = _kakao(kakao, hook, LOST_CARD)
         kakao_rows = list_conversations(db, channel="kakao")
         assert len(kakao_rows) == 1 and kakao_rows[0].case_id is not None
@@ -193,7 +194,7 @@ def test_kakao_and_bluesky_triaged_assigned_approved_sent_and_counted(
         # nothing goes out before the approval
         assert run_inbox_once(db, fetch=False)["send"]["sent"] == 0
         assert posts_of(alice, bsky_body) == []
-        with httpx.Client(base_url=url, timeout=10) as kakao:
+        with httpx.Client(base_url=url, timeout=HTTP_S) as kakao:
             assert kakao_body not in "\n".join(_kakao(kakao, hook, "답변 확인"))
 
         # the manager approves both in a browser of her own
@@ -211,7 +212,7 @@ def test_kakao_and_bluesky_triaged_assigned_approved_sent_and_counted(
         assert record[2].reply.parent.uri == mention.remote_id  # in bob's thread
         assert len(posts_of(alice, bsky_body)) == 1
         assert get_reply(db, kakao_reply).state == "sent"
-        with httpx.Client(base_url=url, timeout=10) as kakao:
+        with httpx.Client(base_url=url, timeout=HTTP_S) as kakao:
             handed = _kakao(kakao, hook, "답변 확인")
             assert any(kakao_body in text_ for text_ in handed), handed
             again = _kakao(kakao, hook, "답변 확인")  # handed over once
@@ -248,8 +249,4 @@ def test_kakao_and_bluesky_triaged_assigned_approved_sent_and_counted(
     channels = {r["channel"]: r for r in api.json()["by_channel"]}
     assert channels["kakao"]["replies_sent"] == 1 and channels["bluesky"]["replies_sent"] == 1
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", api.json()["period"]["to"])
-    # the pages' layout and axe: a known fault of the report page is told apart (KNOWN)
-    unknown = [p for p in problems if not KNOWN.search(p)]
-    assert not unknown, "\n".join(unknown)
-    if problems:
-        pytest.xfail("the loop works; known page fault: " + "\n".join(problems))
+    assert not problems, "\n".join(problems)  # the pages' layout and axe
