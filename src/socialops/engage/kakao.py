@@ -135,6 +135,9 @@ def to_incoming(source: str, req: SkillRequest, arrived: str) -> Incoming:
         thread_key=req.user_key,
         remote_id=remote_id_for(req, arrived),
         author_handle=req.user_key,
+        # Kakao gives no name without the user's consent: the channel's name and the key's end,
+        # so agents can tell customers apart (the raw key stays the contact's handle)
+        author_label=f"카카오톡 {req.user_key[-6:]}",
         text=req.utterance,
         created_at=arrived,
         lang="ko" if req.lang == "ko" else "auto",

@@ -106,7 +106,9 @@
     for (const [user, state] of others) {
       const chip = document.createElement("span");
       chip.className = `chip presence-${state}`;
-      chip.textContent = `${user} · ${state === "typing" ? "✎" : "👁"}`;
+      // the catalogue's words ("{user} 님이 보는 중" / "… 입력 중"), from the page
+      const label = (state === "typing" ? box.dataset.typing : box.dataset.viewing) || "{user}";
+      chip.textContent = label.split("{user}").join(user);
       box.appendChild(chip);
     }
   };
