@@ -102,6 +102,9 @@ def test_inbox_commands(tmp_path: Path) -> None:
     assert isinstance(report, dict) and report["include_simulated"] is True
     real = _json(["inbox", "report"], home)
     assert isinstance(real, dict) and real["simulated_excluded"] >= 2
+    shown = run(["inbox", "report", "--include-simulated"], home)
+    assert shown.returncode == 0, shown.stderr
+    assert "응답률" in shown.stdout and "response_rate" not in shown.stdout  # Korean labels
 
 
 def test_inbox_errors(tmp_path: Path) -> None:

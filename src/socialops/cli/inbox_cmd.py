@@ -303,7 +303,7 @@ def report_cmd(
             shown = f"{value:,}"
         else:
             shown = "-" if value is None else str(value)
-        table.add_row(key, shown)
+        table.add_row(t(f"inbox_report.m.{key}", lang), shown)
     common.console.print(table)
     if d["simulated_excluded"]:
         say("inbox.cli.report_simulated", count=f"{d['simulated_excluded']:,}")

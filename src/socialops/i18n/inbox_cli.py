@@ -81,7 +81,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "({seconds} s, {rate} messages/s with triage)",
     ),
     "inbox.cli.simulated_note": (
-        "이 대화들의 도착 시간은 모의로 정한 것입니다(원본 파일에 시간이 없음). 실제 보고서에는 "
+        "이 대화들의 도착 시간은 모의로 정한 것입니다(원본 파일에 시간이 없음). 실제 리포트에는 "
         "포함되지 않습니다.",
         "These conversations' arrival times are simulated (the file has none); real reports "
         "leave them out.",
@@ -111,7 +111,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Case #{case} resolved.",
     ),
     "inbox.cli.replied": ("답장 {id}: {state}.", "Reply {id}: {state}."),
-    "inbox.cli.report_head": ("팀 보고서 {start} ~ {end}", "Team report {start} to {end}"),
+    "inbox.cli.report_head": ("팀 리포트 {start} ~ {end}", "Team report {start} to {end}"),
     "inbox.cli.report_simulated": (
         "도착 시간이 모의인 대화 {count}건은 세지 않았습니다(데모 데이터).",
         "{count} conversations with simulated arrival times were left out (demo data).",
