@@ -1,11 +1,18 @@
-"""Reading the inbox: the conversation list (filters, keyset pages) and one conversation with
-its messages, case, contact and replies.
+"""Reading the inbox: the conversation list (filters, keyset pages, text search) and one
+conversation with its messages, case, contact and replies.
 
 The list reads ``conversations`` alone (the current case is mirrored onto it) plus one primary-key
 join each for the customer's name and the profile's name: no count over everything and no query
 per row. Pages are keyed by ``updated_at`` (then the id), newest first — ``before`` is the last
-row's ``cursor`` — so each page walks the ``updated_at`` / ``(status, updated_at)`` indexes of
-w0007 whatever the inbox's size."""
+row's ``cursor`` — so each page walks the ``updated_at`` / ``(status, updated_at)`` /
+``(assignee, updated_at)`` indexes whatever the inbox's size.
+
+The search (``q``) is a case-insensitive substring of the customer's name or of the last message
+(as ``LIKE`` was), found on w0008's index: an FTS5 trigram table on SQLite, ``pg_trgm`` GIN
+indexes on PostgreSQL. Both need 3 characters; a shorter search looks through the
+:data:`SHORT_WINDOW` most recent conversations (from the cursor) instead of scanning them all.
+:func:`count_conversations` takes a ``cap``: a common word then counts a thousand rows, not every
+match."""
 
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import text as sql
+from sqlalchemy.engine import Connection
 
 from socialops.engage.cases import Case, load_case
 from socialops.engage.contacts import contact_dict
@@ -22,14 +30,21 @@ from socialops.store.secrets import decrypt
 from socialops.store.workspace import Workspace
 
 __all__ = [
+    "MAX_LIMIT",
+    "SHORT_WINDOW",
     "ConversationDetail",
     "ConversationRow",
     "count_conversations",
     "get_conversation",
     "list_conversations",
+    "search_is_windowed",
+    "search_needle",
 ]
 
 MAX_LIMIT = 200
+MIN_INDEXED = 3  # the trigram index finds substrings of 3 characters or more
+SHORT_WINDOW = 10_000  # the recent conversations a shorter search looks through
+_LIKE = "(LOWER(v.last_message) LIKE :q OR LOWER(k.display_name) LIKE :q)"
 _COLS = (
     "v.conversation_id, v.source, COALESCE(p.name, ''), v.channel, COALESCE(k.display_name, ''), "
     "v.contact_id, v.status, v.intent, v.priority, v.category, v.sentiment, v.last_message, "
@@ -126,11 +141,10 @@ def _where(
     channel: str | None,
     intent: str | None,
     urgency: str | None,
-    q: str | None,
 ) -> tuple[list[str], dict[str, Any]]:
-    """The conditions of the list's filters over ``conversations v`` (and ``contacts k`` for
-    ``q``), with their parameters. ``urgency`` is the current case's priority mirrored onto
-    the conversation."""
+    """The conditions of the list's filters over ``conversations v``, with their parameters
+    (``q`` is :mod:`socialops.engage.search`'s). ``urgency`` is the current case's priority
+    mirrored onto the conversation."""
     where: list[str] = []
     params: dict[str, Any] = {}
     for col, value in (
@@ -144,10 +158,56 @@ def _where(
         if value is not None:
             where.append(f"v.{col} = :{col}")
             params[col] = value
-    if q:
-        where.append("(LOWER(v.last_message) LIKE :q OR LOWER(k.display_name) LIKE :q)")
-        params["q"] = "%" + q.lower().replace("%", "").replace("_", "") + "%"
     return where, params
+
+
+def search_needle(q: str | None) -> str:
+    """The text ``q`` looks for, as matched: lower-cased, without ``LIKE``'s wildcards."""
+    return (q or "").lower().replace("%", "").replace("_", "")
+
+
+def search_is_windowed(q: str | None) -> bool:
+    """Whether ``q`` is too short for the trigram index (under 3 characters): it then looks
+    through the :data:`SHORT_WINDOW` most recently active conversations only (from the page's
+    cursor on), and its count is bounded by the same window."""
+    needle = search_needle(q)
+    return 0 < len(needle) < MIN_INDEXED
+
+
+def _has_fts(conn: Connection) -> bool:
+    found = conn.execute(
+        sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversations_fts'")
+    )
+    return found.first() is not None
+
+
+def _branches(conn: Connection, needle: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """How to find the conversations whose last message or customer's name contains
+    ``needle`` (3 characters or more): ``(join, condition)`` over ``conversations v``, one per
+    branch of a ``UNION``. SQLite: one, the FTS5 trigram table. PostgreSQL: two, each on its
+    ``pg_trgm`` GIN index (w0008) — or, for a common word, on the ``updated_at`` index, as
+    the planner finds cheaper: one ``OR`` across the two tables would allow neither. The same
+    substring match either way."""
+    params["q"] = f"%{needle}%"
+    if conn.dialect.name == "sqlite" and _has_fts(conn):
+        params["fq"] = '"' + needle.replace('"', '""') + '"'  # one phrase: user text, quoted
+        return [
+            (
+                "",
+                "v.conversation_id IN (SELECT s.conversation_id FROM conversations_fts "
+                "JOIN conversation_search s ON s.doc = conversations_fts.rowid "
+                "WHERE conversations_fts MATCH :fq)",
+            )
+        ]
+    return [
+        ("", "LOWER(v.last_message) LIKE :q"),
+        (" JOIN contacts k2 ON k2.contact_id = v.contact_id", "LOWER(k2.display_name) LIKE :q"),
+    ]
+
+
+def _union(parts: list[str]) -> str:
+    """``parts`` (queries) as one ``UNION`` that SQLite and PostgreSQL both read."""
+    return " UNION ".join(f"SELECT * FROM ({part}) u{i}" for i, part in enumerate(parts))
 
 
 def list_conversations(
@@ -165,8 +225,9 @@ def list_conversations(
 ) -> list[ConversationRow]:
     """Conversations, most recently active first, filtered; ``before`` a row's ``cursor`` (or
     an ``updated_at``) for the next page. ``assignee=""`` lists the unassigned ones; ``q``
-    looks in the customer's name and the last message; ``urgency`` is the case's priority
-    (low, normal, high, urgent)."""
+    looks for a substring of the customer's name or of the last message (case aside; under 3
+    characters only in the recent window, :func:`search_is_windowed`); ``urgency`` is the
+    case's priority (low, normal, high, urgent)."""
     where, params = _where(
         status=status,
         assignee=assignee,
@@ -174,7 +235,6 @@ def list_conversations(
         channel=channel,
         intent=intent,
         urgency=urgency,
-        q=q,
     )
     params["n"] = max(1, min(int(limit), MAX_LIMIT))
     if before:
@@ -185,14 +245,26 @@ def list_conversations(
         else:
             where.append("v.updated_at < :b")
         params["b"] = at
-    cond = f"WHERE {' AND '.join(where)} " if where else ""
+    needle = search_needle(q)
     order = "ORDER BY v.updated_at DESC, v.conversation_id DESC"
-    if q:  # the customer's name is in the filter: join first
-        query = f"SELECT {_COLS} {_FROM} {cond}{order} LIMIT :n"
-    else:  # the page first, then its names: the joins touch 50 rows, not every match
-        page = f"(SELECT * FROM conversations v {cond}{order} LIMIT :n) v"
-        query = f"SELECT {_COLS} {_FROM.replace('conversations v', page, 1)} {order}"
     with ws.connect() as conn:
+        if search_is_windowed(q):  # the window first (an index walk), then the names and LIKE
+            params.update(q=f"%{needle}%", w=SHORT_WINDOW)
+            cond = f"WHERE {' AND '.join(where)} " if where else ""
+            window = f"(SELECT * FROM conversations v {cond}{order} LIMIT :w) v"
+            query = (
+                f"SELECT {_COLS} {_FROM.replace('conversations v', window, 1)} "
+                f"WHERE {_LIKE} {order} LIMIT :n"
+            )
+        else:  # the page first, then its names: the joins touch 50 rows, not every match
+            pages = []
+            for join, match in _branches(conn, needle, params) if needle else [("", "")]:
+                cond = " AND ".join([*where, match] if match else where)
+                cond = f"WHERE {cond} " if cond else ""
+                pages.append(f"SELECT v.* FROM conversations v{join} {cond}{order} LIMIT :n")
+            page = pages[0] if len(pages) == 1 else f"SELECT * FROM ({_union(pages)}) v {order}"
+            page = f"({page}{' LIMIT :n' if len(pages) > 1 else ''}) v"
+            query = f"SELECT {_COLS} {_FROM.replace('conversations v', page, 1)} {order}"
         rows = conn.execute(sql(query), params).fetchall()
     return [_row(r) for r in rows]
 
@@ -207,11 +279,12 @@ def count_conversations(
     intent: str | None = None,
     urgency: str | None = None,
     q: str | None = None,
+    cap: int | None = None,
 ) -> int:
     """How many conversations :func:`list_conversations` would list with the same filters
-    (all pages): one ``COUNT(*)`` over ``conversations`` alone — the customers' names are
-    joined only when ``q`` looks in them — walking the status/assignee indexes where a filter
-    has one."""
+    (all pages): one ``COUNT(*)`` over ``conversations`` alone, walking the indexes a filter
+    has. With ``cap`` it counts at most ``cap + 1`` rows: a result over ``cap`` means "more
+    than ``cap``" (a common search word would otherwise count every match on every page)."""
     where, params = _where(
         status=status,
         assignee=assignee,
@@ -219,12 +292,32 @@ def count_conversations(
         channel=channel,
         intent=intent,
         urgency=urgency,
-        q=q,
     )
-    cond = f" WHERE {' AND '.join(where)}" if where else ""
-    join = " LEFT JOIN contacts k ON k.contact_id = v.contact_id" if q else ""
+    needle = search_needle(q)
     with ws.connect() as conn:
-        found = conn.execute(sql(f"SELECT COUNT(*) FROM conversations v{join}{cond}"), params)
+        if search_is_windowed(q):
+            params.update(q=f"%{needle}%", w=SHORT_WINDOW)
+            cond = f" WHERE {' AND '.join(where)}" if where else ""
+            window = (
+                "(SELECT v.last_message, v.contact_id FROM conversations v"
+                f"{cond} ORDER BY v.updated_at DESC, v.conversation_id DESC LIMIT :w) v"
+            )
+            rows = (
+                f"SELECT 1 FROM {window} LEFT JOIN contacts k ON k.contact_id = v.contact_id "
+                f"WHERE {_LIKE}"
+            )
+        else:  # a branch capped at cap + 1 rows still tells "more than cap" in the union
+            limit = "" if cap is None else " LIMIT :cap"
+            parts = []
+            for join, match in _branches(conn, needle, params) if needle else [("", "")]:
+                cond = " AND ".join([*where, match] if match else where)
+                cond = f" WHERE {cond}" if cond else ""
+                parts.append(f"SELECT v.conversation_id FROM conversations v{join}{cond}{limit}")
+            rows = parts[0] if len(parts) == 1 else _union(parts)
+        if cap is not None:
+            rows = f"SELECT 1 FROM ({rows}) c LIMIT :cap"
+            params["cap"] = max(0, int(cap)) + 1
+        found = conn.execute(sql(f"SELECT COUNT(*) FROM ({rows}) t"), params)
         return int(found.scalar_one())
 
 
