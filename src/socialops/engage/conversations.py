@@ -44,6 +44,8 @@ __all__ = [
 MAX_LIMIT = 200
 MIN_INDEXED = 3  # the trigram index finds substrings of 3 characters or more
 SHORT_WINDOW = 10_000  # the recent conversations a shorter search looks through
+PROBE = 2_000  # the recent conversations a search on FTS5 tries before the index
+_JOIN_CONTACT = "LEFT JOIN contacts k ON k.contact_id = v.contact_id"
 _LIKE = "(LOWER(v.last_message) LIKE :q OR LOWER(k.display_name) LIKE :q)"
 _COLS = (
     "v.conversation_id, v.source, COALESCE(p.name, ''), v.channel, COALESCE(k.display_name, ''), "
@@ -174,11 +176,37 @@ def search_is_windowed(q: str | None) -> bool:
     return 0 < len(needle) < MIN_INDEXED
 
 
-def _has_fts(conn: Connection) -> bool:
+def _fts(conn: Connection) -> bool:
+    """Whether the search has w0008's FTS5 table (SQLite)."""
+    if conn.dialect.name != "sqlite":
+        return False
     found = conn.execute(
         sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversations_fts'")
     )
     return found.first() is not None
+
+
+def _recent(
+    conn: Connection, where: list[str], params: dict[str, Any], needle: str, rows: int
+) -> list[str]:
+    """``where`` narrowed to the ``rows`` most recently active conversations it matches and to
+    those containing ``needle`` (``LIKE``, over ``conversations v`` and ``contacts k``): the
+    oldest ``updated_at`` in reach is found first by an index walk, so the search then walks
+    the same index from the top and stops at its page or at that floor, never further."""
+    cond = f"WHERE {' AND '.join(where)} " if where else ""
+    floor = conn.execute(
+        sql(
+            f"SELECT v.updated_at FROM conversations v {cond}ORDER BY v.updated_at DESC "
+            "LIMIT 1 OFFSET :skip"
+        ),
+        {**params, "skip": rows - 1},
+    ).scalar()
+    params["q"] = f"%{needle}%"
+    out = [*where, _LIKE]
+    if floor is not None:
+        out.append("v.updated_at >= :floor")
+        params["floor"] = floor
+    return out
 
 
 def _branches(conn: Connection, needle: str, params: dict[str, Any]) -> list[tuple[str, str]]:
@@ -189,7 +217,7 @@ def _branches(conn: Connection, needle: str, params: dict[str, Any]) -> list[tup
     the planner finds cheaper: one ``OR`` across the two tables would allow neither. The same
     substring match either way."""
     params["q"] = f"%{needle}%"
-    if conn.dialect.name == "sqlite" and _has_fts(conn):
+    if _fts(conn):
         params["fq"] = '"' + needle.replace('"', '""') + '"'  # one phrase: user text, quoted
         return [
             (
@@ -239,8 +267,8 @@ def list_conversations(
     params["n"] = max(1, min(int(limit), MAX_LIMIT))
     if before:
         at, _, cid = before.partition("|")
-        if cid:
-            where.append("(v.updated_at < :b OR (v.updated_at = :b AND v.conversation_id < :bid))")
+        if cid:  # the range on updated_at first: an index walk from the cursor on
+            where.append("v.updated_at <= :b AND (v.updated_at < :b OR v.conversation_id < :bid)")
             params["bid"] = cid
         else:
             where.append("v.updated_at < :b")
@@ -248,25 +276,25 @@ def list_conversations(
     needle = search_needle(q)
     order = "ORDER BY v.updated_at DESC, v.conversation_id DESC"
     with ws.connect() as conn:
-        if search_is_windowed(q):  # the window first (an index walk), then the names and LIKE
-            params.update(q=f"%{needle}%", w=SHORT_WINDOW)
-            cond = f"WHERE {' AND '.join(where)} " if where else ""
-            window = f"(SELECT * FROM conversations v {cond}{order} LIMIT :w) v"
-            query = (
-                f"SELECT {_COLS} {_FROM.replace('conversations v', window, 1)} "
-                f"WHERE {_LIKE} {order} LIMIT :n"
-            )
-        else:  # the page first, then its names: the joins touch 50 rows, not every match
-            pages = []
-            for join, match in _branches(conn, needle, params) if needle else [("", "")]:
-                cond = " AND ".join([*where, match] if match else where)
-                cond = f"WHERE {cond} " if cond else ""
-                pages.append(f"SELECT v.* FROM conversations v{join} {cond}{order} LIMIT :n")
-            page = pages[0] if len(pages) == 1 else f"SELECT * FROM ({_union(pages)}) v {order}"
-            page = f"({page}{' LIMIT :n' if len(pages) > 1 else ''}) v"
-            query = f"SELECT {_COLS} {_FROM.replace('conversations v', page, 1)} {order}"
-        rows = conn.execute(sql(query), params).fetchall()
-    return [_row(r) for r in rows]
+        if needle and (search_is_windowed(q) or _fts(conn)):
+            # under 3 characters: the recent window; on FTS5 (SQLite) first the recent
+            # conversations, where a common word fills the page: n found there are the n newest
+            rows = SHORT_WINDOW if search_is_windowed(q) else PROBE
+            cond = " AND ".join(_recent(conn, where, params, needle, rows))
+            query = f"SELECT {_COLS} {_FROM} WHERE {cond} {order} LIMIT :n"
+            found = conn.execute(sql(query), params).fetchall()
+            if search_is_windowed(q) or len(found) == params["n"]:
+                return [_row(r) for r in found]
+        pages = []  # the page first, then its names: the joins touch 50 rows, not every match
+        for join, match in _branches(conn, needle, params) if needle else [("", "")]:
+            cond = " AND ".join([*where, match] if match else where)
+            cond = f"WHERE {cond} " if cond else ""
+            pages.append(f"SELECT v.* FROM conversations v{join} {cond}{order} LIMIT :n")
+        page = pages[0] if len(pages) == 1 else f"SELECT * FROM ({_union(pages)}) v {order}"
+        page = f"({page}{' LIMIT :n' if len(pages) > 1 else ''}) v"
+        query = f"SELECT {_COLS} {_FROM.replace('conversations v', page, 1)} {order}"
+        rows_found = conn.execute(sql(query), params).fetchall()
+    return [_row(r) for r in rows_found]
 
 
 def count_conversations(
@@ -296,16 +324,8 @@ def count_conversations(
     needle = search_needle(q)
     with ws.connect() as conn:
         if search_is_windowed(q):
-            params.update(q=f"%{needle}%", w=SHORT_WINDOW)
-            cond = f" WHERE {' AND '.join(where)}" if where else ""
-            window = (
-                "(SELECT v.last_message, v.contact_id FROM conversations v"
-                f"{cond} ORDER BY v.updated_at DESC, v.conversation_id DESC LIMIT :w) v"
-            )
-            rows = (
-                f"SELECT 1 FROM {window} LEFT JOIN contacts k ON k.contact_id = v.contact_id "
-                f"WHERE {_LIKE}"
-            )
+            cond = " AND ".join(_recent(conn, where, params, needle, SHORT_WINDOW))
+            rows = f"SELECT 1 FROM conversations v {_JOIN_CONTACT} WHERE {cond}"
         else:  # a branch capped at cap + 1 rows still tells "more than cap" in the union
             limit = "" if cap is None else " LIMIT :cap"
             parts = []

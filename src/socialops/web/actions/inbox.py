@@ -205,10 +205,11 @@ def conversations_page(
     return out
 
 
-def count_conversations(db: Workspace, f: Filters, me: str) -> int:
-    """How many conversations match ``f`` (the API's ``total``)."""
+def count_conversations(db: Workspace, f: Filters, me: str, *, cap: int | None = None) -> int:
+    """How many conversations match ``f`` (the API's ``total``); with ``cap``, at most
+    ``cap + 1`` (more than ``cap``)."""
     f.check()
-    return conversations.count_conversations(db, **_engage_filters(f, me))
+    return conversations.count_conversations(db, **_engage_filters(f, me), cap=cap)
 
 
 def open_conversation(

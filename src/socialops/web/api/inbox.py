@@ -98,7 +98,24 @@ def _page(items: list[Any], total: int, page: int, per_page: int) -> Page:
 
 
 # -- conversations -------------------------------------------------------------------------------
-@router.get(CONV, response_model=Page, responses=ERRORS, tags=TAGS)
+SEARCH_TOTAL_CAP = 1000  # a search's total counts this many matches at most
+
+
+class ConversationPage(Page):
+    total_capped: bool = Field(
+        False,
+        description=f"a search's total is counted up to {SEARCH_TOTAL_CAP}: true, there are more "
+        "(present on searches only)",
+    )
+
+
+@router.get(
+    CONV,
+    response_model=ConversationPage,
+    response_model_exclude_unset=True,
+    responses=ERRORS,
+    tags=TAGS,
+)
 def list_conversations(
     request: Request,
     ws: Slug,
@@ -115,15 +132,20 @@ def list_conversations(
     per_page: PerPage = 50,
 ) -> Page:
     """The inbox, newest first, filtered (``scope``: the caller's own, unassigned or all;
-    ``urgency``: the case's priority). ``total`` counts every match; ``before`` (the last
-    row's ``updated_at|conversation_id``) pages by keyset from there."""
+    ``urgency``: the case's priority). ``total`` counts every match — a search (``q``) up to
+    1,000, then ``total_capped`` is true; ``before`` (the last row's
+    ``updated_at|conversation_id``) pages by keyset from there."""
     actor = caller(request)
     _, db = actions.workspace_of(actor, ws)
     f = actions.Filters(status, scope or "all", channel, intent, urgency, q).check()
     me = actor.user.email
     found = actions.conversations_page(db, f, me, page, per_page, before=before or None)
     items = [plain(r) for r in found]
-    return _page(items, actions.count_conversations(db, f, me), page, per_page)
+    if not f.q:
+        return _page(items, actions.count_conversations(db, f, me), page, per_page)
+    total = actions.count_conversations(db, f, me, cap=SEARCH_TOTAL_CAP)
+    out = _page(items, min(total, SEARCH_TOTAL_CAP), page, per_page)
+    return ConversationPage(**out.model_dump(), total_capped=total > SEARCH_TOTAL_CAP)
 
 
 @router.get(CONV + "/{conversation_id}", responses=ERRORS, tags=TAGS)
