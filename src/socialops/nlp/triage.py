@@ -3,12 +3,13 @@ reply, urgency, a category from a taxonomy, and sentiment, each with the words t
 
 Korean text: linear models over hashed n-grams (:mod:`socialops.nlp.triage_model`) for the
 speech act (3i4k), complaint (KOTE 불평/불만, stacked with the Korean sentiment model) and
-abuse (Korean hate speech); sentiment from :class:`~socialops.nlp.sentiment_ko.KoSentiment`
-(Kiwi morphemes). English text: speech act by rule, sentiment from
-:class:`~socialops.nlp.sentiment_en.EnSentiment`, the banking taxonomy's category from a
-BANKING77 model. Intent, needs_reply and urgency combine those with the keyword cues of
-``nlp/taxonomies/`` (:mod:`socialops.nlp.triage_rules`). Models are read once per process,
-without pickle; ``socialops train triage`` retrains them (model card in
+abuse (Korean hate speech); the speech act and complaint models add Kiwi morpheme features,
+from the analysis the sentiment model runs anyway; sentiment from
+:class:`~socialops.nlp.sentiment_ko.KoSentiment` (Kiwi morphemes). English text: speech act by
+rule, sentiment from :class:`~socialops.nlp.sentiment_en.EnSentiment`, the banking taxonomy's
+category from a BANKING77 model. Intent, needs_reply and urgency combine those with the keyword
+cues of ``nlp/taxonomies/`` (:mod:`socialops.nlp.triage_rules`). Models are read once per
+process, without pickle; ``socialops train triage`` retrains them (model card in
 ``nlp/models/triage/MODEL_CARD.md``).
 """
 
@@ -108,12 +109,16 @@ def taxonomy_categories(name: str, lang: str) -> list[str]:
 
 
 def ko_complaint_proba(
-    texts: Sequence[str], polarity: np.ndarray, opinion: np.ndarray
+    texts: Sequence[str],
+    polarity: np.ndarray,
+    opinion: np.ndarray,
+    tokens: Sequence[Sequence[str]] | None = None,
 ) -> np.ndarray:
     """P(complaint) of Korean texts: the stacked decision of ``ko_complaint`` (its JSON's
-    ``stack``) over the SVM margin and the sentiment model's polarity and opinion logits."""
+    ``stack``) over the SVM margin and the sentiment model's polarity and opinion logits.
+    ``tokens``: the texts' Kiwi ``form/TAG`` morphemes when already known (else Kiwi runs)."""
     m = _model("ko_complaint")
-    z = m.logits(texts)
+    z = m.logits(texts, tokens)
     st = m.meta["stack"]
     feats = np.column_stack([z[:, 1] - z[:, 0], polarity, opinion])
     s = feats @ np.asarray(st["coef"], dtype=np.float64) + float(st["bias"])
@@ -149,10 +154,10 @@ def _ko_rows(rows: list[_Row]) -> None:
     pol, op = sent.logits(tokens, texts)
     opin = op if op is not None else np.zeros_like(pol)
     speech = _model("ko_speech_act")
-    ps = speech.proba(texts)
+    ps = speech.proba(texts, tokens)  # the same Kiwi morphemes: no second analysis
     sa = ps.argmax(axis=1)
     sa_words = speech.explain(texts, sa.tolist())
-    pc = ko_complaint_proba(texts, pol, opin)
+    pc = ko_complaint_proba(texts, pol, opin, tokens)
     c_words = _model("ko_complaint").explain(texts, [1] * len(texts))
     abuse = _model("ko_abuse")
     pa = abuse.proba(texts)[:, 1]

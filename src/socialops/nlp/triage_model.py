@@ -8,6 +8,14 @@ last words again as "tail" features (a Korean sentence's ending decides whether 
 tells), and character n-grams of the text with and without its spaces. Each row is
 L2-normalised (every active feature weighs ``1/sqrt(active)``).
 
+A Korean model may add Kiwi morpheme features (:class:`MorphConfig`, ``morph_features`` in its
+JSON): ``form/TAG`` morpheme uni- and bigrams, the last morphemes again as tail features, and
+three sentence-final cues (the last final ending ``EF`` such as 까/나요/죠/잖아, the final
+punctuation ``SF``, and the tag pattern of the last three morphemes). Runtime triage already
+runs Kiwi on every Korean message for sentiment, so these cost one more hashing pass; the
+features are hashed into the same buckets (with their own seeds/prefixes) and normalised with
+the rest.
+
 Only the buckets that carry weight after training are stored (``columns``: sorted bucket ids;
 ``weights``: one float16 row of class weights per kept bucket), so a model of 77 classes stays
 around a megabyte. Scores are a softmax over ``X @ W + b``; a binary model stores the two rows
@@ -31,7 +39,7 @@ import scipy.sparse as sp
 
 from socialops.nlp.sentiment_ko import FeatureConfig, featurize, row_scale
 
-__all__ = ["LinearTextModel", "feature_matrix", "words_of"]
+__all__ = ["LinearTextModel", "MorphConfig", "feature_matrix", "kiwi_tokens", "words_of"]
 
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[?!]", re.UNICODE)
 
@@ -41,10 +49,103 @@ def words_of(text: str) -> list[str]:
     return _WORD_RE.findall(text.lower())
 
 
-def feature_matrix(texts: Sequence[str], config: FeatureConfig) -> sp.csr_matrix:
-    """The hashed feature rows of ``texts`` over all ``2**hash_bits`` buckets (training)."""
+@dataclass(frozen=True)
+class MorphConfig:
+    """Which Kiwi morpheme features a model adds (see the module docstring)."""
+
+    ngrams: int = 2  # morpheme n-grams, 1..ngrams
+    tail: int = 3  # the last morphemes again, marked (0: none)
+    endings: bool = True  # the last EF, the final SF, the last three tags
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ngrams": self.ngrams, "tail": self.tail, "endings": self.endings}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> MorphConfig:
+        return cls(int(d["ngrams"]), int(d["tail"]), bool(d["endings"]))
+
+
+def kiwi_tokens(texts: Sequence[str]) -> list[list[str]]:
+    """Kiwi's ``form/TAG`` morphemes of each text (as the sentiment model reads them)."""
+    from socialops.nlp import ko  # lazy: Kiwi loads only for a model that needs it
+
+    return [[t.tagged_form for t in toks] for toks in ko.tokenize_each(texts)]
+
+
+def _tag(token: str) -> str:
+    return token.rpartition("/")[2]
+
+
+def _endings(row: Sequence[str]) -> list[str]:
+    """The sentence-final cues of one text's morphemes (marked so no word hashes alike)."""
+    ef = next((t for t in reversed(row) if _tag(t).startswith("EF")), "")
+    sf = row[-1] if row and row[-1].endswith("/SF") else ""
+    tags = "+".join(_tag(t) for t in row[-3:])
+    return ["^ef " + ef, "^sf " + sf, "^tags " + tags]
+
+
+_ROW = np.uint64(32)
+_LOW = np.uint64(0xFFFFFFFF)
+
+
+def _union(parts: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise union of several CSR index sets (sorted, unique indices per row)."""
+    keys = [
+        (np.repeat(np.arange(n, dtype=np.uint64), np.diff(indptr)) << _ROW)
+        | indices.astype(np.uint64)
+        for indptr, indices in parts
+    ]
+    allk = np.concatenate(keys)
+    # each part is sorted already: a stable sort (timsort) merges the runs in linear time
+    allk.sort(kind="stable")
+    first = np.empty(len(allk), dtype=bool)
+    first[:1] = True
+    np.not_equal(allk[1:], allk[:-1], out=first[1:])
+    allk = allk[first]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount((allk >> _ROW).astype(np.int64), minlength=n), out=indptr[1:])
+    return indptr, (allk & _LOW).astype(np.int32)
+
+
+def _features(
+    low: Sequence[str],
+    words: Sequence[Sequence[str]],
+    config: FeatureConfig,
+    morph: MorphConfig | None,
+    tokens: Sequence[Sequence[str]] | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSR parts of the word/character features, plus the morpheme features when ``morph``
+    is set and ``tokens`` (Kiwi ``form/TAG`` per text) are given."""
+    base = featurize(words, low, config)
+    if morph is None or tokens is None:
+        return base
+    n = len(low)
+    blank = [""] * n
+    mcfg = FeatureConfig(
+        hash_bits=config.hash_bits,
+        token_ngrams=morph.ngrams,
+        char_ngrams=(0, 0),
+        tail_tokens=morph.tail,
+    )
+    parts = [base, featurize([[t.lower() for t in row] for row in tokens], blank, mcfg)]
+    if morph.endings:
+        ecfg = FeatureConfig(hash_bits=config.hash_bits, token_ngrams=1, char_ngrams=(0, 0))
+        parts.append(featurize([_endings(row) for row in tokens], blank, ecfg))
+    return _union(parts, n)
+
+
+def feature_matrix(
+    texts: Sequence[str],
+    config: FeatureConfig,
+    morph: MorphConfig | None = None,
+    tokens: Sequence[Sequence[str]] | None = None,
+) -> sp.csr_matrix:
+    """The hashed feature rows of ``texts`` over all ``2**hash_bits`` buckets (training);
+    with ``morph``, ``tokens`` are the texts' Kiwi morphemes (computed when not given)."""
+    if morph is not None and tokens is None:
+        tokens = kiwi_tokens(texts)
     texts = [t.lower() for t in texts]
-    indptr, indices = featurize([words_of(t) for t in texts], texts, config)
+    indptr, indices = _features(texts, [words_of(t) for t in texts], config, morph, tokens)
     scale = row_scale(indptr, config)
     data = np.repeat(scale, np.diff(indptr))
     return sp.csr_matrix(
@@ -63,6 +164,7 @@ class LinearTextModel:
     weights: np.ndarray  # float32 (len(columns), len(labels))
     bias: np.ndarray  # float64 (len(labels),)
     meta: dict[str, Any] = field(default_factory=dict)
+    morph: MorphConfig | None = None
     _lookup: np.ndarray | None = field(default=None, repr=False)
     _w: np.ndarray | None = field(default=None, repr=False)
 
@@ -78,6 +180,7 @@ class LinearTextModel:
         *,
         max_columns: int,
         meta: dict[str, Any] | None = None,
+        morph: MorphConfig | None = None,
     ) -> LinearTextModel:
         """Keep the ``max_columns`` buckets whose largest class weight is biggest."""
         coef = np.asarray(coef, dtype=np.float64)
@@ -98,6 +201,7 @@ class LinearTextModel:
             weights=coef[:, nz].T.astype(np.float32),
             bias=intercept,
             meta=dict(meta or {}),
+            morph=morph,
         )
 
     # -- persistence -----------------------------------------------------------------------
@@ -116,6 +220,8 @@ class LinearTextModel:
             "features": self.config.to_json(),
             "weights_file": f"{self.name}.npz",
         }
+        if self.morph is not None:
+            meta["morph_features"] = self.morph.to_json()
         (folder / f"{self.name}.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
@@ -139,6 +245,9 @@ class LinearTextModel:
             weights=weights,
             bias=bias,
             meta=meta,
+            morph=MorphConfig.from_json(meta["morph_features"])
+            if "morph_features" in meta
+            else None,
         )
 
     # -- scoring ---------------------------------------------------------------------------
@@ -151,25 +260,39 @@ class LinearTextModel:
             self._lookup = lookup
         return self._lookup, self._w
 
-    def _rows(self, texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> sp.csr_matrix:
+    def _rows(
+        self,
+        texts: Sequence[str],
+        words: Sequence[Sequence[str]],
+        tokens: Sequence[Sequence[str]] | None = None,
+    ) -> sp.csr_matrix:
         lookup, w = self._prepared()
-        indptr, indices = featurize(tokens, texts, self.config)
+        indptr, indices = _features(texts, words, self.config, self.morph, tokens)
         scale = row_scale(indptr, self.config)
         data = np.repeat(scale, np.diff(indptr))
         return sp.csr_matrix((data, lookup[indices], indptr), shape=(len(texts), w.shape[0]))
 
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """``X @ W + b`` for a batch (float64, shape ``(len(texts), len(labels))``)."""
+    def logits(
+        self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None
+    ) -> np.ndarray:
+        """``X @ W + b`` for a batch (float64, shape ``(len(texts), len(labels))``).
+
+        ``tokens``: the texts' Kiwi ``form/TAG`` morphemes, for a model with morpheme features
+        (Kiwi runs here when they are not given; other models ignore them)."""
         low = [t.lower() for t in texts]
         if not low:
             return np.zeros((0, len(self.labels)))
+        if self.morph is not None and tokens is None:
+            tokens = kiwi_tokens(texts)
         _, w = self._prepared()
-        x = self._rows(low, [words_of(t) for t in low])
+        x = self._rows(low, [words_of(t) for t in low], tokens)
         z: np.ndarray = np.asarray(x @ w.astype(np.float64)) + self.bias
         return z
 
-    def proba(self, texts: Sequence[str]) -> np.ndarray:
-        z = self.logits(texts)
+    def proba(
+        self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None
+    ) -> np.ndarray:
+        z = self.logits(texts, tokens)
         if not len(z):
             return z
         z = z - z.max(axis=1, keepdims=True)

@@ -44,10 +44,14 @@ Date: {date}. scikit-learn {sklearn.__version__}. Reproduce: `socialops train tr
 Linear SVMs (one-vs-rest, `LinearSVC`) over hashed, L2-normalised features: word uni- and
 bigrams (trigrams for BANKING77) of a light tokenisation (lower-cased words and `?`/`!`), the
 last words again as "tail" features, character n-grams with and without spaces
-(`socialops.nlp.triage_model`; each model's exact features are in its JSON). Only the
-strongest buckets are kept. Files: `<name>.npz` (columns uint32, weights float16, bias; read with
-`allow_pickle=False`) and `<name>.json` (labels, features, metrics); {size / 1e6:.2f} MB in all.
-No pickle anywhere.
+(`socialops.nlp.triage_model`; each model's exact features are in its JSON). `ko_speech_act`
+and `ko_complaint` add Kiwi morpheme features (`morph_features` in their JSON): `form/TAG`
+uni- and bigrams, the last three morphemes as tail features, and the sentence-final cues (the
+last final ending `EF` such as 까/나요/죠/잖아, the final punctuation `SF`, the tags of the last
+three morphemes); at runtime they read the morphemes the sentiment model's Kiwi analysis
+produced anyway. Only the strongest buckets are kept. Files: `<name>.npz` (columns uint32,
+weights float16, bias; read with `allow_pickle=False`) and `<name>.json` (labels, features,
+metrics); {size / 1e6:.2f} MB in all. No pickle anywhere.
 
 `ko_speech_act`'s weights average the plain SVM (0.3) with a class-balanced one (0.7): one
 linear model that recalls the rare classes (rhetorical questions and commands,

@@ -4,12 +4,19 @@ Every set is split once, the same way everywhere (training, ``bench/triage.py``,
 cards): :func:`split` keeps 20 % of the rows out, stratified by label, with the seed
 :data:`SEED` (scikit-learn ``train_test_split``). The shipped models are trained on the other
 80 % only, so the held-out figures the bench prints are honest.
+
+The Korean models with morpheme features read each text's Kiwi morphemes;
+:func:`cached_tokens` analyses a set once and keeps the result as JSON in a cache folder (keyed
+by the texts and the Kiwi version), so retraining and cross-validation do not rerun Kiwi.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +27,13 @@ __all__ = [
     "SEED",
     "TEST_SIZE",
     "Dataset",
+    "cached_tokens",
     "load_3i4k",
     "load_banking77",
     "load_hate",
     "load_kote_complaint",
     "split",
+    "split_index",
 ]
 
 SEED = 13
@@ -42,11 +51,41 @@ class Dataset:
         return Dataset(self.name, [self.texts[i] for i in idx], self.labels[idx], self.classes)
 
 
-def split(ds: Dataset) -> tuple[Dataset, Dataset]:
-    """(train 80 %, held-out 20 %), stratified by label, seed :data:`SEED`."""
+def split_index(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted row numbers of (train 80 %, held-out 20 %): stratified, seed :data:`SEED`."""
     idx = np.arange(len(ds.texts))
     tr, te = train_test_split(idx, test_size=TEST_SIZE, random_state=SEED, stratify=ds.labels)
-    return ds.subset(np.sort(tr)), ds.subset(np.sort(te))
+    return np.sort(tr), np.sort(te)
+
+
+def split(ds: Dataset) -> tuple[Dataset, Dataset]:
+    """(train 80 %, held-out 20 %), stratified by label, seed :data:`SEED`."""
+    tr, te = split_index(ds)
+    return ds.subset(tr), ds.subset(te)
+
+
+def cached_tokens(ds: Dataset, cache_dir: Path | None = None) -> list[list[str]]:
+    """Kiwi ``form/TAG`` morphemes of every text of ``ds``, from the cache when it has them
+    (``$SOCIALOPS_TRIAGE_CACHE`` or the temp folder's ``socialops-triage-kiwi``)."""
+    from socialops.nlp.ko import kiwi_version
+    from socialops.nlp.triage_model import kiwi_tokens
+
+    folder = cache_dir or Path(
+        os.environ.get("SOCIALOPS_TRIAGE_CACHE")
+        or Path(tempfile.gettempdir()) / "socialops-triage-kiwi"
+    )
+    digest = hashlib.sha1("\x00".join(ds.texts).encode("utf-8")).hexdigest()[:16]
+    path = folder / f"{ds.name}-{digest}-kiwi{kiwi_version()}.json"
+    if path.exists():
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if len(cached) == len(ds.texts):
+            return [[str(t) for t in row] for row in cached]
+    tokens = kiwi_tokens(ds.texts)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+    return tokens
 
 
 def load_kote_complaint(data_dir: Path) -> Dataset:
