@@ -56,8 +56,9 @@ def run_inbox_once(
     now: datetime | None = None,
     lease_s: float = LEASE_S,
 ) -> dict[str, Any]:
-    """One round: fetch (``fetch``), send (``send``), SLA check, outgoing notifications. The
-    result has one entry per part (its counts, or ``{"error": name}``)."""
+    """One round: fetch (``fetch``), send (``send``), SLA check, listening's crisis check (at
+    most every 15 minutes: ``None`` when not due), outgoing notifications. The result has one
+    entry per part (its counts, or ``{"error": name}``)."""
     parts: list[tuple[str, Callable[[], Any]]] = []
     if fetch:
         parts.append(("fetch", lambda: fetch_mentions(ws)))
@@ -66,6 +67,9 @@ def run_inbox_once(
     check_sla = _optional("socialops.engage.sla", "check_sla")
     if check_sla is not None:
         parts.append(("sla", lambda: check_sla(ws, now)))
+    check_listening = _optional("socialops.engage.crisis", "check_listening_due")
+    if check_listening is not None:  # listening's negative spikes → crisis cases (throttled)
+        parts.append(("listening", lambda: check_listening(ws, now)))
     parts.append(("notify", lambda: deliver_outbound(ws)))
     out: dict[str, Any] = {}
     for name, part in parts:
