@@ -18,7 +18,7 @@ from sqlalchemy import inspect, text
 from databases import require_postgres, use_postgres
 from socialops.errors import WorkspaceError
 from socialops.store.db import Database, dispose_all
-from socialops.store.dbcopy import copy_folder, databases_of
+from socialops.store.dbcopy import SQLITE_ONLY, copy_folder, databases_of
 from socialops.store.migrate import HEADS, current, heads_of_scripts
 from socialops.store.workspace import Workspace
 
@@ -118,7 +118,8 @@ def _rows(path: Path, tables: list[str], columns: dict[str, list[str]] | None = 
 
 def _all_counts(db: Database) -> dict[str, int]:
     with db.connect() as conn:
-        tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+        names = inspect(conn).get_table_names()
+    tables = [t for t in names if t != "alembic_version" and not t.startswith(SQLITE_ONLY)]
     return _counts(db, tables)
 
 

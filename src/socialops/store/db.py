@@ -44,7 +44,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, IntegrityError
 
 from socialops.errors import SettingsError, WorkspaceError
 from socialops.store.private import private_db
@@ -180,9 +180,17 @@ def _ensure_schema(engine: Engine, schema: str) -> None:
     if key in _schemas:
         return
     with engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-            f'CREATE SCHEMA IF NOT EXISTS "{schema}"'
-        )
+        auto = conn.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            auto.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        except IntegrityError:
+            # two processes creating it at the same instant: PostgreSQL's IF NOT EXISTS is not
+            # atomic (one of them meets the other's new row in pg_namespace); it is there now
+            found = auto.execute(
+                text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+            ).first()
+            if found is None:
+                raise
     _schemas.add(key)
 
 

@@ -85,6 +85,11 @@ def _open(folder: Path, kind: Kind, url: str) -> Database:
         raise SettingsError(code="db.unreachable", where=where, detail=detail) from None
 
 
+#: tables only SQLite has (the inbox's FTS5 search index, w0008): PostgreSQL searches through
+#: its own trigram indexes, built by its migration, so they are not copied
+SQLITE_ONLY = ("conversation_search", "conversations_fts")
+
+
 def _copy(folder: Path, kind: Kind, target_url: str) -> CopyResult:
     source = _open(folder, kind, SQLITE)
     target = _open(folder, kind, target_url)
@@ -94,7 +99,11 @@ def _copy(folder: Path, kind: Kind, target_url: str) -> CopyResult:
         meta.reflect(bind=src)
         target_meta = MetaData()
         target_meta.reflect(bind=dst)
-        tables = [t for t in meta.sorted_tables if t.name != "alembic_version"]
+        tables = [
+            t
+            for t in meta.sorted_tables
+            if t.name != "alembic_version" and not t.name.startswith(SQLITE_ONLY)
+        ]
         for table in tables:  # nothing half-merged into somebody's data
             have = dst.execute(select(func.count()).select_from(target_meta.tables[table.name]))
             rows = int(have.scalar_one())
