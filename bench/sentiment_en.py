@@ -9,6 +9,10 @@ What is held out:
   on the airline tweets + the other 4 folds, exactly as `socialops train sentiment --lang en`.
 - Airline tweets: 20% of the deduplicated tweets (seeded permutation) are scored by a model
   trained on the other 80% + all TweetEval tweets.
+- Honest estimates: nested CV (per outer fold, an inner 3-fold CV on the outer training tweets
+  picks C and the TweetEval weight; the outer fold is never used for a choice), and
+  leave-one-source-out (an airline-only model scored on all TweetEval: tweets of a kind it
+  never saw; a TweetEval-only model scored on the airline held-out tweets).
 VADER alone (compound ±0.05) is scored on the same held-out tweets.
 """
 
@@ -53,6 +57,21 @@ def main() -> None:
         )
         print(f"  per-class recall model {ev['per_class_recall']}")
         print(f"  per-class recall VADER {ev['vader_per_class_recall']}")
+        print(
+            f"HONEST TweetEval macro-recall, nested CV (inner 3-fold picks C and TweetEval "
+            f"weight among {list(tr.GRID)}): model {ev['nested_macro_recall']:.4f} "
+            f"(fold sd {ev['nested_fold_std']:.4f})  VADER {ev['vader_macro_recall']:.4f}"
+        )
+        for r in ev["nested_folds"]:
+            print(
+                f"  outer fold {r['fold']}: picked C={r['C']:g} weight={r['tweeteval_weight']:g} "
+                f"(inner {r['inner_macro_recall']:.4f}) -> {r['macro_recall']:.4f}"
+            )
+        print(
+            f"Leave-one-source-out: airline-only model on all TweetEval "
+            f"{ev['loso_airline_to_tweeteval']:.4f} {ev['loso_airline_to_tweeteval_per_class']}; "
+            f"TweetEval-only model on airline held-out {ev['loso_tweeteval_to_airline']:.4f}"
+        )
         print(
             f"Airline held-out macro-recall (n={ev['airline_heldout_n']}): "
             f"model {ev['airline_macro_recall']:.4f}  VADER {ev['airline_vader_macro_recall']:.4f}"

@@ -180,6 +180,7 @@ def _fit_domains(
     *,
     seed: int,
     te_weight: float = TWEETEVAL_WEIGHT,
+    c: float = C,
 ) -> tuple[np.ndarray, np.ndarray]:
     return _fit(
         sp.vstack([x_air, x_te], format="csr"),
@@ -187,12 +188,99 @@ def _fit_domains(
         np.concatenate([np.full(len(y_air), AIRLINE), np.full(len(y_te), TWEETEVAL)]),
         {AIRLINE: 1.0, TWEETEVAL: te_weight},
         seed=seed,
+        c=c,
     )
 
 
 def _logits(x: sp.csr_matrix, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
     z: np.ndarray = np.asarray(x @ coef.T) + intercept
     return z
+
+
+# Candidates that nested CV chooses among (C, TweetEval weight); the shipped (C, TWEETEVAL_WEIGHT)
+# is one of them. Other variants screened on the plain 5-fold CV (character 2-5-grams, VADER block
+# scaled x2/x4, self-training on 60k airline_care customer turns pseudo-labelled at confidence
+# 0.7-0.9 with weight 0.5-2) all landed within ±0.01 of 0.6345, i.e. inside the noise.
+GRID: tuple[tuple[float, float], ...] = ((1.0, 3.0), (3.0, 3.0), (1.0, 6.0), (3.0, 6.0))
+
+
+def nested_cv(
+    x_air: sp.csr_matrix,
+    y_air: np.ndarray,
+    x_te: sp.csr_matrix,
+    y_te: np.ndarray,
+    *,
+    seed: int,
+    folds: int = 5,
+    inner_folds: int = 3,
+    grid: Sequence[tuple[float, float]] = GRID,
+) -> dict[str, Any]:
+    """Macro-recall of the *procedure* "pick (C, TweetEval weight) by inner CV, then fit".
+
+    Per outer fold the inner ``inner_folds``-fold CV runs on the outer training tweets only (the
+    airline tweets help every inner fit), picks the candidate with the best pooled inner
+    macro-recall, refits it on all outer training tweets and scores the untouched outer fold.
+    """
+    outer = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    pred = np.zeros(len(y_te), dtype=np.int64)
+    rows: list[dict[str, Any]] = []
+    for i, (tr, va) in enumerate(outer.split(np.zeros(len(y_te)), y_te)):
+        inner = StratifiedKFold(n_splits=inner_folds, shuffle=True, random_state=seed + 1 + i)
+        splits = list(inner.split(np.zeros(len(tr)), y_te[tr]))
+        best = (-1.0, grid[0])
+        for c, w in grid:
+            ip = np.zeros(len(tr), dtype=np.int64)
+            for itr, iva in splits:
+                a, b = tr[itr], tr[iva]
+                coef, icpt = _fit_domains(
+                    x_air, y_air, x_te[a], y_te[a], seed=seed, te_weight=w, c=c
+                )
+                ip[iva] = _logits(x_te[b], coef, icpt).argmax(axis=1)
+            mr = macro_recall(y_te[tr], ip)
+            if mr > best[0]:
+                best = (mr, (c, w))
+        c, w = best[1]
+        coef, icpt = _fit_domains(x_air, y_air, x_te[tr], y_te[tr], seed=seed, te_weight=w, c=c)
+        pred[va] = _logits(x_te[va], coef, icpt).argmax(axis=1)
+        rows.append(
+            {
+                "fold": i,
+                "C": c,
+                "tweeteval_weight": w,
+                "inner_macro_recall": round(best[0], 4),
+                "macro_recall": round(macro_recall(y_te[va], pred[va]), 4),
+            }
+        )
+    mr_folds = [float(r["macro_recall"]) for r in rows]
+    return {
+        "macro_recall": round(macro_recall(y_te, pred), 4),
+        "fold_std": round(float(np.std(mr_folds)), 4),
+        "per_class_recall": per_class_recall(y_te, pred),
+        "folds": rows,
+    }
+
+
+def leave_source_out(
+    x_air: sp.csr_matrix,
+    y_air: np.ndarray,
+    x_te: sp.csr_matrix,
+    y_te: np.ndarray,
+    air_test: np.ndarray,
+    *,
+    seed: int,
+) -> dict[str, Any]:
+    """Each source scored by a model that never saw a tweet of its kind: airline tweets only →
+    all 2,000 TweetEval tweets; TweetEval only → the airline held-out tweets."""
+    one = np.zeros(len(y_air), dtype=np.int64)
+    coef, icpt = _fit(x_air, y_air, one, {0: 1.0}, seed=seed)
+    te_pred = _logits(x_te, coef, icpt).argmax(axis=1)
+    coef, icpt = _fit(x_te, y_te, np.zeros(len(y_te), dtype=np.int64), {0: 1.0}, seed=seed)
+    air_pred = _logits(x_air[air_test], coef, icpt).argmax(axis=1)
+    return {
+        "airline_to_tweeteval": round(macro_recall(y_te, te_pred), 4),
+        "airline_to_tweeteval_per_class": per_class_recall(y_te, te_pred),
+        "tweeteval_to_airline": round(macro_recall(y_air[air_test], air_pred), 4),
+    }
 
 
 def tune_offsets(z: np.ndarray, y: np.ndarray, span: float = 1.5, step: float = 0.05) -> np.ndarray:
@@ -297,6 +385,10 @@ def evaluate(
     air_pred = (_logits(x_air[a_te], coef, icpt) + oof_off).argmax(axis=1)
     air_vader = vader_labels([air_texts[i] for i in a_te])
 
+    _log(progress, "nested CV and leave-one-source-out ...")
+    nested = nested_cv(x_air, y_air, x_te, y_te, seed=seed, folds=folds)
+    loso = leave_source_out(x_air, y_air, x_te, y_te, a_te, seed=seed)
+    _log(progress, f"nested {nested['macro_recall']:.4f}, airline->TweetEval {loso}")
     fold_mr = [float(r["macro_recall"]) for r in fold_rows]
     fold_vmr = [float(r["vader_macro_recall"]) for r in fold_rows]
     return {
@@ -321,6 +413,13 @@ def evaluate(
         "airline_macro_recall": round(macro_recall(y_air[a_te], air_pred), 4),
         "airline_vader_macro_recall": round(macro_recall(y_air[a_te], air_vader), 4),
         "folds": fold_rows,
+        "nested_macro_recall": nested["macro_recall"],
+        "nested_fold_std": nested["fold_std"],
+        "nested_per_class_recall": nested["per_class_recall"],
+        "nested_folds": nested["folds"],
+        "loso_airline_to_tweeteval": loso["airline_to_tweeteval"],
+        "loso_airline_to_tweeteval_per_class": loso["airline_to_tweeteval_per_class"],
+        "loso_tweeteval_to_airline": loso["tweeteval_to_airline"],
         "n_tweeteval": len(y_te),
         "n_airline": len(y_air),
         "_oof_logits": oof_raw,
@@ -382,10 +481,27 @@ def _model_card(metrics: dict[str, Any], meta: dict[str, Any], size_bytes: int) 
         f"| {r['fold']} | {r['n']} | {r['macro_recall']:.4f} | {r['vader_macro_recall']:.4f} |"
         for r in m["folds"]
     )
+    nested_rows = "\n".join(
+        f"| {r['fold']} | {r['C']:g} | {r['tweeteval_weight']:g} | {r['inner_macro_recall']:.4f} "
+        f"| {r['macro_recall']:.4f} |"
+        for r in m["nested_folds"]
+    )
     rows = [
         (
-            "TweetEval macro-recall (pooled out-of-fold, n=" + str(m["n_tweeteval"]) + ")",
-            f"**{m['macro_recall']:.4f}**",
+            "**Honest**: TweetEval macro-recall, nested CV of the settings choice (n="
+            + str(m["n_tweeteval"])
+            + ")",
+            f"**{m['nested_macro_recall']:.4f}** (fold sd {m['nested_fold_std']:.4f})",
+            f"{m['vader_macro_recall']:.4f}",
+        ),
+        (
+            "**Other kind of tweet**: airline-only model on all TweetEval",
+            f"**{m['loso_airline_to_tweeteval']:.4f}**",
+            f"{m['vader_macro_recall']:.4f}",
+        ),
+        (
+            "TweetEval macro-recall, shipped settings (pooled out-of-fold, picked on these folds)",
+            f"{m['macro_recall']:.4f}",
             f"{m['vader_macro_recall']:.4f}",
         ),
         (
@@ -407,6 +523,11 @@ def _model_card(metrics: dict[str, Any], meta: dict[str, Any], size_bytes: int) 
         (
             f"Airline held-out macro-recall (n={m['airline_heldout_n']})",
             f"{m['airline_macro_recall']:.4f}",
+            f"{m['airline_vader_macro_recall']:.4f}",
+        ),
+        (
+            "Airline held-out macro-recall, TweetEval-only model",
+            f"{m['loso_tweeteval_to_airline']:.4f}",
             f"{m['airline_vader_macro_recall']:.4f}",
         ),
     ]
@@ -455,11 +576,33 @@ scored by a model that never saw it; for airline, 20% of the deduplicated tweets
 |---|---|---|---|
 {fold_rows}
 
+Nested CV (the honest number above): per outer fold, an inner 3-fold CV on the outer training
+tweets alone picks (C, TweetEval weight) among {", ".join(f"({c:g}, {w:g})" for c, w in GRID)},
+refits the pick and scores the untouched outer fold. It measures the procedure, not one
+setting picked by looking at all folds. The grid holds the shipped setting (C={C:g}, weight
+{TWEETEVAL_WEIGHT:g}); inner CV mostly prefers weight 6, but the procedure scores within the
+noise of the shipped setting's plain out-of-fold figure, so the shipped setting was kept (a
+change ships only when its honest estimate gains beyond the noise). Read the two together:
+choosing among these settings costs no measurable optimism, so about 0.63–0.64 is what
+TweetEval-like tweets get. Leave-one-source-out trains on one source only and scores the
+other: the closest estimate here of tweets of a kind not trained on (a general tweet from a
+topic the 2,000 do not cover behaves more like this, 0.60, than like the CV figures).
+
+| outer fold | C | TweetEval weight | inner macro-recall | outer macro-recall |
+|---|---|---|---|---|
+{nested_rows}
+
 ## Caveats
 
 - Only 2,000 general-domain tweets exist for training and evaluation. The fold spread above is
-  the noise level; C, the TweetEval weight and the feature set were picked among ~15 variants
-  on this same CV, so the estimate is slightly optimistic. The TweetEval **test** set (another
+  the noise level (pooled macro-recall over 2,000 tweets: about ±0.011 standard error). The
+  plain out-of-fold figure is the one the settings were picked on, so it is optimistic; quote
+  the nested one. Variants that did not beat the noise on these folds, hence not shipped:
+  character 2–5-grams (0.631–0.633, and half the speed), VADER block scaled ×2/×4
+  (0.636/0.625), C 0.3/3 (0.632/0.639), TweetEval weight 1.5/6/12 (0.633/0.640/0.637), and
+  self-training on 60,613 unlabelled airline_care customer turns pseudo-labelled by the model
+  (confidence ≥ 0–0.9, weight 0.5–2: 0.623–0.635): that text is airline customer care, the
+  airline tweets' kind, and adds nothing for general tweets. The TweetEval **test** set (another
   sample, more negatives) may score lower; macro-recall does not depend on its class mix, but
   topic drift does.
 - Airline tweets are most of the training rows; domain words such as *delayed*, *cancelled*,
@@ -506,7 +649,7 @@ def train(
         "tweeteval_weight": TWEETEVAL_WEIGHT,
         "C": C,
         "n_train": {"tweeteval_val": len(y_te), "airline_dedup": len(y_air)},
-        "metrics": {k: v for k, v in ev.items() if k != "folds"},
+        "metrics": {k: v for k, v in ev.items() if k not in ("folds", "nested_folds")},
         "reproduce": REPRODUCE,
     }
     model.save(out, meta)
