@@ -10,7 +10,6 @@ logged and reported in the step's result; the others still run."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
@@ -19,9 +18,11 @@ from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from typing import Any
 
+from socialops.engage.crisis import check_listening_due
 from socialops.engage.fetch import fetch_mentions
 from socialops.engage.notify import deliver_outbound
 from socialops.engage.sending import LEASE_S, send_due
+from socialops.engage.sla import check_sla
 from socialops.store.workspace import Workspace
 
 __all__ = ["FETCH_EVERY_S", "BackgroundInbox", "run_inbox_once"]
@@ -29,15 +30,6 @@ __all__ = ["FETCH_EVERY_S", "BackgroundInbox", "run_inbox_once"]
 log = logging.getLogger(__name__)
 #: how often the platforms are asked for new mentions (a Bluesky read listens ~1 s)
 FETCH_EVERY_S = 30.0
-
-
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A part of the inbox written by another piece of work, when it is there."""
-    try:
-        found = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-    return found if callable(found) else None
 
 
 def _plain(value: Any) -> Any:
@@ -64,12 +56,9 @@ def run_inbox_once(
         parts.append(("fetch", lambda: fetch_mentions(ws)))
     if send:
         parts.append(("send", lambda: send_due(ws, lease_s=lease_s)))
-    check_sla = _optional("socialops.engage.sla", "check_sla")
-    if check_sla is not None:
-        parts.append(("sla", lambda: check_sla(ws, now)))
-    check_listening = _optional("socialops.engage.crisis", "check_listening_due")
-    if check_listening is not None:  # listening's negative spikes → crisis cases (throttled)
-        parts.append(("listening", lambda: check_listening(ws, now)))
+    parts.append(("sla", lambda: check_sla(ws, now)))
+    # listening's negative spikes → crisis cases (throttled: at most every 15 minutes)
+    parts.append(("listening", lambda: check_listening_due(ws, now)))
     parts.append(("notify", lambda: deliver_outbound(ws)))
     out: dict[str, Any] = {}
     for name, part in parts:
