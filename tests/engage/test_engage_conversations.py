@@ -59,6 +59,9 @@ def test_filters_and_pages(ws: Workspace) -> None:
         seen += [r.conversation_id for r in page]
         cursor = page[-1].cursor
     assert len(seen) == len(set(seen)) == 30
+    # numbered pages (the API's): an offset skips exactly what the cursor walk saw
+    assert [r.conversation_id for r in list_conversations(ws, limit=10, offset=10)] == seen[10:20]
+    assert [r.conversation_id for r in list_conversations(ws, limit=50, offset=25)] == seen[25:]
     complaints = list_conversations(ws, intent="complaint", limit=100)
     assert len(complaints) == 15 and all(r.intent == "complaint" for r in complaints)
     assert {r.customer for r in list_conversations(ws, q="고객7")} == {"고객7"}

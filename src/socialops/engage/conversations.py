@@ -250,9 +250,11 @@ def list_conversations(
     q: str | None = None,
     before: str | None = None,
     limit: int = 50,
+    offset: int = 0,
 ) -> list[ConversationRow]:
     """Conversations, most recently active first, filtered; ``before`` a row's ``cursor`` (or
-    an ``updated_at``) for the next page. ``assignee=""`` lists the unassigned ones; ``q``
+    an ``updated_at``) for the next page; ``offset`` rows skipped first (without a search only:
+    an index walk, for the API's numbered pages). ``assignee=""`` lists the unassigned ones; ``q``
     looks for a substring of the customer's name or of the last message (case aside; under 3
     characters only in the recent window, :func:`search_is_windowed`); ``urgency`` is the
     case's priority (low, normal, high, urgent)."""
@@ -274,6 +276,9 @@ def list_conversations(
             where.append("v.updated_at < :b")
         params["b"] = at
     needle = search_needle(q)
+    if needle and offset:
+        raise ValueError("offset is for lists without a search: walk a search by its cursor")
+    params["off"] = max(0, int(offset))
     order = "ORDER BY v.updated_at DESC, v.conversation_id DESC"
     with ws.connect() as conn:
         if needle and (search_is_windowed(q) or _fts(conn)):
@@ -289,7 +294,8 @@ def list_conversations(
         for join, match in _branches(conn, needle, params) if needle else [("", "")]:
             cond = " AND ".join([*where, match] if match else where)
             cond = f"WHERE {cond} " if cond else ""
-            pages.append(f"SELECT v.* FROM conversations v{join} {cond}{order} LIMIT :n")
+            skip = "" if needle else " OFFSET :off"
+            pages.append(f"SELECT v.* FROM conversations v{join} {cond}{order} LIMIT :n{skip}")
         page = pages[0] if len(pages) == 1 else f"SELECT * FROM ({_union(pages)}) v {order}"
         page = f"({page}{' LIMIT :n' if len(pages) > 1 else ''}) v"
         query = f"SELECT {_COLS} {_FROM.replace('conversations v', page, 1)} {order}"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import text
 
@@ -153,7 +153,16 @@ def _assignee(f: Filters, me: str) -> str | None:
     return me if f.scope == "mine" else "" if f.scope == "unassigned" else None
 
 
-def _engage_filters(f: Filters, me: str) -> dict[str, str | None]:
+class _EngageFilters(TypedDict):
+    status: str | None
+    assignee: str | None
+    channel: str | None
+    intent: str | None
+    urgency: str | None
+    q: str | None
+
+
+def _engage_filters(f: Filters, me: str) -> _EngageFilters:
     """``f`` as the keyword arguments of the engage list and count."""
     return {
         "status": f.status or None,
@@ -184,6 +193,10 @@ def conversations_page(
     deep page never asks the database for more than one window at a time."""
     skip = (max(1, page) - 1) * per_page
     cursor = before or None
+    if not f.q and per_page <= conversations.MAX_LIMIT:  # numbered pages: one index walk
+        return conversations.list_conversations(
+            db, **_engage_filters(f, me), before=cursor, limit=per_page, offset=skip
+        )
     while skip > 0:
         step = conversations.list_conversations(
             db, **_engage_filters(f, me), before=cursor, limit=min(skip, conversations.MAX_LIMIT)
