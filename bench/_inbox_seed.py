@@ -198,7 +198,7 @@ def _insert(conn: Connection, table: str, data: list[dict[str, Any]]) -> None:
         raw = conn.connection.driver_connection
         assert raw is not None
         sql = f"COPY {table} ({', '.join(cols)}) FROM STDIN"
-        with raw.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[attr-defined]
+        with raw.cursor() as cur, cur.copy(sql) as copy:
             for row in data:
                 copy.write_row([row[c] for c in cols])
         return

@@ -397,11 +397,11 @@ def main() -> None:
                 c.get(make(random.Random(0)))  # warm
             _wait_idle(server.pid)
             stop = time.perf_counter() + args.seconds
-            res = asyncio.run(
-                agents_load(
-                    base, sessions, make, lambda s=stop: time.perf_counter() > s, args.think, k
-                )
-            )
+
+            def over(s: float = stop) -> bool:
+                return time.perf_counter() > s
+
+            res = asyncio.run(agents_load(base, sessions, make, over, args.think, k))
             print(f"{row(name, res, GOAL_MS)}   ({load()})", flush=True)
 
         if not args.only or "webhook" in args.only:

@@ -87,7 +87,7 @@ def main() -> None:
     def client() -> httpx.Client:
         if not hasattr(local, "c"):
             local.c = httpx.Client(timeout=60)
-        return local.c  # type: ignore[no-any-return]
+        return local.c
 
     def one(i: int) -> float:
         body = _skill(f"user-{i % args.users}", f"{UTTERANCES[i % len(UTTERANCES)]} ({i})")
