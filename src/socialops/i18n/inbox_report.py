@@ -85,6 +85,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "이 기간에 열린 케이스가 없습니다.",
         "No case was opened in this period.",
     ),
+    "inbox_report.too_long": (
+        "기간이 너무 깁니다({days}일). 최대 {limit}일까지 볼 수 있습니다.",
+        "The period is too long ({days} days): at most {limit} days.",
+    ),
     "inbox_report.bad_period": (
         "기간을 YYYY-MM-DD 형식의 날짜로 입력해 주세요.",
         "Give the period as dates, YYYY-MM-DD.",

@@ -54,6 +54,7 @@ from sqlalchemy import bindparam, text
 
 from socialops import settings
 from socialops.domain.instants import iso_utc
+from socialops.errors import EngageError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -87,6 +88,7 @@ METRICS: tuple[str, ...] = (
 )
 DONE = ("resolved", "closed")
 DEFAULT_DAYS = 30
+MAX_DAYS = 3_660  # ten years of days
 # when a customer message reached the case: live messages when we received them; imported and
 # simulated ones at their own time (received_at is the import's time)
 _MSG_TIME = (
@@ -405,6 +407,8 @@ def team_report(
         start = end - timedelta(days=DEFAULT_DAYS - 1)
     if end < start:
         start, end = end, start
+    if (end - start).days + 1 > MAX_DAYS:  # a row a day: a period of centuries is a typo
+        raise EngageError("inbox_report.too_long", days=(end - start).days + 1, limit=MAX_DAYS)
     lo, hi = _bounds(start, end, tz)
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     agents: defaultdict[str, _Group] = defaultdict(_Group)

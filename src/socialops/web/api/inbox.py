@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from socialops.engage import cases, contacts, conversations, presence, saved
 from socialops.web.actions import inbox as actions
 from socialops.web.actions.inbox import plain
-from socialops.web.api.common import ERRORS, Done, Page, PageNo, Slug, caller, router
+from socialops.web.api.common import ERRORS, Done, Page, PageNo, RowId, Slug, caller, router
 
 __all__ = ["detail_out"]
 
@@ -229,13 +229,13 @@ def others(request: Request, ws: Slug, conversation_id: str) -> list[dict[str, s
 
 # -- cases and replies ---------------------------------------------------------------------------
 @router.get(WS + "/cases/{case_id}", responses=ERRORS, tags=TAGS)
-def get_case(request: Request, ws: Slug, case_id: int) -> dict[str, Any]:
+def get_case(request: Request, ws: Slug, case_id: RowId) -> dict[str, Any]:
     _, db = actions.workspace_of(caller(request), ws)
     return dict(plain(cases.get_case(db, case_id)))
 
 
 @router.post(WS + "/cases/{case_id}/status", responses=ERRORS, tags=TAGS)
-def set_status(request: Request, ws: Slug, case_id: int, body: StatusIn) -> dict[str, Any]:
+def set_status(request: Request, ws: Slug, case_id: RowId, body: StatusIn) -> dict[str, Any]:
     return dict(plain(actions.set_status(caller(request), ws, case_id, body.status)))
 
 
