@@ -66,6 +66,8 @@ def test_the_list_in_korean_and_english_with_filters(
     assert "Sam" in only and "박민수" not in only
     found = viewer.get(W + "?q=친절").text
     assert "이영희" in found and "박민수" not in found
+    assert "최근 대화" in found  # a two-character search says it looked at the recent ones only
+    assert "최근 대화" not in viewer.get(W + "?q=친절한").text
     bad = viewer.get(W + "?status=nonsense")
     assert bad.status_code == 400 and "쓸 수 있는 값" in bad.text
     home.accounts.set_preferences(home.users["viewer"].id, lang="en")

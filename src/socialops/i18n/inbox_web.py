@@ -133,6 +133,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "inboxweb.assign": ("배정", "Assign"),
     "inboxweb.set_status": ("상태 바꾸기", "Change status"),
     "inboxweb.resolve": ("해결로 표시", "Mark resolved"),
+    "inboxweb.short_search": (
+        "두 글자 이하 검색은 최근 대화 {n}건에서만 찾습니다. 세 글자 이상이면 전체에서 찾습니다.",
+        "A search of one or two characters looks through the latest {n} conversations only; "
+        "three or more search them all.",
+    ),
     "inboxweb.channel.kakao": ("카카오톡", "KakaoTalk"),
     "inboxweb.channel.webchat": ("웹 채팅", "Web chat"),
     "inboxweb.channel.bluesky": ("블루스카이", "Bluesky"),

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from socialops.engage import presence, saved, sla
+from socialops.engage import conversations, presence, saved, sla
 from socialops.errors import EngageError, SocialopsError
 from socialops.i18n import t
 from socialops.store.workspace import Workspace
@@ -197,6 +197,10 @@ def inbox_page(
         status=status,
         rows=rows,
         filters=f,
+        # a search under 3 characters looks through the recent conversations only: say so
+        short_search=f"{conversations.SHORT_WINDOW:,}"
+        if conversations.search_is_windowed(f.q)
+        else "",
         query="?" + urlencode(f.params()) if f.params() else "",
         older=older,
         statuses=actions.STATUSES,
