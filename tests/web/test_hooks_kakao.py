@@ -21,8 +21,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-pytest.importorskip("socialops.engage.receive", reason="engage.receive not in the tree yet")
-
 from socialops.connectors.kakao import HOOK_HEADER, new_secret
 from socialops.connectors.profiles import connect
 from socialops.engage.conversations import list_conversations

@@ -16,8 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-pytest.importorskip("socialops.engage.receive", reason="engage.receive not in the tree yet")
-
 from socialops.connectors.kakao import HOOK_HEADER, new_secret
 from socialops.connectors.profiles import connect
 from socialops.connectors.webchat import (
