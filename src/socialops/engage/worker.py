@@ -11,7 +11,6 @@ logged and reported in the step's result; the others still run."""
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
@@ -23,6 +22,7 @@ from socialops.engage.fetch import fetch_mentions
 from socialops.engage.notify import deliver_outbound
 from socialops.engage.sending import LEASE_S, send_due
 from socialops.engage.sla import check_sla
+from socialops.store.polling import WorkspaceLoop
 from socialops.store.workspace import Workspace
 
 __all__ = ["FETCH_EVERY_S", "BackgroundInbox", "run_inbox_once"]
@@ -70,9 +70,11 @@ def run_inbox_once(
     return out
 
 
-class BackgroundInbox:
+class BackgroundInbox(WorkspaceLoop):
     """Runs :func:`run_inbox_once` for every workspace ``roots()`` returns, every ``poll_s``
     seconds (fetching every ``fetch_every_s``)."""
+
+    name = "socialops-inbox"
 
     def __init__(
         self,
@@ -81,52 +83,14 @@ class BackgroundInbox:
         *,
         fetch_every_s: float = FETCH_EVERY_S,
     ) -> None:
-        self.roots = roots
-        self.poll_s = poll_s
+        super().__init__(roots, poll_s)
         self.fetch_every_s = fetch_every_s
-        self.rounds = 0  # loops done (tests and the status page read it)
         self.last: dict[str, dict[str, Any]] = {}  # workspace root → its last round's result
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._fetched_at: dict[str, float] = {}
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> None:
-        if self.running:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="socialops-inbox", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float | None = None) -> None:
-        """Ask the thread to stop and wait for it (at most ``timeout``, default a poll + 30 s
-        for a platform call in flight)."""
-        self._stop.set()
-        thread = self._thread
-        if thread is not None:
-            thread.join(self.poll_s + 30.0 if timeout is None else timeout)
-        self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                spaces = self.roots()
-            except Exception:
-                log.exception("the inbox worker could not list the workspaces")
-                spaces = []
-            for ws in spaces:
-                if self._stop.is_set():
-                    break
-                key = str(ws.root)
-                due = time.monotonic() - self._fetched_at.get(key, -1e18) >= self.fetch_every_s
-                if due:
-                    self._fetched_at[key] = time.monotonic()
-                try:
-                    self.last[key] = run_inbox_once(ws, fetch=due)
-                except Exception:
-                    log.exception("the inbox round failed in %s", ws.root)
-            self.rounds += 1
-            self._stop.wait(self.poll_s)
+    def one(self, ws: Workspace) -> None:
+        key = str(ws.root)
+        due = time.monotonic() - self._fetched_at.get(key, -1e18) >= self.fetch_every_s
+        if due:
+            self._fetched_at[key] = time.monotonic()
+        self.last[key] = run_inbox_once(ws, fetch=due)
