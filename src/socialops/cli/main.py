@@ -17,6 +17,7 @@ from socialops.cli import (
     inbox_cmd,
     ingest_cmd,
     listen_cmd,
+    measure,
     metrics_cmd,
     nlp_cmd,
     plan_cmd,
@@ -88,6 +89,7 @@ def _register() -> None:
         publish_cmd,
         triage_cmd,
         inbox_cmd,
+        measure,
     ):
         mod.register(app)
 
