@@ -28,14 +28,11 @@ the catalogue's, in Korean unless the caller knows a user reads English (``langs
 from __future__ import annotations
 
 import json
-import os
 import re
 import smtplib
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 import httpx
@@ -45,6 +42,12 @@ from socialops.domain.instants import iso_utc
 from socialops.domain.permissions import ROLES
 from socialops.engage.settings import get_setting
 from socialops.i18n import t
+from socialops.store.mail import (
+    PermanentMailError,
+    TemporaryMailError,
+    scrub,
+    send_mail,
+)
 from socialops.store.notifications import notify
 from socialops.store.workspace import Workspace
 
@@ -63,8 +66,6 @@ MAX_ATTEMPTS = 5
 BACKOFF_S = (30, 60, 120, 240)  # after the 1st, 2nd, 3rd, 4th failed attempt
 STALE_AFTER = timedelta(minutes=10)
 WEBHOOK_TIMEOUT_S = 5.0
-SMTP_TIMEOUT_S = 10.0
-PASSWORD_ENV = "SOCIALOPS_SMTP_PASSWORD"
 FORMATS = ("slack", "kakaowork", "json")
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -155,38 +156,13 @@ def _title(body: str) -> str:
     return one if len(one) <= 60 else one[:59] + "…"
 
 
-class _Permanent(Exception):
-    """A failure that another attempt will not fix (bad address, 4xx, no settings)."""
-
-
-class _Passing(Exception):
-    """A failure that may pass (a 5xx, 429, a temporary SMTP answer): try again later."""
+_Permanent = PermanentMailError  # a failure that another attempt will not fix
+_Passing = TemporaryMailError  # a failure that may pass: try again later
 
 
 def _send_email(cfg: Mapping[str, Any], target: str, payload: Mapping[str, Any]) -> None:
-    host = str(cfg.get("host") or "")
-    if not host:
-        raise _Permanent("e-mail is not set up (notify.email.host)")
-    msg = EmailMessage()
-    msg["Subject"] = str(payload.get("subject") or "socialops")
-    msg["From"] = str(cfg.get("from") or cfg.get("user") or "socialops@localhost")
-    msg["To"] = target
-    msg.set_content(str(payload.get("text") or ""))
-    password = os.environ.get(PASSWORD_ENV, "")
-    try:
-        with smtplib.SMTP(host, int(cfg.get("port") or 25), timeout=SMTP_TIMEOUT_S) as smtp:
-            if cfg.get("starttls"):
-                smtp.starttls(context=ssl.create_default_context())
-            if cfg.get("user") and password:
-                smtp.login(str(cfg["user"]), password)
-            smtp.send_message(msg)
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise _Permanent(f"recipient refused: {target}") from exc
-    except smtplib.SMTPResponseException as exc:
-        detail = f"SMTP {exc.smtp_code}"
-        if exc.smtp_code >= 500 and exc.smtp_code != 535:  # 535: bad login, may be fixed
-            raise _Permanent(detail) from exc
-        raise _Passing(detail) from exc
+    subject = str(payload.get("subject") or "socialops")
+    send_mail(cfg, target, subject, str(payload.get("text") or ""))
 
 
 def _send_webhook(target: str, payload: Mapping[str, Any]) -> None:
@@ -200,10 +176,7 @@ def _send_webhook(target: str, payload: Mapping[str, Any]) -> None:
 
 
 def _scrub(message: str) -> str:
-    password = os.environ.get(PASSWORD_ENV, "")
-    if password:
-        message = message.replace(password, "***")
-    return message[:300]
+    return scrub(message)
 
 
 def outbound_rows(ws: Workspace, *, state: str | None = None) -> list[dict[str, Any]]:
