@@ -8,12 +8,12 @@ percentage points (%p); how sure follows the Holm-adjusted p-value.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from socialops.i18n import render, t
 
-if TYPE_CHECKING:
-    from socialops.measure.abtest import ABResult
+# ``result`` below is a socialops.measure.abtest.ABResult (not imported: abtest imports this)
+ABResult = Any
 
 __all__ = ["verdict_for", "verdict_text", "warning_text"]
 
