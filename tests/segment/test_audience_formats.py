@@ -75,7 +75,8 @@ def test_partial_and_bad_identifiers() -> None:
     assert reason == "invalid_email"
     assert member_row(spec, {})[1] == "no_identifier"
     assert member_row(spec, {"adid": AD_ID})[1] == "not_carried"
-    bad_ad = member_row(get_format("kakao-moment"), {"adid": "00000000-0000-0000-0000-000000000000"})
+    zero = "00000000-0000-0000-0000-000000000000"
+    bad_ad = member_row(get_format("kakao-moment"), {"adid": zero})
     assert bad_ad[1] == "invalid_ad_id"
 
 
