@@ -250,10 +250,9 @@ def _mean_test(
     if all(v == 0 for _, _, v in summ.values()):
         raise DataError(code="abtest.no_variance")
     total = sum(a.size for a in arrays.values())
+    skews = {k: st.skewness(a) for k, a in arrays.items()}
     skewed = [
-        (k, st.skewness(a), a.size)
-        for k, a in arrays.items()
-        if not st.cochran_ok(a.size, st.skewness(a))
+        (k, s, arrays[k].size) for k, s in skews.items() if not st.cochran_ok(arrays[k].size, s)
     ]
     use_boot = method == "bootstrap" or (method == "auto" and bool(skewed))
     if use_boot and total > st.BOOT_MAX_ROWS:

@@ -110,7 +110,7 @@ def _metric(col: Any) -> np.ndarray:
     present = pc.drop_null(s)
     words = set(pc.unique(present).to_pylist())
     if words <= set(_YES) | set(_NO):
-        ones = pc.is_in(s, value_set=pa.array(_YES))
+        ones = pc.if_else(pc.is_valid(s), pc.is_in(s, value_set=pa.array(_YES)), None)
         out = pc.cast(ones, pa.float64()).to_numpy(zero_copy_only=False)
         return np.asarray(out, dtype=float)
     raise DataError(code="abtest.not_numeric", kind="mean")

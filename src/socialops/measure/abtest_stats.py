@@ -165,8 +165,9 @@ def bootstrap_mean_ci(
 
 
 def skewness(x: np.ndarray) -> float:
-    """Sample skewness (0 for a constant)."""
-    sd = float(np.std(x))
-    if sd == 0:
+    """Sample skewness (0 for a constant), from two dot products (fast on a million rows)."""
+    d = x - x.mean()
+    m2 = float(np.dot(d, d)) / x.size
+    if m2 == 0:
         return 0.0
-    return float(np.mean(((x - np.mean(x)) / sd) ** 3))
+    return float(np.dot(d * d, d)) / x.size / m2**1.5
