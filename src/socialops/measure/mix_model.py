@@ -70,7 +70,7 @@ def hill(a: np.ndarray | float, half: float, slope: float) -> np.ndarray:
 def _lagged(x: np.ndarray, lags: int) -> np.ndarray:
     """``(T, lags)``: column l is ``x`` shifted l weeks later (zeros before the start)."""
     out = np.zeros((len(x), lags))
-    for lag in range(lags):
+    for lag in range(min(lags, len(x))):
         out[lag:, lag] = x[: len(x) - lag]
     return out
 
