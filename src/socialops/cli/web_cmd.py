@@ -111,6 +111,10 @@ def serve(
     console.print(_start_box(host, port_n, email, password, home if preparing else None))
     publisher = _publisher(accounts)
     inbox = _inbox(accounts)
+    # lazy: CLI start-up time (the scheduled reports' loop: cli/measure/schedules.py)
+    from socialops.cli.measure.schedules import start_background
+
+    reports = start_background(_workspaces(accounts), accounts)
     try:
         uvicorn.run(
             app,
@@ -129,6 +133,8 @@ def serve(
             publisher.stop()
         if inbox is not None:
             inbox.stop()
+        if reports is not None:
+            reports.stop()
 
 
 def _workspaces(accounts: Accounts) -> Callable[[], list[Workspace]]:
