@@ -62,16 +62,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{share} of customers bought once, so the frequency (F) scores are only {scores}.",
     ),
     "segment_rfm.title": (
-        "RFM 세그먼트 — 기준일 {as_of}, 고객 {customers:,}명, 거래 {transactions:,}건",
-        "RFM segments — as of {as_of}, {customers:,} customers, {transactions:,} transactions",
+        "RFM 세그먼트 — 기준일 {as_of}, 고객 {customers:,}명, 거래 {transactions:,}건 "
+        "(최근성·구매 횟수·구매액은 세그먼트 평균)",
+        "RFM segments — as of {as_of}, {customers:,} customers, {transactions:,} transactions "
+        "(recency, frequency and spend: segment means)",
     ),
     "segment_rfm.col.segment": ("세그먼트", "Segment"),
-    "segment_rfm.col.customers": ("고객 수", "Customers"),
-    "segment_rfm.col.share": ("고객 비중", "Share"),
+    "segment_rfm.col.customers": ("고객", "Customers"),
+    "segment_rfm.col.share": ("비중", "Share"),
     "segment_rfm.col.revenue_share": ("매출 비중", "Revenue share"),
-    "segment_rfm.col.recency": ("평균 최근성(일)", "Mean recency (days)"),
-    "segment_rfm.col.frequency": ("평균 구매 횟수", "Mean frequency"),
-    "segment_rfm.col.monetary": ("평균 구매액", "Mean spend"),
+    "segment_rfm.col.recency": ("최근성(일)", "Recency (days)"),
+    "segment_rfm.col.frequency": ("구매 횟수", "Frequency"),
+    "segment_rfm.col.monetary": ("구매액", "Spend"),
     "segment_rfm.movement_title": (
         "{before}에서 {after}까지 이동: 상승 {up:,}명, 하락 {down:,}명, 유지 {same:,}명, "
         "신규 {new:,}명",

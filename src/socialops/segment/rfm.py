@@ -40,14 +40,17 @@ import pyarrow.parquet as pq
 
 from socialops.errors import DataError
 from socialops.i18n.segment_rfm import SEGMENT_NAMES
+from socialops.segment.members import Member
+from socialops.segment.store import save_segment
 from socialops.segment.transactions import as_table
 from socialops.store.analytics import fetch_arrow, parse_engine
 from socialops.store.spark import get_spark
+from socialops.store.workspace import Workspace
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["SEGMENTS", "RFMResult", "rfm", "rfm_movement", "segment_of"]
+__all__ = ["SEGMENTS", "RFMResult", "rfm", "rfm_movement", "save_rfm_segments", "segment_of"]
 
 SEGMENTS: tuple[str, ...] = tuple(SEGMENT_NAMES)
 MIN_CUSTOMERS = 50  # fewer: quintiles say little (a caveat)
@@ -141,7 +144,9 @@ def customers_expr(t: ir.Table, cut: int) -> ir.Table:
     import ibis  # lazy: start-up time
 
     g = t.group_by("customer_id").aggregate(
-        last_day=t.day.max(), frequency=t.day.nunique(), monetary=t.amount.sum()
+        last_day=t.day.max(),
+        frequency=t.day.nunique(),
+        monetary=t.amount.sum().round(6),  # float sums differ in the last bits between engines
     )
     g = g.mutate(recency_days=(ibis.literal(cut) - g.last_day).cast("int64"))
     w = ibis.window()
@@ -177,18 +182,31 @@ def customers_expr(t: ir.Table, cut: int) -> ir.Table:
     )
 
 
-def summary_expr(c: ir.Table) -> ir.Table:
-    """Per segment: customers, revenue and mean recency, frequency and spend."""
-    return c.group_by("segment").aggregate(
-        count=c.customer_id.count(),
-        revenue=c.monetary.sum(),
-        mean_recency_days=c.recency_days.mean(),
-        mean_frequency=c.frequency.mean(),
-        mean_monetary=c.monetary.mean(),
+def _summary_rows(cust: pa.Table) -> dict[str, dict[str, Any]]:
+    """Per segment: customers, revenue and mean recency, frequency and spend (from the
+    per-customer rows, a few thousand to a few million: Arrow's group-by)."""
+    g = cust.group_by("segment").aggregate(
+        [
+            ("customer_id", "count"),
+            ("monetary", "sum"),
+            ("recency_days", "mean"),
+            ("frequency", "mean"),
+            ("monetary", "mean"),
+        ]
     )
+    return {
+        row["segment"]: {
+            "count": row["customer_id_count"],
+            "revenue": row["monetary_sum"],
+            "mean_recency_days": row["recency_days_mean"],
+            "mean_frequency": row["frequency_mean"],
+            "mean_monetary": row["monetary_mean"],
+        }
+        for row in g.to_pylist()
+    }
 
 
-def _run(t: pa.Table, cut: int, engine: str) -> tuple[pa.Table, pa.Table]:
+def _run(t: pa.Table, cut: int, engine: str) -> pa.Table:
     import ibis  # lazy: start-up time
 
     spec = parse_engine(engine)
@@ -197,12 +215,9 @@ def _run(t: pa.Table, cut: int, engine: str) -> tuple[pa.Table, pa.Table]:
         try:
             con.con.register("socialops_tx", t)  # the Arrow table, zero-copy
             src = con.table("socialops_tx")
-            c = customers_expr(src, cut)
-            cust = fetch_arrow(c.order_by("customer_id"))
-            summ = fetch_arrow(summary_expr(c))
+            return fetch_arrow(customers_expr(src, cut).order_by("customer_id"))
         finally:
             con.disconnect()
-        return cust, summ
     session = get_spark(spec.master or "local[*]")
     con = ibis.pyspark.connect(session)
     with tempfile.TemporaryDirectory(prefix="socialops-rfm-") as tmp:
@@ -211,12 +226,9 @@ def _run(t: pa.Table, cut: int, engine: str) -> tuple[pa.Table, pa.Table]:
         name = ibis.util.gen_name("socialops_tx")
         session.read.parquet(str(path)).createOrReplaceTempView(name)
         try:
-            c = customers_expr(con.table(name), cut)
-            cust = fetch_arrow(c.order_by("customer_id"))
-            summ = fetch_arrow(summary_expr(c))
+            return fetch_arrow(customers_expr(con.table(name), cut).order_by("customer_id"))
         finally:
             session.catalog.dropTempView(name)
-    return cust, summ
 
 
 def rfm(
@@ -231,10 +243,10 @@ def rfm(
     table = as_table(table_or_path, preset)
     t, as_of = _prepare(table, as_of)
     cut = (as_of - _EPOCH).days
-    cust, summ = _run(t, cut, engine)
+    cust = _run(t, cut, engine)
     n = cust.num_rows
     revenue = float(pc.sum(cust.column("monetary")).as_py() or 0.0)
-    by = {row["segment"]: row for row in summ.to_pylist()}
+    by = _summary_rows(cust)
     summary = []
     for key in SEGMENTS:
         row = by.get(key)
@@ -315,3 +327,33 @@ def rfm_movement(before: RFMResult, after: RFMResult) -> dict[str, Any]:
         "new": new,
         "gone": len(b) - len(seen),
     }
+
+
+def save_rfm_segments(
+    ws: Workspace, result: RFMResult, prefix: str, *, created_by: str = ""
+) -> list[dict[str, Any]]:
+    """Save every RFM segment as ``<prefix>/<segment>`` (each replaced whole, empty ones too,
+    so that a segment emptied since the last run does not keep old members); a member's score
+    is R + F + M (3–15) and its attributes its RFM values."""
+    cols = ("customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment")
+    by: dict[str, list[Member]] = {s: [] for s in SEGMENTS}
+    for cid, rec, fr, mon, r, f, m, seg in zip(
+        *(result.customers.column(c).to_pylist() for c in cols), strict=True
+    ):
+        attrs = {"recency_days": rec, "frequency": fr, "monetary": mon, "r": r, "f": f, "m": m}
+        by[seg].append(Member(str(cid), float(r + f + m), attrs))
+    saved = []
+    for seg in SEGMENTS:
+        ko, en = SEGMENT_NAMES[seg]
+        info = save_segment(
+            ws,
+            f"{prefix.strip().rstrip('/')}/{seg}",
+            by[seg],
+            kind="rfm",
+            description=f"{ko} / {en}",
+            definition={"segment": seg, "as_of": result.as_of.isoformat(), "rule": "rfm-rf-map"},
+            source="rfm",
+            created_by=created_by,
+        )
+        saved.append(info.to_dict())
+    return saved
