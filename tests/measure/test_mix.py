@@ -197,3 +197,14 @@ def test_mix_file_reads_a_cp949_csv_with_korean_headers(tmp_path: Path) -> None:
         mix_file(_csv(tmp_path / "bad.csv", rows), date_col="주", value_col="매출",
                  spend_cols=["TV"])  # fmt: skip
     assert exc.value.code == "mix.not_number" and exc.value.params["row"] == 5
+
+
+def test_one_channel_under_a_year() -> None:
+    dates, sales, spend, _ = simulate(seed=6, weeks=30)
+    result = fit_mix(dates, sales, {"tv": spend["tv"], "search": spend["search"]}, bootstrap=20)
+    codes = [c["code"] for c in result.to_dict()["caveats"]]
+    assert "mix.caveat.no_season" in codes and result.fit["seasonality"] is False
+    one = fit_mix(dates, sales, {"search": spend["search"]}, bootstrap=20)
+    assert one.verdict["code"] == "mix.verdict.single"
+    assert one.verdict["params"]["channel"] == "search"
+    assert "search" in verdict_text(one, "ko")

@@ -136,6 +136,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{channel}' returned the most per unit of spend: ROI {roi} (95% interval {low} to "
         "{high}), first in {p}% of the bootstrap refits.",
     ),
+    "mix.verdict.single": (
+        "'{channel}'의 광고비 1단위당 기여 매출(ROI)은 {roi}입니다 (95% 구간 {low}~{high}).",
+        "'{channel}' returned {roi} in sales per unit of spend (ROI; 95% interval {low} to "
+        "{high}).",
+    ),
     "mix.verdict.unranked": (
         "어느 채널의 ROI가 가장 높은지 이 데이터로는 가릴 수 없습니다 (후보: {channels}): "
         "구간이 겹칩니다.",

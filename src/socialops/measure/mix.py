@@ -273,7 +273,17 @@ def _verdict(channels: list[ChannelMix], fit: dict[str, Any]) -> dict[str, Any]:
     if fit["r2"] < 0.5:
         return {"code": "mix.verdict.poor_fit", "params": {"r2": round(fit["r2"], 2)}}
     top = max(channels, key=lambda c: c.p_best)
-    if len(channels) > 1 and top.p_best >= BEST_P:
+    if len(channels) == 1:
+        return {
+            "code": "mix.verdict.single",
+            "params": {
+                "channel": top.channel,
+                "roi": round(top.roi, 2),
+                "low": round(top.roi_low, 2),
+                "high": round(top.roi_high, 2),
+            },
+        }
+    if top.p_best >= BEST_P:
         return {
             "code": "mix.verdict.best",
             "params": {

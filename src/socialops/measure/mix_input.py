@@ -106,7 +106,9 @@ def weekly_series(
         for j, c in enumerate(names):
             if np.ptp(ctl[:, j]) <= 0:
                 raise DataError(code="mix.constant_control", column=c)
-    n_params = 4 * len(channels) + 6 + len(names)
+    # per channel: carry-over, half-saturation, slope, effect; baseline: intercept, trend, two
+    # yearly Fourier pairs from a year of weeks on, the controls
+    n_params = 4 * len(channels) + (6 if t_n >= 52 else 2) + len(names)
     if n_params * 2 > t_n:
         raise DataError(
             code="mix.too_many_inputs", inputs=len(channels) + len(names), weeks=t_n,
