@@ -30,6 +30,8 @@ from socialops.segment.targeting_features import (
     MISSING,
     attribute_columns,
     binary_target,
+    cell_texts,
+    response_mask,
     value_text,
 )
 from socialops.sources.presets.metrics import norm_header
@@ -53,7 +55,7 @@ def band_column(
     """(each row's group key, the groups in order as (key, label_ko, label_en), the banding:
     ``decade | values | quantile | bins | categorical``)."""
     if not pd.api.types.is_numeric_dtype(s):
-        keys = s.map(lambda v: MISSING if v is None or v != v else value_text(v))
+        keys = cell_texts(s)
         order = keys.value_counts().index.tolist()
         return keys, [(k, *_missing_label(k)) for k in order], "categorical"
     x = s.to_numpy(dtype=float)
@@ -118,7 +120,7 @@ def attribute_segments(
     module docstring. ``data``: a file, a DataFrame or a pyarrow table."""
     df = customer_frame(data)
     y_all, positive, no_response = binary_target(df, target, positive)
-    df = df[df[target].map(value_text) != ""]
+    df = df[response_mask(df, target)]
     cols, skipped = attribute_columns(df, target, columns)
     n, k = len(y_all), int(y_all.sum())
     if n < min_n:

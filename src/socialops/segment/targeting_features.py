@@ -24,9 +24,12 @@ __all__ = [
     "MIN_LEVEL",
     "attribute_columns",
     "binary_target",
+    "calibrate",
+    "cell_texts",
     "design_matrix",
     "feature_names",
     "fit_encoding",
+    "response_mask",
     "score_frame",
     "value_text",
 ]
@@ -52,6 +55,20 @@ def value_text(v: Any) -> str:
     return str(v).strip()
 
 
+def cell_texts(s: pd.Series) -> pd.Series:
+    """A column's cells as text (:func:`value_text`; a missing cell is ``MISSING``), without a
+    Python call per cell when the column is text already."""
+    if pd.api.types.is_numeric_dtype(s):
+        return s.map(lambda v: MISSING if v != v else value_text(v))
+    t = s.astype(object)
+    return t.where(t.notna(), MISSING).astype(str).str.strip()
+
+
+def _response_texts(s: pd.Series) -> pd.Series:
+    t = cell_texts(s)
+    return t.where(t != MISSING, "")
+
+
 def binary_target(
     df: pd.DataFrame, target: str, positive: str | None = None
 ) -> tuple[np.ndarray, str, int]:
@@ -63,7 +80,7 @@ def binary_target(
         raise InputFileError(
             code="targeting.no_column", column=target[:60], columns=", ".join(df.columns[:20])
         )
-    texts = df[target].map(value_text)
+    texts = _response_texts(df[target])
     given = texts != ""
     values = sorted(set(texts[given]))
     if len(values) < 2:
@@ -89,6 +106,11 @@ def binary_target(
         )
     y = (texts[given] == positive).to_numpy(dtype=np.int8)
     return y, positive, int((~given).sum())
+
+
+def response_mask(df: pd.DataFrame, target: str) -> np.ndarray:
+    """The rows of ``df`` that have a response value (those :func:`binary_target` keeps)."""
+    return np.asarray(_response_texts(df[target]) != "")
 
 
 def attribute_columns(
@@ -145,7 +167,7 @@ def fit_encoding(df: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
                 }
             )
         else:
-            counts = s.fillna(MISSING).astype(str).value_counts()
+            counts = cell_texts(s).value_counts()
             levels = [str(v) for v, n in counts.items() if n >= MIN_LEVEL]
             out.append({"name": c, "kind": "categorical", "levels": levels})
     return out
@@ -195,9 +217,8 @@ def design_matrix(df: pd.DataFrame, encoding: list[dict[str, Any]]) -> np.ndarra
             blocks.append(np.hstack(parts))
         else:
             levels = e["levels"]
-            pos = {lv: i for i, lv in enumerate(levels)}
-            vals = s.map(lambda v: MISSING if v is None or v != v else value_text(v))
-            idx = vals.map(pos).fillna(len(levels)).to_numpy(dtype=int)
+            idx = pd.Categorical(cell_texts(s), categories=levels).codes.astype(int)
+            idx[idx < 0] = len(levels)
             onehot = np.zeros((n, len(levels) + 1))
             onehot[np.arange(n), idx] = 1.0
             blocks.append(onehot)
@@ -206,8 +227,16 @@ def design_matrix(df: pd.DataFrame, encoding: list[dict[str, Any]]) -> np.ndarra
 
 def score_frame(body: dict[str, Any], df: pd.DataFrame) -> np.ndarray:
     """Calibrated probabilities of ``df``'s customers under a stored model body (the logit of
-    the encoded attributes, then the Platt map)."""
+    the encoded attributes, then the calibration map)."""
     x = design_matrix(df, body["encoding"])
     logit = x @ np.asarray(body["coefficients"], dtype=float) + float(body["intercept"])
-    cal = body["calibration"]
+    return calibrate(body["calibration"], logit)
+
+
+def calibrate(cal: dict[str, Any], logit: np.ndarray) -> np.ndarray:
+    """A model's logits as probabilities through its stored calibration map: ``isotonic``
+    (points ``x`` → ``y``, linear between them, clipped at the ends) or ``platt``
+    (``1 / (1 + exp(-(a·logit + b)))``)."""
+    if cal["method"] == "isotonic":
+        return np.interp(logit, np.asarray(cal["x"], float), np.asarray(cal["y"], float))
     return np.asarray(expit(float(cal["a"]) * logit + float(cal["b"])))
