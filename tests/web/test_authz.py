@@ -489,10 +489,94 @@ INBOX_ROWS: dict[tuple[str, str], Row] = {
 }
 
 
+# -- measure and segments (issue 17) --------------------------------------------------------------
+SEG = "/api/v1/workspaces/{ws}/segments"
+MEAS = "/api/v1/workspaces/{ws}/measure"
+
+
+def _junk_file(**data: str) -> Make:
+    # not a readable file: allowed callers get 400 and nothing is kept
+    files = {"file": ("junk.csv", b"\x00\xff" * 64, "text/csv")}
+    return lambda web, who: ("", {"files": files, "data": data})
+
+
+def _at(url: str, make: Make) -> Make:
+    return lambda web, who: (url, make(web, who)[1])
+
+
+def _segment(web: Any, flat: bool = False) -> str:
+    """A segment made for the purpose (two customers with e-mails), deleted or exported;
+    ``authz/<id>`` (a group, as ``segment rfm --save`` names them) unless ``flat``."""
+    from socialops.segment.store import Member, save_segment
+
+    name = f"authz-{uuid.uuid4().hex[:6]}" if flat else f"authz/{uuid.uuid4().hex[:6]}"
+    members = [
+        Member(f"c{i}", 0.5, {}, {"email": f"c{i}@example.com", "phone": "010-1234-567" + str(i)})
+        for i in range(2)
+    ]
+    save_segment(_pub_ws(web), name, members, kind="manual", created_by="owner@example.com")
+    return name
+
+
+def _segment_url(suffix: str = "", flat: bool = False, **kw: Any) -> Make:
+    return lambda web, who: (f"{WS}/segments/{_segment(web, flat)}{suffix}", kw)
+
+
+MEASURE_ROWS: dict[tuple[str, str], Row] = {
+    ("GET", f"{MEAS}/outcomes"): Row("measure.view", _fixed(f"{WS}/measure/outcomes")),
+    # no outcome series 'authz' stored: allowed callers get a 4xx saying so
+    ("POST", f"{MEAS}/effect"): Row(
+        "measure.run",
+        _fixed(
+            f"{WS}/measure/effect",
+            json={"metric": "authz", "start": "2026-03-01", "end": "2026-03-07"},
+        ),
+    ),
+    ("POST", f"{MEAS}/abtest"): Row(
+        "measure.run", _at(f"{WS}/measure/abtest", _junk_file(group_col="g", metric_col="m"))
+    ),
+    ("POST", f"{MEAS}/power"): Row(
+        "measure.view", _fixed(f"{WS}/measure/power", json={"baseline": 0.05, "lift": 0.1})
+    ),
+    ("GET", f"{MEAS}/attribution"): Row("measure.view", _fixed(f"{WS}/measure/attribution")),
+    ("POST", f"{MEAS}/mix"): Row(
+        "measure.run",
+        _at(f"{WS}/measure/mix", _junk_file(date_col="d", value_col="v", spend_cols="a,b")),
+    ),
+    ("GET", SEG): Row("measure.view", _fixed(f"{WS}/segments")),
+    ("POST", f"{SEG}/rfm"): Row("segments.manage", _at(f"{WS}/segments/rfm", _junk_file())),
+    ("POST", f"{SEG}/attributes"): Row(
+        "segments.manage", _at(f"{WS}/segments/attributes", _junk_file(target="y"))
+    ),
+    ("GET", f"{SEG}/models"): Row("measure.view", _fixed(f"{WS}/segments/models")),
+    ("POST", f"{SEG}/models"): Row(
+        "segments.manage", _at(f"{WS}/segments/models", _junk_file(target="y"))
+    ),
+    # no model 'authz': allowed callers get 404 (the model), never unknown_workspace
+    ("POST", f"{SEG}/models/{{name}}/score"): Row(
+        "measure.run", _at(f"{WS}/segments/models/authz/score", _junk_file())
+    ),
+    ("GET", f"{SEG}/{{name}}"): Row("measure.view", _segment_url(flat=True)),
+    ("DELETE", f"{SEG}/{{name}}"): Row("segments.manage", _segment_url(flat=True)),
+    ("POST", f"{SEG}/{{name}}/audience"): Row(
+        "audience.export", _segment_url("/audience", flat=True, params={"format": "google"})
+    ),
+    ("GET", f"{SEG}/{{group}}/{{name}}"): Row("measure.view", _segment_url()),
+    ("DELETE", f"{SEG}/{{group}}/{{name}}"): Row("segments.manage", _segment_url()),
+    ("POST", f"{SEG}/{{group}}/{{name}}/audience"): Row(
+        "audience.export", _segment_url("/audience", params={"format": "meta"})
+    ),
+    ("GET", "/api/v1/workspaces/{ws}/audience/exports"): Row(
+        "measure.view", _fixed(f"{WS}/audience/exports")
+    ),
+}
+
+
 ROWS: dict[tuple[str, str], Row] = {
     **PLAN_ROWS,
     **PUBLISHING_ROWS,
     **INBOX_ROWS,
+    **MEASURE_ROWS,
     ("GET", "/api/v1/me"): Row(USER, _fixed("/api/v1/me")),
     ("PATCH", "/api/v1/me"): Row(USER, _fixed("/api/v1/me", json={"lang": "ko"})),
     ("POST", "/api/v1/me/sign-out-everywhere"): Row(USER, _fixed("/api/v1/me/sign-out-everywhere")),

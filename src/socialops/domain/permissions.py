@@ -32,6 +32,10 @@ ACTIONS: dict[str, str] = {
     "members.manage": "add members, change roles, remove members",
     "audit.view": "read the audit log",
     "workspace.delete": "delete the workspace",
+    "measure.view": "see campaign effects, tests, attribution, channel mix and segments",
+    "measure.run": "run effect, test, mix and attribution analyses on uploaded or stored data",
+    "segments.manage": "build, save and delete customer segments and targeting models",
+    "audience.export": "export a segment as an ad-platform audience file (personal data, hashed)",
 }
 
 MATRIX: dict[str, frozenset[str]] = {
@@ -51,11 +55,26 @@ MATRIX: dict[str, frozenset[str]] = {
             "profiles.manage",
             "inbox.work",
             "inbox.manage",
+            "measure.view",
+            "measure.run",
+            "segments.manage",
+            "audience.export",
         }
     ),
-    "agent": frozenset({"view", "inbox.work", "publish.draft"}),
-    "analyst": frozenset({"view", "topics.edit", "data.import", "reports.create", "publish.draft"}),
-    "viewer": frozenset({"view"}),
+    "agent": frozenset({"view", "inbox.work", "publish.draft", "measure.view"}),
+    "analyst": frozenset(
+        {
+            "view",
+            "topics.edit",
+            "data.import",
+            "reports.create",
+            "publish.draft",
+            "measure.view",
+            "measure.run",
+            "segments.manage",
+        }
+    ),
+    "viewer": frozenset({"view", "measure.view"}),
 }
 
 

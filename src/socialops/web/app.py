@@ -99,6 +99,11 @@ UPLOADS = re.compile(
 )
 # the media library's uploads (images; videos up to the upload limit), which need publish.draft
 MEDIA_UPLOADS = re.compile(r"^/(?:api/v1/workspaces/[^/]+|w/[^/]+)/publishing/media/?$")
+# the Measure and Segments analyses of an uploaded file (issue 17): measure.run, segments.manage
+ANALYSIS_UPLOADS = re.compile(
+    r"^/(?:api/v1/workspaces/[^/]+|w/[^/]+)/(measure|segments)/"
+    r"(?:effect|abtest|mix|rfm|attributes|models(?:/[^/]+/score)?|model/(?:train|score))/?$"
+)
 # the routes meant to take a body from someone not signed in (each checks its own CSRF cookie;
 # an inbound hook its profile's shared secret or signature, socialops.web.hooks)
 ANONYMOUS = re.compile(r"^/(?:login|logout|invite/.*|hooks/(?:kakao|webchat)/[^/]+/[^/]+)$")
@@ -137,7 +142,7 @@ class BodyGate:
         if scope["method"] not in UNSAFE or ANONYMOUS.match(path):
             limit, upload = ANON_BODY, False
         else:
-            upload = UPLOADS.match(path) is not None or MEDIA_UPLOADS.match(path) is not None
+            upload = any(r.match(path) for r in (UPLOADS, MEDIA_UPLOADS, ANALYSIS_UPLOADS))
             refusal = await run_in_threadpool(_may_send, request, path, upload)
             if refusal is not None:
                 await self._refuse(request, scope, send, refusal)
@@ -213,6 +218,9 @@ def _may_send(request: Request, path: str, upload: bool) -> WebError | None:
     if role is None:
         return WebError(404, "unknown_workspace", workspace=slug)
     need = "publish.draft" if MEDIA_UPLOADS.match(path) else "data.import"
+    analysis = ANALYSIS_UPLOADS.match(path)
+    if analysis is not None:
+        need = "measure.run" if analysis.group(1) == "measure" else "segments.manage"
     if upload and not allowed(role, need):
         return WebError(403, "forbidden", role=role)
     return None

@@ -26,6 +26,7 @@ from socialops.web.pages import (
     inbox,
     inbox_case,
     inbox_report,
+    measure,
     members,
     oauth_connect,
     posts,
@@ -34,6 +35,7 @@ from socialops.web.pages import (
     queue,
     reports,
     sample_data,
+    segments,
     settings,
     short_links,
     sign_in,
@@ -63,6 +65,8 @@ for _module in (
     inbox,  # the inbox: list, conversation, profile; its forms
     inbox_case,  # a case, the saved replies
     inbox_stream,  # /w/{ws}/inbox/events: live updates (server-sent events)
+    measure,  # Measure: campaign effect, tests, attribution, channel mix (issue 17)
+    segments,  # Segments: saved segments, RFM, attributes, model, audience files (issue 17)
     short_links,  # /l/{code}: public
 ):
     router.include_router(_module.router)

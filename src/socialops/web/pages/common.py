@@ -66,6 +66,8 @@ SECTIONS = {  # the page of each nav item
     "topics": "/w/{ws}/topics",
     "data": "/w/{ws}/data",
     "reports": "/w/{ws}/reports",
+    "measure": "/w/{ws}/measure",
+    "segments": "/w/{ws}/segments",
     "members": "/w/{ws}/members",
     "audit": "/w/{ws}/audit",
     "settings": "/w/{ws}/settings",

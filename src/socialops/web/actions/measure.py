@@ -1,0 +1,416 @@
+"""The Measure analyses of the web, one function each, shared by the pages and the API: the
+campaign effect (the stored outcome series, or an uploaded file), promotion and creative tests,
+the sample-size planner, attribution with ROI against a plan's budget, and the channel mix.
+
+Reading the stored outcomes needs ``measure.view``; running an analysis ``measure.run``. Each
+returns an :class:`~socialops.web.actions.measure_io.Analysis`: the back-end's JSON as it is
+(the CLI's keys), its tables, its chart, verdict and caveats in the reader's language. The
+numbers are the back-end modules' (socialops.measure.effect, .abtest, .power, .attribution,
+.mix); this module only reads forms and files and arranges what they return."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import IO, Any
+
+from socialops.errors import DataError, PlanError, SocialopsError
+from socialops.i18n import t
+from socialops.plan.store import PlanStore
+from socialops.store.workspace import Workspace
+from socialops.web.actions.base import Actor
+from socialops.web.actions.measure_io import (
+    Analysis,
+    Table,
+    backend,
+    columns_of,
+    need,
+    uploaded,
+    words,
+)
+
+__all__ = [
+    "abtest_upload",
+    "attribution",
+    "budget_lines",
+    "effect",
+    "effect_analysis",
+    "effect_upload",
+    "mix_upload",
+    "outcomes",
+    "plan_budget",
+    "plan_effect",
+    "plans",
+    "power",
+    "rows_table",
+]
+
+_PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # as the plan pages check it
+MIX_COLUMNS = ["channel", "spend", "contribution", "contribution_low", "contribution_high",
+               "share", "roi", "roi_low", "roi_high", "mroi", "p_best", "adstock",
+               "half_saturation"]  # fmt: skip
+PREFERRED_METRICS = ("sales", "revenue", "매출", "orders", "주문수", "signups", "가입")
+
+
+# -- shared shapes -------------------------------------------------------------------------------
+def rows_table(key: str, rows: Any, columns: list[str] | None = None) -> Table:
+    """A table from a list of dicts (its keys as the columns, the first row's order)."""
+    items = [r for r in (rows or []) if isinstance(r, dict)]
+    cols = columns or (list(items[0]) if items else [])
+    cols = [c for c in cols if not isinstance(items[0].get(c) if items else None, dict | list)]
+    return Table(key, cols, [[r.get(c) for c in cols] for r in items])
+
+
+def _pct(v: Any) -> str:
+    return "–" if v is None else f"{float(v) * 100:+.1f}%"
+
+
+def _num(v: Any, digits: int = 1) -> str:
+    return "–" if v is None else f"{float(v):,.{digits}f}"
+
+
+def _caveats(data: dict[str, Any], lang: str, *keys: str) -> list[str]:
+    out: list[str] = []
+    for key in keys:
+        out.extend(words(c, lang) for c in data.get(key) or [])
+    return out
+
+
+# -- outcomes and the campaign effect ------------------------------------------------------------
+def outcomes(actor: Actor, ws: str) -> list[dict[str, Any]]:
+    """The outcome series stored in ``ws`` (``{metric, dimension, grain, first, last, days}``)."""
+    actor.access(ws, "measure.view")
+    return _stored(actor.services.workspace(ws))
+
+
+def _stored(db: Workspace) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = backend("socialops.measure.outcomes").list_outcomes(db)
+    return found
+
+
+EFFECT_COLUMNS = ["date", "observed", "predicted", "predicted_low", "predicted_high", "effect",
+                  "effect_low", "effect_high"]  # fmt: skip
+
+
+def effect_analysis(result: Any, lang: str, note: str = "") -> Analysis:
+    """An :class:`EffectResult` as the pages and the API show it: the verdict's first line,
+    the caveats after it (:func:`socialops.measure.effect.verdict_text`)."""
+    eff = backend("socialops.measure.effect")
+    data = result.to_dict()
+    lines = [x for x in str(eff.verdict_text(result, lang)).split("\n") if x.strip()]
+    summary = [
+        (t("mweb.effect.lift_abs", lang), _num(data.get("lift_abs"))),
+        (t("mweb.effect.lift_rel", lang), _pct(data.get("lift_rel"))),
+        (
+            t("mweb.effect.interval", lang),
+            f"{_pct(data.get('ci_low'))} ~ {_pct(data.get('ci_high'))}",
+        ),
+        (t("mweb.effect.p_effect", lang), f"{float(data.get('p_effect') or 0) * 100:.1f}%"),
+    ]
+    return Analysis(
+        kind="effect",
+        data=data,
+        tables=[
+            rows_table("pointwise", data.get("pointwise"), EFFECT_COLUMNS),
+            rows_table(
+                "cumulative",
+                data.get("cumulative"),
+                ["date", "effect", "effect_low", "effect_high"],
+            ),
+        ],
+        summary=summary,
+        svg=_call_svg(eff, "effect_svg", result, lang),
+        verdict=lines[0] if lines else "",
+        caveats=[x.lstrip("- ").strip() for x in lines[1:]],
+        note=note,
+    )
+
+
+def effect(
+    actor: Actor,
+    ws: str,
+    lang: str,
+    *,
+    metric: str,
+    start: date,
+    end: date,
+    dimension: str = "",
+    controls: list[str] | None = None,
+    pre_start: date | None = None,
+) -> Analysis:
+    """The effect on the stored outcome ``metric`` (``dimension``: ``''`` the total) over
+    ``start``…``end``, other stored dimensions as control series."""
+    actor.access(ws, "measure.run")
+    result = backend("socialops.measure.effect").effect_from_outcomes(
+        actor.services.workspace(ws),
+        need(metric, t("mweb.metric", lang)),
+        start=start,
+        end=end,
+        dimension=dimension,
+        control_dimensions=tuple(controls or ()),
+        pre_start=pre_start,
+    )
+    return effect_analysis(result, lang)
+
+
+def effect_upload(
+    actor: Actor,
+    ws: str,
+    lang: str,
+    filename: str | None,
+    fileobj: IO[bytes] | Any,
+    *,
+    date_col: str,
+    value_col: str,
+    start: date,
+    end: date,
+    control_cols: list[str] | str | None = None,
+    pre_start: date | None = None,
+) -> Analysis:
+    """The effect on an uploaded series (the CLI's ``measure effect FILE``)."""
+    actor.access(ws, "measure.run")
+    eff = backend("socialops.measure.effect")
+    date_col, value_col = need(date_col, "date_col"), need(value_col, "value_col")
+    controls = columns_of(control_cols)
+    with uploaded(actor.services.workspace(ws).root, filename, fileobj) as path:
+        result = eff.effect_file(
+            path,
+            date_col=date_col,
+            value_col=value_col,
+            start=start,
+            end=end,
+            control_cols=controls,
+            pre_start=pre_start,
+        )
+    return effect_analysis(result, lang)
+
+
+def _choose_metric(stored: list[dict[str, Any]], start: date) -> dict[str, Any] | None:
+    """The outcome a plan's effect is shown for: a total series (no dimension) that began
+    before the plan and reaches into it, the first of :data:`PREFERRED_METRICS` found, else the
+    longest."""
+    fit = [
+        o
+        for o in stored
+        if not o.get("dimension")
+        and str(o.get("first", "")) < start.isoformat() <= str(o.get("last", ""))
+    ]
+    if not fit:
+        return None
+    rank = {m: i for i, m in enumerate(PREFERRED_METRICS)}
+    fit.sort(key=lambda o: (rank.get(str(o["metric"]).lower(), 99), -int(o.get("days") or 0)))
+    return fit[0]
+
+
+def plan_effect(db: Workspace, start: date, end: date, lang: str) -> dict[str, Any] | None:
+    """The campaign effect for a plan's period when the workspace has outcome data that covers
+    it (``None`` otherwise): ``{"analysis", "metric"}`` or ``{"error", "metric"}`` when the
+    estimate was refused (too short a pre-period…), in the reader's words."""
+    try:
+        chosen = _choose_metric(_stored(db), start)
+    except SocialopsError:
+        return None  # no outcome module or table: nothing to show
+    if chosen is None:
+        return None
+    metric = str(chosen["metric"])
+    last = date.fromisoformat(str(chosen["last"])[:10])
+    until = min(end, last)
+    try:
+        result = backend("socialops.measure.effect").effect_from_outcomes(
+            db, metric, start=start, end=until
+        )
+    except SocialopsError as exc:
+        return {"metric": metric, "error": exc.text(lang)}
+    note = t("mweb.effect.plan_note", lang, metric=metric, start=start, end=until)
+    return {"metric": metric, "analysis": effect_analysis(result, lang, note)}
+
+
+# -- tests, power, attribution, mix -------------------------------------------------------------
+def abtest_upload(
+    actor: Actor,
+    ws: str,
+    lang: str,
+    filename: str | None,
+    fileobj: IO[bytes] | Any,
+    *,
+    group_col: str,
+    metric_col: str,
+    kind: str | None = None,
+) -> Analysis:
+    """A promotion or creative test from an uploaded file (one row per user or order)."""
+    actor.access(ws, "measure.run")
+    ab = backend("socialops.measure.abtest")
+    group_col, metric_col = need(group_col, "group_col"), need(metric_col, "metric_col")
+    with uploaded(actor.services.workspace(ws).root, filename, fileobj) as path:
+        result = ab.abtest_file(path, group_col=group_col, metric_col=metric_col, kind=kind or None)
+    data = result.to_dict(lang)
+    cols = ["a", "b", "diff", "ci_low", "ci_high", "p_adj", "significant"]
+    return Analysis(
+        kind="abtest",
+        data=data,
+        tables=[
+            rows_table("groups", data.get("groups"), ["group", "n", "value", "ci_low", "ci_high"]),
+            rows_table("comparisons", data.get("comparisons"), cols),
+        ],
+        svg=_call_svg(ab, "abtest_svg", result, lang),
+        verdict=str((data.get("verdict") or {}).get("text") or ""),
+        caveats=[str(w.get("text") or words(w, lang)) for w in data.get("warnings") or []],
+    )
+
+
+def _call_svg(module: Any, name: str, result: Any, lang: str) -> str:
+    fn = getattr(module, name, None)
+    return str(fn(result, lang)) if callable(fn) else ""
+
+
+def power(
+    actor: Actor,
+    ws: str,
+    lang: str,
+    *,
+    baseline: float,
+    lift: float,
+    kind: str = "rate",
+    sd: float | None = None,
+    groups: int = 2,
+    daily: float | None = None,
+    alpha: float | None = None,
+    power: float | None = None,
+) -> Analysis:
+    """How many users (and days at ``daily`` users a day) a test needs to find a relative
+    ``lift`` over ``baseline``: :func:`socialops.measure.power.plan_sample_size`."""
+    actor.access(ws, "measure.view")
+    mod = backend("socialops.measure.power")
+    extra = {k: v for k, v in (("alpha", alpha), ("power", power)) if v is not None}
+    data = dict(
+        mod.plan_sample_size(
+            baseline,
+            lift,
+            kind=kind,
+            sd=sd,
+            groups=groups,
+            daily_traffic=daily,
+            relative=True,
+            **extra,
+        )
+    )
+    shown = ("n_per_group", "total", "days", "groups", "alpha", "power", "method")
+    summary = [(t(f"mweb.power.{k}", lang), _shown(data.get(k))) for k in shown[:3]]
+    return Analysis(
+        kind="power",
+        data=data,
+        tables=[Table("power", ["name", "value"], [[k, data.get(k)] for k in shown])],
+        summary=summary,
+        verdict=str(mod.power_text(data, lang)),
+    )
+
+
+def _shown(v: Any) -> str:
+    if v is None:
+        return "–"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def attribution(
+    actor: Actor,
+    ws: str,
+    lang: str,
+    *,
+    date_from: date | None,
+    date_to: date | None,
+    campaign: str | None = None,
+    model: str = "last",
+    budget_lines: list[dict[str, Any]] | None = None,
+) -> Analysis:
+    """Conversions by UTM per channel and campaign (last touch, or position-based where the
+    touches are known), with ROAS and CPA against ``budget_lines`` (a plan's, as plain dicts
+    ``{channel, campaign, amount}``)."""
+    actor.access(ws, "measure.view")
+    mod = backend("socialops.measure.attribution")
+    data = dict(
+        mod.attribution(
+            actor.services.workspace(ws),
+            date_from=date_from,
+            date_to=date_to,
+            campaign=campaign or None,
+            model=model,
+        )
+    )
+    tables = [rows_table(k, data[k]) for k in ("channels", "campaigns", "rows") if k in data]
+    if budget_lines:
+        actuals = data.get("channels") or data.get("rows") or []
+        data["roi"] = mod.roi(actuals, budget_lines)
+        tables.append(rows_table("roi", data["roi"]))
+    return Analysis(
+        kind="attribution",
+        data=data,
+        tables=tables,
+        verdict=words(data.get("verdict") or "", lang),
+        caveats=_caveats(data, lang, "caveats", "warnings"),
+    )
+
+
+def plans(actor: Actor, ws: str) -> list[dict[str, str]]:
+    """The workspace's plans (id, name), newest first: the attribution form's choice."""
+    actor.access(ws, "measure.view")
+    rows = PlanStore(actor.services.workspace(ws)).list()
+    return [{"id": str(r["plan_id"]), "name": str(r.get("name") or r["plan_id"])} for r in rows]
+
+
+def plan_budget(actor: Actor, ws: str, plan_id: str | None) -> list[dict[str, Any]] | None:
+    """The budget lines of the plan ``plan_id`` (``None`` when none is named)."""
+    if not plan_id:
+        return None
+    actor.access(ws, "measure.view")
+    if not _PLAN_ID.fullmatch(plan_id):
+        raise PlanError("plan.not_found", plan_id=plan_id[:40])
+    return budget_lines(PlanStore(actor.services.workspace(ws)).get(plan_id))
+
+
+def budget_lines(plan: Any) -> list[dict[str, Any]]:
+    """A plan's budget lines as the plain dicts attribution's ROI takes (measure never imports
+    plan: the web hands them over)."""
+    return [
+        {
+            "channel": b.channel,
+            "campaign": plan.utm.campaign,
+            "amount": b.amount_krw,
+            "kind": b.kind,
+        }
+        for b in plan.budget
+    ]
+
+
+def mix_upload(
+    actor: Actor,
+    ws: str,
+    lang: str,
+    filename: str | None,
+    fileobj: IO[bytes] | Any,
+    *,
+    date_col: str,
+    value_col: str,
+    spend_cols: list[str] | str,
+) -> Analysis:
+    """Each channel's contribution and ROI from weekly sales and spend (an uploaded file)."""
+    actor.access(ws, "measure.run")
+    mix = backend("socialops.measure.mix")
+    date_col, value_col = need(date_col, "date_col"), need(value_col, "value_col")
+    spends = columns_of(spend_cols)
+    if not spends:
+        raise DataError(code="mweb.need_field", field="spend_cols")
+    with uploaded(actor.services.workspace(ws).root, filename, fileobj) as path:
+        result = mix.mix_file(path, date_col=date_col, value_col=value_col, spend_cols=spends)
+    data = result.to_dict()
+    return Analysis(
+        kind="mix",
+        data=data,
+        tables=[rows_table("channels", data.get("channels"), MIX_COLUMNS)],
+        summary=[
+            (t("mweb.mix.weeks", lang), f"{int(data.get('weeks') or 0):,}"),
+            (t("mweb.mix.r2", lang), _num((data.get("fit") or {}).get("r2"), 3)),
+        ],
+        svg=mix.mix_svg(result, lang),
+        verdict=str(mix.verdict_text(result, lang)),
+        caveats=[str(c) for c in mix.caveat_texts(result, lang)],
+    )
