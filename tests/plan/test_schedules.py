@@ -342,3 +342,40 @@ def test_serve_loop_runs_due_schedules(lite: Workspace, smtp: tuple[Sink, int]) 
     assert [m["To"] for m in sink.messages] == ["lee@example.kr"]
     assert "report" in sink.messages[0]["Subject"]  # English: lee reads English
     assert sch.get_schedule(lite, s.schedule_id).last_status["state"] == "sent"
+
+
+@pytest.mark.slow  # the airline workspace (shared with the listening tests) takes ~30 s alone
+def test_topic_report_on_real_tweets(airline_ws: Workspace, smtp: tuple[Sink, int]) -> None:
+    """A weekly listening report on United (the airline tweets of February 2015): written to the
+    reports list with its XLSX, mailed in Korean and English."""
+    sink, port = smtp
+    ws = airline_ws
+    _mail(ws, port)
+    s = sch.add_schedule(
+        ws,
+        kind="topic",
+        ref="United",
+        cadence="weekly",
+        weekday="mon",
+        hour=9,
+        zone="America/Los_Angeles",
+        recipients=["kim@example.kr", "lee@example.kr"],
+        now=datetime(2015, 2, 20, tzinfo=UTC),
+    )
+    due = _due(s)
+    assert due.astimezone(ZoneInfo("America/Los_Angeles")) == datetime(
+        2015, 2, 23, 9, tzinfo=ZoneInfo("America/Los_Angeles")
+    )
+    try:
+        out = sch.run_due(ws, due, langs=LANGS)
+        assert (out.reports, out.sent, out.failed) == (1, 2, 0), out.runs
+        ko, en = sink.to("kim@example.kr")[0], sink.to("lee@example.kr")[0]
+        assert "리스닝 보고서" in ko["Subject"] and "(2015-02-16 ~ 2015-02-22)" in ko["Subject"]
+        assert en["Subject"].startswith("[socialops] Listening report on 'United'")
+        text_part = en.get_body(("plain",))
+        assert text_part is not None and "posts on 'United' analysed" in text_part.get_content()
+        [meta] = [m for m in _reports(reports_folder(ws)) if m.get("schedule") == s.schedule_id]
+        assert meta["files"] == ["html", "xlsx"] and meta["topic"] == "United"
+        assert (reports_folder(ws) / f"{meta['id']}.xlsx").stat().st_size > 1000
+    finally:
+        sch.remove_schedule(ws, s.schedule_id)

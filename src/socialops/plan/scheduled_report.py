@@ -149,13 +149,17 @@ def effect_sections(ws: Workspace, start: date, end: date, lang: str) -> list[di
     return out
 
 
-def _plan_report(ws: Workspace, s: Schedule, start: date, end: date, lang: str) -> ScheduledReport:
+def _plan_report(
+    ws: Workspace, s: Schedule, start: date, end: date, lang: str, cache: dict[str, Any]
+) -> ScheduledReport:
     from socialops.plan.actuals import plan_vs_actual
     from socialops.plan.labels import label
     from socialops.plan.store import PlanStore
 
-    plan = PlanStore(ws).get(s.ref)
-    actuals = plan_vs_actual(ws, plan, today=end)
+    if "plan" not in cache:  # the figures once, whatever the languages
+        cache["plan"] = plan = PlanStore(ws).get(s.ref)
+        cache["actuals"] = plan_vs_actual(ws, plan, today=end)
+    plan, actuals = cache["plan"], cache["actuals"]
     key = "sched_report.plan.subject_daily" if s.cadence == "daily" else "sched_report.plan.subject"
     subject = t(key, lang, name=plan.name, start=start.isoformat(), end=end.isoformat())
     period = t("sched_report.period", lang, start=start, end=end, zone=s.zone)
@@ -227,15 +231,20 @@ def _plan_report(ws: Workspace, s: Schedule, start: date, end: date, lang: str) 
 # -- the topic's report -------------------------------------------------------------------------
 
 
-def _topic_report(ws: Workspace, s: Schedule, start: date, end: date, lang: str) -> ScheduledReport:
+def _topic_report(
+    ws: Workspace, s: Schedule, start: date, end: date, lang: str, cache: dict[str, Any]
+) -> ScheduledReport:
     from socialops.listen.report import build_report, render_html
     from socialops.listen.scope import Scope
     from socialops.listen.topics import resolve_topics
     from socialops.store.analytics import open_store
 
-    topics = resolve_topics(ws, [s.ref])
-    with open_store(ws, "duckdb") as store:
-        data = build_report(store, Scope(start, end, "day"), topics)
+    if "data" not in cache:  # the analyses once, whatever the languages
+        topics = resolve_topics(ws, [s.ref])
+        with open_store(ws, "duckdb") as store:
+            cache["data"] = build_report(store, Scope(start, end, "day"), topics)
+    data = cache["data"]
+    topics = data.topics
     subject = t(
         "sched_report.topic.subject", lang, name=s.ref, start=start.isoformat(), end=end.isoformat()
     )
@@ -257,13 +266,20 @@ def _topic_report(ws: Workspace, s: Schedule, start: date, end: date, lang: str)
 
 
 def build_scheduled_report(
-    ws: Workspace, s: Schedule, start: date, end: date, lang: str
+    ws: Workspace,
+    s: Schedule,
+    start: date,
+    end: date,
+    lang: str,
+    cache: dict[str, Any] | None = None,
 ) -> ScheduledReport:
-    """The report of schedule ``s`` over the local days ``start``..``end`` in ``lang``."""
+    """The report of schedule ``s`` over the local days ``start``..``end`` in ``lang``;
+    ``cache`` (one dict per run) keeps the figures between the languages of one run."""
     lang = "en" if lang == "en" else "ko"
+    cache = {} if cache is None else cache
     if s.kind == "plan":
-        return _plan_report(ws, s, start, end, lang)
-    return _topic_report(ws, s, start, end, lang)
+        return _plan_report(ws, s, start, end, lang, cache)
+    return _topic_report(ws, s, start, end, lang, cache)
 
 
 def report_id(s: Schedule, due: datetime) -> str:

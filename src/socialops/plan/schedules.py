@@ -499,10 +499,11 @@ def _run_one(
         if address not in status["unknown"]:
             status["unknown"].append(address)
     reports: dict[str, Any] = {}
+    cache: dict[str, Any] = {}
 
     def report(lang: str) -> Any:
         if lang not in reports:
-            reports[lang] = build(ws, s, start, end, lang)
+            reports[lang] = build(ws, s, start, end, lang, cache)
         return reports[lang]
 
     people = [p.lower() for p in s.recipients]
