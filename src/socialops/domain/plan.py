@@ -86,6 +86,7 @@ class Segment:
     customer: str = "any"  # any | new | existing
     purchase_history: str = ""  # free text, e.g. "최근 6개월 구매 없음"
     size_estimate: int | None = None
+    saved: str = ""  # a saved customer segment (socialops.segment.store) this one targets
 
 
 @dataclass
@@ -381,6 +382,7 @@ def validate_plan(plan: Plan, *, known_channels: set[str], known_kpis: set[str])
             )
         if s.size_estimate is not None and s.size_estimate < 0:
             raise PlanError("plan.negative", field="segments.size_estimate")
+        _check_text(s.saved, "segments.saved", limit=200)
     chosen: set[str] = set()
     for c in plan.channels:
         if c.channel not in known_channels:

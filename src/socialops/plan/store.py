@@ -24,6 +24,7 @@ from socialops.domain.kpis import LIBRARY
 from socialops.domain.plan import Plan, StateEvent, validate_plan
 from socialops.errors import PlanError
 from socialops.measure.kpis import check_measurable
+from socialops.plan.target_segments import check_saved_segments
 from socialops.store.workspace import Workspace
 
 __all__ = ["PlanStore", "new_plan_id", "now_utc"]
@@ -158,6 +159,7 @@ class PlanStore:
         validate_plan(plan, known_channels=set(channels), known_kpis=set(LIBRARY))
         for target in plan.kpis:
             check_measurable(plan, target, channels)
+        check_saved_segments(self.ws, plan)  # a linked saved segment must exist
 
     @staticmethod
     def _values(plan: Plan) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from socialops.errors import SocialopsError
 from socialops.listen.topics import list_topics
 from socialops.plan.actuals import baseline
 from socialops.plan.messages import PlanError
+from socialops.plan.target_segments import saved_segment_sizes
 from socialops.web.actions import plans as actions
 from socialops.web.auth import Access, lang_of
 from socialops.web.auth import accounts_of as _accounts
@@ -73,6 +74,7 @@ def _edit_page(
         objectives=OBJECTIVES,
         genders=GENDERS,
         customers=CUSTOMER_KINDS,
+        saved_segments=sorted(saved_segment_sizes(ws)),
         budget_kinds=("paid", "organic"),
         escalation_syntax=ESCALATION_SYNTAX,
         crisis_syntax=CRISIS_SYNTAX,

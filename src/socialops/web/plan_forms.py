@@ -162,6 +162,7 @@ def edit_form(plan: Plan) -> dict[str, Any]:
                 "customer": s.customer,
                 "history": s.purchase_history,
                 "size": _num_text(s.size_estimate),
+                "saved": s.saved,
             }
             for s in plan.segments
         ],
@@ -229,6 +230,7 @@ def edit_form_of_fields(f: Fields) -> dict[str, Any]:
     seg_names = _all(f, "seg_name")
     seg = {k: _all(f, f"seg_{k}") for k in ("ages", "gender", "regions", "interests", "customer")}
     seg_history, seg_size = _all(f, "seg_history"), _all(f, "seg_size")
+    seg_saved = _all(f, "seg_saved")
     bud = {k: _all(f, f"bud_{k}") for k in ("channel", "kind", "amount", "note")}
     kpi = {k: _all(f, f"kpi_{k}") for k in ("id", "target", "channel", "topic")}
     utm = {k: _all(f, f"utm_{k}") for k in ("channel", "source", "medium")}
@@ -251,6 +253,7 @@ def edit_form_of_fields(f: Fields) -> dict[str, Any]:
                 **{k: _at(v, i) for k, v in seg.items()},
                 "history": _at(seg_history, i),
                 "size": _at(seg_size, i),
+                "saved": _at(seg_saved, i),
             }
             for i, name in enumerate(seg_names)
             if name.strip()
@@ -365,6 +368,7 @@ def edit_doc(old: Plan, form: dict[str, Any]) -> dict[str, Any]:
             "customer": s["customer"] or "any",
             "purchase_history": s["history"].strip(),
             "size_estimate": _opt_int(s["size"], f"segments.{s['name'][:20]}", high=10**10),
+            "saved": s.get("saved", "").strip(),
         }
         for s in form["segments"]
     ]

@@ -31,6 +31,7 @@ from socialops.plan.actuals import plan_vs_actual
 from socialops.plan.messages import PlanError
 from socialops.plan.sanity import target_checks
 from socialops.plan.service import parse_day
+from socialops.plan.target_segments import target_segments
 from socialops.plan.templates import list_templates
 from socialops.plan.utm import build_link
 from socialops.plan.workflow import TRANSITIONS, available_actions
@@ -268,6 +269,7 @@ def _overview(
         metric_presets=preset_list(lang_of(request)),
         published=published,
         published_totals=totals(published),
+        target_segments={x["name"]: x for x in target_segments(ws, plan)},
         item_titles={i.item_id: i.title for i in plan.calendar},
         **ctx,
     )
