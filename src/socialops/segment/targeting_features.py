@@ -17,6 +17,7 @@ import pandas as pd
 from scipy.special import expit
 
 from socialops.errors import DataError, InputFileError
+from socialops.segment.identifiers import column_kind
 from socialops.sources.streams.customers import identifier_kind
 
 __all__ = [
@@ -133,7 +134,7 @@ def attribute_columns(
     for c in df.columns:
         if c == target:
             continue
-        if c in ("customer_id", "private") or identifier_kind(c):
+        if c in ("customer_id", "private") or identifier_kind(c) or column_kind(c):
             skipped.append({"column": c, "reason": "identifier"})
         elif df[c].dtype == object and df[c].nunique(dropna=True) > MAX_LEVELS:
             skipped.append({"column": c, "reason": "too_many_values"})

@@ -136,41 +136,26 @@ PRESETS: dict[str, CustomerPreset] = {
 
 # identifiers (PIPA): never stored plain; kind -> header aliases
 _IDENTIFIERS: dict[str, tuple[str, ...]] = {
-    "email": (
-        "email",
-        "e-mail",
-        "mail",
-        "email address",
-        "이메일",
-        "메일",
-        "이메일주소",
-        "전자우편",
+    "email": tuple(
+        "email e-mail mail emailaddress mailaddress 이메일 이메일주소 메일 메일주소 전자우편 "
+        "전자메일 email1 email2".split()
     ),
-    "phone": (
-        "phone",
-        "mobile",
-        "cell",
-        "tel",
-        "telephone",
-        "phone number",
-        "mobile phone",
-        "휴대폰",
-        "휴대전화",
-        "핸드폰",
-        "전화번호",
-        "전화",
-        "연락처",
-        "휴대폰번호",
-        "휴대전화번호",
+    "phone": tuple(
+        "phone phonenumber phoneno mobile mobilephone mobilenumber cell cellphone cellular tel "
+        "telephone msisdn hp 전화 전화번호 휴대폰 휴대폰번호 핸드폰 핸드폰번호 휴대전화 "
+        "휴대전화번호 휴대번호 연락처 phone1 phone2".split()
     ),
-    "name": ("name", "full name", "customer name", "이름", "성명", "고객명", "고객이름"),
-}
+    "adid": tuple("adid gaid aaid googleadid googleadvertisingid androidadid".split()),
+    "idfa": ("idfa", "appleidfa"),
+    "maid": tuple("maid mobileadid mobileadvertisingid 광고id 광고식별자 광고아이디".split()),
+    "name": tuple("name fullname customername 이름 성명 고객명 고객이름".split()),
+}  # the names of segment.identifiers (which this layer cannot import), and a person's name
 _IDENT_NORMED = {norm_header(a): kind for kind, al in _IDENTIFIERS.items() for a in al}
 
 
 def identifier_kind(header: str) -> str | None:
-    """``email``, ``phone`` or ``name`` when ``header`` names a personal identifier (Korean or
-    English), else ``None``."""
+    """``email``, ``phone``, ``adid``, ``idfa``, ``maid`` or ``name`` when ``header`` names a
+    personal identifier (Korean or English), else ``None``."""
     return _IDENT_NORMED.get(norm_header(header))
 
 
