@@ -173,11 +173,18 @@ def test_unknown_kind(ws: Workspace) -> None:
 
 def test_members_from_table_detects_identifier_columns() -> None:
     rows = [
-        {"고객번호": "1", "이메일": EMAIL, "휴대폰 번호": PHONE, "age": 41, "score": "0.8"},
-        {"고객번호": "2", "이메일": "", "휴대폰 번호": None, "age": 35, "score": "x"},
+        {
+            "고객번호": "1",
+            "이메일": EMAIL,
+            "휴대폰 번호": PHONE,
+            "성명": "김민수",
+            "age": 41,
+            "score": "0.8",
+        },
+        {"고객번호": "2", "이메일": "", "휴대폰 번호": None, "성명": "", "age": 35, "score": "x"},
     ]
     ms = list(members_from_table(rows, id_col="고객번호"))
-    assert ms[0].identifiers == {"email": EMAIL, "phone": PHONE}
+    assert ms[0].identifiers == {"email": EMAIL, "phone": PHONE, "name": "김민수"}
     assert ms[0].attributes == {"age": 41} and ms[0].score == 0.8
     assert ms[1].identifiers == {} and ms[1].score is None
     with pytest.raises(InputFileError):

@@ -12,6 +12,8 @@ or by what their values look like) and their normalised forms, before any platfo
   (``1588-…``) are not a person's and do not parse. Other countries: a number written with ``+``
   or ``00`` and 8–15 digits (E.164's limit), or a national number of a country in
   :data:`CALLING_CODES`.
+- **name, address, birth date** (:data:`PRIVATE_KINDS`): found by name so that they are kept
+  encrypted with the identifiers, never in a segment's plain attributes; no format exports them.
 - **advertising ids** (``adid``/GAID, ``idfa``): a UUID, lower-cased; the all-zero id (a device
   that limits ad tracking) does not parse.
 
@@ -31,6 +33,7 @@ from socialops.errors import SettingsError
 __all__ = [
     "CALLING_CODES",
     "ID_KINDS",
+    "PRIVATE_KINDS",
     "column_kind",
     "detect_columns",
     "normalize",
@@ -40,6 +43,8 @@ __all__ = [
 ]
 
 ID_KINDS = ("email", "phone", "adid", "idfa", "maid")
+# personal data that no audience format carries but that is never stored plain either
+PRIVATE_KINDS = ("name", "address", "birthdate")
 
 # column names (lower case, without spaces, ``_ - .``) -> the identifier they hold
 _NAMES: dict[str, str] = {}
@@ -52,6 +57,9 @@ for _kind, _names in {
     "adid": "adid gaid aaid googleadid googleadvertisingid androidadid 안드로이드광고id",
     "idfa": "idfa appleidfa 애플광고id",
     "maid": "maid mobileadid mobileadvertisingid 광고id 광고식별자 광고아이디",
+    "name": "name fullname customername firstname lastname 이름 성명 고객명 고객이름",
+    "address": "address streetaddress homeaddress 주소 집주소 자택주소 배송지 배송주소",
+    "birthdate": "birthdate birthday dateofbirth dob 생년월일 생일",
 }.items():
     for _n in _names.split():
         _NAMES[_n] = _kind
@@ -91,7 +99,8 @@ _KR = re.compile(
 
 def column_kind(name: str) -> str | None:
     """The identifier a column holds judging by its name (``E-mail`` → ``email``,
-    ``휴대폰 번호`` → ``phone``), or ``None``."""
+    ``휴대폰 번호`` → ``phone``, ``성명`` → ``name``: one of :data:`ID_KINDS` or
+    :data:`PRIVATE_KINDS`), or ``None``."""
     key = _SEPARATORS.sub("", unicodedata.normalize("NFC", str(name)).strip().lower())
     return _NAMES.get(key)
 
