@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine
+from socialops.errors import DataError
 from socialops.measure.abtest import ab_test, abtest_file
 from socialops.measure.abtest_peek import peeking_fpr
 from socialops.measure.power import plan_sample_size
