@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import xml.etree.ElementTree as ET
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -208,3 +208,20 @@ def test_one_channel_under_a_year() -> None:
     assert one.verdict["code"] == "mix.verdict.single"
     assert one.verdict["params"]["channel"] == "search"
     assert "search" in verdict_text(one, "ko")
+
+
+def test_mix_file_reads_xlsx_dates(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    dates, sales, spend, _ = simulate(seed=8, weeks=40)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["date", "sales", "search"])
+    for i, day in enumerate(dates):
+        ws.append([datetime(day.year, day.month, day.day), sales[i], spend["search"][i]])
+    path = tmp_path / "weekly.xlsx"
+    wb.save(path)
+    result = mix_file(path, date_col="date", value_col="sales", spend_cols=["search"], bootstrap=20)
+    assert result.weeks == 40 and result.first == dates[0]
+    assert result.channels[0].spend == pytest.approx(sum(spend["search"]))
