@@ -31,14 +31,19 @@ import numpy as np
 
 from socialops.errors import DataError
 from socialops.i18n import render
+from socialops.measure.effect_chart import effect_svg
 from socialops.measure.effect_checks import control_shift, pre_fit, verdict
 from socialops.measure.effect_model import fit_counterfactual
 from socialops.measure.effect_series import check_series, read_series_file
+from socialops.measure.outcomes import load_series
+from socialops.store.workspace import Workspace
 
 __all__ = [
     "MIN_PRE_POINTS",
     "EffectResult",
     "effect_file",
+    "effect_from_outcomes",
+    "effect_svg",
     "estimate_effect",
     "verdict_text",
 ]
@@ -348,3 +353,28 @@ def verdict_text(result: EffectResult | Mapping[str, Any], lang: str) -> str:
     for c in data["caveats"]:
         lines.append("- " + render(f"effect.caveat.{c['code']}", lang, c["params"]))
     return "\n".join(lines)
+
+
+def effect_from_outcomes(
+    ws: Workspace,
+    metric: str,
+    *,
+    start: date | str,
+    end: date | str,
+    dimension: str = "",
+    control_dimensions: Sequence[str] = (),
+    pre_start: date | str | None = None,
+    seed: int = 0,
+) -> EffectResult:
+    """:func:`estimate_effect` on a stored outcome series (``dimension`` ``''``: the total),
+    with other dimensions of the same metric as controls (``region:부산`` …), aligned on the
+    dates; a control missing a date of the series is an error, never filled."""
+    days, values, _ = load_series(ws, metric, dimension)
+    controls: dict[str, list[float | None]] = {}
+    for dim in control_dimensions:
+        cdays, cvals, _ = load_series(ws, metric, dim)
+        by_day = dict(zip(cdays, cvals, strict=True))
+        controls[dim] = [by_day.get(d) for d in days]
+    return estimate_effect(
+        days, values, start=start, end=end, controls=controls, pre_start=pre_start, seed=seed
+    )

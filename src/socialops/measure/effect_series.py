@@ -12,63 +12,16 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from socialops.errors import DataError, InputFileError
+from socialops.sources.outcome_rows import parse_day, parse_value, parse_week
 from socialops.sources.readers import open_source
 
 __all__ = ["check_series", "parse_day", "parse_value", "read_series_file"]
-
-_EMPTY = {"", "-", "n/a", "na", "nan", "null", "none", "#n/a"}
-_NUM_JUNK = re.compile(r"[,\s₩￦원$]|krw", re.IGNORECASE)
-_YMD = re.compile(r"^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?(?:[ T].*)?$")
-_MDY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:\s.*)?$")
-_KO = re.compile(r"^(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일")
-
-
-def parse_day(value: Any) -> date | None:
-    """A calendar day from a cell: ``2024-01-31`` (also with ``.`` or ``/`` and a time after
-    it), ``20240131``, ``1/31/2024`` or ``01-31-2024`` (month first, with an optional time),
-    ``2024년 1월 31일``, or a date/datetime from XLSX; ``None`` when it is none of these."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    s = str(value or "").strip()
-    try:
-        if s.isdigit() and len(s) == 8:
-            return datetime.strptime(s, "%Y%m%d").date()
-        for pat, order in ((_YMD, (1, 2, 3)), (_MDY, (3, 1, 2)), (_KO, (1, 2, 3))):
-            m = pat.match(s)
-            if m:
-                y, mo, d = (int(m.group(i)) for i in order)
-                return date(y, mo, d)
-    except ValueError:
-        return None
-    return None
-
-
-def parse_value(value: Any) -> float | None:
-    """A number from a cell (thousands separators, ₩, 원 and $ allowed); ``None`` when empty;
-    :class:`ValueError` when it is not a number."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(str(value))
-    if isinstance(value, int | float):
-        v = float(value)
-    else:
-        s = str(value).strip()
-        if s.lower() in _EMPTY:
-            return None
-        v = float(_NUM_JUNK.sub("", s))
-    if not math.isfinite(v):
-        raise ValueError(str(value))
-    return v
 
 
 def check_series(dates: Sequence[date]) -> str:
@@ -117,7 +70,7 @@ def read_series_file(
                 if rec.values is None:
                     raise InputFileError(code="effect.bad_row", row=rec.row + 1)
                 rows += 1
-                day = parse_day(rec.values.get(dcol))
+                day = parse_week(rec.values.get(dcol))
                 if day is None:
                     raise InputFileError(
                         code="effect.bad_date",
