@@ -116,6 +116,8 @@ def test_too_small_refused_and_nothing_written(ws: Workspace, tmp_path: Path) ->
         export_audience(ws, "tiny", "meta", out)
     assert err.value.code == "audience.too_small"
     assert err.value.params["rows"] == 10 and err.value.params["min_rows"] == 100
+    assert err.value.params["no_identifier"] == 0 and err.value.params["invalid"] == 0
+    assert "no identifier 0" in err.value.text("en") and "식별자 없음 0" in err.value.text("ko")
     assert "@" not in err.value.message and "010" not in err.value.message
     assert not out.exists() and not list(tmp_path.glob(".tiny.csv.*"))
     assert audience_exports(ws) == []

@@ -229,3 +229,16 @@ def test_save_from_scores_errors(ws: Workspace, tmp_path: Path) -> None:
         save_from_scores(ws, "x", no_score, min_score=0.5)
     assert miss.value.code == "segments.score_col_missing"
     assert list_segments(ws) == []
+
+
+def test_scores_without_customer_id_take_row_numbers(ws: Workspace, tmp_path: Path) -> None:
+    """``bank.csv`` has no customer id: as its import preset does, the data row number (1 for
+    the first row under the header) becomes the id; a named id column that is missing is an
+    error all the same."""
+    path = tmp_path / "bank_scores.csv"
+    path.write_text("age,job,score\n30,admin.,0.9\n40,blue-collar,0.1\n50,retired,0.8\n")
+    info = save_from_scores(ws, "bank/likely", path, min_score=0.5)
+    assert info.size == 2 and info.definition["id_from_row"] is True
+    assert [m.customer_id for m in segment_members(ws, "bank/likely")] == ["1", "3"]
+    with pytest.raises(InputFileError):
+        save_from_scores(ws, "bank/x", path, min_score=0.5, id_col="고객번호")

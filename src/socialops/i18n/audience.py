@@ -14,13 +14,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "audience.too_small": (
         "세그먼트 '{segment}'에서 {format} 파일에 넣을 수 있는 고객이 {rows:,}명뿐입니다 "
-        "(고객 {members:,}명 중; 제외: {skipped}). 광고 플랫폼은 {min_rows:,}명 미만의 "
-        "오디언스를 쓰지 않으므로 파일을 만들지 않았습니다: 더 큰 세그먼트를 쓰거나 "
+        "(고객 {members:,}명 중 제외: 식별자 없음 {no_identifier:,}, 이 형식이 받지 않는 "
+        "식별자만 있음 {not_carried:,}, 형식 오류 {invalid:,}). 광고 플랫폼은 {min_rows:,}명 "
+        "미만의 오디언스를 쓰지 않으므로 파일을 만들지 않았습니다: 더 큰 세그먼트를 쓰거나 "
         "식별자(이메일, 전화번호, 광고 ID)를 보강해 주세요.",
         "Segment '{segment}' has only {rows:,} customers a {format} file can carry (of "
-        "{members:,}; left out: {skipped}). Ad platforms do not serve audiences under "
-        "{min_rows:,}, so no file was written: use a larger segment or add identifiers "
-        "(e-mail, phone, advertising id).",
+        "{members:,}, left out: no identifier {no_identifier:,}, only identifiers this format "
+        "cannot carry {not_carried:,}, identifiers that did not parse {invalid:,}). Ad "
+        "platforms do not serve audiences under {min_rows:,}, so no file was written: use a "
+        "larger segment or add identifiers (e-mail, phone, advertising id).",
     ),
     "audience.bad_out": (
         "오디언스 파일을 {file}에 쓸 수 없습니다: 있는 폴더 안의 파일 이름을 주세요.",

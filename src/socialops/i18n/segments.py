@@ -78,6 +78,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No segments saved yet.",
     ),
     "segments.no_identifiers": ("없음", "none"),
+    "segments.def_scores": (
+        "점수 {min_score} 이상 (점수 파일 {rows:,}행 중 {kept:,}명{row_ids})",
+        "score at least {min_score} ({kept:,} of the scores file's {rows:,} rows{row_ids})",
+    ),
+    "segments.def_row_ids": ("; 고객 ID는 파일의 행 번호", "; customer ids are row numbers"),
     "segments.col_name": ("이름", "name"),
     "segments.col_kind": ("종류", "kind"),
     "segments.col_size": ("고객 수", "customers"),

@@ -16,6 +16,7 @@ from socialops.sources.readers import open_source
 __all__ = ["scored_members"]
 
 SCORE_COL = "score"
+ID_COL = "customer_id"
 SAMPLE = 200
 
 
@@ -23,12 +24,17 @@ def scored_members(
     path: Path, *, min_score: float, id_col: str = "customer_id"
 ) -> tuple[list[Member], dict[str, Any]]:
     """(members with ``score >= min_score``, figures): ``rows`` read, ``kept``,
-    ``unreadable`` rows, ``no_score`` (a score that is not a number) and the identifier kinds
-    found (``identifiers``). A file without ``id_col`` or ``score`` is a coded error."""
+    ``unreadable`` rows, ``no_score`` (a score that is not a number), the identifier kinds
+    found (``identifiers``) and ``id_from_row``. A file without ``score``, or without an
+    ``id_col`` named other than ``customer_id``, is a coded error; a file without
+    ``customer_id`` (``bank.csv`` has none) takes the data row number (1 for the first row
+    under the header) as the id, as the ``bank-marketing`` import preset does, so that the
+    ids match the imported customer table."""
     kept: list[dict[str, Any]] = []
     rows = unreadable = no_score = 0
     with open_source(path) as src:
-        if id_col not in src.columns:
+        id_from_row = id_col == ID_COL and id_col not in src.columns
+        if id_col not in src.columns and not id_from_row:
             raise InputFileError(
                 code="segments.id_col_missing", column=id_col, columns=", ".join(src.columns)
             )
@@ -41,6 +47,8 @@ def scored_members(
                 if rec.values is None:
                     unreadable += 1
                     continue
+                if id_from_row:
+                    rec.values[id_col] = str(rec.row)
                 if len(sample) < SAMPLE:
                     sample.append(rec.values)
                 try:
@@ -60,5 +68,6 @@ def scored_members(
         "unreadable": unreadable,
         "no_score": no_score,
         "identifiers": sorted(set(ids.values())),
+        "id_from_row": id_from_row,
     }
     return members, stats

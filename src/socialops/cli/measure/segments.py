@@ -40,6 +40,15 @@ def _out(text: str) -> None:
     console.print(text, highlight=False, markup=False, soft_wrap=True)
 
 
+def _definition(kind: str, d: dict[str, Any], lang: str) -> str:
+    """How the segment was made, in words for a scores segment, else its settings as written."""
+    if kind == "scores" and {"min_score", "rows", "kept"} <= d.keys():
+        row_ids = t("segments.def_row_ids", lang) if d.get("id_from_row") else ""
+        params = {"min_score": d["min_score"], "rows": d["rows"], "kept": d["kept"]}
+        return render("segments.def_scores", lang, {**params, "row_ids": row_ids})
+    return ", ".join(f"{k}={v}" for k, v in d.items()) or "-"
+
+
 @segment_app.command("save")
 def save_cmd(
     name: str = typer.Argument(..., help="The segment's name (letters, digits, _ - ., / parts)."),

@@ -124,7 +124,9 @@ def export_audience(
                 rows=rows,
                 members=members,
                 min_rows=floor,
-                skipped=_reasons(skipped),
+                no_identifier=skipped["no_identifier"],
+                not_carried=skipped["not_carried"],
+                invalid=sum(v for k, v in skipped.items() if k.startswith("invalid_")),
             )
         with open(tmp, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -172,10 +174,6 @@ def export_audience(
             },
         ).scalar_one()
     return {"export_id": int(export_id), **record}
-
-
-def _reasons(skipped: Counter[str]) -> str:
-    return ", ".join(f"{k} {v:,}" for k, v in sorted(skipped.items())) or "-"
 
 
 def audience_exports(ws: Workspace, segment: str | None = None) -> list[dict[str, Any]]:
