@@ -115,15 +115,15 @@ def _curve_panel(
         pts[-1][1],
     )
     name = str(c["channel"])
+    gx, gr = f"{x0 + left:.1f}", f"{x0 + left + pw:.1f}"  # the plot's left and right edges
+    gt, gb = f"{y0 + 16:.1f}", f"{y0 + 16 + ph:.1f}"  # its top and bottom
     return [
-        f'<text x="{x0 + left}" y="{y0 + 11}" {_FONT} font-weight="bold">{_e(name[:24])}</text>',
-        f'<line x1="{x0 + left}" x2="{x0 + left}" y1="{y0 + 16}" y2="{y0 + 16 + ph}" '
-        f'stroke="#999"/>',
-        f'<line x1="{x0 + left}" x2="{x0 + left + pw}" y1="{y0 + 16 + ph}" '
-        f'y2="{y0 + 16 + ph}" stroke="#999"/>',
-        f'<text x="{x0 + left - 3}" y="{y0 + 20}" text-anchor="end" {_FONT} fill="#555">'
+        f'<text x="{gx}" y="{y0 + 11:.1f}" {_FONT} font-weight="bold">{_e(name[:24])}</text>',
+        f'<line x1="{gx}" x2="{gx}" y1="{gt}" y2="{gb}" stroke="#999"/>',
+        f'<line x1="{gx}" x2="{gr}" y1="{gb}" y2="{gb}" stroke="#999"/>',
+        f'<text x="{x0 + left - 3:.1f}" y="{y0 + 20:.1f}" text-anchor="end" {_FONT} fill="#555">'
         f"{_e(_num(ymax))}</text>",
-        f'<text x="{x0 + left + pw}" y="{y0 + 16 + ph + 12}" text-anchor="end" {_FONT} '
+        f'<text x="{gr}" y="{y0 + 16 + ph + 12:.1f}" text-anchor="end" {_FONT} '
         f'fill="#555">{_e(_num(xmax))}</text>',
         f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="2"/>',
         f'<circle cx="{px(ax):.1f}" cy="{py(ay):.1f}" r="3.5" fill="{color}">'
