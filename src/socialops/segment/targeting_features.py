@@ -18,7 +18,8 @@ from scipy.special import expit
 
 from socialops.errors import DataError, InputFileError
 from socialops.segment.identifiers import column_kind
-from socialops.sources.streams.customers import identifier_kind
+from socialops.sources.presets.metrics import norm_header
+from socialops.sources.streams.customers import PRESETS, identifier_kind
 
 __all__ = [
     "MAX_LEVELS",
@@ -114,6 +115,13 @@ def response_mask(df: pd.DataFrame, target: str) -> np.ndarray:
     return np.asarray(_response_texts(df[target]) != "")
 
 
+_ID_NAMES = {norm_header(a) for a in PRESETS["customers"].columns["customer_id"]}
+
+
+def _is_id(column: str) -> bool:
+    return norm_header(column) in _ID_NAMES
+
+
 def attribute_columns(
     df: pd.DataFrame, target: str, columns: list[str] | None = None
 ) -> tuple[list[str], list[dict[str, str]]]:
@@ -134,9 +142,9 @@ def attribute_columns(
     for c in df.columns:
         if c == target:
             continue
-        if c in ("customer_id", "private") or identifier_kind(c) or column_kind(c):
+        if c in ("customer_id", "private") or _is_id(c) or identifier_kind(c) or column_kind(c):
             skipped.append({"column": c, "reason": "identifier"})
-        elif df[c].dtype == object and df[c].nunique(dropna=True) > MAX_LEVELS:
+        elif not pd.api.types.is_numeric_dtype(df[c]) and df[c].nunique() > MAX_LEVELS:
             skipped.append({"column": c, "reason": "too_many_values"})
         elif df[c].nunique(dropna=True) < 2:
             skipped.append({"column": c, "reason": "constant"})
@@ -218,7 +226,7 @@ def design_matrix(df: pd.DataFrame, encoding: list[dict[str, Any]]) -> np.ndarra
             blocks.append(np.hstack(parts))
         else:
             levels = e["levels"]
-            idx = pd.Categorical(cell_texts(s), categories=levels).codes.astype(int)
+            idx = pd.Index(levels).get_indexer(cell_texts(s)).astype(int)
             idx[idx < 0] = len(levels)
             onehot = np.zeros((n, len(levels) + 1))
             onehot[np.arange(n), idx] = 1.0
