@@ -242,3 +242,46 @@ def test_scores_without_customer_id_take_row_numbers(ws: Workspace, tmp_path: Pa
     assert [m.customer_id for m in segment_members(ws, "bank/likely")] == ["1", "3"]
     with pytest.raises(InputFileError):
         save_from_scores(ws, "bank/x", path, min_score=0.5, id_col="고객번호")
+
+
+def test_scores_take_identifiers_of_imported_customers(ws: Workspace, tmp_path: Path) -> None:
+    """A scores file without e-mail or phone: the members get those the workspace's customer
+    table keeps (encrypted) for the same ids; a row's own identifiers win. The same for any
+    saved segment (an RFM one has no identifiers of its own)."""
+    from socialops.sources.streams.customers import import_customers
+
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "고객번호,나이,이메일,휴대폰\nk1,30,k1@example.kr,010-1111-2222\n"
+        "k2,40,k2@example.kr,\nk3,50,,\n",
+        encoding="utf-8",
+    )
+    import_customers(ws, customers)
+    scores = tmp_path / "scores.csv"
+    scores.write_text(
+        "customer_id,age,email,score\nk1,30,,0.9\nk2,40,own@example.kr,0.8\nk3,50,,0.7\n"
+        "k9,60,,0.95\n",
+        encoding="utf-8",
+    )
+    info = save_from_scores(ws, "k", scores, min_score=0.5)
+    assert info.definition["identifiers_from_customers"] == 1  # k1 (k2 has its own, k3 none)
+    got = {m.customer_id: m.identifiers for m in segment_members(ws, "k", with_identifiers=True)}
+    assert got == {
+        "k1": {"email": "k1@example.kr", "phone": "010-1111-2222"},
+        "k2": {"email": "own@example.kr"},
+        "k3": {},
+        "k9": {},
+    }
+    assert "k1@example.kr" not in _all_text(ws)
+
+
+def test_any_segment_takes_customer_identifiers(ws: Workspace, tmp_path: Path) -> None:
+    from socialops.sources.streams.customers import import_customers
+
+    customers = tmp_path / "customers.csv"
+    customers.write_text("customer_id,email\n7,seven@example.kr\n", encoding="utf-8")
+    import_customers(ws, customers)
+    info = save_segment(ws, "rfm/x", [Member("7", 12.0), Member("8", 3.0)], kind="rfm")
+    assert info.definition == {"identifiers_from_customers": 1}
+    got = [m.identifiers for m in segment_members(ws, "rfm/x", with_identifiers=True)]
+    assert got == [{"email": "seven@example.kr"}, {}]

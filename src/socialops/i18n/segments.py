@@ -69,6 +69,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "saved segment '{name}': {size:,} customers (of {rows:,} rows in the scores file; "
         "identifiers: {identifiers}).",
     ),
+    "segments.from_customers": (
+        "그중 {count:,}명은 가져온 고객 테이블에 있는 식별자(암호화된 채)를 씁니다.",
+        "{count:,} of them use the identifiers kept (encrypted) in the imported customer table.",
+    ),
     "segments.deleted": (
         "세그먼트 '{name}'을(를) 삭제했습니다.",
         "deleted segment '{name}'.",

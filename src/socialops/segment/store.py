@@ -29,6 +29,7 @@ from sqlalchemy import text
 
 from socialops.domain.instants import now_iso
 from socialops.errors import DataError, SettingsError
+from socialops.segment.customer_ids import CustomerIdentifiers
 from socialops.segment.members import Member, members_from_table
 from socialops.segment.scores_file import scored_members
 from socialops.store.secrets import key_for
@@ -106,7 +107,11 @@ def save_segment(
 ) -> SegmentInfo:
     """Save ``members`` as the segment ``name``, replacing one of that name in the same
     transaction (its ``created_at`` is kept). A customer listed twice is kept once (the first
-    time) and the number dropped is recorded in the definition as ``duplicates``."""
+    time) and the number dropped is recorded in the definition as ``duplicates``. A member
+    without identifiers takes those the workspace's customer table keeps for its id (the
+    ``customers`` stream's token, copied still encrypted), counted as
+    ``identifiers_from_customers``: a segment of scores or of transactions can then be exported
+    as an audience."""
     name = valid_name(name)
     if kind not in KINDS:
         raise SettingsError(code="segments.kind_unknown", kind=kind, choices=", ".join(KINDS))
@@ -114,7 +119,8 @@ def save_segment(
     cipher = Fernet(key_for(ws.root))
     now = now_iso()
     seen: set[str] = set()
-    duplicates = 0
+    duplicates = from_customers = 0
+    customers = CustomerIdentifiers(ws)
     with ws.begin() as conn:
         old = conn.execute(
             text("SELECT created_at FROM segments WHERE segment_id = :s"), {"s": name}
@@ -130,7 +136,9 @@ def save_segment(
                 duplicates += 1
                 continue
             seen.add(cid)
-            batch.append(_member_row(name, cid, m, cipher))
+            token = "" if m.identifiers else customers.token(cid)
+            from_customers += bool(token)
+            batch.append(_member_row(name, cid, m, cipher, token))
             if len(batch) >= BATCH:
                 _insert(conn, batch)
                 batch = []
@@ -138,6 +146,8 @@ def save_segment(
             _insert(conn, batch)
         if duplicates:
             definition["duplicates"] = duplicates
+        if from_customers:
+            definition["identifiers_from_customers"] = from_customers
         info = SegmentInfo(
             name=name,
             kind=kind,
@@ -170,9 +180,9 @@ def save_segment(
     return info
 
 
-def _member_row(name: str, cid: str, m: Member, cipher: Fernet) -> dict[str, Any]:
+def _member_row(name: str, cid: str, m: Member, cipher: Fernet, token: str) -> dict[str, Any]:
     ids = {k: str(v) for k, v in m.identifiers.items() if v is not None and str(v).strip()}
-    private = cipher.encrypt(json.dumps(ids).encode("utf-8")).decode("ascii") if ids else ""
+    private = cipher.encrypt(json.dumps(ids).encode("utf-8")).decode("ascii") if ids else token
     score = None if m.score is None or not math.isfinite(float(m.score)) else float(m.score)
     return {
         "segment_id": name,
@@ -319,7 +329,9 @@ def save_from_scores(
     created_by: str = "",
 ) -> SegmentInfo:
     """Save the customers of a ``segment score`` output (its input columns plus ``score``)
-    whose score is at least ``min_score`` as the segment ``name`` (kind ``scores``)."""
+    whose score is at least ``min_score`` as the segment ``name`` (kind ``scores``). A member
+    whose row has no e-mail or phone takes those of the imported customer with its id (the
+    ``customers`` stream's encrypted identifiers), counted as ``identifiers_from_customers``."""
     name = valid_name(name)
     if not 0.0 <= float(min_score) <= 1.0:
         raise SettingsError(code="segments.min_score_range", value=min_score)

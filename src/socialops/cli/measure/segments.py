@@ -90,6 +90,9 @@ def save_cmd(
             },
         )
     )
+    if info.definition.get("identifiers_from_customers"):
+        count = info.definition["identifiers_from_customers"]
+        _out(render("segments.from_customers", lang, {"count": count}))
 
 
 @segment_app.command("list")

@@ -88,9 +88,9 @@ def export_audience(
     min_rows: int | None = None,
 ) -> dict[str, Any]:
     """Write ``segment`` as ``fmt``'s customer file at ``out`` and record the export. Returns
-    ``{segment, format, file, rows, members, skipped, invalid, sha256, min_rows, exported_by,
-    exported_at}``; fewer rows than ``min_rows`` (default: the format's floor) is a coded
-    error and writes nothing."""
+    ``{export_id, segment, format, file, rows, members, skipped, invalid, sha256, min_rows,
+    exported_by, exported_at}``; fewer rows than ``min_rows`` (default: the format's floor) is
+    a coded error and writes nothing."""
     spec = get_format(fmt)
     info = get_segment(ws, segment)
     floor = spec.min_rows if min_rows is None else int(min_rows)
