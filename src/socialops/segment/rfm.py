@@ -143,10 +143,12 @@ def customers_expr(t: ir.Table, cut: int) -> ir.Table:
     """The per-customer RFM query (an Ibis expression: the same on every engine)."""
     import ibis  # lazy: start-up time
 
-    g = t.group_by("customer_id").aggregate(
-        last_day=t.day.max(),
-        frequency=t.day.nunique(),
-        monetary=t.amount.sum().round(6),  # float sums differ in the last bits between engines
+    # one row per customer and purchase day first: a plain count is cheaper than COUNT(DISTINCT)
+    d = t.group_by(["customer_id", "day"]).aggregate(amount=t.amount.sum())
+    g = d.group_by("customer_id").aggregate(
+        last_day=d.day.max(),
+        frequency=d.day.count(),
+        monetary=d.amount.sum().round(6),  # float sums differ in the last bits between engines
     )
     g = g.mutate(recency_days=(ibis.literal(cut) - g.last_day).cast("int64"))
     w = ibis.window()
