@@ -103,8 +103,11 @@ class Table:
     key: str
     columns: list[str]
     rows: list[list[Any]]
+    raw: bool = False  # the file's own column names: never translated (scripts read them)
 
     def headers(self, lang: str) -> list[str]:
+        if self.raw:
+            return list(self.columns)
         return [t(f"mweb.col.{c}", lang) if has(f"mweb.col.{c}") else c for c in self.columns]
 
 

@@ -295,6 +295,8 @@ def score_upload(
         with uploaded(db.root, filename, fileobj) as path:
             try:
                 data = dict(mod.score_file(db, path, model=need(model, "model"), out=out))
+                # the file's name as sent, never where it lay on the server
+                data["file"], data["out"] = filename or "upload", ""
             except SocialopsError as exc:
                 raise _found(exc) from None
         table = _read_scores(out)
@@ -324,7 +326,7 @@ def _read_scores(path: Path) -> Table:
             if len(rows) >= SCORES_KEPT:
                 break
             rows.append(list(row))
-    return Table("scores", header, rows)
+    return Table("scores", header, rows, raw=True)
 
 
 # -- audience files -----------------------------------------------------------------------------
