@@ -89,17 +89,21 @@ def test_holm_function_matches_statsmodels() -> None:
     assert st.holm(ps) == pytest.approx(list(multipletests(ps, method="holm")[1]))
 
 
-def test_skewed_small_groups_switch_to_bootstrap() -> None:
+def test_skewed_small_groups_warn_and_bootstrap_on_request() -> None:
     rng = np.random.default_rng(1)
     data = {"A": rng.lognormal(0, 1.5, 60), "B": rng.lognormal(0.8, 1.5, 60)}
-    r = ab_test(data, kind="mean")
-    assert r.method == "bootstrap"
-    assert any(w["code"] == "abtest.warn.bootstrap" for w in r.warnings)
-    welch = ab_test(data, kind="mean", method="welch")
+    welch = ab_test(data, kind="mean")
     assert welch.method == "welch"
-    assert r.comparisons[0]["diff"] == pytest.approx(welch.comparisons[0]["diff"])
-    # a different interval from Welch's, same direction
-    assert r.comparisons[0]["ci_low"] != pytest.approx(welch.comparisons[0]["ci_low"])
+    assert [w["code"] for w in welch.warnings] == ["abtest.warn.skewed"]
+    boot = ab_test(data, kind="mean", method="bootstrap")
+    assert boot.method == "bootstrap"
+    assert boot.comparisons[0]["diff"] == pytest.approx(welch.comparisons[0]["diff"])
+    # a different interval from Welch's, same direction; the same every run (seeded)
+    assert boot.comparisons[0]["ci_low"] != pytest.approx(welch.comparisons[0]["ci_low"])
+    again = ab_test(data, kind="mean", method="bootstrap")
+    assert again.comparisons[0]["ci_low"] == boot.comparisons[0]["ci_low"]
+    normal = ab_test({"A": rng.normal(0, 1, 60), "B": rng.normal(0, 1, 60)}, kind="mean")
+    assert normal.warnings == []
 
 
 def test_kind_inference_and_words() -> None:

@@ -80,21 +80,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "assignment or tracking may be broken, so find out why before trusting the result.",
     ),
     "abtest.warn.skewed": (
-        "그룹 '{group}'의 값이 한쪽으로 크게 치우쳐 있습니다(왜도 {skew}, {n:,}행). t 구간이 "
-        "정확하지 않을 수 있습니다.",
-        "Group '{group}' is very skewed (skewness {skew}, {n:,} rows): the t intervals may be off.",
-    ),
-    "abtest.warn.bootstrap": (
-        "그룹 '{group}'의 값이 한쪽으로 치우쳐 있어(왜도 {skew}) 구간과 p값을 부트스트랩 "
-        "재표본 4,000회로 계산했습니다.",
-        "Group '{group}' is skewed (skewness {skew}), so the intervals and p-values come from "
-        "4,000 bootstrap resamples.",
+        "그룹 '{group}'의 값이 한쪽으로 크게 치우쳐 있어(왜도 {skew}, {n:,}행) 구간이 "
+        "근사치입니다. 극단값 몇 개가 결과를 바꿀 수 있으니 확인하거나 표본을 더 모아 주세요.",
+        "Group '{group}' is very skewed (skewness {skew}, {n:,} rows), so its intervals are "
+        "approximate: a few extreme values can move the result; check them or collect more "
+        "rows.",
     ),
     "abtest.warn.skew_big": (
-        "값이 한쪽으로 치우쳐 있지만 행이 많아({rows:,}행) 부트스트랩 대신 Welch t 구간을 "
-        "썼습니다. 이 정도 크기에서는 대개 충분하지만 극단값에 주의해 주세요.",
-        "The values are skewed but there are {rows:,} rows, so Welch's t intervals were used "
-        "rather than the bootstrap; usually fine at this size, but mind the extreme values.",
+        "행이 {rows:,}개로 많아 부트스트랩 대신 Welch t 구간을 썼습니다 (이 크기에서는 두 방법의 "
+        "결과가 거의 같습니다).",
+        "With {rows:,} rows, Welch's t intervals were used rather than the bootstrap (at this "
+        "size the two agree closely).",
     ),
     "abtest.warn.peeking": (
         "테스트 도중 {looks}번 결과를 보고 처음 유의해진 때 멈췄다면, 차이가 없어도 '유의'라고 "
