@@ -123,3 +123,24 @@ def test_mapping_and_errors(workspace: Workspace, tmp_path: Path) -> None:
     assert not stored_parts(workspace)
     assert not ledger.list_imports(workspace, "transactions")
     assert not list(transactions_dir(workspace).glob("*.parquet"))
+
+
+def test_xlsx_with_dates_and_number_cells(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(["고객ID", "구매일", "매출", "수량"])
+    sheet.append([1001, dt.datetime(2024, 1, 5, 13, 0), 12000, 2])
+    sheet.append(["A-2", dt.date(2024, 2, 1), 1500.5, None])
+    sheet.append(["A-3", "2024/03/01", "₩3,000", 1])
+    path = tmp_path / "tx.xlsx"
+    wb.save(path)
+    t = read_transactions(path)
+    assert t.column("customer_id").to_pylist() == ["1001", "A-2", "A-3"]
+    assert t.column("date").to_pylist() == [date(2024, 1, 5), date(2024, 2, 1), date(2024, 3, 1)]
+    assert t.column("amount").to_pylist() == [12000.0, 1500.5, 3000.0]
+    assert t.column("quantity").to_pylist() == [2.0, None, 1.0]
