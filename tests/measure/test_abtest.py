@@ -214,3 +214,21 @@ def test_nan_rows_dropped_with_warning() -> None:
     r = ab_test(data, kind="mean")
     assert r.groups[0]["n"] == 20
     assert r.warnings[0] == {"code": "abtest.warn.dropped", "params": {"rows": 10}}
+
+
+def test_verdict_codes_no_winner_and_leaders() -> None:
+    rng = np.random.default_rng(11)
+    same = ab_test({"A": rng.normal(0, 1, 200), "B": rng.normal(0, 1, 200)}, kind="mean")
+    assert same.verdict["code"] == "abtest.verdict.no_winner"
+    assert "No clear winner" in same.to_dict("en")["verdict"]["text"]
+    rates = {
+        "A": np.r_[np.ones(300), np.zeros(700)],
+        "B": np.r_[np.ones(305), np.zeros(695)],
+        "C": np.r_[np.ones(150), np.zeros(850)],
+    }
+    r = ab_test(rates)
+    assert r.verdict["code"] == "abtest.verdict.leaders"
+    assert r.verdict["params"]["leaders"] == ["B", "A"] and r.verdict["params"]["rest"] == ["C"]
+    lower = ab_test(rates, higher_is_better=False)
+    assert lower.verdict["params"]["winner"] == "C"
+    assert "%p" in r.to_dict("ko")["verdict"]["text"]

@@ -408,11 +408,19 @@ def _peeking(
 
 
 def abtest_file(path: Any, *, group_col: str, metric_col: str, kind: str | None = None,
-                time_col: str | None = None, **options: Any) -> ABResult:  # fmt: skip
+                time_col: str | None = None, encoding: str | None = None,
+                delimiter: str | None = None, **options: Any) -> ABResult:  # fmt: skip
     """:func:`ab_test` on a file's ``group_col`` and ``metric_col`` (CSV incl. CP949, TSV, XLSX,
     JSONL, Parquet; :func:`socialops.measure.abtest_read.read_groups`); ``time_col`` (a date or
     timestamp per row) feeds the peeking check. ``options`` go to :func:`ab_test`."""
     from socialops.measure.abtest_read import read_groups
 
-    groups, days = read_groups(path, group_col=group_col, metric_col=metric_col, time_col=time_col)
+    groups, days = read_groups(
+        path,
+        group_col=group_col,
+        metric_col=metric_col,
+        time_col=time_col,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
     return ab_test(groups, kind=kind, days=days, **options)

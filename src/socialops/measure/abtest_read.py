@@ -125,7 +125,16 @@ def _try_float(s: Any) -> np.ndarray | None:
 
 
 def _days(col: Any, name: str) -> np.ndarray:
-    """Day ordinals (days since 1970-01-01) of a date or timestamp column."""
+    """Day ordinals (days since 1970-01-01) of a date or timestamp column; a row without a
+    time counts on the last day (it is in the final result, not in an earlier look)."""
+    days = _day_numbers(col, name)
+    if days.dtype.kind == "f":
+        last = np.nanmax(days) if np.isfinite(days).any() else 0
+        days = np.where(np.isnan(days), last, days)
+    return days.astype(np.int64)
+
+
+def _day_numbers(col: Any, name: str) -> np.ndarray:
     if pa.types.is_timestamp(col.type) or pa.types.is_date(col.type):
         d = pc.cast(col, pa.date32()) if pa.types.is_timestamp(col.type) else col
         return pc.cast(d, pa.int32()).to_numpy(zero_copy_only=False)
