@@ -65,6 +65,11 @@ def attribution_cmd(
         common.print_json(data)
         return
     out = common.console.print
+    if not data["utm"]["rows"] and not data["touches"]:
+        hint = t("attribution.no_data.cli", lang)
+        text_ = t("attribution.no_data", lang, start=date_from or "…", end=date_to or "…")
+        out(f"{text_} {hint}", highlight=False, markup=False)
+        return
     out(t("attribution.utm_title", lang), highlight=False, markup=False)
     heads = ("channel", "conversions", "revenue", "spend")
     out("  ".join(t(f"attribution.head.{h}", lang) for h in heads), highlight=False, markup=False)
