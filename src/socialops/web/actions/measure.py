@@ -49,6 +49,9 @@ _PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # as the plan pages ch
 MIX_COLUMNS = ["channel", "spend", "contribution", "contribution_low", "contribution_high",
                "share", "roi", "roi_low", "roi_high", "mroi", "p_best", "adstock",
                "half_saturation"]  # fmt: skip
+ATTR_CHANNEL = ["channel", "conversions", "revenue", "cost", "engagements"]
+ROI_COLUMNS = ["channel", "campaign", "budget", "spend", "conversions", "revenue", "engagements",
+               "roas", "cpa", "cost_per_engagement"]  # fmt: skip
 PREFERRED_METRICS = ("sales", "revenue", "매출", "orders", "주문수", "signups", "가입")
 
 
@@ -330,23 +333,28 @@ def attribution(
     data = dict(
         mod.attribution(
             actor.services.workspace(ws),
-            date_from=date_from,
-            date_to=date_to,
+            date_from=date_from.isoformat() if date_from else None,
+            date_to=date_to.isoformat() if date_to else None,
             campaign=campaign or None,
             model=model,
         )
     )
-    tables = [rows_table(k, data[k]) for k in ("channels", "campaigns", "rows") if k in data]
+    utm = data.get("utm") or {}
+    tables = [
+        rows_table("by_channel", utm.get("by_channel"), ATTR_CHANNEL),
+        rows_table("by_campaign", utm.get("by_campaign"), ["campaign", *ATTR_CHANNEL[1:4]]),
+    ]
     if budget_lines:
-        actuals = data.get("channels") or data.get("rows") or []
-        data["roi"] = mod.roi(actuals, budget_lines)
-        tables.append(rows_table("roi", data["roi"]))
+        data["roi"] = mod.roi(
+            utm.get("rows") or [], budget_lines, engagements=data.get("engagements")
+        )
+        tables.append(rows_table("roi", data["roi"], ROI_COLUMNS))
     return Analysis(
         kind="attribution",
         data=data,
         tables=tables,
-        verdict=words(data.get("verdict") or "", lang),
-        caveats=_caveats(data, lang, "caveats", "warnings"),
+        summary=[(t("mweb.col.conversions", lang), f"{float(utm.get('conversions') or 0):,.0f}")],
+        caveats=[words(c, lang) for c in data.get("caveats") or []],
     )
 
 
