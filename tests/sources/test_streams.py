@@ -39,7 +39,15 @@ def _quarantine(ws: Workspace, import_id: str) -> dict[int, str]:
 
 def test_the_registry_names_every_stream() -> None:
     found = streams.streams()
-    assert set(found) == {"posts", "post_metrics", "conversions", "inbox_messages"}
+    assert set(found) == {
+        "posts",
+        "post_metrics",
+        "conversions",
+        "inbox_messages",
+        "outcomes",
+        "transactions",
+        "customers",
+    }
     assert found["inbox_messages"].key == ("source", "remote_id")
     assert found["posts"].on_repeat == "duplicate" and found["posts"].key == ("platform", "post_id")
     assert found["post_metrics"].on_repeat == "update"
