@@ -57,7 +57,7 @@ def test_the_registry_names_every_stream() -> None:
     assert "nsmc-reviews" in found["posts"].presets()
     assert all(s.bad_rows == "quarantine" for s in found.values())
     with pytest.raises(UnknownPresetError) as info:
-        streams.get("customers")
+        streams.get("no-such-stream")
     assert info.value.code == "sources.unknown_stream"
     assert "posts" in info.value.text("en") and "스트림" in info.value.text("ko")
 
