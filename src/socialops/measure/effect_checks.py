@@ -55,25 +55,28 @@ def pre_fit(y: Array, pred: Array, low: Array, high: Array, burn: int) -> dict[s
 
 def control_shift(x_pre: Array, x_post: Array) -> dict[str, Any] | None:
     """How far a control's post-period mean moved from its last pre-period window of the same
-    length, against how far such windows moved in the pre-period (``None``: it did not move
-    more than :data:`CONTROL_SHIFT_Z` of those). A control the campaign moved would hide the
-    campaign's effect: the verdict names it."""
+    length ``h``, in units of how far it could move by itself: the largest of the moves between
+    such windows seen in the pre-period, of a random walk with the control's own daily steps
+    (sd × sqrt((2h² + 1) / 3h)) and of independent noise (sd × sqrt(2 / h)) — so a wandering
+    control is not flagged for wandering. ``None`` when it moved less than
+    :data:`CONTROL_SHIFT_Z` of that. A control the campaign moved would hide the campaign's
+    effect: the caveat names it."""
     h = len(x_post)
     n = len(x_pre)
     last = float(np.mean(x_pre[-h:])) if n >= h else float(np.mean(x_pre))
     move = float(np.mean(x_post)) - last
+    spreads = [
+        float(np.std(np.diff(x_pre))) * math.sqrt((2 * h * h + 1) / (3 * h)),
+        float(np.std(x_pre)) * math.sqrt(2.0 / h),
+    ]
     if n >= 3 * h:
         csum = np.concatenate([[0.0], np.cumsum(x_pre)])
         means = (csum[h:] - csum[:-h]) / h
-        diffs = means[h:] - means[:-h]
-        spread = float(np.std(diffs))
-        centre = float(np.mean(diffs))
-    else:
-        spread = float(np.std(x_pre)) * math.sqrt(2.0 / h)
-        centre = 0.0
+        spreads.append(float(np.std(means[h:] - means[:-h])))
+    spread = max(spreads)
     if spread <= 0:
         return None
-    z = (move - centre) / spread
+    z = move / spread
     if abs(z) <= CONTROL_SHIFT_Z:
         return None
     change = move / last if last else None
