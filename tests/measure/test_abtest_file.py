@@ -123,3 +123,15 @@ def test_missing_column_and_bad_metric(tmp_path: Path) -> None:
     with pytest.raises(DataError) as d:
         abtest_file(one, group_col="g", metric_col="m")
     assert d.value.code == "abtest.one_group"
+
+
+def test_bad_time_column(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "g,m,when\n" + "".join(f"{'AB'[i % 2]},{i % 3},{'soon' if i == 5 else '2026-11-01'}\n"
+                               for i in range(40)),
+        encoding="utf-8",
+    )  # fmt: skip
+    with pytest.raises(InputFileError) as e:
+        abtest_file(path, group_col="g", metric_col="m", time_col="when")
+    assert e.value.code == "abtest.bad_time" and "soon" in e.value.text("en")

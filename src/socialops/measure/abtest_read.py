@@ -138,14 +138,21 @@ def _day_numbers(col: Any, name: str) -> np.ndarray:
     if pa.types.is_timestamp(col.type) or pa.types.is_date(col.type):
         d = pc.cast(col, pa.date32()) if pa.types.is_timestamp(col.type) else col
         return pc.cast(d, pa.int32()).to_numpy(zero_copy_only=False)
-    s = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(pc.cast(col, pa.string())), 0, 10)
+    # parse each distinct value once (a test has a few hundred days, not a million)
+    enc = pc.dictionary_encode(pc.cast(col, pa.string())).combine_chunks()
+    s = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(enc.dictionary), 0, 10)
     s = pc.replace_substring_regex(s, r"[./]", "-")
     try:
         d = pc.cast(s, pa.date32())
     except pa.ArrowInvalid:
         bad = next((v for v in s.to_pylist() if v and not _is_date(v)), "")
         raise InputFileError(code="abtest.bad_time", column=name, value=str(bad)[:40]) from None
-    return pc.cast(d, pa.int32()).to_numpy(zero_copy_only=False)
+    table = pc.cast(d, pa.int32()).to_numpy(zero_copy_only=False).astype(float)
+    idx = enc.indices.to_numpy(zero_copy_only=False)
+    if enc.indices.null_count:
+        idx = np.where(np.isnan(idx), -1, idx).astype(np.int64)
+        return np.where(idx < 0, np.nan, table[np.maximum(idx, 0)])
+    return table[idx]
 
 
 def _is_date(v: str) -> bool:
