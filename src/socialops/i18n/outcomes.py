@@ -37,8 +37,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "outcomes.grain.day": ("일별", "daily"),
     "outcomes.grain.week": ("주별", "weekly"),
     "outcomes.cli.none": (
-        "저장된 성과 자료가 없습니다: socialops measure outcomes import FILE 로 가져오세요.",
-        "No outcome data yet: import it with socialops measure outcomes import FILE.",
+        "저장된 성과 자료가 없습니다: 먼저 매출·주문수 같은 성과 파일을 가져오세요.",
+        "No outcome data yet: import a file of sales, orders or other outcomes first.",
     ),
     "outcomes.cli.header": (
         "지표\t구분\t단위\t처음\t마지막\t값 수",
