@@ -12,7 +12,13 @@ plan need (:func:`socialops.publish.approvals.needs_approval`).
 Banned words are matched after NFC normalisation and case folding: a word in Latin letters or
 digits only as a whole word (``ass`` does not hit ``class``), any other word (Korean) as a
 substring, since Korean attaches particles to words (``최저가`` hits ``최저가로``). A banned word
-refuses :func:`compose` unless the post is saved as a draft."""
+refuses :func:`compose` unless the post is saved as a draft.
+
+Per-segment variants (issue 17): ``segment_variants`` maps a saved customer segment
+(:mod:`socialops.segment.store`) to the text written for it; each is checked like any variant
+(every chosen profile's limits, banned words) and queued as one more post per profile in the
+same group, marked with its segment (``publish_posts.segment_id``) and with its own short link,
+so its clicks and metrics are counted per segment."""
 
 from __future__ import annotations
 
@@ -21,6 +27,8 @@ import unicodedata
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from sqlalchemy import text as sql_text
 
 from socialops.connectors.core import Media, OutgoingPost
 from socialops.connectors.profiles import Profile, chosen_profiles
@@ -40,10 +48,18 @@ from socialops.publish.links import (
     short_url,
 )
 from socialops.publish.media import get_media
-from socialops.publish.queue import QueuedPost, new_posts
+from socialops.publish.queue import QueuedPost, get_post, new_posts
+from socialops.segment.store import list_segments
 from socialops.store.workspace import Workspace
 
-__all__ = ["ProfilePreview", "banned_in", "channel_of", "compose", "preview"]
+__all__ = [
+    "ProfilePreview",
+    "banned_in",
+    "channel_of",
+    "check_segment_variants",
+    "compose",
+    "preview",
+]
 
 _PLACEHOLDER = "x" * CODE_CHARS  # the preview's code; the real one is drawn by compose
 _LATIN_WORD = re.compile(r"^[0-9a-z_\s'-]+$")
@@ -60,6 +76,7 @@ class ProfilePreview:
     banned: list[str] = field(default_factory=list)
     tone: str = ""
     short_url: str | None = None
+    segment: str = ""  # the saved segment this text is for ('' = everyone)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -166,7 +183,11 @@ def _prepare(
 
 
 def _render(
-    prep: _Prepared, text: str, variants: dict[str, str], codes: dict[str, str]
+    prep: _Prepared,
+    text: str,
+    variants: dict[str, str],
+    codes: dict[str, str],
+    segment: str = "",
 ) -> list[ProfilePreview]:
     banned_words = prep.plan.policy.banned_words if prep.plan else []
     tone = prep.plan.policy.tone if prep.plan else ""
@@ -201,8 +222,38 @@ def _render(
                 banned=banned,
                 tone=tone,
                 short_url=short,
+                segment=segment,
             )
         )
+    return out
+
+
+def check_segment_variants(ws: Workspace, segment_variants: dict[str, str]) -> dict[str, str]:
+    """The per-segment texts, each naming a saved segment and not empty (else a
+    :class:`PublishError`)."""
+    if not segment_variants:
+        return {}
+    known = {s.name for s in list_segments(ws)}
+    out: dict[str, str] = {}
+    for name, body in segment_variants.items():
+        key = name.strip()
+        if key not in known:
+            raise PublishError("segvar.unknown", segment=key[:100])
+        if key in out:
+            raise PublishError("segvar.duplicate", segment=key[:100])
+        if not body.strip():
+            raise PublishError("segvar.empty", segment=key[:100])
+        out[key] = body
+    return out
+
+
+def _segment_renders(
+    prep: _Prepared, segments: dict[str, str], codes: dict[str, dict[str, str]]
+) -> list[ProfilePreview]:
+    out: list[ProfilePreview] = []
+    for name, body in segments.items():
+        same = {p.profile_id: body for p in prep.profiles}
+        out += _render(prep, body, same, codes.get(name, {}), segment=name)
     return out
 
 
@@ -215,45 +266,29 @@ def preview(
     media_ids: list[str] | None = None,
     link: str | None = None,
     plan_id: str | None = None,
+    segment_variants: dict[str, str] | None = None,
 ) -> list[ProfilePreview]:
     """What each profile's post would be, and everything wrong with it; changes nothing (the
-    short link's code shown is a placeholder of the real one's length)."""
+    short link's code shown is a placeholder of the real one's length). Each per-segment text
+    (``segment_variants``) adds one preview per profile, marked with its segment."""
+    segments = check_segment_variants(ws, dict(segment_variants or {}))
     prep = _prepare(ws, profiles, dict(variants or {}), list(media_ids or []), link, plan_id, text)
-    return _render(prep, text, dict(variants or {}), {})
+    return _render(prep, text, dict(variants or {}), {}) + _segment_renders(prep, segments, {})
 
 
-def compose(
+def _linked(
     ws: Workspace,
+    prep: _Prepared,
+    shown: list[ProfilePreview],
+    codes: dict[str, str],
     *,
-    profiles: list[str],
-    text: str,
-    variants: dict[str, str] | None = None,
-    at: str | None = None,
-    media_ids: list[str] | None = None,
-    link: str | None = None,
-    plan_id: str | None = None,
-    plan_item_id: str | None = None,
-    draft: bool = False,
-    actor: str = "",
-    role: str = "owner",
-) -> tuple[str, list[QueuedPost]]:
-    """Queue the message for every profile (one group): refused as a whole when any profile's
-    post breaks a limit or has a banned word, unless it is a ``draft`` (checked again when it is
-    scheduled). A post that needs approval waits ``in_review``."""
-    texts = dict(variants or {})
-    ids = list(media_ids or [])
-    prep = _prepare(ws, profiles, texts, ids, link, plan_id, text)
-    need = needs_approval(ws, plan_id=plan_id, role=role)  # also: may this role write posts
-    group = uuid.uuid4().hex[:12]
-    codes: dict[str, str] = {}
-    if prep.link:
-        codes = {p.profile_id: new_code() for p in prep.profiles}
-    shown = _render(prep, text, texts, codes)
-    if not draft:
-        for pv in shown:
-            if pv.problems:
-                first = pv.problems[0]
-                raise PublishError(first["code"], profile=pv.profile, **first["params"])
+    plan_id: str | None,
+    plan_item_id: str | None,
+    group: str,
+    actor: str,
+) -> dict[str, str]:
+    """Each profile's final text with its short link made (``codes`` updated in place: a
+    variant without the found link has none; a drawn code already taken is replaced)."""
     finals = {p.profile_id: pv.final_text for p, pv in zip(prep.profiles, shown, strict=True)}
     for p, pv in zip(prep.profiles, shown, strict=True):
         if prep.link and pv.short_url and pv.short_url not in pv.final_text:
@@ -277,6 +312,55 @@ def compose(
                     short_url(codes[p.profile_id]), short_url(made.code)
                 )
                 codes[p.profile_id] = made.code
+    return finals
+
+
+def compose(
+    ws: Workspace,
+    *,
+    profiles: list[str],
+    text: str,
+    variants: dict[str, str] | None = None,
+    at: str | None = None,
+    media_ids: list[str] | None = None,
+    link: str | None = None,
+    plan_id: str | None = None,
+    plan_item_id: str | None = None,
+    draft: bool = False,
+    actor: str = "",
+    role: str = "owner",
+    segment_variants: dict[str, str] | None = None,
+) -> tuple[str, list[QueuedPost]]:
+    """Queue the message for every profile (one group): refused as a whole when any profile's
+    post breaks a limit or has a banned word, unless it is a ``draft`` (checked again when it is
+    scheduled). A post that needs approval waits ``in_review``. Each per-segment text
+    (``segment_variants``: saved segment → text) adds one post per profile to the group,
+    marked with its segment."""
+    texts = dict(variants or {})
+    ids = list(media_ids or [])
+    segments = check_segment_variants(ws, dict(segment_variants or {}))
+    prep = _prepare(ws, profiles, texts, ids, link, plan_id, text)
+    need = needs_approval(ws, plan_id=plan_id, role=role)  # also: may this role write posts
+    group = uuid.uuid4().hex[:12]
+    codes: dict[str, str] = {}
+    seg_codes: dict[str, dict[str, str]] = {}
+    if prep.link:
+        codes = {p.profile_id: new_code() for p in prep.profiles}
+        seg_codes = {n: {p.profile_id: new_code() for p in prep.profiles} for n in segments}
+    shown = _render(prep, text, texts, codes)
+    seg_shown = _segment_renders(prep, segments, seg_codes)
+    if not draft:
+        for pv in shown + seg_shown:
+            if pv.problems:
+                first = pv.problems[0]
+                raise PublishError(first["code"], profile=pv.profile, **first["params"])
+    where: dict[str, Any] = {
+        "plan_id": plan_id,
+        "plan_item_id": plan_item_id,
+        "group": group,
+        "actor": actor,
+    }
+    finals = _linked(ws, prep, shown, codes, **where)
     group_id, posts = new_posts(
         ws,
         profiles=[p.profile_id for p in prep.profiles],
@@ -292,6 +376,31 @@ def compose(
         media_ids=ids,
         group_id=group,
     )
+    for name, body in segments.items():
+        mine = [pv for pv in seg_shown if pv.segment == name]
+        sc = seg_codes.get(name, {})
+        _, more = new_posts(
+            ws,
+            profiles=[p.profile_id for p in prep.profiles],
+            text_=body,
+            at=at,
+            plan_id=plan_id,
+            actor=actor,
+            variants=_linked(ws, prep, mine, sc, **where),
+            draft=draft,
+            plan_item_id=plan_item_id,
+            link_codes=sc,
+            approvals_needed=need,
+            media_ids=ids,
+            group_id=group,
+        )
+        with ws.begin() as conn:
+            for post in more:
+                conn.execute(
+                    sql_text("UPDATE publish_posts SET segment_id = :s WHERE post_id = :id"),
+                    {"s": name, "id": post.post_id},
+                )
+        posts += [get_post(ws, post.post_id) for post in more]
     if any(p.state == "in_review" for p in posts):
         posts = submit(ws, group_id, actor=actor)  # the approvers are told
     return group_id, posts

@@ -60,7 +60,7 @@ _COLUMNS = (
     "p.post_id, p.group_id, p.profile_id, f.name, f.platform, p.plan_id, p.text, p.media, "
     "p.state, p.due_at, p.idem_key, p.remote_id, p.url, p.attempts, p.next_try_at, "
     "p.reason_code, p.reason_detail, p.created_at, p.updated_at, p.published_at, "
-    "p.plan_item_id, p.link_code, p.approvals_needed"
+    "p.plan_item_id, p.link_code, p.approvals_needed, p.segment_id"
 )
 
 
@@ -89,6 +89,7 @@ class QueuedPost:
     plan_item_id: str | None
     link_code: str
     approvals_needed: int
+    segment_id: str = ""  # a saved segment this post's text was written for ('' = everyone)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -127,6 +128,7 @@ def _row(r: Any) -> QueuedPost:
         plan_item_id=r[20],
         link_code=r[21] or "",
         approvals_needed=int(r[22] or 0),
+        segment_id=r[23] or "",
     )
 
 

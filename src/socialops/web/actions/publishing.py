@@ -183,6 +183,7 @@ class Compose:
     plan_id: str | None = None
     plan_item_id: str | None = None
     draft: bool = False
+    segment_variants: dict[str, str] | None = None  # saved segment → its own text
 
 
 def compose(actor: Actor, ws: str, c: Compose) -> tuple[str, list[QueuedPost]]:
@@ -203,6 +204,7 @@ def compose(actor: Actor, ws: str, c: Compose) -> tuple[str, list[QueuedPost]]:
         draft=c.draft,
         actor=_who(actor),
         role=access.role,
+        segment_variants=c.segment_variants or None,
     )
     states = sorted({p.state for p in posts})
     actor.audit(

@@ -65,6 +65,9 @@ class ComposeIn(BaseModel):
     plan_id: str | None = Field(None, max_length=64)
     plan_item_id: str | None = Field(None, max_length=64)
     draft: bool = False
+    segment_variants: dict[str, str] | None = Field(
+        None, max_length=50, description="saved segment → its own text (one more post each)"
+    )
 
 
 class PreviewIn(BaseModel):
@@ -74,6 +77,7 @@ class PreviewIn(BaseModel):
     media_ids: list[str] | None = Field(None, max_length=20)
     link: str | None = Field(None, max_length=2000)
     plan_id: str | None = Field(None, max_length=64)
+    segment_variants: dict[str, str] | None = Field(None, max_length=50)
 
 
 class ScheduleIn(BaseModel):

@@ -18,6 +18,7 @@ from socialops.connectors import profiles
 from socialops.errors import SocialopsError
 from socialops.plan.store import PlanStore
 from socialops.publish import approvals, composer, media, watchdog
+from socialops.segment.store import list_segments
 from socialops.store.workspace import Workspace
 from socialops.web.actions import publishing as actions
 from socialops.web.auth import Access, WebError, lang_of, services_of
@@ -122,6 +123,7 @@ def _compose_page(request: Request, access: Access, status: int = 200, **ctx: An
         profiles=profiles.list_profiles(db),
         media=media.list_media(db),
         plans=PlanStore(db).list(),
+        saved_segments=[x.name for x in list_segments(db)],
         **ctx,
     )
 
@@ -160,6 +162,11 @@ async def _compose_form(request: Request) -> tuple[actions.Compose, dict[str, An
         v = one(f"variant:{name}", 20_000)
         if v.strip():
             variants[name] = v
+    segment_variants = {}  # saved segment → its own text ("segvar:<name>" fields)
+    for key in list(form.keys())[:500]:
+        v = one(key, 20_000)
+        if key.startswith("segvar:") and v.strip():
+            segment_variants[key.removeprefix("segvar:")[:200]] = v
     c = actions.Compose(
         profiles=chosen,
         text=one("text", 20_000),
@@ -170,6 +177,7 @@ async def _compose_form(request: Request) -> tuple[actions.Compose, dict[str, An
         plan_id=one("plan_id", 64) or None,
         plan_item_id=one("plan_item_id", 64) or None,
         draft=bool(one("draft")),
+        segment_variants=segment_variants or None,
     )
     typed = {
         "profiles": chosen,
@@ -181,6 +189,7 @@ async def _compose_form(request: Request) -> tuple[actions.Compose, dict[str, An
         "plan_id": c.plan_id or "",
         "plan_item_id": c.plan_item_id or "",
         "draft": c.draft,
+        "segment_variants": segment_variants,
     }
     return c, typed, one("csrf")
 
@@ -195,6 +204,7 @@ def previews_of(db: Workspace, c: actions.Compose) -> list[dict[str, Any]]:
         media_ids=c.media_ids,
         link=c.link,
         plan_id=c.plan_id,
+        segment_variants=c.segment_variants,
     )
     return [p.to_dict() for p in found]
 
