@@ -379,3 +379,38 @@ def test_topic_report_on_real_tweets(airline_ws: Workspace, smtp: tuple[Sink, in
         assert (reports_folder(ws) / f"{meta['id']}.xlsx").stat().st_size > 1000
     finally:
         sch.remove_schedule(ws, s.schedule_id)
+
+
+def test_plan_report_carries_the_campaign_effect_when_outcomes_exist(
+    lite: Workspace, smtp: tuple[Sink, int]
+) -> None:
+    """Daily sales from July, +30 % from the plan's start (November): the report says what the
+    campaign did, with its chart, in each reader's language."""
+    import numpy as np
+
+    sink, port = smtp
+    _mail(lite, port)
+    rng = np.random.default_rng(7)
+    days = [date(2026, 7, 1) + timedelta(days=i) for i in range(159)]  # through 2026-12-06
+    rows = []
+    for i, d in enumerate(days):
+        base = 1000 + 80 * np.sin(2 * np.pi * i / 7) + rng.normal(0, 25)
+        lift = 1.3 if d >= date(2026, 11, 1) else 1.0
+        rows.append({"m": "sales", "d": d.isoformat(), "v": float(base * lift)})
+    with lite.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO outcomes (metric, dimension, date, grain, value, import_id, "
+                "updated_at) VALUES (:m, '', :d, 'day', :v, 't', '2026-12-06')"
+            ),
+            rows,
+        )
+    s = _weekly(lite)
+    out = sch.run_due(lite, _due(s), langs=LANGS)
+    assert out.sent == 2, out.runs
+    ko = sink.to("kim@example.kr")[0].get_body(("plain",))
+    en_html = sink.to("lee@example.kr")[0].get_body(("html",))
+    assert ko is not None and en_html is not None
+    assert "캠페인 효과: sales" in ko.get_content()
+    html = en_html.get_content()
+    assert "Campaign effect on sales" in html and "<svg" in html

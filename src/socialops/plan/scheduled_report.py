@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import html as _html
-import importlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -112,28 +111,40 @@ def _num(value: float | None, unit: str, lang: str) -> str:
 # -- the plan's report --------------------------------------------------------------------------
 
 
-def effect_sections(ws: Workspace, start: date, end: date, lang: str) -> list[dict[str, Any]]:
+def effect_sections(
+    ws: Workspace, start: date, end: date, lang: str, cache: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """The campaign's effect on each outcome series that starts before ``start`` (at most
     :data:`MAX_EFFECT_METRICS`): ``{metric, verdict, svg, lift_rel, ci_low, ci_high,
     p_effect}``, or ``{metric, skipped}`` with the reason in ``lang``. Empty when the
-    workspace holds no outcome data (or the effect module is not installed)."""
-    try:
-        effect = importlib.import_module("socialops.measure.effect")
-        outcomes = importlib.import_module("socialops.measure.outcomes")
-    except ImportError:
-        return []
+    workspace holds no outcome data."""
+    from socialops.measure.outcomes import list_outcomes
+
     out: list[dict[str, Any]] = []
     series = [
         o
-        for o in outcomes.list_outcomes(ws)
+        for o in list_outcomes(ws)
         if not o.get("dimension")
         and str(o.get("first") or "9999") < start.isoformat()
         and str(o.get("last") or "") >= start.isoformat()
     ]
+    if not series:
+        return out
+    # lazy: the counterfactual model (statsmodels) loads only when there are outcomes
+    from socialops.measure import effect
+
+    done: dict[str, Any] = {} if cache is None else cache.setdefault("effects", {})
     for o in series[:MAX_EFFECT_METRICS]:
         metric = str(o["metric"])
         try:
-            result = effect.effect_from_outcomes(ws, metric, start=start, end=end)
+            if metric not in done:  # estimated once per run, whatever the languages
+                try:
+                    done[metric] = effect.effect_from_outcomes(ws, metric, start=start, end=end)
+                except SocialopsError as exc:
+                    done[metric] = exc
+            if isinstance(done[metric], SocialopsError):
+                raise done[metric]
+            result = done[metric]
             d = result.to_dict()
             out.append(
                 {
@@ -200,7 +211,7 @@ def _plan_report(
     effects = (
         []
         if actuals.period == "not_started"
-        else effect_sections(ws, plan.start, min(plan.end, end), lang)
+        else effect_sections(ws, plan.start, min(plan.end, end), lang, cache)
     )
     for e in effects:
         title = t("sched_report.effect", lang, metric=e["metric"])
