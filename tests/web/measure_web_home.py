@@ -1,19 +1,26 @@
 """A home folder for the Measure and Segments web tests: a fresh workspace ``main`` with a user of
 every role (the analyst reads English, the others Korean), an outsider, their API tokens, the
 application and a client, and a second workspace ``other`` the outsider owns. Real sessions sign
-in through /login; nothing is mocked."""
+in through /login; nothing is mocked. :func:`seed_outcomes` writes an outcome series with plain
+SQL into the w0009 table: 140 days of sales with a weekly pattern, +30 % over the last 21 days
+(the campaign), and a region without the lift."""
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts, User
@@ -78,6 +85,46 @@ def make_home(root: Path) -> Iterator[Home]:
         for who, user in users.items():
             home.tokens[who] = accounts.create_token(user.id, "tests")
         yield home
+
+
+FIRST = date(2026, 1, 1)
+DAYS = 140
+START = FIRST + timedelta(days=DAYS - 21)  # the campaign's first day
+END = FIRST + timedelta(days=DAYS - 1)
+
+
+def sales(i: int, lift: bool = True) -> float:
+    """A day's sales: level 1000, a weekly pattern, a deterministic wiggle; +30 % in the
+    campaign."""
+    base = 1000 + 120 * math.sin(2 * math.pi * i / 7) + 25 * math.sin(i * 1.7) + i
+    return base * (1.3 if lift and FIRST + timedelta(days=i) >= START else 1.0)
+
+
+def seed_outcomes(ws: Workspace) -> None:
+    now = datetime.now(UTC).isoformat()
+    rows = [
+        {"m": "sales", "d": dim, "t": (FIRST + timedelta(days=i)).isoformat(), "v": v, "u": now}
+        for i in range(DAYS)
+        for dim, v in (("", sales(i)), ("region:부산", sales(i, lift=False) / 3))
+    ]
+    with ws.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO outcomes (metric, dimension, date, grain, value, import_id, "
+                "updated_at) VALUES (:m, :d, :t, 'day', :v, 'test', :u)"
+            ),
+            rows,
+        )
+
+
+def series_csv() -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["일자", "매출", "부산"])
+    for i in range(DAYS):
+        day = FIRST + timedelta(days=i)
+        w.writerow([day.isoformat(), f"{sales(i):.2f}", f"{sales(i, lift=False) / 3:.2f}"])
+    return buf.getvalue().encode("cp949")
 
 
 def error_of(r: httpx.Response) -> dict[str, Any]:

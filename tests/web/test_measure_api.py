@@ -12,52 +12,22 @@ import csv
 import io
 import math
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-from measure_web_home import API, Home, error_of, make_home
+from measure_web_home import (
+    API,
+    DAYS,
+    END,
+    FIRST,
+    START,
+    Home,
+    error_of,
+    make_home,
+    seed_outcomes,
+    series_csv,
+)
 from sqlalchemy import text
-
-from socialops.store.workspace import Workspace
-
-FIRST = date(2026, 1, 1)
-DAYS = 140
-START = FIRST + timedelta(days=DAYS - 21)  # the campaign's first day
-END = FIRST + timedelta(days=DAYS - 1)
-
-
-def sales(i: int, lift: bool = True) -> float:
-    """A day's sales: level 1000, a weekly pattern, a deterministic wiggle; +30 % in the
-    campaign."""
-    base = 1000 + 120 * math.sin(2 * math.pi * i / 7) + 25 * math.sin(i * 1.7) + i
-    return base * (1.3 if lift and FIRST + timedelta(days=i) >= START else 1.0)
-
-
-def seed_outcomes(ws: Workspace) -> None:
-    now = datetime.now(UTC).isoformat()
-    rows = [
-        {"m": "sales", "d": dim, "t": (FIRST + timedelta(days=i)).isoformat(), "v": v, "u": now}
-        for i in range(DAYS)
-        for dim, v in (("", sales(i)), ("region:부산", sales(i, lift=False) / 3))
-    ]
-    with ws.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO outcomes (metric, dimension, date, grain, value, import_id, "
-                "updated_at) VALUES (:m, :d, :t, 'day', :v, 'test', :u)"
-            ),
-            rows,
-        )
-
-
-def series_csv() -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["일자", "매출", "부산"])
-    for i in range(DAYS):
-        day = FIRST + timedelta(days=i)
-        w.writerow([day.isoformat(), f"{sales(i):.2f}", f"{sales(i, lift=False) / 3:.2f}"])
-    return buf.getvalue().encode("cp949")
 
 
 def ab_csv() -> bytes:

@@ -44,6 +44,7 @@ from socialops.web.auth import services_of as _services
 from socialops.web.pages.common import Slug, form_actor
 from socialops.web.pages.common import to_login as _to_login
 from socialops.web.pages.common import view_access as _view
+from socialops.web.pages.measure import plan_effect_view
 from socialops.web.plan_forms import FormError, _opt_int
 from socialops.web.plan_http import (
     EXPORT_TYPES,
@@ -271,6 +272,9 @@ def _overview(
         published_totals=totals(published),
         target_segments={x["name"]: x for x in target_segments(ws, plan)},
         item_titles={i.item_id: i.title for i in plan.calendar},
+        campaign_effect=plan_effect_view(
+            request, access, plan.plan_id, plan.version, plan.start, plan.end
+        ),
         **ctx,
     )
 

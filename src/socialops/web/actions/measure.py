@@ -14,6 +14,9 @@ import re
 from datetime import date
 from typing import IO, Any
 
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
 from socialops.errors import DataError, PlanError, SocialopsError
 from socialops.i18n import t
 from socialops.plan.store import PlanStore
@@ -38,6 +41,7 @@ __all__ = [
     "effect_upload",
     "mix_upload",
     "outcomes",
+    "outcomes_stamp",
     "plan_budget",
     "plan_effect",
     "plans",
@@ -203,6 +207,16 @@ def _choose_metric(stored: list[dict[str, Any]], start: date) -> dict[str, Any] 
     rank = {m: i for i, m in enumerate(PREFERRED_METRICS)}
     fit.sort(key=lambda o: (rank.get(str(o["metric"]).lower(), 99), -int(o.get("days") or 0)))
     return fit[0]
+
+
+def outcomes_stamp(db: Workspace) -> tuple[int, str]:
+    """What a cached effect of the stored outcomes depends on: their count and last change."""
+    try:
+        with db.connect() as conn:
+            row = conn.execute(text("SELECT COUNT(*), MAX(updated_at) FROM outcomes")).one()
+    except SQLAlchemyError:
+        return 0, ""
+    return int(row[0] or 0), str(row[1] or "")
 
 
 def plan_effect(db: Workspace, start: date, end: date, lang: str) -> dict[str, Any] | None:

@@ -42,6 +42,7 @@ __all__ = [
     "number_of",
     "recall",
     "remember",
+    "remember_as",
     "required_day",
     "uploaded",
     "words",
@@ -265,6 +266,14 @@ def remember(ws: str, user_id: int, analysis: Analysis) -> Analysis:
         while len(_kept) > KEPT_RESULTS:
             _kept.popitem(last=False)
     return analysis
+
+
+def remember_as(ws: str, user_id: int, analysis: Analysis) -> None:
+    """Let ``user_id`` fetch the downloads of an analysis already kept (under its token)."""
+    with _lock:
+        _kept[(ws, user_id, analysis.token)] = analysis
+        while len(_kept) > KEPT_RESULTS:
+            _kept.popitem(last=False)
 
 
 def recall(ws: str, user_id: int, token: str) -> Analysis:

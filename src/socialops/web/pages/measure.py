@@ -27,14 +27,15 @@ from socialops.web.actions.measure_io import (
     number_of,
     recall,
     remember,
+    remember_as,
     required_day,
 )
 from socialops.web.api.measure import answer
-from socialops.web.auth import Access, WebError, lang_of, principal
+from socialops.web.auth import Access, WebError, lang_of, principal, services_of
 from socialops.web.pages.common import Slug, form_access, to_login, view_access, workspace_page
 from socialops.web.responses import error_text
 
-__all__ = ["TABS", "result_view", "router"]
+__all__ = ["TABS", "plan_effect_view", "result_view", "router"]
 
 router = APIRouter(include_in_schema=False)
 TABS = ("effect", "tests", "attribution", "mix")
@@ -67,6 +68,27 @@ def result_view(ws: str, analysis: Analysis, lang: str) -> dict[str, Any]:
         if analysis.token
         else None,
     }
+
+
+def plan_effect_view(
+    request: Request, access: Access, plan_id: str, version: int, start: Any, end: Any
+) -> dict[str, Any] | None:
+    """The campaign's effect for a plan's page when the workspace has outcome data covering its
+    period (``None`` otherwise): ``{"metric", "result"}`` (its downloads kept for the reader)
+    or ``{"metric", "error"}``. Cached per plan version, outcome data and language: an
+    estimate takes a second or more."""
+    db = services_of(request).workspace(access.workspace)
+    lang = lang_of(request)
+    key = ["plan-effect", access.workspace, plan_id, version, actions.outcomes_stamp(db), lang]
+    found = services_of(request).cached(key, lambda: actions.plan_effect(db, start, end, lang))
+    if found is None or "analysis" not in found:
+        return found
+    analysis = found["analysis"]
+    if not analysis.token:
+        remember(access.workspace, access.user.id, analysis)
+    else:  # cached: this reader may fetch its downloads too
+        remember_as(access.workspace, access.user.id, analysis)
+    return {"metric": found["metric"], "result": result_view(access.workspace, analysis, lang)}
 
 
 def _page(
