@@ -301,6 +301,19 @@ def test_temporary_smtp_failure_is_retried_in_the_same_period(
     assert sch.get_schedule(lite, s.schedule_id).last_status["state"] == "sent"
 
 
+def test_a_recipient_who_left_the_workspace_gets_nothing(
+    lite: Workspace, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    _mail(lite, port)
+    s = _weekly(lite)
+    out = sch.run_due(lite, _due(s), langs={"kim@example.kr": "ko"})  # lee was removed
+    assert (out.sent, out.failed) == (1, 1)
+    assert [m["To"] for m in sink.messages] == ["kim@example.kr"]
+    st = sch.get_schedule(lite, s.schedule_id).last_status
+    assert st["state"] == "partial" and "not a member" in st["failed"]["lee@example.kr"]
+
+
 def test_permanent_failure_is_recorded_and_the_period_moves_on(lite: Workspace) -> None:
     s = _weekly(lite, recipients=["kim@example.kr"])  # no SMTP settings at all
     out = sch.run_due(lite, _due(s), langs=LANGS)

@@ -418,8 +418,10 @@ def run_due(
     send: Callable[..., None] = send_mail,
 ) -> RunSummary:
     """Run every enabled schedule that is due at ``now``: claim, build and write the report,
-    e-mail each recipient in their language (``langs``: e-mail → ``ko``/``en``, from the
-    accounts; Korean when unknown), record the outcome, move to the next run."""
+    e-mail each recipient in their language (``langs``: the workspace's members, e-mail →
+    ``ko``/``en``, from the accounts; when given, a recipient no longer a member gets nothing;
+    empty on an install without accounts: everyone, in Korean), record the outcome, move to the
+    next run."""
     now = now or datetime.now(UTC)
     owner = owner or _worker()
     langs = {k.lower(): v for k, v in (langs or {}).items()}
@@ -516,6 +518,10 @@ def _run_one(
     for address in people:
         done = set(status["sent"]) | set(status["failed"]) | set(status["unknown"])
         if address in done:
+            continue
+        if langs and address not in langs:  # no longer a member: nothing goes out
+            status["failed"][address] = "not a member of the workspace"
+            out["failed_now"] += 1
             continue
         status["sending"] = [address]
         if not _save(ws, s.schedule_id, owner, status):
