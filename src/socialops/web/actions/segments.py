@@ -128,7 +128,11 @@ def _rfm_analysis(actor: Actor, ws: str, lang: str, result: Any, save: str) -> A
         )
         data["saved"] = [s["name"] for s in saved]
         actor.audit(access, "segments.save", save, segments=len(saved), kind="rfm")
-    customers = result.customers.select(CUSTOMER_COLUMNS).to_pylist()
+    names = {row["segment"]: row["name"] for row in summary}
+    customers = [
+        {**c, "name": names.get(c["segment"], c["segment"])}
+        for c in result.customers.select(CUSTOMER_COLUMNS).to_pylist()
+    ]
     caveats = [
         words({**c, "code": f"segment_rfm.caveat.{c['code']}"}, lang)
         for c in data.get("caveats") or []
@@ -138,7 +142,7 @@ def _rfm_analysis(actor: Actor, ws: str, lang: str, result: Any, save: str) -> A
         data=data,
         tables=[
             rows_table("summary", summary, SUMMARY_COLUMNS),
-            rows_table("customers", customers, CUSTOMER_COLUMNS),
+            rows_table("customers", customers, [*CUSTOMER_COLUMNS, "name"]),
         ],
         summary=[
             (t("mweb.col.customers", lang), f"{int(data.get('customer_count') or 0):,}"),
