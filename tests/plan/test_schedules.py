@@ -73,10 +73,9 @@ def ws(database: str, tmp_path: Path) -> Workspace:
 
 
 @pytest.fixture()
-def lite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    """On SQLite only (the rest: the same SQL, kept fast)."""
-    monkeypatch.delenv("SOCIALOPS_DATABASE_URL", raising=False)
-    return Workspace.open(tmp_path / "ws")
+def lite(workspace: Workspace) -> Workspace:
+    """On the run's database only (the rest: the same SQL, kept fast)."""
+    return workspace
 
 
 def _plan(ws: Workspace) -> str:

@@ -4,8 +4,6 @@ segment deleted since shown as missing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from test_model import make_plan
 
@@ -19,9 +17,8 @@ from socialops.store.workspace import Workspace
 
 
 @pytest.fixture()
-def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    monkeypatch.delenv("SOCIALOPS_DATABASE_URL", raising=False)
-    ws = Workspace.open(tmp_path / "ws")
+def ws(workspace: Workspace) -> Workspace:
+    ws = workspace
     members = [Member(f"c{i}") for i in range(3)]
     save_segment(ws, "cdnow/champions", members, kind="rfm")
     return ws
