@@ -29,6 +29,7 @@ from fastapi.routing import APIRoute
 
 from socialops.web.accounts import Accounts
 from socialops.web.app import (
+    ANALYSIS_UPLOADS,
     ANON_BODY,
     ANONYMOUS,
     FORM_BODY,
@@ -344,6 +345,9 @@ def test_every_body_route_is_covered() -> None:
     assert len(uploads) == 4, uploads
     media = [p for _, p, _ in BODY_ROUTES if MEDIA_UPLOADS.match(concrete(p))]
     assert len(media) == 2, media  # the media library, in the pages and the API
+    # the Measure and Segments analyses of a file (issue 17), in the pages and the API
+    analyses = [p for _, p, _ in BODY_ROUTES if ANALYSIS_UPLOADS.match(concrete(p))]
+    assert len(analyses) == 14, analyses
 
 
 @pytest.mark.slow
@@ -354,7 +358,7 @@ def test_every_body_route_is_gated(server: Server, method: str, path: str, reads
     and the owner's body over the route's limit gets 413 — never is more than the limit read
     or spooled (a route that reads no body answers without reading it)."""
     url = concrete(path)
-    upload = UPLOADS.match(url) is not None or MEDIA_UPLOADS.match(url) is not None
+    upload = any(r.match(url) for r in (UPLOADS, MEDIA_UPLOADS, ANALYSIS_UPLOADS))
     body, headers = multipart(4 * MiB) if upload else form(4 * MiB)
     with Spooled(server) as spooled:
         r, _ = send(server, None, method, url, body, headers)
