@@ -306,7 +306,7 @@ def estimate_effect(
         pre_fit=fit,
         caveats=notes,
         model={
-            "kind": "local_linear_trend" if trend else "local_level",
+            "kind": cf.kind,
             "seasonality": season,
             "controls": names,
             "draws": int(draws.shape[0]),
