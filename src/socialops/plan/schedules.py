@@ -31,6 +31,7 @@ import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -483,6 +484,7 @@ def _run_one(
     build: Callable[..., Any],
     write: Callable[..., tuple[str, bool]],
 ) -> dict[str, Any]:
+    t0 = monotonic()
     due = datetime.fromisoformat(s.next_run_at.replace("Z", "+00:00"))
     start, end = period_of(s.cadence, due, s.zone)
     prev = s.last_status if s.last_status.get("period") == s.next_run_at else {}
@@ -524,7 +526,9 @@ def _run_one(
             out["failed_now"] += 1
             continue
         status["sending"] = [address]
-        if not _save(ws, s.schedule_id, owner, status):
+        # the lease renewed for as long as the run has taken (a slow report keeps it)
+        until = iso_utc(now + timedelta(seconds=monotonic() - t0) + LEASE)
+        if not _save(ws, s.schedule_id, owner, status, lease_until=until):
             return {**out, "state": "lost_lease"}
         lang = langs.get(address, "ko")
         r = report(lang)
