@@ -11,10 +11,14 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
-from measure_web_home import END, START, Home, make_home, seed_outcomes, series_csv
+from browser_checks import check_page, check_pages, need_axe, sign_in, views
+from measure_web_home import END, PASSWORD, START, Home, make_home, seed_outcomes, series_csv
 from openpyxl import load_workbook
+from test_e2e import chromium  # noqa: F401  (the browser fixture)
 
 from socialops.plan.service import create_from_template
 
@@ -121,3 +125,64 @@ def test_the_plan_page_shows_the_campaign_effect(home: Home) -> None:
     old = create_from_template(ws, "product-launch", name="옛 캠페인", start=date(2020, 3, 1),
                                end=date(2020, 3, 31), actor="owner@example.com")  # fmt: skip
     assert 'id="campaign-effect"' not in owner.get(f"/w/main/plans/{old.plan_id}").text
+
+
+# -- in a real browser: a phone and a wide screen, Korean and English -----------------------------
+@pytest.fixture(scope="module")
+def served(home: Home) -> Iterator[str]:
+    """A real uvicorn server on the module's home, on a free loopback port."""
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+    from served import _free_port
+
+    from socialops.web.app import create_app
+
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(home.root), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, name="uvicorn-measure", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the test server did not start"
+        time.sleep(0.05)
+    assert httpx.get(f"{url}/login", timeout=5).status_code == 200
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.mark.slow
+def test_the_pages_on_a_phone_and_a_wide_screen(
+    home: Home,
+    served: str,
+    chromium: Any,  # noqa: F811  (test_e2e.py's fixture, imported above)
+    tmp_path: Path,
+) -> None:
+    """The effect tab with a result (chart, verdict, caveats, the table that scrolls inside its
+    card) and the Segments list: no sideways scrolling, a short header on a phone, Korean words
+    kept whole, nothing axe-core calls serious (screenshots in $SOCIALOPS_SHOTS)."""
+    need_axe()
+    upload = tmp_path / "매출.csv"
+    upload.write_bytes(series_csv())
+    problems: list[str] = []
+    for lang, width, page in views(chromium, home.accounts, home.users["owner"].id):
+        sign_in(page, served, PASSWORD)
+        page.goto(served + "/w/main/measure")
+        page.set_input_files("#effect-file input[name=file]", str(upload))
+        page.fill("#effect-file input[name=date_col]", "일자")
+        page.fill("#effect-file input[name=value_col]", "매출")
+        page.fill("#effect-file input[name=start]", START.isoformat())
+        page.fill("#effect-file input[name=end]", END.isoformat())
+        page.click("#run-effect-file")
+        page.locator("#result-chart").wait_for()
+        check_page(page, "measure-effect", width, lang, problems)
+        check_pages(page, served, [("segments", "/w/main/segments")], width, lang, problems)
+    assert not problems, "\n".join(problems)

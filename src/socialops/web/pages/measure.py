@@ -19,6 +19,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 
 from socialops.errors import SocialopsError
+from socialops.i18n import has, t
 from socialops.web.actions import measure as actions
 from socialops.web.actions.base import Actor, actor_of
 from socialops.web.actions.measure_io import (
@@ -55,7 +56,9 @@ def result_view(ws: str, analysis: Analysis, lang: str) -> dict[str, Any]:
         "tables": [
             {
                 "key": tb.key,
+                "title": t(f"mweb.table.{tb.key}", lang) if has(f"mweb.table.{tb.key}") else tb.key,
                 "headers": tb.headers(lang),
+                "numeric": [isinstance(v, int | float) for v in (tb.rows[0] if tb.rows else [])],
                 "rows": tb.rows[:200],
                 "total": len(tb.rows),
             }
