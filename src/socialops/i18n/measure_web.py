@@ -82,10 +82,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "mweb.table.scores": ("점수", "Scores"),
     "mweb.no_rows": ("표시할 행이 없습니다.", "No rows to show."),
-    "mweb.unavailable": (
-        "이 분석은 아직 이 서버에 설치되어 있지 않습니다.",
-        "This analysis is not installed on this server yet.",
-    ),
     "mweb.result_gone": (
         "결과가 서버에 더 이상 없습니다 (서버가 다시 시작했거나 오래되었습니다): 분석을 다시 "
         "실행해 주세요.",
@@ -106,20 +102,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "열 이름이 너무 많습니다 (최대 {limit}개).",
         "Too many column names (at most {limit}).",
     ),
-    "mweb.column_missing": (
-        "파일에 '{column}' 열이 없습니다. 있는 열: {columns}",
-        "The file has no column '{column}'. Its columns: {columns}",
-    ),
-    "mweb.too_many_rows": (
-        "파일의 행이 너무 많습니다 (최대 {limit}행): 일자별로 합친 파일을 올려 주세요.",
-        "The file has too many rows (at most {limit}): upload one row per date.",
-    ),
-    "mweb.bad_row": ("{row}행을 읽을 수 없습니다.", "Row {row} cannot be read."),
-    "mweb.bad_cell": (
-        "{row}행 '{column}' 열의 값 '{value}'를 읽을 수 없습니다.",
-        "Row {row}: the value '{value}' of column '{column}' cannot be read.",
-    ),
-    "mweb.no_rows_read": ("파일에 데이터 행이 없습니다.", "The file has no data rows."),
     # effect
     "mweb.effect.title": ("캠페인 효과 (반사실 추정)", "Campaign effect (counterfactual)"),
     "mweb.effect.help": (
@@ -170,8 +152,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mweb.col.significant": ("유의함", "Significant"),
     "mweb.yes": ("예", "yes"),
     "mweb.no": ("아니요", "no"),
-    "mweb.warnings": ("경고", "Warnings"),
-    "mweb.comparisons": ("쌍별 비교", "Pairwise comparisons"),
     "mweb.power.title": ("필요한 표본 수 계산", "Sample size planner"),
     "mweb.power.help": (
         "기준 전환율(또는 평균과 표준편차)과 찾고 싶은 최소 효과로, 그룹마다 필요한 사용자 수와 "
@@ -187,7 +167,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "mweb.power.daily": ("하루 방문자 수 (선택)", "Visitors per day (optional)"),
     "mweb.power.groups": ("그룹 수", "Groups"),
-    "mweb.power.result": ("계획", "Plan"),
     "mweb.power.n_per_group": ("그룹당 필요한 사용자", "Users per group"),
     "mweb.power.total": ("전체 사용자", "Users in all"),
     "mweb.power.days": ("필요한 일수", "Days needed"),
@@ -264,10 +243,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mweb.seg.delete": ("삭제", "Delete"),
     "mweb.seg.deleted": ("세그먼트를 삭제했습니다.", "The segment was deleted."),
     "mweb.seg.saved": ("세그먼트를 저장했습니다.", "The segment was saved."),
-    "mweb.seg.not_found": (
-        "세그먼트 '{name}'을(를) 찾을 수 없습니다.",
-        "There is no segment '{name}'.",
-    ),
     "mweb.seg.members": ("고객 (처음 {n}명)", "Customers (the first {n})"),
     "mweb.col.customer": ("고객 ID", "Customer"),
     "mweb.col.score": ("점수", "Score"),

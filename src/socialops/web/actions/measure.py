@@ -19,13 +19,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from socialops.errors import DataError, PlanError, SocialopsError
 from socialops.i18n import t
+from socialops.measure import abtest as abtest_mod
+from socialops.measure import attribution as attribution_mod
+from socialops.measure import effect as effect_mod
+from socialops.measure import mix as mix_mod
+from socialops.measure import outcomes as outcomes_mod
+from socialops.measure import power as power_mod
 from socialops.plan.store import PlanStore
 from socialops.store.workspace import Workspace
 from socialops.web.actions.base import Actor
 from socialops.web.actions.measure_io import (
     Analysis,
     Table,
-    backend,
     columns_of,
     need,
     uploaded,
@@ -91,7 +96,7 @@ def outcomes(actor: Actor, ws: str) -> list[dict[str, Any]]:
 
 
 def _stored(db: Workspace) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = backend("socialops.measure.outcomes").list_outcomes(db)
+    found: list[dict[str, Any]] = outcomes_mod.list_outcomes(db)
     return found
 
 
@@ -102,7 +107,7 @@ EFFECT_COLUMNS = ["date", "observed", "predicted", "predicted_low", "predicted_h
 def effect_analysis(result: Any, lang: str, note: str = "") -> Analysis:
     """An :class:`EffectResult` as the pages and the API show it: the verdict's first line,
     the caveats after it (:func:`socialops.measure.effect.verdict_text`)."""
-    eff = backend("socialops.measure.effect")
+    eff = effect_mod
     data = result.to_dict()
     lines = [x for x in str(eff.verdict_text(result, lang)).split("\n") if x.strip()]
     summary = [
@@ -148,7 +153,7 @@ def effect(
     """The effect on the stored outcome ``metric`` (``dimension``: ``''`` the total) over
     ``start``…``end``, other stored dimensions as control series."""
     actor.access(ws, "measure.run")
-    result = backend("socialops.measure.effect").effect_from_outcomes(
+    result = effect_mod.effect_from_outcomes(
         actor.services.workspace(ws),
         need(metric, t("mweb.metric", lang)),
         start=start,
@@ -176,7 +181,7 @@ def effect_upload(
 ) -> Analysis:
     """The effect on an uploaded series (the CLI's ``measure effect FILE``)."""
     actor.access(ws, "measure.run")
-    eff = backend("socialops.measure.effect")
+    eff = effect_mod
     date_col, value_col = need(date_col, "date_col"), need(value_col, "value_col")
     controls = columns_of(control_cols)
     with uploaded(actor.services.workspace(ws).root, filename, fileobj) as path:
@@ -233,9 +238,7 @@ def plan_effect(db: Workspace, start: date, end: date, lang: str) -> dict[str, A
     last = date.fromisoformat(str(chosen["last"])[:10])
     until = min(end, last)
     try:
-        result = backend("socialops.measure.effect").effect_from_outcomes(
-            db, metric, start=start, end=until
-        )
+        result = effect_mod.effect_from_outcomes(db, metric, start=start, end=until)
     except SocialopsError as exc:
         return {"metric": metric, "error": exc.text(lang)}
     note = t("mweb.effect.plan_note", lang, metric=metric, start=start, end=until)
@@ -256,7 +259,7 @@ def abtest_upload(
 ) -> Analysis:
     """A promotion or creative test from an uploaded file (one row per user or order)."""
     actor.access(ws, "measure.run")
-    ab = backend("socialops.measure.abtest")
+    ab = abtest_mod
     group_col, metric_col = need(group_col, "group_col"), need(metric_col, "metric_col")
     with uploaded(actor.services.workspace(ws).root, filename, fileobj) as path:
         result = ab.abtest_file(path, group_col=group_col, metric_col=metric_col, kind=kind or None)
@@ -297,7 +300,7 @@ def power(
     """How many users (and days at ``daily`` users a day) a test needs to find a relative
     ``lift`` over ``baseline``: :func:`socialops.measure.power.plan_sample_size`."""
     actor.access(ws, "measure.view")
-    mod = backend("socialops.measure.power")
+    mod = power_mod
     extra = {k: v for k, v in (("alpha", alpha), ("power", power)) if v is not None}
     data = dict(
         mod.plan_sample_size(
@@ -343,7 +346,7 @@ def attribution(
     touches are known), with ROAS and CPA against ``budget_lines`` (a plan's, as plain dicts
     ``{channel, campaign, amount}``)."""
     actor.access(ws, "measure.view")
-    mod = backend("socialops.measure.attribution")
+    mod = attribution_mod
     data = dict(
         mod.attribution(
             actor.services.workspace(ws),
@@ -416,7 +419,7 @@ def mix_upload(
 ) -> Analysis:
     """Each channel's contribution and ROI from weekly sales and spend (an uploaded file)."""
     actor.access(ws, "measure.run")
-    mix = backend("socialops.measure.mix")
+    mix = mix_mod
     date_col, value_col = need(date_col, "date_col"), need(value_col, "value_col")
     spends = columns_of(spend_cols)
     if not spends:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import importlib
 import io
 import secrets
 import threading
@@ -34,8 +33,6 @@ __all__ = [
     "Analysis",
     "NotFoundError",
     "Table",
-    "UnavailableError",
-    "backend",
     "columns_of",
     "day_of",
     "need",
@@ -52,41 +49,6 @@ UPLOAD_LIMIT = 50 * 2**20  # bytes of one uploaded file (as the data page's uplo
 KEPT_RESULTS = 64  # analyses kept in memory for their downloads (the oldest go first)
 MAX_COLUMNS = 50  # column names in one comma-separated field
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class UnavailableError(SocialopsError):
-    """An analysis whose module is not installed on this server (501)."""
-
-    http_status = 501
-
-
-class _Missing(UnavailableError, AttributeError):
-    """A function the module does not have (yet): 501, and ``getattr(m, name, None)`` works."""
-
-
-class _Module:
-    """An analysis module whose missing functions are 501 too (a module still being written
-    answers what it has)."""
-
-    def __init__(self, module: Any) -> None:
-        self._module = module
-
-    def __getattr__(self, name: str) -> Any:
-        found = getattr(self._module, name, None)
-        if found is None:
-            raise _Missing(code="mweb.unavailable")
-        return found
-
-
-def backend(module: str) -> Any:
-    """The analysis module ``module`` (``socialops.measure.effect``…), or 501 when this server
-    does not have it: the pages still show, and say so."""
-    try:
-        return _Module(importlib.import_module(module))
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            raise UnavailableError(code="mweb.unavailable") from None
-        raise
 
 
 class NotFoundError(SocialopsError):

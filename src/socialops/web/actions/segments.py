@@ -19,6 +19,12 @@ from typing import IO, Any
 
 from socialops.errors import SocialopsError
 from socialops.i18n import t
+from socialops.segment import attributes as attributes_mod
+from socialops.segment import audience as audience_mod
+from socialops.segment import rfm as rfm_mod
+from socialops.segment import store as store_mod
+from socialops.segment import targeting as targeting_mod
+from socialops.segment import transactions as transactions_mod
 from socialops.store.private import private_dir
 from socialops.store.workspace import Workspace
 from socialops.web.actions.base import Actor
@@ -27,7 +33,6 @@ from socialops.web.actions.measure_io import (
     Analysis,
     NotFoundError,
     Table,
-    backend,
     columns_of,
     need,
     uploaded,
@@ -73,7 +78,7 @@ def _found(exc: SocialopsError) -> SocialopsError:
 def segments(actor: Actor, ws: str) -> list[dict[str, Any]]:
     """Every saved segment (``SegmentInfo.to_dict()``), by name."""
     db = _db(actor, ws, "measure.view")
-    return [s.to_dict() for s in backend("socialops.segment.store").list_segments(db)]
+    return [s.to_dict() for s in store_mod.list_segments(db)]
 
 
 def segment(
@@ -82,7 +87,7 @@ def segment(
     """A segment and its first ``limit`` members (customer id, score, attributes; never the
     identifiers)."""
     db = _db(actor, ws, "measure.view")
-    store = backend("socialops.segment.store")
+    store = store_mod
     try:
         info = store.get_segment(db, name).to_dict()
         members: list[dict[str, Any]] = []
@@ -100,7 +105,7 @@ def segment(
 def delete(actor: Actor, ws: str, name: str) -> None:
     access = actor.access(ws, "segments.manage")
     try:
-        backend("socialops.segment.store").delete_segment(actor.services.workspace(ws), name)
+        store_mod.delete_segment(actor.services.workspace(ws), name)
     except SocialopsError as exc:
         raise _found(exc) from None
     actor.audit(access, "segments.delete", name)
@@ -123,7 +128,7 @@ def _rfm_analysis(actor: Actor, ws: str, lang: str, result: Any, save: str) -> A
     ]
     if save:
         access = actor.access(ws, "segments.manage")
-        saved = backend("socialops.segment.rfm").save_rfm_segments(
+        saved = rfm_mod.save_rfm_segments(
             actor.services.workspace(ws), result, save, created_by=actor.user.email
         )
         data["saved"] = [s["name"] for s in saved]
@@ -166,7 +171,7 @@ def rfm_upload(
     """RFM scores and named segments from an uploaded transactions file (``preset``: e.g.
     ``cdnow``; else by column names); ``save``: the prefix to save each segment under."""
     db = _db(actor, ws, "segments.manage")
-    mod = backend("socialops.segment.rfm")
+    mod = rfm_mod
     with uploaded(db.root, filename, fileobj) as path:
         result = mod.rfm(path, preset=preset or None)
     return _rfm_analysis(actor, ws, lang, result, save.strip())
@@ -175,8 +180,8 @@ def rfm_upload(
 def rfm_stored(actor: Actor, ws: str, lang: str, *, save: str = "") -> Analysis:
     """RFM on the transactions imported into the workspace (``segment/transactions/``)."""
     db = _db(actor, ws, "segments.manage")
-    table = backend("socialops.segment.transactions").load_transactions(db)
-    result = backend("socialops.segment.rfm").rfm(table)
+    table = transactions_mod.load_transactions(db)
+    result = rfm_mod.rfm(table)
     return _rfm_analysis(actor, ws, lang, result, save.strip())
 
 
@@ -194,7 +199,7 @@ def attributes_upload(
 ) -> Analysis:
     """The response rate and lift of each attribute band or value of a customer table."""
     db = _db(actor, ws, "segments.manage")
-    mod = backend("socialops.segment.attributes")
+    mod = attributes_mod
     cols = columns_of(columns) or None
     with uploaded(db.root, filename, fileobj) as path:
         data = dict(
@@ -226,7 +231,7 @@ def attributes_upload(
 
 def models(actor: Actor, ws: str) -> list[dict[str, Any]]:
     db = _db(actor, ws, "measure.view")
-    found = backend("socialops.segment.targeting").list_models(db)
+    found = targeting_mod.list_models(db)
     return [m if isinstance(m, dict) else m.to_dict() for m in found]
 
 
@@ -245,7 +250,7 @@ def train_upload(
     JSON); its held-out AUC and the attributes that drive it."""
     access = actor.access(ws, "segments.manage")
     db = actor.services.workspace(ws)
-    mod = backend("socialops.segment.targeting")
+    mod = targeting_mod
     with uploaded(db.root, filename, fileobj) as path:
         data = dict(
             mod.train_model(
@@ -293,7 +298,7 @@ def score_upload(
     ``save_as`` (``segment save NAME --from-scores``)."""
     access = actor.access(ws, "segments.manage" if save_as else "measure.run")
     db = actor.services.workspace(ws)
-    mod = backend("socialops.segment.targeting")
+    mod = targeting_mod
     out = private_dir(db.root / "uploads") / f"scores-{secrets.token_hex(6)}.csv"
     try:
         with uploaded(db.root, filename, fileobj) as path:
@@ -305,7 +310,7 @@ def score_upload(
                 raise _found(exc) from None
         table = _read_scores(out)
         if save_as:
-            store = backend("socialops.segment.store")
+            store = store_mod
             info = store.save_from_scores(
                 db,
                 save_as,
@@ -318,7 +323,20 @@ def score_upload(
             actor.audit(access, "segments.save", info.name, size=info.size, kind="scores")
     finally:
         out.unlink(missing_ok=True)
-    return Analysis(kind="scores", data=data, tables=[table])
+    saved = data.get("saved")
+    note = (
+        t(
+            "mweb.model.scored",
+            lang,
+            rows=data.get("rows", 0),
+            min_score=saved["definition"].get("min_score"),
+            kept=saved["size"],
+            name=saved["name"],
+        )
+        if saved
+        else t("mweb.model.scored_only", lang, rows=data.get("rows", 0))
+    )
+    return Analysis(kind="scores", data=data, tables=[table], note=note)
 
 
 def _read_scores(path: Path) -> Table:
@@ -345,7 +363,7 @@ def export(
     start does not remove) and removed once read."""
     access = actor.access(ws, "audience.export")
     db = actor.services.workspace(ws)
-    mod = backend("socialops.segment.audience")
+    mod = audience_mod
     suffix = str(getattr(mod.get_format(fmt), "suffix", ".csv"))
     folder = private_dir(db.root / "uploads" / f"{os.getpid()}-{secrets.token_hex(4)}-audience")
     out = folder / f"{_safe(name)}-{fmt}{suffix}"
@@ -371,5 +389,5 @@ def _safe(name: str) -> str:
 def exports(actor: Actor, ws: str) -> list[dict[str, Any]]:
     """Every audience export (who, what, when, how many rows, the file's SHA-256)."""
     db = _db(actor, ws, "measure.view")
-    found = backend("socialops.segment.audience").audience_exports(db)
+    found = audience_mod.audience_exports(db)
     return [e if isinstance(e, dict) else e.to_dict() for e in found]
