@@ -179,7 +179,7 @@ def remove(schedule_id: Annotated[str, typer.Argument(help="The schedule's id.")
 def run_due_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Run the scheduled reports that are due now (what ``serve`` does every minute)."""
+    """Run the scheduled reports that are due now (serve does it every minute)."""
     from socialops.plan.schedules import run_due
 
     ws = _ws()
