@@ -137,6 +137,10 @@ def test_abtest_and_power(home: Home) -> None:
     assert plan["n_per_group"] > 1000 and plan["text"]["verdict"]
     r = home.call("viewer", "POST", f"{API}/measure/power", json={"baseline": 2, "lift": 0.2})
     assert 400 <= r.status_code < 500 and error_of(r)["message"]
+    # a difference too small to be a number (found by the fuzzer): refused, not a 500
+    tiny = {"baseline": 5e-324, "lift": 5e-324}
+    r = home.call("viewer", "POST", f"{API}/measure/power", json=tiny)
+    assert r.status_code == 400 and error_of(r)["code"] == "abtest.power.bad_mde"
 
 
 def test_a_test_with_one_group_is_refused(home: Home) -> None:

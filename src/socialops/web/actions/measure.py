@@ -17,7 +17,7 @@ from typing import IO, Any
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from socialops.errors import DataError, PlanError, SocialopsError
+from socialops.errors import DataError, PlanError, SettingsError, SocialopsError
 from socialops.i18n import t
 from socialops.measure import abtest as abtest_mod
 from socialops.measure import attribution as attribution_mod
@@ -302,18 +302,21 @@ def power(
     actor.access(ws, "measure.view")
     mod = power_mod
     extra = {k: v for k, v in (("alpha", alpha), ("power", power)) if v is not None}
-    data = dict(
-        mod.plan_sample_size(
-            baseline,
-            lift,
-            kind=kind,
-            sd=sd,
-            groups=groups,
-            daily_traffic=daily,
-            relative=True,
-            **extra,
+    try:
+        data = dict(
+            mod.plan_sample_size(
+                baseline,
+                lift,
+                kind=kind,
+                sd=sd,
+                groups=groups,
+                daily_traffic=daily,
+                relative=True,
+                **extra,
+            )
         )
-    )
+    except (ValueError, ArithmeticError, Warning):  # a difference too small to be a number
+        raise SettingsError(code="abtest.power.bad_mde", value=lift) from None
     shown = ("n_per_group", "total", "days", "groups", "alpha", "power", "method")
     summary = [(t(f"mweb.power.{k}", lang), _shown(data.get(k))) for k in shown[:3]]
     return Analysis(
