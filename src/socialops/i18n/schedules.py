@@ -14,8 +14,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cadence '{value}' is not available: choose daily or weekly.",
     ),
     "schedule.bad_weekday": (
-        "요일 '{value}'를 알 수 없습니다: mon, tue, wed, thu, fri, sat, sun 중 하나를 쓰세요.",
-        "Unknown weekday '{value}': use one of mon, tue, wed, thu, fri, sat, sun.",
+        "요일 '{value}'를 알 수 없습니다: {choices_ko} 중 하나를 쓰세요 ({choices}도 됩니다).",
+        "Unknown weekday '{value}': use one of {choices}.",
     ),
     "schedule.bad_hour": (
         "발송 시각 {value}시는 0~23 사이여야 합니다.",

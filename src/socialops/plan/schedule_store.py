@@ -37,6 +37,7 @@ __all__ = [
 KINDS = ("plan", "topic")
 CADENCES = ("daily", "weekly")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+KOREAN_WEEKDAYS = ("월", "화", "수", "목", "금", "토", "일")
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 COLUMNS = (
     "schedule_id, kind, ref, cadence, weekday, hour, zone, recipients, enabled, next_run_at, "
@@ -133,9 +134,17 @@ def period_of(cadence: str, due: datetime, zone: str) -> tuple[date, date]:
 def _weekday(value: int | str) -> int:
     if isinstance(value, int) and 0 <= value <= 6:
         return value
-    key = str(value).strip().lower()[:3]
+    raw = str(value).strip()
+    if raw[:1] in KOREAN_WEEKDAYS and raw[1:] in ("", "요일"):  # 월, 월요일
+        return KOREAN_WEEKDAYS.index(raw[:1])
+    key = raw.lower()[:3]
     if key not in WEEKDAYS:
-        raise PlanError("schedule.bad_weekday", value=str(value)[:20])
+        raise PlanError(
+            "schedule.bad_weekday",
+            value=raw[:20],
+            choices=", ".join(WEEKDAYS),
+            choices_ko=", ".join(KOREAN_WEEKDAYS),
+        )
     return WEEKDAYS.index(key)
 
 
