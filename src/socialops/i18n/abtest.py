@@ -161,10 +161,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "그룹마다 {n:,}명, 모두 {total:,}명이 필요합니다{days_text}. (유의수준 {alpha}, "
         "검정력 {power}, 비교 {comparisons}개)",
         "{n:,} users per group, {total:,} in all{days_text}. (alpha {alpha}, power {power}, "
-        "{comparisons} comparisons)",
+        "comparisons: {comparisons})",
     ),
     "abtest.power.days": (
         ", 하루 {traffic:,}명이면 {days}일",
         "; at {traffic:,} a day, {days} days",
     ),
+    "abtest.cli.group_rate": (
+        "{group}: {n:,}명, 비율 {value}% (95% 구간 {low}% ~ {high}%)",
+        "{group}: n = {n:,}, rate {value}% (95% interval {low}% to {high}%)",
+    ),
+    "abtest.cli.group_mean": (
+        "{group}: {n:,}명, 평균 {value} (95% 구간 {low} ~ {high})",
+        "{group}: n = {n:,}, mean {value} (95% interval {low} to {high})",
+    ),
+    "abtest.cli.comparison_rate": (
+        "{mark} {a} − {b}: {diff}%p (95% 구간 {low}%p ~ {high}%p), 보정한 p값 {p} — {sig}",
+        "{mark} {a} − {b}: {diff} points (95% interval {low} to {high}), adjusted p {p} — {sig}",
+    ),
+    "abtest.cli.comparison_mean": (
+        "{mark} {a} − {b}: {diff} (95% 구간 {low} ~ {high}), 보정한 p값 {p} — {sig}",
+        "{mark} {a} − {b}: {diff} (95% interval {low} to {high}), adjusted p {p} — {sig}",
+    ),
+    "abtest.cli.significant": ("유의함", "significant"),
+    "abtest.cli.not_significant": ("유의하지 않음", "not significant"),
 }

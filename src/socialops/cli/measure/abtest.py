@@ -10,7 +10,7 @@ import typer
 from socialops.cli import common
 from socialops.cli.measure import measure_app
 from socialops.errors import SettingsError
-from socialops.i18n import default_lang
+from socialops.i18n import default_lang, render, t
 
 __all__ = ["abtest_cmd", "power_cmd"]
 
@@ -72,18 +72,47 @@ def abtest_cmd(
         common.print_json(data)
         return
     rate = data["kind"] == "rate"
+
+    def num(x: float, signed: bool = False) -> str:
+        return (f"{100 * x:+.2f}" if signed else f"{100 * x:.2f}") if rate else f"{x:,.4g}"
+
     for g in data["groups"]:
-        if rate:
-            v = f"{100 * g['value']:.2f}%  [{100 * g['ci_low']:.2f}%, {100 * g['ci_high']:.2f}%]"
-        else:
-            v = f"{g['value']:,.4g}  [{g['ci_low']:,.4g}, {g['ci_high']:,.4g}]"
-        common.console.print(f"{g['group']}: n={g['n']:,}  {v}", highlight=False, markup=False)
-    for c in data["comparisons"]:
-        scale = 100 if rate else 1
-        mark = "*" if c["significant"] else " "
         common.console.print(
-            f"{mark} {c['a']} − {c['b']}: {scale * c['diff']:+,.4g}  "
-            f"[{scale * c['ci_low']:+,.4g}, {scale * c['ci_high']:+,.4g}]  p_adj {c['p_adj']:.4g}",
+            render(
+                "abtest.cli.group_rate" if rate else "abtest.cli.group_mean",
+                lang,
+                {
+                    "group": g["group"],
+                    "n": g["n"],
+                    "value": num(g["value"]),
+                    "low": num(g["ci_low"]),
+                    "high": num(g["ci_high"]),
+                },
+            ),
+            highlight=False,
+            markup=False,
+        )
+    for c in data["comparisons"]:
+        common.console.print(
+            render(
+                "abtest.cli.comparison_rate" if rate else "abtest.cli.comparison_mean",
+                lang,
+                {
+                    "mark": "*" if c["significant"] else " ",
+                    "a": c["a"],
+                    "b": c["b"],
+                    "diff": num(c["diff"], signed=True) if rate else f"{c['diff']:+,.4g}",
+                    "low": num(c["ci_low"], signed=True) if rate else f"{c['ci_low']:+,.4g}",
+                    "high": num(c["ci_high"], signed=True) if rate else f"{c['ci_high']:+,.4g}",
+                    "p": f"{c['p_adj']:.3g}",
+                    "sig": t(
+                        "abtest.cli.significant"
+                        if c["significant"]
+                        else "abtest.cli.not_significant",
+                        lang,
+                    ),
+                },
+            ),
             highlight=False,
             markup=False,
         )
