@@ -1,6 +1,7 @@
-"""``socialops segment rfm | value | import-transactions`` as a user runs them (real subprocesses):
-CDNOW's segments adding up and saved, the movement, Korean and English output, customer value as
-CSV, one-line errors on bad input."""
+"""``socialops segment rfm | value | import-transactions`` as a user runs them: CDNOW's segments
+adding up and saved, the movement, Korean and English output, customer value as CSV, one-line
+errors on bad input. The commands run in this process through the CLI's own ``main`` (a
+subprocess costs seconds each); one refusal runs as a real subprocess."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.cli.cli_run import one_line_error, run
+from tests.cli.cli_inproc import run_main as run
+from tests.cli.cli_run import one_line_error
+from tests.cli.cli_run import run as run_process
 
 from socialops.segment.store import segment_members
 from socialops.store.workspace import Workspace
@@ -59,14 +62,15 @@ def test_bad_input_is_one_line(tmp_path: Path) -> None:
     home = tmp_path / "home"
     p = run(["segment", "rfm", str(src), "--as-of", "yesterday"], home, SOCIALOPS_LANG="en")
     assert p.returncode == 2 and "is not a date" in one_line_error(p)
-    p = run(["segment", "rfm", str(src), "--preset", "nope"], home, SOCIALOPS_LANG="en")
+    # the one real process: the exit status and a lone stderr line as a shell sees them
+    p = run_process(["segment", "rfm", str(src), "--preset", "nope"], home, SOCIALOPS_LANG="en")
     assert p.returncode == 2 and "Unknown transactions preset" in one_line_error(p)
     # twelve customers who each bought once: no repeat-purchase model, an error not a number
     p = run(["segment", "value", str(src)], home, SOCIALOPS_LANG="en")
     assert p.returncode == 3 and "too few to fit" in one_line_error(p)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # 69,659 rows imported and a BG/NBD fit: seconds of real work
 def test_import_then_value_from_the_workspace(
     tmp_path: Path, shared_file: Callable[[str], Path]
 ) -> None:
