@@ -1,6 +1,7 @@
 """``socialops segment model|score|models|attributes|import-customers`` as a user runs them on
 the real bank.csv: the JSON keys others script against, the scored file, Korean and English
-text, and refusals as one line with the error's exit status."""
+text, and refusals as one line with the error's exit status. The commands run in this process
+through the CLI's own ``main`` (a subprocess costs seconds each)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.cli.cli_run import one_line_error, run
+from tests.cli.cli_inproc import run_main as run
+from tests.cli.cli_run import one_line_error
 
 
 def test_model_score_and_models(tmp_path: Path, shared_file: Callable[[str], Path]) -> None:
