@@ -1,5 +1,6 @@
 """``socialops measure abtest FILE`` and ``socialops measure power``: end to end as a user runs
-them (a real subprocess): the JSON keys the issue fixes, the verdict, one-line errors."""
+them: the JSON keys the issue fixes, the verdict, one-line errors. The commands run in this
+process through the CLI's own ``main`` (a subprocess costs seconds each)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import json
 from pathlib import Path
 
 from statsmodels.stats.proportion import proportions_ztest
-from tests.cli.cli_run import one_line_error, run
+from tests.cli.cli_inproc import run_main as run
+from tests.cli.cli_run import one_line_error
 
 
 def _file(tmp_path: Path) -> Path:
