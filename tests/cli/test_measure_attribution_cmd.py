@@ -1,12 +1,14 @@
-"""``socialops measure attribution``: end to end as a user runs it (a real subprocess) on a
-workspace with imported conversions and a touches file."""
+"""``socialops measure attribution``: end to end as a user runs it on a workspace
+with imported conversions and a touches file, in this process through the CLI's own ``main``
+(a subprocess costs seconds each)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from tests.cli.cli_run import one_line_error, run
+from tests.cli.cli_inproc import run_main as run
+from tests.cli.cli_run import one_line_error
 
 from socialops.measure.metrics import import_metrics
 from socialops.store.workspace import Workspace
