@@ -1,6 +1,6 @@
-"""``socialops schedule …`` as a user runs it (real subprocesses, a real local SMTP server):
-add a weekly plan report, list it (JSON and the Korean/English table), run what is due, remove
-it; bad input as one line."""
+"""``socialops schedule …`` as a user runs it (in this process through the CLI's own ``main``, a
+real local SMTP server): add a weekly plan report, list it (JSON and the Korean/English table),
+run what is due, remove it; bad input as one line."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import text
-from tests.cli.cli_run import one_line_error, run
+from tests.cli.cli_inproc import run_main as run
+from tests.cli.cli_run import one_line_error
 from tests.plan.test_model import make_plan
 
 from socialops.engage.settings import put_setting
@@ -46,7 +47,6 @@ def smtp() -> Iterator[tuple[Sink, int]]:
         controller.stop()
 
 
-@pytest.mark.slow  # five subprocesses
 def test_schedule_commands(
     tmp_path: Path, smtp: tuple[Sink, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
