@@ -216,6 +216,8 @@ _PLAN_STATUS = {
     "plan.already_approved": 409,
     "plan.transition_role": 403,
     "plan.not_approver": 403,
+    "schedule.unknown": 404,
+    "schedule.busy": 409,
 }
 
 

@@ -35,6 +35,7 @@ from socialops.web.pages import (
     queue,
     reports,
     sample_data,
+    schedules,
     segments,
     settings,
     short_links,
@@ -53,6 +54,7 @@ for _module in (
     posts,
     data,
     members,
+    schedules,  # /w/{ws}/reports/schedules: before reports' /w/{ws}/reports/{file}
     reports,
     sample_data,
     account,
