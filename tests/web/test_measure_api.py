@@ -131,6 +131,16 @@ def test_abtest_and_power(home: Home) -> None:
     [cmp] = body["comparisons"]
     assert {"a", "b", "diff", "ci_low", "ci_high", "p_adj", "significant"} <= set(cmp)
     assert cmp["significant"] is True
+    # a test draws no chart: its SVG is not there
+    r = home.call(
+        "analyst",
+        "POST",
+        f"{API}/measure/abtest",
+        params={"format": "svg"},
+        files={"file": ("ab.csv", ab_csv(), "text/csv")},
+        data={"group_col": "variant", "metric_col": "converted"},
+    )
+    assert r.status_code == 404
     r = home.call("viewer", "POST", f"{API}/measure/power", json={"baseline": 0.1, "lift": 0.2})
     assert r.status_code == 200, r.text
     plan = r.json()

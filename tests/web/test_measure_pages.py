@@ -112,6 +112,18 @@ def test_the_planner_on_the_page(home: Home) -> None:
     assert r.status_code == 400 and 'id="measure-error"' in r.text
 
 
+def test_attribution_on_the_page(home: Home) -> None:
+    viewer = home.signed_in("viewer")
+    page = viewer.get("/w/main/measure/attribution")
+    assert page.status_code == 200 and 'id="attribution-form"' in page.text
+    assert 'id="result"' not in page.text  # nothing run until asked
+    r = viewer.get("/w/main/measure/attribution", params={"run": "1", "from": "2030-01-01"})
+    assert r.status_code == 200 and 'id="caveats"' in r.text
+    assert "가져온 UTM 전환이 없습니다" in r.text
+    r = viewer.get("/w/main/measure/attribution", params={"run": "1", "plan": "../etc"})
+    assert r.status_code == 404
+
+
 def test_the_plan_page_shows_the_campaign_effect(home: Home) -> None:
     ws = home.ws()
     plan = create_from_template(ws, "product-launch", name="봄 세일", start=START, end=END,

@@ -175,15 +175,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # attribution
     "mweb.attr.title": ("전환 기여와 ROI", "Attribution and ROI"),
     "mweb.attr.help": (
-        "가져온 UTM 전환을 채널·캠페인별로 모으고, 계획의 예산과 비교해 ROAS와 CPA를 봅니다.",
+        "가져온 UTM 전환을 채널·캠페인별로 모으고(마지막 접점 기준), 계획의 예산과 비교해 ROAS와 "
+        "CPA를 봅니다.",
         "Conversions by UTM per channel and campaign, against a plan's budget lines: ROAS and CPA.",
     ),
     "mweb.attr.from": ("시작일", "From"),
     "mweb.attr.to": ("종료일", "To"),
     "mweb.attr.campaign": ("캠페인 (선택)", "Campaign (optional)"),
-    "mweb.attr.model": ("기여 모델", "Model"),
-    "mweb.attr.model.last": ("마지막 접점", "Last touch"),
-    "mweb.attr.model.position": ("위치 기반 (40/20/40)", "Position-based (40/20/40)"),
+    "mweb.attr.none": (
+        "이 기간에 가져온 UTM 전환이 없습니다: 데이터 메뉴에서 전환 파일을 가져오세요.",
+        "No UTM conversions imported for this period: import a conversions file on the Data page.",
+    ),
     "mweb.attr.plan": ("예산을 비교할 계획 (선택)", "Plan whose budget to compare (optional)"),
     "mweb.attr.no_plan": ("계획 없음", "No plan"),
     # mix

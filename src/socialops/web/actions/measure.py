@@ -131,7 +131,7 @@ def effect_analysis(result: Any, lang: str, note: str = "") -> Analysis:
             ),
         ],
         summary=summary,
-        svg=_call_svg(eff, "effect_svg", result, lang),
+        svg=eff.effect_svg(result, lang),
         verdict=lines[0] if lines else "",
         caveats=[x.lstrip("- ").strip() for x in lines[1:]],
         note=note,
@@ -272,15 +272,9 @@ def abtest_upload(
             rows_table("groups", data.get("groups"), ["group", "n", "value", "ci_low", "ci_high"]),
             rows_table("comparisons", data.get("comparisons"), cols),
         ],
-        svg=_call_svg(ab, "abtest_svg", result, lang),
         verdict=str((data.get("verdict") or {}).get("text") or ""),
         caveats=[str(w.get("text") or words(w, lang)) for w in data.get("warnings") or []],
     )
-
-
-def _call_svg(module: Any, name: str, result: Any, lang: str) -> str:
-    fn = getattr(module, name, None)
-    return str(fn(result, lang)) if callable(fn) else ""
 
 
 def power(
@@ -342,12 +336,12 @@ def attribution(
     date_from: date | None,
     date_to: date | None,
     campaign: str | None = None,
-    model: str = "last",
     budget_lines: list[dict[str, Any]] | None = None,
 ) -> Analysis:
-    """Conversions by UTM per channel and campaign (last touch, or position-based where the
-    touches are known), with ROAS and CPA against ``budget_lines`` (a plan's, as plain dicts
-    ``{channel, campaign, amount}``)."""
+    """Conversions by UTM per channel and campaign (last touch: the UTM each conversion
+    carried), with ROAS, CPA and cost per engagement against ``budget_lines`` (a plan's, as
+    plain dicts ``{channel, campaign, amount}``). Position-based credit needs the customers'
+    touches, a file the CLI takes (``measure attribution --touches``)."""
     actor.access(ws, "measure.view")
     mod = attribution_mod
     data = dict(
@@ -356,7 +350,6 @@ def attribution(
             date_from=date_from.isoformat() if date_from else None,
             date_to=date_to.isoformat() if date_to else None,
             campaign=campaign or None,
-            model=model,
         )
     )
     utm = data.get("utm") or {}
@@ -374,7 +367,8 @@ def attribution(
         data=data,
         tables=tables,
         summary=[(t("mweb.col.conversions", lang), f"{float(utm.get('conversions') or 0):,.0f}")],
-        caveats=[words(c, lang) for c in data.get("caveats") or []],
+        caveats=[words(c, lang) for c in data.get("caveats") or []]
+        + ([] if utm.get("rows") else [t("mweb.attr.none", lang)]),
     )
 
 

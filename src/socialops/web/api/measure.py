@@ -25,7 +25,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from socialops.web.actions import measure as actions
 from socialops.web.actions.measure_io import XLSX, Analysis, day_of, required_day
 from socialops.web.api.common import ERRORS, Day, Slug, caller, router
-from socialops.web.auth import lang_of
+from socialops.web.auth import WebError, lang_of
 
 __all__ = ["EffectIn", "PowerIn", "answer"]
 
@@ -53,6 +53,8 @@ def answer(request: Request, analysis: Analysis, fmt: str, table: int = 0) -> Re
     if fmt == "xlsx":
         return _file(analysis.xlsx(lang), "xlsx", analysis)
     if fmt == "svg":
+        if not analysis.svg:  # this analysis draws no chart
+            raise WebError(404, "not_found")
         return Response(analysis.svg, media_type="image/svg+xml")
     words = {"verdict": analysis.verdict, "caveats": analysis.caveats}
     return JSONResponse({**analysis.data, "text": words}, headers={"Cache-Control": "no-store"})
@@ -91,7 +93,7 @@ EFFECT_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/EffectIn"}},
+            "application/json": {"schema": EffectIn.model_json_schema()},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
@@ -242,16 +244,16 @@ def attribution(
     date_from: Annotated[Day, Query(alias="from")] = None,
     date_to: Annotated[Day, Query(alias="to")] = None,
     campaign: Annotated[str | None, Query(max_length=200)] = None,
-    model: Literal["last", "position"] = "last",
     plan: Annotated[
         str | None, Query(max_length=80, description="compare with this plan's budget")
     ] = None,
     format: Format = "json",
     table: Annotated[int, Query(ge=0, le=9)] = 0,
 ) -> Response:
-    """Conversions by UTM per channel and campaign (last touch, or position-based where a
-    customer's touches are known); with ``plan``, ROAS, CPA and cost per engagement against the
-    plan's budget lines."""
+    """Conversions by UTM per channel and campaign (last touch: the UTM a conversion carried)
+    and each channel's engagements; with ``plan``, ROAS, CPA and cost per engagement against
+    the plan's budget lines (``roi``). Position-based credit needs each customer's touches: the
+    CLI's ``measure attribution --touches FILE``."""
     actor = caller(request)
     lines = actions.plan_budget(actor, ws, plan)
     result = actions.attribution(
@@ -261,7 +263,6 @@ def attribution(
         date_from=day_of(date_from, "from"),
         date_to=day_of(date_to, "to"),
         campaign=campaign,
-        model=model,
         budget_lines=lines,
     )
     return answer(request, result, format, table)

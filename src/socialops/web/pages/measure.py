@@ -303,14 +303,13 @@ def attribution_page(
     date_from: Annotated[str, Query(alias="from", max_length=10)] = "",
     date_to: Annotated[str, Query(alias="to", max_length=10)] = "",
     campaign: Annotated[str, Query(max_length=200)] = "",
-    model: Annotated[Literal["last", "position"], Query()] = "last",
     plan: Annotated[str, Query(max_length=80)] = "",
     run: Annotated[str, Query(max_length=1)] = "",
 ) -> Response:
     access = view_access(request, ws, "measure.view")
     if access is None:
         return to_login()
-    form = {"from": date_from, "to": date_to, "campaign": campaign, "model": model, "plan": plan}
+    form = {"from": date_from, "to": date_to, "campaign": campaign, "plan": plan}
     if not run:
         return _page(request, access, "attribution", form=form)
     actor, lang = _actor_of(request), lang_of(request)
@@ -324,7 +323,6 @@ def attribution_page(
             date_from=day_of(date_from, "from"),
             date_to=day_of(date_to, "to"),
             campaign=campaign or None,
-            model=model,
             budget_lines=lines,
         )
 
