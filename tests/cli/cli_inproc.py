@@ -21,12 +21,12 @@ from socialops.cli.main import main
 def run_main(
     args: list[str], home: Path, stdin: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """``socialops ARGS`` in process; ``SOCIALOPS_LANG`` unset unless given (Korean by default)."""
+    """``socialops ARGS`` in process, in this process's environment (as a subprocess inherits it;
+    tests/conftest.py makes it English unless a test gives ``SOCIALOPS_LANG``)."""
     out, err = io.StringIO(), io.StringIO()
     code = 0
     with pytest.MonkeyPatch.context() as mp, redirect_stdout(out), redirect_stderr(err):
         mp.setattr(common.state, "workspace", None)
-        mp.delenv("SOCIALOPS_LANG", raising=False)
         mp.setenv("SOCIALOPS_HOME", str(home))
         mp.setenv("COLUMNS", "200")
         for key, value in env.items():
