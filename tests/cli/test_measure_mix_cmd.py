@@ -1,5 +1,6 @@
 """``socialops measure mix FILE``: the JSON contract, the human table in Korean and English,
-the chart file, and a refusal as one line with the data error's exit status."""
+the chart file, and a refusal as one line with the data error's exit status. The commands run in
+this process through the CLI's own ``main`` (a subprocess costs seconds each)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
-from tests.cli.cli_run import one_line_error, run
+from tests.cli.cli_inproc import run_main as run
+from tests.cli.cli_run import one_line_error
 
 
 def _write(path: Path, weeks: int = 80, flat_sales: bool = False) -> Path:
