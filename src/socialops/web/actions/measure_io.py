@@ -46,7 +46,8 @@ __all__ = [
 ]
 
 UPLOAD_LIMIT = 50 * 2**20  # bytes of one uploaded file (as the data page's uploads)
-KEPT_RESULTS = 64  # analyses kept in memory for their downloads (the oldest go first)
+KEPT_RESULTS = 24  # analyses kept in memory for their downloads (the oldest go first; a
+# scored file keeps up to 200,000 rows)
 MAX_COLUMNS = 50  # column names in one comma-separated field
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
