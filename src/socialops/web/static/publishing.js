@@ -30,6 +30,13 @@ function livePreview(form, cards, words) {
       const v = data.get("variant:" + name);
       if (v && v.trim()) variants[name] = v;
     }
+    // the per-segment texts ("segvar:<saved segment>"): one more preview per profile each
+    const segmentVariants = {};
+    for (const [key, v] of data.entries()) {
+      if (key.startsWith("segvar:") && typeof v === "string" && v.trim()) {
+        segmentVariants[key.slice("segvar:".length)] = v;
+      }
+    }
     return {
       profiles,
       text: data.get("text") || "",
@@ -37,6 +44,7 @@ function livePreview(form, cards, words) {
       media_ids: data.getAll("media"),
       link: data.get("link") || null,
       plan_id: data.get("plan_id") || null,
+      segment_variants: Object.keys(segmentVariants).length ? segmentVariants : null,
     };
   };
   const el = (tag, cls, text) => {
@@ -52,6 +60,7 @@ function livePreview(form, cards, words) {
       const card = el("article", "card pub-preview" + (pv.problems.length ? " has-problems" : ""));
       const h = el("h3", "", pv.profile + " ");
       h.append(el("small", "", pv.platform));
+      if (pv.segment) h.append(" ", el("small", "pub-segment", words.segment + ": " + pv.segment));
       const over = pv.limit !== null && pv.length > pv.limit;
       const n = (v) => v.toLocaleString(form.dataset.lang === "en" ? "en-US" : "ko-KR");
       const length = words.length.replace("{n}", n(pv.length)).replace("{limit}", pv.limit === null ? "∞" : n(pv.limit));
