@@ -86,6 +86,7 @@ def test_outcomes_import_and_list(tmp_path: Path) -> None:
     assert res["metrics"] == ["sales", "signups"] and res["encoding"] == "cp949"
     p = run(["measure", "outcomes", "import", str(f)], home, SOCIALOPS_LANG="ko")
     assert p.returncode == 0 and "갱신 1" in p.stdout and "격리 1" in p.stdout
+    assert "숫자가 아닙니다" in p.stderr  # the bad row's detail in the user's language
     p = run(["measure", "outcomes", "list"], home, SOCIALOPS_LANG="en")
     assert p.returncode == 0, p.stderr
     rows = [line.split() for line in p.stdout.splitlines()[1:]]

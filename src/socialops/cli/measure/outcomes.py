@@ -64,7 +64,7 @@ def import_cmd(
             {
                 "line": r["line"],
                 "reason": ledger.reason_text(r["reason"], lang),
-                "detail": r["detail"],
+                "detail": ledger.detail_text(r.get("coded") or r["detail"], lang),
             },
         )
         for r in result.rejects[:10]

@@ -12,7 +12,9 @@ quarantined whole (file, row, reason: ``bad_date``, ``bad_number``, ``missing_va
 ``duplicate`` — a key repeated within the file —, ``column_count``) and nothing of it is
 written. Counts are per file row and add up: ``rows_read = imported + updated + quarantined``
 (a row is ``updated`` when one of its keys was stored before); ``values`` counts the values
-written. One write transaction: nothing is half-written.
+written; ``rejects`` lists the first bad rows (``detail`` in English, ``coded`` for
+:func:`socialops.sources.ledger.detail_text` in the reader's language). One write
+transaction: nothing is half-written.
 """
 
 from __future__ import annotations
@@ -304,7 +306,9 @@ def _batch(
             res.reasons[exc.reason] = res.reasons.get(exc.reason, 0) + 1
             if len(res.rejects) < MAX_REJECTS_KEPT:
                 text_ = ledger.detail_text(exc.detail, "en")
-                res.rejects.append({"line": line, "reason": exc.reason, "detail": text_})
+                res.rejects.append(
+                    {"line": line, "reason": exc.reason, "detail": text_, "coded": exc.detail}
+                )
             continue
         if any(k in stored for k in keys):
             res.updated += 1
