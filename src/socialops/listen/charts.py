@@ -92,7 +92,7 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 
 def _svg_open(width: int, height: int, title: str) -> list[str]:
     return [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{_e(title)}">',
         f"<title>{_e(title)}</title>",
     ]
