@@ -29,6 +29,7 @@ __all__ = [
     "period_label",
     "series_styles",
     "stacked_bars",
+    "standalone_svg",
     "text_width",
     "x_ticks",
 ]
@@ -92,7 +93,7 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 
 def _svg_open(width: int, height: int, title: str) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{_e(title)}">',
         f"<title>{_e(title)}</title>",
     ]
@@ -452,3 +453,12 @@ def hbar_chart(
         out.append(f'<text x="{left + w + 4:.1f}" y="{yy + bar_h - 4}" {_FONT}>{_num(v)}</text>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def standalone_svg(svg: str) -> str:
+    """A chart as a file of its own (``--svg OUT.svg``): the same markup with the SVG namespace
+    declared, which a browser or viewer needs to open it as an image (inline in a page, the
+    HTML parser supplies it)."""
+    if svg.startswith("<svg ") and "xmlns=" not in svg.split(">", 1)[0]:
+        return '<svg xmlns="http://www.w3.org/2000/svg" ' + svg[len("<svg ") :]
+    return svg

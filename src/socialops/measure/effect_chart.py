@@ -135,7 +135,7 @@ def effect_svg(result: Any, lang: str) -> str:
     height = int(tops[2] + _PANEL + 44)
     title = t("effect.chart.title", lang)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {_W} {height}" width="{_W}" height="{height}" '
+        f'<svg class="chart" viewBox="0 0 {_W} {height}" width="{_W}" height="{height}" '
         f'role="img" aria-label="{_e(title)}">',
         f"<title>{_e(title)}</title>",
     ]

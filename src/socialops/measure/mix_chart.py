@@ -144,7 +144,7 @@ def mix_chart_svg(result: dict[str, Any], lang: str, *, width: int = 640) -> str
     height = int(cy0 + 18 + rows * ph_ + 16)
     title = t("mix.chart.title", lang)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{_e(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{_e(title)}</title>",
         *bars,

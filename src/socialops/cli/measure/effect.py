@@ -40,6 +40,7 @@ def effect_cmd(
 ) -> None:
     """Estimate the campaign's effect on a KPI: pointwise, cumulative and relative lift with 95 %
     intervals, the probability of an effect, the pre-period fit and a plain verdict."""
+    from socialops.listen.charts import standalone_svg
     from socialops.measure.effect import effect_file, effect_svg, verdict_text
 
     lang = default_lang()
@@ -55,7 +56,7 @@ def effect_cmd(
     )
     if svg is not None:
         tmp = svg.with_name(f".{svg.name}.tmp")
-        tmp.write_text(effect_svg(result, lang), encoding="utf-8")
+        tmp.write_text(standalone_svg(effect_svg(result, lang)), encoding="utf-8")
         os.replace(tmp, svg)
     if as_json:
         common.print_json(result.to_dict())

@@ -31,6 +31,7 @@ def mix_cmd(
 ) -> None:
     """Channel contribution (marketing mix): contribution, share and ROI per channel with 95 %
     intervals, adstock and saturation, and what the data cannot say."""
+    from socialops.listen.charts import standalone_svg
     from socialops.measure.mix import caveat_texts, mix_file, mix_svg, verdict_text
 
     lang = default_lang()
@@ -47,7 +48,7 @@ def mix_cmd(
     if svg is not None:
         tmp = svg.with_name(f".{svg.name}.partial")
         try:
-            tmp.write_text(mix_svg(result, lang), encoding="utf-8")
+            tmp.write_text(standalone_svg(mix_svg(result, lang)), encoding="utf-8")
             os.replace(tmp, svg)
         finally:
             tmp.unlink(missing_ok=True)
