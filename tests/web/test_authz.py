@@ -572,8 +572,52 @@ MEASURE_ROWS: dict[tuple[str, str], Row] = {
 }
 
 
+# -- scheduled reports (issue 17 item 8) --------------------------------------------------------
+SCHED = "/api/v1/workspaces/{ws}/schedules"
+
+
+def _schedule(suffix: str = "", **kw: Any) -> Make:
+    """A schedule made for the purpose, on a plan that does not exist (a run is recorded as
+    failed at once: nothing is built or sent)."""
+
+    def make(web: Any, who: str) -> tuple[str, dict[str, Any]]:
+        sid = "s" + uuid.uuid4().hex[:8]
+        with _pub_ws(web).begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO report_schedules (schedule_id, kind, ref, cadence, weekday, "
+                    "hour, zone, recipients, enabled, next_run_at, last_status, created_by, "
+                    "created_at) VALUES (:id, 'plan', 'authz-none', 'weekly', 0, 9, "
+                    "'Asia/Seoul', :to, 1, '2099-01-01T00:00:00.000000+00:00', '', 'authz', "
+                    "'2026-01-01T00:00:00.000000+00:00')"
+                ),
+                {"id": sid, "to": '["owner@example.com"]'},
+            )
+        return f"{WS}/schedules/{sid}{suffix}", kw
+
+    return make
+
+
+SCHEDULE_ROWS: dict[tuple[str, str], Row] = {
+    ("GET", SCHED): Row("view", _fixed(f"{WS}/schedules")),
+    ("POST", SCHED): Row(
+        "reports.schedule",
+        _fixed(
+            f"{WS}/schedules",
+            json={"kind": "topic", "ref": "United", "recipients": ["owner@example.com"]},
+        ),
+    ),
+    ("PATCH", f"{SCHED}/{{schedule_id}}"): Row(
+        "reports.schedule", _schedule(json={"enabled": False})
+    ),
+    ("DELETE", f"{SCHED}/{{schedule_id}}"): Row("reports.schedule", _schedule()),
+    ("POST", f"{SCHED}/{{schedule_id}}/run"): Row("reports.schedule", _schedule("/run")),
+}
+
+
 ROWS: dict[tuple[str, str], Row] = {
     **PLAN_ROWS,
+    **SCHEDULE_ROWS,
     **PUBLISHING_ROWS,
     **INBOX_ROWS,
     **MEASURE_ROWS,
