@@ -30,7 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{line}번째 줄: {reason} — {detail}",
         "line {line}: {reason} — {detail}",
     ),
-    "outcomes.cli.more": (
+    "cli.outcomes_more": (
         "… 격리된 행 {n:,}개가 더 있습니다 (socialops quarantine --import {import_id})",
         "… {n:,} more quarantined rows (socialops quarantine --import {import_id})",
     ),

@@ -71,7 +71,7 @@ def import_cmd(
     ]
     if result.quarantined > 10:
         more = {"n": result.quarantined - 10, "import_id": result.import_id}
-        lines.append(render("outcomes.cli.more", lang, more))
+        lines.append(render("cli.outcomes_more", lang, more))
     common.warn(lines)
 
 
