@@ -10,14 +10,10 @@ numbers are the back-end modules' (socialops.measure.effect, .abtest, .power, .a
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import IO, Any
 
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-
-from socialops.errors import DataError, PlanError, SettingsError, SocialopsError
+from socialops.errors import DataError, SettingsError
 from socialops.i18n import t
 from socialops.measure import abtest as abtest_mod
 from socialops.measure import attribution as attribution_mod
@@ -25,7 +21,6 @@ from socialops.measure import effect as effect_mod
 from socialops.measure import mix as mix_mod
 from socialops.measure import outcomes as outcomes_mod
 from socialops.measure import power as power_mod
-from socialops.plan.store import PlanStore
 from socialops.store.workspace import Workspace
 from socialops.web.actions.base import Actor
 from socialops.web.actions.measure_io import (
@@ -40,28 +35,22 @@ from socialops.web.actions.measure_io import (
 __all__ = [
     "abtest_upload",
     "attribution",
-    "budget_lines",
     "effect",
     "effect_analysis",
     "effect_upload",
     "mix_upload",
     "outcomes",
-    "outcomes_stamp",
-    "plan_budget",
-    "plan_effect",
-    "plans",
     "power",
     "rows_table",
+    "stored_outcomes",
 ]
 
-_PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # as the plan pages check it
 MIX_COLUMNS = ["channel", "spend", "contribution", "contribution_low", "contribution_high",
                "share", "roi", "roi_low", "roi_high", "mroi", "p_best", "adstock",
                "half_saturation"]  # fmt: skip
 ATTR_CHANNEL = ["channel", "conversions", "revenue", "cost", "engagements"]
 ROI_COLUMNS = ["channel", "campaign", "budget", "spend", "conversions", "revenue", "engagements",
                "roas", "cpa", "cost_per_engagement"]  # fmt: skip
-PREFERRED_METRICS = ("sales", "revenue", "매출", "orders", "주문수", "signups", "가입")
 
 
 # -- shared shapes -------------------------------------------------------------------------------
@@ -92,10 +81,10 @@ def _caveats(data: dict[str, Any], lang: str, *keys: str) -> list[str]:
 def outcomes(actor: Actor, ws: str) -> list[dict[str, Any]]:
     """The outcome series stored in ``ws`` (``{metric, dimension, grain, first, last, days}``)."""
     actor.access(ws, "measure.view")
-    return _stored(actor.services.workspace(ws))
+    return stored_outcomes(actor.services.workspace(ws))
 
 
-def _stored(db: Workspace) -> list[dict[str, Any]]:
+def stored_outcomes(db: Workspace) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = outcomes_mod.list_outcomes(db)
     return found
 
@@ -197,55 +186,6 @@ def effect_upload(
     return effect_analysis(result, lang)
 
 
-def _choose_metric(stored: list[dict[str, Any]], start: date) -> dict[str, Any] | None:
-    """The outcome a plan's effect is shown for: a total series (no dimension) that began
-    before the plan and reaches into it, the first of :data:`PREFERRED_METRICS` found, else the
-    longest."""
-    fit = [
-        o
-        for o in stored
-        if not o.get("dimension")
-        and str(o.get("first", "")) < start.isoformat() <= str(o.get("last", ""))
-    ]
-    if not fit:
-        return None
-    rank = {m: i for i, m in enumerate(PREFERRED_METRICS)}
-    fit.sort(key=lambda o: (rank.get(str(o["metric"]).lower(), 99), -int(o.get("days") or 0)))
-    return fit[0]
-
-
-def outcomes_stamp(db: Workspace) -> tuple[int, str]:
-    """What a cached effect of the stored outcomes depends on: their count and last change."""
-    try:
-        with db.connect() as conn:
-            row = conn.execute(text("SELECT COUNT(*), MAX(updated_at) FROM outcomes")).one()
-    except SQLAlchemyError:
-        return 0, ""
-    return int(row[0] or 0), str(row[1] or "")
-
-
-def plan_effect(db: Workspace, start: date, end: date, lang: str) -> dict[str, Any] | None:
-    """The campaign effect for a plan's period when the workspace has outcome data that covers
-    it (``None`` otherwise): ``{"analysis", "metric"}`` or ``{"error", "metric"}`` when the
-    estimate was refused (too short a pre-period…), in the reader's words."""
-    try:
-        chosen = _choose_metric(_stored(db), start)
-    except SocialopsError:
-        return None  # no outcome module or table: nothing to show
-    if chosen is None:
-        return None
-    metric = str(chosen["metric"])
-    last = date.fromisoformat(str(chosen["last"])[:10])
-    until = min(end, last)
-    try:
-        result = effect_mod.effect_from_outcomes(db, metric, start=start, end=until)
-    except SocialopsError as exc:
-        return {"metric": metric, "error": exc.text(lang)}
-    note = t("mweb.effect.plan_note", lang, metric=metric, start=start, end=until)
-    return {"metric": metric, "analysis": effect_analysis(result, lang, note)}
-
-
-# -- tests, power, attribution, mix -------------------------------------------------------------
 def abtest_upload(
     actor: Actor,
     ws: str,
@@ -370,37 +310,6 @@ def attribution(
         caveats=[words(c, lang) for c in data.get("caveats") or []]
         + ([] if utm.get("rows") else [t("mweb.attr.none", lang)]),
     )
-
-
-def plans(actor: Actor, ws: str) -> list[dict[str, str]]:
-    """The workspace's plans (id, name), newest first: the attribution form's choice."""
-    actor.access(ws, "measure.view")
-    rows = PlanStore(actor.services.workspace(ws)).list()
-    return [{"id": str(r["plan_id"]), "name": str(r.get("name") or r["plan_id"])} for r in rows]
-
-
-def plan_budget(actor: Actor, ws: str, plan_id: str | None) -> list[dict[str, Any]] | None:
-    """The budget lines of the plan ``plan_id`` (``None`` when none is named)."""
-    if not plan_id:
-        return None
-    actor.access(ws, "measure.view")
-    if not _PLAN_ID.fullmatch(plan_id):
-        raise PlanError("plan.not_found", plan_id=plan_id[:40])
-    return budget_lines(PlanStore(actor.services.workspace(ws)).get(plan_id))
-
-
-def budget_lines(plan: Any) -> list[dict[str, Any]]:
-    """A plan's budget lines as the plain dicts attribution's ROI takes (measure never imports
-    plan: the web hands them over)."""
-    return [
-        {
-            "channel": b.channel,
-            "campaign": plan.utm.campaign,
-            "amount": b.amount_krw,
-            "kind": b.kind,
-        }
-        for b in plan.budget
-    ]
 
 
 def mix_upload(

@@ -24,6 +24,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from socialops.web.actions import measure as actions
 from socialops.web.actions.measure_io import XLSX, Analysis, day_of, required_day
+from socialops.web.actions.measure_plan import plan_budget
 from socialops.web.api.common import ERRORS, Day, Slug, caller, router
 from socialops.web.auth import WebError, lang_of
 
@@ -255,7 +256,7 @@ def attribution(
     the plan's budget lines (``roi``). Position-based credit needs each customer's touches: the
     CLI's ``measure attribution --touches FILE``."""
     actor = caller(request)
-    lines = actions.plan_budget(actor, ws, plan)
+    lines = plan_budget(actor, ws, plan)
     result = actions.attribution(
         actor,
         ws,

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 from socialops.errors import SocialopsError
 from socialops.i18n import has, t
 from socialops.web.actions import measure as actions
+from socialops.web.actions import measure_plan
 from socialops.web.actions.base import Actor, actor_of
 from socialops.web.actions.measure_io import (
     Analysis,
@@ -82,8 +83,8 @@ def plan_effect_view(
     estimate takes a second or more."""
     db = services_of(request).workspace(access.workspace)
     lang = lang_of(request)
-    key = ["plan-effect", access.workspace, plan_id, version, actions.outcomes_stamp(db), lang]
-    found = services_of(request).cached(key, lambda: actions.plan_effect(db, start, end, lang))
+    key = ["plan-effect", access.workspace, plan_id, version, measure_plan.outcomes_stamp(db), lang]
+    found = services_of(request).cached(key, lambda: measure_plan.plan_effect(db, start, end, lang))
     if found is None or "analysis" not in found:
         return found
     analysis = found["analysis"]
@@ -130,7 +131,7 @@ def _actor_of(request: Request) -> Actor:
 
 def _plans(request: Request, access: Access) -> list[dict[str, str]]:
     try:
-        return actions.plans(_actor_of(request), access.workspace)
+        return measure_plan.plans(_actor_of(request), access.workspace)
     except SocialopsError:
         return []
 
@@ -315,7 +316,7 @@ def attribution_page(
     actor, lang = _actor_of(request), lang_of(request)
 
     def make() -> Analysis:
-        lines = actions.plan_budget(actor, ws, plan or None)
+        lines = measure_plan.plan_budget(actor, ws, plan or None)
         return actions.attribution(
             actor,
             ws,
