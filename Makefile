@@ -16,7 +16,8 @@ demo: setup
 # Spark), then the tests of what lives in the relational databases again with every workspace and
 # accounts database on PostgreSQL (127.0.0.1:5432, database test): the stores and migrations, the
 # imports ledger and quarantine, metrics, plans, accounts, workspaces, members and invitations, and
-# the API and actions over them, and the inbox. The tests about the databases themselves take the database
+# the API and actions over them, the inbox, and issue 17's segments, audiences, schedules and
+# measure API. The tests about the databases themselves take the database
 # fixture, which runs them on both in the first pass (the second pass leaves them out:
 # SOCIALOPS_TEST_SECOND_PASS). `make test-postgres` runs the whole suite (but Spark and the
 # browser checks) on PostgreSQL.
@@ -28,7 +29,11 @@ PG_TESTS = tests/store tests/sources/test_streams.py tests/sources/test_ledger_m
 	tests/web/test_invitations.py tests/web/test_passwords.py tests/web/test_plan_api.py \
 	tests/web/test_actions.py tests/web/test_crash_recovery.py tests/web/test_audit_words.py \
 	tests/publish tests/engage tests/web/test_inbox_api.py tests/web/test_inbox_pages.py \
-	tests/web/test_hooks_kakao.py tests/web/test_hooks_webchat.py tests/web/test_inbox_report_web.py
+	tests/web/test_hooks_kakao.py tests/web/test_hooks_webchat.py tests/web/test_inbox_report_web.py \
+	tests/segment/test_segment_store.py tests/segment/test_audience_export.py \
+	tests/plan/test_target_segments.py tests/plan/test_plan_attribution.py \
+	tests/sources/test_transactions_stream.py tests/web/test_measure_api.py \
+	tests/web/test_segments_api.py tests/web/test_schedules_api.py
 
 test: setup
 	CI=$${CI:-} .venv/bin/python -m pytest -n 2 --dist loadgroup -q
