@@ -539,6 +539,9 @@ MEASURE_ROWS: dict[tuple[str, str], Row] = {
         "measure.view", _fixed(f"{WS}/measure/power", json={"baseline": 0.05, "lift": 0.1})
     ),
     ("GET", f"{MEAS}/attribution"): Row("measure.view", _fixed(f"{WS}/measure/attribution")),
+    ("POST", f"{MEAS}/attribution/touches"): Row(
+        "measure.run", _at(f"{WS}/measure/attribution/touches", _junk_file(model="last"))
+    ),
     ("POST", f"{MEAS}/mix"): Row(
         "measure.run",
         _at(f"{WS}/measure/mix", _junk_file(date_col="d", value_col="v", spend_cols="a,b")),

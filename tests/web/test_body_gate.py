@@ -347,7 +347,7 @@ def test_every_body_route_is_covered() -> None:
     assert len(media) == 2, media  # the media library, in the pages and the API
     # the Measure and Segments analyses of a file (issue 17), in the pages and the API
     analyses = [p for _, p, _ in BODY_ROUTES if ANALYSIS_UPLOADS.match(concrete(p))]
-    assert len(analyses) == 14, analyses
+    assert len(analyses) == 16, analyses
 
 
 @pytest.mark.slow

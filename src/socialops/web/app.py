@@ -102,7 +102,8 @@ MEDIA_UPLOADS = re.compile(r"^/(?:api/v1/workspaces/[^/]+|w/[^/]+)/publishing/me
 # the Measure and Segments analyses of an uploaded file (issue 17): measure.run, segments.manage
 ANALYSIS_UPLOADS = re.compile(
     r"^/(?:api/v1/workspaces/[^/]+|w/[^/]+)/(measure|segments)/"
-    r"(?:effect|abtest|mix|rfm|attributes|models(?:/[^/]+/score)?|model/(?:train|score))/?$"
+    r"(?:effect|abtest|mix|attribution/touches|rfm|attributes|models(?:/[^/]+/score)?"
+    r"|model/(?:train|score))/?$"
 )
 # the routes meant to take a body from someone not signed in (each checks its own CSRF cookie;
 # an inbound hook its profile's shared secret or signature, socialops.web.hooks)

@@ -21,6 +21,7 @@ from socialops.web.api import oauth_connect  # noqa: F401  (profiles through a c
 from socialops.web.api import inbox_report  # noqa: F401  (the inbox team report)
 from socialops.web.api import inbox  # noqa: F401  (conversations, cases, contacts, saved replies)
 from socialops.web.api import measure, segments  # noqa: F401  (issue 17: measure and segments)
+from socialops.web.api import measure_touches  # noqa: F401  (issue 17: attribution from touches)
 from socialops.web.api import schedules  # noqa: F401  (issue 17: scheduled reports)
 
 # isort: on

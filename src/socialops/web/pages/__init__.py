@@ -27,6 +27,7 @@ from socialops.web.pages import (
     inbox_case,
     inbox_report,
     measure,
+    measure_touches,
     members,
     oauth_connect,
     posts,
@@ -68,6 +69,7 @@ for _module in (
     inbox_case,  # a case, the saved replies
     inbox_stream,  # /w/{ws}/inbox/events: live updates (server-sent events)
     measure,  # Measure: campaign effect, tests, attribution, channel mix (issue 17)
+    measure_touches,  # the attribution tab's touches upload (issue 17 item 4)
     segments,  # Segments: saved segments, RFM, attributes, model, audience files (issue 17)
     short_links,  # /l/{code}: public
 ):
