@@ -253,8 +253,8 @@ def attribution(
 ) -> Response:
     """Conversions by UTM per channel and campaign (last touch: the UTM a conversion carried)
     and each channel's engagements; with ``plan``, ROAS, CPA and cost per engagement against
-    the plan's budget lines (``roi``). Position-based credit needs each customer's touches: the
-    CLI's ``measure attribution --touches FILE``."""
+    the plan's budget lines (``roi``). Position-based credit needs each customer's touches:
+    ``POST …/measure/attribution/touches``."""
     actor = caller(request)
     lines = plan_budget(actor, ws, plan)
     result = actions.attribution(
