@@ -35,6 +35,7 @@ from socialops.measure.effect_chart import effect_svg
 from socialops.measure.effect_checks import control_shift, pre_fit, verdict
 from socialops.measure.effect_model import fit_counterfactual
 from socialops.measure.effect_series import check_series, read_series_file
+from socialops.measure.effect_topics import add_topic_controls
 from socialops.measure.outcomes import load_series
 from socialops.store.workspace import Workspace
 
@@ -328,11 +329,19 @@ def effect_file(
     control_cols: Sequence[str] = (),
     pre_start: date | str | None = None,
     seed: int = 0,
+    control_topics: Sequence[str] = (),
+    ws: Workspace | None = None,
 ) -> EffectResult:
-    """:func:`estimate_effect` on a KPI column of a file (rows on one date are summed)."""
+    """:func:`estimate_effect` on a KPI column of a file (rows on one date are summed); with
+    ``control_topics``, those tracked topics of ``ws`` as controls (see
+    :func:`socialops.measure.effect_topics.add_topic_controls`)."""
     days, values, controls, notes = read_series_file(
         path, date_col=date_col, value_col=value_col, control_cols=control_cols
     )
+    if control_topics:
+        if ws is None:
+            raise TypeError("control_topics needs the workspace")
+        notes += add_topic_controls(ws, controls, control_topics, days, pre_start, end)
     return estimate_effect(
         days,
         values,
@@ -365,16 +374,27 @@ def effect_from_outcomes(
     control_dimensions: Sequence[str] = (),
     pre_start: date | str | None = None,
     seed: int = 0,
+    control_topics: Sequence[str] = (),
 ) -> EffectResult:
     """:func:`estimate_effect` on a stored outcome series (``dimension`` ``''``: the total),
     with other dimensions of the same metric as controls (``region:부산`` …), aligned on the
-    dates; a control missing a date of the series is an error, never filled."""
+    dates; a control missing a date of the series is an error, never filled. ``control_topics``:
+    tracked topics whose daily mention volume is a control too (see
+    :func:`socialops.measure.effect_topics.add_topic_controls`)."""
     days, values, _ = load_series(ws, metric, dimension)
     controls: dict[str, list[float | None]] = {}
     for dim in control_dimensions:
         cdays, cvals, _ = load_series(ws, metric, dim)
         by_day = dict(zip(cdays, cvals, strict=True))
         controls[dim] = [by_day.get(d) for d in days]
+    notes = add_topic_controls(ws, controls, control_topics, days, pre_start, end)
     return estimate_effect(
-        days, values, start=start, end=end, controls=controls, pre_start=pre_start, seed=seed
+        days,
+        values,
+        start=start,
+        end=end,
+        controls=controls,
+        pre_start=pre_start,
+        seed=seed,
+        caveats=notes,
     )

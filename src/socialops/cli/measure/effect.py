@@ -1,5 +1,9 @@
 """``socialops measure effect FILE``: what a campaign (or anything from ``--start`` to
-``--end``) did to a KPI, against the counterfactual from the pre-period and control series."""
+``--end``) did to a KPI, against the counterfactual from the pre-period and control series.
+
+Without FILE, ``--metric M [--dimension D] [--control-dimension D]…`` reads the workspace's
+stored outcome series instead; ``--control-topic NAME`` (either form, repeatable) adds a tracked
+topic's daily mention volume as a control (socialops.measure.effect_topics)."""
 
 from __future__ import annotations
 
@@ -21,9 +25,11 @@ def _pct(v: float | None) -> str:
 
 @measure_app.command("effect")
 def effect_cmd(
-    file: Path = typer.Argument(..., help="CSV/TSV (UTF-8 or CP949), XLSX, JSONL or Parquet."),
-    date_col: str = typer.Option(..., "--date-col", help="The date column (daily or weekly)."),
-    value_col: str = typer.Option(..., "--value-col", help="The KPI column (sales, orders...)."),
+    file: Path = typer.Argument(
+        None, help="CSV/TSV (UTF-8 or CP949), XLSX, JSONL or Parquet (or --metric instead)."
+    ),
+    date_col: str = typer.Option(None, "--date-col", help="The date column (daily or weekly)."),
+    value_col: str = typer.Option(None, "--value-col", help="The KPI column (sales, orders...)."),
     start: str = typer.Option(..., "--start", help="First day of the campaign (YYYY-MM-DD)."),
     end: str = typer.Option(..., "--end", help="Last day of the campaign (YYYY-MM-DD)."),
     control_col: list[str] = typer.Option(
@@ -34,23 +40,42 @@ def effect_cmd(
     pre_start: str = typer.Option(
         None, "--pre-start", help="First day of the pre-period (default: the series' first)."
     ),
+    metric: str = typer.Option(
+        None, "--metric", help="A stored outcome series (instead of FILE), e.g. sales."
+    ),
+    dimension: str = typer.Option(
+        "", "--dimension", help="The stored series' dimension, e.g. region:서울 (default: total)."
+    ),
+    control_dimension: list[str] = typer.Option(
+        None, "--control-dimension", help="Another stored dimension as a control; repeatable."
+    ),
+    control_topic: list[str] = typer.Option(
+        None,
+        "--control-topic",
+        help="A tracked topic whose daily mention volume is a control; repeatable.",
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the simulation (same seed, same result)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     svg: Path = typer.Option(None, "--svg", help="Write the chart (SVG) to this file."),
 ) -> None:
     """Estimate the campaign's effect on a KPI: pointwise, cumulative and relative lift with 95 %
     intervals, the probability of an effect, the pre-period fit and a plain verdict."""
+    from socialops.cli.measure._effect_source import run_effect
     from socialops.listen.charts import standalone_svg
-    from socialops.measure.effect import effect_file, effect_svg, verdict_text
+    from socialops.measure.effect import effect_svg, verdict_text
 
     lang = default_lang()
-    result = effect_file(
+    result = run_effect(
         file,
         date_col=date_col,
         value_col=value_col,
+        metric=metric,
+        dimension=dimension,
+        control_cols=tuple(control_col or ()),
+        control_dimensions=tuple(control_dimension or ()),
+        control_topics=tuple(control_topic or ()),
         start=start,
         end=end,
-        control_cols=tuple(control_col or ()),
         pre_start=pre_start,
         seed=seed,
     )
