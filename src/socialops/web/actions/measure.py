@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from socialops.errors import DataError, SettingsError
 from socialops.i18n import t
+from socialops.listen import topics as topics_mod
 from socialops.measure import abtest as abtest_mod
 from socialops.measure import attribution as attribution_mod
 from socialops.measure import effect as effect_mod
@@ -37,6 +38,7 @@ __all__ = [
     "attribution",
     "effect",
     "effect_analysis",
+    "effect_topics",
     "effect_upload",
     "mix_upload",
     "outcomes",
@@ -138,9 +140,11 @@ def effect(
     dimension: str = "",
     controls: list[str] | None = None,
     pre_start: date | None = None,
+    control_topics: list[str] | None = None,
 ) -> Analysis:
     """The effect on the stored outcome ``metric`` (``dimension``: ``''`` the total) over
-    ``start``…``end``, other stored dimensions as control series."""
+    ``start``…``end``, other stored dimensions and tracked topics' daily mention volume
+    (``control_topics``: names) as control series."""
     actor.access(ws, "measure.run")
     result = effect_mod.effect_from_outcomes(
         actor.services.workspace(ws),
@@ -150,8 +154,15 @@ def effect(
         dimension=dimension,
         control_dimensions=tuple(controls or ()),
         pre_start=pre_start,
+        control_topics=tuple(n.strip() for n in control_topics or () if n.strip()),
     )
     return effect_analysis(result, lang)
+
+
+def effect_topics(actor: Actor, ws: str) -> list[str]:
+    """The workspace's tracked topics, offered as control series of the effect."""
+    actor.access(ws, "measure.view")
+    return [tp.name for tp in topics_mod.list_topics(actor.services.workspace(ws))]
 
 
 def effect_upload(

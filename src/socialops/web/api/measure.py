@@ -88,6 +88,11 @@ class EffectIn(BaseModel):
         default_factory=list, max_length=20, description="other dimensions as control series"
     )
     pre_start: date | None = Field(None, description="default: the series' first day")
+    control_topics: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="tracked topics whose daily mention volume is a control series",
+    )
 
 
 EFFECT_BODY = {
@@ -175,6 +180,7 @@ async def effect(
             dimension=body.dimension,
             controls=body.controls,
             pre_start=body.pre_start,
+            control_topics=body.control_topics,
         )
     return answer(request, result, format, table)
 

@@ -107,6 +107,10 @@ def _page(
             ctx["outcomes"] = actions.outcomes(_actor_of(request), access.workspace)
         except SocialopsError as exc:
             ctx["outcomes"], ctx["outcomes_error"] = [], error_text(exc, lang)
+        try:
+            ctx["effect_topics"] = actions.effect_topics(_actor_of(request), access.workspace)
+        except SocialopsError:
+            ctx["effect_topics"] = []
     if tab == "attribution":
         ctx["plans"] = _plans(request, access)
     return workspace_page(
@@ -176,13 +180,15 @@ def run_effect(
     value_col: Text = "",
     control_cols: Long = "",
     file: MaybeFile = None,
+    control_topics: Annotated[list[str] | None, Form(max_length=200)] = None,
 ) -> Response:
     access = form_access(request, ws, "measure.run", csrf)
     actor = _actor_of(request)
     lang = lang_of(request)
-    form = {
+    form: dict[str, Any] = {
         k: v for k, v in locals().items() if isinstance(v, str) and k not in ("csrf", "ws", "lang")
     }
+    form["control_topics"] = list(control_topics or [])[:20]
 
     def make() -> Analysis:
         first, last = required_day(start, "start"), required_day(end, "end")
@@ -212,6 +218,7 @@ def run_effect(
             start=first,
             end=last,
             pre_start=before,
+            control_topics=form["control_topics"],
         )
 
     return _run(request, access, "effect", form, make)
