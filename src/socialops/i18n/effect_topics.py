@@ -24,23 +24,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{days} days inside the collected posts have no post at all (first: {first}): if "
         "collection missed them, the topic's 0 mentions on those days are too low.",
     ),
-    "effect_topics.cli.source": (
+    "cli.effect_topics.source": (
         "파일 또는 저장된 성과 지표 중 하나만 주세요: 파일이면 날짜 열과 값 열을, 저장된 "
         "지표면 --metric을 지정합니다.",
         "Give either a file or a stored outcome, not both or neither: a file with its date and "
         "value columns, or --metric for a stored series.",
     ),
-    "effect_topics.cli.columns": (
+    "cli.effect_topics.columns": (
         "파일을 주면 --date-col과 --value-col도 지정해 주세요.",
         "With a file, give --date-col and --value-col too.",
     ),
-    "effect_topics.cli.file_only": (
+    "cli.effect_topics.file_only": (
         "'{option}'은 파일에만 쓰는 설정입니다: 저장된 지표에는 --dimension과 "
         "--control-dimension을 쓰세요.",
         "'{option}' applies to a file only: for a stored series use --dimension and "
         "--control-dimension.",
     ),
-    "effect_topics.cli.stored_only": (
+    "cli.effect_topics.stored_only": (
         "'{option}'은 저장된 성과 지표에만 쓰는 설정입니다: 파일에는 --control-col을 쓰세요.",
         "'{option}' applies to a stored series only: for a file use --control-col.",
     ),

@@ -38,13 +38,13 @@ def run_effect(
     """The estimate from FILE or the stored ``metric``; a :class:`SettingsError` (one line)
     when both or neither are given, or an option of the other form is."""
     if (file is None) == (not metric or not metric.strip()):
-        raise SettingsError(code="effect_topics.cli.source")
+        raise SettingsError(code="cli.effect_topics.source")
     if file is not None:
         if not date_col or not value_col:
-            raise SettingsError(code="effect_topics.cli.columns")
+            raise SettingsError(code="cli.effect_topics.columns")
         if dimension or control_dimensions:
             option = "--dimension" if dimension else "--control-dimension"
-            raise SettingsError(code="effect_topics.cli.stored_only", option=option)
+            raise SettingsError(code="cli.effect_topics.stored_only", option=option)
         return effect_file(
             file,
             date_col=date_col,
@@ -63,7 +63,7 @@ def run_effect(
         ("--control-col", control_cols),
     ):
         if given:
-            raise SettingsError(code="effect_topics.cli.file_only", option=option)
+            raise SettingsError(code="cli.effect_topics.file_only", option=option)
     return effect_from_outcomes(
         _ws(),
         str(metric),
