@@ -16,13 +16,16 @@ demo: setup
 # Spark), then the tests of what lives in the relational databases again with every workspace and
 # accounts database on PostgreSQL (127.0.0.1:5432, database test): the stores and migrations, the
 # imports ledger and quarantine, metrics, plans, accounts, workspaces, members and invitations, and
-# the API and actions over them, the inbox, and issue 17's segments, audiences, schedules and
-# measure API. The tests about the databases themselves take the database
-# fixture, which runs them on both in the first pass (the second pass leaves them out:
+# the API and actions over them, the inbox, and issue 17's stored outcomes, attribution, segments,
+# audiences and transactions (its pure statistics run once). The tests about the databases
+# themselves take the database fixture, which runs them on both in the first pass (the second pass leaves them out:
 # SOCIALOPS_TEST_SECOND_PASS). `make test-postgres` runs the whole suite (but Spark and the
 # browser checks) on PostgreSQL.
 PG_TESTS = tests/store tests/sources/test_streams.py tests/sources/test_ledger_migration.py \
-	tests/sources/test_quarantine_words.py tests/sources/test_enrich.py tests/measure \
+	tests/sources/test_quarantine_words.py tests/sources/test_enrich.py \
+	tests/measure/test_metrics.py tests/measure/test_metrics_ranges.py tests/measure/test_kpi_sources.py \
+	tests/measure/test_inbox_report.py tests/measure/test_kpi_inbox.py tests/measure/test_attribution.py \
+	tests/measure/test_effect_real.py tests/measure/test_effect_topics.py \
 	tests/plan/test_store_workflow.py tests/cli/test_metrics_cmd.py \
 	tests/web/test_api.py tests/web/test_authz.py tests/web/test_workspaces.py \
 	tests/web/test_accounts_processes.py tests/web/test_account_security.py \
@@ -32,8 +35,7 @@ PG_TESTS = tests/store tests/sources/test_streams.py tests/sources/test_ledger_m
 	tests/web/test_hooks_kakao.py tests/web/test_hooks_webchat.py tests/web/test_inbox_report_web.py \
 	tests/segment/test_segment_store.py tests/segment/test_audience_export.py \
 	tests/plan/test_target_segments.py tests/plan/test_plan_attribution.py \
-	tests/sources/test_transactions_stream.py tests/web/test_measure_api.py \
-	tests/web/test_segments_api.py tests/web/test_schedules_api.py
+	tests/sources/test_transactions_stream.py
 
 test: setup
 	CI=$${CI:-} .venv/bin/python -m pytest -n 2 --dist loadgroup -q
