@@ -29,6 +29,10 @@ def run_main(
         mp.setattr(common.state, "workspace", None)
         mp.setenv("SOCIALOPS_HOME", str(home))
         mp.setenv("COLUMNS", "200")
+        # the consoles were made when the CLI was first imported, with the width of that moment
+        # (80 in a test worker): a wide table would wrap an id across lines
+        for console in (common.console, common.err_console):
+            mp.setattr(console, "_width", 200)
         for key, value in env.items():
             mp.setenv(key, value)
         if stdin is not None:
