@@ -13,6 +13,8 @@ command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # the local Bluesky network of the connector tests (scripts/local-pds.sh) builds better-sqlite3
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
+# the reverse-proxy test of deploy/ (nginx in front of a team server)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages: ${need_apt[*]}" >&2

@@ -11,6 +11,7 @@ from socialops import __version__, settings
 from socialops.cli import (
     alerts_cmd,
     analytics_cmd,
+    backup_cmd,
     common,
     db_cmd,
     demo_cmd,
@@ -21,6 +22,7 @@ from socialops.cli import (
     metrics_cmd,
     nlp_cmd,
     plan_cmd,
+    privacy_cmd,
     publish_cmd,
     report_cmd,
     sample_cmd,
@@ -90,6 +92,8 @@ def _register() -> None:
         triage_cmd,
         inbox_cmd,
         measure,
+        backup_cmd,
+        privacy_cmd,
     ):
         mod.register(app)
 
