@@ -105,6 +105,41 @@ SETTINGS: dict[str, Setting] = {
             "is the peer address (anyone could send those headers).",
         ),
         Setting(
+            "web_processes",
+            "SOCIALOPS_WEB_PROCESSES",
+            "1",
+            "Web workspace: processes `socialops serve` answers with on its one port (more than "
+            "1 needs PostgreSQL, SOCIALOPS_DATABASE_URL; docs/operations.md, team server).",
+        ),
+        Setting(
+            "redis_url",
+            "SOCIALOPS_REDIS_URL",
+            "",
+            "Redis (redis://HOST:PORT/0) that carries change signals between the processes of "
+            "a team server (live inbox updates, cache refreshes); empty: within one process.",
+        ),
+        Setting(
+            "log_format",
+            "SOCIALOPS_LOG_FORMAT",
+            "auto",
+            "`socialops serve` logs: json (one JSON object a line, with the request id), text, "
+            "or auto (json when standard error is not a terminal, text when it is).",
+        ),
+        Setting(
+            "log_level",
+            "SOCIALOPS_LOG_LEVEL",
+            "info",
+            "`socialops serve` logs: the lowest level written (debug, info, warning, error); "
+            "info writes one access line per request.",
+        ),
+        Setting(
+            "ready_worker_s",
+            "SOCIALOPS_READY_WORKER_S",
+            "120",
+            "/readyz: seconds since a publish worker's last heartbeat (in any workspace) "
+            "before the server says it is not ready.",
+        ),
+        Setting(
             "session_hours",
             "SOCIALOPS_SESSION_HOURS",
             "12",
@@ -161,6 +196,57 @@ SETTINGS: dict[str, Setting] = {
             "SOCIALOPS_ALERT_MIN_POSTS",
             "5",
             "Alerts: posts a period must have to be a spike.",
+        ),
+        Setting(
+            "oidc_issuer",
+            "SOCIALOPS_OIDC_ISSUER",
+            "",
+            "Web sign-in: the OpenID Connect provider's issuer URL (its "
+            "/.well-known/openid-configuration is read); empty: no single sign-on. The client "
+            "secret comes from SOCIALOPS_OIDC_CLIENT_SECRET or SOCIALOPS_OIDC_CLIENT_SECRET_FILE.",
+        ),
+        Setting(
+            "oidc_client_id",
+            "SOCIALOPS_OIDC_CLIENT_ID",
+            "",
+            "Web sign-in: this server's client id at the OpenID Connect provider.",
+        ),
+        Setting(
+            "oidc_domains",
+            "SOCIALOPS_OIDC_DOMAINS",
+            "",
+            "Web sign-in: e-mail domains single sign-on accepts, comma-separated (empty: any).",
+        ),
+        Setting(
+            "oidc_auto_create",
+            "SOCIALOPS_OIDC_AUTO_CREATE",
+            "0",
+            "Web sign-in: 1 makes an account (no workspace yet) for a person the provider "
+            "vouches for and who has none; 0: only existing accounts sign in this way.",
+        ),
+        Setting(
+            "smtp_host",
+            "SOCIALOPS_SMTP_HOST",
+            "",
+            "Web sign-in: SMTP server for password-reset e-mail (empty: no reset by e-mail); "
+            "its password from SOCIALOPS_SMTP_PASSWORD.",
+        ),
+        Setting("smtp_port", "SOCIALOPS_SMTP_PORT", "587", "Web sign-in: SMTP port."),
+        Setting(
+            "smtp_from", "SOCIALOPS_SMTP_FROM", "", "Web sign-in: the sender of reset e-mail."
+        ),
+        Setting("smtp_user", "SOCIALOPS_SMTP_USER", "", "Web sign-in: SMTP user (if any)."),
+        Setting(
+            "smtp_starttls",
+            "SOCIALOPS_SMTP_STARTTLS",
+            "1",
+            "Web sign-in: 1 to use STARTTLS with the SMTP server.",
+        ),
+        Setting(
+            "reset_minutes",
+            "SOCIALOPS_RESET_MINUTES",
+            "30",
+            "Web sign-in: minutes a password-reset link stays good (once).",
         ),
     ]
 }

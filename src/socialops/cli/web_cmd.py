@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from socialops import settings
+from socialops.cli import team
 from socialops.cli.common import console, print_json, state
 from socialops.cli.sample_cmd import LOG_FILE, needs_preparing, start_when_listening
 from socialops.errors import AccountError, PasswordError, SettingsError
@@ -78,6 +79,13 @@ def serve(
         "127.0.0.1 or 10.0.0.0/8), whose X-Forwarded-For/-Proto are believed. Default: none "
         "(the client is the peer address; env SOCIALOPS_FORWARDED_ALLOW_IPS).",
     ),
+    processes: str = typer.Option(
+        None,
+        "--processes",
+        help="Web processes answering on the one port (default 1; more need PostgreSQL: "
+        "SOCIALOPS_DATABASE_URL; env SOCIALOPS_WEB_PROCESSES). Publishing, the inbox and "
+        "scheduled reports run once, in the supervising process.",
+    ),
 ) -> None:
     """Start the web workspace (pages and the REST API under /api/v1)."""
     # lazy: CLI start-up time (every command module loads when the CLI starts)
@@ -96,6 +104,7 @@ def serve(
     except ValueError:
         raise AccountError(code="cli.bad_port", value=raw_port) from None
     proxies = _proxies(settings.get("forwarded_allow_ips", forwarded_allow_ips))
+    n_processes = team.processes(settings.get("web_processes", processes))
     if preparing:  # the data arrives while the server already answers
         d = settings.data_dir(None)
         if not d.is_dir():
@@ -107,8 +116,12 @@ def serve(
     if not accounts.has_users():
         password = _generated_password()
         accounts.add_user(email, password, name="Owner", role="owner")
-    app = create_app(home)
+    # several processes: each builds its own application (uvicorn imports the factory); this
+    # one supervises them and runs the background threads below once
+    app = create_app(home) if n_processes == 1 else team.prepare(home, _workspaces(accounts))
     console.print(_start_box(host, port_n, email, password, home if preparing else None))
+    if n_processes > 1:
+        console.print(team.start_line(n_processes), highlight=False)
     publisher = _publisher(accounts)
     inbox = _inbox(accounts)
     # lazy: CLI start-up time (the scheduled reports' loop: cli/measure/schedules.py)
@@ -118,6 +131,8 @@ def serve(
     try:
         uvicorn.run(
             app,
+            factory=n_processes > 1,
+            workers=n_processes if n_processes > 1 else None,
             host=host,
             port=port_n,
             log_level="warning",
