@@ -128,9 +128,9 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "log_level",
             "SOCIALOPS_LOG_LEVEL",
-            "info",
+            "warning",
             "`socialops serve` logs: the lowest level written (debug, info, warning, error); "
-            "info writes one access line per request.",
+            "info adds one access line per request (method, route, status, time, request id).",
         ),
         Setting(
             "ready_worker_s",

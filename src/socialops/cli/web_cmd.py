@@ -105,6 +105,13 @@ def serve(
         raise AccountError(code="cli.bad_port", value=raw_port) from None
     proxies = _proxies(settings.get("forwarded_allow_ips", forwarded_allow_ips))
     n_processes = team.processes(settings.get("web_processes", processes))
+    # lazy: CLI start-up time (every command module loads when the CLI starts)
+    from socialops.web.ops import multiproc
+    from socialops.web.ops.logs import configure_logging
+
+    configure_logging()  # JSON lines (or text at a terminal), request ids, secrets masked
+    # several processes: request metrics summed across them (files in one folder)
+    metrics_dir = multiproc.prepare() if n_processes > 1 else None
     if preparing:  # the data arrives while the server already answers
         d = settings.data_dir(None)
         if not d.is_dir():
@@ -136,7 +143,8 @@ def serve(
             host=host,
             port=port_n,
             log_level="warning",
-            access_log=False,
+            log_config=None,  # configure_logging's handler: uvicorn's lines as JSON too
+            access_log=False,  # socialops.access writes one (route template, request id)
             # uvicorn believes X-Forwarded-For from loopback by default: anyone on the machine
             # (or any client of a proxy that passes the header on) could pick the address the
             # sign-in throttle counts against. Only the proxies the operator names are believed.
@@ -144,6 +152,8 @@ def serve(
             forwarded_allow_ips=proxies or None,
         )
     finally:
+        if metrics_dir is not None:
+            multiproc.cleanup(metrics_dir)
         if publisher is not None:
             publisher.stop()
         if inbox is not None:
@@ -333,8 +343,9 @@ def token_create(
     user = accounts.user_by_email(email)
     if user is None:
         raise AccountError(code="cli.no_user", email=email)
-    token = accounts.create_token(user.id, name)
-    accounts.audit("token.create", user=user, detail={"by": "cli", "name": name})
+    token = accounts.create_token(user.id, name, scope=scope.strip().lower() if scope else None)
+    detail = {"by": "cli", "name": name, **({"scope": scope} if scope else {})}
+    accounts.audit("token.create", user=user, detail=detail)
     typer.echo(token)
 
 
@@ -342,3 +353,11 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")
+    scope: str = typer.Option(
+        None,
+        "--scope",
+        help="Limit the token: metrics (reads /metrics, refused everywhere else). Default: "
+        "all the user's rights.",
+    ),
+    if scope:  # on standard error: standard output stays the token alone, for scripts
+        typer.echo(t("cli.token.created_scope", default_lang()), err=True)

@@ -30,6 +30,9 @@ from socialops.redact import add_root
 from socialops.web import api, hooks, invite_pages, pages, plan_api, plan_pages
 from socialops.web.accounts import Accounts
 from socialops.web.auth import WebError, lang_of, principal
+from socialops.web.ops import health as ops_health
+from socialops.web.ops import metrics as ops_metrics
+from socialops.web.ops.middleware import Observe, ScopeGate
 from socialops.web.pages.dashboard import warm_dashboard
 from socialops.web.pages.topics import warm_topics
 from socialops.web.permissions import allowed
@@ -291,7 +294,9 @@ def create_app(home: Path | None = None) -> FastAPI:
 
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError) -> Response:
+    app.add_middleware(ScopeGate)  # a metrics-only token: /metrics and nothing else (403)
         return error_response(request, exc.status, exc.code, exc.message(lang_of(request)))
+    app.add_middleware(Observe)  # outermost: request id, access line, latency histogram
 
     @app.exception_handler(SocialopsError)
     async def _socialops_error(request: Request, exc: SocialopsError) -> Response:
@@ -351,6 +356,8 @@ def create_app(home: Path | None = None) -> FastAPI:
 
     return app
 
+    app.include_router(ops_health.router)
+    app.include_router(ops_metrics.router)
 
 def html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)

@@ -55,6 +55,7 @@ class Principal:
     via: str  # "session" | "token"
     session: Session | None = None
 
+    scope: str | None = None  # a token's scope (None: all the user's rights; "metrics")
 
 @dataclass(frozen=True)
 class Access:
@@ -102,8 +103,8 @@ def principal(request: Request) -> Principal | None:
     found: Principal | None = None
     auth = request.headers.get("authorization", "")
     if auth[:7].lower() == "bearer ":
-        user = accounts.token_user(auth[7:].strip())
-        found = Principal(user, "token") if user else None
+        access = accounts.token_access(auth[7:].strip())
+        found = Principal(access[0], "token", scope=access[1]) if access else None
     else:
         session = accounts.session(request.cookies.get(COOKIE, ""))
         found = Principal(session.user, "session", session) if session else None

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from socialops import settings
 from socialops.web.app import create_app
+from socialops.web.ops.logs import configure_logging
 
 __all__ = ["IMPORT", "app"]
 
@@ -16,4 +17,5 @@ IMPORT = "socialops.web.served:app"
 
 def app() -> FastAPI:
     """A web process's application (uvicorn calls it once per process)."""
+    configure_logging()  # the supervisor's format and level (uvicorn leaves a child's alone)
     return create_app(settings.workspace_dir(None))

@@ -11,10 +11,14 @@ from typing import Any
 
 from sqlalchemy import text
 
+from socialops.errors import AccountError
 from socialops.web.accounts.base import AccountsBase
 from socialops.web.accounts.model import TOKEN_PREFIX, Session, User, digest, iso, now
 
-__all__ = ["Sessions"]
+__all__ = ["TOKEN_SCOPES", "Sessions"]
+
+#: what a token may be limited to (``api_tokens.scope``; NULL: all the rights of its user)
+TOKEN_SCOPES = ("metrics",)
 
 
 class Sessions(AccountsBase):
@@ -79,31 +83,42 @@ class Sessions(AccountsBase):
         return sessions, tokens
 
     # -- API tokens ------------------------------------------------------------------------------
-    def create_token(self, user_id: int, name: str = "api") -> str:
+    def create_token(self, user_id: int, name: str = "api", scope: str | None = None) -> str:
+        """A new API token of the user: all their rights (``scope`` None) or only those of
+        ``scope`` (:data:`TOKEN_SCOPES`: ``metrics`` reads ``/metrics`` and nothing else)."""
+        if scope is not None and scope not in TOKEN_SCOPES:
+            raise AccountError(code="ops.token_scope_unknown", scope=scope)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self.connect() as conn:
             conn.execute(
                 text(
-                    "INSERT INTO api_tokens (token_hash, user_id, name, created_at) "
-                    "VALUES (:h, :u, :n, :at)"
+                    "INSERT INTO api_tokens (token_hash, user_id, name, created_at, scope) "
+                    "VALUES (:h, :u, :n, :at, :scope)"
                 ),
                 {
                     "h": digest(token),
                     "u": user_id,
                     "n": name.strip()[:100] or "api",
                     "at": iso(now()),
+                    "scope": scope,
                 },
             )
         return token
 
     def token_user(self, token: str) -> User | None:
+        found = self.token_access(token)
+        return found[0] if found is not None else None
+
+    def token_access(self, token: str) -> tuple[User, str | None] | None:
+        """The token's user and scope (``None``: all the user's rights), or ``None``."""
         if not token.startswith(TOKEN_PREFIX):
             return None
         with self.connect() as conn:
             row = (
                 conn.execute(
                     text(
-                        "SELECT t.id AS tid, t.last_used, u.* FROM api_tokens t "
+                        "SELECT t.id AS tid, t.last_used, t.scope AS token_scope, u.* "
+                        "FROM api_tokens t "
                         "JOIN users u ON u.id = t.user_id WHERE t.token_hash = :h"
                     ),
                     {"h": digest(token)},
@@ -123,13 +138,14 @@ class Sessions(AccountsBase):
                     ),
                     {"at": iso(at), "id": row["tid"], "cutoff": cutoff},
                 )
-        return User.of(row)
+        return User.of(row), row["token_scope"]
 
     def tokens(self, user_id: int) -> list[dict[str, Any]]:
         with self.connect() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT id, name, created_at, last_used FROM api_tokens WHERE user_id = :u "
+                    "SELECT id, name, created_at, last_used, scope FROM api_tokens "
+                    "WHERE user_id = :u "
                     "ORDER BY id"
                 ),
                 {"u": user_id},
