@@ -43,11 +43,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{tool} 실행이 실패했습니다: {detail}. 아무것도 바뀌지 않았습니다.",
         "{tool} failed: {detail}. Nothing was changed.",
     ),
-    "backup.store_changing": (
-        "{root}의 파일이 백업 도중 계속 지워져 일관된 백업을 만들 수 없었습니다. 잠시 뒤 다시 "
-        "시도해 주세요.",
-        "Files of {root} kept being removed while the backup ran, so no consistent backup "
-        "could be taken: try again in a moment.",
+    "backup.store_missing": (
+        "워크스페이스 장부에 있는 파일 {file}이 디스크에 없어 (여러 번 다시 시도해도) 일관된 "
+        "백업을 만들 수 없습니다. 파일을 되살리거나, 쓰기 작업이 끝난 뒤 다시 시도해 주세요.",
+        "The workspace's ledger lists {file}, which is not on disk (after several tries), so "
+        "no consistent backup can be taken: bring the file back, or try again when the writes "
+        "in progress are done.",
     ),
     "backup.no_file": (
         "백업 파일 {path}이 없습니다. 경로를 확인해 주세요.",

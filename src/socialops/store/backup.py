@@ -346,6 +346,7 @@ class _Snapshot:
         self.members: list[_Member] = []
         self.opened: dict[str, BinaryIO] = {}
         self.dump: Path | None = None
+        self.missing: str | None = None  # a committed store file not on disk (last try)
 
     def close(self) -> None:
         for fh in self.opened.values():
@@ -361,6 +362,7 @@ class _Snapshot:
             try:
                 self.opened[name] = open(folder / rel, "rb")  # noqa: SIM115 - closed in close()
             except FileNotFoundError:
+                self.missing = name
                 return False
         return True
 
@@ -372,7 +374,8 @@ class _Snapshot:
             if ok:
                 return
             time.sleep(0.05 * (attempt + 1))
-        raise WorkspaceError(code="backup.store_changing", root=str(self.root))
+        self.close()
+        raise WorkspaceError(code="backup.store_missing", file=str(self.missing))
 
     def _take_sqlite(self) -> bool:
         acc = self.root / DB_FILES["accounts"]
