@@ -15,9 +15,12 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from socialops.domain.instants import now_iso
+from socialops.store.bus import after_commit, conn_key
 from socialops.store.workspace import Workspace
 
-__all__ = ["EVENT_KINDS", "Event", "emit", "events_since", "last_event_id"]
+__all__ = ["EVENT_KINDS", "TOPIC", "Event", "emit", "events_since", "last_event_id"]
+
+TOPIC = "inbox"  # the signal (socialops.store.bus) a new event sends, keyed by its workspace
 
 EVENT_KINDS = (
     "message_in",
@@ -80,6 +83,8 @@ def emit(
             "s": int(simulated),
         },
     ).one()
+    # the live inbox streams of every process look now, once this transaction has committed
+    after_commit(conn, TOPIC, conn_key(conn))
     return int(row[0])
 
 

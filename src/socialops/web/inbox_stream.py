@@ -3,15 +3,19 @@
 events_since`: new messages, replies, assignments, status changes, SLA warnings) and, for the
 conversation the page shows (``?c=ID``), who else is viewing or typing in it.
 
-The server polls the event log every :data:`POLL_S` seconds, each poll a short read in a worker
-thread (no database connection is held between polls, so a hundred open inboxes cost no
-connections while idle), sends a comment line every :data:`HEARTBEAT_S` seconds so proxies keep
-the connection, and stops when the client goes away or after ``wait`` seconds (the browser's
-``EventSource`` reconnects by itself, sending ``Last-Event-ID``: nothing is missed)."""
+The server reads the event log when a signal (:mod:`socialops.store.bus`) says the workspace
+has new events — from this process, or from any process of a team server through Redis — and
+otherwise every :data:`POLL_S` seconds (:data:`POLL_SIGNALLED_S` while Redis carries the other
+processes' signals), each read a short one in a worker thread (no database connection is held
+between reads, so a hundred open inboxes cost no connections while idle), sends a comment line
+every :data:`HEARTBEAT_S` seconds so proxies keep the connection, and stops when the client
+goes away or after ``wait`` seconds (the browser's ``EventSource`` reconnects by itself,
+sending ``Last-Event-ID``: nothing is missed)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
@@ -22,12 +26,14 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from socialops.engage import events, presence
+from socialops.store.bus import RESYNC, bus, database_key
 from socialops.web.auth import principal, require, services_of
 
-__all__ = ["HEARTBEAT_S", "POLL_S", "router", "sse"]
+__all__ = ["HEARTBEAT_S", "POLL_S", "POLL_SIGNALLED_S", "router", "sse"]
 
 router = APIRouter(include_in_schema=False)
 POLL_S = 0.3
+POLL_SIGNALLED_S = 3.0  # with Redis: a read now and then all the same (a signal may be lost)
 HEARTBEAT_S = 15.0
 PRESENCE_S = 2.0
 BATCH = 200
@@ -80,7 +86,25 @@ async def inbox_events(
     if start < 0:  # from now on: the newest event's id
         start = await run_in_threadpool(events.last_event_id, db)
 
+    key = database_key(db.db)
+    signals = bus()
+    loop = asyncio.get_running_loop()
+    woken = asyncio.Event()
+
+    def signalled(k: str, _local: bool) -> None:
+        if k in (key, "*"):
+            loop.call_soon_threadsafe(woken.set)
+
     async def stream() -> AsyncIterator[str]:
+        stop = [signals.subscribe(events.TOPIC, signalled), signals.subscribe(RESYNC, signalled)]
+        try:
+            async for chunk in _stream():
+                yield chunk
+        finally:
+            for unsubscribe in stop:
+                unsubscribe()
+
+    async def _stream() -> AsyncIterator[str]:
         last_id = start
         deadline = time.monotonic() + wait
         beat = presence_at = 0.0
@@ -106,7 +130,12 @@ async def inbox_events(
                 beat = now
                 yield ": ping\n\n"
             if not found or len(found) < BATCH:
-                await asyncio.sleep(POLL_S)
+                pause = POLL_SIGNALLED_S if signals.remote else POLL_S
+                if c:  # the presence of the others is read every PRESENCE_S
+                    pause = min(pause, PRESENCE_S)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(woken.wait(), pause)
+                woken.clear()
 
     return StreamingResponse(
         stream(),

@@ -12,6 +12,12 @@ built in the background (:meth:`Services.page`): it waits at most ``web_page_wai
 brought up to date, or, the first time, that they are being computed. After a change
 (:meth:`Services.changed`) the default pages are rebuilt in the background at once.
 
+Several processes (``serve --processes N``): each has its own caches. A change made in one is
+signalled to the others (:mod:`socialops.store.bus`, through Redis when set), which look at the
+data version again at once instead of after :data:`VERSION_TTL`; the process that made the
+change rebuilds the default views, the others on their next request. A removed workspace is
+forgotten by every process the same way.
+
 Post text, author names and file contents are untrusted: they are returned as data (JSON, or
 escaped by the templates) and never spliced into SQL — queries are parsed by
 :mod:`socialops.nlp.query` and compiled to Ibis expressions; sorting and filters are chosen
@@ -26,6 +32,7 @@ import json
 import logging
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -53,6 +60,7 @@ from socialops.listen.scope import Scope, parse_day, resolve
 from socialops.listen.topics import Topic, list_topics, resolve_topics
 from socialops.nlp import query as q
 from socialops.store.analytics import AnalyticsStore, fetch_arrow, open_store
+from socialops.store.bus import RESYNC, bus
 from socialops.store.texts import post_texts
 from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts
@@ -83,6 +91,7 @@ T = TypeVar("T")
 FRESH, STALE, PENDING = "fresh", "stale", "pending"  # what a page's figures are (Services.page)
 WARM_ANALYSES = ("volume", "sov", "sentiment", "spikes", "assoc", "themes", "influencers")
 VERSION_TTL = 1.0  # seconds a data version is trusted before the files are looked at again
+CHANGED, FORGET = "web.changed", "web.forget"  # signals between processes, keyed by workspace id
 EXPLORER_MAX_POSTS = 3_000_000  # above: explorer pages are queried from the store
 
 
@@ -121,6 +130,19 @@ class Services:
         self._rewarming: set[str] = set()
         # what the pages register to have their default views built by the warm-up
         self.warmers: list[Callable[[Services, str], None]] = []
+        # the other processes' changes (a weak reference: a Services nobody holds goes away)
+        me = weakref.WeakMethod(self._signalled)
+
+        def signalled(topic: str) -> Callable[[str, bool], None]:
+            def call(key: str, local: bool) -> None:
+                method = me()
+                if method is not None and not local:
+                    method(topic, key)
+
+            return call
+
+        signals = bus()
+        self._unsubscribe = [signals.subscribe(t, signalled(t)) for t in (CHANGED, FORGET, RESYNC)]
 
     def workspace(self, slug: str) -> Workspace:
         with self._guard:
@@ -189,7 +211,21 @@ class Services:
         except Exception:  # a background refresh: the requests meet the error themselves
             log.exception("refreshing %s after a change failed", slug)
 
+    def _signalled(self, topic: str, key: str) -> None:
+        """Another process changed (or removed) workspace ``key``; ``RESYNC``: signals may have
+        been missed, every workspace is looked at again."""
+        if topic == FORGET:
+            self._forget_here(key)
+            return
+        with self._guard:
+            if topic == RESYNC:
+                self._versions.clear()
+            else:
+                self._versions.pop(key, None)
+
     def close(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
         self.stopping.set()
         # let a running build finish its step (a thread killed inside the native query engine
         # at exit aborts the process); those not started are dropped
@@ -234,7 +270,12 @@ class Services:
         return stamps
 
     def forget(self, slug: str) -> None:
-        """Close and drop everything held for a workspace (before it is deleted)."""
+        """Close and drop everything held for a workspace (before it is deleted), here and in
+        the other processes of the server."""
+        self._forget_here(slug)
+        bus().publish(FORGET, slug)
+
+    def _forget_here(self, slug: str) -> None:
         with self._guard:
             slots = [self._slots.pop(n, None) for n in (slug, f"{slug}\0quick")]
             self._workspaces.pop(slug, None)
@@ -249,6 +290,7 @@ class Services:
         """Say that ``slug``'s data or topics just changed: the next request looks again, and
         the default views are rebuilt in the background (only what the change touched is
         computed: the other results are still cached under their own keys)."""
+        bus().publish(CHANGED, slug)  # the other processes look again at once
         with self._guard:
             self._versions.pop(slug, None)
             if slug in self._rewarming or self.stopping.is_set() or not warming():
