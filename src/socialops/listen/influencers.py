@@ -198,16 +198,10 @@ def _write_author_rollups(store: AnalyticsStore, todo: list[tuple[Path, Path]]) 
 
     from socialops.store.analytics import fetch_arrow
 
-    parts, views = [], []
-    for k, (src, _) in enumerate(todo):
-        t = store._read([src], "socialops_tp_part")
-        views.append(t.get_name())
-        t = t.mutate(author=_author_key(t), _f=ibis.literal(k, "int32"))
-        parts.append(t.filter(t.author.notnull(), t.day.notnull()))
-    u = parts[0] if len(parts) == 1 else ibis.union(*parts)
-    table = fetch_arrow(_rollup(u, ("_f", *_ROLLUP_BY)))
-    for name in views:
-        store._drop(name)
+    base = store._read_indexed([src for src, _ in todo], "socialops_tp_part")
+    t = base.mutate(author=_author_key(base))
+    table = fetch_arrow(_rollup(t.filter(t.author.notnull(), t.day.notnull()), ("_f", *_ROLLUP_BY)))
+    store._drop(base.get_name())
     schema = ibis.schema(_ROLLUP_SCHEMA).to_pyarrow()
     cols = table.select(list(_ROLLUP_SCHEMA)).cast(schema)
     for k, (_, target) in enumerate(todo):
