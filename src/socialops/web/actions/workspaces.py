@@ -40,4 +40,7 @@ def delete_workspace(actor: Actor, ws: str) -> None:
         raise AccountError(code="settings.main_kept")
     actor.services.forget(ws)
     actor.accounts.remove_workspace(ws)
+    # again once it is gone: a request in between (here, or in another process of a team
+    # server) may have opened it again
+    actor.services.forget(ws)
     actor.accounts.audit("workspace.delete", user=access.user, workspace=ws, target=ws, ip=actor.ip)
