@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "measure.run": "run effect, test, mix and attribution analyses on uploaded or stored data",
     "segments.manage": "build, save and delete customer segments and targeting models",
     "audience.export": "export a segment as an ad-platform audience file (personal data, hashed)",
+    "privacy.requests": "find, export and erase one person's personal data; set retention rules",
 }
 
 MATRIX: dict[str, frozenset[str]] = {

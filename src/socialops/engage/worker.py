@@ -20,6 +20,7 @@ from typing import Any
 from socialops.engage.crisis import check_listening_due
 from socialops.engage.fetch import fetch_mentions
 from socialops.engage.notify import deliver_outbound
+from socialops.engage.retention import apply_due as apply_retention_due
 from socialops.engage.sending import LEASE_S, send_due
 from socialops.engage.sla import check_sla
 from socialops.store.polling import WorkspaceLoop
@@ -60,6 +61,8 @@ def run_inbox_once(
     # listening's negative spikes → crisis cases (throttled: at most every 15 minutes)
     parts.append(("listening", lambda: check_listening_due(ws, now)))
     parts.append(("notify", lambda: deliver_outbound(ws)))
+    # the workspace's retention rules (throttled: at most hourly; None when not due)
+    parts.append(("retention", lambda: apply_retention_due(ws, now)))
     out: dict[str, Any] = {}
     for name, part in parts:
         try:

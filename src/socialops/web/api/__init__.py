@@ -23,6 +23,7 @@ from socialops.web.api import inbox  # noqa: F401  (conversations, cases, contac
 from socialops.web.api import measure, segments  # noqa: F401  (issue 17: measure and segments)
 from socialops.web.api import measure_touches  # noqa: F401  (issue 17: attribution from touches)
 from socialops.web.api import schedules  # noqa: F401  (issue 17: scheduled reports)
+from socialops.web.api import privacy  # noqa: F401  (issue 18: personal-data requests)
 
 # isort: on
 from socialops.web.api.common import ERRORS, Done, Slug, router

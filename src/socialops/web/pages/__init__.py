@@ -31,6 +31,7 @@ from socialops.web.pages import (
     members,
     oauth_connect,
     posts,
+    privacy,
     profiles,
     publishing,
     queue,
@@ -71,6 +72,7 @@ for _module in (
     measure,  # Measure: campaign effect, tests, attribution, channel mix (issue 17)
     measure_touches,  # the attribution tab's touches upload (issue 17 item 4)
     segments,  # Segments: saved segments, RFM, attributes, model, audience files (issue 17)
+    privacy,  # personal-data requests and retention rules, owners only (issue 18)
     short_links,  # /l/{code}: public
 ):
     router.include_router(_module.router)
