@@ -618,8 +618,27 @@ SCHEDULE_ROWS: dict[tuple[str, str], Row] = {
 }
 
 
+PRIV = "/api/v1/workspaces/{ws}"
+NOBODY = {"handle": "twitter:authz_nobody"}  # held nowhere: allowed callers get 404 (the subject)
+PRIVACY_ROWS: dict[tuple[str, str], Row] = {
+    ("GET", f"{PRIV}/privacy"): Row("privacy.requests", _fixed(f"{WS}/privacy", params=NOBODY)),
+    ("GET", f"{PRIV}/privacy/export"): Row(
+        "privacy.requests", _fixed(f"{WS}/privacy/export", params=NOBODY)
+    ),
+    ("POST", f"{PRIV}/privacy/erase"): Row(
+        "privacy.requests", _fixed(f"{WS}/privacy/erase", json={**NOBODY, "dry_run": True})
+    ),
+    ("GET", f"{PRIV}/retention"): Row("privacy.requests", _fixed(f"{WS}/retention")),
+    # 0 days: no rule (nothing to apply in the shared workspace)
+    ("PUT", f"{PRIV}/retention"): Row(
+        "privacy.requests", _fixed(f"{WS}/retention", json={"kind": "quarantine", "days": 0})
+    ),
+}
+
+
 ROWS: dict[tuple[str, str], Row] = {
     **PLAN_ROWS,
+    **PRIVACY_ROWS,
     **SCHEDULE_ROWS,
     **PUBLISHING_ROWS,
     **INBOX_ROWS,
