@@ -23,7 +23,7 @@ from socialops.errors import EngineError
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["get_spark", "log_path", "stop_spark"]
+__all__ = ["get_spark", "log_path", "spark_conf", "stop_spark"]
 
 _lock = threading.Lock()
 _sessions: dict[str, SparkSession] = {}
@@ -42,8 +42,6 @@ _CONF: dict[str, str] = {
     "spark.sql.sources.partitionColumnTypeInference.enabled": "false",
     "spark.sql.parquet.enableVectorizedReader": "true",
     "spark.driver.memory": "2g",
-    "spark.driver.host": "127.0.0.1",
-    "spark.driver.bindAddress": "127.0.0.1",
     "spark.sql.warehouse.dir": os.path.join(
         os.environ.get("TMPDIR", "/tmp"), "socialops-spark-warehouse"
     ),
@@ -51,6 +49,32 @@ _CONF: dict[str, str] = {
     "spark.eventLog.enabled": "false",
     "spark.sql.catalogImplementation": "in-memory",
 }
+
+# The driver listens on loopback for ``local[*]`` and for a cluster on this machine
+# (``spark://127.0.0.1:PORT``, scripts/spark-cluster.sh). A cluster on other machines has to
+# reach the driver: its address is then Spark's own choice (the host's address, or
+# SPARK_LOCAL_IP / spark.driver.host in $SPARK_CONF_DIR/spark-defaults.conf when set).
+_LOOPBACK_CONF: dict[str, str] = {
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+}
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def _on_this_machine(master: str) -> bool:
+    """Whether ``master`` runs here: ``local…`` or a ``spark://`` URL on a loopback host."""
+    if not master.startswith("spark://"):
+        return True
+    host = master.removeprefix("spark://").rsplit(":", 1)[0].lower()
+    return host in _LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def spark_conf(master: str) -> dict[str, str]:
+    """The settings a session for ``master`` starts with."""
+    conf = dict(_CONF)
+    if _on_this_machine(master):
+        conf.update(_LOOPBACK_CONF)
+    return conf
 
 
 def _java_major() -> int | None:
@@ -95,12 +119,15 @@ def get_spark(master: str = "local[*]") -> SparkSession:
         # one SparkContext per process: a session for another master has to go first
         for other in list(_sessions):
             _sessions.pop(other).stop()
+        # executors start their Python workers with the driver's PYSPARK_PYTHON: this venv's
+        # python, which imports socialops (a cluster's machines need it at the same path)
         os.environ.setdefault("PYSPARK_PYTHON", _python())
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        if _on_this_machine(master):
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         for name in ("py4j", "pyspark"):
             logging.getLogger(name).setLevel(logging.ERROR)
         builder = SparkSession.builder.master(master).appName("socialops")
-        for key, value in _CONF.items():
+        for key, value in spark_conf(master).items():
             builder = builder.config(key, value)
         try:
             with _jvm_stderr_to(log_path()):
