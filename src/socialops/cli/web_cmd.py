@@ -333,6 +333,27 @@ def user_password(
         console.print(f"password (shown once): {generated}", highlight=False)
 
 
+@user_app.command("2fa-reset")
+def user_two_factor_reset(
+    email: str = typer.Argument(..., help="Whose two-factor sign-in to turn off."),
+) -> None:
+    """Turn off a user's two-factor sign-in (lost phone and recovery codes) and end their
+    sessions; recorded in the audit log. They turn it on again from their account page."""
+    accounts = _accounts()
+    user = accounts.user_by_email(email)
+    if user is None:
+        raise AccountError(code="cli.no_user", email=email)
+    lang = default_lang()
+    if not accounts.disable_two_factor(user.id):
+        console.print(t("cli.two_factor_none", lang, email=user.email), highlight=False)
+        return
+    sessions = accounts.end_all_sessions(user.id)
+    accounts.audit("user.two_factor_reset", user=user, detail={"by": "cli"})
+    console.print(
+        t("cli.two_factor_reset", lang, email=user.email, sessions=sessions), highlight=False
+    )
+
+
 @token_app.command("create")
 def token_create(
     email: str = typer.Argument(..., help="Whose token."),

@@ -110,7 +110,9 @@ ANALYSIS_UPLOADS = re.compile(
 )
 # the routes meant to take a body from someone not signed in (each checks its own CSRF cookie;
 # an inbound hook its profile's shared secret or signature, socialops.web.hooks)
-ANONYMOUS = re.compile(r"^/(?:login|logout|invite/.*|hooks/(?:kakao|webchat)/[^/]+/[^/]+)$")
+ANONYMOUS = re.compile(
+    r"^/(?:login(?:/(?:code|forgot|reset))?|logout|invite/.*|hooks/(?:kakao|webchat)/[^/]+/[^/]+)$"
+)
 IN_WORKSPACE = re.compile(r"^/(?:api/v1/workspaces|w)/([^/]+)(?:/|$)")
 
 
@@ -221,6 +223,8 @@ def _may_send(request: Request, path: str, upload: bool) -> WebError | None:
     role = request.app.state.accounts.role_of(p.user.id, slug)
     if role is None:
         return WebError(404, "unknown_workspace", workspace=slug)
+    if p.via == "session" and request.app.state.accounts.two_factor_missing(p.user.id, slug):
+        return WebError(403, "two_factor_required", workspace=slug)  # issue 18: enrol first
     need = "publish.draft" if MEDIA_UPLOADS.match(path) else "data.import"
     analysis = ANALYSIS_UPLOADS.match(path)
     if analysis is not None:

@@ -23,6 +23,7 @@ __all__ = [
     "Principal",
     "WebError",
     "check_csrf",
+    "check_two_factor",
     "lang_of",
     "principal",
     "require",
@@ -54,8 +55,8 @@ class Principal:
     user: User
     via: str  # "session" | "token"
     session: Session | None = None
-
     scope: str | None = None  # a token's scope (None: all the user's rights; "metrics")
+
 
 @dataclass(frozen=True)
 class Access:
@@ -134,9 +135,18 @@ def require(request: Request, workspace: str, action: str) -> Access:
     role = accounts_of(request).role_of(p.user.id, workspace)
     if role is None:
         raise WebError(404, "unknown_workspace", workspace=workspace)
+    check_two_factor(request, p, workspace)
     if not allowed(role, action):
         raise WebError(403, "forbidden", role=role)
     return Access(p, workspace, role)
+
+
+def check_two_factor(request: Request, p: Principal, workspace: str) -> None:
+    """A member signed in by session without two-factor, in a workspace whose owner requires
+    it: 403 ``two_factor_required`` (a page sends them to turn it on). API tokens are not
+    asked: a token is made by a signed-in user and revoked by the owner as any other."""
+    if p.via == "session" and accounts_of(request).two_factor_missing(p.user.id, workspace):
+        raise WebError(403, "two_factor_required", workspace=workspace)
 
 
 def check_csrf(request: Request, p: Principal, form_token: str | None = None) -> None:

@@ -7,9 +7,10 @@ errors (e.g. :func:`socialops.web.plan_api.install_errors`) without importing th
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from socialops.errors import SocialopsError
 from socialops.i18n import t
@@ -37,6 +38,9 @@ def wants_json(request: Request) -> bool:
 def error_response(request: Request, status: int, code: str, message: str) -> Response:
     """The one JSON error shape for the API; an error page in the user's language otherwise."""
     message = without_paths(message)  # a file's name, never where it lies on the server
+    if code == "two_factor_required" and not wants_json(request):  # a page: enrol first
+        ws = quote(str(request.path_params.get("ws", "")), safe="")
+        return RedirectResponse(f"/account/two-factor?required={ws or 1}", status_code=303)
     if wants_json(request):
         body: dict[str, Any] = {"error": {"status": status, "code": code, "message": message}}
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None

@@ -21,6 +21,7 @@ The parts: :mod:`~socialops.web.accounts.model` (value types, errors, checks),
 from __future__ import annotations
 
 from socialops.web.accounts.audit import Audit
+from socialops.web.accounts.factors import Factors
 from socialops.web.accounts.invitations import Invitations
 from socialops.web.accounts.model import (
     DB_FILE,
@@ -63,5 +64,6 @@ __all__ = [
 ]
 
 
-class Accounts(Users, Workspaces, Invitations, Sessions, Audit):
-    """The accounts database of one socialops home folder."""
+class Accounts(Factors, Users, Workspaces, Invitations, Sessions, Audit):
+    """The accounts database of one socialops home folder (:class:`~.factors.Factors`: two-factor,
+    password reset and single sign-on)."""

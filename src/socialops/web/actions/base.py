@@ -27,6 +27,7 @@ class Actor:
         self.principal = principal
         self.ip = ip
         self._roles: dict[str, str | None] = {}
+        self._checked: set[str] = set()
 
     @property
     def user(self) -> User:
@@ -44,6 +45,12 @@ class Actor:
         role = self.role(workspace)
         if role is None:
             raise WebError(404, "unknown_workspace", workspace=workspace)
+        if workspace not in self._checked:  # the workspace's two-factor rule (issue 18)
+            if self.principal.via == "session" and self.accounts.two_factor_missing(
+                self.user.id, workspace
+            ):
+                raise WebError(403, "two_factor_required", workspace=workspace)
+            self._checked.add(workspace)
         if not allowed(role, action):
             raise WebError(403, "forbidden", role=role)
         return Access(self.principal, workspace, role)

@@ -42,7 +42,9 @@ from socialops.web.pages import (
     settings,
     short_links,
     sign_in,
+    sign_in_factors,
     topics,
+    two_factor,
 )
 from socialops.web.pages.common import LOGIN_CSRF
 
@@ -51,6 +53,8 @@ __all__ = ["LOGIN_CSRF", "router"]
 router = APIRouter(include_in_schema=False)
 for _module in (
     sign_in,
+    sign_in_factors,  # the two-factor code step, single sign-on, password reset (issue 18)
+    two_factor,  # two-factor on the account page and a workspace's rule (issue 18)
     dashboard,
     topics,
     posts,

@@ -37,6 +37,7 @@ def _settings_page(
         zone=svc.workspace(ws).zone(),
         folder=str(_accounts(request).workspace_dir(ws)),
         can_create=allowed(_accounts(request).role_of(access.user.id, MAIN), "members.manage"),
+        require_two_factor=_accounts(request).requires_two_factor(ws),  # issue 18
     )
 
 

@@ -4,7 +4,9 @@ switcher.
 Sign-in: e-mail and password, a login CSRF token (double-submit cookie), at most
 :data:`MAX_FAILURES` failures per e-mail and client address in :data:`WINDOW_MIN` minutes
 (then 429), a new session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS) and an audit
-entry either way."""
+entry either way. A user with two-factor on gets no session from the password: a ticket sends
+them to the code page (:mod:`.sign_in_factors`, which also holds single sign-on and the
+password reset)."""
 
 from __future__ import annotations
 
@@ -18,19 +20,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from socialops import settings
 from socialops.i18n import LANGS, t
-from socialops.web.accounts import MAIN
+from socialops.web.accounts import MAIN, User
 from socialops.web.auth import COOKIE, LANG_COOKIE, WebError, lang_of, principal
 from socialops.web.auth import accounts_of as _accounts
+from socialops.web.oidc import sso_configured
 from socialops.web.pages.common import LOGIN_CSRF, SLUG_PATTERN
 from socialops.web.render import render, secure_cookies
 
-__all__ = ["count_attempt", "router", "safe_next"]
+__all__ = ["TICKET", "count_attempt", "finish_sign_in", "router", "safe_next", "second_step"]
 
 router = APIRouter(include_in_schema=False)
 MAX_FAILURES = 5  # failed sign-ins for one e-mail from one address in WINDOW_MIN minutes
 MAX_FAILURES_EMAIL = 20  # for one e-mail from any address (guesses spread over addresses)
 MAX_FAILURES_ADDRESS = 50  # from one address for any e-mail (one password tried on many)
 WINDOW_MIN = 15
+TICKET = "socialops_sign_in_ticket"  # password right, the two-factor code to come
+TICKET_S = 300
 
 
 def count_attempt(request: Request, email: str) -> tuple[list[int], list[str]]:
@@ -83,6 +88,9 @@ def login_form(
         signed_out=bool(signed_out),
         next_page=safe_next(next_page) or "",
         email=email,
+        sso=sso_configured(),
+        reset=bool(settings.get("smtp_host").strip()),
+        notice=request.query_params.get("ok"),
     )
     resp.set_cookie(
         LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure_cookies(request)
@@ -117,14 +125,43 @@ def login(
             error=t("error.bad_credentials", lang),
             email=email,
             next_page=safe_next(next_page) or "",
+            sso=sso_configured(),
+            reset=bool(settings.get("smtp_host").strip()),
         )
         resp.set_cookie(
             LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure_cookies(request)
         )
         return resp
     accounts.sign_in_succeeded(attempt, forget)
-    token, _ = accounts.start_session(user.id, float(settings.get("session_hours")))
+    if accounts.two_factor_enabled(user.id):  # the code is the second step (sign_in_factors)
+        return second_step(request, user.id, safe_next(next_page) or "", "password")
     accounts.audit("auth.sign_in", user=user, ip=ip)
+    return finish_sign_in(request, user, safe_next(next_page) or "")
+
+
+def second_step(request: Request, user_id: int, next_page: str, via: str) -> Response:
+    """On to the code page: a ticket (cookie :data:`TICKET`, its own CSRF token) that only the
+    code turns into a session."""
+    ticket = _accounts(request).start_ticket(user_id, next_page, via)
+    resp = RedirectResponse("/login/code", status_code=303)
+    resp.set_cookie(
+        TICKET,
+        ticket,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+        max_age=TICKET_S,
+        path="/login",
+    )
+    resp.delete_cookie(LOGIN_CSRF)
+    return resp
+
+
+def finish_sign_in(request: Request, user: User, next_page: str) -> Response:
+    """A new session for ``user`` (every check passed): its cookie, and on to ``next_page``,
+    else the user's first workspace, else the account page."""
+    accounts = _accounts(request)
+    token, _ = accounts.start_session(user.id, float(settings.get("session_hours")))
     workspaces = accounts.workspaces_of(user.id)
     target = f"/w/{workspaces[0]['slug']}" if workspaces else "/account"
     done = RedirectResponse(safe_next(next_page) or target, status_code=303)
@@ -137,6 +174,7 @@ def login(
         max_age=int(float(settings.get("session_hours")) * 3600),
     )
     done.delete_cookie(LOGIN_CSRF)
+    done.delete_cookie(TICKET, path="/login")
     return done
 
 
