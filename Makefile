@@ -30,6 +30,7 @@ PG_TESTS = tests/store tests/sources/test_streams.py tests/sources/test_ledger_m
 	tests/web/test_api.py tests/web/test_authz.py tests/web/test_workspaces.py \
 	tests/web/test_accounts_processes.py tests/web/test_account_security.py \
 	tests/web/test_invitations.py tests/web/test_passwords.py tests/web/test_plan_api.py \
+	tests/web/test_sign_in_two_factor.py tests/web/test_sign_in_reset.py tests/web/test_sign_in_sso.py \
 	tests/web/test_actions.py tests/web/test_crash_recovery.py tests/web/test_audit_words.py \
 	tests/publish tests/engage tests/web/test_inbox_api.py tests/web/test_inbox_pages.py \
 	tests/web/test_hooks_kakao.py tests/web/test_hooks_webchat.py tests/web/test_inbox_report_web.py \
