@@ -354,7 +354,7 @@ def find(
     if rows:
         out.rows["posts"], out.rows["raw_posts"] = posts.enriched, posts.raw
     cust = files.find_customers(ws, set(subject.email_hashes), set(subject.phone_hashes), rows)
-    out.counts["customers"] = len(cust.customers)
+    out.counts["customers"] = len(cust.ids)
     out.counts["transactions"] = len(cust.transactions)
     with ws.connect() as conn:
         members = _members(conn, cust.ids)
