@@ -140,6 +140,10 @@ def serve(
             app,
             factory=n_processes > 1,
             workers=n_processes if n_processes > 1 else None,
+            # the supervisor kills a web process that has not answered its ping for this long;
+            # uvicorn's 5 s killed busy but healthy processes under load (bench/soak.py: on a
+            # loaded 2-core box both were replaced again and again and /login never answered)
+            timeout_worker_healthcheck=30,
             host=host,
             port=port_n,
             log_level="warning",
