@@ -225,6 +225,14 @@ SETTINGS: dict[str, Setting] = {
             "vouches for and who has none; 0: only existing accounts sign in this way.",
         ),
         Setting(
+            "oidc_trust_email",
+            "SOCIALOPS_OIDC_TRUST_EMAIL",
+            "0",
+            "Web sign-in: 1 takes the provider's e-mail as verified when its ID token has no "
+            "email_verified claim (a single-tenant provider whose addresses the organisation "
+            "issues, e.g. Microsoft Entra ID); an explicit false is refused either way.",
+        ),
+        Setting(
             "smtp_host",
             "SOCIALOPS_SMTP_HOST",
             "",
@@ -232,9 +240,7 @@ SETTINGS: dict[str, Setting] = {
             "its password from SOCIALOPS_SMTP_PASSWORD.",
         ),
         Setting("smtp_port", "SOCIALOPS_SMTP_PORT", "587", "Web sign-in: SMTP port."),
-        Setting(
-            "smtp_from", "SOCIALOPS_SMTP_FROM", "", "Web sign-in: the sender of reset e-mail."
-        ),
+        Setting("smtp_from", "SOCIALOPS_SMTP_FROM", "", "Web sign-in: the sender of reset e-mail."),
         Setting("smtp_user", "SOCIALOPS_SMTP_USER", "", "Web sign-in: SMTP user (if any)."),
         Setting(
             "smtp_starttls",

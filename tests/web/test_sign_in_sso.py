@@ -9,10 +9,13 @@ mismatch, unverified e-mail, a domain not allowed, no account."""
 from __future__ import annotations
 
 import os
+import re
+import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pyotp
 import pytest
 from oidc_provider import Provider, free_port, running_provider, serve
 from signin_home import PASSWORD, SignInHome, make_home
@@ -189,6 +192,40 @@ def test_people_the_server_does_not_take(
     sso.provider.user = {**USER, **user}
     with sso.client() as c:
         _refused(c.get("/login/sso"), status, words)
+
+
+def test_no_email_verified_claim_is_trusted_only_when_set(sso: Sso) -> None:
+    """Entra ID sends no email_verified: refused by default, taken with oidc_trust_email."""
+    sso.provider.user = {k: v for k, v in USER.items() if k != "email_verified"}
+    with sso.client() as c:
+        _refused(c.get("/login/sso"), 403, "확인되지 않았습니다")
+    os.environ["SOCIALOPS_OIDC_TRUST_EMAIL"] = "1"
+    try:
+        with sso.client() as c:
+            assert c.get("/login/sso").url.path.startswith("/w/main")
+        sso.provider.user = {**USER, "email_verified": False}  # an explicit false: still no
+        with sso.client() as c:
+            _refused(c.get("/login/sso"), 403, "확인되지 않았습니다")
+    finally:
+        os.environ.pop("SOCIALOPS_OIDC_TRUST_EMAIL", None)
+
+
+def test_sso_user_with_two_factor_is_asked_for_the_code(sso: Sso) -> None:
+    accounts = sso.home.accounts
+    user = accounts.user_by_email("jiwoo.han@bank.example.kr")
+    assert user is not None
+    secret = accounts.begin_two_factor(user.id)
+    assert accounts.confirm_two_factor(user.id, pyotp.TOTP(secret).now()) is not None
+    try:
+        with sso.client() as c:
+            r = c.get("/login/sso")
+            assert r.url.path == "/login/code" and not c.cookies.get(COOKIE)
+            csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)  # type: ignore[union-attr]
+            code = pyotp.TOTP(secret).at(time.time() + 30)
+            done = c.post("/login/code", data={"code": code, "csrf": csrf})
+            assert done.url.path.startswith("/w/main") and c.cookies.get(COOKIE)
+    finally:
+        accounts.disable_two_factor(user.id)
 
 
 def test_auto_create_makes_an_account_without_a_workspace(sso: Sso) -> None:

@@ -4,7 +4,8 @@ The provider is found from its issuer URL (``<issuer>/.well-known/openid-configu
 ``issuer`` must be that URL); the ID token's signature is checked with the provider's JWKS
 (joserfc; a key id not in the set fetches the set once more, for key rotation), then its
 ``iss``, ``aud`` (and ``azp`` with several audiences), ``exp``, ``iat`` and ``nonce``; the e-mail
-must be verified (``email_verified``) and, when domains are set, in one of them.
+must be verified (``email_verified``; with ``oidc_trust_email`` a token without that claim
+counts as verified) and, when domains are set, in one of them.
 
 Settings: ``oidc_issuer``, ``oidc_client_id``, ``oidc_domains``, ``oidc_auto_create``
 (:mod:`socialops.settings`); the client secret only from the environment
@@ -71,6 +72,7 @@ class OidcConfig:
     client_secret: str
     domains: tuple[str, ...]
     auto_create: bool
+    trust_email: bool = False  # no email_verified claim: take the e-mail as verified
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def config() -> OidcConfig | None:
         d.strip().lower().lstrip("@") for d in settings.get("oidc_domains").split(",") if d.strip()
     )
     auto = settings.get("oidc_auto_create").strip().lower() in ("1", "true", "yes")
-    return OidcConfig(issuer, client_id, secret, domains, auto)
+    trust = settings.get("oidc_trust_email").strip().lower() in ("1", "true", "yes")
+    return OidcConfig(issuer, client_id, secret, domains, auto, trust)
 
 
 _lock = threading.Lock()
@@ -236,7 +239,8 @@ def validate(cfg: OidcConfig, id_token: str, *, nonce: str) -> Claims:
     email = str(c.get("email") or "").strip().lower()
     if not email or "@" not in email:
         raise OidcError("no_email")
-    if c.get("email_verified") not in (True, "true"):
+    verified = c.get("email_verified")
+    if verified not in (True, "true") and not (verified is None and cfg.trust_email):
         raise OidcError("unverified", email=email)
     domain = email.rsplit("@", 1)[1]
     if cfg.domains and domain not in cfg.domains:
