@@ -25,11 +25,21 @@ def _root(tmp_path: Path) -> Path:
     (root / "etc/systemd/system").mkdir(parents=True)
     for unit in UNITS.glob("*.service"):
         shutil.copy(unit, root / "etc/systemd/system" / unit.name)
-    exe = [ln.split("=", 1)[1].split()[0] for ln in _lines("socialops-web.service", "ExecStart")]
-    binary = root / exe[0].lstrip("/")
-    binary.parent.mkdir(parents=True)
-    binary.write_text("#!/bin/sh\n")
-    binary.chmod(0o755)
+    # every command the units run, at its path (ours a stub; the system's, /bin/kill, exist)
+    commands = {
+        ln.split("=", 1)[1].split()[0]
+        for unit in UNITS.glob("*.service")
+        for key in ("ExecStart", "ExecReload")
+        for ln in _lines(unit.name, key)
+    }
+    assert "/opt/socialops/.venv/bin/socialops" in commands, commands
+    for command in commands:
+        binary = root / command.lstrip("/")
+        binary.parent.mkdir(parents=True, exist_ok=True)
+        binary.write_text("#!/bin/sh\n")
+        binary.chmod(0o755)
+        if not command.startswith("/opt/"):
+            assert Path(command).exists(), f"{command} is not on this system"
     return root
 
 
