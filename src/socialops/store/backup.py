@@ -55,7 +55,7 @@ from typing import IO, Any, BinaryIO
 
 from sqlalchemy.engine import make_url
 
-from socialops.errors import SettingsError, WorkspaceError
+from socialops.errors import SettingsError, WorkspaceError, disk_full_error
 from socialops.store.db import ID_FILE, Database, Kind, database_url, folder_id, schema_prefix
 from socialops.store.private import private_dir
 
@@ -546,7 +546,25 @@ def backup(
     verify: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> BackupResult:
-    """Back up the folder ``root`` (a workspace or a home) into the archive ``out``."""
+    """Back up the folder ``root`` (a workspace or a home) into the archive ``out``; a full
+    disk where it is written is a :class:`~socialops.errors.DiskFullError` naming that place."""
+    try:
+        return _backup(root, out, include_key, overwrite, verify, progress)
+    except Exception as exc:
+        full = disk_full_error(exc, out.expanduser().absolute().parent)
+        if full is not None:
+            raise full from exc
+        raise
+
+
+def _backup(
+    root: Path,
+    out: Path,
+    include_key: bool,
+    overwrite: bool,
+    verify: bool,
+    progress: Callable[[str], None] | None,
+) -> BackupResult:
     started = time.monotonic()
     root = root.resolve()
     out = out.expanduser().absolute()
@@ -771,7 +789,18 @@ def _known_revision(kind: Kind, revision: str) -> bool:
 def restore(
     archive: Path, into: Path, *, progress: Callable[[str], None] | None = None
 ) -> RestoreResult:
-    """Restore the backup ``archive`` into the empty (or missing) folder ``into``."""
+    """Restore the backup ``archive`` into the empty (or missing) folder ``into`` (nothing is
+    left there when it fails)."""
+    try:
+        return _restore(archive, into, progress)
+    except Exception as exc:
+        full = disk_full_error(exc, into.expanduser().absolute().parent)
+        if full is not None:
+            raise full from exc
+        raise
+
+
+def _restore(archive: Path, into: Path, progress: Callable[[str], None] | None) -> RestoreResult:
     started = time.monotonic()
     archive = archive.expanduser().absolute()
     into = into.expanduser().absolute()
