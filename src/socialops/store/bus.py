@@ -284,6 +284,9 @@ def _watch(engine: Engine) -> None:
             return
         pending = record.info.pop(_PENDING, None)
         for topic, key in sorted(pending or ()):
-            bus().publish(topic, key)
+            try:
+                bus().publish(topic, key)
+            except Exception:  # returning the connection must not fail: readers poll
+                log.exception("signal %s not sent", topic)
 
     event.listen(engine, "checkin", _checkin)
