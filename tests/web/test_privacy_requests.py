@@ -132,10 +132,17 @@ def _totals(ws: object) -> dict[str, int]:
 
 
 def _files_with(root: Path, needle: bytes, skip: Path | None = None) -> list[str]:
+    """The files under ``root`` holding ``needle`` (any case): a Parquet file's decoded values
+    (its pages are compressed), any other file's bytes (SQLite files, their logs, caches)."""
     hits = []
     for p in root.rglob("*"):
-        outside = skip is None or skip not in p.parents
-        if p.is_file() and outside and needle.lower() in p.read_bytes().lower():
+        if not p.is_file() or (skip is not None and skip in p.parents):
+            continue
+        if p.suffix == ".parquet":
+            data = json.dumps(pq.ParquetFile(p).read().to_pylist(), default=str).encode()
+        else:
+            data = p.read_bytes()
+        if needle.lower() in data.lower():
             hits.append(str(p.relative_to(root)))
     return hits
 
