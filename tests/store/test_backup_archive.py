@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import MetaData, func, select, text
 
+from databases import require_postgres, use_postgres
 from socialops.errors import SettingsError, WorkspaceError
 from socialops.sources.streams.posts import import_file
 from socialops.store.backup import MANIFEST, backup, restore, rewrite_schemas
@@ -254,6 +255,22 @@ def test_a_non_empty_target_is_refused(good: Path, tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "busy").iterdir()] == ["keep.txt"]
     (tmp_path / "empty").mkdir()
     assert restore(good, tmp_path / "empty").into == tmp_path / "empty"
+
+
+def test_a_sqlite_backup_restored_on_postgresql_lands_in_its_schemas(
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_postgres()
+    manifest = json.loads(_member(good, MANIFEST))
+    use_postgres(monkeypatch)
+    back = restore(good, tmp_path / "on-pg")
+    assert not (back.into / "workspace.db").exists()
+    ws = Workspace.open(back.into, create=False)
+    assert ws.db.schema is not None
+    counts = _counts(ws.db)
+    snapshot = manifest["databases"][0]["tables"]  # SQLite's also has its full-text tables
+    assert {name: snapshot[name] for name in counts} == counts
+    assert counts["post_keys"] > 250
 
 
 def test_schema_renames_leave_copied_rows_alone() -> None:
