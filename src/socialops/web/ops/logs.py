@@ -124,6 +124,7 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,  # which web process (serve --processes N)
             "msg": scrub(record.getMessage()),
         }
         rid = getattr(record, "request_id", None) or REQUEST_ID.get()
@@ -180,9 +181,15 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(LEVELS[name])
-    for uv in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for uv in ("uvicorn", "uvicorn.error"):
         logger = logging.getLogger(uv)
         logger.handlers.clear()
         logger.propagate = True
         logger.setLevel(logging.NOTSET)
+    # uvicorn's access line names the raw path (an invitation's token is in one): socialops.access
+    # writes the route template instead. No handler and no propagation: uvicorn then skips it
+    # (also in the web processes of --processes N, whose uvicorn set-up ran before this)
+    quiet = logging.getLogger("uvicorn.access")
+    quiet.handlers.clear()
+    quiet.propagate = False
     return chosen
