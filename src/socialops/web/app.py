@@ -294,13 +294,13 @@ def create_app(home: Path | None = None) -> FastAPI:
     # the default views the warm-up (and the refresh after a change) builds
     app.state.services.warmers += [warm_dashboard, warm_topics]
     app.add_middleware(BodyGate)
+    app.add_middleware(ScopeGate)  # a metrics-only token: /metrics and nothing else (403)
     app.add_middleware(SecurityHeaders, served=app.state.services.served)
+    app.add_middleware(Observe)  # outermost: request id, access line, latency histogram
 
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError) -> Response:
-    app.add_middleware(ScopeGate)  # a metrics-only token: /metrics and nothing else (403)
         return error_response(request, exc.status, exc.code, exc.message(lang_of(request)))
-    app.add_middleware(Observe)  # outermost: request id, access line, latency histogram
 
     @app.exception_handler(SocialopsError)
     async def _socialops_error(request: Request, exc: SocialopsError) -> Response:
@@ -356,12 +356,12 @@ def create_app(home: Path | None = None) -> FastAPI:
     app.include_router(plan_pages.router)
     app.include_router(invite_pages.router)
     app.include_router(hooks.router)
+    app.include_router(ops_health.router)
+    app.include_router(ops_metrics.router)
     mount_static(app)
 
     return app
 
-    app.include_router(ops_health.router)
-    app.include_router(ops_metrics.router)
 
 def html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
