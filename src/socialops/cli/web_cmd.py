@@ -362,6 +362,12 @@ def user_two_factor_reset(
 def token_create(
     email: str = typer.Argument(..., help="Whose token."),
     name: str = typer.Option("cli", "--name", help="A label for the token."),
+    scope: str = typer.Option(
+        None,
+        "--scope",
+        help="Limit the token: metrics (reads /metrics, refused everywhere else). Default: "
+        "all the user's rights.",
+    ),
 ) -> None:
     """Print a new personal API token (send it as `Authorization: Bearer TOKEN`)."""
     accounts = _accounts()
@@ -372,17 +378,11 @@ def token_create(
     detail = {"by": "cli", "name": name, **({"scope": scope} if scope else {})}
     accounts.audit("token.create", user=user, detail=detail)
     typer.echo(token)
+    if scope:  # on standard error: standard output stays the token alone, for scripts
+        typer.echo(t("cli.token.created_scope", default_lang()), err=True)
 
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")
-    scope: str = typer.Option(
-        None,
-        "--scope",
-        help="Limit the token: metrics (reads /metrics, refused everywhere else). Default: "
-        "all the user's rights.",
-    ),
-    if scope:  # on standard error: standard output stays the token alone, for scripts
-        typer.echo(t("cli.token.created_scope", default_lang()), err=True)
