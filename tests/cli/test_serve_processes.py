@@ -29,3 +29,11 @@ def test_a_bad_process_count_is_one_line(tmp_path: Path) -> None:
     line = one_line_error(p)
     assert "'0'" in line and "1" in line and "64" in line
     assert not (tmp_path / "home" / "accounts.db").exists()  # refused before anything is made
+
+
+def test_a_bad_redis_url_is_one_line_without_its_password(tmp_path: Path) -> None:
+    p = run(["serve"], tmp_path / "home", SOCIALOPS_REDIS_URL="http://user:s3cret@cache:6379")
+    assert p.returncode == 2
+    line = one_line_error(p)
+    assert "redis://127.0.0.1:6379/0" in line and "s3cret" not in line
+    assert not (tmp_path / "home" / "accounts.db").exists()

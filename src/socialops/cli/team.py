@@ -16,9 +16,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from socialops import settings
 from socialops.errors import SettingsError
 from socialops.i18n import default_lang, t
+from socialops.store.bus import redis_url
 from socialops.store.db import database_url
 from socialops.store.workspace import Workspace
 
@@ -29,7 +29,9 @@ MAX_PROCESSES = 64
 
 def processes(raw: str) -> int:
     """The number of web processes (``--processes`` / ``SOCIALOPS_WEB_PROCESSES``), refused
-    when not a number from 1 to :data:`MAX_PROCESSES`, or above 1 without PostgreSQL."""
+    when not a number from 1 to :data:`MAX_PROCESSES`, or above 1 without PostgreSQL; and
+    ``SOCIALOPS_REDIS_URL`` checked (before anything is made, not in each process)."""
+    redis_url()
     value = raw.strip()
     try:
         n = int(value)
@@ -60,6 +62,5 @@ def prepare(home: Path, workspaces: Callable[[], list[Workspace]]) -> str:
 def start_line(n: int) -> str:
     """What ``serve`` prints under its start box with several processes."""
     lang = default_lang()
-    url = settings.get("redis_url").strip()
-    bus = "Redis" if url else t("cli.serve.bus_local", lang)
+    bus = "Redis" if redis_url() else t("cli.serve.bus_local", lang)
     return f"{t('cli.serve.processes', lang)}: {t('cli.serve.processes_how', lang, n=n, bus=bus)}"

@@ -48,6 +48,7 @@ __all__ = [
     "bus",
     "conn_key",
     "database_key",
+    "redis_url",
     "reset",
 ]
 
@@ -222,15 +223,20 @@ _bus: Bus | None = None
 _bus_lock = threading.Lock()
 
 
+def redis_url() -> str:
+    """``SOCIALOPS_REDIS_URL`` (``""``: none), refused when it is not a Redis address."""
+    url = settings.get("redis_url").strip()
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(code="team.bad_redis_url", value=redacted_url_of(url))
+    return url
+
+
 def bus() -> Bus:
     """This process's bus (made on first use from the settings)."""
     global _bus
     with _bus_lock:
         if _bus is None:
-            url = settings.get("redis_url").strip()
-            if url and not url.startswith(("redis://", "rediss://", "unix://")):
-                raise SettingsError(code="team.bad_redis_url", value=redacted_url_of(url))
-            _bus = Bus(url, _channel())
+            _bus = Bus(redis_url(), _channel())
         return _bus
 
 
