@@ -1,5 +1,5 @@
 """Personal-data requests and retention (issue 18 part 5) on a real home: 400 airline tweets
-imported and enriched (the analytics store), 30 airline-care conversations imported into the
+imported and enriched (the analytics store), 12 airline-care conversations imported into the
 inbox, and one customer who wrote both (a tweet author who then wrote to the inbox with an
 e-mail, got a note and an audit mention). A second workspace holds the same handle.
 
@@ -88,7 +88,7 @@ def home(
     import_file(ws, root / "tweets.csv", preset="airline-tweets")
     enrich_workspace(ws, workers=1)
     care = shared_file("airline_care/conversations.csv.gz")
-    import_conversations(ws, care, "airline-care", limit=30)
+    import_conversations(ws, care, "airline-care", limit=12)
     cid = _message(ws, AUTHOR, "m-guns")
     add_note(ws, cid, f"{AUTHOR} asked for a refund", "agent@example.com")
     home.accounts.audit("contact.note", email="agent@example.com", workspace="main", target=cid)
@@ -177,7 +177,6 @@ def test_find_export_erase_round_trip(
     assert _files_with(home.root, AUTHOR.encode(), skip=home.root / "workspaces")
     code, out, _ = _cli(home, capsys, "privacy", "erase", "--handle", handle, "--dry-run", "--json")
     assert code == 0 and json.loads(out)["dry_run"] and _totals(ws) == before
-    assert _cli(home, capsys, "privacy", "find", "--handle", handle, "--json")[0] == 0
     code, out, _ = _cli(home, capsys, "privacy", "erase", "--handle", handle, "--yes", "--json")
     assert code == 0 and json.loads(out)["total"] == sum(counts.values())
     # nothing personal is left to find
@@ -220,13 +219,12 @@ from pathlib import Path
 from socialops.store.workspace import Workspace
 from socialops.engage import privacy, privacy_files
 real = os.replace
-seen = []
+renamed = []
 def replace(src, dst):
-    if sys.argv[3] == "before":
+    if renamed:  # the second file: written and synced, killed before its rename
         os.kill(os.getpid(), signal.SIGKILL)
     real(src, dst)
-    seen.append(dst)
-    os.kill(os.getpid(), signal.SIGKILL)
+    renamed.append(dst)
 privacy_files.os.replace = replace
 ws = Workspace.open(Path(sys.argv[1]))
 privacy.erase(ws, privacy.resolve_subject(ws, handle=sys.argv[2]))
@@ -234,24 +232,24 @@ privacy.erase(ws, privacy.resolve_subject(ws, handle=sys.argv[2]))
 
 
 def test_a_killed_erase_leaves_whole_files_and_finishes_when_run_again(home: Home) -> None:
+    """SIGKILL half way: the raw part already renamed into place, the enriched file's new copy
+    written but not renamed. Every file is whole (old or new); erase again finishes."""
     ws = home.ws("main")
     handle = "twitter:airlinefuel"
     assert privacy.find(ws, privacy.resolve_subject(ws, handle=handle)).counts["posts"] == 6
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
-    for when in ("after", "before"):
-        done = subprocess.run(
-            [sys.executable, "-c", KILLER, str(home.root), handle, when],
-            env=env,
-            capture_output=True,
-            timeout=120,
-        )
-        assert done.returncode == -9, done.stderr[-2000:]
-        for _, path in post_files(ws):
-            pq.read_table(path)  # every file whole: the old one or the new one
-    assert list(ws.root.rglob("*.erasing"))  # the one killed before its rename
-    # the raw part was rewritten by the first run; the enriched file is still the old one
+    done = subprocess.run(
+        [sys.executable, "-c", KILLER, str(home.root), handle],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == -9, done.stderr[-2000:]
+    for _, path in post_files(ws):
+        pq.read_table(path)  # every file whole: the old one or the new one
+    assert len(list(ws.root.rglob("*.erasing"))) == 1  # the one killed before its rename
     half = privacy.find(ws, privacy.resolve_subject(ws, handle=handle)).counts
-    assert (half["raw_posts"], half["posts"]) == (0, 6)
+    assert (half["raw_posts"], half["posts"]) == (0, 6)  # raw rewritten, enriched still old
     privacy.erase(ws, privacy.resolve_subject(ws, handle=handle))
     assert not list(ws.root.rglob("*.erasing"))
     store = [ws.raw_dir, ws.enriched_dir]
