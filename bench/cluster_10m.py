@@ -4,6 +4,7 @@
     .venv/bin/python bench/cluster_10m.py                       # 10M posts, starts its own cluster
     .venv/bin/python bench/cluster_10m.py --rows 1000000        # a smaller run
     .venv/bin/python bench/cluster_10m.py --master spark://127.0.0.1:7077   # a running cluster
+    .venv/bin/python bench/cluster_10m.py --only volume --only assoc   # some analyses only
 
 Each engine runs in its own process (one SparkContext per process): ``bench/stats_10m.py`` and
 ``bench/listen_10m.py`` over one data set (built by listen_10m into ``--cache``; stats_10m reads
@@ -49,6 +50,9 @@ def run_bench(script: str, engine: str, args: argparse.Namespace) -> dict[str, t
         "--cache",
         str(args.cache),
     ]
+    if script == "listen_10m.py":
+        for name in args.only:
+            cmd += ["--only", name]
     print(f"\n$ {' '.join(cmd[1:])}", flush=True)
     rows: dict[str, tuple[str, str]] = {}
     try:
@@ -106,6 +110,7 @@ def main() -> None:
         default=Path(os.environ.get("TMPDIR", "/tmp")) / "socialops-bench-cluster",
     )
     ap.add_argument("--engines", default="duckdb,spark,cluster", help="which, comma-separated")
+    ap.add_argument("--only", action="append", default=[], help="listening analyses to run")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per bench script run")
     args = ap.parse_args()
 
