@@ -22,6 +22,8 @@ from sqlalchemy import text
 
 from socialops.web.accounts.model import digest
 
+pytestmark = pytest.mark.xdist_group("test_sign_in_reset")  # one module-scoped home per run
+
 NEW_PASSWORD = "vivid-orchard-lantern-42"
 
 

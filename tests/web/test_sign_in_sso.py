@@ -24,6 +24,8 @@ from sqlalchemy import text
 from socialops.web.auth import COOKIE
 from socialops.web.oidc import SECRET_ENV
 
+pytestmark = pytest.mark.xdist_group("test_sign_in_sso")  # one module-scoped home per run
+
 USER = {
     "sub": "idp-0001",
     "email": "Jiwoo.Han@bank.example.kr",

@@ -21,6 +21,8 @@ from sqlalchemy import text
 
 from socialops.web.auth import COOKIE
 
+pytestmark = pytest.mark.xdist_group("test_sign_in_two_factor")  # one module-scoped home per run
+
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInHome]:
