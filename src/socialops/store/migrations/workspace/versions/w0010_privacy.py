@@ -44,13 +44,13 @@ def upgrade() -> None:
         sa.Column("updated_by", T, nullable=False, server_default=""),
         sa.Column("updated_at", T, nullable=False),
     )
-    with op.batch_alter_table("contacts") as batch:
-        batch.add_column(sa.Column("erased_at", T))
+    # a plain ALTER TABLE on both databases (a batch copy of ``contacts`` on SQLite would trip
+    # over w0008's search triggers, which name the table)
+    op.add_column("contacts", sa.Column("erased_at", T))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("contacts") as batch:
-        batch.drop_column("erased_at")
+    op.drop_column("contacts", "erased_at")  # SQLite 3.35+ drops a column in place
     op.drop_table("retention_rules")
     op.drop_index("ix_privacy_log_at", table_name="privacy_log")
     op.drop_table("privacy_log")
