@@ -40,7 +40,6 @@ from sqlalchemy import text as sql
 
 from socialops.domain.instants import now_iso
 from socialops.engage import privacy_files as files
-from socialops.engage.contacts import email_hash, phone_hash
 from socialops.engage.settings import get_setting, put_setting
 from socialops.errors import SocialopsError
 from socialops.store.secrets import decrypt
@@ -158,8 +157,9 @@ def parse_handle(value: str) -> tuple[str, str]:
     return platform, handle
 
 
-def _in(column: str, name: str = "ids") -> Any:
-    return bindparam(name, expanding=True)
+def _in() -> Any:
+    """The expanding ``:ids`` parameter of an ``IN :ids`` list."""
+    return bindparam("ids", expanding=True)
 
 
 def _family(conn: Connection, root: str) -> list[str]:
@@ -167,9 +167,7 @@ def _family(conn: Connection, root: str) -> list[str]:
     found = [root]
     frontier = [root]
     while frontier:
-        q = sql("SELECT contact_id FROM contacts WHERE merged_into IN :ids").bindparams(
-            _in("merged_into")
-        )
+        q = sql("SELECT contact_id FROM contacts WHERE merged_into IN :ids").bindparams(_in())
         nxt = [str(r[0]) for r in conn.execute(q, {"ids": frontier}) if str(r[0]) not in found]
         found += nxt
         frontier = nxt
@@ -226,14 +224,14 @@ def resolve_subject(
                     sql(
                         "SELECT contact_id, email_hash, phone_hash, erased_at FROM contacts "
                         "WHERE contact_id IN :ids"
-                    ).bindparams(_in("contact_id")),
+                    ).bindparams(_in()),
                     {"ids": ids},
                 ).all()
             )
             for ch, hd, label in conn.execute(
                 sql(
                     "SELECT channel, handle, label FROM contact_handles WHERE contact_id IN :ids"
-                ).bindparams(_in("contact_id")),
+                ).bindparams(_in()),
                 {"ids": ids},
             ):
                 handles.add((str(ch).lower(), str(hd).lstrip("@").lower()))
@@ -295,7 +293,7 @@ _DB_QUERIES: dict[str, str] = {
 def _db_rows(conn: Connection, ids: list[str], place: str) -> list[dict[str, Any]]:
     if not ids:
         return []
-    q = sql(_DB_QUERIES[place]).bindparams(_in("ids"))
+    q = sql(_DB_QUERIES[place]).bindparams(_in())
     return [dict(r) for r in conn.execute(q, {"ids": ids}).mappings()]
 
 
@@ -380,7 +378,7 @@ def _members(conn: Connection, ids: Iterable[str]) -> list[dict[str, Any]]:
     q = sql(
         "SELECT segment_id, customer_id, score, attributes, private FROM segment_members "
         "WHERE customer_id IN :ids ORDER BY segment_id, customer_id"
-    ).bindparams(_in("ids"))
+    ).bindparams(_in())
     return [dict(r) for r in conn.execute(q, {"ids": wanted}).mappings()]
 
 
@@ -512,7 +510,7 @@ def _erase_inbox(conn: Connection, ids: list[str], author: str) -> None:
             params["a"] = author
         if ":at" in stmt:
             params["at"] = at
-        conn.execute(sql(stmt).bindparams(_in("ids")), params)
+        conn.execute(sql(stmt).bindparams(_in()), params)
 
 
 def log_request(
@@ -555,8 +553,3 @@ def recent_log(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
             {"n": limit},
         ).mappings()
         return [{**dict(r), "counts": json.loads(str(r["counts"]))} for r in rows]
-
-
-def contact_hashes(email: str = "", phone: str = "") -> tuple[str, str]:
-    """The hashes a contact keeps of an e-mail and a phone (for matching customers)."""
-    return email_hash(email), phone_hash(phone)
