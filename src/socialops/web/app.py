@@ -39,6 +39,7 @@ from socialops.web.permissions import allowed
 from socialops.web.render import mount_static
 from socialops.web.responses import error_response, error_text
 from socialops.web.services import Services, warming
+from socialops.web.unavailable import database_unavailable, settle_principal, unavailable_response
 from socialops.web.uploads import recover_workspaces
 
 __all__ = ["create_app"]
@@ -304,6 +305,8 @@ def create_app(home: Path | None = None) -> FastAPI:
 
     @app.exception_handler(SocialopsError)
     async def _socialops_error(request: Request, exc: SocialopsError) -> Response:
+        if database_unavailable(exc):  # e.g. the store's own "cannot connect" (bench/soak.py)
+            return unavailable_response(request, exc)
         full = disk_full_error(exc, root)
         if full is not None:
             return _disk_full(request, full)
@@ -346,6 +349,9 @@ def create_app(home: Path | None = None) -> FastAPI:
         full = disk_full_error(exc, root)
         if full is not None:
             return _disk_full(request, full)
+        if database_unavailable(exc):  # PostgreSQL restarting: 503, try again (bench/soak.py)
+            return unavailable_response(request, exc)
+        settle_principal(request)  # the error page must not query a failing database again
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(request, 500, "server", t("error.server", lang_of(request)))
 

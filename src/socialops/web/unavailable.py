@@ -1,0 +1,64 @@
+"""The database unreachable for a moment (PostgreSQL restarted, a failover, the connection
+limit): a 503 in the user's language with ``Retry-After``, not a bare "Internal Server Error".
+
+Found by the soak's PostgreSQL-restart fault (bench/soak.py): the request's own query failed,
+then the error handler looked the user up again for their language — a second query on the dead
+database — and Starlette answered with its plain-text 500. :func:`settle_principal` makes the
+handlers' look-up safe (no user known: the browser's language), :func:`database_unavailable`
+tells the case apart from a bug."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Request
+from fastapi.responses import Response
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from socialops.i18n import t
+from socialops.web.auth import lang_of, principal
+from socialops.web.responses import error_response
+
+__all__ = ["database_unavailable", "settle_principal", "unavailable_response"]
+
+log = logging.getLogger("socialops.web")
+RETRY_AFTER_S = 5
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database cannot be reached right now."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, OperationalError | PoolTimeout):
+            return True
+        if isinstance(cur, DBAPIError) and cur.connection_invalidated:
+            return True
+        if type(cur).__module__.startswith("psycopg") and type(cur).__name__ in (
+            "OperationalError",
+            "InterfaceError",
+        ):
+            return True
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
+def settle_principal(request: Request) -> None:
+    """Look the caller up once more if need be; when that fails too (the database is down),
+    record "nobody" so that the error page does not query again."""
+    try:
+        principal(request)
+    except Exception:
+        request.state.principal = None
+
+
+def unavailable_response(request: Request, exc: BaseException) -> Response:
+    settle_principal(request)
+    log.error(
+        "database unreachable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    resp = error_response(request, 503, "unavailable", t("error.db_unavailable", lang_of(request)))
+    resp.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return resp
