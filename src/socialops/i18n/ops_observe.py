@@ -27,13 +27,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A metrics-only token: it reads /metrics and every other request is refused (403).",
     ),
     "cli.log_format_bad": (
-        "로그 형식 '{value}'를 알 수 없습니다. json, text, auto 중 하나로 정해 주세요 "
+        "로그 형식 '{value}'를 알 수 없습니다. `json`, `text`, `auto` 중 하나로 정해 주세요 "
         "(SOCIALOPS_LOG_FORMAT).",
         "Unknown log format '{value}': set SOCIALOPS_LOG_FORMAT to json, text or auto.",
     ),
     "cli.log_level_bad": (
-        "로그 수준 '{value}'를 알 수 없습니다. debug, info, warning, error 중 하나로 정해 "
-        "주세요 (SOCIALOPS_LOG_LEVEL).",
+        "로그 수준 '{value}'를 알 수 없습니다. `debug`, `info`, `warning`, `error` 중 하나로 "
+        "정해 주세요 (SOCIALOPS_LOG_LEVEL).",
         "Unknown log level '{value}': set SOCIALOPS_LOG_LEVEL to debug, info, warning or error.",
     ),
 }
