@@ -246,6 +246,26 @@ def test_a_tampered_file_or_a_truncated_archive_is_refused(good: Path, tmp_path:
     assert not (tmp_path / "b").exists()
 
 
+@pytest.mark.parametrize(
+    "field", [{"folder": "../outside"}, {"member": "files/../../x.db"}, {"kind": "other"}]
+)
+def test_a_manifest_pointing_outside_the_archive_is_refused(
+    good: Path, tmp_path: Path, field: dict[str, str]
+) -> None:
+    def lie(info: tarfile.TarInfo, data: bytes) -> list[tuple[tarfile.TarInfo, bytes]]:
+        if info.name == MANIFEST:
+            manifest = json.loads(data)
+            manifest["databases"][0].update(field)
+            data = json.dumps(manifest).encode()
+            info.size = len(data)
+        return [(info, data)]
+
+    with pytest.raises(WorkspaceError) as err:
+        restore(_rewrite(good, tmp_path / "lie.tar", lie), tmp_path / "r")
+    assert err.value.code == "backup.bad_manifest"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lie.tar"]
+
+
 def test_a_non_empty_target_is_refused(good: Path, tmp_path: Path) -> None:
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "keep.txt").write_text("mine")

@@ -755,6 +755,23 @@ def _check(manifest: dict[str, Any], seen: dict[str, tuple[int, str]], path: Pat
     missing = sorted(set(listed) - set(seen))
     if missing:
         raise WorkspaceError(code="backup.missing_member", member=missing[0])
+    # what the restore acts on besides the files: only folders and members of this archive
+    dbs = manifest.get("databases", [])
+    if manifest.get("engine", "sqlite") not in ("sqlite", "postgresql") or not isinstance(
+        dbs, list
+    ):
+        raise WorkspaceError(code="backup.bad_manifest", path=str(path))
+    for d in dbs:
+        ok = (
+            isinstance(d, dict)
+            and d.get("kind") in ("accounts", "workspace")
+            and isinstance(d.get("folder"), str)
+            and (d["folder"] == "" or _safe_name(FILES + d["folder"]))
+            and (d.get("member") is None or d.get("member") in listed)
+            and isinstance(d.get("tables", {}), dict)
+        )
+        if not ok:
+            raise WorkspaceError(code="backup.bad_manifest", path=str(path))
 
 
 def check_archive(path: Path) -> dict[str, Any]:
@@ -820,21 +837,16 @@ def _restore(archive: Path, into: Path, progress: Callable[[str], None] | None) 
     try:
 
         def sink(name: str, reader: _Hashing) -> None:
-            dest = staging / name
-            private_dir(dest.parent) if dest.parent != staging else None
+            dest = staging / name  # a safe name (_safe_name): under the staging folder
+            for parent in reversed(dest.relative_to(staging).parents):
+                if str(parent) != ".":
+                    private_dir(staging / parent)
             with open(dest, "xb") as out:
                 os.fchmod(out.fileno(), 0o600)
                 while chunk := reader.read(CHUNK):
                     out.write(chunk)
 
-        def mkparents(name: str, reader: _Hashing) -> None:
-            dest = staging / name
-            for parent in reversed(dest.relative_to(staging).parents):
-                if str(parent) != ".":
-                    private_dir(staging / parent)
-            sink(name, reader)
-
-        manifest, _ = _members(archive, mkparents)
+        manifest, _ = _members(archive, sink)
         if progress:
             progress("checked")
         dbs = [d for d in manifest.get("databases", []) if isinstance(d, dict)]
