@@ -43,7 +43,7 @@ def backup_command(
         help="Also put the secret key file (secret.key) in: the backup then decrypts the "
         "profiles' secrets, so guard it like one.",
     ),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace FILE if it exists."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace the archive if it exists."),
     no_verify: bool = typer.Option(
         False, "--no-verify", help="Skip reading the archive back to check every checksum."
     ),
@@ -61,7 +61,7 @@ def backup_command(
     say = common.console.print
     say(
         t(
-            "backup.done",
+            "backup.done" if not no_verify else "backup.done_unverified",
             lang,
             out=str(result.out),
             files=result.files,

@@ -128,6 +128,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{out}: 파일 {files}개, {size}, {seconds}초 — 모든 체크섬 확인",
         "{out}: {files} files, {size}, {seconds} s — every checksum verified",
     ),
+    "backup.done_unverified": (
+        "{out}: 파일 {files}개, {size}, {seconds}초 (다시 읽어 확인하지 않음)",
+        "{out}: {files} files, {size}, {seconds} s (not read back to check)",
+    ),
     "backup.db_line": (
         "  {kind} {folder} ({engine}, 스키마 {revision}): 표 {tables}개, {rows}행",
         "  {kind} {folder} ({engine}, schema {revision}): {tables} tables, {rows} rows",
