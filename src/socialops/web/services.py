@@ -61,6 +61,7 @@ from socialops.listen.topics import Topic, list_topics, resolve_topics
 from socialops.nlp import query as q
 from socialops.store.analytics import AnalyticsStore, fetch_arrow, open_store
 from socialops.store.bus import RESYNC, bus
+from socialops.store.db import folder_id
 from socialops.store.texts import post_texts
 from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts
@@ -93,6 +94,17 @@ WARM_ANALYSES = ("volume", "sov", "sentiment", "spikes", "assoc", "themes", "inf
 VERSION_TTL = 1.0  # seconds a data version is trusted before the files are looked at again
 CHANGED, FORGET = "web.changed", "web.forget"  # signals between processes, keyed by workspace id
 EXPLORER_MAX_POSTS = 3_000_000  # above: explorer pages are queried from the store
+
+
+def _same_folder(ws: Workspace) -> bool:
+    """Whether ``ws``, opened earlier, is still its folder's database: on PostgreSQL the schema
+    is named after the folder's id, which a folder removed and made again changes (one small
+    file read). SQLite's pool drops connections to a replaced file itself."""
+    schema = ws.db.schema  # opened by Services.workspace: no database work here
+    if schema is None:
+        return True
+    fid = folder_id(ws.root, create=False)
+    return fid is not None and schema.endswith(f"_{fid}")
 
 
 class _Slot:
@@ -147,6 +159,10 @@ class Services:
     def workspace(self, slug: str) -> Workspace:
         with self._guard:
             ws = self._workspaces.get(slug)
+        if ws is not None and not _same_folder(ws):
+            # removed and made again (by another process: its signal may not have come)
+            self._forget_here(slug)
+            ws = None
         if ws is None:
             ws = Workspace.open(self.accounts.workspace_dir(slug))
             with self._guard:
