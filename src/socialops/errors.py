@@ -304,6 +304,8 @@ _DISK_TEXTS = {
     "database or disk is full": errno.ENOSPC,
 }
 _SQLITE_FULL = 13
+_SQLITE_IOERR = 10  # the primary code of every "disk I/O error" (its extended codes too)
+_NEARLY_NO_SPACE = 2**20  # bytes: a disk this close to full is what failed the write
 _STORES = frozenset({"duckdb", "_duckdb", "pyarrow", "sqlite3"})
 
 
@@ -324,7 +326,7 @@ def disk_full_error(
         if isinstance(e, OSError) and e.errno in _DISK_ERRNOS:
             code = e.errno
             path = os.fsdecode(e.filename) if isinstance(e.filename, str | bytes) else None
-        elif getattr(e, "sqlite_errorcode", None) == _SQLITE_FULL:
+        elif _sqlite_full(e, where):
             code = errno.ENOSPC
         elif isinstance(e, OSError) or type(e).__module__.split(".")[0] in _STORES:
             text = str(e)  # e.g. Arrow's or DuckDB's I/O error, with no errno
@@ -333,6 +335,27 @@ def disk_full_error(
             return _disk_full(code, path or (os.fspath(where) if where is not None else None))
         e = e.__cause__ or e.__context__
     return None
+
+
+def _sqlite_full(e: BaseException, where: str | os.PathLike[str] | None) -> bool:
+    """SQLite's "database or disk is full", or its "disk I/O error" while the disk is full (its
+    WAL and shared-memory files fail so on a full disk: found by the soak, bench/soak.py)."""
+    sqlite_code = getattr(e, "sqlite_errorcode", None)
+    if sqlite_code is None:
+        return False
+    return sqlite_code == _SQLITE_FULL or (sqlite_code & 0xFF == _SQLITE_IOERR and _no_space(where))
+
+
+def _no_space(where: str | os.PathLike[str] | None) -> bool:
+    """Whether the disk under ``where`` has (almost) no free space left."""
+    import shutil
+
+    if where is None:
+        return False
+    try:
+        return shutil.disk_usage(where).free < _NEARLY_NO_SPACE
+    except OSError:
+        return False
 
 
 def _disk_full(code: int, path: str | None) -> DiskFullError:

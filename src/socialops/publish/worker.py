@@ -27,6 +27,7 @@ Every attempt is logged in ``publish_attempts``; every worker writes a heartbeat
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -51,7 +52,10 @@ from socialops.connectors.profiles import (
 )
 from socialops.publish.queue import QueuedPost, get_post
 from socialops.publish.watchdog import DUE_WHERE, heartbeat
+from socialops.store.db_errors import database_unavailable
 from socialops.store.workspace import Workspace
+
+log = logging.getLogger("socialops.publish")
 
 __all__ = ["LEASE_S", "RunResult", "run_worker", "worker_name"]
 
@@ -331,6 +335,9 @@ def _round(ws: Workspace, worker: str, lease_s: float, cache: Cache, out: RunRes
     return True
 
 
+DB_RETRY_S = 2.0  # seconds between tries while the database cannot be reached
+
+
 def run_worker(
     ws: Workspace,
     *,
@@ -350,21 +357,29 @@ def run_worker(
     cache: Cache = {}
     beat = 0.0
     while True:
-        if time.monotonic() - beat >= HEARTBEAT_S:
-            heartbeat(ws, worker, mode)
-            beat = time.monotonic()
-        if stop is not None and stop():
-            return out
-        if paused_all(ws):
-            out.paused = True
+        try:
+            if time.monotonic() - beat >= HEARTBEAT_S:
+                heartbeat(ws, worker, mode)
+                beat = time.monotonic()
+            if stop is not None and stop():
+                return out
+            if paused_all(ws):
+                out.paused = True
+                if until_idle:
+                    return out
+                time.sleep(poll_s)
+                continue
+            if _round(ws, worker, lease_s, cache, out):
+                continue
             if until_idle:
                 return out
+            heartbeat(ws, worker, mode)
+            beat = time.monotonic()
             time.sleep(poll_s)
-            continue
-        if _round(ws, worker, lease_s, cache, out):
-            continue
-        if until_idle:
-            return out
-        heartbeat(ws, worker, mode)
-        beat = time.monotonic()
-        time.sleep(poll_s)
+        except Exception as exc:
+            # the database away for a moment (PostgreSQL restarted: bench/soak.py): wait and go
+            # on; a post claimed meanwhile keeps its lease and is reconciled, never sent twice
+            if until_idle or not database_unavailable(exc):
+                raise
+            log.warning("publish worker %s: database unreachable, trying again", worker)
+            time.sleep(max(poll_s, DB_RETRY_S))

@@ -13,10 +13,9 @@ import logging
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from socialops.i18n import t
+from socialops.store.db_errors import database_unavailable
 from socialops.web.auth import lang_of, principal
 from socialops.web.responses import error_response
 
@@ -24,25 +23,6 @@ __all__ = ["database_unavailable", "settle_principal", "unavailable_response"]
 
 log = logging.getLogger("socialops.web")
 RETRY_AFTER_S = 5
-
-
-def database_unavailable(exc: BaseException) -> bool:
-    """Whether ``exc`` (or what caused it) says the database cannot be reached right now."""
-    seen: set[int] = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        seen.add(id(cur))
-        if isinstance(cur, OperationalError | PoolTimeout):
-            return True
-        if isinstance(cur, DBAPIError) and cur.connection_invalidated:
-            return True
-        if type(cur).__module__.startswith("psycopg") and type(cur).__name__ in (
-            "OperationalError",
-            "InterfaceError",
-        ):
-            return True
-        cur = cur.__cause__ or cur.__context__
-    return False
 
 
 def settle_principal(request: Request) -> None:
