@@ -34,7 +34,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -54,6 +54,8 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from socialops.store.workspace import Workspace
+
+T = TypeVar("T")
 
 __all__ = [
     "TOPIC_COLUMNS",
@@ -142,9 +144,9 @@ class AnalyticsStore:
         for p in out.glob("*.parquet"):
             if p.name not in wanted:
                 p.unlink(missing_ok=True)
-        for name, f in wanted.items():
-            if not (out / name).exists():
-                self._write_keyword_counts(f, out / name)
+        todo = [(f, out / name) for name, f in wanted.items() if not (out / name).exists()]
+        for chunk in _batches(todo, lambda item: item[0]):
+            self._write_keyword_counts(chunk)
         return self._read([out / n for n in sorted(wanted)], "socialops_keyword_counts")
 
     def topic_posts(self, queries: Sequence[tuple[str, Any]]) -> list[ir.Table]:
@@ -166,8 +168,14 @@ class AnalyticsStore:
             for name in wanted:
                 if not (folder / name).exists():
                     missing.setdefault(name, []).append((key, node))
+        # the files missing the same queries, matched together (a query per batch of files,
+        # not per file: a few hundred small files cost a fixed overhead each)
+        groups: dict[tuple[str, ...], tuple[list[tuple[str, Any]], list[str]]] = {}
         for name, todo in sorted(missing.items()):
-            self._write_topic_matches(wanted[name], name, todo, root)
+            groups.setdefault(tuple(k for k, _ in todo), (todo, []))[1].append(name)
+        for todo, names in groups.values():
+            for chunk in _batches(names, lambda n: wanted[n]):
+                self._write_topic_matches([(wanted[n], n) for n in chunk], todo, root)
             for key, _ in todo:
                 self._topics.pop(key, None)
         for key, _ in keyed:
@@ -218,48 +226,54 @@ class AnalyticsStore:
         return out
 
     def _write_topic_matches(
-        self, src: Path, name: str, todo: list[tuple[str, Any]], root: Path
+        self, files: list[tuple[Path, str]], todo: list[tuple[str, Any]], root: Path
     ) -> None:
+        """Match the queries ``todo`` on enriched files ``[(path, cache file name), ...]`` in one
+        engine query and write each file's matches of each query to its cache file."""
         import ibis  # lazy: start-up time (about a second)
 
-        t = self._read([src], "socialops_part")
-        month = src.parent.name.partition("=")[2]
+        t = self._read_indexed([src for src, _ in files], "socialops_part")
         flags = {f"_m{i}": compile_query(node, t.match_text) for i, (_, node) in enumerate(todo)}
         cond = ibis.or_(*flags.values())
-        expr = t.filter(cond).select(
-            *[c for c in TOPIC_COLUMNS if c != "month"], month=ibis.literal(month), **flags
-        )
+        expr = t.filter(cond).select(*[c for c in TOPIC_COLUMNS if c != "month"], "_f", **flags)
         table = fetch_arrow(expr)
         self._drop(t.get_name())
-        cols = table.select(TOPIC_COLUMNS)
-        cols = cols.append_column("sample_key", sample_keys(cols["platform"], cols["post_id"]))
-        # sorted by sample key, in small row groups: a sample (``sample_key < bound``) is a
-        # prefix of each file, and engines skip the rest by the row groups' min/max
-        order = pc.sort_indices(cols["sample_key"])
-        flags = table.select([f"_m{i}" for i in range(len(todo))]).take(order)
-        cols = cols.take(order)
-        for i, (key, _) in enumerate(todo):
-            part = cols.filter(pc.fill_null(flags.column(f"_m{i}"), False))
-            target = root / key / name
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            pq.write_table(part, tmp, row_group_size=TOPIC_ROW_GROUP)
-            os.replace(tmp, target)
+        months = pa.array([src.parent.name.partition("=")[2] for src, _ in files], pa.string())
+        table = table.append_column("month", pc.take(months, table.column("_f")))
+        for k, (_, name) in enumerate(files):
+            mine = table.filter(pc.equal(table.column("_f"), pa.scalar(k, pa.int32())))
+            cols = mine.select(TOPIC_COLUMNS)
+            cols = cols.append_column("sample_key", sample_keys(cols["platform"], cols["post_id"]))
+            # sorted by sample key, in small row groups: a sample (``sample_key < bound``) is a
+            # prefix of each file, and engines skip the rest by the row groups' min/max
+            order = pc.sort_indices(cols["sample_key"])
+            flag_cols = mine.select([f"_m{i}" for i in range(len(todo))]).take(order)
+            cols = cols.take(order)
+            for i, (key, _) in enumerate(todo):
+                part = cols.filter(pc.fill_null(flag_cols.column(f"_m{i}"), False))
+                target = root / key / name
+                tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                pq.write_table(part, tmp, row_group_size=TOPIC_ROW_GROUP)
+                os.replace(tmp, target)
 
-    def _write_keyword_counts(self, src: Path, target: Path) -> None:
+    def _write_keyword_counts(self, todo: list[tuple[Path, Path]]) -> None:
+        """The ``(keyword, posts)`` rollup of each ``(enriched file, target)``, in one query."""
         import ibis  # lazy: start-up time (about a second)
 
-        t = self._read([src], "socialops_part")
-        kw = t.select(keyword=t.keywords.unnest())
+        t = self._read_indexed([src for src, _ in todo], "socialops_part")
+        kw = t.select("_f", keyword=t.keywords.unnest())
         expr = (
             kw.filter(kw.keyword.notnull() & (kw.keyword != ""))
-            .group_by("keyword")
+            .group_by(["_f", "keyword"])
             .aggregate(posts=ibis._.count())
         )
         table = fetch_arrow(expr)
         self._drop(t.get_name())
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        pq.write_table(table, tmp)
-        os.replace(tmp, target)
+        for k, (_, target) in enumerate(todo):
+            mine = table.filter(pc.equal(table.column("_f"), pa.scalar(k, pa.int32())))
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            pq.write_table(mine.select(["keyword", "posts"]), tmp)
+            os.replace(tmp, target)
 
     def _read(self, files: list[Path], prefix: str) -> ir.Table:
         """Plain (not Hive) Parquet files as a table on this engine."""
@@ -290,7 +304,8 @@ class AnalyticsStore:
             )
             self.con.raw_sql(
                 f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT p.* EXCLUDE (filename), '
-                f"i._f FROM read_parquet([{paths}], filename = true) AS p "
+                f"i._f FROM read_parquet([{paths}], filename = true, union_by_name = true, "
+                f"hive_partitioning = false) AS p "
                 f"JOIN (VALUES {index}) AS i(_path, _f) ON p.filename = i._path"
             )
             return self.con.table(name)
@@ -303,7 +318,7 @@ class AnalyticsStore:
             session.read.parquet(str(f)).withColumn("_f", F.lit(k).cast("int"))
             for k, f in enumerate(files)
         ]
-        df = reduce(lambda a, b: a.unionByName(b), frames)
+        df = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
         df.createOrReplaceTempView(name)
         self._views.append(name)
         t: ir.Table = self.con.table(name)
@@ -404,6 +419,28 @@ def cache_file_name(ws: Workspace, f: Path, prefix: str) -> str:
     rel = f.relative_to(ws.enriched_dir).as_posix()
     key = hashlib.sha256(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()
     return f"{prefix}-{key[:24]}.parquet"
+
+
+BATCH_ROWS = 2_000_000  # enriched rows read by one batched cache query (bounds its memory)
+BATCH_FILES = 256
+
+
+def _batches(items: Sequence[T], path_of: Callable[[T], Path]) -> list[list[T]]:
+    """``items`` in runs of at most :data:`BATCH_FILES` files and about :data:`BATCH_ROWS` rows
+    (from the Parquet footers), in order; a file larger than the bound is a batch alone."""
+    out: list[list[T]] = []
+    run: list[T] = []
+    rows = 0
+    for item in items:
+        n = pq.ParquetFile(path_of(item)).metadata.num_rows
+        if run and (rows + n > BATCH_ROWS or len(run) >= BATCH_FILES):
+            out.append(run)
+            run, rows = [], 0
+        run.append(item)
+        rows += n
+    if run:
+        out.append(run)
+    return out
 
 
 def fetch_arrow(expr: ir.Table) -> pa.Table:
