@@ -39,7 +39,7 @@ PG_TESTS = tests/store tests/sources/test_streams.py tests/sources/test_ledger_m
 	tests/sources/test_transactions_stream.py
 
 test: setup
-	CI=$${CI:-} .venv/bin/python -m pytest -n 2 --dist loadgroup -q
+	CI=$${CI:-} .venv/bin/python -m pytest -n 2 --dist loadgroup -q --durations=40
 	CI=$${CI:-} SOCIALOPS_TEST_DATABASE=postgresql SOCIALOPS_TEST_SECOND_PASS=1 .venv/bin/python -m pytest -n 2 --dist loadgroup -q -m "not spark and not browser" $(PG_TESTS)
 
 test-postgres: setup
