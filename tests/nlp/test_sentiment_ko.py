@@ -286,3 +286,44 @@ def test_other_splits_never_train_on_held_out_text(shared_file: Callable[[str], 
         assert abs(share - OTHER_HOLDOUT[source]) < 0.05, (source, share)
     assert other_splits(root)["kote"][1].texts == splits["kote"][1].texts  # stable
     assert np.isin(splits["3i4k"][1].labels, NO_OPINION_LABELS).mean() > 0.8
+
+
+def test_split_groups_put_each_feature_group_in_its_half() -> None:
+    split = FeatureConfig(hash_bits=16, token_ngrams=2, char_ngrams=(1, 3), split_groups=True)
+    assert FeatureConfig.from_json(split.to_json()) == split
+    assert "split_groups" not in FeatureConfig(hash_bits=16).to_json()  # older files unchanged
+    half = 1 << 15
+    _, tok_only = featurize(
+        [["배송/NNG", "늦/VA"]],
+        [""],
+        FeatureConfig(hash_bits=16, char_ngrams=(1, 0), split_groups=True),
+    )
+    assert tok_only.size and np.all(tok_only < half)
+    _, char_only = featurize([[]], ["배송 늦음"], split)
+    assert char_only.size and np.all(char_only >= half)
+
+
+def test_view_heads_add_each_group_normalised_alone(tmp_path: Path) -> None:
+    cfg = FeatureConfig(hash_bits=16, token_ngrams=2, char_ngrams=(1, 3), split_groups=True)
+    rng = np.random.default_rng(1)
+    w = rng.normal(0, 1, 1 << 16).astype(np.float32)
+    vw = rng.normal(0, 1, 1 << 16).astype(np.float32)
+    toks = [["배송/NNG", "늦/VA", "어요/EF"], ["좋/VA", "다/EF"]]
+    texts = ["배송 늦어요", "좋다"]
+    model = KoSentiment(w, 0.25, cfg, view_weights=vw)
+    z, _ = model.logits(toks, texts)
+    ip, ix = featurize(toks, texts, cfg)
+    for i in range(2):
+        row = ix[ip[i] : ip[i + 1]]
+        groups = [row[row < 1 << 15], row[row >= 1 << 15]]
+        expect = 0.25 + w[row].sum() / np.sqrt(row.size)
+        expect += sum(vw[g].sum() / np.sqrt(g.size) for g in groups)
+        assert z[i] == pytest.approx(expect, abs=1e-4)
+    plain = KoSentiment(w, 0.25, cfg)
+    assert not np.allclose(plain.logits(toks, texts)[0], z)
+    model.save(tmp_path)
+    back = KoSentiment.load(tmp_path)
+    assert back.view_weights is not None and back.config.split_groups
+    np.testing.assert_allclose(back.logits(toks, texts)[0], z, atol=0.05)  # float16 weights
+    with pytest.raises(ValueError, match="split_groups"):
+        KoSentiment(w, 0.0, FeatureConfig(hash_bits=16), view_weights=vw)

@@ -97,6 +97,9 @@ def train_sentiment(
         None, "--out", help="Model folder (default: the one shipped inside the package)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
+    cache_dir: Path = typer.Option(
+        None, "--cache-dir", help="Korean: keep the Kiwi tokens here between runs (e.g. /tmp/...)."
+    ),
 ) -> None:
     """Train a sentiment model from the shared sample data and write it with its model card."""
     d = settings.data_dir(data_dir)
@@ -109,7 +112,10 @@ def train_sentiment(
         from socialops.train.sentiment_en import train  # type: ignore[assignment]
     else:
         raise SettingsError(code="cli.bad_lang", value=lang, choices="ko, en")
-    metrics = train(d, out, progress=not as_json)
+    if lang == "ko":
+        metrics = train(d, out, progress=not as_json, cache_dir=cache_dir)
+    else:
+        metrics = train(d, out, progress=not as_json)
     if as_json:
         print_json(metrics)
     else:

@@ -14,7 +14,9 @@ Features (:func:`featurize`, shared by training and scoring) are binary and hash
   "배송이 너무 늦어요" share them).
 
 With ``l2_normalize`` each active feature of a row has the value ``1/sqrt(active features)``
-(:func:`row_scale`), so the row has unit L2 norm.
+(:func:`row_scale`), so the row has unit L2 norm. With ``split_groups`` the morpheme features
+(n-grams and tail) hash into the lower half of the dimensions and the character features (both
+views) into the upper half, so an index tells its group.
 
 All hashes are stable across processes and platforms (CRC-32 of the token's UTF-8 for tokens,
 an FNV-style 64-bit rolling hash for characters, both finished with a 64-bit mixer), so a model
@@ -24,6 +26,11 @@ Two linear heads share those features:
 
 - *polarity*: ``logit = bias + row_scale * sum(weights[active features])``, ``p_pos`` its
   sigmoid (positive vs negative, trained on reviews and online comments);
+- *views* (optional, ``split_groups`` only): ``view_weights``, one array holding a polarity head
+  fitted on the morpheme features alone (lower half) and one on the character features alone
+  (upper half), already multiplied by their mix factors; each group's sum is L2-normalised
+  within the group (``1/sqrt(features of the group)``) and both are added to the polarity
+  logit (an ensemble of views of the same features: ``ko-linear-4``);
 - *opinion* (optional): ``p_opinion``, the same form with its own weights (does the text carry
   an opinion at all, trained on opinionated text vs questions, statements and commands).
 
@@ -93,6 +100,9 @@ class FeatureConfig:
     l2_normalize: bool = True
     # character n-grams of the text with its spaces removed ((0, 0): none)
     nospace_char_ngrams: tuple[int, int] = (0, 0)
+    # morpheme features hash into the lower half of the dimensions and character features into
+    # the upper half, so a feature index tells its group (for the per-view heads)
+    split_groups: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -104,6 +114,8 @@ class FeatureConfig:
         }
         if self.nospace_char_ngrams[1] >= 1:
             out["nospace_char_ngrams"] = list(self.nospace_char_ngrams)
+        if self.split_groups:
+            out["split_groups"] = True
         return out
 
     @classmethod
@@ -117,6 +129,7 @@ class FeatureConfig:
             tail_tokens=int(d.get("tail_tokens", 0)),
             l2_normalize=bool(d.get("l2_normalize", False)),
             nospace_char_ngrams=(int(ns_lo), int(ns_hi)),
+            split_groups=bool(d.get("split_groups", False)),
         )
 
 
@@ -145,7 +158,7 @@ def _token_hashes(flat: list[str]) -> np.ndarray:
 
 
 def _char_keys(
-    texts: Sequence[str], lo: int, hi: int, seed: int, mask: np.uint64
+    texts: Sequence[str], lo: int, hi: int, seed: int, mask: np.uint64, top: np.uint64
 ) -> list[np.ndarray]:
     """``row << 32 | hash`` of the character ``lo..hi``-grams of each `` text `` (NUL-joined)."""
     n = len(texts)
@@ -169,7 +182,7 @@ def _char_keys(
         if nn >= lo:
             ok = (seps[nn : m + nn] - seps[:m]) == 0
             hk = h[ok] ^ np.uint64(nn)
-            keys.append((row_of[:m][ok] << _ROW_SHIFT) | (_mix(hk) & mask))
+            keys.append((row_of[:m][ok] << _ROW_SHIFT) | (_mix(hk) & mask) | top)
     return keys
 
 
@@ -185,7 +198,10 @@ def featurize(
     n = len(tokens)
     if len(texts) != n:
         raise ValueError("tokens and texts must have the same length")
-    mask = np.uint64((1 << config.hash_bits) - 1)
+    bits = config.hash_bits - 1 if config.split_groups else config.hash_bits
+    mask = np.uint64((1 << bits) - 1)
+    # the character features' group bit (split_groups): the upper half of the dimensions
+    top = np.uint64(1 << bits) if config.split_groups else np.uint64(0)
     keys: list[np.ndarray] = []
 
     # --- morpheme n-grams
@@ -218,10 +234,10 @@ def featurize(
     # optionally of the text with its spaces removed (Korean spacing is often loose)
     lo, hi = config.char_ngrams
     if hi >= 1 and n:
-        keys += _char_keys(texts, lo, hi, _SEED_CHAR, mask)
+        keys += _char_keys(texts, lo, hi, _SEED_CHAR, mask, top)
     lo, hi = config.nospace_char_ngrams
     if hi >= 1 and n:
-        keys += _char_keys([t.replace(" ", "") for t in texts], lo, hi, _SEED_NOSPACE, mask)
+        keys += _char_keys([t.replace(" ", "") for t in texts], lo, hi, _SEED_NOSPACE, mask, top)
 
     if not keys:
         return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
@@ -232,7 +248,7 @@ def featurize(
     np.not_equal(allk[1:], allk[:-1], out=first[1:])
     allk = allk[first]
     rows_out = (allk >> _ROW_SHIFT).astype(np.int64)
-    indices = (allk & mask).astype(np.int32)
+    indices = (allk & np.uint64((1 << config.hash_bits) - 1)).astype(np.int32)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows_out, minlength=n), out=indptr[1:])
     return indptr, indices
@@ -288,11 +304,19 @@ class KoSentiment:
         opinion: tuple[np.ndarray, float] | None = None,
         opinion_full: float = 0.5,
         opinion_floor: float = 0.0,
+        view_weights: np.ndarray | None = None,
     ) -> None:
         if weights.shape != (1 << config.hash_bits,):
             raise ValueError("weights do not match hash_bits")
         self.weights = np.ascontiguousarray(weights, dtype=np.float32)
         self.bias = float(bias)
+        # the per-view polarity heads (morphemes alone, characters alone), one array: a view's
+        # weights live in its group's half of the dimensions (needs split_groups)
+        self.view_weights: np.ndarray | None = None
+        if view_weights is not None:
+            if not config.split_groups or view_weights.shape != weights.shape:
+                raise ValueError("view weights need split_groups and the same hash_bits")
+            self.view_weights = np.ascontiguousarray(view_weights, dtype=np.float32)
         self.opinion_weights: np.ndarray | None = None
         self.opinion_bias = 0.0
         if opinion is not None:
@@ -339,6 +363,11 @@ class KoSentiment:
             opinion=opinion,
             opinion_full=float(meta.get("opinion_full", 0.5)),
             opinion_floor=float(meta.get("opinion_floor", 0.0)),
+            view_weights=(
+                _dense_weights(arrays, config.hash_bits, "view_")
+                if "view_values" in arrays
+                else None
+            ),
         )
 
     def save(self, d: Path, extra: dict[str, Any] | None = None) -> None:
@@ -353,8 +382,16 @@ class KoSentiment:
         arrays = _sparse_weights(self.weights, self.config.hash_bits)
         if self.opinion_weights is not None:
             arrays.update(_sparse_weights(self.opinion_weights, self.config.hash_bits, "opinion_"))
+        if self.view_weights is not None:
+            arrays.update(_sparse_weights(self.view_weights, self.config.hash_bits, "view_"))
         save_file(arrays, str(d / "weights.safetensors"))
-        score = "2 * sigmoid(bias + sum(weights[features]) * row_scale) - 1"
+        polarity = "bias + sum(weights[features]) * row_scale"
+        if self.view_weights is not None:
+            polarity += (
+                " + sum over the two groups (morphemes: index < 2**(hash_bits-1), characters:"
+                " the rest) of sum(view_weights[group features]) / sqrt(group features)"
+            )
+        score = f"2 * sigmoid({polarity}) - 1"
         if self.opinion_weights is not None:
             score = (
                 f"({score}) * clip((p_opinion - opinion_floor) / (opinion_full - opinion_floor),"
@@ -393,10 +430,22 @@ class KoSentiment:
         rows = np.repeat(np.arange(n), np.diff(indptr))
         scale = row_scale(indptr, self.config)
         z = np.bincount(rows, weights=self.weights[indices], minlength=n) * scale + self.bias
+        if self.view_weights is not None:
+            z += self._view_logits(rows, indices, n)
         if self.opinion_weights is None:
             return z, None
         zo = np.bincount(rows, weights=self.opinion_weights[indices], minlength=n)
         return z, zo * scale + self.opinion_bias
+
+    def _view_logits(self, rows: np.ndarray, indices: np.ndarray, n: int) -> np.ndarray:
+        """The per-view heads' sum: each group's features, L2-normalised within the group."""
+        assert self.view_weights is not None
+        slot = rows * 2 + (indices >> (self.config.hash_bits - 1))
+        counts = np.bincount(slot, minlength=2 * n)
+        sums = np.bincount(slot, weights=self.view_weights[indices], minlength=2 * n)
+        zv = sums / np.sqrt(np.maximum(counts, 1))
+        out: np.ndarray = zv.reshape(n, 2).sum(axis=1)
+        return out
 
     def gate(self, p_opinion: np.ndarray) -> np.ndarray:
         """The factor on the polarity score for each ``p_opinion`` (see the module docstring)."""
