@@ -36,13 +36,13 @@ def processes(raw: str) -> int:
     try:
         n = int(value)
     except ValueError:
-        raise SettingsError(code="team.bad_processes", value=value, max=MAX_PROCESSES) from None
+        raise SettingsError(code="cli.team_bad_processes", value=value, max=MAX_PROCESSES) from None
     if not 1 <= n <= MAX_PROCESSES:
-        raise SettingsError(code="team.bad_processes", value=value, max=MAX_PROCESSES)
+        raise SettingsError(code="cli.team_bad_processes", value=value, max=MAX_PROCESSES)
     if n > 1:
         url = database_url()
         if url is None or not url.startswith("postgresql"):
-            raise SettingsError(code="team.needs_postgres", n=n)
+            raise SettingsError(code="cli.team_needs_postgres", n=n)
     return n
 
 

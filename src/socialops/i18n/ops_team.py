@@ -4,11 +4,11 @@ processes."""
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "team.bad_processes": (
+    "cli.team_bad_processes": (
         "--processes '{value}'은(는) 1에서 {max} 사이의 수여야 합니다. 예: --processes 4.",
         "--processes '{value}' must be a number from 1 to {max}: use e.g. --processes 4.",
     ),
-    "team.needs_postgres": (
+    "cli.team_needs_postgres": (
         "웹 프로세스 {n}개는 PostgreSQL에서만 실행할 수 있습니다. SQLite 파일 하나에 여러 "
         "프로세스가 쓰면 모든 쓰기가 한 줄로 기다립니다. SOCIALOPS_DATABASE_URL="
         "postgresql://USER@HOST/DB 를 설정하거나 --processes 1 로 실행해 주세요.",

@@ -122,7 +122,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "signin.sso_no_account": (
         "{email}로 된 socialops 계정이 없습니다. 워크스페이스 관리자에게 초대를 요청해 주세요.",
-        "There is no socialops account for {email}: ask a workspace administrator to invite you.",
+        "There is no account for {email} here: ask a workspace administrator to invite you.",
     ),
     # password reset
     "signin.forgot_link": ("비밀번호를 잊으셨나요?", "Forgot your password?"),
@@ -167,7 +167,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "socialops 비밀번호 재설정을 요청하셨습니다. 아래 링크에서 새 비밀번호를 정해 "
         "주세요 ({minutes}분 동안, 한 번만 쓸 수 있습니다).\n\n{link}\n\n직접 요청하지 "
         "않으셨다면 이 메일을 무시하세요. 비밀번호는 바뀌지 않습니다.\n",
-        "Someone asked to reset your socialops password. Set a new one at the link below "
+        "Someone asked to reset your password for socialops. Set a new one at the link below "
         "(good for {minutes} minutes, once).\n\n{link}\n\nIf this was not you, ignore this "
         "e-mail: your password stays as it is.\n",
     ),
