@@ -4,6 +4,9 @@ workspace, per archive format.
     .venv/bin/python bench/backup_restore.py [--home DIR] [--formats tar.zst,tar.gz,tar]
         [--tmp DIR]
 
+With ``SOCIALOPS_DATABASE_URL`` set the folder's databases are those on PostgreSQL (``socialops
+db copy`` them there first) and the restores go to new schemas, dropped after the check.
+
 ``--home``: the folder to back up (a workspace or a home); without it the full demo workspace
 is built first with ``socialops demo`` (the real sample data: 14,640 airline tweets, 662k Naver
 movie reviews, KOTE, Korean sarcasm, Facebook page metrics; imported and enriched), which takes
@@ -52,6 +55,8 @@ def _build_demo(into: Path) -> float:
 
 
 def _check(into: Path, databases: list[dict[str, Any]]) -> list[str]:
+    """The restored tables whose row counts differ from the manifest's; then the restored
+    databases are removed."""
     bad = []
     for d in databases:
         folder = into / d["folder"] if d["folder"] else into
@@ -63,6 +68,7 @@ def _check(into: Path, databases: list[dict[str, Any]]) -> list[str]:
                 got = conn.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one()
                 if got != n:
                     bad.append(f"{d['kind']} {table}: {got} != {n}")
+        db.drop()  # on PostgreSQL the restored schema (the folder goes with the temp folder)
     return bad
 
 
