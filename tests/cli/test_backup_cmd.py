@@ -31,11 +31,13 @@ import pytest
 from cli_inproc import run_main
 from cli_run import one_line_error
 from fastapi.testclient import TestClient
+from sqlalchemy import inspect, text
 
 from socialops.connectors.profiles import connect
 from socialops.publish import queue
 from socialops.publish.worker import run_worker
 from socialops.sources.streams.posts import import_file
+from socialops.store.db import Database, Kind
 from socialops.store.workspace import Workspace
 from socialops.web.accounts import Accounts
 from socialops.web.app import create_app
@@ -44,15 +46,15 @@ from workspace_copy import copy_workspace
 pytestmark = pytest.mark.slow
 
 
-def _counts(db: Path) -> dict[str, int]:
-    with closing(sqlite3.connect(db)) as con:
-        names = [
-            r[0]
-            for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        return {n: con.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}
+def _counts(folder: Path, kind: Kind) -> dict[str, int]:
+    """Every table's row count of the ``kind`` database of ``folder`` (SQLite or PostgreSQL,
+    whichever this run uses)."""
+    db = Database.open(folder, kind, upgrade=False)
+    with db.connect() as conn:
+        return {
+            name: int(conn.execute(text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one())
+            for name in inspect(conn).get_table_names()
+        }
 
 
 def _slices(src: Path, dest: Path, n: int, rows: int) -> list[Path]:
@@ -157,7 +159,8 @@ def test_a_backup_taken_while_the_home_is_busy_restores_one_consistent_snapshot(
 ) -> None:
     home, busy = busy_home
     busy.wait_rounds({"imports": 1, "publishing": 2, "web": 2})
-    before = {p: _counts(home / p) for p in ("workspace.db", "accounts.db")}
+    kinds: tuple[Kind, ...] = ("workspace", "accounts")
+    before = {k: _counts(home, k) for k in kinds}
     out = tmp_path / "backups" / "home.tar.zst"
     out.parent.mkdir()
     rounds_at_start = dict(busy.rounds)
@@ -166,7 +169,7 @@ def test_a_backup_taken_while_the_home_is_busy_restores_one_consistent_snapshot(
     # the writers went on while it ran and after
     busy.wait_rounds({k: v + 1 for k, v in rounds_at_start.items()})
     busy.finish()
-    after = {p: _counts(home / p) for p in ("workspace.db", "accounts.db")}
+    after = {k: _counts(home, k) for k in kinds}
     result = json.loads(made.stdout)
     assert result["key"] == "excluded"  # the manual profile made a key file; it stayed out
     assert sorted(os.listdir(out.parent)) == ["home.tar.zst"]  # no temporary file left
@@ -174,26 +177,29 @@ def test_a_backup_taken_while_the_home_is_busy_restores_one_consistent_snapshot(
     back = run_main(["restore", str(out), "--into", str(tmp_path / "restored"), "--json"], home)
     assert back.returncode == 0, back.stderr
     restored = tmp_path / "restored"
+    assert sorted(db["kind"] for db in result["databases"]) == sorted(kinds)
     for db in result["databases"]:
-        name = "workspace.db" if db["kind"] == "workspace" else "accounts.db"
-        got = _counts(restored / name)
+        kind = db["kind"]
         snap = db["tables"]
-        assert got == snap  # every table, as the snapshot had it (nothing lost or added)
+        assert _counts(restored, kind) == snap  # every table as in the snapshot: none lost
         for table, n in snap.items():
-            assert before[name][table] <= n <= after[name][table] or table in (
+            assert before[kind][table] <= n <= after[kind][table] or table in (
                 "sessions",
                 "sign_in_failures",
-            ), (table, before[name][table], n, after[name][table])
-        with closing(sqlite3.connect(restored / name)) as con:
-            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+            ), (table, before[kind][table], n, after[kind][table])
+        if db["engine"] == "sqlite":
+            with closing(sqlite3.connect(restored / f"{kind}.db")) as con:
+                assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                assert con.execute("PRAGMA foreign_key_check").fetchall() == []
 
     # the Parquet store is exactly what the restored ledger commits, with its rows
     ws = Workspace.open(restored, create=False)
-    with closing(sqlite3.connect(restored / "workspace.db")) as con:
-        parts = dict(con.execute("SELECT part, rows FROM raw_parts").fetchall())
-        running = con.execute("SELECT COUNT(*) FROM imports WHERE status='running'").fetchone()
-    assert running[0] == 0  # an import cut by the backup's instant is marked interrupted
+    with ws.connect() as conn:
+        parts = {r.part: r.rows for r in conn.execute(text("SELECT part, rows FROM raw_parts"))}
+        running = conn.execute(text("SELECT COUNT(*) FROM imports WHERE status='running'"))
+        assert (
+            running.scalar_one() == 0
+        )  # an import cut by the backup's instant is marked interrupted
     assert {p.stem for p in (restored / "raw").glob("*.parquet")} == set(parts)
     for part, rows in parts.items():
         assert pq.read_metadata(ws.raw_path(part)).num_rows == rows
