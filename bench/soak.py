@@ -395,10 +395,12 @@ class Run:
     def now(self) -> float:
         return time.monotonic() - self.t0
 
-    def in_fault(self, at: float) -> Fault | None:
+    def in_fault(self, at: float, ms: float = 0.0) -> Fault | None:
+        """The fault whose window the request ``[at, at + ms]`` overlaps (a slow page asked
+        before the database went away and answered while it was away is the fault's)."""
         for f in self.faults:
             end = f.end if f.end >= 0 else float("inf")
-            if f.start - 1 <= at <= end + self.args.grace:
+            if at <= end + self.args.grace and at + ms / 1000 >= f.start - 1:
                 return f
         return None
 
@@ -816,12 +818,12 @@ class Run:
                 "statuses": dict(sorted(Counter(str(h.status) for h in hits).items())),
             }
         outside = [h for h in self.hits if (h.status >= 500 or h.status == 0)
-                   and self.in_fault(h.at) is None]  # fmt: skip
+                   and self.in_fault(h.at, h.ms) is None]  # fmt: skip
         inside = [h for h in self.hits if (h.status >= 500 or h.status == 0)
-                  and self.in_fault(h.at) is not None]  # fmt: skip
+                  and self.in_fault(h.at, h.ms) is not None]  # fmt: skip
         faults = []
         for f in self.faults:
-            mine = [h for h in inside if self.in_fault(h.at) is f]
+            mine = [h for h in inside if self.in_fault(h.at, h.ms) is f]
             faults.append({
                 "name": f.name, "at_s": round(f.start, 1), "lasted_s": round(f.end - f.start, 1),
                 "note": f.note,
@@ -847,7 +849,10 @@ class Run:
             "drain_s": round(drained, 1),
             "routes": routes,
             "errors_outside_faults": len(outside),
-            "errors_outside_sample": [f"{h.route} {h.status} {h.body[:200]}" for h in outside[:5]],
+            "errors_outside_sample": [
+                f"{h.route} {h.status} at {h.at:.1f} s, {h.ms:.0f} ms: {h.body[:200]}"
+                for h in outside[:5]
+            ],
             "faults": faults,
             "web_processes_seen": len(self.seen_pids),
             "web_processes_ended": len(self.dead_pids),
