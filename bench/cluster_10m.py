@@ -68,10 +68,11 @@ def run_bench(script: str, engine: str, args: argparse.Namespace) -> dict[str, t
             raw.decode() if isinstance(raw, bytes) else raw
         ) + f"\n(stopped after {args.timeout} s)"
     print(out, flush=True)
+    kind = "listen" if script == "listen_10m.py" else "stats"
     for line in out.splitlines():
         m = ROW.match(line)
-        if m:
-            rows[m["name"].strip()] = (m["cold"], m["warm"])
+        if m:  # both have a "sentiment" row: keep them apart
+            rows[f"{kind} {m['name'].strip()}"] = (m["cold"], m["warm"])
     return rows
 
 
@@ -151,14 +152,14 @@ def main() -> None:
         queries += [q for q in rows if q not in queries]
     print(f"\nmachine : {machine()}")
     print(f"posts   : {args.rows:,}; cold / warm seconds (warm = best of {args.runs})")
-    head = f"{'query':<20}" + "".join(f" {labels[e]:>18}" for e in engines)
+    head = f"{'query':<26}" + "".join(f" {labels[e]:>18}" for e in engines)
     print(head)
     for q in queries:
         cells = []
         for e in engines:
             cw = results[e].get(q)
             cells.append(f" {cw[0] + ' / ' + cw[1] if cw else '-':>18}")
-        print(f"{q:<20}" + "".join(cells))
+        print(f"{q:<26}" + "".join(cells))
 
 
 if __name__ == "__main__":
