@@ -271,7 +271,7 @@ def test_a_non_empty_target_is_refused(good: Path, tmp_path: Path) -> None:
     (tmp_path / "busy" / "keep.txt").write_text("mine")
     with pytest.raises(SettingsError) as err:
         restore(good, tmp_path / "busy")
-    assert err.value.code == "backup.target_not_empty"
+    assert err.value.code == "cli.backup_target_not_empty"
     assert [p.name for p in (tmp_path / "busy").iterdir()] == ["keep.txt"]
     (tmp_path / "empty").mkdir()
     assert restore(good, tmp_path / "empty").into == tmp_path / "empty"

@@ -89,7 +89,7 @@ def backup_command(
             [t("backup.skipped", lang, count=len(result.skipped), example=result.skipped[0])]
         )
     if result.key == "excluded":
-        common.warn([t("backup.key_excluded", lang)])
+        common.warn([t("cli.backup_key_excluded", lang)])
     elif result.key == "included":
         common.warn([t("backup.key_included", lang)])
 

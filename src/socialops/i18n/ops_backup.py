@@ -1,7 +1,7 @@
 """Messages of backup and restore (``socialops backup``, ``socialops restore``)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "backup.not_workspace": (
+    "cli.backup_not_workspace": (
         "{root}에는 백업할 워크스페이스가 없습니다 (workspace.db, accounts.db 또는 database.id가 "
         "없음). --workspace 또는 SOCIALOPS_HOME으로 워크스페이스 폴더를 지정해 주세요.",
         "There is no workspace to back up at {root} (no workspace.db, accounts.db or "
@@ -13,7 +13,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The backup file {out} is inside the folder being backed up ({root}): write it outside "
         "the folder, on another disk if you can.",
     ),
-    "backup.out_exists": (
+    "cli.backup_out_exists": (
         "{out} 파일이 이미 있습니다. 다른 이름을 쓰거나 --overwrite로 덮어써 주세요.",
         "{out} already exists: choose another name, or replace it with --overwrite.",
     ),
@@ -56,7 +56,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "backup.not_archive": (
         "{path}은 읽을 수 있는 socialops 백업이 아닙니다 (손상되었거나 다른 형식).",
-        "{path} is not a socialops backup that can be read (damaged, or another format).",
+        "{path} cannot be read as a backup of socialops (damaged, or another format).",
     ),
     "backup.member_type": (
         "백업에 일반 파일이 아닌 항목 {member}이 있어 복원하지 않았습니다 (링크나 장치 파일은 "
@@ -105,7 +105,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{member}, listed in the manifest, is missing from the backup (a truncated file?): "
         "nothing was restored.",
     ),
-    "backup.target_not_empty": (
+    "cli.backup_target_not_empty": (
         "복원할 곳 {into}이 비어 있지 않습니다. 비어 있거나 없는 폴더를 --into로 지정해 주세요.",
         "The place to restore into, {into}, is not empty: give an empty or new folder with --into.",
     ),
@@ -136,7 +136,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  {kind} {folder} ({engine}, 스키마 {revision}): 표 {tables}개, {rows}행",
         "  {kind} {folder} ({engine}, schema {revision}): {tables} tables, {rows} rows",
     ),
-    "backup.key_excluded": (
+    "cli.backup_key_excluded": (
         "비밀 키 파일(secret.key)은 넣지 않았습니다: 복원한 곳에서 연결된 계정의 비밀 정보를 "
         "쓰려면 키 파일을 따로 안전하게 보관해 주세요 (--include-key로 함께 넣을 수 있음).",
         "The secret key file (secret.key) is NOT in the backup: keep it safe separately, the "

@@ -569,11 +569,11 @@ def _backup(
     out = out.expanduser().absolute()
     kind = archive_kind(out)
     if not root.is_dir() or not is_home(root):
-        raise WorkspaceError(code="backup.not_workspace", root=str(root))
+        raise WorkspaceError(code="cli.backup_not_workspace", root=str(root))
     if out.resolve().is_relative_to(root):
         raise SettingsError(code="backup.out_inside", out=str(out), root=str(root))
     if out.exists() and not overwrite:
-        raise SettingsError(code="backup.out_exists", out=str(out))
+        raise SettingsError(code="cli.backup_out_exists", out=str(out))
     if not out.parent.is_dir():
         raise SettingsError(code="backup.out_dir", out=str(out.parent))
     if not os.access(out.parent, os.W_OK | os.X_OK):
@@ -783,9 +783,9 @@ def check_archive(path: Path) -> dict[str, Any]:
 # -- restore -------------------------------------------------------------------------------------
 def _empty_target(into: Path) -> None:
     if into.is_symlink() or (into.exists() and not into.is_dir()):
-        raise SettingsError(code="backup.target_not_empty", into=str(into))
+        raise SettingsError(code="cli.backup_target_not_empty", into=str(into))
     if into.is_dir() and any(into.iterdir()):
-        raise SettingsError(code="backup.target_not_empty", into=str(into))
+        raise SettingsError(code="cli.backup_target_not_empty", into=str(into))
 
 
 def _known_revision(kind: Kind, revision: str) -> bool:
