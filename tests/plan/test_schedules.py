@@ -21,7 +21,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import text
 from test_model import make_plan
-from workspace_copy import copy_workspace
 
 from socialops.engage.settings import put_setting
 from socialops.errors import PlanError
@@ -31,6 +30,7 @@ from socialops.plan.store import PlanStore
 from socialops.store.mail import send_mail
 from socialops.store.workspace import Workspace
 from socialops.web.pages.reports import _reports
+from workspace_copy import copy_workspace
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NY = ZoneInfo("America/New_York")
