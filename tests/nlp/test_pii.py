@@ -146,3 +146,16 @@ def test_prices_and_dates_are_never_masked(before: str, price: int, day: date, f
     text = f"{before} {form.format(p=price, d=day)} 입니다"
     assert find_pii(text) == []
     assert mask_pii(text) == (text, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "900101-1234567 4111 1111 1111 1111",  # a resident number, a space, a card
+        "주문번호 12345678901234567 4111111111111111 결제",  # a long order number before it
+    ],
+)
+def test_a_card_right_after_another_number_is_still_found(text: str) -> None:
+    masked, kinds = mask_pii(text)
+    assert "card" in kinds and "4111 1111 1111 1111" not in masked
+    assert "4111111111111111" not in masked and masked.endswith(("1111", "1111 결제"))

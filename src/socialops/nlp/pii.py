@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import regex
+
 __all__ = ["KINDS", "PiiSpan", "find_pii", "mask_pii"]
 
 KINDS = ("rrn", "phone", "card", "account", "email")
@@ -39,7 +41,9 @@ _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
 _RRN = re.compile(_B + r"([0-9]{2})([0-9]{2})([0-9]{2})[- ]?([1-4])[0-9]{6}" + _E)
-_CARD = re.compile(_B + r"[0-9](?:[ -]?[0-9]){12,18}" + _E)
+# found overlapped (the ``regex`` module): a run of digits that is not a card — a resident
+# number, an order number — may reach into a card that follows it after a space
+_CARD = regex.compile(_B + r"[0-9](?:[ -]?[0-9]){12,18}" + _E)
 _PHONE = re.compile(
     r"(?:(?<![0-9+])\+82[ -]?\(?0?\)?[ -]?(?P<intl>1[016789]|2|[3-6][1-5]|70)"
     r"|" + _B + r"\(?(?P<local>01[016789]|02|0[3-6][1-5]|070)\)?)"
@@ -95,7 +99,7 @@ def _candidates(text: str) -> list[PiiSpan]:
     out: list[PiiSpan] = []
     out += [PiiSpan("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
     out += [PiiSpan("rrn", m.start(), m.end()) for m in _RRN.finditer(text) if _rrn_date_ok(m)]
-    for m in _CARD.finditer(text):
+    for m in _CARD.finditer(text, overlapped=True):
         digits = _digits(m[0])
         if 13 <= len(digits) <= 19 and _luhn(digits):
             out.append(PiiSpan("card", m.start(), m.end()))
