@@ -22,6 +22,7 @@ from socialops.nlp.triage import (
     triage_texts,
 )
 from socialops.nlp.triage_model import LinearTextModel
+from socialops.train.triage import SPECS
 
 HAND = Path(__file__).parent / "data" / "triage_hand.tsv"
 
@@ -89,6 +90,8 @@ def test_models_are_plain_arrays_without_pickle() -> None:
             assert arrays["weights"].dtype == np.float16
         meta = json.loads((MODEL_DIR / f"{name}.json").read_text(encoding="utf-8"))
         assert meta["heldout"]  # held-out metrics recorded with the model
+        # the shipped weights were made by today's training code (its C per model)
+        assert meta["C"] == SPECS[name][2], name
         m = LinearTextModel.load(MODEL_DIR, name)
         assert m.weights.shape == (len(m.columns), len(m.labels))
     assert (MODEL_DIR / "MODEL_CARD.md").read_text(encoding="utf-8").count("held") >= 1

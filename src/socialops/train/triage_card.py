@@ -60,7 +60,9 @@ part (`socialops.train.triage.BALANCED_MIX`).
 
 `ko_complaint` decides with a logistic stacker (in its JSON, `stack`) over the SVM's margin and
 the Korean sentiment model's polarity and opinion logits (`nlp/models/sentiment_ko`, trained on
-NSMC and reviews, never on KOTE); its threshold maximises F1 out-of-fold on the training part.
+NSMC and reviews, never on KOTE); its threshold maximises F1 out-of-fold on the training part,
+and its SVM's C (`socialops.train.triage.COMPLAINT_C`) was chosen by nested cross-validation of
+the whole stacked decision on the training part, never on the held-out rows.
 
 ## Data and held-out evaluation
 
