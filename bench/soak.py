@@ -656,11 +656,14 @@ class Run:
     async def fault_connector_429(self, f: Fault) -> None:
         self.mm.fault({
             "match": {"methods": ["POST"], "path": "/api/v1/statuses"},
-            "effect": {"type": "ratelimit", "headers": {"Retry-After": "3"}},
+            # the reset 15 s from now (mastodon-mock's own is 300 s away; the connector reads
+            # X-RateLimit-Reset, and one already past when the 429 is met means 60 s)
+            "effect": {"type": "ratelimit", "headers": {
+                "Retry-After": "15", "X-RateLimit-Reset": str(int(time.time()) + 15)}},
             "count": 2,
         })  # fmt: skip
         await asyncio.sleep(5)
-        f.note = "2 x 429, Retry-After 3"
+        f.note = "2 x 429, reset 15 s after the rule"
 
     async def fault_connector_500(self, f: Fault) -> None:
         self.mm.fault({
@@ -781,6 +784,8 @@ class Run:
                 "scheduled": len(ours),
                 "published": sum(1 for p, _ in ours if states.get(p) == "published"),
                 "states": {str(k): int(v) for k, v in by_state.items()},  # type: ignore[call-overload]
+                # claimed by a worker killed mid-send: reconciled once its lease (120 s) ends
+                "in_lease": sum(1 for p, _ in ours if states.get(p) == "publishing"),
                 "on_server_once": sum(1 for n in on_server if n == 1),
                 "on_server_twice_or_more": sum(1 for n in on_server if n > 1),
                 "missing_on_server": sum(1 for n in on_server if n == 0),
