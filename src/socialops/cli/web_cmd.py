@@ -144,6 +144,11 @@ def serve(
             # uvicorn's 5 s killed busy but healthy processes under load (bench/soak.py: on a
             # loaded 2-core box both were replaced again and again and /login never answered)
             timeout_worker_healthcheck=30,
+            # an idle keep-alive connection is closed after this long; at uvicorn's 5 s a web
+            # process busy for a few seconds woke to its expired timer and a request already
+            # sent on that connection and closed it unanswered (the soak: ReadError on GETs).
+            # Longer than a browser's or proxy's own idle timeout, as is usual upstream.
+            timeout_keep_alive=75,
             host=host,
             port=port_n,
             log_level="warning",
