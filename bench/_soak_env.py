@@ -82,7 +82,7 @@ class OwnPostgres:
         with psycopg.connect(
             f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", connect_timeout=5
         ) as conn:
-            return list(conn.execute(query).fetchall())  # type: ignore[arg-type]
+            return list(conn.execute(query).fetchall())
 
 
 class Tmpfs:

@@ -106,6 +106,13 @@ def pct(values: list[float], p: float) -> float:
 
 
 # -- the tweets, cut into files ------------------------------------------------------------------
+
+
+def _counts(rows: Any) -> dict[str, int]:
+    """``(key, count)`` rows as a dict (keys as text)."""
+    return {str(k): int(v) for k, v in rows}
+
+
 class Tweets:
     """Rows of Tweets.csv with distinct ids, handed out once each (no two uploads share an id)."""
 
@@ -739,28 +746,29 @@ class Run:
     def counts(self) -> dict[str, Any]:
         schema = self.ws_schema()
         q = self.pg.sql
-        by_state = dict(q(f'SELECT state, count(*) FROM "{schema}".publish_posts GROUP BY state'))
+        by_state = _counts(
+            q(f'SELECT state, count(*) FROM "{schema}".publish_posts GROUP BY state')
+        )
         texts: Counter[str] = Counter()
         for user in MASTODON_USERS:
             texts.update(self.mm.texts(user))
         ours = list(self.ledger.posts.items())
-        states = dict(q(f'SELECT post_id, state FROM "{schema}".publish_posts'))
+        states = {
+            str(k): str(v) for k, v in q(f'SELECT post_id, state FROM "{schema}".publish_posts')
+        }
         on_server = [texts[t] for _, t in ours]
         attempts = (
-            dict(q(f'SELECT code, count(*) FROM "{schema}".publish_attempts GROUP BY code'))
+            _counts(q(f'SELECT code, count(*) FROM "{schema}".publish_attempts GROUP BY code'))
             if self.has_table(schema, "publish_attempts")
             else {}
         )
-        replies_stored = dict(
+        replies_stored = _counts(
             q(f'SELECT conversation_id, count(*) FROM "{schema}".inbox_replies '
               "GROUP BY conversation_id")
         )  # fmt: skip
         replies_ok = all(
-            int(replies_stored.get(c, 0)) == n  # type: ignore[call-overload]
-            for c, n in self.ledger.replies.items()
-        ) and sum(int(v) for v in replies_stored.values()) == sum(  # type: ignore[call-overload]
-            self.ledger.replies.values()
-        )
+            replies_stored.get(str(c), 0) == n for c, n in self.ledger.replies.items()
+        ) and sum(replies_stored.values()) == sum(self.ledger.replies.values())
         store_total = self.store_total()
         expected_total = INITIAL_ROWS + self.ledger.rows_sent
         return {
@@ -777,19 +785,19 @@ class Run:
             },
             "replies": {
                 "sent": sum(self.ledger.replies.values()),
-                "stored": sum(int(v) for v in replies_stored.values()),  # type: ignore[call-overload]
+                "stored": sum(replies_stored.values()),
                 "ok": replies_ok,
             },
             "posts": {
                 "scheduled": len(ours),
                 "published": sum(1 for p, _ in ours if states.get(p) == "published"),
-                "states": {str(k): int(v) for k, v in by_state.items()},  # type: ignore[call-overload]
+                "states": by_state,
                 # claimed by a worker killed mid-send: reconciled once its lease (120 s) ends
                 "in_lease": sum(1 for p, _ in ours if states.get(p) == "publishing"),
                 "on_server_once": sum(1 for n in on_server if n == 1),
                 "on_server_twice_or_more": sum(1 for n in on_server if n > 1),
                 "missing_on_server": sum(1 for n in on_server if n == 0),
-                "attempt_codes": {str(k): int(v) for k, v in attempts.items()},  # type: ignore[call-overload]
+                "attempt_codes": attempts,
                 "ok": all(states.get(p) == "published" for p, _ in ours)
                 and all(n == 1 for n in on_server),
             },
