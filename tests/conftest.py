@@ -171,7 +171,18 @@ def _group_of(item: pytest.Item, fixtures: Iterable[str]) -> str | None:
         return f"web-{item.path.stem}"
     if "local_pds" in fixtures:  # one local Bluesky network per test session
         return "local_pds"
+    if _shares_a_module_fixture(item):
+        return f"module-{item.path.stem}"
     return None
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    """Whether the test takes a module-scoped fixture (a home, a server, a soak run): its module
+    then runs in one worker, which builds the fixture once (spread over two, each builds it)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
 
 
 def _add_group_suffix(item: pytest.Item, group: str) -> None:

@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.slow
+# one worker runs the whole module: its module fixture is the soak itself (under --dist
+# loadgroup, tests without a group are spread over the workers and each would run it again)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("soak")]
 
 
 def _needs(what: str, ok: bool) -> None:
@@ -92,9 +94,10 @@ def test_nothing_lost_or_duplicated(report: dict[str, Any]) -> None:
     assert c["replies"]["sent"] > 0 and c["replies"]["ok"], c["replies"]
     posts = c["posts"]
     assert posts["scheduled"] > 0 and posts["on_server_twice_or_more"] == 0, posts
-    # a post the killed worker had claimed mid-send waits out its 120 s lease, then is
-    # reconciled (the 10-minute run sees it through); every other one went out exactly once
-    assert posts["in_lease"] <= 1, posts
+    # a post claimed mid-send when the worker was killed, or when PostgreSQL went away under
+    # it, waits out its 120 s lease, then is reconciled (the 10-minute run sees it through):
+    # at most one per such fault; every other one went out exactly once
+    assert posts["in_lease"] <= 2, posts
     assert posts["published"] + posts["in_lease"] == posts["scheduled"], posts
     assert posts["missing_on_server"] <= posts["in_lease"], posts
 
