@@ -9,7 +9,6 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
@@ -17,6 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from oidc_provider import free_port
+from schedules_home import Sink  # the SMTP server's inbox
 from signin_home import PASSWORD, SignInHome, csrf_of, make_home
 from sqlalchemy import text
 
@@ -25,17 +25,6 @@ from socialops.web.accounts.model import digest
 pytestmark = pytest.mark.xdist_group("test_sign_in_reset")  # one module-scoped home per run
 
 NEW_PASSWORD = "vivid-orchard-lantern-42"
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        msg = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        self.messages.append(msg)
-        return "250 OK"
 
 
 @pytest.fixture(scope="module")
