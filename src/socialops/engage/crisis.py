@@ -45,9 +45,9 @@ from socialops.domain.plan import Policy
 from socialops.engage.cases import current_case, on_customer_message
 from socialops.engage.events import emit
 from socialops.engage.notify import notify_inbox
+from socialops.engage.periodic import record_turn, take_turn
 from socialops.engage.receive import Incoming, receive
 from socialops.engage.routing import Routing, running_policy
-from socialops.engage.settings import get_setting, put_setting
 from socialops.engage.sla import dues_for
 from socialops.errors import DataError
 from socialops.i18n import t
@@ -386,15 +386,9 @@ def check_listening_due(
     shared by every worker of the workspace) is at least ``every_s`` seconds old; ``None``
     when it is not due. The time is taken before the check, so a failing one waits its turn
     too."""
-    wall = datetime.now(UTC)
-    last = get_setting(ws, SETTING, {}) or {}
-    try:
-        at = datetime.fromisoformat(str(last.get("at") or ""))
-    except ValueError:
-        at = None
-    if at is not None and timedelta(0) <= wall - at < timedelta(seconds=every_s):
+    wall = take_turn(ws, SETTING, every_s)
+    if wall is None:
         return None
-    put_setting(ws, SETTING, {"at": iso_utc(wall)})
     counts = check_listening(ws, now)
-    put_setting(ws, SETTING, {"at": iso_utc(wall), "counts": counts.to_dict()})
+    record_turn(ws, SETTING, wall, counts.to_dict())
     return counts

@@ -24,8 +24,8 @@ from typing import Any
 from sqlalchemy import text as sql
 
 from socialops.domain.instants import iso_utc, now_iso
+from socialops.engage.periodic import record_turn, take_turn
 from socialops.engage.privacy import MARKER, PrivacyError, log_request
-from socialops.engage.settings import get_setting, put_setting
 from socialops.store.workspace import Workspace
 
 __all__ = ["EVERY_S", "KINDS", "MAX_DAYS", "apply", "apply_due", "rules", "set_rule"]
@@ -141,15 +141,9 @@ def apply_due(
     due, or when the workspace has no rule."""
     if not rules(ws):
         return None
-    wall = datetime.now(UTC)
-    last = get_setting(ws, SETTING, {}) or {}
-    try:
-        at = datetime.fromisoformat(str(last.get("at") or ""))
-    except ValueError:
-        at = None
-    if at is not None and timedelta(0) <= wall - at < timedelta(seconds=every_s):
+    wall = take_turn(ws, SETTING, every_s)
+    if wall is None:
         return None
-    put_setting(ws, SETTING, {"at": iso_utc(wall)})
     counts = apply(ws, now)
-    put_setting(ws, SETTING, {"at": iso_utc(wall), "counts": counts})
+    record_turn(ws, SETTING, wall, counts)
     return counts
