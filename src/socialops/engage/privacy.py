@@ -40,6 +40,7 @@ from sqlalchemy import text as sql
 
 from socialops.domain.instants import now_iso
 from socialops.engage import privacy_files as files
+from socialops.engage.contacts import resolve
 from socialops.engage.settings import get_setting, put_setting
 from socialops.errors import SocialopsError
 from socialops.store.secrets import decrypt
@@ -174,18 +175,6 @@ def _family(conn: Connection, root: str) -> list[str]:
     return found
 
 
-def _root(conn: Connection, contact_id: str) -> str:
-    seen = {contact_id}
-    while True:
-        nxt = conn.execute(
-            sql("SELECT merged_into FROM contacts WHERE contact_id = :c"), {"c": contact_id}
-        ).scalar_one_or_none()
-        if not nxt or nxt in seen:
-            return contact_id
-        seen.add(str(nxt))
-        contact_id = str(nxt)
-
-
 def resolve_subject(
     ws: Workspace, *, contact: str | None = None, handle: str | None = None
 ) -> Subject:
@@ -204,7 +193,7 @@ def resolve_subject(
             if not cid or exists is None:
                 raise PrivacyError(code="privacy.unknown_contact", contact_id=cid[:80])
             ref = f"contact:{cid}"
-            ids = _family(conn, _root(conn, cid))
+            ids = _family(conn, resolve(conn, cid))
         else:
             platform, h = parse_handle(handle or "")
             ref = f"{platform}:{h}"
@@ -216,7 +205,7 @@ def resolve_subject(
                 ),
                 {"p": platform, "h": h, "at": "@" + h},
             ).first()
-            ids = _family(conn, _root(conn, str(found[0]))) if found else []
+            ids = _family(conn, resolve(conn, str(found[0]))) if found else []
         rows: list[Any] = []
         if ids:
             rows = list(
