@@ -3,6 +3,7 @@ post with its enrichment."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Any
 
@@ -24,6 +25,7 @@ from socialops.web.pages.common import (
     view_access,
     workspace_page,
 )
+from socialops.web.services import FRESH, PENDING, page_wait
 
 __all__ = ["router"]
 
@@ -60,6 +62,7 @@ def posts_page(
     }
     error: dict[str, Any] | None = None
     result: dict[str, Any] | None = None
+    state = FRESH
     try:
         if params["lang"] and params["lang"] not in POST_LANGS:
             raise WebError(400, "bad_request", detail=f"lang: {', '.join(POST_LANGS)}")
@@ -74,7 +77,13 @@ def posts_page(
             page,
             PER_PAGE,
         )
-        result = svc.posts(ws, pq)
+        # built in the background per query and data version: after an upload the explorer's
+        # index is rebuilt, and the page waits about a second, then shows the last result of
+        # the same query (or says it is being computed and reloads itself)
+        view = ["page-posts", ws, params, page]
+        result, state = svc.page(
+            view, [svc.data_version(ws)], functools.partial(svc.posts, ws, pq), page_wait()
+        )
     except SocialopsError as exc:
         error = error_of(exc, q, ui, "posts.error")
     except WebError as exc:
@@ -97,6 +106,8 @@ def posts_page(
         mark=highlight,
         pager=pages,
         error=error,
+        computing=None if error or state == FRESH else state,
+        refresh=state == PENDING and not error,
         platforms=[p["platform"] for p in svc.overview(ws)["platforms"]],
         sorts=POST_SORTS,
         sentiments=SENTIMENTS,
