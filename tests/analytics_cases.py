@@ -2,7 +2,9 @@
 ``tests/web`` has its own, and whichever conftest pytest loaded last answers ``import conftest``).
 
 - ``ENGINES``: the analytics engines, the ``engine`` fixture's parameters (tests/conftest.py);
-  the Spark one is marked ``spark``. ``REFERENCE_ENGINE``: the engine the others are compared with.
+  the Spark one is marked ``spark``; ``WITH_CLUSTER``: the same and the session's Spark
+  cluster, for the shared engine suite. ``REFERENCE_ENGINE``: the engine the others are
+  compared with.
 - The listening sample sets' constants (the ``airline_ws`` and ``nsmc_ws`` fixtures).
 """
 
@@ -12,9 +14,24 @@ import pytest
 
 from socialops.listen.samples import AIRLINE_TOPICS, FILM_TOPICS
 
-__all__ = ["AIRLINES", "AIRLINE_TZ", "ENGINES", "MOVIES", "MOVIE_WORDS", "REFERENCE_ENGINE"]
+__all__ = [
+    "AIRLINES",
+    "AIRLINE_TZ",
+    "ENGINES",
+    "MOVIES",
+    "MOVIE_WORDS",
+    "REFERENCE_ENGINE",
+    "WITH_CLUSTER",
+]
 
 ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
+# the shared engine suite (tests/listen/test_engines.py: every analysis; tests/listen/test_stats.py:
+# every stats query) runs on a third engine too, a Spark standalone cluster of the session
+# (tests/spark_cluster.py): ``pytest.mark.parametrize("engine", WITH_CLUSTER, indirect=True)``
+WITH_CLUSTER = [
+    *ENGINES,
+    pytest.param("spark-cluster", marks=[pytest.mark.spark, pytest.mark.slow]),
+]
 REFERENCE_ENGINE = "duckdb"
 
 # Days of the airline tweets are bucketed in the data's own zone (US Pacific, the offset the

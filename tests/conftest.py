@@ -24,6 +24,7 @@ from socialops.listen.topics import add_topic, list_topics
 from socialops.sources.enrich import enrich_workspace
 from socialops.store.analytics import open_store
 from socialops.store.workspace import Workspace
+from spark_cluster import spark_cluster  # noqa: F401  (session fixture)
 
 REPO = Path(__file__).resolve().parents[1]
 __all__ = ["database"]  # the database fixture (tests/databases.py), re-exported for pytest
@@ -102,9 +103,11 @@ def spark_ready() -> Iterator[None]:
 
 
 # -- the analytics store's engines, as Ibis tests its backends ------------------------------
-# Every stats and listening query test takes the ``engine`` fixture and so runs once per engine;
-# the Spark run is marked ``spark`` (deselect with ``-m "not spark"``) and, like every Spark test,
-# runs in the one xdist worker that holds the JVM (``pytest_collection_modifyitems`` below).
+# Every stats and listening query test takes the ``engine`` fixture and so runs once per engine:
+# DuckDB, local Spark (``local[*]``) and a Spark standalone cluster (``spark-cluster``: a master
+# and two workers of the session, tests/spark_cluster.py; the fixture's value is its master URL).
+# The Spark runs are marked ``spark`` (deselect with ``-m "not spark"``) and, like every Spark
+# test, run in the one xdist worker that holds the JVM (``pytest_collection_modifyitems`` below).
 # Results are compared with the reference engine's (``analytics_cases.REFERENCE_ENGINE``): on
 # DuckDB itself that is the same answer again from a fresh connection over the caches the first
 # run left. Test modules import ``ENGINES`` and ``REFERENCE_ENGINE`` from ``analytics_cases``.
@@ -119,6 +122,9 @@ def engine(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     if name == "spark":
         request.getfixturevalue("spark_ready")
+    if name == "spark-cluster":  # the engine is the cluster's master URL
+        master: str = request.getfixturevalue("spark_cluster")
+        return master
     return name
 
 

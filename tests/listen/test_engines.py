@@ -1,6 +1,7 @@
-"""Every listening analysis gives on each engine of the ``engine`` fixture the result it gives on
-DuckDB, the reference (real data). On DuckDB itself: the same result again from a fresh
-connection over the caches the first run left."""
+"""The shared engine suite: every listening analysis gives on each engine — DuckDB, local Spark and
+a Spark standalone cluster (``spark-cluster``, the session's: tests/spark_cluster.py) — the
+result it gives on DuckDB, the reference (real data). On DuckDB itself: the same result again
+from a fresh connection over the caches the first run left."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from analytics_cases import REFERENCE_ENGINE
+from analytics_cases import REFERENCE_ENGINE, WITH_CLUSTER
 from socialops.listen.analyses import ANALYSES, run_analysis
 from socialops.listen.scope import Scope, resolve
 from socialops.listen.topics import list_topics
 from socialops.store.analytics import open_store
 from socialops.store.workspace import Workspace
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.parametrize("engine", WITH_CLUSTER, indirect=True)]
 
 
 def _run(ws: Workspace, engine: str, name: str, every: str) -> Any:

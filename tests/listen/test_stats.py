@@ -1,5 +1,6 @@
-"""The stats queries, on DuckDB and on Spark: both engines must agree with each other and with a
-plain-Python computation over the same rows (a small hand-made store and the real airline tweets).
+"""The stats queries, on DuckDB, local Spark and a Spark standalone cluster (the session's:
+tests/spark_cluster.py): the engines must agree with each other and with a plain-Python
+computation over the same rows (a small hand-made store and the real airline tweets).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analytics_cases import REFERENCE_ENGINE
+from analytics_cases import REFERENCE_ENGINE, WITH_CLUSTER
 from enriched_ledger import commit_enriched
 from socialops.domain.post import ENRICHED_SCHEMA
 from socialops.listen import stats
@@ -26,6 +27,8 @@ from socialops.store.workspace import Workspace
 FILE_SCHEMA = pa.schema([f for f in ENRICHED_SCHEMA if f.name != "month"])
 SEOUL = ZoneInfo("Asia/Seoul")
 UTC = dt.UTC
+# the shared engine suite: on the third engine too
+pytestmark = pytest.mark.parametrize("engine", WITH_CLUSTER, indirect=True)
 
 
 # -- writing an enriched store the way enrichment does ----------------------------------------

@@ -1,22 +1,18 @@
-"""The analytics engines' third member, ``spark-cluster``: a real Spark standalone cluster (a master
-and two one-core workers started by ``scripts/spark-cluster.sh`` on free loopback ports) running
-``--engine spark://127.0.0.1:PORT``. Enrichment of a small real sample, every stats query and
-the main listening analyses give on it exactly what DuckDB gives.
+"""Enrichment on a real Spark standalone cluster (``--engine spark://127.0.0.1:PORT``, the
+session's cluster from tests/spark_cluster.py): the executors, in their own JVMs and Python
+workers, read the raw parts by absolute path and write the enriched files, row for row what the
+local engine writes; then the stats and the main analyses over what the cluster wrote and
+cached (its keyword rollups and topic matches) are DuckDB's.
 
-A representative subset of the shared engine suite (tests/listen/test_engines.py runs every
-analysis on ``duckdb`` and ``local[*]``): the cluster adds what ``local[*]`` cannot show —
-executors in their own JVMs and Python workers, reading the store by absolute path and writing
-enrichment output from the executors.
+Every stats and listening query test of the shared engine suite runs on the cluster too: it is
+the ``engine`` fixture's third engine, ``spark-cluster`` (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
-import socket
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +23,6 @@ from sqlalchemy import text
 
 from analytics_cases import AIRLINE_TZ, AIRLINES
 from socialops.domain.post import POST_SCHEMA
-from socialops.errors import EngineError
 from socialops.listen import stats
 from socialops.listen.analyses import run_analysis
 from socialops.listen.ingest import import_file
@@ -36,7 +31,6 @@ from socialops.listen.topics import add_topic, list_topics
 from socialops.nlp.pipeline import enrich_batches
 from socialops.sources.enrich import enrich_workspace
 from socialops.store.analytics import open_store
-from socialops.store.spark import get_spark, stop_spark
 from socialops.store.workspace import Workspace
 from workspace_copy import copy_workspace
 
@@ -46,51 +40,6 @@ REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "spark-cluster.sh"
 SAMPLE_ROWS = 600  # tweets of the airline data set: one month file, a few days
 ANALYSES_ON_CLUSTER = ("volume", "sentiment", "assoc")  # sov: volume's matches again
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _unavailable(msg: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(msg)
-    pytest.skip(msg)
-
-
-@pytest.fixture(scope="session")
-def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A master and two workers on free loopback ports; yields the master URL. Ends with the
-    session (and with this process, should it die: SPARK_CLUSTER_WATCH_PID)."""
-    run_dir = tmp_path_factory.mktemp("spark-cluster")
-    env = {
-        **os.environ,
-        "SPARK_MASTER_PORT": str(_free_port()),
-        "SPARK_MASTER_WEBUI_PORT": str(_free_port()),
-        "SPARK_WORKER_MEMORY": "1g",
-        "SPARK_CLUSTER_WATCH_PID": str(os.getpid()),
-        "SPARK_CLUSTER_TIMEOUT": "120",
-    }
-    cmd = [str(SCRIPT), "--dir", str(run_dir)]
-    started = subprocess.run(
-        [*cmd, "start"], env=env, capture_output=True, text=True, timeout=200, check=False
-    )
-    if started.returncode != 0:
-        _unavailable(f"the Spark cluster did not start: {started.stderr.strip()[-400:]}")
-    master = started.stdout.strip().rpartition("MASTER=")[2]
-    assert master == f"spark://127.0.0.1:{env['SPARK_MASTER_PORT']}"
-    try:
-        try:
-            get_spark(master)
-        except EngineError as exc:
-            _unavailable(str(exc))
-        yield master
-    finally:
-        stop_spark(master)
-        subprocess.run([*cmd, "stop"], env=env, capture_output=True, timeout=60, check=False)
 
 
 def _sample(src: Path, out: Path) -> Path:
