@@ -1,7 +1,8 @@
 """The first start: ``socialops serve --sample-data`` answers at once while ``socialops
 sample-data`` prepares the real sample data in stages in the background, recording progress;
-the start-up box comes last. On a small cut of each real sample file (the first rows of each),
-so the whole preparation takes seconds."""
+the start-up box comes last; the preparation resumes without importing anything twice. On a
+small cut of each real sample file (the first rows of each), so the whole preparation takes
+seconds."""
 
 from __future__ import annotations
 
@@ -62,30 +63,6 @@ def tiny_data(tmp_path_factory: pytest.TempPathFactory, shared_file: Callable[[s
     return d
 
 
-def test_prepares_in_stages_and_resumes(tmp_path: Path, tiny_data: Path) -> None:
-    ws = tmp_path / "ws"
-    p = run(["sample-data", "--data-dir", str(tiny_data), "--json"], ws)
-    assert p.returncode == 0, p.stderr
-    out = json.loads(p.stdout)
-    assert out["finished"] and out["usable"] and out["error"] is None
-    assert out["stages"] == ["sample", "all", "reports"]
-    imports = json.loads(run(["imports", "--json"], ws).stdout)
-    by_file = {Path(i["source_path"]).name: i for i in imports}
-    cut, full = by_file["nsmc-reviews-sample.tsv.gz"], by_file["reviews.tsv.gz"]
-    # the slice first, then the whole file: its rows come back as duplicates, counts add up
-    assert 0 < cut["imported"] < full["rows_read"]
-    assert full["duplicates"] >= cut["imported"]
-    assert full["rows_read"] == full["imported"] + full["duplicates"] + full["quarantined"]
-    posts = [i for i in imports if i["stream"] == "posts"]  # the demo plans add post metrics
-    assert out["posts"] == sum(i["imported"] for i in posts)
-    assert (ws / "reports" / "movies.html").is_file()
-    # run again: nothing is imported twice, and it ends finished
-    again = run(["sample-data", "--data-dir", str(tiny_data), "--json"], ws)
-    assert again.returncode == 0, again.stderr
-    assert len(json.loads(run(["imports", "--json"], ws).stdout)) == len(imports)
-    assert json.loads(again.stdout)["posts"] == out["posts"]
-
-
 def test_a_missing_data_folder_is_one_line(tmp_path: Path) -> None:
     p = run(["sample-data", "--data-dir", str(tmp_path / "nowhere")], tmp_path / "ws")
     assert p.returncode == 2 and "Traceback" not in p.stderr
@@ -140,11 +117,13 @@ def test_serve_answers_while_the_sample_data_is_prepared(tmp_path: Path, tiny_da
             time.sleep(0.5)
         progress = read_progress(home)
         assert progress is not None and progress.finished and progress.posts > 0
+        assert progress.stages == ["sample", "all", "reports"] and progress.usable
         log = (home / "sample-data.log").read_text(encoding="utf-8")
         assert "sample ready" in log and "sample data ready" in log
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=30)
+    _prepared_in_stages_and_resumes(home, tiny_data, progress.posts)
     # the page answered before the data was there (the preparation takes longer than that)
     assert first_page < 30, first_page
     # the box is the last thing printed, with where to sign in, the password and how to set one
@@ -154,6 +133,30 @@ def test_serve_answers_while_the_sample_data_is_prepared(tmp_path: Path, tiny_da
     assert "socialops user password owner@socialops.local" in out
     assert f"http://127.0.0.1:{port}/w/main/sample-data" in out
     assert "Traceback" not in err
+
+
+def _prepared_in_stages_and_resumes(ws: Path, tiny_data: Path, posts: int) -> None:
+    """What the preparation left (the server's, above): the slice first, then the whole file,
+    counts adding up; ``socialops sample-data`` run again imports nothing twice and ends
+    finished. (One preparation for both checks: it is this module's slow part.)"""
+    imports = json.loads(run(["imports", "--json"], ws).stdout)
+    by_file = {Path(i["source_path"]).name: i for i in imports}
+    cut, full = by_file["nsmc-reviews-sample.tsv.gz"], by_file["reviews.tsv.gz"]
+    # the slice first, then the whole file: its rows come back as duplicates, counts add up
+    assert 0 < cut["imported"] < full["rows_read"]
+    assert full["duplicates"] >= cut["imported"]
+    assert full["rows_read"] == full["imported"] + full["duplicates"] + full["quarantined"]
+    in_posts = [i for i in imports if i["stream"] == "posts"]  # the demo plans add post metrics
+    assert posts == sum(i["imported"] for i in in_posts)
+    assert (ws / "reports" / "movies.html").is_file()
+    # run again: nothing is imported twice, and it ends finished
+    again = run(["sample-data", "--data-dir", str(tiny_data), "--json"], ws)
+    assert again.returncode == 0, again.stderr
+    out = json.loads(again.stdout)
+    assert out["finished"] and out["usable"] and out["error"] is None
+    assert out["stages"] == ["sample", "all", "reports"]
+    assert len(json.loads(run(["imports", "--json"], ws).stdout)) == len(imports)
+    assert out["posts"] == posts
 
 
 def test_the_preparation_runs_below_the_servers_priority(
