@@ -520,18 +520,3 @@ def test_a_workspace_made_again_is_the_new_one_in_both_processes(team: Team) -> 
     assert len(answers) == 2
     for pid, got in answers.items():
         assert all(a == (200, ["new"]) for a in got), (pid, got)
-
-
-def test_the_web_processes_run_with_two_malloc_arenas(team: Team) -> None:
-    """``serve --processes`` starts its web processes with ``MALLOC_ARENA_MAX=2`` (glibc's
-    default, one arena per allocating thread up to eight a core, let the soak's processes grow
-    by 12-13 % over ten minutes); an operator's own value would be kept."""
-    pids = [
-        pid
-        for pid in team.workers()  # (a resource tracker may be a child too)
-        if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    ]
-    assert len(pids) == 2, team.workers()
-    for pid in pids:
-        env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-        assert b"MALLOC_ARENA_MAX=2" in env, pid

@@ -56,12 +56,6 @@ def prepare(home: Path, workspaces: Callable[[], list[Workspace]]) -> str:
 
     workspaces()
     os.environ["SOCIALOPS_HOME"] = str(home.resolve())
-    # glibc gives each thread that allocates its own arena (up to 8 a core): a web process's
-    # request and page-building threads then keep freed memory spread over many arenas, and its
-    # RSS creeps up over hours. Two arenas, read by each process at its start (the processes are
-    # spawned after this), as Ruby and Python app servers are commonly run; an operator's own
-    # value is kept.
-    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     return IMPORT
 
 
