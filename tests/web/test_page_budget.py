@@ -190,6 +190,7 @@ def test_the_posts_explorer_shows_its_last_page_while_an_upload_is_taken_in(
     assert before.status_code == 200 and _state(before.text) is None
     found = re.search(r'id="found">([^<]+)<', before.text)
     assert found is not None
+    posts_before = web.call("viewer", "GET", WS).json()["posts"]
     rows = "id,text,created_at,author\r\n" + "".join(
         f"budget-{i},luggage lost again {i},2015-02-24 10:00:00 -0800,me\r\n" for i in range(3)
     )
@@ -201,6 +202,9 @@ def test_the_posts_explorer_shows_its_last_page_while_an_upload_is_taken_in(
         data={"mapping": '{"platform": "budget"}'},
     )
     assert r.status_code == 201 and r.json()["imported"] == 3, r.text
+    # the API's overview is always the newest (a page's may lag the upload by a moment)
+    counted = web.call("viewer", "GET", WS).json()
+    assert counted["posts"] == posts_before + 3, counted
     monkeypatch.setenv("SOCIALOPS_WEB_PAGE_WAIT", "0.001")
     t0 = time.monotonic()
     page = viewer.get("/w/main/posts?q=luggage")

@@ -270,7 +270,7 @@ def dashboard(
         return to_login()
     lang = lang_of(request)
     svc = services_of(request)
-    overview = svc.overview(ws)
+    overview = svc.overview(ws, page_wait())
     topics = list_topics(svc.workspace(ws))
     form = scope_form(date_from, date_to, every)
     ctx: dict[str, Any] = {

@@ -108,7 +108,7 @@ def posts_page(
         error=error,
         computing=None if error or state == FRESH else state,
         refresh=state == PENDING and not error,
-        platforms=[p["platform"] for p in svc.overview(ws)["platforms"]],
+        platforms=[p["platform"] for p in svc.overview(ws, page_wait())["platforms"]],
         sorts=POST_SORTS,
         sentiments=SENTIMENTS,
         post_langs=POST_LANGS,
