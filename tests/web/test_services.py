@@ -4,6 +4,7 @@ page is a slice once a query has been evaluated."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,34 @@ def test_warm_fills_the_caches(services: Services) -> None:
     for name in WARM_ANALYSES:
         services.analysis("main", name, None, scope_of(None, None, "day"))
     assert len(services._cache) == before  # every one was cached by warm()
+
+
+def test_after_an_upload_the_store_answers_while_the_index_is_rebuilt(
+    services: Services, tmp_path: Path
+) -> None:
+    """New posts are in the explorer at once: while the index of the new data version is
+    being rebuilt (in the background), pages and the API are answered from the store; then
+    from the new index. (Last in this module: it adds posts to the module's workspace.)"""
+    from socialops.listen.ingest import import_file
+    from socialops.sources.enrich import enrich_workspace
+
+    services.posts("main", PostQuery())
+    old_version, _ = services._explorers["main"]
+    fresh = tmp_path / "fresh.csv"
+    rows = [f"fresh-{i},explorerfresh number {i},2015-02-24 10:00:00 -0800,me" for i in range(3)]
+    fresh.write_text("id,text,created_at,author\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    ws = services.workspace("main")
+    assert import_file(ws, fresh).imported == 3
+    enrich_workspace(ws)
+    services._versions.pop("main", None)  # (the files are looked at again every second)
+    got = services.posts("main", PostQuery(q="explorerfresh"))
+    assert got["total"] == 3  # at once, from the store, or from the index if rebuilt already
+    deadline = time.monotonic() + 60
+    while services._explorers["main"][0] == old_version:  # rebuilt in the background
+        assert time.monotonic() < deadline, "the explorer index was not rebuilt"
+        time.sleep(0.05)
+    again = services.posts("main", PostQuery(q="explorerfresh"))
+    assert services._explorer("main") is services._explorers["main"][1]  # the index's answer
+    assert again["total"] == 3
+    keys = [(r["platform"], r["post_id"], r["text"]) for r in again["items"]]
+    assert keys == [(r["platform"], r["post_id"], r["text"]) for r in got["items"]]
