@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from platform_servers import free_ports
 from socialops.errors import EngineError
 from socialops.store.spark import get_spark, stop_spark
 
@@ -20,13 +20,6 @@ __all__ = ["spark_cluster"]
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "spark-cluster.sh"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _unavailable(msg: str) -> None:
@@ -40,10 +33,11 @@ def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A master and two workers on free loopback ports; yields the master URL. Ends with the
     session (and with this process, should it die: SPARK_CLUSTER_WATCH_PID)."""
     run_dir = tmp_path_factory.mktemp("spark-cluster")
+    master_port, ui_port = free_ports(2)
     env = {
         **os.environ,
-        "SPARK_MASTER_PORT": str(_free_port()),
-        "SPARK_MASTER_WEBUI_PORT": str(_free_port()),
+        "SPARK_MASTER_PORT": str(master_port),
+        "SPARK_MASTER_WEBUI_PORT": str(ui_port),
         "SPARK_WORKER_MEMORY": "1g",
         "SPARK_CLUSTER_WATCH_PID": str(os.getpid()),
         "SPARK_CLUSTER_TIMEOUT": "120",
