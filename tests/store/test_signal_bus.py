@@ -59,8 +59,8 @@ def test_signal_crosses_processes_through_redis() -> None:
     try:
         at_a, at_b, at_other, resync = Heard(), Heard(), Heard(), Heard()
         a.subscribe("inbox", at_a)
+        b.subscribe(RESYNC, resync)  # first: the listener starts with b's first subscription
         b.subscribe("inbox", at_b)
-        b.subscribe(RESYNC, resync)
         other.subscribe("inbox", at_other)
         assert a.wait_connected(5) and b.wait_connected(5) and other.wait_connected(5)
         assert resync.got.wait(2)  # told once connected: what was sent before is unknown

@@ -57,6 +57,7 @@ RESYNC = "resync"  # told after each (re)connection to Redis: signals may have b
 Callback = Callable[[str, bool], None]  # (key, from this process)
 _PENDING = "socialops_signals"  # pool record info: signals waiting for the commit
 RETRY_S = 2.0  # seconds between attempts to reach Redis again
+CONFIRM_S = 5.0  # seconds Redis has to confirm a subscription before the bus tries again
 QUIET_S = 5.0  # after a failed publish, seconds of not trying (a write must not wait on Redis)
 
 
@@ -163,13 +164,14 @@ class Bus:
             client: Any = None
             try:
                 client = _client(self.url)
-                pubsub = client.pubsub(ignore_subscribe_messages=True)
+                pubsub = client.pubsub()
                 pubsub.subscribe(self.channel)
+                self._confirm(pubsub)
                 self._connected.set()
                 self._dispatch(RESYNC, "*", local=False)  # what was missed while away
                 while not self._stop.is_set():
                     message = pubsub.get_message(timeout=1.0)
-                    if message is not None:
+                    if message is not None and message.get("type") == "message":
                         self._received(message.get("data"))
             except Exception as exc:  # redis.RedisError, OSError: try again in a moment
                 if self._connected.is_set():
@@ -181,6 +183,19 @@ class Bus:
                     with contextlib.suppress(Exception):
                         client.close()
         self._connected.clear()
+
+    def _confirm(self, pubsub: Any) -> None:
+        """Wait until Redis confirmed the subscription: only then does every signal published
+        after :meth:`wait_connected` returned reach this bus."""
+        deadline = time.monotonic() + CONFIRM_S
+        while not self._stop.is_set():
+            message = pubsub.get_message(timeout=0.5)
+            if message is not None and message.get("type") == "subscribe":
+                return
+            if message is not None and message.get("type") == "message":
+                self._received(message.get("data"))
+            if time.monotonic() > deadline:
+                raise TimeoutError("Redis did not confirm the subscription")
 
     def _received(self, data: Any) -> None:
         try:
