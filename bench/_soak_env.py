@@ -236,6 +236,30 @@ def tree_rss(pid: int) -> dict[int, int]:
     return out
 
 
+def memory_kinds(pid: int) -> dict[str, int]:
+    """Resident bytes of ``pid`` by kind of mapping (``/proc/PID/smaps``): ``heap`` (the
+    main malloc heap), ``anon`` (anonymous maps: malloc's other arenas, Arrow's and DuckDB's
+    allocators, thread stacks) and ``file`` (code and mapped files)."""
+    out = {"heap": 0, "anon": 0, "file": 0}
+    kind = "anon"
+    try:
+        with open(f"/proc/{pid}/smaps", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                head = line.split(maxsplit=6)
+                if not head:
+                    continue
+                if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+                    name = head[5].strip() if len(head) > 5 else ""
+                    kind = (
+                        "heap" if name == "[heap]" else ("file" if name.startswith("/") else "anon")
+                    )
+                elif head[0] == "Rss:":
+                    out[kind] += int(head[1]) * 1024
+    except OSError:
+        pass
+    return out
+
+
 def wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -72,6 +72,7 @@ from _soak_env import (
     OwnPostgres,
     Tmpfs,
     free_port,
+    memory_kinds,
     python,
     stop_proc,
     tree_rss,
@@ -269,6 +270,8 @@ class Run:
         self.urls: list[str] = []
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.rss: dict[str, dict[str, int]] = {}
+        self.rss_kinds: dict[str, dict[str, dict[str, int]]] = {}
+        self.timeline: dict[str, list[tuple[float, float]]] = {}  # process -> (s, MiB)
         self.logs: list[Any] = []
         self.seen_pids: set[int] = set()
         self.dead_pids: set[int] = set()
@@ -356,7 +359,20 @@ class Run:
         for name, proc in self.procs.items():
             for pid, rss in tree_rss(proc.pid).items():
                 out[f"{name}:{pid}"] = rss
+                if label in ("warm", "end"):
+                    self.rss_kinds.setdefault(label, {})[f"{name}:{pid}"] = memory_kinds(pid)
         self.rss[label] = out
+
+    async def timeline_task(self) -> None:
+        """RSS of every process each 30 s: whether the growth levels off."""
+        while self.running():
+            at = round(self.now(), 1)
+            for name, proc in self.procs.items():
+                for pid, rss in tree_rss(proc.pid).items():
+                    self.timeline.setdefault(f"{name}:{pid}", []).append(
+                        (at, round(rss / 2**20, 1))
+                    )
+            await asyncio.sleep(30)
 
     # -- set-up ------------------------------------------------------------------------------
     def setup(self) -> dict[str, Any]:
@@ -700,7 +716,7 @@ class Run:
         browsers = round(n * 0.6)
         tasks = [self.browser(i) for i in range(browsers)]
         tasks += [self.api_user(i) for i in range(n - browsers)]
-        tasks += [self.faults_task(), self.memory_task(), self.watch_task()]
+        tasks += [self.faults_task(), self.memory_task(), self.watch_task(), self.timeline_task()]
         await asyncio.gather(*tasks)
         self.sample_rss("end")
 
@@ -853,11 +869,20 @@ class Run:
                 "sample": next((h.body for h in mine if h.status >= 500), ""),
             })  # fmt: skip
         warm, end = self.rss.get("warm", {}), self.rss.get("end", {})
-        memory = {
+        memory: dict[str, dict[str, Any]] = {
             k: {
                 "warm_mib": round(warm[k] / 2**20, 1),
                 "end_mib": round(end[k] / 2**20, 1),
                 "growth_pct": round(100 * (end[k] / warm[k] - 1), 1),
+                "warm_kinds_mib": {
+                    kind: round(v / 2**20, 1)
+                    for kind, v in self.rss_kinds.get("warm", {}).get(k, {}).items()
+                },
+                "end_kinds_mib": {
+                    kind: round(v / 2**20, 1)
+                    for kind, v in self.rss_kinds.get("end", {}).get(k, {}).items()
+                },
+                "timeline_mib": self.timeline.get(k, []),
             }
             for k in sorted(warm)
             if k in end
@@ -915,6 +940,8 @@ def print_report(rep: dict[str, Any]) -> None:
     for k, m in rep["memory"].items():
         grew = f"{m['growth_pct']:+.1f} %"
         print(f"RSS {k:24} {m['warm_mib']:>8} MiB -> {m['end_mib']:>8} MiB ({grew})")
+        print(f"    by kind {m['warm_kinds_mib']} -> {m['end_kinds_mib']}")
+        print("    each 30 s: " + " ".join(f"{mib:.0f}" for _, mib in m["timeline_mib"]))
     print(json.dumps(rep["counts"], ensure_ascii=False, indent=1))
 
 

@@ -294,6 +294,45 @@ def test_not_allowed_refused_before_reading(server: Server) -> None:
     assert answer.startswith(b"HTTP/1.1 413 ") and b'"too_large"' in answer, answer[:300]
 
 
+def _send_slowly(server: Server, head: bytes, body: bytes) -> bytes:
+    """``head``, the first 64 KB of ``body``, a pause (the server has decided by then), the
+    rest; then the whole answer. Raises ``OSError`` when the connection was reset."""
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(head + body[: 64 * 2**10])
+        time.sleep(0.5)
+        sock.sendall(body[64 * 2**10 :])
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.slow  # the server's start
+def test_a_refused_body_of_a_few_mb_gets_its_413_not_a_reset(server: Server) -> None:
+    """A member's 3 MB body to a form route (limit 2 MB): the server reads and drops the rest
+    before it answers, so a client still sending reads the 413 instead of a reset connection —
+    declared with Content-Length or chunked."""
+    host = server.url.removeprefix("http://")
+    path = "/api/v1/workspaces/main/publishing/posts"
+    body = b'{"text": "' + b"x" * (3 * MiB) + b'"}'
+    auth = f"Authorization: Bearer {server.tokens['analyst']}\r\n"
+    declared = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    answer = _send_slowly(server, declared, body)
+    assert answer.startswith(b"HTTP/1.1 413 ") and b'"body_too_large"' in answer, answer[:300]
+    chunked_head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Content-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n"
+    ).encode()
+    blocks = [body[i : i + 2**16] for i in range(0, len(body), 2**16)]
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(b), b) for b in blocks) + b"0\r\n\r\n"
+    answer = _send_slowly(server, chunked_head, chunked)
+    assert answer.startswith(b"HTTP/1.1 413 ") and b'"body_too_large"' in answer, answer[:300]
+
+
 @pytest.mark.slow  # the server's start
 def test_small_chunked_upload_still_works(server: Server) -> None:
     """A chunked body under the limit reaches the route as before (a metrics import: read,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from socialops.errors import QueryError, SettingsError
@@ -88,6 +89,10 @@ def test_after_an_upload_the_store_answers_while_the_index_is_rebuilt(
 
     services.posts("main", PostQuery())
     old_version, _ = services._explorers["main"]
+    with services.store("main", quick=True) as st:
+        before = st.con
+    with services.store("main", quick=True) as st:
+        assert st.con is before  # one data version: one connection (its file metadata cached)
     fresh = tmp_path / "fresh.csv"
     rows = [f"fresh-{i},explorerfresh number {i},2015-02-24 10:00:00 -0800,me" for i in range(3)]
     fresh.write_text("id,text,created_at,author\n" + "\n".join(rows) + "\n", encoding="utf-8")
@@ -97,6 +102,10 @@ def test_after_an_upload_the_store_answers_while_the_index_is_rebuilt(
     services._versions.pop("main", None)  # (the files are looked at again every second)
     got = services.posts("main", PostQuery(q="explorerfresh"))
     assert got["total"] == 3  # at once, from the store, or from the index if rebuilt already
+    with services.store("main", quick=True) as st:
+        assert st.con is not before  # a new data version: a fresh connection, the old closed
+    with pytest.raises(duckdb.ConnectionException):
+        before.con.execute("SELECT 1")
     deadline = time.monotonic() + 60
     while services._explorers["main"][0] == old_version:  # rebuilt in the background
         assert time.monotonic() < deadline, "the explorer index was not rebuilt"

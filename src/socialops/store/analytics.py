@@ -285,7 +285,8 @@ class AnalyticsStore:
             return t
         df = self.con._session.read.parquet(*[str(f) for f in files])
         df.createOrReplaceTempView(name)
-        self._views.append(name)
+        if name not in self._views:
+            self._views.append(name)
         t = self.con.table(name)
         return t
 
@@ -320,7 +321,8 @@ class AnalyticsStore:
         ]
         df = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
         df.createOrReplaceTempView(name)
-        self._views.append(name)
+        if name not in self._views:
+            self._views.append(name)
         t: ir.Table = self.con.table(name)
         return t
 
@@ -366,7 +368,8 @@ class AnalyticsStore:
         # the listed files, with ``month`` read from their folders under ``basePath``
         df = self.con._session.read.option("basePath", base).parquet(*[str(f) for f in files])
         df.createOrReplaceTempView(name)
-        self._views.append(name)
+        if name not in self._views:
+            self._views.append(name)
         t: ir.Table = self.con.table(name)
         return t
 

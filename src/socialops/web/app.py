@@ -6,6 +6,8 @@ the REST API under ``/api/v1`` and the pages.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import threading
@@ -95,6 +97,8 @@ class SecurityHeaders:
 MAX_BODY = 51 * 2**20  # an upload: the 50 MB file and the form around it
 FORM_BODY = 2 * 2**20  # any other form or JSON body (the largest plan document fits)
 ANON_BODY = 64 * 2**10  # a body sent by someone not signed in (the sign-in form and the like)
+LINGER_MAX = 8 * 2**20  # a refused body up to this size is read (and dropped) before the 413
+LINGER_S = 5.0  # and for at most this long
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # the routes that take a file, and the action they need
 UPLOADS = re.compile(
@@ -134,8 +138,9 @@ class BodyGate:
     ``data.import`` (``publish.draft`` for the media library; else 403); the routes in
     :data:`ANONYMOUS` are exempt. Then a declared length over the route's limit is refused at
     once, and the bytes are counted as they arrive: past the limit the answer is 413 and the
-    application reads no more. A refusal closes the connection (the rest of the body is not
-    read). The handlers check everything again."""
+    application reads no more. A refusal closes the connection; the rest of a body of at most
+    :data:`LINGER_MAX` is read and dropped first (:func:`_linger`). The handlers check
+    everything again."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -161,6 +166,8 @@ class BodyGate:
             too_large = WebError(413, "body_too_large", limit=shown)
         length = Headers(scope=scope).get("content-length", "")
         if length and (not length.isdigit() or int(length) > limit):
+            if length.isdigit():
+                await _linger(receive, int(length))
             await self._refuse(request, scope, send, too_large)
             return
 
@@ -178,6 +185,8 @@ class BodyGate:
                 if received > limit:
                     refused = True
                     if not started:
+                        if message.get("more_body", False):
+                            await _linger(receive, None, received)
                         await self._refuse(request, scope, send, too_large)
                     raise BodyTooLarge
             return message
@@ -210,6 +219,28 @@ class BodyGate:
             return {"type": "http.disconnect"}
 
         await response(scope, nothing, send)
+
+
+async def _linger(receive: Receive, declared: int | None, already: int = 0) -> None:
+    """Read and drop the rest of a refused body of at most :data:`LINGER_MAX` bytes (for at
+    most :data:`LINGER_S` seconds) before the refusal is answered: a client still sending when
+    the connection closed would see it reset instead of the 413 (what a proxy's lingering close
+    does). A larger body is left unread."""
+    if declared is not None and declared > LINGER_MAX:
+        return
+
+    async def drain() -> None:
+        seen = already
+        while seen <= LINGER_MAX:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            seen += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
+
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(drain(), LINGER_S)
 
 
 def _may_send(request: Request, path: str, upload: bool) -> WebError | None:

@@ -46,6 +46,7 @@ import ibis
 import numpy as np
 import pyarrow.compute as pc
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from socialops import settings
 from socialops.errors import DataError, SettingsError, SocialopsError, TopicError
@@ -111,6 +112,7 @@ class _Slot:
     def __init__(self, store: AnalyticsStore) -> None:
         self.store = store
         self.lock = threading.Lock()
+        self.data_version: str | None = None  # of the store's data when the slot last served
 
 
 class Services:
@@ -182,7 +184,23 @@ class Services:
                 slot = _Slot(open_store(self.workspace(slug), "duckdb"))
                 self._slots[name] = slot
         with slot.lock:
+            self._renew(slug, slot)
             yield slot.store
+
+    def _renew(self, slug: str, slot: _Slot) -> None:  # under slot.lock
+        """A fresh connection once the workspace's data changed: DuckDB keeps each Parquet
+        file's metadata it has read (``parquet_metadata_cache``) for the connection's life,
+        the files of every earlier version too (rollups of files since replaced), so a
+        long-lived server's memory grew with every upload (about 85 KB a file a
+        connection). Within a data version the metadata stay cached."""
+        try:
+            version = self.data_version(slug)
+        except (SocialopsError, SQLAlchemyError, OSError):
+            return  # the request meets the error itself
+        if slot.data_version is not None and slot.data_version != version:
+            slot.store.close()
+            slot.store = open_store(self.workspace(slug), "duckdb")
+        slot.data_version = version
 
     def warm(self) -> None:
         """Build what the first visitors would otherwise wait for: each workspace's explorer
