@@ -150,6 +150,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if len(kept) < len(items):
             config.hook.pytest_deselected(items=[i for i in items if i not in kept])
             items[:] = kept
+    _cluster_last(items)
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "chromium" in fixtures:
@@ -161,6 +162,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(group))
         if loadgroup and not hasattr(item, "_nodeid"):
             _add_group_suffix(item, group)
+
+
+def _on_cluster(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    engine = callspec.params.get("engine") if callspec is not None else None
+    return engine == "spark-cluster" or "spark_cluster" in getattr(item, "fixturenames", ())
+
+
+def _cluster_last(items: list[pytest.Item]) -> None:
+    """The Spark tests on the session's cluster after the other Spark tests (in their places
+    in ``items``): one process has one Spark session, and each change of master stops one and
+    starts the other (seconds each)."""
+    places = [i for i, item in enumerate(items) if item.get_closest_marker("spark") is not None]
+    ordered = sorted((items[i] for i in places), key=_on_cluster)  # stable
+    for i, item in zip(places, ordered, strict=True):
+        items[i] = item
 
 
 def _group_of(item: pytest.Item, fixtures: Iterable[str]) -> str | None:

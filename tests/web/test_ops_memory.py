@@ -1,0 +1,80 @@
+"""Freed native memory goes back to the system (socialops.web.ops.memory): memory freed in the
+middle of the C allocator's heap stays resident until :func:`trim`, and the server's
+:class:`Trimmer` trims on its own every few seconds (in a child process: what one test frees
+must not blur another's figures)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from socialops.web.ops import memory
+
+FRAGMENT = textwrap.dedent(
+    """
+    import json, os, sys, time
+    import psutil
+    from socialops.web.ops.memory import Trimmer, trim
+
+    def rss():
+        return psutil.Process().memory_info().rss / 2**20
+
+    mode = sys.argv[1]
+    blocks = [bytearray(4000) for _ in range(60_000)]  # 240 MB of blocks malloc keeps in its heap
+    keep = blocks[::64]  # one block in 64 stays: the heap's top cannot shrink
+    del blocks
+    before = rss()
+    trimmer = None
+    if mode == "trim":
+        trim()
+    elif mode == "trimmer":
+        trimmer = Trimmer(0.2).start()
+        time.sleep(1.0)
+        trimmer.stop()
+    after = rss()
+    print(json.dumps({"before": before, "after": after, "kept": len(keep),
+                      "runs": trimmer.runs if trimmer else 0}))
+    """
+)
+
+
+def _run(mode: str) -> dict[str, float]:
+    import json
+
+    out = subprocess.run(
+        [sys.executable, "-c", FRAGMENT, mode], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
+@pytest.mark.skipif(memory._malloc_trim() is None, reason="the C library is not glibc")
+def test_trim_gives_back_what_the_heap_kept() -> None:
+    idle = _run("none")
+    trimmed = _run("trim")
+    # without a trim the freed blocks stay resident; with one, most of the 240 MB go back
+    assert idle["before"] - idle["after"] < 20, idle
+    assert trimmed["before"] - trimmed["after"] > 150, trimmed
+
+
+@pytest.mark.skipif(memory._malloc_trim() is None, reason="the C library is not glibc")
+def test_the_trimmer_trims_on_its_own() -> None:
+    got = _run("trimmer")
+    assert got["runs"] >= 2, got
+    assert got["before"] - got["after"] > 150, got
+
+
+def test_trim_every_reads_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOCIALOPS_TRIM_EVERY_S", raising=False)
+    assert memory.trim_every() == memory.TRIM_EVERY_S
+    monkeypatch.setenv("SOCIALOPS_TRIM_EVERY_S", "0")
+    assert memory.trim_every() == 0.0
+    assert memory.Trimmer(0).start().runs == 0  # off: no thread
+    monkeypatch.setenv("SOCIALOPS_TRIM_EVERY_S", "15")
+    assert memory.trim_every() == 15.0
+    monkeypatch.setenv("SOCIALOPS_TRIM_EVERY_S", "soon")
+    assert memory.trim_every() == memory.TRIM_EVERY_S  # not a number: the default, a warning
