@@ -13,6 +13,7 @@ import pytest
 from socialops.errors import QueryError, SettingsError
 from socialops.listen.scope import parse_day
 from socialops.store.workspace import Workspace
+from socialops.web import services as services_module
 from socialops.web.accounts import Accounts
 from socialops.web.explorer import PostQuery
 from socialops.web.services import Services
@@ -79,7 +80,7 @@ def test_warm_fills_the_caches(services: Services) -> None:
 
 
 def test_after_an_upload_the_store_answers_while_the_index_is_rebuilt(
-    services: Services, tmp_path: Path
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """New posts are in the explorer at once: while the index of the new data version is
     being rebuilt (in the background), pages and the API are answered from the store; then
@@ -102,6 +103,9 @@ def test_after_an_upload_the_store_answers_while_the_index_is_rebuilt(
     services._versions.pop("main", None)  # (the files are looked at again every second)
     got = services.posts("main", PostQuery(q="explorerfresh"))
     assert got["total"] == 3  # at once, from the store, or from the index if rebuilt already
+    with services.store("main", quick=True) as st:
+        assert st.con is before  # new data, but the connection is younger than STORE_RENEW_S
+    monkeypatch.setattr(services_module, "STORE_RENEW_S", 0.0)
     with services.store("main", quick=True) as st:
         assert st.con is not before  # a new data version: a fresh connection, the old closed
     with pytest.raises(duckdb.ConnectionException):

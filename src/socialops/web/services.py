@@ -93,6 +93,7 @@ T = TypeVar("T")
 FRESH, STALE, PENDING = "fresh", "stale", "pending"  # what a page's figures are (Services.page)
 WARM_ANALYSES = ("volume", "sov", "sentiment", "spikes", "assoc", "themes", "influencers")
 VERSION_TTL = 1.0  # seconds a data version is trusted before the files are looked at again
+STORE_RENEW_S = 300.0  # a store connection is renewed after a data change at most this often
 CHANGED, FORGET = "web.changed", "web.forget"  # signals between processes, keyed by workspace id
 EXPLORER_MAX_POSTS = 3_000_000  # above: explorer pages are queried from the store
 
@@ -112,7 +113,8 @@ class _Slot:
     def __init__(self, store: AnalyticsStore) -> None:
         self.store = store
         self.lock = threading.Lock()
-        self.data_version: str | None = None  # of the store's data when the slot last served
+        self.data_version: str | None = None  # of the store's data when first served
+        self.opened = time.monotonic()
 
 
 class Services:
@@ -192,15 +194,20 @@ class Services:
         file's metadata it has read (``parquet_metadata_cache``) for the connection's life,
         the files of every earlier version too (rollups of files since replaced), so a
         long-lived server's memory grew with every upload (about 85 KB a file a
-        connection). Within a data version the metadata stay cached."""
+        connection). Renewed at most every :data:`STORE_RENEW_S` seconds: a connection kept
+        warm serves the pages faster, and uploads a second apart would otherwise renew it on
+        every request."""
         try:
             version = self.data_version(slug)
         except (SocialopsError, SQLAlchemyError, OSError):
             return  # the request meets the error itself
-        if slot.data_version is not None and slot.data_version != version:
+        if slot.data_version is None:
+            slot.data_version = version
+        elif slot.data_version != version and time.monotonic() - slot.opened >= STORE_RENEW_S:
             slot.store.close()
             slot.store = open_store(self.workspace(slug), "duckdb")
-        slot.data_version = version
+            slot.opened = time.monotonic()
+            slot.data_version = version
 
     def warm(self) -> None:
         """Build what the first visitors would otherwise wait for: each workspace's explorer
