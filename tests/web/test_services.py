@@ -4,6 +4,7 @@ page is a slice once a query has been evaluated."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -77,6 +78,34 @@ def test_warm_fills_the_caches(services: Services) -> None:
     for name in WARM_ANALYSES:
         services.analysis("main", name, None, scope_of(None, None, "day"))
     assert len(services._cache) == before  # every one was cached by warm()
+
+
+def test_a_store_is_not_held_while_its_version_is_looked_at(services: Services) -> None:
+    """A request for the store finds the data version before it takes the store's slot: the
+    thread reading the stamps may forget the workspace (made again), which takes the slots'
+    locks. The other order deadlocked two page builds of the soak for good."""
+    with services.store("main"):
+        pass
+    slot = services._slots["main"]
+    services._versions.pop("main", None)  # looked at again: a request waits for the stamps
+    services._stamping.acquire()  # another thread reads the stamps
+    entered = threading.Event()
+
+    def request() -> None:
+        with services.store("main"):
+            entered.set()
+
+    t = threading.Thread(target=request, daemon=True)
+    try:
+        t.start()
+        time.sleep(0.3)  # the request is waiting for the stamps now
+        assert not entered.is_set()
+        assert slot.lock.acquire(timeout=2), "the request holds the slot while it waits"
+        slot.lock.release()
+    finally:
+        services._stamping.release()
+    t.join(timeout=30)
+    assert entered.is_set()
 
 
 def test_after_an_upload_the_store_answers_while_the_index_is_rebuilt(

@@ -185,27 +185,32 @@ class Services:
             if slot is None:
                 slot = _Slot(open_store(self.workspace(slug), "duckdb"))
                 self._slots[name] = slot
+        # before the slot's lock: finding the version may take the stamps' lock and forget a
+        # workspace made again (which takes the slots' locks): the other order deadlocked
+        try:
+            version: str | None = self.data_version(slug)
+            ws = self.workspace(slug)
+        except (SocialopsError, SQLAlchemyError, OSError):
+            version = None  # the request meets the error itself
         with slot.lock:
-            self._renew(slug, slot)
+            if version is not None:
+                self._renew(ws, slot, version)
             yield slot.store
 
-    def _renew(self, slug: str, slot: _Slot) -> None:  # under slot.lock
+    @staticmethod
+    def _renew(ws: Workspace, slot: _Slot, version: str) -> None:  # under slot.lock only
         """A fresh connection once the workspace's data changed: DuckDB keeps each Parquet
         file's metadata it has read (``parquet_metadata_cache``) for the connection's life,
         the files of every earlier version too (rollups of files since replaced), so a
         long-lived server's memory grew with every upload (about 85 KB a file a
         connection). Renewed at most every :data:`STORE_RENEW_S` seconds: a connection kept
         warm serves the pages faster, and uploads a second apart would otherwise renew it on
-        every request."""
-        try:
-            version = self.data_version(slug)
-        except (SocialopsError, SQLAlchemyError, OSError):
-            return  # the request meets the error itself
+        every request. Takes no other lock."""
         if slot.data_version is None:
             slot.data_version = version
         elif slot.data_version != version and time.monotonic() - slot.opened >= STORE_RENEW_S:
             slot.store.close()
-            slot.store = open_store(self.workspace(slug), "duckdb")
+            slot.store = open_store(ws, "duckdb")
             slot.opened = time.monotonic()
             slot.data_version = version
 
