@@ -116,6 +116,22 @@ class _Slot:
         self.data_version: str | None = None  # of the store's data when first served
         self.opened = time.monotonic()
 
+    def renew(self, ws: Workspace, version: str) -> None:  # under self.lock only
+        """A fresh connection once the workspace's data changed: DuckDB keeps each Parquet
+        file's metadata it has read (``parquet_metadata_cache``) for the connection's life,
+        the files of every earlier version too (rollups of files since replaced), so a
+        long-lived server's memory grew with every upload (about 85 KB a file a
+        connection). Renewed at most every :data:`STORE_RENEW_S` seconds: a connection kept
+        warm serves the pages faster, and uploads a second apart would otherwise renew it on
+        every request. Takes no other lock."""
+        if self.data_version is None:
+            self.data_version = version
+        elif self.data_version != version and time.monotonic() - self.opened >= STORE_RENEW_S:
+            self.store.close()
+            self.store = open_store(ws, "duckdb")
+            self.opened = time.monotonic()
+            self.data_version = version
+
 
 class Services:
     """The data side of the web workspace, shared by every request of one server."""
@@ -194,25 +210,8 @@ class Services:
             version = None  # the request meets the error itself
         with slot.lock:
             if version is not None:
-                self._renew(ws, slot, version)
+                slot.renew(ws, version)
             yield slot.store
-
-    @staticmethod
-    def _renew(ws: Workspace, slot: _Slot, version: str) -> None:  # under slot.lock only
-        """A fresh connection once the workspace's data changed: DuckDB keeps each Parquet
-        file's metadata it has read (``parquet_metadata_cache``) for the connection's life,
-        the files of every earlier version too (rollups of files since replaced), so a
-        long-lived server's memory grew with every upload (about 85 KB a file a
-        connection). Renewed at most every :data:`STORE_RENEW_S` seconds: a connection kept
-        warm serves the pages faster, and uploads a second apart would otherwise renew it on
-        every request. Takes no other lock."""
-        if slot.data_version is None:
-            slot.data_version = version
-        elif slot.data_version != version and time.monotonic() - slot.opened >= STORE_RENEW_S:
-            slot.store.close()
-            slot.store = open_store(ws, "duckdb")
-            slot.opened = time.monotonic()
-            slot.data_version = version
 
     def warm(self) -> None:
         """Build what the first visitors would otherwise wait for: each workspace's explorer
