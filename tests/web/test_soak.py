@@ -128,4 +128,8 @@ def test_hostile_input_refused_without_harm(report: dict[str, Any]) -> None:
 
 def test_memory_bounded(report: dict[str, Any]) -> None:
     assert report["memory"], "no process measured"
+    # both web processes were read warm and at the end (a process the faults started again is
+    # read once it lived the warm-up, and is left out when that came too late)
+    web = [k for k in report["memory"] if k.startswith("serve")]
+    assert len(web) >= 2, (web, report["memory_not_compared"])
     assert report["max_growth_pct"] < 10, report["memory"]
