@@ -82,3 +82,67 @@ def test_trim_every_reads_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert memory.trim_every() == 15.0
     monkeypatch.setenv("SOCIALOPS_TRIM_EVERY_S", "soon")
     assert memory.trim_every() == memory.TRIM_EVERY_S  # not a number: the default, a warning
+
+
+ARENAS_FRAGMENT = textwrap.dedent(
+    """
+    import json, sys, threading
+    from socialops.web.ops.memory import tune_allocator
+
+    done = tune_allocator(int(sys.argv[1])) if sys.argv[1] != "-" else {}
+
+    together = threading.Barrier(12)
+
+    def work():
+        blocks = [bytearray(200) for _ in range(2000)]  # a thread that allocates: a heap
+        together.wait()  # all alive at once (a heap of an ended thread is handed on)
+        del blocks
+
+    threads = [threading.Thread(target=work) for _ in range(12)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    heaps = sum(1 for line in open("/proc/self/maps") if line.rstrip().endswith("[heap]"))
+    # glibc's other heaps are 64 MiB reservations (mostly unmapped): count each 64 MiB-aligned
+    # group of anonymous maps whose size adds up to 64 MiB
+    groups = {}
+    for line in open("/proc/self/maps"):
+        parts = line.split()
+        if len(parts) == 5:  # anonymous
+            lo, hi = (int(x, 16) for x in parts[0].split("-"))
+            if lo % (64 << 20) == 0 or lo >> 26 in groups:
+                groups[lo >> 26] = groups.get(lo >> 26, 0) + hi - lo
+    arenas = sum(1 for size in groups.values() if size == 64 << 20)
+    print(json.dumps({"done": done, "arenas": arenas}))
+    """
+)
+
+
+def _arenas(arg: str) -> dict[str, object]:
+    import json
+
+    out = subprocess.run(
+        [sys.executable, "-c", ARENAS_FRAGMENT, arg], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
+
+
+@pytest.mark.skipif(NO_GLIBC, reason="the C library is not glibc")
+def test_tuned_allocator_keeps_few_heaps() -> None:
+    free = _arenas("-")  # glibc's default: a heap for each thread that allocated (to 8 a core)
+    tuned = _arenas("2")
+    assert tuned["done"] == {"mmap_threshold": True, "arena_max": True}, tuned
+    assert int(tuned["arenas"]) <= 1, tuned  # type: ignore[call-overload]  # main heap + one
+    assert int(free["arenas"]) >= 4, (free, tuned)  # type: ignore[call-overload]  # 12 here
+
+
+def test_arenas_reads_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOCIALOPS_MALLOC_ARENAS", raising=False)
+    assert memory.arenas() == memory.ARENAS
+    monkeypatch.setenv("SOCIALOPS_MALLOC_ARENAS", "0")
+    assert memory.arenas() == 0
+    monkeypatch.setenv("SOCIALOPS_MALLOC_ARENAS", "many")
+    assert memory.arenas() == memory.ARENAS

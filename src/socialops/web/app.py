@@ -34,7 +34,7 @@ from socialops.web.accounts import Accounts
 from socialops.web.auth import WebError, lang_of, principal
 from socialops.web.ops import health as ops_health
 from socialops.web.ops import metrics as ops_metrics
-from socialops.web.ops.memory import Trimmer, trim_every
+from socialops.web.ops.memory import Trimmer, trim_every, tune_allocator
 from socialops.web.ops.middleware import Observe, ScopeGate
 from socialops.web.pages.dashboard import warm_dashboard
 from socialops.web.pages.topics import warm_topics
@@ -280,6 +280,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     (a thread killed inside the native query engine at exit aborts the process) and close the
     stores."""
     services = app.state.services
+    tune_allocator()  # few heaps, large buffers in pages of their own: before threads allocate
     trimmer = Trimmer(trim_every()).start()  # freed native memory back to the system
     warm = None
     if warming():

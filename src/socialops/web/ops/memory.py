@@ -11,7 +11,11 @@ heaps too; it is what Dask does for its workers' "unmanaged memory".
 
 :class:`Trimmer` runs it every :data:`TRIM_EVERY_S` seconds (``SOCIALOPS_TRIM_EVERY_S``; 0
 turns it off) on a thread of its own, and :func:`trim` at once after work known to free much
-(an upload's enrichment). Where the C library is not glibc (musl, macOS) both do nothing."""
+(an upload's enrichment). Where the C library is not glibc (musl, macOS) both do nothing.
+
+:func:`tune_allocator` bounds how much the heaps can hold in the first place: at most
+:data:`ARENAS` heaps a process (``SOCIALOPS_MALLOC_ARENAS``) and large buffers in pages of their
+own, returned on free."""
 
 from __future__ import annotations
 
@@ -24,11 +28,28 @@ import time
 from functools import cache
 from typing import Any
 
-__all__ = ["TRIM_EVERY_S", "Trimmer", "trim", "trim_every"]
+__all__ = [
+    "ARENAS",
+    "MMAP_THRESHOLD",
+    "TRIM_EVERY_S",
+    "Trimmer",
+    "arenas",
+    "trim",
+    "trim_every",
+    "tune_allocator",
+]
 
 log = logging.getLogger(__name__)
 
 TRIM_EVERY_S = 60.0  # seconds between two trims of a web process (SOCIALOPS_TRIM_EVERY_S)
+ARENAS = 2  # glibc heaps ("arenas") a web process may have at most (SOCIALOPS_MALLOC_ARENAS)
+# allocations from this size up get pages of their own, given back when freed; glibc's default
+# starts at 128 KiB and rises (up to 32 MiB) each time such a block is freed, after which
+# the buffers of a query or an upload are carved out of the heaps and leave holes there
+MMAP_THRESHOLD = 256 * 1024
+
+_M_MMAP_THRESHOLD = -3  # mallopt parameters (malloc.h)
+_M_ARENA_MAX = -8
 
 
 @cache
@@ -43,6 +64,50 @@ def _malloc_trim() -> Any:
     func.argtypes = [ctypes.c_size_t]
     func.restype = ctypes.c_int
     return func
+
+
+@cache
+def _mallopt() -> Any:
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        func = ctypes.CDLL(name).mallopt  # glibc only
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_int]
+    func.restype = ctypes.c_int
+    return func
+
+
+def arenas() -> int:
+    """Heaps a web process may have at most (``SOCIALOPS_MALLOC_ARENAS``; 0: glibc's own
+    default, eight a core)."""
+    raw = os.environ.get("SOCIALOPS_MALLOC_ARENAS", "").strip()
+    if not raw:
+        return ARENAS
+    try:
+        return max(0, int(raw))
+    except ValueError:
+        log.warning("SOCIALOPS_MALLOC_ARENAS=%r is not a whole number; using %s", raw, ARENAS)
+        return ARENAS
+
+
+def tune_allocator(max_arenas: int | None = None) -> dict[str, bool]:
+    """Bound the C allocator of a long-lived process, before its threads start allocating:
+    at most ``max_arenas`` heaps (glibc gives each thread that allocates a heap of its own, up
+    to eight a core, and a page build, an upload's enrichment and the warm-up each leave their
+    freed memory in theirs: ``MALLOC_ARENA_MAX``, as Heroku and GitLab set it for their
+    servers) and a fixed :data:`MMAP_THRESHOLD`. Which settings took (none where the C library
+    is not glibc)."""
+    func = _mallopt()
+    if func is None:
+        return {}
+    n = arenas() if max_arenas is None else max_arenas
+    done = {"mmap_threshold": bool(func(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))}
+    if n > 0:
+        done["arena_max"] = bool(func(_M_ARENA_MAX, n))
+    return done
 
 
 def trim() -> bool:
