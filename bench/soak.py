@@ -517,6 +517,8 @@ class Run:
                 (self.schedule, 3),
                 (self.hostile, 1),
             ]
+            if self.args.mix == "uploads":  # which part of the load makes memory grow
+                actions = [(self.upload, 1)]
             funcs = [a for a, _ in actions]
             weights = [w for _, w in actions]
             while self.running():
@@ -733,7 +735,7 @@ class Run:
         self.t0 = time.monotonic()
         self.stop_at = self.t0 + self.args.duration
         n = self.args.users
-        browsers = round(n * 0.6)
+        browsers = {"all": round(n * 0.6), "pages": n, "uploads": 0}[self.args.mix]
         tasks = [self.browser(i) for i in range(browsers)]
         tasks += [self.api_user(i) for i in range(n - browsers)]
         tasks += [self.faults_task(), self.memory_task(), self.watch_task(), self.timeline_task()]
@@ -981,6 +983,13 @@ def main() -> None:
     ap.add_argument("--drain", type=float, default=240.0, help="most seconds to wait for posts")
     ap.add_argument("--grace", type=float, default=5.0, help="seconds after a fault still its own")
     ap.add_argument("--warmup", type=float, default=0.25, help="share of the run before RSS")
+    ap.add_argument(
+        "--mix",
+        choices=("all", "pages", "uploads"),
+        default="all",
+        help="the load: all of it; only people in the pages; only API uploads (to find what "
+        "makes memory grow)",
+    )
     ap.add_argument("--store-mb", type=int, default=512, help="the store's tmpfs size")
     ap.add_argument("--json", type=Path, help="write the report here too")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")

@@ -146,3 +146,36 @@ def test_arenas_reads_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert memory.arenas() == 0
     monkeypatch.setenv("SOCIALOPS_MALLOC_ARENAS", "many")
     assert memory.arenas() == memory.ARENAS
+
+
+def test_work_threads_run_on_few_threads_in_the_callers_context() -> None:
+    import contextvars
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    who: contextvars.ContextVar[str] = contextvars.ContextVar("who", default="nobody")
+    work = memory.WorkThreads("testwork", 2)
+    seen: set[str] = set()
+
+    def job(i: int) -> str:
+        seen.add(threading.current_thread().name)
+        assert work.run(lambda: i) == i  # from one of its own threads: no second hop
+        return who.get()
+
+    def caller(i: int) -> str:
+        who.set(f"request-{i}")
+        return work.run(job, i)
+
+    with ThreadPoolExecutor(20) as callers:
+        got = list(callers.map(caller, range(100)))
+    assert got == [f"request-{i}" for i in range(100)]  # each ran in its caller's context
+    assert 1 <= len(seen) <= 2 and all(n.startswith("testwork_") for n in seen), seen
+
+    def fails() -> None:
+        raise ValueError("bad file")
+
+    with pytest.raises(ValueError, match="bad file"):
+        work.run(fails)  # the caller gets the error
+    work.close()
+    assert work.run(lambda: 7) == 7  # closed: started again on use
+    work.close()

@@ -34,7 +34,7 @@ from socialops.web.accounts import Accounts
 from socialops.web.auth import WebError, lang_of, principal
 from socialops.web.ops import health as ops_health
 from socialops.web.ops import metrics as ops_metrics
-from socialops.web.ops.memory import Trimmer, trim_every, tune_allocator
+from socialops.web.ops.memory import IMPORTS, Trimmer, trim_every, tune_allocator
 from socialops.web.ops.middleware import Observe, ScopeGate
 from socialops.web.pages.dashboard import warm_dashboard
 from socialops.web.pages.topics import warm_topics
@@ -304,6 +304,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     services.stopping.set()
     if warm is not None:
         await run_in_threadpool(warm.join, WARM_STOP_WAIT)
+    await run_in_threadpool(IMPORTS.close)  # an upload being imported finishes first
     services.close()
     trimmer.stop()
 

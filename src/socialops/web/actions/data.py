@@ -17,6 +17,7 @@ from socialops.sources.preview import preview_file
 from socialops.sources.streams.posts import import_file
 from socialops.web.actions.base import Actor
 from socialops.web.auth import Access, WebError
+from socialops.web.ops.memory import IMPORTS
 from socialops.web.services import Services
 from socialops.web.uploads import save_upload, upload_name
 
@@ -236,14 +237,20 @@ def _import_saved(
     preset: str,
     mapping: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """A saved upload imported, enriched and removed (see :func:`import_upload`)."""
+    """A saved upload imported, enriched and removed (see :func:`import_upload`), on one of
+    the process's import threads (:data:`~socialops.web.ops.memory.IMPORTS`: the native
+    libraries' memory for each thread that imports stays bounded)."""
     target = services.workspace(slug)
-    try:
+
+    def work() -> tuple[dict[str, Any], int]:
         counts = import_file(target, path, preset=preset, mapping=mapping).to_dict()
         try:
-            enriched = enrich_workspace(target, workers=1).rows
+            return counts, enrich_workspace(target, workers=1).rows
         except SocialopsError as exc:
             raise EnrichAfterImportError(without_paths(exc.message), counts) from exc
+
+    try:
+        counts, enriched = IMPORTS.run(work)
     finally:
         with contextlib.suppress(OSError):
             path.unlink()

@@ -19,20 +19,29 @@ own, returned on free."""
 
 from __future__ import annotations
 
+import contextvars
 import ctypes
 import ctypes.util
 import logging
 import os
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 __all__ = [
     "ARENAS",
+    "IMPORTS",
+    "IMPORT_THREADS",
     "MMAP_THRESHOLD",
     "TRIM_EVERY_S",
     "Trimmer",
+    "WorkThreads",
     "arenas",
     "trim",
     "trim_every",
@@ -47,6 +56,9 @@ ARENAS = 2  # glibc heaps ("arenas") a web process may have at most (SOCIALOPS_M
 # starts at 128 KiB and rises (up to 32 MiB) each time such a block is freed, after which
 # the buffers of a query or an upload are carved out of the heaps and leave holes there
 MMAP_THRESHOLD = 256 * 1024
+
+# threads that import and enrich uploads in a web process (see WorkThreads)
+IMPORT_THREADS = 2
 
 _M_MMAP_THRESHOLD = -3  # mallopt parameters (malloc.h)
 _M_ARENA_MAX = -8
@@ -159,3 +171,45 @@ class Trimmer:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+class WorkThreads:
+    """A few long-lived threads for work whose native libraries keep memory per thread.
+
+    The Arrow library (its mimalloc allocator), the Korean analyser (Kiwi, with a mimalloc of
+    its own) and DuckDB (jemalloc) each keep a cache of freed memory for every thread that used
+    them, a few MB a thread, given back neither by ``malloc_trim`` nor by fewer glibc heaps. A
+    web process answers on up to 40 threads, so uploads imported and enriched in whichever
+    thread answered them made each process grow, thread by thread, for as long as new threads
+    got an upload: +13 % in the 10-minute soak, +24 % in 300 uploads from 40 threads (bench
+    note in docs/operations.md). Run on these few threads, the same 300 uploads: +0.4 %.
+
+    :meth:`run` runs ``fn`` on one of them and waits for it, in the caller's context (its
+    context variables: the request's id and language)."""
+
+    def __init__(self, name: str, threads: int) -> None:
+        self.name = name
+        self.threads = threads
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix=self.name)
+            return self._pool
+
+    def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        if threading.current_thread().name.startswith(self.name + "_"):
+            return fn(*args, **kwargs)  # already on one of them: no second hop (no deadlock)
+        ctx = contextvars.copy_context()
+        return self._executor().submit(lambda: ctx.run(fn, *args, **kwargs)).result()
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
+IMPORTS = WorkThreads("import", IMPORT_THREADS)  # a web process's uploads: import + enrich
