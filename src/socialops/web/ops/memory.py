@@ -1,21 +1,24 @@
-"""Giving freed memory back to the system, in a long-lived web process.
+"""Keeping a long-lived web process's native memory bounded.
 
 A web process allocates and frees native memory all day outside Python: the analytics
-engine's queries (DuckDB), the enrichment of each upload (Kiwi, DuckDB's sort of the new rows),
-page builds on several threads. glibc's allocator keeps what was freed inside its heaps (one
-heap per thread that allocates: "arenas") and gives back to the system only the free memory at
-the top of each heap, so a process's resident memory rose with every upload and stayed up
-(the 10-minute soak, bench/soak.py: +12-17 % in ten minutes while Python's own objects grew by
-under 10 MB, measured with tracemalloc). ``malloc_trim(0)`` returns the free pages inside the
-heaps too; it is what Dask does for its workers' "unmanaged memory".
+engine's queries (DuckDB), the import and enrichment of each upload (Arrow, Kiwi, DuckDB's sort
+of the new rows), page builds on several threads. Three things keep freed memory back:
 
-:class:`Trimmer` runs it every :data:`TRIM_EVERY_S` seconds (``SOCIALOPS_TRIM_EVERY_S``; 0
-turns it off) on a thread of its own, and :func:`trim` at once after work known to free much
-(an upload's enrichment). Where the C library is not glibc (musl, macOS) both do nothing.
-
-:func:`tune_allocator` bounds how much the heaps can hold in the first place: at most
-:data:`ARENAS` heaps a process (``SOCIALOPS_MALLOC_ARENAS``) and large buffers in pages of their
-own, returned on free."""
+- the native libraries' caches for each thread that used them (Arrow's and Kiwi's mimalloc,
+  DuckDB's jemalloc): :class:`WorkThreads` runs uploads on a few threads of their own
+  (:data:`IMPORTS`), so those caches exist for two threads, not for each of the 40 that answer
+  requests — this was what grew a web process by 12-17 % in the 10-minute soak
+  (bench/soak.py; bench/upload_memory.py: +24 % in 300 uploads from 40 threads, +0.1 % on
+  the import threads);
+- glibc's heaps ("arenas", one per thread that allocates, up to eight a core), which give back
+  only the free memory at their top: :func:`tune_allocator` allows :data:`ARENAS` of them
+  (``SOCIALOPS_MALLOC_ARENAS``) and puts large blocks in pages of their own, and
+  :class:`Trimmer` returns the free pages inside them every :data:`TRIM_EVERY_S` seconds
+  (``malloc_trim(0)``, ``SOCIALOPS_TRIM_EVERY_S``; 0 turns it off; what Dask does for its
+  workers' "unmanaged memory"). Where the C library is not glibc (musl, macOS) these do
+  nothing;
+- DuckDB's Parquet metadata cache: :mod:`socialops.web.services` renews the store's
+  connection after the data changed."""
 
 from __future__ import annotations
 
