@@ -134,7 +134,11 @@ def _arenas(arg: str) -> dict[str, object]:
 def test_tuned_allocator_keeps_few_heaps() -> None:
     free = _arenas("-")  # glibc's default: a heap for each thread that allocated (to 8 a core)
     tuned = _arenas("2")
-    assert tuned["done"] == {"mmap_threshold": True, "arena_max": True}, tuned
+    assert tuned["done"] == {
+        "mmap_threshold": True,
+        "arena_max": True,
+        "arrow_system_pool": True,
+    }, tuned
     assert int(tuned["arenas"]) <= 1, tuned  # type: ignore[call-overload]  # main heap + one
     assert int(free["arenas"]) >= 4, (free, tuned)  # type: ignore[call-overload]  # 12 here
 
@@ -179,3 +183,18 @@ def test_work_threads_run_on_few_threads_in_the_callers_context() -> None:
     work.close()
     assert work.run(lambda: 7) == 7  # closed: started again on use
     work.close()
+
+
+def test_arrow_allocates_from_the_system_allocator_unless_told() -> None:
+    code = (
+        "import json, pyarrow as pa; from socialops.web.ops.memory import tune_allocator; "
+        "tune_allocator(); print(json.dumps(pa.default_memory_pool().backend_name))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == '"system"'
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "jemalloc"  # the operator's own choice stays
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == '"jemalloc"'

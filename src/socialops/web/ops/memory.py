@@ -46,6 +46,7 @@ __all__ = [
     "Trimmer",
     "WorkThreads",
     "arenas",
+    "arrow_on_system_allocator",
     "trim",
     "trim_every",
     "tune_allocator",
@@ -113,8 +114,9 @@ def tune_allocator(max_arenas: int | None = None) -> dict[str, bool]:
     at most ``max_arenas`` heaps (glibc gives each thread that allocates a heap of its own, up
     to eight a core, and a page build, an upload's enrichment and the warm-up each leave their
     freed memory in theirs: ``MALLOC_ARENA_MAX``, as Heroku and GitLab set it for their
-    servers) and a fixed :data:`MMAP_THRESHOLD`. Which settings took (none where the C library
-    is not glibc)."""
+    servers) and a fixed :data:`MMAP_THRESHOLD`; and the Arrow library allocating from them
+    (:func:`arrow_on_system_allocator`). Which settings took (none where the C library is not
+    glibc)."""
     func = _mallopt()
     if func is None:
         return {}
@@ -122,7 +124,22 @@ def tune_allocator(max_arenas: int | None = None) -> dict[str, bool]:
     done = {"mmap_threshold": bool(func(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))}
     if n > 0:
         done["arena_max"] = bool(func(_M_ARENA_MAX, n))
+    done["arrow_system_pool"] = arrow_on_system_allocator()
     return done
+
+
+def arrow_on_system_allocator() -> bool:
+    """Arrow's buffers from the C library's allocator (glibc: the heaps above, trimmed by
+    :class:`Trimmer`) instead of its default mimalloc, which keeps freed memory for each thread
+    that read a Parquet file or built a table: the request threads that read posts' texts after
+    an upload each held a few MB more (the 10-minute soak with uploads on the import threads:
+    still +13-15 %). False when ``ARROW_DEFAULT_MEMORY_POOL`` chooses Arrow's pool itself."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return False
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
+    return True
 
 
 def trim() -> bool:
