@@ -236,11 +236,25 @@ def tree_rss(pid: int) -> dict[int, int]:
     return out
 
 
+MIMALLOC_LOW, MIMALLOC_HIGH = 2 << 40, 64 << 40  # where mimalloc asks the system for memory
+GLIBC_HEAP = 64 << 20  # glibc's heaps other than the main one: 64 MiB, aligned to their size
+
+
+def _anon_kind(start: int) -> str:
+    if MIMALLOC_LOW <= start < MIMALLOC_HIGH:
+        return "mimalloc"  # Kiwi's (and Arrow's, when it is Arrow's pool): its address hints
+    if start % GLIBC_HEAP == 0:
+        return "arenas"  # glibc's other heaps
+    return "anon"
+
+
 def memory_kinds(pid: int) -> dict[str, int]:
-    """Resident bytes of ``pid`` by kind of mapping (``/proc/PID/smaps``): ``heap`` (the
-    main malloc heap), ``anon`` (anonymous maps: malloc's other arenas, Arrow's and DuckDB's
-    allocators, thread stacks) and ``file`` (code and mapped files)."""
-    out = {"heap": 0, "anon": 0, "file": 0}
+    """Resident bytes of ``pid`` by kind of mapping (``/proc/PID/smaps``): ``heap`` (glibc's
+    main heap), ``arenas`` (glibc's other heaps, 64 MiB-aligned), ``mimalloc`` (maps in the
+    2-64 TiB range mimalloc asks for: Kiwi's allocator), ``anon`` (the other anonymous maps:
+    DuckDB's jemalloc, Python's object arenas, large blocks, thread stacks) and ``file`` (code
+    and mapped files)."""
+    out = {"heap": 0, "arenas": 0, "mimalloc": 0, "anon": 0, "file": 0}
     kind = "anon"
     try:
         with open(f"/proc/{pid}/smaps", encoding="utf-8", errors="replace") as f:
@@ -250,9 +264,12 @@ def memory_kinds(pid: int) -> dict[str, int]:
                     continue
                 if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
                     name = head[5].strip() if len(head) > 5 else ""
-                    kind = (
-                        "heap" if name == "[heap]" else ("file" if name.startswith("/") else "anon")
-                    )
+                    if name == "[heap]":
+                        kind = "heap"
+                    elif name.startswith("/"):
+                        kind = "file"
+                    else:
+                        kind = _anon_kind(int(head[0].split("-")[0], 16))
                 elif head[0] == "Rss:":
                     out[kind] += int(head[1]) * 1024
     except OSError:

@@ -186,3 +186,17 @@ def test_stats_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "No enriched posts yet" in capsys.readouterr().err
     assert _cli(["--workspace", str(tmp_path / "empty"), "stats", "--engine", "oracle"]) == 2
     assert "Unknown engine 'oracle'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("value", "on"), [(None, True), ("1", True), ("0", False)])
+def test_the_parquet_metadata_cache_follows_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str | None, on: bool
+) -> None:
+    if value is None:
+        monkeypatch.delenv("SOCIALOPS_PARQUET_METADATA_CACHE", raising=False)
+    else:
+        monkeypatch.setenv("SOCIALOPS_PARQUET_METADATA_CACHE", value)
+    ws = Workspace.open(tmp_path / "ws")
+    with open_store(ws, "duckdb") as store:
+        got = store.con.raw_sql("SELECT current_setting('parquet_metadata_cache')").fetchone()
+    assert got is not None and bool(got[0]) is on

@@ -63,6 +63,7 @@ __all__ = [
     "EngineSpec",
     "cache_file_name",
     "fetch_arrow",
+    "metadata_cache",
     "open_store",
     "parse_engine",
     "topic_cache_key",
@@ -464,6 +465,14 @@ def fetch_arrow(expr: ir.Table) -> pa.Table:
     return result
 
 
+def metadata_cache() -> bool:
+    """Whether a store's DuckDB connection keeps the Parquet footers it read
+    (``SOCIALOPS_PARQUET_METADATA_CACHE``, on unless ``0``): queries over many files are faster
+    (600 small files: 88 ms against 149), and the connection holds about 85 KB for every file
+    it read — memory that grows with the number of files in the store."""
+    return os.environ.get("SOCIALOPS_PARQUET_METADATA_CACHE", "1").strip() != "0"
+
+
 def open_store(ws: Workspace, engine: str | EngineSpec = "duckdb") -> AnalyticsStore:
     """Connect ``engine`` to the workspace's analytics store (nothing is read until queried)."""
     spec = engine if isinstance(engine, EngineSpec) else parse_engine(engine)
@@ -471,7 +480,7 @@ def open_store(ws: Workspace, engine: str | EngineSpec = "duckdb") -> AnalyticsS
 
     if spec.kind == "duckdb":
         con = ibis.duckdb.connect(threads=os.cpu_count() or 1)
-        con.raw_sql("SET parquet_metadata_cache = true")
+        con.raw_sql(f"SET parquet_metadata_cache = {str(metadata_cache()).lower()}")
         return AnalyticsStore(ws, spec, con)
 
     session = get_spark(spec.master or "local[*]")
