@@ -7,9 +7,8 @@ of the new rows), page builds on several threads. Three things keep freed memory
 - the native libraries' caches for each thread that used them (Arrow's and Kiwi's mimalloc,
   DuckDB's jemalloc): :class:`WorkThreads` runs uploads on a few threads of their own
   (:data:`IMPORTS`), so those caches exist for two threads, not for each of the 40 that answer
-  requests — this was what grew a web process by 12-17 % in the 10-minute soak
-  (bench/soak.py; bench/upload_memory.py: +24 % in 300 uploads from 40 threads, +0.1 % on
-  the import threads);
+  requests (bench/upload_memory.py: +24 % in 300 uploads from 40 threads, +0.5 % on the
+  import threads);
 - glibc's heaps ("arenas", one per thread that allocates, up to eight a core), which give back
   only the free memory at their top: :func:`tune_allocator` allows :data:`ARENAS` of them
   (``SOCIALOPS_MALLOC_ARENAS``) and puts large blocks in pages of their own, and
@@ -131,9 +130,9 @@ def tune_allocator(max_arenas: int | None = None) -> dict[str, bool]:
 def arrow_on_system_allocator() -> bool:
     """Arrow's buffers from the C library's allocator (glibc: the heaps above, trimmed by
     :class:`Trimmer`) instead of its default mimalloc, which keeps freed memory for each thread
-    that read a Parquet file or built a table: the request threads that read posts' texts after
-    an upload each held a few MB more (the 10-minute soak with uploads on the import threads:
-    still +13-15 %). False when ``ARROW_DEFAULT_MEMORY_POOL`` chooses Arrow's pool itself."""
+    that read a Parquet file or built a table (imports without enrichment from 40 threads:
+    +52 % on mimalloc, +2.5 % on glibc with the heaps capped and trimmed). False when
+    ``ARROW_DEFAULT_MEMORY_POOL`` chooses Arrow's pool itself."""
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         return False
     import pyarrow as pa
@@ -201,8 +200,8 @@ class WorkThreads:
     them, a few MB a thread, given back neither by ``malloc_trim`` nor by fewer glibc heaps. A
     web process answers on up to 40 threads, so uploads imported and enriched in whichever
     thread answered them made each process grow, thread by thread, for as long as new threads
-    got an upload: +13 % in the 10-minute soak, +24 % in 300 uploads from 40 threads (bench
-    note in docs/operations.md). Run on these few threads, the same 300 uploads: +0.4 %.
+    got an upload: +24 % in 300 uploads from 40 threads (bench/upload_memory.py). Run on
+    these few threads, the same 300 uploads: +0.5 %.
 
     :meth:`run` runs ``fn`` on one of them and waits for it, in the caller's context (its
     context variables: the request's id and language)."""
