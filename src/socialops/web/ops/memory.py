@@ -68,31 +68,26 @@ _M_ARENA_MAX = -8
 
 
 @cache
+def _glibc(name: str, *argtypes: Any) -> Any:
+    """glibc's function ``name`` (returning an int), or None where the C library has none."""
+    lib = ctypes.util.find_library("c")
+    if not lib:
+        return None
+    try:
+        func = getattr(ctypes.CDLL(lib), name)
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = list(argtypes)
+    func.restype = ctypes.c_int
+    return func
+
+
 def _malloc_trim() -> Any:
-    name = ctypes.util.find_library("c")
-    if not name:
-        return None
-    try:
-        func = ctypes.CDLL(name).malloc_trim  # glibc only
-    except (OSError, AttributeError):
-        return None
-    func.argtypes = [ctypes.c_size_t]
-    func.restype = ctypes.c_int
-    return func
+    return _glibc("malloc_trim", ctypes.c_size_t)
 
 
-@cache
 def _mallopt() -> Any:
-    name = ctypes.util.find_library("c")
-    if not name:
-        return None
-    try:
-        func = ctypes.CDLL(name).mallopt  # glibc only
-    except (OSError, AttributeError):
-        return None
-    func.argtypes = [ctypes.c_int, ctypes.c_int]
-    func.restype = ctypes.c_int
-    return func
+    return _glibc("mallopt", ctypes.c_int, ctypes.c_int)
 
 
 def arenas() -> int:
