@@ -97,6 +97,13 @@ SETTINGS: dict[str, Setting] = {
             "from inside `socialops serve` (1), or not (0).",
         ),
         Setting(
+            "compact_min_files",
+            "SOCIALOPS_COMPACT_MIN_FILES",
+            "8",
+            "Merge a month's small enriched files once it holds this many (the inbox's "
+            "background round of `socialops serve`, at most every 2 minutes; 0: never).",
+        ),
+        Setting(
             "forwarded_allow_ips",
             "SOCIALOPS_FORWARDED_ALLOW_IPS",
             "",

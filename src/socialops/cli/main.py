@@ -26,6 +26,7 @@ from socialops.cli import (
     publish_cmd,
     report_cmd,
     sample_cmd,
+    store_cmd,
     triage_cmd,
     web_cmd,
 )
@@ -94,6 +95,7 @@ def _register() -> None:
         measure,
         backup_cmd,
         privacy_cmd,
+        store_cmd,
     ):
         mod.register(app)
 

@@ -43,6 +43,7 @@ from socialops.engage import privacy_files as files
 from socialops.engage.contacts import resolve
 from socialops.engage.settings import get_setting, put_setting
 from socialops.errors import SocialopsError
+from socialops.store.compact import purge_retired
 from socialops.store.secrets import decrypt
 from socialops.store.workspace import Workspace
 
@@ -424,6 +425,8 @@ def erase(
         return found
     hashed = {h: subject_hash(ws, f"{p}:{h}") for p, h in subject.handles}
     with ws.lock("privacy"):
+        # the files a compaction replaced hold the subject's posts as they were: gone at once
+        purge_retired(ws, 0)
         files.erase_posts(ws, subject.handles, hashed)
         cust = files.find_customers(
             ws, set(subject.email_hashes), set(subject.phone_hashes), rows=False

@@ -20,17 +20,22 @@ from typing import Any
 from socialops.engage.crisis import check_listening_due
 from socialops.engage.fetch import fetch_mentions
 from socialops.engage.notify import deliver_outbound
+from socialops.engage.periodic import record_turn, take_turn
 from socialops.engage.retention import apply_due as apply_retention_due
 from socialops.engage.sending import LEASE_S, send_due
 from socialops.engage.sla import check_sla
+from socialops.store import compact as store_compact
 from socialops.store.polling import WorkspaceLoop
 from socialops.store.workspace import Workspace
 
-__all__ = ["FETCH_EVERY_S", "BackgroundInbox", "run_inbox_once"]
+__all__ = ["COMPACT_EVERY_S", "FETCH_EVERY_S", "BackgroundInbox", "compact_due", "run_inbox_once"]
 
 log = logging.getLogger(__name__)
 #: how often the platforms are asked for new mentions (a Bluesky read listens ~1 s)
 FETCH_EVERY_S = 30.0
+#: how often the store's small files are looked at (:func:`compact_due`), over all processes
+COMPACT_EVERY_S = 120.0
+COMPACT_SETTING = "store_compaction"
 
 
 def _plain(value: Any) -> Any:
@@ -63,6 +68,8 @@ def run_inbox_once(
     parts.append(("notify", lambda: deliver_outbound(ws)))
     # the workspace's retention rules (throttled: at most hourly; None when not due)
     parts.append(("retention", lambda: apply_retention_due(ws, now)))
+    # the analytics store's small files merged (throttled: at most every 2 minutes)
+    parts.append(("store", lambda: compact_due(ws)))
     out: dict[str, Any] = {}
     for name, part in parts:
         try:
@@ -71,6 +78,27 @@ def run_inbox_once(
             log.exception("the inbox's %s failed in %s", name, ws.root)
             out[name] = {"error": type(exc).__name__}
     return out
+
+
+def compact_due(ws: Workspace, *, every_s: float = COMPACT_EVERY_S) -> dict[str, Any] | None:
+    """Store compaction (:func:`socialops.store.compact.compact`, in a child process: its
+    memory is not the server's) when the last one over every process of the workspace is at
+    least ``every_s`` seconds old and the ``compact_min_files`` setting is not 0; ``None``
+    when not due."""
+    least = store_compact.min_files()
+    if least == 0 or not ws.committed_enriched():
+        return None
+    wall = take_turn(ws, COMPACT_SETTING, every_s)
+    if wall is None:
+        return None
+    result = store_compact.compact(ws, min_files=least, isolate=True).to_dict()
+    record_turn(ws, COMPACT_SETTING, wall, result)
+    if result["merged"]:
+        log.info(
+            "store compacted: %d files merged into %d (%d rows) in %.1f s",
+            result["merged"], result["written"], result["rows"], result["elapsed_s"],
+        )  # fmt: skip
+    return result
 
 
 class BackgroundInbox(WorkspaceLoop):

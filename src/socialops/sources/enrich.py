@@ -589,6 +589,7 @@ def rebuild(ws: Workspace) -> int:
         with ws.begin() as conn:  # both tables or neither
             conn.execute(text("DELETE FROM enriched_parts"))
             conn.execute(text("DELETE FROM enrich_runs"))
+            conn.execute(text("DELETE FROM retired_files"))  # recover deletes them too
         removed = ws.recover()
     files_changed(ws)
     return removed["enriched"]

@@ -35,7 +35,7 @@ class Database(Protocol):
 
 __all__ = ["HEADS", "current", "heads_of_scripts", "upgrade"]
 
-HEADS: dict[Kind, str] = {"accounts": "a0004", "workspace": "w0010"}
+HEADS: dict[Kind, str] = {"accounts": "a0004", "workspace": "w0011"}
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

@@ -194,6 +194,10 @@ class Workspace:
         with self.connect() as conn:
             known_raw = set(self.committed_raw_parts(conn))
             known_enriched = set(self.committed_enriched(conn))
+            # files a compaction replaced, kept for the readers that listed them just before
+            known_enriched.update(
+                r[0] for r in conn.execute(text("SELECT path FROM retired_files"))
+            )
             # imports that never finished are marked interrupted (their committed parts stay)
             conn.execute(text("UPDATE imports SET status='interrupted' WHERE status='running'"))
         for p in self.raw_dir.glob("*.parquet"):
