@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import text
 
 from socialops.engage import privacy
-from socialops.errors import WorkspaceError
 from socialops.engage.worker import compact_due, run_inbox_once
+from socialops.errors import WorkspaceError
 from socialops.listen.ingest import import_file
 from socialops.sources import enrich as runner
 from socialops.store import compact as c
