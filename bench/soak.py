@@ -809,7 +809,24 @@ class Run:
         ) and sum(replies_stored.values()) == sum(self.ledger.replies.values())
         store_total = self.store_total()
         expected_total = INITIAL_ROWS + self.ledger.rows_sent
+        # the store's files: what compaction (the inbox's round, every 2 minutes) keeps down
+        committed: set[str] = set()
+        runs = Counter[str]()
+        for pipeline, files in q(f'SELECT pipeline, files FROM "{schema}".enrich_runs'):
+            committed.update(json.loads(str(files)))
+            runs["compaction" if pipeline == "compaction" else "enrichment"] += 1
+        retired = (
+            int(str(q(f'SELECT count(*) FROM "{schema}".retired_files')[0][0]))
+            if self.has_table(schema, "retired_files")
+            else 0
+        )
         return {
+            "store_files": {
+                "committed": len(committed),
+                "retired": retired,
+                "enrichment_runs": runs["enrichment"],
+                "compaction_runs": runs["compaction"],
+            },
             "uploads": {
                 "rows_sent": self.ledger.rows_sent,
                 "rows_imported_said": self.ledger.rows_imported,

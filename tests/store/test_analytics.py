@@ -188,15 +188,25 @@ def test_stats_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "Unknown engine 'oracle'" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("value", "on"), [(None, True), ("1", True), ("0", False)])
+@pytest.mark.parametrize(
+    ("value", "long_lived", "on"),
+    [(None, False, True), (None, True, False), ("1", True, True), ("1", False, True),
+     ("0", False, False), ("0", True, False)],
+)  # fmt: skip
 def test_the_parquet_metadata_cache_follows_the_setting(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str | None, on: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    value: str | None,
+    long_lived: bool,
+    on: bool,
 ) -> None:
+    """A command's connection keeps footers unless told not to; a server's (long-lived)
+    does not unless told to."""
     if value is None:
         monkeypatch.delenv("SOCIALOPS_PARQUET_METADATA_CACHE", raising=False)
     else:
         monkeypatch.setenv("SOCIALOPS_PARQUET_METADATA_CACHE", value)
     ws = Workspace.open(tmp_path / "ws")
-    with open_store(ws, "duckdb") as store:
+    with open_store(ws, "duckdb", long_lived=long_lived) as store:
         got = store.con.raw_sql("SELECT current_setting('parquet_metadata_cache')").fetchone()
     assert got is not None and bool(got[0]) is on

@@ -353,3 +353,23 @@ def test_a_failed_isolated_merge_is_one_clear_error(tmp_path: Path) -> None:
     line = exc.value.text("en")
     assert line.startswith("Merging the small files failed: ") and "\n" not in line
     assert "gone.parquet" in line and not (tmp_path / "out.parquet").exists()
+
+
+def test_the_caches_of_replaced_files_stay_while_the_files_do(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    ws = workspace
+    _small_imports(ws, tmp_path, {"2026-03": 3})
+    cache = ws.root / "cache" / "keyword_counts"
+    with open_store(ws) as store:
+        store.keyword_counts()
+        old = sorted(p.name for p in cache.glob("*.parquet"))
+        assert len(old) == 3
+        c.compact(ws, min_files=2)
+        # another process's reader may be summing the old rollups right now: they stay
+        store.keyword_counts()
+        names = {p.name for p in cache.glob("*.parquet")}
+        assert set(old) < names and len(names) == 4
+        c.purge_retired(ws, grace_s=0)
+        store.keyword_counts()
+        assert len(list(cache.glob("*.parquet"))) == 1

@@ -86,10 +86,10 @@ def compact_due(ws: Workspace, *, every_s: float = COMPACT_EVERY_S) -> dict[str,
     least ``every_s`` seconds old and the ``compact_min_files`` setting is not 0; ``None``
     when not due."""
     least = store_compact.min_files()
-    if least == 0 or not ws.committed_enriched():
+    if least == 0:
         return None
     wall = take_turn(ws, COMPACT_SETTING, every_s)
-    if wall is None:
+    if wall is None or not ws.committed_enriched():
         return None
     result = store_compact.compact(ws, min_files=least, isolate=True).to_dict()
     record_turn(ws, COMPACT_SETTING, wall, result)

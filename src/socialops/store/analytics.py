@@ -29,6 +29,7 @@ size and mtime) and drops rollups of files that are gone; later queries sum the 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -142,8 +143,9 @@ class AnalyticsStore:
             raise DataError(code=EMPTY_STORE)
         out = private_dir(self.ws.root / "cache" / "keyword_counts")
         wanted = {cache_file_name(self.ws, f, "kc"): f for f in files}
+        kept = self._retired_caches("kc")
         for p in out.glob("*.parquet"):
-            if p.name not in wanted:
+            if p.name not in wanted and p.name not in kept:
                 p.unlink(missing_ok=True)
         todo = [(f, out / name) for name, f in wanted.items() if not (out / name).exists()]
         for chunk in _batches(todo, lambda item: item[0]):
@@ -161,10 +163,11 @@ class AnalyticsStore:
         keyed = [(topic_cache_key(text), node) for text, node in queries]
         wanted = {cache_file_name(self.ws, f, "tp"): f for f in files}
         missing: dict[str, list[tuple[str, Any]]] = {}
+        kept = self._retired_caches("tp")
         for key, node in dict(keyed).items():
             folder = private_dir(root / key)
             for p in folder.glob("*.parquet"):
-                if p.name not in wanted:
+                if p.name not in wanted and p.name not in kept:
                     p.unlink(missing_ok=True)
             for name in wanted:
                 if not (folder / name).exists():
@@ -200,8 +203,9 @@ class AnalyticsStore:
         src = self.ws.root / "cache" / "topics" / topic_cache_key(query)
         out_dir = src / folder
         out_dir.mkdir(exist_ok=True)
+        kept = self._retired_caches("tp")
         for p in out_dir.glob("*.parquet"):
-            if p.name not in month_of:
+            if p.name not in month_of and p.name not in kept:
                 p.unlink(missing_ok=True)
         names = sorted(month_of)
         todo = [(src / n, out_dir / n) for n in names if not (out_dir / n).exists()]
@@ -224,6 +228,15 @@ class AnalyticsStore:
         for text, _ in queries:
             files = self.topic_derived(text, "keywords", build)
             out.append(self._read([p for _, p in files], "socialops_topic_kw"))
+        return out
+
+    def _retired_caches(self, prefix: str) -> set[str]:
+        """The cache files of the files a compaction replaced, kept while those are: a reader
+        of another process that listed them just before the swap may be reading them."""
+        out: set[str] = set()
+        for f in self.ws.retired_enriched():
+            with contextlib.suppress(OSError):  # purged meanwhile
+                out.add(cache_file_name(self.ws, f, prefix))
         return out
 
     def _write_topic_matches(
@@ -465,22 +478,32 @@ def fetch_arrow(expr: ir.Table) -> pa.Table:
     return result
 
 
-def metadata_cache() -> bool:
+def metadata_cache(default: bool = True) -> bool:
     """Whether a store's DuckDB connection keeps the Parquet footers it read
-    (``SOCIALOPS_PARQUET_METADATA_CACHE``, on unless ``0``): queries over many files are faster
-    (600 small files: 88 ms against 149), and the connection holds about 85 KB for every file
-    it read — memory that grows with the number of files in the store."""
-    return os.environ.get("SOCIALOPS_PARQUET_METADATA_CACHE", "1").strip() != "0"
+    (``SOCIALOPS_PARQUET_METADATA_CACHE``: ``1`` on, ``0`` off, unset ``default``): queries
+    over many files are faster (600 small files: 88 ms against 149), and the connection holds
+    about 85 KB for every file it read — memory that grows with every file a long-lived
+    process meets. The web server's connections default to off (compaction keeps the files few,
+    where the cache saves 2-6 ms a query: ``bench/compact.py``); a command's to on."""
+    raw = os.environ.get("SOCIALOPS_PARQUET_METADATA_CACHE", "").strip()
+    if raw == "":
+        return default
+    return raw != "0"
 
 
-def open_store(ws: Workspace, engine: str | EngineSpec = "duckdb") -> AnalyticsStore:
-    """Connect ``engine`` to the workspace's analytics store (nothing is read until queried)."""
+def open_store(
+    ws: Workspace, engine: str | EngineSpec = "duckdb", *, long_lived: bool = False
+) -> AnalyticsStore:
+    """Connect ``engine`` to the workspace's analytics store (nothing is read until queried).
+    ``long_lived``: a server's connection (the Parquet metadata cache off unless the setting
+    turns it on: :func:`metadata_cache`)."""
     spec = engine if isinstance(engine, EngineSpec) else parse_engine(engine)
     import ibis  # lazy: start-up time (about a second)
 
     if spec.kind == "duckdb":
         con = ibis.duckdb.connect(threads=os.cpu_count() or 1)
-        con.raw_sql(f"SET parquet_metadata_cache = {str(metadata_cache()).lower()}")
+        footers = metadata_cache(default=not long_lived)
+        con.raw_sql(f"SET parquet_metadata_cache = {str(footers).lower()}")
         return AnalyticsStore(ws, spec, con)
 
     session = get_spark(spec.master or "local[*]")

@@ -66,14 +66,9 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _sync(ws: Workspace, con: sqlite3.Connection) -> None:
-    """Add the posts of enriched files not indexed yet; drop those of files that are gone."""
+    """Add the posts of enriched files not indexed yet, then drop those of files that are gone."""
     wanted = {cache_file_name(ws, f, "tx"): f for f in ws.enriched_files()}
     have = dict(con.execute("SELECT name, id FROM files").fetchall())
-    for name in sorted(have.keys() - wanted.keys()):
-        con.execute("BEGIN IMMEDIATE")
-        con.execute("DELETE FROM texts WHERE file = ?", (have[name],))
-        con.execute("DELETE FROM files WHERE id = ?", (have[name],))
-        con.execute("COMMIT")
     for name in sorted(wanted.keys() - have):
         t = pq.read_table(wanted[name], columns=["platform", "post_id", "text"])
         keys = sample_keys(t["platform"], t["post_id"]).to_numpy()
@@ -97,6 +92,13 @@ def _sync(ws: Workspace, con: sqlite3.Connection) -> None:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+    # the files that are gone last: a compaction's merged file is indexed before the files it
+    # replaced leave, so a lookup meanwhile finds every post (twice at most, the same text)
+    for name in sorted(have.keys() - wanted.keys()):
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("DELETE FROM texts WHERE file = ?", (have[name],))
+        con.execute("DELETE FROM files WHERE id = ?", (have[name],))
+        con.execute("COMMIT")
 
 
 def files_changed(ws: Workspace) -> None:

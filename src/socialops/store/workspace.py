@@ -128,6 +128,14 @@ class Workspace:
         files = (self.enriched_dir / rel for rel in self.committed_enriched())
         return sorted(p for p in files if p.is_file())
 
+    def retired_enriched(self) -> list[Path]:
+        """The enriched files a compaction replaced that are still on disk for their grace
+        period (:mod:`socialops.store.compact`): nobody starts reading them any more, but a
+        reader that listed them just before may still be, with the caches made from them."""
+        with self.connect() as conn:
+            rows = conn.execute(text("SELECT path FROM retired_files")).all()
+        return sorted(p for p in (self.enriched_dir / r[0] for r in rows) if p.is_file())
+
     @contextlib.contextmanager
     def lock(self, what: str) -> Iterator[None]:
         """Hold the workspace's writer lock (one import or enrichment at a time)."""

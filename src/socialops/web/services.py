@@ -128,7 +128,7 @@ class _Slot:
             self.data_version = version
         elif self.data_version != version and time.monotonic() - self.opened >= STORE_RENEW_S:
             self.store.close()
-            self.store = open_store(ws, "duckdb")
+            self.store = open_store(ws, "duckdb", long_lived=True)
             self.opened = time.monotonic()
             self.data_version = version
 
@@ -199,7 +199,7 @@ class Services:
         with self._guard:
             slot = self._slots.get(name)
             if slot is None:
-                slot = _Slot(open_store(self.workspace(slug), "duckdb"))
+                slot = _Slot(open_store(self.workspace(slug), "duckdb", long_lived=True))
                 self._slots[name] = slot
         # before the slot's lock: finding the version may take the stamps' lock and forget a
         # workspace made again (which takes the slots' locks): the other order deadlocked
