@@ -373,3 +373,18 @@ def test_the_caches_of_replaced_files_stay_while_the_files_do(
         c.purge_retired(ws, grace_s=0)
         store.keyword_counts()
         assert len(list(cache.glob("*.parquet"))) == 1
+
+
+def test_the_next_enrichment_deletes_replaced_files_past_their_grace(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = workspace
+    _small_imports(ws, tmp_path, {"2026-03": 3})
+    listed = ws.enriched_files()
+    c.compact(ws, min_files=2)
+    _small_imports_offset(ws, tmp_path, 1, 5)  # within the grace: kept
+    assert all(f.exists() for f in listed) and len(c.retired(ws)) == 3
+    monkeypatch.setattr(c, "GRACE_S", 0.0)  # the grace over
+    monkeypatch.setattr(c.purge_retired, "__defaults__", (0.0,))
+    _small_imports_offset(ws, tmp_path, 1, 5)
+    assert not any(f.exists() for f in listed) and c.retired(ws) == []

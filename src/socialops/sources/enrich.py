@@ -469,6 +469,7 @@ def enrich_workspace(
     from sqlalchemy import text
 
     from socialops.store.analytics import parse_engine
+    from socialops.store.compact import purge_retired
     from socialops.store.texts import files_changed
 
     spec = parse_engine(engine)
@@ -476,6 +477,7 @@ def enrich_workspace(
     with ws.lock("`socialops enrich`"):
         reap_leftover_workers(ws)  # before recover: a leftover may still write under tmp/
         ws.recover()
+        purge_retired(ws)  # the files a compaction replaced, once their grace is over
         zone = _zone(ws, tz)
         pending = _pending(ws)
         if not pending:

@@ -28,11 +28,12 @@ engine answers the same. The steps:
    :meth:`~socialops.store.workspace.Workspace.recover` deletes; killed after, the old files
    wait in ``retired_files``.
 3. **Retire**: a reader lists the ledger's files and reads them a moment later, so the old
-   files stay on disk for :data:`GRACE_S` seconds and are deleted by a later compaction
-   (:func:`purge_retired`); an erasure deletes them at once (they may hold what it erases).
+   files stay on disk for :data:`GRACE_S` seconds and are deleted by a later compaction or
+   enrichment (:func:`purge_retired`); an erasure deletes them at once (they may hold what it
+   erases).
 
-The per-file caches of the old files are dropped by their own readers (they keep only the
-caches of committed files) and the merged files' are built on first use.
+The per-file caches of the old files (topic matches, keyword rollups) stay while the files do
+(a reader may be reading them too) and go with them; the merged files' are built on first use.
 """
 
 from __future__ import annotations
