@@ -9,7 +9,6 @@ from cli_inproc import run_main
 
 from socialops.listen.ingest import import_file
 from socialops.sources import enrich as runner
-from socialops.store.compact import retired
 from socialops.store.workspace import Workspace
 
 
@@ -44,9 +43,9 @@ def test_compact_json_and_purge(tmp_path: Path) -> None:
     p = run_main(["compact", "--min-files", "2", "--json"], home)
     got = json.loads(p.stdout)
     assert p.returncode == 0 and (got["merged"], got["written"], got["rows"]) == (2, 1, 10)
-    assert len(retired(Workspace.open(home))) == 2
+    assert len(Workspace.open(home).retired_enriched()) == 2
     p = run_main(["compact", "--json", "--purge"], home)
-    assert json.loads(p.stdout)["purged"] == 2 and retired(Workspace.open(home)) == []
+    assert json.loads(p.stdout)["purged"] == 2 and Workspace.open(home).retired_enriched() == []
 
 
 def test_a_least_number_under_two_is_refused_in_one_line(tmp_path: Path) -> None:
@@ -59,3 +58,10 @@ def test_a_least_number_under_two_is_refused_in_one_line(tmp_path: Path) -> None
 def test_compact_of_a_missing_workspace_is_a_clear_error(tmp_path: Path) -> None:
     p = run_main(["compact"], tmp_path / "nowhere", SOCIALOPS_LANG="en")
     assert p.returncode != 0 and "no workspace" in p.stderr.lower()
+
+
+def test_a_setting_that_is_not_a_number_is_refused_in_one_line(tmp_path: Path) -> None:
+    home = _home(tmp_path, 1)
+    p = run_main(["compact"], home, SOCIALOPS_LANG="en", SOCIALOPS_COMPACT_MIN_FILES="lots")
+    assert p.returncode == 2 and p.stderr.strip().count("\n") == 0
+    assert "Cannot read SOCIALOPS_COMPACT_MIN_FILES 'lots'" in p.stderr

@@ -111,7 +111,7 @@ def test_small_files_merge_per_month_with_every_row_unchanged(
     gone = sorted(
         str(f.relative_to(ws.enriched_dir)) for f in old if f.parent.name != "month=2026-05"
     )
-    assert c.retired(ws) == gone
+    assert ws.retired_enriched() == gone
     assert all((ws.enriched_dir / g).is_file() for g in gone)
     assert not set(gone) & set(ws.committed_enriched())
     assert not (ws.root / c.STAGING).exists()
@@ -155,7 +155,7 @@ def test_a_reader_that_listed_the_old_files_still_reads_them(
     # a later compaction past the grace deletes them, and their ledger rows
     assert c.purge_retired(ws, grace_s=600) == 0
     assert c.purge_retired(ws, grace_s=0) == 4
-    assert not any(f.exists() for f in listed) and c.retired(ws) == []
+    assert not any(f.exists() for f in listed) and ws.retired_enriched() == []
     assert _rows(ws).num_rows == 20
 
 
@@ -210,7 +210,7 @@ def test_a_file_changed_during_the_merge_makes_it_give_up(
     monkeypatch.setattr(c, "_merge_all", merge_then_rewrite)
     result = c.compact(ws, min_files=2)
     assert result.skipped == "changed" and result.run_id is None
-    assert ws.enriched_files() == files and c.retired(ws) == []
+    assert ws.enriched_files() == files and ws.retired_enriched() == []
     assert sorted(p.name for p in ws.enriched_dir.glob("*/*.parquet")) == sorted(
         f.name for f in files
     )  # no merged file left behind
@@ -315,7 +315,7 @@ def test_an_erasure_deletes_the_retired_files_at_once(workspace: Workspace, tmp_
     subject = privacy.resolve_subject(ws, handle="unknown:user3")
     found = privacy.erase(ws, subject, actor="test")
     assert found.counts["posts"] == 2  # posts 3 and 10 (of 15) are user3's
-    assert not any(f.exists() for f in listed) and c.retired(ws) == []
+    assert not any(f.exists() for f in listed) and ws.retired_enriched() == []
     names = pq.read_table(ws.enriched_files()[0], columns=["author_handle"]).column(0)
     assert "user3" not in names.to_pylist()
 
@@ -325,7 +325,7 @@ def test_rebuild_forgets_the_retired_files(workspace: Workspace, tmp_path: Path)
     _small_imports(ws, tmp_path, {"2026-03": 3})
     c.compact(ws, min_files=2)
     runner.rebuild(ws)
-    assert c.retired(ws) == [] and list(ws.enriched_dir.glob("*/*.parquet")) == []
+    assert ws.retired_enriched() == [] and list(ws.enriched_dir.glob("*/*.parquet")) == []
     assert runner.enrich_workspace(ws, workers=1).rows == 15
 
 
@@ -383,8 +383,8 @@ def test_the_next_enrichment_deletes_replaced_files_past_their_grace(
     listed = ws.enriched_files()
     c.compact(ws, min_files=2)
     _small_imports_offset(ws, tmp_path, 1, 5)  # within the grace: kept
-    assert all(f.exists() for f in listed) and len(c.retired(ws)) == 3
+    assert all(f.exists() for f in listed) and len(ws.retired_enriched()) == 3
     monkeypatch.setattr(c, "GRACE_S", 0.0)  # the grace over
     monkeypatch.setattr(c.purge_retired, "__defaults__", (0.0,))
     _small_imports_offset(ws, tmp_path, 1, 5)
-    assert not any(f.exists() for f in listed) and c.retired(ws) == []
+    assert not any(f.exists() for f in listed) and ws.retired_enriched() == []

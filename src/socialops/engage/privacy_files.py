@@ -13,7 +13,6 @@ keyword rollups, the post-text index) are deleted with it: they are rebuilt from
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -30,6 +29,7 @@ from socialops.engage.contacts import email_hash, phone_hash
 from socialops.sources.streams.customers import customers_path
 from socialops.sources.streams.transactions import stored_parts
 from socialops.store.analytics import cache_file_name
+from socialops.store.durable import fsync_dir, fsync_file
 from socialops.store.secrets import key_for
 from socialops.store.workspace import Workspace
 
@@ -129,15 +129,6 @@ def find_posts(ws: Workspace, handles: Iterable[tuple[str, str]], rows: bool = F
     return out
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every filesystem lets a folder be opened
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def rewrite(path: Path, table: pa.Table) -> None:
     """Replace ``path`` with ``table``, crash-safe: a new file beside it, synced, renamed."""
     tmp = path.with_name(path.name + TMP_SUFFIX)
@@ -146,10 +137,9 @@ def rewrite(path: Path, table: pa.Table) -> None:
     codec = str(group.column(0).compression).lower() if group is not None else "zstd"
     size = max(group.num_rows, 1) if group is not None else None
     pq.write_table(table, tmp, compression=codec, row_group_size=size)
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
+    fsync_file(tmp)
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _clean_strays(ws: Workspace) -> None:

@@ -89,7 +89,7 @@ def compact_due(ws: Workspace, *, every_s: float = COMPACT_EVERY_S) -> dict[str,
     if least == 0:
         return None
     wall = take_turn(ws, COMPACT_SETTING, every_s)
-    if wall is None or not ws.committed_enriched():
+    if wall is None:
         return None
     result = store_compact.compact(ws, min_files=least, isolate=True).to_dict()
     record_turn(ws, COMPACT_SETTING, wall, result)

@@ -35,6 +35,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "합칠 최소 파일 수는 2 이상이어야 합니다 ({value}).",
         "The least number of files to merge must be 2 or more ({value}).",
     ),
+    "compact.bad_setting": (
+        "SOCIALOPS_COMPACT_MIN_FILES 값 '{value}'을(를) 읽을 수 없습니다: 0(합치지 않음) 또는 "
+        "2 이상의 정수로 적어 주세요.",
+        "Cannot read SOCIALOPS_COMPACT_MIN_FILES '{value}': write 0 (never merge) or a whole "
+        "number of 2 or more.",
+    ),
     "compact.merge_failed": (
         "작은 파일을 합치지 못했습니다: {detail}. 저장소는 그대로입니다. 디스크 공간을 확인한 뒤 "
         "다시 실행해 주세요.",

@@ -234,9 +234,9 @@ class AnalyticsStore:
         """The cache files of the files a compaction replaced, kept while those are: a reader
         of another process that listed them just before the swap may be reading them."""
         out: set[str] = set()
-        for f in self.ws.retired_enriched():
+        for rel in self.ws.retired_enriched():
             with contextlib.suppress(OSError):  # purged meanwhile
-                out.add(cache_file_name(self.ws, f, prefix))
+                out.add(cache_file_name(self.ws, self.ws.enriched_dir / rel, prefix))
         return out
 
     def _write_topic_matches(

@@ -58,7 +58,8 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection, text
 
 from socialops import settings
-from socialops.errors import WorkspaceError
+from socialops.errors import SettingsError, WorkspaceError
+from socialops.store.durable import fsync_dir, fsync_file
 from socialops.store.private import private_dir
 from socialops.store.workspace import Workspace
 
@@ -70,7 +71,6 @@ __all__ = [
     "compact",
     "plan",
     "purge_retired",
-    "retired",
 ]
 
 SMALL_ROWS = 50_000  # a file with fewer rows is small (enrichment writes up to 122,880 a group)
@@ -115,12 +115,10 @@ class _Group:
 def min_files() -> int:
     """The ``compact_min_files`` setting: how many small files a month must hold before it is
     compacted (0: never compact on its own)."""
-    raw = settings.get("compact_min_files")
-    try:
-        n = int(raw)
-    except ValueError:
-        return 8
-    return max(0, n)
+    raw = settings.get("compact_min_files").strip()
+    if not raw.isdigit():
+        raise SettingsError(code="compact.bad_setting", value=raw[:40])
+    return int(raw)
 
 
 def plan(ws: Workspace, min_files: int = 8) -> list[_Group]:
@@ -171,8 +169,7 @@ def merge_files(sources: list[str], target: str, spill: str) -> int:
         )
     finally:
         con.close()
-    with open(target, "rb") as fh:  # on disk before it is renamed into the store
-        os.fsync(fh.fileno())
+    fsync_file(Path(target))  # on disk before it is renamed into the store
     return int(pq.ParquetFile(target).metadata.num_rows)
 
 
@@ -336,7 +333,8 @@ def _swap(ws: Workspace, run_id: str, groups: list[_Group], names: list[str], st
             dest.parent.mkdir(exist_ok=True)
             os.replace(stage / f"{k}.parquet", dest)
             moved.append(dest)
-        _fsync_dirs({p.parent for p in moved})
+        for folder in {p.parent for p in moved}:
+            fsync_dir(folder)
         with ws.begin() as conn:
             _commit(conn, run_id, groups, names)
     except BaseException:
@@ -371,24 +369,6 @@ def _commit(conn: Connection, run_id: str, groups: list[_Group], names: list[str
     )
 
 
-def _fsync_dirs(dirs: set[Path]) -> None:
-    for d in dirs:
-        with contextlib.suppress(OSError):
-            fd = os.open(d, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-
-
-def retired(ws: Workspace, conn: Connection | None = None) -> list[str]:
-    """The replaced files still kept for their grace period, relative to ``enriched/``."""
-    if conn is None:
-        with ws.connect() as own:
-            return retired(ws, own)
-    return [r[0] for r in conn.execute(text("SELECT path FROM retired_files ORDER BY path"))]
-
-
 def purge_retired(ws: Workspace, grace_s: float = GRACE_S) -> int:
     """Delete the replaced files retired at least ``grace_s`` seconds ago (0: all of them, as
     an erasure does); returns how many were deleted."""
@@ -406,6 +386,8 @@ def purge_retired(ws: Workspace, grace_s: float = GRACE_S) -> int:
 
 
 def _files_changed(ws: Workspace) -> None:
+    # lazy: the merge's child process imports this module, and the text index's imports
+    # (the analytics store, the query language) are not what a merge needs
     from socialops.store.texts import files_changed
 
     files_changed(ws)

@@ -128,13 +128,15 @@ class Workspace:
         files = (self.enriched_dir / rel for rel in self.committed_enriched())
         return sorted(p for p in files if p.is_file())
 
-    def retired_enriched(self) -> list[Path]:
-        """The enriched files a compaction replaced that are still on disk for their grace
-        period (:mod:`socialops.store.compact`): nobody starts reading them any more, but a
-        reader that listed them just before may still be, with the caches made from them."""
-        with self.connect() as conn:
-            rows = conn.execute(text("SELECT path FROM retired_files")).all()
-        return sorted(p for p in (self.enriched_dir / r[0] for r in rows) if p.is_file())
+    def retired_enriched(self, conn: Connection | None = None) -> list[str]:
+        """The enriched files a compaction replaced and keeps for their grace period
+        (:mod:`socialops.store.compact`), relative to ``enriched/``: nobody starts reading them
+        any more, but a reader that listed them just before may still be, with the caches made
+        from them."""
+        if conn is None:
+            with self.connect() as own:
+                return self.retired_enriched(own)
+        return [r[0] for r in conn.execute(text("SELECT path FROM retired_files ORDER BY path"))]
 
     @contextlib.contextmanager
     def lock(self, what: str) -> Iterator[None]:
@@ -203,9 +205,7 @@ class Workspace:
             known_raw = set(self.committed_raw_parts(conn))
             known_enriched = set(self.committed_enriched(conn))
             # files a compaction replaced, kept for the readers that listed them just before
-            known_enriched.update(
-                r[0] for r in conn.execute(text("SELECT path FROM retired_files"))
-            )
+            known_enriched.update(self.retired_enriched(conn))
             # imports that never finished are marked interrupted (their committed parts stay)
             conn.execute(text("UPDATE imports SET status='interrupted' WHERE status='running'"))
         for p in self.raw_dir.glob("*.parquet"):
