@@ -6,5 +6,5 @@ from __future__ import annotations
 
 __all__ = ["EN_VERSION", "KO_VERSION"]
 
-KO_VERSION = "ko-linear-3"  # socialops.nlp.sentiment_ko.KoSentiment.VERSION
+KO_VERSION = "ko-linear-5"  # socialops.nlp.sentiment_ko.KoSentiment.VERSION
 EN_VERSION = "1"  # socialops.nlp.sentiment_en.EnSentiment.VERSION

@@ -45,11 +45,28 @@ being fitted, folded into the stored weights, so scoring is unchanged) and 1.5 M
 Levers tried later on the same slice (kept weights, seeds averaged, NB power, alpha, epochs, KOTE
 share, threshold procedure: none moved the reviews by 0.002) are listed in MODEL_CARD.md.
 
-ko-linear-4 makes the polarity an ensemble of views (``views=True``): besides the head on all
-features, one head on the morpheme features alone and one on the character features alone
-(``split_groups`` hashing, :func:`view_matrices`), their logits added with a mix chosen by
-:func:`choose_view_mix` on the calibration slice of the training reviews plus a quarter of the
-KOTE training comments, both left out of the calibration fit.
+ko-linear-4 (tried, never shipped) makes the polarity an ensemble of views (``views=True``):
+besides the head on all features, one head on the morpheme features alone and one on the
+character features alone (``split_groups`` hashing, :func:`view_matrices`), their logits added
+with a mix chosen by :func:`choose_view_mix` on the calibration slice of the training reviews
+plus a quarter of the KOTE training comments, both left out of the calibration fit.
+
+ko-linear-5 adds the reviews the NSMC recipe drops, those rated 5-8, as weakly labelled polarity
+rows (:data:`MID_RATING_ROWS`: 5 and 6 negative, 7 and 8 positive, each weighing less than an
+NSMC row, the more so the nearer its rating is to the middle). They are the same kind of text as
+the reviews the model is measured on, and the mild praise and mild complaint in them are what a
+model trained on the clear-cut reviews alone confuses. Only reviews whose id hash is above the
+held-out and calibration ranges are used, and none whose text is an NSMC training or held-out
+text (:func:`load_mid_reviews`). Chosen on the validation slice (fitted without the calibration
+slice; balanced accuracy on the training reviews with id hash in [0.125, 0.15), 10,949, with the
+threshold from [0.1, 0.125); accuracy on a quarter of the KOTE training comments, 880), weights
+for ratings 5/6/7/8 (label negative/negative/positive/positive): none 0.8708 / 0.8193;
+0.5/0.2/0.2/0.5 0.8791 / 0.8205; 0.25/0.1/0.1/0.25 0.8788 / 0.8182; 0.5/-/-/0.5 0.8778 /
+0.8193; 0.5/0.2/-/0.5 0.8793 / 0.8159; 0.5 each 0.8771 / 0.8193; **1/0.4/0.4/1 0.8831 /
+0.8182** (taken: the best on the reviews); 1 each 0.8830 / 0.8239; 1.5/0.6/0.6/1.5 0.8818 /
+0.8170; 1/0.2/0.2/1 0.8810 / 0.8239; 1/0.7/0.7/1 0.8776 / 0.8102 (the spread between neighbours
+shows the noise of one SGD fit and threshold, about 0.003; every variant beats none by 0.6-1.2
+points). Script: the validation recipe of ``train`` with the rows added (not shipped).
 """
 
 from __future__ import annotations
@@ -92,16 +109,18 @@ __all__ = [
     "Dataset",
     "holdout_split",
     "kote_polarity",
+    "load_mid_reviews",
     "load_reviews",
     "other_splits",
     "tokenize_texts",
     "train",
+    "triage_reserved",
 ]
 
 HOLDOUT_SALT = "nsmc-ko-holdout:"
 OTHER_SALT = "ko-sentiment-holdout:"
 MAX_CHARS = 140
-MODEL_DATE = "2026-12-04"
+MODEL_DATE = "2026-12-06"
 
 # labels of Dataset.labels (STATEMENT: a 3i4k statement, no opinion but a weaker example of it)
 NEGATIVE, POSITIVE, NO_OPINION, MIXED, STATEMENT = 0, 1, 2, 3, 4
@@ -167,6 +186,14 @@ OPINION_FLOOR_GRID = (0.0, 0.1, 0.2, 0.3)
 OPINION_FULL_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 NEUTRAL_BAND_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35)
 CALIB_FRACTION = 0.05  # training reviews (by id hash) used to calibrate the threshold
+# the reviews rated 5-8 (dropped by the NSMC recipe) as weakly labelled polarity rows: rating →
+# (label, row weight), an NSMC row weighing 1; chosen on the validation slice (module docstring)
+MID_RATING_ROWS: dict[int, tuple[int, float]] = {
+    5: (NEGATIVE, 1.0),
+    6: (NEGATIVE, 0.4),
+    7: (POSITIVE, 0.4),
+    8: (POSITIVE, 1.0),
+}
 
 
 @dataclass(frozen=True)
@@ -222,6 +249,50 @@ def load_reviews(data_dir: Path) -> tuple[list[int], list[str], np.ndarray]:
         texts.append(text)
         labels.append(label)
     return ids, texts, np.asarray(labels, dtype=np.int8)
+
+
+def load_mid_reviews(
+    data_dir: Path, start: float, exclude: set[str]
+) -> tuple[list[int], list[str], list[int]]:
+    """The reviews rated 5-8 usable as weak polarity rows: ``(ids, normalised texts, ratings)``.
+
+    Only reviews whose id hash (:func:`_hash_fraction`) is at least ``start`` (above the
+    held-out and calibration ranges), at most :data:`MAX_CHARS` long, whose normalised text is
+    not in ``exclude`` (the NSMC training and held-out texts: their labels are the clear ones);
+    de-duplicated by id and by text (the first kept)."""
+    path = Path(data_dir) / "nsmc" / "reviews.tsv.gz"
+    table = pacsv.read_csv(
+        path,
+        parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={"review_id": pa.int64(), "rating": pa.int64(), "review": pa.string()},
+            include_columns=["review_id", "rating", "review"],
+        ),
+    )
+    ids: list[int] = []
+    texts: list[str] = []
+    ratings: list[int] = []
+    seen_ids: set[int] = set()
+    seen_texts: set[str] = set()
+    for rid, rating, review in zip(
+        table["review_id"].to_pylist(),
+        table["rating"].to_pylist(),
+        table["review"].to_pylist(),
+        strict=True,
+    ):
+        if rid is None or rating not in MID_RATING_ROWS or not review or rid in seen_ids:
+            continue
+        if len(review) > MAX_CHARS or _hash_fraction(rid) < start:
+            continue
+        text = normalize(review).text
+        if not text or text in exclude or text in seen_texts:
+            continue
+        seen_ids.add(rid)
+        seen_texts.add(text)
+        ids.append(int(rid))
+        texts.append(text)
+        ratings.append(int(rating))
+    return ids, texts, ratings
 
 
 def holdout_split(data_dir: Path, holdout: float = 0.1) -> tuple[Dataset, Dataset]:
@@ -339,15 +410,28 @@ def _read_other(data_dir: Path) -> dict[str, list[tuple[str, str, int]]]:
     return out
 
 
+def triage_reserved(data_dir: Path) -> set[str]:
+    """The normalised texts of the KOTE comments the triage models hold out
+    (:func:`socialops.train.triage_data.split`): never trained on here, because the complaint
+    model stacks this model's logits and is measured on those comments."""
+    from socialops.train.triage_data import load_kote_complaint, split_index
+
+    ds = load_kote_complaint(Path(data_dir))
+    _, test_idx = split_index(ds)
+    return {t for t in (normalize(ds.texts[i]).text for i in test_idx) if t}
+
+
 def other_splits(data_dir: Path) -> dict[str, tuple[Dataset, Dataset]]:
     """``source → (train, test)`` of KOTE, hate speech, sarcasm and 3i4k (fixed split).
 
     Texts are normalised; empty ones dropped; each test set is de-duplicated by text, and a
-    training row whose text is in any source's test set is dropped.
+    training row whose text is in any source's test set is dropped. So is a comment held out by
+    the triage models' split (:func:`triage_reserved`): the complaint model reads this model's
+    logits, and its held-out figure must not score comments this model was trained on.
     """
     raw = _read_other(data_dir)
     parts: dict[str, tuple[list[tuple[int, str, int]], list[tuple[int, str, int]]]] = {}
-    held: set[str] = set()
+    held: set[str] = triage_reserved(data_dir)
     for source, rows in raw.items():
         tr: list[tuple[int, str, int]] = []
         te: list[tuple[int, str, int]] = []
@@ -706,11 +790,14 @@ def train(
     keep_weights: int = KEEP_WEIGHTS,
     polarity_seeds: int = POLARITY_SEEDS,
     views: bool = VIEWS,
+    mid_ratings: dict[int, tuple[int, float]] | None = None,
 ) -> dict[str, Any]:
     """Train, evaluate on the held-out splits, write the model files; returns the metrics.
 
     ``cache_dir`` (optional, e.g. under /tmp) caches Kiwi tokens between runs;
-    ``nsmc_limit`` (exploring only) keeps that many NSMC training reviews (by id hash).
+    ``nsmc_limit`` (exploring only) keeps that many NSMC training reviews (by id hash);
+    ``mid_ratings`` (default :data:`MID_RATING_ROWS`; ``{}``: none) the weak rows of the reviews
+    rated 5-8.
     """
 
     def say(msg: str) -> None:
@@ -740,10 +827,27 @@ def train(
             train_ds.labels[order],
         )
     others = other_splits(Path(data_dir))
+    mid_rows = MID_RATING_ROWS if mid_ratings is None else mid_ratings
+    held_out_texts = {t for _, b in others.values() for t in b.texts}
+    _, mid_texts, mid_ratings_of = (
+        load_mid_reviews(
+            Path(data_dir),
+            holdout + CALIB_FRACTION,
+            set(train_ds.texts) | set(test_ds.texts) | held_out_texts,
+        )
+        if mid_rows
+        else ([], [], [])
+    )
+    keep_mid = [k for k, r in enumerate(mid_ratings_of) if r in mid_rows]
+    mid_texts = [mid_texts[k] for k in keep_mid]
+    mid_ratings_of = [mid_ratings_of[k] for k in keep_mid]
     sizes = ", ".join(f"{k} {len(a.texts):,}/{len(b.texts):,}" for k, (a, b) in others.items())
-    say(f"  nsmc {len(train_ds.texts):,}/{len(test_ds.texts):,}, {sizes} (train/held-out)")
+    say(
+        f"  nsmc {len(train_ds.texts):,}/{len(test_ds.texts):,}, {sizes} (train/held-out), "
+        f"reviews rated 5-8 {len(mid_texts):,}"
+    )
     say("tokenising with Kiwi")
-    all_texts = test_ds.texts + train_ds.texts
+    all_texts = test_ds.texts + train_ds.texts + mid_texts
     for a, b in others.values():
         all_texts += a.texts + b.texts
     tok_of = dict(
@@ -783,6 +887,18 @@ def train(
             op_y.append(1)
             op_w.append(1.0)
     n_nsmc = len(pol_texts)
+    # the reviews rated 5-8: weak polarity rows, never in the calibration slice (their ids are
+    # above it) nor in the opinion head
+    for t, rating in zip(mid_texts, mid_ratings_of, strict=True):
+        if not tok_of[t]:
+            continue
+        label, weight = mid_rows[rating]
+        pol_texts.append(t)
+        pol_y.append(label)
+        pol_w.append(weight)
+        pol_calib.append(False)
+        pol_kval.append(0)
+    n_mid = len(pol_texts) - n_nsmc
     for source, (ds, _) in others.items():
         # the source's share of the weight, split evenly between its two classes (a source
         # that is mostly negative must not teach "this style of text is negative")
@@ -909,6 +1025,8 @@ def train(
         "neutral_share": figures["nsmc_neutral_share"],
         "heldout": figures,
         "n_train": len(pol_texts),
+        "n_train_mid_ratings": n_mid,
+        "mid_ratings": {str(r): [lab, w] for r, (lab, w) in sorted(mid_rows.items())},
         "n_train_opinion": len(op_texts),
         "n_test": len(test_ds.texts),
         "n_test_other": {source: len(b.texts) for source, (_, b) in others.items()},
@@ -945,7 +1063,8 @@ def train(
         "trained": MODEL_DATE,
         "metrics": metrics,
         "training": {
-            "data": "nsmc/reviews.tsv.gz (rating 1-4 neg, 9-10 pos, <=140 chars); kote/val.tsv "
+            "data": "nsmc/reviews.tsv.gz (rating 1-4 neg, 9-10 pos, <=140 chars; 5-8 as weak "
+            f"rows {dict(sorted(mid_rows.items()))} (rating: label, weight)); kote/val.tsv "
             "(emotions → polarity); korean_hate_speech (hate/offensive → neg); korean_sarcasm "
             "(sarcastic → neg); 3i4k (questions, statements, commands → no opinion)",
             "split": f"sha1('{HOLDOUT_SALT}' + review_id) < {holdout}; test deduped + balanced; "
@@ -953,9 +1072,13 @@ def train(
             "model": f"two L2 logistic regressions by averaged SGD ({EPOCHS} epochs, balanced "
             f"classes) on L2-normalised binary features: polarity (NB-scaled columns, power "
             f"{NB_POWER}; alpha {ALPHA}, mean of {polarity_seeds} seeds, top {keep_weights}), "
-            f"opinion (alpha {OPINION_ALPHA}, top {KEEP_OPINION_WEIGHTS}); plus a morpheme-only "
-            f"and a character-only polarity head (factors {[round(f, 4) for f in factors]}, "
-            f"top {KEEP_VIEW_WEIGHTS} together)",
+            f"opinion (alpha {OPINION_ALPHA}, top {KEEP_OPINION_WEIGHTS})"
+            + (
+                f"; plus a morpheme-only and a character-only polarity head (factors "
+                f"{[round(f, 4) for f in factors]}, top {KEEP_VIEW_WEIGHTS} together)"
+                if factors
+                else ""
+            ),
         },
     }
     if out_dir is not None or not nsmc_limit:
@@ -971,13 +1094,13 @@ SERVICE_FILE = (
 FAMOUS_COMPLAINT = "배송이 너무 늦어요 ㅠㅠ 일주일째 기다리는 중"
 # the previous model's figures, for the model card
 PREVIOUS = {
-    "version": "ko-linear-2",
-    "nsmc_accuracy": 0.8824,
-    "kote_accuracy": 0.8521,
-    "sarcasm_negative": 0.5271,
-    "hate_negative": 0.8712,
-    "3i4k_neutral": 0.8432,
-    "service": "accuracy 0.6900, macro-F1 0.6934, by sign 0.8400",
+    "version": "ko-linear-3",
+    "nsmc_accuracy": 0.8886,
+    "kote_accuracy": 0.8476,
+    "sarcasm_negative": 0.5057,
+    "hate_negative": 0.8634,
+    "3i4k_neutral": 0.8825,
+    "service": "accuracy 0.7067, macro-F1 0.7091, by sign 0.8450",
 }
 
 
@@ -1002,6 +1125,14 @@ def service_figures(model: KoSentiment, path: Path = SERVICE_FILE) -> dict[str, 
         "sign": round(float(np.mean([(scores[i] > 0) == (gold[i] == pos) for i in polar])), 4),
         "was": f"{PREVIOUS['version']}: {PREVIOUS['service']}",
     }
+
+
+def _mid_text(m: dict[str, Any]) -> str:
+    mid = m.get("mid_ratings") or {}
+    if not mid:
+        return "not used"
+    names = {NEGATIVE: "negative", POSITIVE: "positive"}
+    return ", ".join(f"{r} {names[int(v[0])]} at weight {v[1]:g}" for r, v in sorted(mid.items()))
 
 
 def _service_line(m: dict[str, Any]) -> str:
@@ -1049,10 +1180,11 @@ def _views_bullet(m: dict[str, Any]) -> str:
 def _views_intro(model: KoSentiment) -> str:
     if model.view_weights is None:
         return (
-            "(same data, labels and heads): a second character view of the text without\n"
-            "its spaces, 2^23 hash dimensions, NB-SVM scaling of the polarity features and more"
-            " kept\nweights, chosen on a validation slice of the training data (reviews and"
-            " comments)"
+            "(same features and heads): the reviews rated 5-8, which the NSMC recipe drops,\n"
+            "are added to the polarity head as weakly labelled rows (5 and 6 negative, 7 and 8\n"
+            "positive, the middle ratings weighing less), chosen on a validation slice of the\n"
+            "training data (reviews and comments); and the KOTE comments the triage models hold\n"
+            "out are no longer trained on"
         )
     return (
         "(same data, labels and features): the polarity is now an ensemble of three views of\n"
@@ -1110,8 +1242,8 @@ socialops train sentiment --lang ko [--cache-dir /tmp/...]
 (equivalent: `python -c "from pathlib import Path; from socialops.train.sentiment_ko import train;
 train(Path('../shared/data'))"`; data folder from `SOCIALOPS_DATA_DIR`). The shipped files came
 from `train` ({MODEL_DATE}): {m["seconds"]:.0f} s inside `train` on 2 cores shared with other
-work, with the Kiwi tokens of the 474,000 texts read from a `cache_dir` (tokenising them takes
-about 8 minutes more in two processes); the calibration fit and the polarity head on {m["n_train"]:,} rows
+work, with the Kiwi tokens of the 556,000 texts read from a `cache_dir` (tokenising them takes
+about 10 minutes more in two processes); the calibration fit and the polarity head on {m["n_train"]:,} rows
 (KOTE rows repeated so that no row weighs more than {MAX_ROW_WEIGHT:g}) and the opinion head on
 {m["n_train_opinion"]:,}. SGD runs with a fixed seed (same library versions, same weights);
 `--cache-dir` (`train(..., cache_dir=...)`) caches the Kiwi tokens between runs. Kiwi {m["kiwi"]}, model type `cong`; seed {m["seed"]}.
@@ -1120,7 +1252,7 @@ about 8 minutes more in two processes); the calibration fit and the polarity hea
 
 | source (under `../shared/data`) | polarity head | opinion head |
 | --- | --- | --- |
-| `nsmc/reviews.tsv.gz`, Naver movie reviews (CC0) | rating 1-4 negative, 9-10 positive, 5-8 dropped, <= 140 characters | {NSMC_OPINION_ROWS:,} reviews (by id hash) as opinion |
+| `nsmc/reviews.tsv.gz`, Naver movie reviews (CC0) | rating 1-4 negative, 9-10 positive, <= 140 characters (the NSMC recipe); the reviews rated 5-8 that the recipe drops as weak rows ({m.get("n_train_mid_ratings", 0):,}; {_mid_text(m)}) | {NSMC_OPINION_ROWS:,} reviews (by id hash) as opinion |
 | `kote/val.tsv`, online comments, 44 emotions (MIT) | emotion ids → polarity (below); {m["source_share"]["kote"]:.0%} of the NSMC weight, split evenly over its two classes | every comment; only-"없음" comments as no opinion |
 | `korean_hate_speech/train.tsv` (CC BY-SA 4.0) | not used (one-sided: it only taught "comment style = negative"); held out for evaluation | every comment as opinion |
 | `korean_sarcasm/train.csv` (MIT) | not used (as above); held out for evaluation | sarcastic tweets as opinion |
@@ -1236,8 +1368,21 @@ process), so ko-linear-3 stays. `train(..., views=True)` (the 0.25/0.25 mix), me
 the held-out splits after that decision: reviews 0.8888 (still short of 0.89), comments 0.8532,
 hate 0.8623, sarcasm 0.5305, 3i4k neutral 0.8788, service 0.713 / 0.717 macro-F1 / 0.860 by
 sign; 1,806 s inside `train` on the loaded machine. Not tried for lack of time on this shared
-machine: a small embedding-bag (fastText-style) model, and the NSMC reviews
-rated 5-8 (212,000 texts, dropped by the NSMC recipe) as weakly labelled rows.
+machine: a small embedding-bag (fastText-style) model.
+
+ko-linear-5 (2026-12-06, eleventh session): the NSMC reviews rated 5-8 (dropped by the NSMC
+recipe) as weakly labelled polarity rows. Weights chosen on the validation slice (module
+docstring of `socialops.train.sentiment_ko`): every weighting tried beat none by 0.6-1.2 points
+of balanced accuracy on the validation reviews, the most of all with ratings 5/6/7/8 at
+1/0.4/0.4/1 (0.8708 → 0.8831). Measured once on the held-out splits after that choice: reviews
+0.8910 (+0.0024 over ko-linear-3, the 0.89 goal met by 0.001, which is within the noise of
+18,994 reviews, about ±0.0023), comments 0.8441 (-0.0035, 4 of 1,014), hate 0.8511 (-0.012),
+sarcasm 0.5373 (+0.032), 3i4k neutral 0.857 (-0.026: the gate re-chosen on the mix is 0.2-0.3
+with a neutral band of 0.1, a narrower gate than ko-linear-3's), service set accuracy 0.720 and
+macro-F1 0.722 (+0.013 each), by sign 0.835 (-0.010). In the same version the KOTE comments the
+triage models hold out (their split of `kote/val.tsv`) are dropped from training: the complaint
+model stacks this model's logits and is measured on them (ko-linear-3 had been trained on about
+four in five of them, so the complaint figure it gave was optimistic).
 
 Tried on 2026-12-06 (seventh session), not shipped: 2^24 hash dimensions and 3,000,000 kept
 polarity weights (fewer collisions, more of the long tail kept), everything else as shipped,
