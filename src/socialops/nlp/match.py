@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 
 from socialops.nlp import en
 
-__all__ = ["SKIP_TAGS", "VERSION", "match_text", "unit"]
+__all__ = ["SKIP_TAGS", "VERSION", "match_text", "match_text_of_morphs", "unit"]
 
 VERSION = "2"
 
@@ -62,19 +62,28 @@ def _flush(run: list[str], compounds: list[str]) -> None:
 def match_text(tokens: Iterable[str], word_starts: Sequence[bool] | None = None) -> str:
     """``" u1 u2 ... | compounds "`` for tokens stored as ``form/TAG`` (an empty post gives
     ``" "``). ``word_starts[i]`` says token ``i`` begins a new word (a space before it): noun
-    compounds never cross a word boundary. Without it, adjacent nouns always join.
+    compounds never cross a word boundary. Without it, adjacent nouns always join."""
+    pairs: list[tuple[str, str]] = []
+    for tok in tokens:
+        form, _, tag = tok.rpartition("/")
+        pairs.append((form, tag) if form else (tag, ""))  # a token without a tag
+    return match_text_of_morphs(pairs, word_starts)
+
+
+def match_text_of_morphs(
+    morphs: Iterable[tuple[str, str]], word_starts: Sequence[bool] | None = None
+) -> str:
+    """:func:`match_text` of tokens given as ``(form, tag)`` pairs (what the enrichment's
+    tokenising step has already: no ``form/TAG`` string to split again).
 
     (:func:`unit` inlined: this runs for every token of every post enriched.)"""
     units: list[str] = []
     compounds: list[str] = []
     run: list[str] = []
     skip, en_tags, compound_tags, lemma = SKIP_TAGS, _EN_TAGS, COMPOUND_TAGS, en.lemma
-    for k, tok in enumerate(tokens):
+    for k, (form, tag) in enumerate(morphs):
         if run and word_starts is not None and word_starts[k]:
             _flush(run, compounds)
-        form, _, tag = tok.rpartition("/")
-        if not form:  # a token without a tag
-            form, tag = tag, ""
         if "-" in tag:
             tag = tag.partition("-")[0]
         if tag in skip or not form or form.isspace():

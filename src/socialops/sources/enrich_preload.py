@@ -10,6 +10,6 @@ threads is imported here (numpy and pyarrow are imported by each worker after th
 
 from __future__ import annotations
 
-from socialops.nlp.ko import get_kiwi
+from socialops.nlp.ko import get_tokenize
 
-get_kiwi().tokenize("준비 완료")
+get_tokenize()("준비 완료")  # loads Kiwi and checks the direct call once

@@ -12,10 +12,12 @@ __all__ = ["COMPONENT"]
 
 
 def run(work: Work) -> dict[str, Any]:
+    of_morphs, of_tokens = match.match_text_of_morphs, match.match_text
     return {
         "match_text": [
-            match.match_text(t, w)
-            for t, w in zip(work["tokens"], work["_word_starts"], strict=True)
+            # Korean posts come with their (form, tag) morphemes: no "form/TAG" to split again
+            of_morphs(m, w) if m is not None else of_tokens(t, w)
+            for t, m, w in zip(work["tokens"], work["_morphs"], work["_word_starts"], strict=True)
         ]
     }
 
@@ -24,7 +26,7 @@ COMPONENT = REGISTRY.add(
     Component(
         "match",
         match.VERSION,
-        requires=("tokens", "_word_starts"),
+        requires=("tokens", "_morphs", "_word_starts"),
         assigns=("match_text",),
         run=run,
     )

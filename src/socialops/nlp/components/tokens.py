@@ -27,7 +27,7 @@ def run(work: Work) -> dict[str, Any]:
     word_starts: list[list[bool] | None] = [None] * n
     ko_idx = [i for i, lg in enumerate(langs) if lg == "ko"]
     if ko_idx:
-        tokenize = ko.get_kiwi().tokenize
+        tokenize = ko.get_tokenize()
         content = ko.CONTENT_TAGS
         # one pass over Kiwi's tokens (what ko.analyse_words gives, without its tuples): this
         # runs for every Korean post enriched
