@@ -241,3 +241,15 @@ def test_pool_workers_do_not_run_the_main_script_again(
     runner.rebuild(workspace)
     assert runner.enrich_workspace(workspace, workers=1).rows == 40
     assert _enriched(workspace).equals(pool_rows)
+
+
+def test_month_groups_share_the_rows_out() -> None:
+    from socialops.sources.enrich import _month_groups
+
+    months = {"2015-01": 900, "2015-02": 500, "2015-03": 400, "undated": 10, "2014-12": 5}
+    groups = _month_groups(months, 2)
+    assert sorted(m for g in groups for m in g) == sorted(months)  # each month once
+    loads = sorted(sum(months[m] for m in g) for g in groups)
+    assert loads == [905, 910]  # largest first, each to the lighter group
+    assert _month_groups({"2015-01": 3}, 2) == [["2015-01"]]  # no empty group
+    assert _month_groups({}, 2) == []

@@ -5,8 +5,9 @@ Both runners call :func:`socialops.nlp.pipeline.enrich_batches` and write the sa
 1. pending = raw parts the ledger has not enriched yet (incremental);
 2. enrich them — locally in slices over a process pool, or on Spark with ``mapInArrow`` — into
    staging files under ``tmp/``;
-3. lay the rows out by local month (Hive ``month=YYYY-MM``), sorted by time, with DuckDB (local)
-   or Spark's writer (Spark), still under ``tmp/``;
+3. lay the rows out by local month (Hive ``month=YYYY-MM``), sorted by time, with DuckDB (local:
+   a pool's workers each lay out a share of the months, as DuckDB writes a partitioned file on
+   one core) or Spark's writer (Spark), still under ``tmp/``;
 4. move the files into ``enriched/`` and record the run and its raw parts in ONE write
    transaction of the workspace database (:meth:`Workspace.begin`, SQLite or PostgreSQL).
 
@@ -39,6 +40,7 @@ import threading
 import time
 import types
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -285,17 +287,21 @@ def _read_raw(raw_path: str) -> pa.Table:
 
 def _enrich_slice(
     raw_path: str, offset: int, length: int, out_path: str, tz: str
-) -> tuple[int, str]:
+) -> tuple[int, str, dict[str, int]]:
     """Enrich rows ``offset`` … ``offset + length`` of a raw part into ``out_path``; returns the
-    rows written and the pipeline id (so the parent never loads the models to learn it)."""
+    rows written, the pipeline id (so the parent never loads the models to learn it) and the
+    rows of each local month (to share the layout out)."""
     table = _read_raw(raw_path).slice(offset, length)
     rows = 0
+    months: dict[str, int] = {}
     # staging only (the layout rewrites it with zstd): LZ4 writes and reads back faster
     with pq.ParquetWriter(out_path, ENRICHED_SCHEMA, compression="lz4") as w:
         for b in enrich_batches(table.to_batches(max_chunksize=1000), tz):
             w.write_batch(b)
             rows += b.num_rows
-    return rows, pipeline_id()
+            for m, n in Counter(b.column("month").to_pylist()).items():
+                months[m] = months.get(m, 0) + n
+    return rows, pipeline_id(), months
 
 
 def _slices(pending: list[tuple[str, int]], workers: int) -> list[tuple[str, int, int]]:
@@ -327,11 +333,14 @@ def _run_local(
     ws: Workspace,
     pending: list[tuple[str, int]],
     stage: Path,
+    out: Path,
+    run_id: str,
     tz: str,
     workers: int,
     progress: Progress | None,
 ) -> tuple[int, str]:
-    """Enrich ``pending`` into ``stage``; returns the rows and the pipeline id."""
+    """Enrich ``pending`` into ``stage``, then lay the rows out into ``out``; returns the rows
+    and the pipeline id."""
     tasks = []
     counters: dict[str, int] = {}
     for part, off, length in _slices(pending, workers):
@@ -351,9 +360,12 @@ def _run_local(
                     progress(done, total)
         finally:
             _raw_cache = None  # this process lives on (the web, tests): keep no raw part
+        _layout_duckdb(ws, stage, out, run_id)
         return done, pipeline_id()
     try:
-        return _pool_run(tasks, tz, workers, total, progress, ws.root / WORKERS_FILE)
+        return _pool_run(
+            tasks, tz, workers, total, progress, ws.root / WORKERS_FILE, (ws, stage, out, run_id)
+        )
     except BrokenProcessPool as exc:
         raise EnrichError(code="enrich.worker_died") from exc
 
@@ -382,11 +394,14 @@ def _pool_run(
     total: int,
     progress: Progress | None,
     workers_file: Path,
+    layout: tuple[Workspace, Path, Path, str],
 ) -> tuple[int, str]:
     done = 0
     pipeline = ""
+    months: dict[str, int] = {}
     n = max(1, min(workers, len(tasks)))
     ctx = pool_context()
+    ws, stage, out, run_id = layout
     try:
         with ProcessPoolExecutor(
             max_workers=n,
@@ -398,17 +413,79 @@ def _pool_run(
                 futures = [pool.submit(_enrich_slice, *t) for t in tasks]
             try:
                 for f in as_completed(futures):
-                    rows, pipeline = f.result()
+                    rows, pipeline, slice_months = f.result()
                     done += rows
+                    for m, k in slice_months.items():
+                        months[m] = months.get(m, 0) + k
                     if progress:
                         progress(done, total)
             except BaseException:
                 for f in futures:
                     f.cancel()
                 raise
+            groups = _month_groups(months, n)
+            if len(groups) <= 1:
+                _layout_duckdb(ws, stage, out, run_id)
+            else:
+                # each worker lays out its own months (DuckDB writes a partitioned file on one
+                # core): the layout takes about 1/n of the time; the months are disjoint, so
+                # the parts' folders only need moving together
+                parts = [
+                    pool.submit(
+                        _layout_months,
+                        str(stage),
+                        str(out.parent / f"out-{k}"),
+                        run_id,
+                        group,
+                        str(ws.tmp_dir / f"duckdb-{run_id}-{k}"),
+                    )
+                    for k, group in enumerate(groups)
+                ]
+                out.mkdir(parents=True, exist_ok=True)
+                for k, part in enumerate(parts):
+                    part.result()
+                    part_dir = out.parent / f"out-{k}"
+                    for month_dir in sorted(part_dir.glob("month=*")):
+                        os.replace(month_dir, out / month_dir.name)
+                    shutil.rmtree(part_dir, ignore_errors=True)
     finally:  # the pool has joined its workers: none of them is left to reap
         workers_file.unlink(missing_ok=True)
     return done, pipeline
+
+
+def _month_groups(months: dict[str, int], n: int) -> list[list[str]]:
+    """``months`` (rows of each) in at most ``n`` groups of about equal rows (the largest month
+    first into the group with the fewest rows so far); empty groups dropped."""
+    groups: list[list[str]] = [[] for _ in range(max(1, n))]
+    load = [0] * len(groups)
+    for m, rows in sorted(months.items(), key=lambda kv: (-kv[1], kv[0])):
+        k = load.index(min(load))
+        groups[k].append(m)
+        load[k] += rows
+    return [sorted(g) for g in groups if g]
+
+
+def _layout_months(stage: str, out: str, run_id: str, months: list[str], spill: str) -> None:
+    """In a pool worker: the layout of the staged rows of ``months`` only (see
+    :func:`_layout_duckdb`), into ``out``."""
+    import duckdb
+
+    Path(spill).mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET temp_directory='{spill}'")
+        con.execute("SET memory_limit='512MB'")
+        con.execute("SET threads=1")
+        con.execute("SET preserve_insertion_order=false")
+        con.execute(
+            f"COPY (SELECT * FROM read_parquet('{stage}/*.parquet') WHERE month IN "
+            "(SELECT unnest($months)) ORDER BY month, created_at, platform, post_id) "
+            f"TO '{out}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month), "
+            f"ROW_GROUP_SIZE 122880, FILENAME_PATTERN '{run_id}_{{i}}')",
+            {"months": months},
+        )
+    finally:
+        con.close()
 
 
 def _layout_duckdb(ws: Workspace, stage: Path, out: Path, run_id: str) -> None:
@@ -492,9 +569,8 @@ def enrich_workspace(
         started = _now()
         if spec.kind == "duckdb":
             rows, pipeline = _run_local(
-                ws, pending, stage, zone, settings.workers(workers), progress
+                ws, pending, stage, out, run_id, zone, settings.workers(workers), progress
             )
-            _layout_duckdb(ws, stage, out, run_id)
         else:
             pipeline = pipeline_id()
             rows = _run_spark(ws, pending, out, zone, spec.master or "local[*]", run_id)

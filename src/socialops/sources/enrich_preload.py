@@ -42,3 +42,4 @@ if _threads() == 1:
 
         if _threads() == 1:
             enrich._warm("Asia/Seoul")  # the models, pandas (pyarrow's first array imports it)
+            import duckdb  # noqa: F401  (each worker lays out its share of the months)
