@@ -210,17 +210,21 @@ def _hash_fraction(review_id: int) -> float:
     return int.from_bytes(digest[:8], "big") / 2.0**64
 
 
-def load_reviews(data_dir: Path) -> tuple[list[int], list[str], np.ndarray]:
-    """NSMC-recipe reviews: ``(ids, normalised texts, labels)``, ratings 5-8 dropped."""
-    path = Path(data_dir) / "nsmc" / "reviews.tsv.gz"
-    table = pacsv.read_csv(
-        path,
+def _read_reviews(data_dir: Path) -> pa.Table:
+    """``review_id``, ``rating`` and ``review`` of ``nsmc/reviews.tsv.gz``."""
+    return pacsv.read_csv(
+        Path(data_dir) / "nsmc" / "reviews.tsv.gz",
         parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
         convert_options=pacsv.ConvertOptions(
             column_types={"review_id": pa.int64(), "rating": pa.int64(), "review": pa.string()},
             include_columns=["review_id", "rating", "review"],
         ),
     )
+
+
+def load_reviews(data_dir: Path) -> tuple[list[int], list[str], np.ndarray]:
+    """NSMC-recipe reviews: ``(ids, normalised texts, labels)``, ratings 5-8 dropped."""
+    table = _read_reviews(data_dir)
     ids: list[int] = []
     texts: list[str] = []
     labels: list[int] = []
@@ -260,15 +264,7 @@ def load_mid_reviews(
     held-out and calibration ranges), at most :data:`MAX_CHARS` long, whose normalised text is
     not in ``exclude`` (the NSMC training and held-out texts: their labels are the clear ones);
     de-duplicated by id and by text (the first kept)."""
-    path = Path(data_dir) / "nsmc" / "reviews.tsv.gz"
-    table = pacsv.read_csv(
-        path,
-        parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types={"review_id": pa.int64(), "rating": pa.int64(), "review": pa.string()},
-            include_columns=["review_id", "rating", "review"],
-        ),
-    )
+    table = _read_reviews(data_dir)
     ids: list[int] = []
     texts: list[str] = []
     ratings: list[int] = []
