@@ -293,15 +293,14 @@ def _enrich_slice(
     rows of each local month (to share the layout out)."""
     table = _read_raw(raw_path).slice(offset, length)
     rows = 0
-    months: dict[str, int] = {}
+    months: Counter[str] = Counter()
     # staging only (the layout rewrites it with zstd): LZ4 writes and reads back faster
     with pq.ParquetWriter(out_path, ENRICHED_SCHEMA, compression="lz4") as w:
         for b in enrich_batches(table.to_batches(max_chunksize=1000), tz):
             w.write_batch(b)
             rows += b.num_rows
-            for m, n in Counter(b.column("month").to_pylist()).items():
-                months[m] = months.get(m, 0) + n
-    return rows, pipeline_id(), months
+            months.update(b.column("month").to_pylist())
+    return rows, pipeline_id(), dict(months)
 
 
 def _slices(pending: list[tuple[str, int]], workers: int) -> list[tuple[str, int, int]]:
@@ -398,7 +397,7 @@ def _pool_run(
 ) -> tuple[int, str]:
     done = 0
     pipeline = ""
-    months: dict[str, int] = {}
+    months: Counter[str] = Counter()
     n = max(1, min(workers, len(tasks)))
     ctx = pool_context()
     ws, stage, out, run_id = layout
@@ -415,39 +414,14 @@ def _pool_run(
                 for f in as_completed(futures):
                     rows, pipeline, slice_months = f.result()
                     done += rows
-                    for m, k in slice_months.items():
-                        months[m] = months.get(m, 0) + k
+                    months.update(slice_months)
                     if progress:
                         progress(done, total)
             except BaseException:
                 for f in futures:
                     f.cancel()
                 raise
-            groups = _month_groups(months, n)
-            if len(groups) <= 1:
-                _layout_duckdb(ws, stage, out, run_id)
-            else:
-                # each worker lays out its own months (DuckDB writes a partitioned file on one
-                # core): the layout takes about 1/n of the time; the months are disjoint, so
-                # the parts' folders only need moving together
-                parts = [
-                    pool.submit(
-                        _layout_months,
-                        str(stage),
-                        str(out.parent / f"out-{k}"),
-                        run_id,
-                        group,
-                        str(ws.tmp_dir / f"duckdb-{run_id}-{k}"),
-                    )
-                    for k, group in enumerate(groups)
-                ]
-                out.mkdir(parents=True, exist_ok=True)
-                for k, part in enumerate(parts):
-                    part.result()
-                    part_dir = out.parent / f"out-{k}"
-                    for month_dir in sorted(part_dir.glob("month=*")):
-                        os.replace(month_dir, out / month_dir.name)
-                    shutil.rmtree(part_dir, ignore_errors=True)
+            _layout_in_pool(pool, ws, stage, out, run_id, _month_groups(months, n))
     finally:  # the pool has joined its workers: none of them is left to reap
         workers_file.unlink(missing_ok=True)
     return done, pipeline
@@ -465,45 +439,59 @@ def _month_groups(months: dict[str, int], n: int) -> list[list[str]]:
     return [sorted(g) for g in groups if g]
 
 
-def _layout_months(stage: str, out: str, run_id: str, months: list[str], spill: str) -> None:
-    """In a pool worker: the layout of the staged rows of ``months`` only (see
-    :func:`_layout_duckdb`), into ``out``."""
+def _layout_in_pool(
+    pool: ProcessPoolExecutor,
+    ws: Workspace,
+    stage: Path,
+    out: Path,
+    run_id: str,
+    groups: list[list[str]],
+) -> None:
+    """The layout by the pool's workers, each the months of one of ``groups``: a partitioned
+    DuckDB COPY writes on one core, so this takes about 1/n of the time. The months are
+    disjoint: the parts' month folders only need moving together into ``out``."""
+    if len(groups) <= 1:
+        _layout_duckdb(ws, stage, out, run_id)
+        return
+    work = out.parent
+    parts = [
+        pool.submit(
+            _layout, str(stage), str(work / f"out-{k}"), run_id, str(work / f"duckdb-{k}"), g
+        )
+        for k, g in enumerate(groups)
+    ]
+    out.mkdir(parents=True, exist_ok=True)
+    for k, part in enumerate(parts):
+        part.result()
+        for month_dir in sorted((work / f"out-{k}").glob("month=*")):
+            os.replace(month_dir, out / month_dir.name)
+
+
+def _layout_duckdb(ws: Workspace, stage: Path, out: Path, run_id: str) -> None:
+    """Rewrite the staged rows Hive-partitioned by month and sorted by time (bounded memory)."""
+    _layout(str(stage), str(out), run_id, str(ws.tmp_dir / f"duckdb-{run_id}"))
+
+
+def _layout(stage: str, out: str, run_id: str, spill: str, months: list[str] | None = None) -> None:
+    """The staged rows (of ``months`` only, when given: a pool worker's share, on one core)
+    Hive-partitioned by month into ``out``, sorted by time, spilling to ``spill``."""
     import duckdb
 
     Path(spill).mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     try:
         con.execute(f"SET temp_directory='{spill}'")
-        con.execute("SET memory_limit='512MB'")
-        con.execute("SET threads=1")
+        con.execute("SET memory_limit='512MB'" if months is not None else "SET memory_limit='1GB'")
+        if months is not None:
+            con.execute("SET threads=1")
         con.execute("SET preserve_insertion_order=false")
+        where = "" if months is None else "WHERE month IN (SELECT unnest($months)) "
         con.execute(
-            f"COPY (SELECT * FROM read_parquet('{stage}/*.parquet') WHERE month IN "
-            "(SELECT unnest($months)) ORDER BY month, created_at, platform, post_id) "
-            f"TO '{out}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month), "
-            f"ROW_GROUP_SIZE 122880, FILENAME_PATTERN '{run_id}_{{i}}')",
-            {"months": months},
-        )
-    finally:
-        con.close()
-
-
-def _layout_duckdb(ws: Workspace, stage: Path, out: Path, run_id: str) -> None:
-    """Rewrite the staged rows Hive-partitioned by month and sorted by time (bounded memory)."""
-    import duckdb
-
-    spill = ws.tmp_dir / f"duckdb-{run_id}"
-    spill.mkdir(exist_ok=True)
-    con = duckdb.connect()
-    try:
-        con.execute(f"SET temp_directory='{spill}'")
-        con.execute("SET memory_limit='1GB'")
-        con.execute("SET preserve_insertion_order=false")
-        con.execute(
-            f"COPY (SELECT * FROM read_parquet('{stage}/*.parquet') "
+            f"COPY (SELECT * FROM read_parquet('{stage}/*.parquet') {where}"
             "ORDER BY month, created_at, platform, post_id) "
             f"TO '{out}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month), "
-            f"ROW_GROUP_SIZE 122880, FILENAME_PATTERN '{run_id}_{{i}}')"
+            f"ROW_GROUP_SIZE 122880, FILENAME_PATTERN '{run_id}_{{i}}')",
+            {} if months is None else {"months": months},
         )
     finally:
         con.close()
