@@ -256,14 +256,15 @@ def load_reviews(data_dir: Path) -> tuple[list[int], list[str], np.ndarray]:
 
 
 def load_mid_reviews(
-    data_dir: Path, start: float, exclude: set[str]
+    data_dir: Path, start: float, exclude: set[str], rated: Iterable[int] = MID_RATING_ROWS
 ) -> tuple[list[int], list[str], list[int]]:
     """The reviews rated 5-8 usable as weak polarity rows: ``(ids, normalised texts, ratings)``.
 
     Only reviews whose id hash (:func:`_hash_fraction`) is at least ``start`` (above the
     held-out and calibration ranges), at most :data:`MAX_CHARS` long, whose normalised text is
     not in ``exclude`` (the NSMC training and held-out texts: their labels are the clear ones);
-    de-duplicated by id and by text (the first kept)."""
+    de-duplicated by id and by text (the first kept). Only the ratings in ``rated`` (5-8)."""
+    keep = set(rated)
     table = _read_reviews(data_dir)
     ids: list[int] = []
     texts: list[str] = []
@@ -276,7 +277,7 @@ def load_mid_reviews(
         table["review"].to_pylist(),
         strict=True,
     ):
-        if rid is None or rating not in MID_RATING_ROWS or not review or rid in seen_ids:
+        if rid is None or rating not in keep or not review or rid in seen_ids:
             continue
         if len(review) > MAX_CHARS or _hash_fraction(rid) < start:
             continue
@@ -830,13 +831,11 @@ def train(
             Path(data_dir),
             holdout + CALIB_FRACTION,
             set(train_ds.texts) | set(test_ds.texts) | held_out_texts,
+            mid_rows,
         )
         if mid_rows
         else ([], [], [])
     )
-    keep_mid = [k for k, r in enumerate(mid_ratings_of) if r in mid_rows]
-    mid_texts = [mid_texts[k] for k in keep_mid]
-    mid_ratings_of = [mid_ratings_of[k] for k in keep_mid]
     sizes = ", ".join(f"{k} {len(a.texts):,}/{len(b.texts):,}" for k, (a, b) in others.items())
     say(
         f"  nsmc {len(train_ds.texts):,}/{len(test_ds.texts):,}, {sizes} (train/held-out), "
