@@ -31,3 +31,33 @@ def test_abuse_model_trains_saves_and_reloads(data_dir: Path, tmp_path: Path) ->
     a, b = model.proba(texts), again.proba(texts)
     assert np.allclose(a, b, atol=2e-3)  # float16 weights on disk
     assert a[0, 1] > a[1, 1]
+
+
+def test_the_speech_act_stacker_folds_into_one_linear_model(data_dir: Path) -> None:
+    """The stacker over the SVM's out-of-fold margins is linear in them, so folding it into
+    the weights gives the very scores it would give on the margins."""
+    from socialops.nlp.triage_model import feature_matrix
+    from socialops.train.triage import (
+        BALANCED_MIX,
+        MORPH,
+        SPECS,
+        _fit_weights,
+        _stack_speech_act,
+    )
+
+    ds = td.load_3i4k(data_dir)
+    rows = np.random.default_rng(3).choice(len(ds.texts), 6000, replace=False)
+    sub = ds.subset(rows)
+    _, cfg, c, _ = SPECS["ko_speech_act"]
+    morph = MORPH["ko_speech_act"]
+    toks = td.cached_tokens(ds)
+    x = feature_matrix(sub.texts, cfg, morph, [toks[i] for i in rows])
+    mix = BALANCED_MIX["ko_speech_act"]
+    coef, bias = _fit_weights(x, sub.labels, c, mix)
+    matrix, offsets, about = _stack_speech_act(x, sub.labels, c, mix, progress=False)
+    assert matrix.shape == (len(ds.classes), len(ds.classes))
+    folded = x @ (matrix @ coef).T + (matrix @ bias + offsets)
+    stacked = (x @ coef.T + bias) @ matrix.T + offsets
+    assert np.allclose(folded, stacked)
+    assert np.allclose(offsets, about["bias"], atol=1e-5)  # the JSON keeps them as applied
+    assert np.allclose(matrix, about["coef"], atol=1e-5)

@@ -31,7 +31,7 @@ def write_card(folder: Path, metrics: dict[str, Any], date: str) -> None:
         f"| `{name}` | {_DATA.get(name, '')} | "
         + ", ".join(f"{k} {v}" for k, v in sorted(m.items()))
         + " |"
-        for name, m in metrics.items()
+        for name, m in sorted(metrics.items())
     )
     size = sum(p.stat().st_size for p in folder.glob("*.npz"))
     text = f"""# Triage models (`socialops.nlp.triage`)
@@ -56,7 +56,12 @@ metrics); {size / 1e6:.2f} MB in all. No pickle anywhere.
 `ko_speech_act`'s weights average the plain SVM (0.3) with a class-balanced one (0.7): one
 linear model that recalls the rare classes (rhetorical questions and commands,
 intonation-dependent) better; the weight was chosen by 5-fold cross-validation on the training
-part (`socialops.train.triage.BALANCED_MIX`).
+part (`socialops.train.triage.BALANCED_MIX`). Its seven classes are then decided jointly: a
+multinomial logistic regression over the SVM's margins (fitted on their out-of-fold values on
+the training part), with each class's log-probability lowered by 0.2 x the log of its share of
+the training rows, folded into the weights (still one linear model; the stacker is kept in its
+JSON as `calibration`; `socialops.train.triage.SPEECH_ACT_PRIOR_POWER`). Out-of-fold macro-F1
+0.8213 → 0.8253; held out, accuracy 0.9013 → 0.9025 and macro-F1 0.8289 → 0.8296.
 
 `ko_complaint` decides with a logistic stacker (in its JSON, `stack`) over the SVM's margin and
 the Korean sentiment model's polarity and opinion logits (`nlp/models/sentiment_ko`, trained on
