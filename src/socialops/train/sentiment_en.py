@@ -201,6 +201,12 @@ def _logits(x: sp.csr_matrix, coef: np.ndarray, intercept: np.ndarray) -> np.nda
 # is one of them. Other variants screened on the plain 5-fold CV (character 2-5-grams, VADER block
 # scaled x2/x4, self-training on 60k airline_care customer turns pseudo-labelled at confidence
 # 0.7-0.9 with weight 0.5-2) all landed within ±0.01 of 0.6345, i.e. inside the noise.
+# Tried 2026-12-06, not shipped: lexicon scores beside VADER's as extra columns (AFINN-165 sum,
+# min, max and hit counts; TextBlob's pattern polarity and subjectivity), scaled x1/3/5/10:
+# 5-fold 0.6427/0.6487/0.6429/0.6195, airline-only model on TweetEval 0.6235/0.6261/0.6271/
+# 0.6123 (0.601 without). The pattern lexicon alone: 0.6391 and 0.6132. The gains are within
+# about one to two standard errors of 2,000 tweets; the afinn package's metadata says GPL
+# (this project is Apache-2.0) and TextBlob imports NLTK (0.9 s in every enrichment worker).
 GRID: tuple[tuple[float, float], ...] = ((1.0, 3.0), (3.0, 3.0), (1.0, 6.0), (3.0, 6.0))
 
 
