@@ -34,6 +34,7 @@ from socialops.web.accounts import Accounts
 from socialops.web.auth import WebError, lang_of, principal
 from socialops.web.ops import health as ops_health
 from socialops.web.ops import metrics as ops_metrics
+from socialops.web.ops.heap import freeze_heap, freezing
 from socialops.web.ops.memory import IMPORTS, Trimmer, trim_every, tune_allocator
 from socialops.web.ops.middleware import Observe, ScopeGate
 from socialops.web.pages.dashboard import warm_dashboard
@@ -288,6 +289,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         def run() -> None:
             services.served.wait(WARM_AFTER_FIRST_PAGE)
             services.warm()
+            if freezing():  # the warm caches join the settled heap (socialops.web.ops.heap)
+                freeze_heap()
 
         warm = threading.Thread(target=run, daemon=True, name="warm")
         warm.start()
@@ -298,6 +301,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             services.served.wait(WARM_TRIAGE_AFTER)
             triage_texts(["시작"], "ko")
             triage_texts(["start"], "en")
+            if freezing():  # start-up's objects out of every later full collection
+                freeze_heap()
 
         threading.Thread(target=load_triage, daemon=True, name="warm-triage").start()
     yield
