@@ -75,7 +75,7 @@ import csv
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -210,9 +210,9 @@ def _hash_fraction(review_id: int) -> float:
     return int.from_bytes(digest[:8], "big") / 2.0**64
 
 
-def _read_reviews(data_dir: Path) -> pa.Table:
-    """``review_id``, ``rating`` and ``review`` of ``nsmc/reviews.tsv.gz``."""
-    return pacsv.read_csv(
+def _review_rows(data_dir: Path) -> Iterator[tuple[int | None, int | None, str | None]]:
+    """``(review_id, rating, review)`` of each row of ``nsmc/reviews.tsv.gz``, in file order."""
+    table = pacsv.read_csv(
         Path(data_dir) / "nsmc" / "reviews.tsv.gz",
         parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
         convert_options=pacsv.ConvertOptions(
@@ -220,21 +220,21 @@ def _read_reviews(data_dir: Path) -> pa.Table:
             include_columns=["review_id", "rating", "review"],
         ),
     )
-
-
-def load_reviews(data_dir: Path) -> tuple[list[int], list[str], np.ndarray]:
-    """NSMC-recipe reviews: ``(ids, normalised texts, labels)``, ratings 5-8 dropped."""
-    table = _read_reviews(data_dir)
-    ids: list[int] = []
-    texts: list[str] = []
-    labels: list[int] = []
-    seen: set[int] = set()
-    for rid, rating, review in zip(
+    return zip(
         table["review_id"].to_pylist(),
         table["rating"].to_pylist(),
         table["review"].to_pylist(),
         strict=True,
-    ):
+    )
+
+
+def load_reviews(data_dir: Path) -> tuple[list[int], list[str], np.ndarray]:
+    """NSMC-recipe reviews: ``(ids, normalised texts, labels)``, ratings 5-8 dropped."""
+    ids: list[int] = []
+    texts: list[str] = []
+    labels: list[int] = []
+    seen: set[int] = set()
+    for rid, rating, review in _review_rows(data_dir):
         if rid is None or rating is None or not review or rid in seen:
             continue
         if 1 <= rating <= 4:
@@ -265,18 +265,12 @@ def load_mid_reviews(
     not in ``exclude`` (the NSMC training and held-out texts: their labels are the clear ones);
     de-duplicated by id and by text (the first kept). Only the ratings in ``rated`` (5-8)."""
     keep = set(rated)
-    table = _read_reviews(data_dir)
     ids: list[int] = []
     texts: list[str] = []
     ratings: list[int] = []
     seen_ids: set[int] = set()
     seen_texts: set[str] = set()
-    for rid, rating, review in zip(
-        table["review_id"].to_pylist(),
-        table["rating"].to_pylist(),
-        table["review"].to_pylist(),
-        strict=True,
-    ):
+    for rid, rating, review in _review_rows(data_dir):
         if rid is None or rating not in keep or not review or rid in seen_ids:
             continue
         if len(review) > MAX_CHARS or _hash_fraction(rid) < start:
