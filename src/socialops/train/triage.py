@@ -1,9 +1,14 @@
 """Train the triage models (:mod:`socialops.nlp.triage`) from the shared data folder.
 
 ``socialops train triage`` runs :func:`train`. Each model is a :class:`LinearTextModel`
-(hashed word + character n-grams, linear SVM weights, plain arrays + JSON), fitted on the
-training 80 % of its set (:func:`socialops.train.triage_data.split`, stratified, seed 13) and
-scored on the held-out 20 %, which it never saw:
+(hashed word + character n-grams, linear SVM weights, plain arrays + JSON). A twin of it is
+fitted on the training 80 % of its set (:func:`socialops.train.triage_data.split`, stratified,
+seed 13) and scored on the held-out 20 %, which it never saw; those are the figures recorded
+(``heldout``) and reported. The model shipped is then fitted the same way on every row of the
+set (:func:`train_one`): a quarter more rows to learn from, worth about a point of BANKING77
+accuracy and of complaint F1 by the twins' learning curve (see the card), which the held-out
+figures, being the twin's, do not count. Every choice of settings below was made on the
+training 80 % alone:
 
 - ``ko_speech_act``: 3i4k train_val, the seven speech-act classes; its weights average a plain
   SVM and a class-balanced one (:data:`BALANCED_MIX`), which lifts the rare classes' recall
@@ -286,43 +291,75 @@ def _evaluate(
     return out
 
 
+def fit(
+    name: str,
+    part: td.Dataset,
+    tokens: list[list[str]] | None = None,
+    *,
+    progress: bool = True,
+) -> LinearTextModel:
+    """The model ``name`` fitted on ``part`` (``tokens``: its Kiwi morphemes, where the model
+    uses them), with its stacker; no held-out metrics yet."""
+    _loader, cfg, c, keep = SPECS[name]
+    morph = MORPH.get(name)
+    if morph is not None and tokens is None:
+        tokens = kiwi_tokens(part.texts)
+    mix = BALANCED_MIX.get(name, 0.0)
+    x = feature_matrix(part.texts, cfg, morph, tokens)
+    coef, intercept = _fit_weights(x, part.labels, c, mix)
+    meta: dict[str, Any] = {"data": part.name, "n_train": len(part.texts), "C": c}
+    if mix:
+        meta["balanced_mix"] = mix
+    if name == "ko_complaint":
+        meta["stack"] = _stack_complaint(part, cfg, c, progress, morph, tokens)
+    if name == "ko_speech_act":  # folded into the weights: still one linear model
+        matrix, offsets, meta["calibration"] = _stack_speech_act(x, part.labels, c, mix, progress)
+        coef, intercept = matrix @ coef, matrix @ intercept + offsets
+    return LinearTextModel.from_dense(
+        name, part.classes, cfg, coef, intercept, max_columns=keep, meta=meta, morph=morph
+    )
+
+
 def train_one(
-    name: str, data_dir: Path, *, progress: bool = True
+    name: str, data_dir: Path, *, progress: bool = True, final: bool = True
 ) -> tuple[LinearTextModel, dict[str, Any]]:
-    loader, cfg, c, keep = SPECS[name]
+    """(model, held-out metrics) of ``name``.
+
+    The metrics are those of a twin fitted on the training 80 % and scored on the held-out
+    20 % it never saw. With ``final`` (the default), the model returned is then fitted again,
+    the same way, on every row of the set — what ships: more rows, the same recipe, and its
+    honest estimate is the twin's. Without it, the model returned is the twin itself (what
+    ``bench/triage.py`` scores on the held-out rows)."""
+    loader = SPECS[name][0]
     ds: td.Dataset = loader(data_dir)
     tr, te = td.split(ds)
-    morph = MORPH.get(name)
     tr_tok: list[list[str]] | None = None
     te_tok: list[list[str]] | None = None
-    if morph is not None:
+    toks: list[list[str]] | None = None
+    if name in MORPH:
         toks = td.cached_tokens(ds)
         tr_i, te_i = td.split_index(ds)
         tr_tok, te_tok = [toks[i] for i in tr_i], [toks[i] for i in te_i]
     t0 = time.perf_counter()
-    mix = BALANCED_MIX.get(name, 0.0)
-    x = feature_matrix(tr.texts, cfg, morph, tr_tok)
-    coef, intercept = _fit_weights(x, tr.labels, c, mix)
-    meta: dict[str, Any] = {
-        "data": ds.name,
-        "n_train": len(tr.texts),
-        "n_heldout": len(te.texts),
-        "C": c,
-        "split": f"stratified {int(td.TEST_SIZE * 100)}% held out, seed {td.SEED}",
-    }
-    if mix:
-        meta["balanced_mix"] = mix
-    if name == "ko_complaint":
-        meta["stack"] = _stack_complaint(tr, cfg, c, progress, morph, tr_tok)
-    if name == "ko_speech_act":  # folded into the weights: still one linear model
-        matrix, offsets, meta["calibration"] = _stack_speech_act(x, tr.labels, c, mix, progress)
-        coef, intercept = matrix @ coef, matrix @ intercept + offsets
-    model = LinearTextModel.from_dense(
-        name, ds.classes, cfg, coef, intercept, max_columns=keep, meta=meta, morph=morph
-    )
-    metrics = _evaluate(name, model, te, te_tok)
-    model.meta["heldout"] = metrics
+    twin = fit(name, tr, tr_tok, progress=progress)
+    metrics = _evaluate(name, twin, te, te_tok)
+    split = f"stratified {int(td.TEST_SIZE * 100)}% held out, seed {td.SEED}"
     _log(progress, f"{name}: {metrics} ({time.perf_counter() - t0:.1f}s)")
+    if not final:
+        twin.meta.update({"n_heldout": len(te.texts), "split": split, "heldout": metrics})
+        return twin, metrics
+    model = fit(name, ds, toks, progress=progress)
+    model.meta.update(
+        {
+            "n_heldout": len(te.texts),
+            "split": split,
+            "heldout": metrics,
+            "heldout_of": (
+                f"a twin fitted the same way on the other {len(tr.texts)} rows only; "
+                f"this model was then fitted on all {len(ds.texts)}"
+            ),
+        }
+    )
     return model, metrics
 
 

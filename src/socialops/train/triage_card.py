@@ -79,9 +79,18 @@ the whole stacked decision on the training part, never on the held-out rows.
 ## Data and held-out evaluation
 
 Each set is split once: {int(td.TEST_SIZE * 100)} % held out, stratified by label, seed
-{td.SEED} (`socialops.train.triage_data.split`). The shipped models are trained on the other
-{100 - int(td.TEST_SIZE * 100)} % only and never saw the held-out rows, so the figures below
-(and `bench/triage.py`) are honest estimates; the project's own hidden test sets may differ.
+{td.SEED} (`socialops.train.triage_data.split`). For each model a twin is fitted, exactly as the
+shipped one, on the other {100 - int(td.TEST_SIZE * 100)} % only, and scored on the held-out
+rows it never saw: the figures below (and `bench/triage.py`, which fits the twins again) are
+its. The shipped model is then fitted the same way on every row of its set (a quarter more to
+learn from), so the figures are honest, if slightly pessimistic, estimates of it; the project's
+own hidden test sets may differ. What a quarter more rows is worth, from the twins' learning
+curve on the same held-out rows (training part subsampled, stratified, seed 1): BANKING77
+accuracy 0.892 with 60 % of the training part, 0.897 with 80 %, 0.908 with all of it; KOTE
+complaint F1 0.715, 0.738, 0.753 (seed 2: 0.742, 0.732: noisy on 1,000 comments); 3i4k
+accuracy 0.895, 0.902, 0.904 and macro-F1 0.813, 0.827, 0.830. The shipped complaint stacker is
+fitted on all 5,000 comments: on 1,000 of them (those the twin holds out) the sentiment logits
+are out-of-sample, as they are on a new comment.
 
 | model | data | held-out metrics |
 |---|---|---|
