@@ -287,7 +287,27 @@ class Run:
             "SOCIALOPS_PUBLISH_IN_SERVE": "0",  # the worker publishes (and is killed)
             "SOCIALOPS_LANG": "ko",
             "COLUMNS": "200",
+            # info: each web process logs "warm-up done" (with its pid) once its caches and
+            # models are loaded, which is when its memory is read as warm (warm_pids)
+            "SOCIALOPS_LOG_LEVEL": "info",
+            # as in production, whatever the caller's environment says (the tests turn it off)
+            "SOCIALOPS_WEB_WARM": "1",
+            "SOCIALOPS_LOG_FORMAT": "json",
         }
+
+    def warm_pids(self) -> set[int]:
+        """The web processes whose log says their warm-up is done."""
+        out: set[int] = set()
+        for log in self.work.glob("serve*.log"):
+            with log.open("rb") as f:
+                for line in f:
+                    if b'"warm-up done"' not in line:
+                        continue
+                    try:
+                        out.add(int(json.loads(line)["pid"]))
+                    except (ValueError, KeyError, TypeError):
+                        continue
+        return out
 
     def popen(self, name: str, *args: str) -> subprocess.Popen[bytes]:
         log = (self.work / f"{name}.log").open("ab")
@@ -355,17 +375,23 @@ class Run:
             self.seen_pids.update(self.web_pids())
             await asyncio.sleep(1)
 
-    def sample_rss(self, label: str, *, min_age_s: float = 0.0) -> None:
+    def sample_rss(
+        self, label: str, *, min_age_s: float = 0.0, warm: set[int] | None = None
+    ) -> None:
         """RSS of every process (``min_age_s``: only of those alive that long, and not read
-        already: a process started again by a fault is read once it is as warm as the rest)."""
+        already: a process started again by a fault is read once it is as warm as the rest;
+        ``warm``: a web process only once its pid is among these)."""
         import psutil
 
         out = self.rss.setdefault(label, {})
+        web = self.web_pids() if warm is not None else set()
         for name, proc in self.procs.items():
             for pid, rss in tree_rss(proc.pid).items():
                 key = f"{name}:{pid}"
                 if key in out:
                     continue
+                if warm is not None and pid in web and pid not in warm:
+                    continue  # still loading: its loading is not growth
                 if min_age_s:
                     try:
                         age = time.time() - psutil.Process(pid).create_time()
@@ -427,7 +453,25 @@ class Run:
             except httpx.HTTPError as exc:
                 print(f"setup: conversations not read yet ({exc!r}), again", file=sys.stderr)
                 time.sleep(2)
-        return {"seconds": round(time.perf_counter() - t0, 1), "mode": mode, **info["steps"]}
+        # the load starts once every web process has warmed up (caches and models loaded): a
+        # busy machine can take longer than the warm-up part of the run, and loading read as
+        # growth is no leak
+        waited = time.perf_counter()
+        while time.perf_counter() - waited < self.args.warm_wait:
+            web = self.web_pids()
+            if web and web <= self.warm_pids():
+                break
+            time.sleep(0.5)
+        else:
+            print(
+                "setup: the web processes had not warmed up, load started anyway", file=sys.stderr
+            )
+        return {
+            "seconds": round(time.perf_counter() - t0, 1),
+            "mode": mode,
+            "warm_wait_s": round(time.perf_counter() - waited, 1),
+            **info["steps"],
+        }
 
     # -- the load ----------------------------------------------------------------------------
     def now(self) -> float:
@@ -728,7 +772,7 @@ class Run:
         # worker the fault killed and started again is read later than the rest (read at once,
         # its own loading counted as growth: +118 % in a CI run)
         while self.running():
-            self.sample_rss("warm", min_age_s=warm)
+            self.sample_rss("warm", min_age_s=warm, warm=self.warm_pids())
             await asyncio.sleep(1)
 
     async def load(self) -> None:
@@ -1010,6 +1054,12 @@ def main() -> None:
     ap.add_argument("--store-mb", type=int, default=512, help="the store's tmpfs size")
     ap.add_argument("--json", type=Path, help="write the report here too")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument(
+        "--warm-wait",
+        type=float,
+        default=180.0,
+        help="seconds to wait for the web processes' warm-up before the load (default 180)",
+    )
     ap.add_argument("--setup-child", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.setup_child:

@@ -286,15 +286,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     warm = None
     if warming():
 
-        def run() -> None:
-            services.served.wait(WARM_AFTER_FIRST_PAGE)
-            services.warm()
-            if freezing():  # the warm caches join the settled heap (socialops.web.ops.heap)
-                freeze_heap()
-
-        warm = threading.Thread(target=run, daemon=True, name="warm")
-        warm.start()
-
         def load_triage() -> None:
             # the inbox's models (seconds to load): a KakaoTalk skill call must be answered
             # within Kakao's 5 s, so they are loaded soon after the start, not on the first call
@@ -304,7 +295,27 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             if freezing():  # start-up's objects out of every later full collection
                 freeze_heap()
 
-        threading.Thread(target=load_triage, daemon=True, name="warm-triage").start()
+        triage = threading.Thread(target=load_triage, daemon=True, name="warm-triage")
+
+        def run() -> None:
+            started = time.monotonic()
+            services.served.wait(WARM_AFTER_FIRST_PAGE)
+            services.warm()
+            triage.join()
+            if services.stopping.is_set():
+                return
+            if freezing():  # the warm caches join the settled heap (socialops.web.ops.heap)
+                freeze_heap()
+            # one line per web process (its pid is in the line): what it had to load is loaded;
+            # bench/soak.py reads a process's memory as "warm" only after it
+            log.info(
+                "warm-up done",
+                extra={"fields": {"seconds": round(time.monotonic() - started, 1)}},
+            )
+
+        warm = threading.Thread(target=run, daemon=True, name="warm")
+        triage.start()
+        warm.start()
     yield
     services.stopping.set()
     if warm is not None:
