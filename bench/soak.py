@@ -276,6 +276,8 @@ class Run:
         self.logs: list[Any] = []
         self.seen_pids: set[int] = set()
         self.dead_pids: set[int] = set()
+        self.warmed: set[int] = set()  # web processes that logged their warm-up done
+        self.log_read: dict[Path, int] = {}  # bytes of each serve log read for that
 
     # -- processes ---------------------------------------------------------------------------
     def env(self) -> dict[str, str]:
@@ -296,18 +298,20 @@ class Run:
         }
 
     def warm_pids(self) -> set[int]:
-        """The web processes whose log says their warm-up is done."""
-        out: set[int] = set()
+        """The web processes whose log says their warm-up is done (each log read on from
+        where the last call stopped: at info level it gains a line a request)."""
         for log in self.work.glob("serve*.log"):
             with log.open("rb") as f:
+                f.seek(self.log_read.get(log, 0))
                 for line in f:
+                    if not line.endswith(b"\n"):
+                        break  # a line still being written: read it whole next time
+                    self.log_read[log] = self.log_read.get(log, 0) + len(line)
                     if b'"warm-up done"' not in line:
                         continue
-                    try:
-                        out.add(int(json.loads(line)["pid"]))
-                    except (ValueError, KeyError, TypeError):
-                        continue
-        return out
+                    with contextlib.suppress(ValueError, KeyError, TypeError):
+                        self.warmed.add(int(json.loads(line)["pid"]))
+        return set(self.warmed)
 
     def popen(self, name: str, *args: str) -> subprocess.Popen[bytes]:
         log = (self.work / f"{name}.log").open("ab")
@@ -985,6 +989,10 @@ class Run:
             ],
             "faults": faults,
             "web_processes_seen": len(self.seen_pids),
+            # the web processes (not the supervisor or its helpers) read warm and at the end
+            "web_memory_compared": [
+                k for k in memory if int(k.rsplit(":", 1)[1]) in self.seen_pids
+            ],
             "web_processes_ended": len(self.dead_pids),
             "memory": memory,
             "max_growth_pct": max((m["growth_pct"] for m in memory.values()), default=0.0),
